@@ -1,0 +1,426 @@
+/**
+ * The base of every generated resource class.
+ *
+ * A resource keeps the body exactly as the server sent it (wire names, raw values) and converts on
+ * read: listing 100,000 volumes costs one object per item and no copying. Writes go through the
+ * same field table, are type-checked, and are tracked as dirty so that an update sends only what
+ * changed and a create sends only what was given.
+ */
+import type { Operation } from './client.js';
+import { InvalidArgumentError, InvalidResponseError } from './errors.js';
+import { highestMinimum } from './microversion.js';
+
+/** Field value types, as declared in the spec. */
+export type FieldType =
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  /** Cinder's string booleans ("true"/"false"); read as boolean. */
+  | 'boolstr'
+  /** Any JSON object whose keys are data (metadata, extra specs): not renamed. */
+  | 'object'
+  | 'any'
+  | { readonly list: FieldType }
+  | { readonly map: FieldType }
+  | { readonly struct: StructSchema };
+
+/** One field: its wire name, type and where it may be written. */
+export interface FieldSpec {
+  readonly wire: string;
+  readonly type: FieldType;
+  /** May be sent on create. */
+  readonly create?: boolean | undefined;
+  /** May be sent on update. */
+  readonly update?: boolean | undefined;
+  /** Sent at the top level of the request body, beside the resource key (scheduler hints). */
+  readonly root?: boolean | undefined;
+  /** An object whose entries are sent as keys of the wrapped body (QoS spec keys). */
+  readonly flatten?: boolean | undefined;
+  readonly minVersion?: string | undefined;
+  readonly maxVersion?: string | undefined;
+}
+
+/** A nested object type (e.g. a volume attachment). */
+export interface StructSchema {
+  readonly name: string;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+}
+
+/** How waiters read a resource's state. */
+export interface StatusSpec {
+  /** TS name of the status field. */
+  readonly field: string;
+  /** Statuses that end a wait with a failure (lower case). */
+  readonly failures: readonly string[];
+  /** Statuses that count as deleted for waitForDelete. */
+  readonly deleted?: readonly string[] | undefined;
+  /** TS name of a progress field reported to waiter callbacks. */
+  readonly progress?: string | undefined;
+}
+
+/** How to GET one resource again (waiters, find): the operation and which fields fill its path. */
+export interface RefetchSpec {
+  readonly operation: Operation;
+  /** Path parameter → TS field name. */
+  readonly pathFields: Readonly<Record<string, string>>;
+}
+
+/** Static description of a resource class, emitted from the spec. */
+export interface ResourceSchema {
+  readonly name: string;
+  /** Key wrapping a single resource in bodies (`volume`). */
+  readonly resourceKey?: string | undefined;
+  /** Key of the list in list responses (`volumes`). */
+  readonly resourcesKey?: string | undefined;
+  /** TS name of the field that identifies the resource (default `id`). */
+  readonly idField?: string | undefined;
+  /** TS name of the field `find` matches names against (default `name`). */
+  readonly nameField?: string | undefined;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** Keep attributes the spec does not declare (QoS specs, quota sets); otherwise they are dropped on write. */
+  readonly keepUnknown?: boolean | undefined;
+  /** Cinder quota bodies: `{key: {limit, in_use, reserved}}` → key = limit, usage, reservation. */
+  readonly quotaUsage?: boolean | undefined;
+  readonly status?: StatusSpec | undefined;
+  readonly refetch?: RefetchSpec | undefined;
+}
+
+/** A generated resource class. */
+export interface ResourceClass<T extends Resource = Resource> {
+  new (attrs?: object): T;
+  readonly schema: ResourceSchema;
+}
+
+type WireBody = Record<string, unknown>;
+
+const WIRE_INDEX = new WeakMap<ResourceSchema | StructSchema, Map<string, string>>();
+
+/** wire name → TS name, computed once per schema. */
+function wireIndex(schema: ResourceSchema | StructSchema): Map<string, string> {
+  let index = WIRE_INDEX.get(schema);
+  if (!index) {
+    index = new Map();
+    for (const [name, spec] of Object.entries(schema.fields)) index.set(spec.wire, name);
+    WIRE_INDEX.set(schema, index);
+  }
+  return index;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+export abstract class Resource {
+  declare static readonly schema: ResourceSchema;
+
+  #body: WireBody;
+  #dirty: Set<string> | undefined;
+  #cache: Map<string, unknown> | undefined;
+  /** `X-OpenStack-Request-ID` of the response this resource was read from. */
+  requestId: string | undefined;
+
+  /**
+   * Builds a resource from attributes named as in TypeScript (wire names are accepted too).
+   * Every attribute given counts as changed: a create sends exactly these.
+   */
+  constructor(attrs?: object) {
+    this.#body = {};
+    this.requestId = undefined;
+    if (attrs) {
+      for (const [key, value] of Object.entries(attrs)) {
+        if (value !== undefined) this.setAttribute(key, value);
+      }
+    }
+  }
+
+  /** Wraps a body read from the server; nothing is dirty. The body is not copied. */
+  static fromWire<T extends Resource>(this: ResourceClass<T>, body: WireBody, requestId?: string): T {
+    const resource = new this();
+    resource.#body = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
+    resource.requestId = requestId;
+    return resource;
+  }
+
+  /** The schema of this instance's class. */
+  get schema(): ResourceSchema {
+    return (this.constructor as ResourceClass).schema;
+  }
+
+  /** The resource's identifier (the value of its id field), if known. */
+  get resourceId(): string | undefined {
+    const value = this._get(this.schema.idField ?? 'id');
+    return value === undefined || value === null ? undefined : String(value);
+  }
+
+  /** Reads a declared field by TS name, converting the wire value to its declared type. */
+  protected _get(name: string): unknown {
+    const spec = this.schema.fields[name];
+    if (!spec) return undefined;
+    const raw = this.#body[spec.wire];
+    if (raw === undefined || raw === null) return undefined;
+    if (isScalar(spec.type)) return readScalar(raw, spec.type, `${this.schema.name}.${name}`);
+    const cached = this.#cache?.get(name);
+    if (cached !== undefined) return cached;
+    const value = readValue(raw, spec.type, `${this.schema.name}.${name}`);
+    (this.#cache ??= new Map()).set(name, value);
+    return value;
+  }
+
+  /** Writes a declared field by TS name; `null` is sent as JSON null, `undefined` unsets it. */
+  protected _set(name: string, value: unknown): void {
+    const spec = this.schema.fields[name];
+    if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
+    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`));
+    this.#cache?.delete(name);
+  }
+
+  #write(wire: string, value: unknown): void {
+    if (value === undefined) {
+      delete this.#body[wire];
+      this.#dirty?.delete(wire);
+      return;
+    }
+    if (this.#dirty?.has(wire) !== true && Object.is(this.#body[wire], value)) return;
+    this.#body[wire] = value;
+    (this.#dirty ??= new Set()).add(wire);
+  }
+
+  /**
+   * Sets an attribute by TS name or wire name. Undeclared names are accepted only by resources
+   * that keep unknown attributes (QoS specs, quota sets).
+   */
+  setAttribute(key: string, value: unknown): void {
+    const schema = this.schema;
+    if (schema.fields[key]) return this._set(key, value);
+    const byWire = wireIndex(schema).get(key);
+    if (byWire) return this._set(byWire, value);
+    if (schema.keepUnknown) return this.#write(key, value);
+    throw new InvalidArgumentError(
+      `${schema.name}.${key}`,
+      `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
+    );
+  }
+
+  /** Reads any attribute by TS name or wire name (undeclared ones only on keep-unknown resources). */
+  getAttribute(key: string): unknown {
+    const schema = this.schema;
+    if (schema.fields[key]) return this._get(key);
+    const byWire = wireIndex(schema).get(key);
+    if (byWire) return this._get(byWire);
+    return schema.keepUnknown ? this.#body[key] : undefined;
+  }
+
+  /** True when an attribute was set since the resource was read or last saved. */
+  isDirty(name?: string): boolean {
+    if (!this.#dirty || this.#dirty.size === 0) return false;
+    if (name === undefined) return true;
+    const spec = this.schema.fields[name];
+    return this.#dirty.has(spec ? spec.wire : name);
+  }
+
+  /**
+   * The request body for a create or an update: the changed attributes by wire name, checked
+   * against where each field may be written. Returns the wrapped part and the root-level part.
+   */
+  toRequest(kind: 'create' | 'update'): { readonly body: WireBody; readonly root: WireBody; readonly requires: string | undefined } {
+    const schema = this.schema;
+    const index = wireIndex(schema);
+    const body: WireBody = {};
+    const root: WireBody = {};
+    const minimums: (string | undefined)[] = [];
+    const idWire = schema.fields[schema.idField ?? 'id']?.wire;
+    for (const wire of this.#dirty ?? []) {
+      const name = index.get(wire);
+      const value = this.#body[wire];
+      if (name === undefined) {
+        body[wire] = value;
+        continue;
+      }
+      const spec = schema.fields[name]!;
+      if (kind === 'update' && wire === idWire) continue;
+      if (!spec[kind]) {
+        throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
+      }
+      minimums.push(spec.minVersion);
+      const wireValue = value;
+      if (spec.root) root[wire] = wireValue;
+      else if (spec.flatten && isPlainObject(wireValue)) Object.assign(body, wireValue);
+      else body[wire] = wireValue;
+    }
+    return { body, root, requires: highestMinimum(minimums) };
+  }
+
+  /** Merges a body read from the server into this resource and marks everything clean. */
+  applyWire(body: WireBody, requestId?: string): this {
+    const incoming = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
+    this.#body = { ...this.#body, ...incoming };
+    this.#dirty = undefined;
+    this.#cache = undefined;
+    if (requestId !== undefined) this.requestId = requestId;
+    return this;
+  }
+
+  /** Marks every attribute as saved. */
+  markClean(): void {
+    this.#dirty = undefined;
+  }
+
+  /** The raw body by wire names (a copy). */
+  toWire(): WireBody {
+    return { ...this.#body };
+  }
+
+  /** Declared attributes by TS name (unknown ones by wire name on keep-unknown resources). */
+  toJSON(): Record<string, unknown> {
+    const schema = this.schema;
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(schema.fields)) {
+      const value = this._get(name);
+      if (value !== undefined) out[name] = value;
+    }
+    if (schema.keepUnknown) {
+      const index = wireIndex(schema);
+      for (const [wire, value] of Object.entries(this.#body)) {
+        if (!index.has(wire)) out[wire] = value;
+      }
+    }
+    return out;
+  }
+
+  [INSPECT](): string {
+    return `${this.schema.name} ${JSON.stringify(this.toJSON(), null, 2)}`;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isScalar(type: FieldType): type is 'string' | 'integer' | 'number' | 'boolean' | 'boolstr' | 'object' | 'any' {
+  return typeof type === 'string';
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function parseBool(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const lower = raw.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  return undefined;
+}
+
+function readScalar(raw: unknown, type: FieldType & string, where: string): unknown {
+  switch (type) {
+    case 'string':
+      return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw);
+    case 'integer':
+    case 'number': {
+      if (typeof raw === 'number') return raw;
+      if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+      return bad(raw);
+    }
+    case 'boolean':
+    case 'boolstr': {
+      const b = parseBool(raw);
+      return b === undefined ? bad(raw) : b;
+    }
+    case 'object':
+      return isPlainObject(raw) ? raw : bad(raw);
+    default:
+      return raw;
+  }
+  function bad(value: unknown): never {
+    throw new InvalidResponseError(where, `expected ${type} from the server, got ${describe(value)}`);
+  }
+}
+
+/** Converts a wire value to its TS shape (structs get TS keys); validates as it goes. */
+function readValue(raw: unknown, type: FieldType, where: string): unknown {
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof type === 'string') return readScalar(raw, type, where);
+  if ('list' in type) {
+    if (!Array.isArray(raw)) throw new InvalidResponseError(where, `expected a list from the server, got ${describe(raw)}`);
+    return raw.map((item, i) => readValue(item, type.list, `${where}[${i}]`));
+  }
+  if ('map' in type) {
+    if (!isPlainObject(raw)) throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = readValue(v, type.map, `${where}.${k}`);
+    return out;
+  }
+  if (!isPlainObject(raw)) throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(type.struct.fields)) {
+    const v = readValue(raw[spec.wire], spec.type, `${where}.${name}`);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** Checks a caller's value against the declared type; returns the value to store (wire shape). */
+function checkValue(value: unknown, type: FieldType, where: string): unknown {
+  if (value === null) return null;
+  const fail = (expected: string): never => {
+    throw new InvalidArgumentError(where, `expected ${expected}, got ${describe(value)}`);
+  };
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'string':
+        return typeof value === 'string' ? value : fail('a string');
+      case 'integer':
+        return Number.isInteger(value) ? value : fail('an integer');
+      case 'number':
+        return typeof value === 'number' && Number.isFinite(value) ? value : fail('a number');
+      case 'boolean':
+      case 'boolstr':
+        return typeof value === 'boolean' ? value : fail('a boolean');
+      case 'object':
+        return isPlainObject(value) ? value : fail('an object');
+      default:
+        return value;
+    }
+  }
+  if ('list' in type) {
+    if (!Array.isArray(value)) return fail('a list');
+    return value.map((item, i) => checkValue(item, type.list, `${where}[${i}]`));
+  }
+  if ('map' in type) {
+    if (!isPlainObject(value)) return fail('an object');
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = checkValue(v, type.map, `${where}.${k}`);
+    return out;
+  }
+  if (!isPlainObject(value)) return fail(`a ${type.struct.name} object`);
+  const out: Record<string, unknown> = {};
+  const fields = type.struct.fields;
+  for (const [k, v] of Object.entries(value)) {
+    const spec = fields[k] ?? Object.values(fields).find((f) => f.wire === k);
+    if (!spec) throw new InvalidArgumentError(`${where}.${k}`, `unknown attribute of ${type.struct.name}`);
+    if (v !== undefined) out[spec.wire] = checkValue(v, spec.type, `${where}.${k}`);
+  }
+  return out;
+}
+
+/** Cinder quota sets with `?usage=true`: `{volumes: {limit, in_use, reserved}}`. */
+function splitQuotaUsage(body: WireBody): WireBody {
+  let usage: Record<string, unknown> | undefined;
+  let reservation: Record<string, unknown> | undefined;
+  const out: WireBody = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (isPlainObject(value) && 'limit' in value && key !== 'usage' && key !== 'reservation') {
+      out[key] = value['limit'];
+      if ('in_use' in value) (usage ??= {})[key] = value['in_use'];
+      if ('reserved' in value) (reservation ??= {})[key] = value['reserved'];
+    } else {
+      out[key] = value;
+    }
+  }
+  if (usage) out['usage'] = usage;
+  if (reservation) out['reservation'] = reservation;
+  return out;
+}
