@@ -1,0 +1,42 @@
+/**
+ * `npm run generate [-- --check | --validate]`
+ *
+ *   (no flag)   spec/ → generated/, replaced only when the whole run succeeded
+ *   --check     regenerate in memory; exit 1 naming every file that differs from generated/
+ *   --validate  load and check the spec only
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SpecError } from './load/diagnostics.js';
+import { buildModel } from './model/build.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(argv: readonly string[]): Promise<number> {
+  const unknown = argv.filter((a) => !['--check', '--validate'].includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\nusage: generate [--check | --validate]\n`);
+    return 2;
+  }
+  const started = performance.now();
+  try {
+    const model = await buildModel({ root });
+    if (argv.includes('--validate')) {
+      const counts = model.services.map(
+        (s) => `${s.specDir}: ${s.resources.length} resources, ${s.resources.reduce((n, r) => n + r.methods.length, 0) + s.helpers.length} proxy methods`,
+      );
+      process.stdout.write(`spec OK\n${counts.join('\n')}\n`);
+      return 0;
+    }
+    const { runGenerate } = await import('./pipeline.js');
+    return await runGenerate(root, model, { check: argv.includes('--check'), started });
+  } catch (error) {
+    if (error instanceof SpecError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,51 @@
+/**
+ * Spec errors with positions. Every problem found while loading is collected, not thrown, so that
+ * one run reports all of them: `spec/block-storage/v2/volume.yaml:42:7: operations.extend.body: …`.
+ */
+
+export interface Position {
+  /** Path of the spec file, relative to the project root, with forward slashes. */
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface Diagnostic extends Position {
+  /** Dotted location inside the document, e.g. `operations.extend.args.size.type`. */
+  readonly at: string;
+  readonly message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const at = d.at ? `${d.at}: ` : '';
+  return `${d.file}:${d.line}:${d.col}: ${at}${d.message}`;
+}
+
+/** Thrown by the pipeline when a spec has errors; carries all of them. */
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    const sorted = [...diagnostics].sort(compareDiagnostics);
+    super(`${sorted.length} spec error(s):\n${sorted.map(formatDiagnostic).join('\n')}`);
+    this.diagnostics = sorted;
+  }
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message);
+}
+
+/** Collects diagnostics while a phase runs. */
+export class Diagnostics {
+  readonly items: Diagnostic[] = [];
+  add(position: Position, at: string, message: string): void {
+    this.items.push({ ...position, at, message });
+  }
+  get hasErrors(): boolean {
+    return this.items.length > 0;
+  }
+  throwIfAny(): void {
+    if (this.items.length > 0) throw new SpecError(this.items);
+  }
+}

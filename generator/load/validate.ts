@@ -1,0 +1,94 @@
+/**
+ * JSON Schema validation of spec documents (the schemas live beside the specs, in spec/). Ajv's
+ * errors are turned into positioned diagnostics; for `oneOf` noise only the most specific error of
+ * each location is kept.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostics } from './diagnostics.js';
+import type { SourceDocument } from './source.js';
+
+// ajv ships CommonJS with a default export; under NodeNext the class is on `.default`.
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+
+export interface SchemaSet {
+  readonly service: ValidateFunction;
+  readonly resource: ValidateFunction;
+}
+
+export async function loadSchemas(specRoot: string): Promise<SchemaSet> {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const read = async (name: string): Promise<object> => JSON.parse(await readFile(path.join(specRoot, name), 'utf8')) as object;
+  return {
+    service: ajv.compile(await read('service.schema.json')),
+    resource: ajv.compile(await read('resource.schema.json')),
+  };
+}
+
+export function validateDocument(doc: SourceDocument, validate: ValidateFunction, diagnostics: Diagnostics): boolean {
+  if (validate(doc.data)) return true;
+  for (const error of simplify(validate.errors ?? [])) {
+    const segments = pointerToPath(error.instancePath);
+    let message = describe(error);
+    if (error.keyword === 'additionalProperties') {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      segments.push(extra);
+      message = `unknown key "${extra}"`;
+    }
+    diagnostics.add(doc.locate(segments), segments.join('.'), message);
+  }
+  return false;
+}
+
+function pointerToPath(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Keeps, per instance location, the errors that say something specific. */
+function simplify(errors: readonly ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const out: ErrorObject[] = [];
+  for (const [p, list] of byPath) {
+    // A oneOf/anyOf failure is explained better by errors deeper down, when there are any.
+    const deeper = [...byPath.keys()].some((other) => other !== p && other.startsWith(`${p}/`));
+    const specific = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+    const chosen = specific.length > 0 ? specific : deeper ? [] : list;
+    const seen = new Set<string>();
+    for (const e of chosen) {
+      const key = `${e.keyword}:${describe(e)}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `missing required key "${String(params['missingProperty'])}"`;
+    case 'enum':
+      return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `does not match ${String(params['pattern'])}`;
+    case 'type':
+      return `must be ${String(params['type'])}`;
+    case 'propertyNames':
+      return `invalid key "${String(params['propertyName'])}"`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}

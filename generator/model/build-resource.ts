@@ -1,0 +1,437 @@
+/**
+ * Raw resource document → ResourceModel (fields, structs, operations). Proxy methods are resolved
+ * later, once every resource of the service is known (they reference each other).
+ */
+import type { Diagnostics, Position } from '../load/diagnostics.js';
+import type { SourceDocument } from '../load/source.js';
+import { compareVersions, pathPlaceholders } from './util.js';
+import { parseTypeExpr } from './type-expr.js';
+import type {
+  ArgModel,
+  BodyTemplate,
+  FieldModel,
+  HttpMethod,
+  JsonValue,
+  OperationKind,
+  OperationModel,
+  ResourceModel,
+  ResponseModel,
+  RouteModel,
+  StructModel,
+  TypeRef,
+} from './types.js';
+
+/* Raw shapes, as the JSON Schema guarantees them. */
+export interface RawField {
+  type: string;
+  wire?: string;
+  write?: 'create' | 'update' | ('create' | 'update')[];
+  placement?: 'root' | 'flatten';
+  enum?: string[];
+  min_version?: string;
+  max_version?: string;
+  deprecated?: string;
+  description: string;
+}
+interface RawArg {
+  type?: string;
+  ref?: string;
+  in?: 'body' | 'query' | 'path';
+  wire?: string;
+  required?: boolean;
+  default?: string | number | boolean;
+  enum?: string[];
+  min_version?: string;
+  max_version?: string;
+  description: string;
+}
+type RawResponse = 'none' | 'resource' | 'merge' | { resource: string; key?: string } | { key?: string; type: string };
+interface RawOperation {
+  kind: OperationKind;
+  description: string;
+  method?: HttpMethod;
+  path?: string;
+  detail_path?: string;
+  paginated?: boolean;
+  routes?: { method?: HttpMethod; path: string; min_version?: string; max_version?: string }[];
+  args?: Record<string, RawArg>;
+  body?: JsonValue;
+  response?: RawResponse;
+  min_version?: string;
+  max_version?: string;
+}
+export interface RawResource {
+  resource: string;
+  description: string;
+  resource_key?: string;
+  resources_key?: string;
+  base_path: string;
+  path_params?: Record<string, { field: string; description?: string }>;
+  id_field?: string;
+  name_field?: string;
+  keep_unknown?: boolean;
+  quota_usage?: boolean;
+  min_version?: string;
+  max_version?: string;
+  status?: { field: string; failures: string[]; deleted?: string[]; progress?: string };
+  fields: Record<string, RawField>;
+  structs?: Record<string, { description: string; fields: Record<string, RawField> }>;
+  operations?: Record<string, RawOperation>;
+  proxy?: Record<string, unknown>;
+}
+
+/** What the resource builder needs to know about the rest of the service. */
+export interface ServiceScope {
+  readonly resourceNames: ReadonlySet<string>;
+  readonly microversion?: { readonly min: string; readonly max: string } | undefined;
+}
+
+const DEFAULT_METHOD: Record<OperationKind, HttpMethod | undefined> = {
+  create: 'POST',
+  get: 'GET',
+  update: 'PUT',
+  delete: 'DELETE',
+  list: 'GET',
+  action: 'POST',
+  request: undefined,
+};
+
+export function buildResource(doc: SourceDocument, raw: RawResource, scope: ServiceScope, d: Diagnostics): ResourceModel {
+  const at = (p: (string | number)[]): Position => doc.locate(p);
+  const err = (p: (string | number)[], message: string): void => d.add(at(p), p.join('.'), message);
+
+  const structNames = new Set(Object.keys(raw.structs ?? {}));
+  for (const name of structNames) {
+    if (scope.resourceNames.has(name)) err(['structs', name], `struct "${name}" has the name of a resource`);
+  }
+  const known = (name: string): 'struct' | 'resource' | undefined =>
+    structNames.has(name) ? 'struct' : scope.resourceNames.has(name) ? 'resource' : undefined;
+  const typeAt = (text: string, p: (string | number)[], allowResources = false): TypeRef => {
+    const parsed = parseTypeExpr(text, known, allowResources);
+    if (parsed.ok) return parsed.type;
+    err(p, parsed.message);
+    return { kind: 'scalar', name: 'any' };
+  };
+  const checkRange = (min: string | undefined, max: string | undefined, p: (string | number)[]): void => {
+    if (min && max && compareVersions(min, max) > 0) {
+      err(p, `impossible microversion range: min_version ${min} is above max_version ${max}`);
+    }
+    const sv = scope.microversion;
+    for (const [label, v] of [['min_version', min], ['max_version', max]] as const) {
+      if (v && sv && (compareVersions(v, sv.min) < 0 || compareVersions(v, sv.max) > 0)) {
+        err([...p, label], `${label} ${v} is outside the service's range ${sv.min}–${sv.max}`);
+      }
+    }
+  };
+
+  const buildFields = (fields: Record<string, RawField>, base: (string | number)[]): FieldModel[] => {
+    const wires = new Map<string, string>();
+    return Object.entries(fields).map(([name, f]) => {
+      const p = [...base, name];
+      const wire = f.wire ?? snake(name);
+      const clash = wires.get(wire);
+      if (clash) err([...p, 'wire'], `wire name "${wire}" is already used by field "${clash}"`);
+      wires.set(wire, name);
+      const write = f.write === undefined ? [] : Array.isArray(f.write) ? f.write : [f.write];
+      checkRange(f.min_version, f.max_version, p);
+      const type = typeAt(f.type, [...p, 'type']);
+      if (f.placement === 'flatten' && !(type.kind === 'map' || (type.kind === 'scalar' && type.name === 'object'))) {
+        err([...p, 'placement'], 'only an object or map field can be flattened');
+      }
+      if (f.placement && write.length === 0) err([...p, 'placement'], 'placement only matters for a writable field');
+      return {
+        name,
+        wire,
+        type,
+        description: f.description,
+        create: write.includes('create'),
+        update: write.includes('update'),
+        placement: f.placement,
+        enum: f.enum,
+        minVersion: f.min_version,
+        maxVersion: f.max_version,
+        deprecated: f.deprecated,
+        source: at(p),
+      };
+    });
+  };
+
+  const fields = buildFields(raw.fields, ['fields']);
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const structs: StructModel[] = Object.entries(raw.structs ?? {}).map(([name, s]) => ({
+    name,
+    description: s.description,
+    fields: buildFields(s.fields, ['structs', name, 'fields']),
+    source: at(['structs', name]),
+  }));
+  checkStructCycles(structs, (name, message) => err(['structs', name], message));
+
+  const requireField = (name: string | undefined, p: (string | number)[]): void => {
+    if (name !== undefined && !fieldNames.has(name)) err(p, `no field named "${name}"`);
+  };
+  const idField = raw.id_field ?? 'id';
+  const nameField = raw.name_field ?? 'name';
+  requireField(idField, raw.id_field ? ['id_field'] : ['fields']);
+  if (raw.name_field) requireField(raw.name_field, ['name_field']);
+  if (raw.status) {
+    requireField(raw.status.field, ['status', 'field']);
+    requireField(raw.status.progress, ['status', 'progress']);
+  }
+
+  const pathParams = new Map<string, { field: string; description?: string | undefined }>();
+  for (const [param, spec] of Object.entries(raw.path_params ?? {})) {
+    requireField(spec.field, ['path_params', param, 'field']);
+    pathParams.set(param, { field: spec.field, description: spec.description });
+  }
+  const idParam = [...pathParams].find(([, spec]) => spec.field === idField)?.[0];
+  for (const placeholder of pathPlaceholders(raw.base_path)) {
+    if (!pathParams.has(placeholder)) err(['base_path'], `path parameter {${placeholder}} is not declared in path_params`);
+  }
+  checkRange(raw.min_version, raw.max_version, []);
+
+  const operations: OperationModel[] = [];
+  for (const [name, op] of Object.entries(raw.operations ?? {})) {
+    const p = ['operations', name];
+    checkRange(op.min_version, op.max_version, p);
+    const memberKinds: OperationKind[] = ['get', 'update', 'delete', 'action'];
+    let memberPath: string | undefined;
+    if (idParam) {
+      memberPath = raw.base_path.includes(`{${idParam}}`) ? raw.base_path : `${raw.base_path}/{${idParam}}`;
+    }
+    if (memberKinds.includes(op.kind) && !op.path && !memberPath) {
+      err([...p, 'kind'], `a ${op.kind} operation needs an id, but no path_params entry maps to the id field "${idField}"`);
+    }
+    const defaultPath =
+      op.kind === 'create' || op.kind === 'list'
+        ? raw.base_path
+        : op.kind === 'action'
+          ? memberPath && `${memberPath}/action`
+          : op.kind === 'request'
+            ? undefined
+            : memberPath;
+    const method = op.method ?? DEFAULT_METHOD[op.kind];
+    const path = op.path ?? defaultPath ?? raw.base_path;
+    if (op.kind === 'request' && (!op.method || !op.path)) err(p, 'a request operation needs method and path');
+    if (op.detail_path && op.kind !== 'list') err([...p, 'detail_path'], 'detail_path only applies to list operations');
+
+    const args: ArgModel[] = Object.entries(op.args ?? {}).map(([argName, a]) => {
+      const ap = [...p, 'args', argName];
+      checkRange(a.min_version, a.max_version, ap);
+      if (a.ref !== undefined && !scope.resourceNames.has(a.ref)) err([...ap, 'ref'], `unknown resource "${a.ref}"`);
+      const type = a.ref !== undefined ? ({ kind: 'scalar', name: 'string' } as const) : typeAt(a.type ?? 'any', [...ap, 'type']);
+      const where = a.in ?? (op.kind === 'list' ? 'query' : 'body');
+      if (a.enum && !(type.kind === 'scalar' && type.name === 'string')) err([...ap, 'enum'], 'enum needs type string');
+      if (a.default !== undefined && a.required) err([...ap, 'default'], 'an argument with a default cannot be required');
+      return {
+        name: argName,
+        wire: a.wire ?? snake(argName),
+        in: where,
+        type,
+        ref: a.ref,
+        required: a.required ?? false,
+        default: a.default,
+        enum: a.enum,
+        description: a.description,
+        minVersion: a.min_version,
+        maxVersion: a.max_version,
+      };
+    });
+    const argNames = new Set(args.map((a) => a.name));
+
+    const routes: RouteModel[] = (op.routes ?? []).map((r, i) => {
+      checkRange(r.min_version, r.max_version, [...p, 'routes', i]);
+      return { method: r.method ?? method ?? 'GET', path: r.path, minVersion: r.min_version, maxVersion: r.max_version };
+    });
+    checkRouteOverlap(routes, (i, message) => err([...p, 'routes', i], message));
+
+    // Every placeholder must be filled: from the target resource or from a path argument.
+    const allPaths = [path, ...(op.detail_path ? [op.detail_path] : []), ...routes.map((r) => r.path)];
+    const placeholders = [...new Set(allPaths.flatMap(pathPlaceholders))];
+    for (const ph of placeholders) {
+      if (!pathParams.has(ph) && !args.some((a) => a.in === 'path' && a.wire === ph)) {
+        err([...p, op.path ? 'path' : 'kind'], `path parameter {${ph}} is not declared (path_params or an argument with in: path)`);
+      }
+    }
+    for (const a of args) {
+      if (a.in === 'path' && !placeholders.includes(a.wire)) {
+        err([...p, 'args', a.name, 'in'], `path argument "${a.wire}" does not appear in the path`);
+      }
+    }
+
+    let body: BodyTemplate | 'resource' | undefined;
+    if (op.kind === 'create' || op.kind === 'update') {
+      if (op.body !== undefined) err([...p, 'body'], `a ${op.kind} operation sends the resource's fields; remove body`);
+      body = 'resource';
+    } else if (op.body !== undefined) {
+      body = parseBody(op.body, [...p, 'body'], argNames, fieldNames, err);
+    }
+    const usedInBody = new Set<string>();
+    if (body && body !== 'resource') collectArgs(body, usedInBody);
+    for (const a of args) {
+      if (a.in === 'body' && !usedInBody.has(a.name)) err([...p, 'args', a.name], 'argument is never sent (not used in body)');
+    }
+
+    const response = buildResponse(op, name, raw.resource, [...p, 'response'], typeAt, scope, err);
+    if (response.kind === 'merge' && !memberPath && placeholders.length === 0) {
+      err([...p, 'response'], 'merge needs a target resource');
+    }
+    operations.push({
+      name,
+      id: `${raw.resource}.${name}`,
+      kind: op.kind,
+      description: op.description,
+      method: method ?? 'GET',
+      path,
+      detailPath: op.detail_path,
+      paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
+      routes,
+      args,
+      body,
+      response,
+      pathParams: placeholders,
+      minVersion: op.min_version ?? raw.min_version,
+      maxVersion: op.max_version ?? raw.max_version,
+      source: at(p),
+    });
+  }
+
+  return {
+    name: raw.resource,
+    file: doc.file,
+    description: raw.description,
+    resourceKey: raw.resource_key,
+    resourcesKey: raw.resources_key,
+    basePath: raw.base_path,
+    pathParams,
+    idField,
+    nameField,
+    keepUnknown: raw.keep_unknown ?? false,
+    quotaUsage: raw.quota_usage ?? false,
+    status: raw.status && {
+      field: raw.status.field,
+      failures: raw.status.failures,
+      deleted: raw.status.deleted ?? [],
+      progress: raw.status.progress,
+    },
+    fields,
+    structs,
+    operations,
+    methods: [],
+    minVersion: raw.min_version,
+    maxVersion: raw.max_version,
+    source: at([]),
+  };
+}
+
+function buildResponse(
+  op: RawOperation,
+  name: string,
+  resource: string,
+  p: (string | number)[],
+  typeAt: (text: string, p: (string | number)[], allowResources?: boolean) => TypeRef,
+  scope: ServiceScope,
+  err: (p: (string | number)[], message: string) => void,
+): ResponseModel {
+  const raw = op.response;
+  if (raw === undefined) {
+    if (op.kind === 'create' || op.kind === 'get' || op.kind === 'update' || op.kind === 'list') return { kind: 'resource', resource };
+    return { kind: 'none' };
+  }
+  if (op.kind === 'list' && raw !== 'resource') err(p, `list operation "${name}" always returns its resources`);
+  if (raw === 'none') return { kind: 'none' };
+  if (raw === 'resource') return { kind: 'resource', resource };
+  if (raw === 'merge') return { kind: 'merge' };
+  if ('resource' in raw) {
+    if (!scope.resourceNames.has(raw.resource)) err([...p, 'resource'], `unknown resource "${raw.resource}"`);
+    return { kind: 'resource', resource: raw.resource, key: raw.key };
+  }
+  return { kind: 'value', key: raw.key, type: typeAt(raw.type, [...p, 'type']) };
+}
+
+/** Turns a body template into a tree; `$arg`, `$self.field` and `$$literal` strings are special. */
+function parseBody(
+  value: JsonValue,
+  p: (string | number)[],
+  args: ReadonlySet<string>,
+  fields: ReadonlySet<string>,
+  err: (p: (string | number)[], message: string) => void,
+): BodyTemplate {
+  if (typeof value === 'string') {
+    if (value.startsWith('$$')) return { kind: 'literal', value: value.slice(1) };
+    if (value.startsWith('$self.')) {
+      const field = value.slice(6);
+      if (!fields.has(field)) err(p, `"${value}": the resource has no field "${field}"`);
+      return { kind: 'self', field };
+    }
+    if (value.startsWith('$')) {
+      const name = value.slice(1);
+      if (!args.has(name)) err(p, `"${value}": no argument named "${name}" (declare it under args)`);
+      return { kind: 'arg', name };
+    }
+    return { kind: 'literal', value };
+  }
+  if (Array.isArray(value)) {
+    return { kind: 'array', items: value.map((item, i) => parseBody(item as JsonValue, [...p, i], args, fields, err)) };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, JsonValue>);
+    if (entries.length === 0) return { kind: 'literal', value: {} };
+    return { kind: 'object', entries: entries.map(([k, v]) => [k, parseBody(v, [...p, k], args, fields, err)] as const) };
+  }
+  return { kind: 'literal', value };
+}
+
+export function collectArgs(body: BodyTemplate, out: Set<string>): void {
+  switch (body.kind) {
+    case 'arg':
+      out.add(body.name);
+      return;
+    case 'object':
+      for (const [, v] of body.entries) collectArgs(v, out);
+      return;
+    case 'array':
+      for (const v of body.items) collectArgs(v, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function checkRouteOverlap(routes: readonly RouteModel[], err: (index: number, message: string) => void): void {
+  for (let i = 0; i < routes.length; i++) {
+    for (let j = i + 1; j < routes.length; j++) {
+      const a = routes[i]!;
+      const b = routes[j]!;
+      const aMin = a.minVersion ?? '0.0';
+      const bMin = b.minVersion ?? '0.0';
+      const aMax = a.maxVersion ?? '999.999';
+      const bMax = b.maxVersion ?? '999.999';
+      if (compareVersions(aMin, bMax) <= 0 && compareVersions(bMin, aMax) <= 0) {
+        err(j, `route overlaps route ${i}: microversion ranges must be disjoint`);
+      }
+    }
+  }
+}
+
+function checkStructCycles(structs: readonly StructModel[], err: (name: string, message: string) => void): void {
+  const byName = new Map(structs.map((s) => [s.name, s]));
+  const refs = (t: TypeRef): string[] => (t.kind === 'struct' ? [t.name] : t.kind === 'list' || t.kind === 'map' ? refs(t.of) : []);
+  const visiting = new Set<string>();
+  const visit = (name: string, trail: string[]): void => {
+    if (visiting.has(name)) {
+      err(trail[0]!, `struct cycle: ${[...trail, name].join(' → ')}`);
+      return;
+    }
+    const s = byName.get(name);
+    if (!s) return;
+    visiting.add(name);
+    for (const f of s.fields) for (const r of refs(f.type)) visit(r, [...trail, name]);
+    visiting.delete(name);
+  };
+  for (const s of structs) visit(s.name, []);
+}
+
+/** camelCase → snake_case, the default wire name. */
+export function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

@@ -1,0 +1,125 @@
+/**
+ * Spec folder → SpecModel. Phases: parse every file (YAML errors), validate against the JSON
+ * Schemas (schema errors), build resources, then proxy methods (semantic errors). All errors of a
+ * phase are reported together; a later phase runs only on files that passed the earlier ones.
+ */
+import path from 'node:path';
+import { Diagnostics } from '../load/diagnostics.js';
+import { findSpecFiles, readSource, type SourceDocument } from '../load/source.js';
+import { loadSchemas, validateDocument } from '../load/validate.js';
+import { buildProxyMethods, waiterMethod, type RawProxyMethod } from './build-proxy.js';
+import { buildResource, type RawResource } from './build-resource.js';
+import type { ResourceModel, ServiceModel, SpecModel } from './types.js';
+import { compareVersions } from './util.js';
+
+interface RawService {
+  service: string;
+  aliases?: string[];
+  version: string;
+  endpoint_versions: string[];
+  class_name: string;
+  attribute: string;
+  description: string;
+  microversion?: { header_service: string; min: string; max: string };
+  proxy?: Record<string, { wait: 'status' | 'delete'; description: string }>;
+}
+
+export interface BuildOptions {
+  /** Project root; spec files are reported relative to it. */
+  readonly root: string;
+  /** Spec folder (default `<root>/spec`). */
+  readonly specRoot?: string;
+}
+
+export async function buildModel(options: BuildOptions): Promise<SpecModel> {
+  const specRoot = options.specRoot ?? path.join(options.root, 'spec');
+  const d = new Diagnostics();
+  const schemas = await loadSchemas(specRoot);
+  const files = await findSpecFiles(specRoot);
+  const docs: SourceDocument[] = [];
+  for (const file of files) {
+    const doc = await readSource(file, options.root, d);
+    if (doc) docs.push(doc);
+  }
+  // Group by folder: one service version per folder.
+  const byDir = new Map<string, SourceDocument[]>();
+  for (const doc of docs) {
+    const dir = path.posix.dirname(doc.file);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), doc]);
+  }
+  const services: ServiceModel[] = [];
+  for (const [dir, group] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const serviceDoc = group.find((doc) => path.posix.basename(doc.file) === 'service.yaml');
+    if (!serviceDoc) {
+      d.add({ file: `${dir}/service.yaml`, line: 1, col: 1 }, '', 'missing service.yaml for this folder');
+      continue;
+    }
+    const service = buildService(dir, serviceDoc, group.filter((doc) => doc !== serviceDoc), schemas, d);
+    if (service) services.push(service);
+  }
+  d.throwIfAny();
+  return { services };
+}
+
+function buildService(
+  dir: string,
+  serviceDoc: SourceDocument,
+  resourceDocs: SourceDocument[],
+  schemas: Awaited<ReturnType<typeof loadSchemas>>,
+  d: Diagnostics,
+): ServiceModel | undefined {
+  if (!validateDocument(serviceDoc, schemas.service, d)) return undefined;
+  const raw = serviceDoc.data as RawService;
+  if (raw.microversion && compareVersions(raw.microversion.min, raw.microversion.max) > 0) {
+    d.add(serviceDoc.locate(['microversion']), 'microversion', `impossible range: min ${raw.microversion.min} is above max ${raw.microversion.max}`);
+  }
+  const valid = resourceDocs.filter((doc) => validateDocument(doc, schemas.resource, d));
+  const raws = valid.map((doc) => ({ doc, raw: doc.data as RawResource }));
+
+  // Resource names must be unique within the version.
+  const names = new Map<string, SourceDocument>();
+  for (const { doc, raw: r } of raws) {
+    const other = names.get(r.resource);
+    if (other) d.add(doc.locate(['resource']), 'resource', `resource "${r.resource}" is also declared in ${other.file}`);
+    else names.set(r.resource, doc);
+  }
+  const scope = {
+    resourceNames: new Set(names.keys()),
+    microversion: raw.microversion && { min: raw.microversion.min, max: raw.microversion.max },
+  };
+  const resources = raws.map(({ doc, raw: r }) => ({ doc, raw: r, model: buildResource(doc, r, scope, d) }));
+  const byName = new Map<string, ResourceModel>(resources.map((r) => [r.model.name, r.model]));
+
+  const methodOwners = new Map<string, string>();
+  const withMethods: ResourceModel[] = resources.map(({ doc, raw: r, model }) => {
+    const methods = buildProxyMethods(doc, model, (r.proxy ?? {}) as Record<string, RawProxyMethod>, byName, d);
+    for (const m of methods) {
+      const owner = methodOwners.get(m.name);
+      if (owner) d.add(m.source, `proxy.${m.name}`, `proxy method "${m.name}" is also declared in ${owner}`);
+      else methodOwners.set(m.name, doc.file);
+    }
+    return { ...model, methods };
+  });
+  const helpers = Object.entries(raw.proxy ?? {}).map(([name, h]) => {
+    const owner = methodOwners.get(name);
+    if (owner) d.add(serviceDoc.locate(['proxy', name]), `proxy.${name}`, `proxy method "${name}" is also declared in ${owner}`);
+    return waiterMethod(name, h.wait, h.description, serviceDoc.locate(['proxy', name]));
+  });
+
+  const [, service = '', version = ''] = dir.split('/').slice(-3);
+  return {
+    serviceType: raw.service,
+    aliases: raw.aliases ?? [],
+    version: raw.version,
+    endpointVersions: raw.endpoint_versions,
+    className: raw.class_name,
+    attribute: raw.attribute,
+    description: raw.description,
+    microversion: raw.microversion && { headerService: raw.microversion.header_service, min: raw.microversion.min, max: raw.microversion.max },
+    specDir: dir,
+    outDir: `generated/${service}/${version}`,
+    serviceFile: serviceDoc.file,
+    resources: withMethods.sort((a, b) => a.name.localeCompare(b.name)),
+    helpers,
+  };
+}

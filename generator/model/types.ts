@@ -1,0 +1,232 @@
+/**
+ * The typed intermediate model. Emitters read only this, never raw YAML: every default is applied,
+ * every reference resolved and every name checked before anything is emitted.
+ */
+import type { Position } from '../load/diagnostics.js';
+
+export type ScalarName = 'string' | 'integer' | 'number' | 'boolean' | 'boolstr' | 'object' | 'any';
+
+export type TypeRef =
+  | { readonly kind: 'scalar'; readonly name: ScalarName }
+  | { readonly kind: 'list'; readonly of: TypeRef }
+  | { readonly kind: 'map'; readonly of: TypeRef }
+  | { readonly kind: 'struct'; readonly name: string }
+  | { readonly kind: 'resource'; readonly name: string };
+
+export interface VersionRange {
+  readonly minVersion?: string | undefined;
+  readonly maxVersion?: string | undefined;
+}
+
+export interface FieldModel extends VersionRange {
+  readonly name: string;
+  readonly wire: string;
+  readonly type: TypeRef;
+  readonly description: string;
+  readonly create: boolean;
+  readonly update: boolean;
+  readonly placement?: 'root' | 'flatten' | undefined;
+  readonly enum?: readonly string[] | undefined;
+  readonly deprecated?: string | undefined;
+  readonly source: Position;
+}
+
+export interface StructModel {
+  readonly name: string;
+  readonly description: string;
+  readonly fields: readonly FieldModel[];
+  readonly source: Position;
+}
+
+export interface ArgModel extends VersionRange {
+  readonly name: string;
+  readonly wire: string;
+  readonly in: 'body' | 'query' | 'path';
+  readonly type: TypeRef;
+  /** A related resource given as ID or instance; its ID is sent. */
+  readonly ref?: string | undefined;
+  readonly required: boolean;
+  readonly default?: string | number | boolean | undefined;
+  readonly enum?: readonly string[] | undefined;
+  readonly description: string;
+}
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** A request body template: literal JSON with argument and target-field holes. */
+export type BodyTemplate =
+  | { readonly kind: 'literal'; readonly value: JsonValue }
+  | { readonly kind: 'arg'; readonly name: string }
+  | { readonly kind: 'self'; readonly field: string }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, BodyTemplate])[] }
+  | { readonly kind: 'array'; readonly items: readonly BodyTemplate[] };
+
+export type ResponseModel =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'resource'; readonly resource: string; readonly key?: string | undefined }
+  | { readonly kind: 'merge' }
+  | { readonly kind: 'value'; readonly key?: string | undefined; readonly type: TypeRef };
+
+export interface RouteModel extends VersionRange {
+  readonly method: HttpMethod;
+  readonly path: string;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type OperationKind = 'create' | 'get' | 'update' | 'delete' | 'list' | 'action' | 'request';
+
+export interface OperationModel extends VersionRange {
+  readonly name: string;
+  /** Resource-qualified id, e.g. `Volume.extend`. */
+  readonly id: string;
+  readonly kind: OperationKind;
+  readonly description: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** list: the path with details (e.g. /volumes/detail). */
+  readonly detailPath?: string | undefined;
+  readonly paginated: boolean;
+  readonly routes: readonly RouteModel[];
+  readonly args: readonly ArgModel[];
+  /** `resource`: the resource's own fields (create/update). */
+  readonly body?: BodyTemplate | 'resource' | undefined;
+  readonly response: ResponseModel;
+  /** Placeholders of the path, in order. */
+  readonly pathParams: readonly string[];
+  readonly source: Position;
+}
+
+export interface StatusModel {
+  readonly field: string;
+  readonly failures: readonly string[];
+  readonly deleted: readonly string[];
+  readonly progress?: string | undefined;
+}
+
+export interface ResourceModel extends VersionRange {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly resourceKey?: string | undefined;
+  readonly resourcesKey?: string | undefined;
+  readonly basePath: string;
+  /** Path placeholder → TS field name. */
+  readonly pathParams: ReadonlyMap<string, { readonly field: string; readonly description?: string | undefined }>;
+  readonly idField: string;
+  readonly nameField: string;
+  readonly keepUnknown: boolean;
+  readonly quotaUsage: boolean;
+  readonly status?: StatusModel | undefined;
+  readonly fields: readonly FieldModel[];
+  readonly structs: readonly StructModel[];
+  readonly operations: readonly OperationModel[];
+  readonly methods: readonly ProxyMethodModel[];
+  readonly source: Position;
+}
+
+/** How a proxy parameter is turned into request values. */
+export type ParamRole =
+  /** The resource the call acts on: `string | Volume`; fills the path. */
+  | { readonly kind: 'target'; readonly resource: string; readonly instanceOnly: boolean; readonly parent?: string | undefined; readonly defaultId?: string | undefined }
+  /** Attributes for create/update: `VolumeCreate` / `VolumeUpdate`. */
+  | { readonly kind: 'attrs'; readonly resource: string; readonly mode: 'create' | 'update' }
+  /** Name or ID for find. */
+  | { readonly kind: 'nameOrId' }
+  /** An operation argument. */
+  | { readonly kind: 'arg'; readonly arg: ArgModel }
+  /** A proxy-only parameter (switch condition, for_each list). */
+  | { readonly kind: 'extra'; readonly type: TypeRef }
+  /** list/find: choose the detail path. */
+  | { readonly kind: 'details'; readonly default: boolean }
+  /** delete/find: tolerate absence. */
+  | { readonly kind: 'ignoreMissing'; readonly default: boolean };
+
+export interface ProxyParam {
+  readonly name: string;
+  readonly description: string;
+  readonly positional: boolean;
+  readonly optional: boolean;
+  readonly role: ParamRole;
+}
+
+export interface ForEachModel {
+  readonly param: string;
+  readonly as: string;
+  readonly fromField?: string | undefined;
+}
+
+export interface CallPlan {
+  readonly operation: string;
+  readonly forEach?: ForEachModel | undefined;
+}
+
+export interface ExampleExchange {
+  readonly request: {
+    readonly method: HttpMethod;
+    readonly path: string;
+    readonly query: Readonly<Record<string, string | readonly string[]>>;
+    readonly headers: Readonly<Record<string, string | null>>;
+    readonly body?: JsonValue | undefined;
+  };
+  readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body?: JsonValue | undefined };
+}
+
+export interface ExampleModel {
+  readonly title: string;
+  readonly args: readonly JsonValue[];
+  readonly exchanges: readonly ExampleExchange[];
+  readonly result?: JsonValue | undefined;
+  readonly hasResult: boolean;
+  readonly error?: string | undefined;
+  readonly serverVersion?: { readonly min: string; readonly max: string } | undefined;
+  readonly source: Position;
+}
+
+export type ProxyMethodKind = 'list' | 'get' | 'find' | 'create' | 'update' | 'delete' | 'call' | 'waitStatus' | 'waitDelete';
+
+export interface ProxyMethodModel {
+  readonly name: string;
+  /** The resource file that declares it; undefined for service-level helpers. */
+  readonly resource?: string | undefined;
+  readonly kind: ProxyMethodKind;
+  readonly description: string;
+  readonly deprecated?: string | undefined;
+  readonly params: readonly ProxyParam[];
+  /** The default plan, then the alternatives chosen by a truthy parameter. */
+  readonly plan?: CallPlan | undefined;
+  readonly switches: readonly (CallPlan & { readonly if: string })[];
+  /** find: the operations used. */
+  readonly find?: { readonly get?: string | undefined; readonly list: string; readonly byId: boolean; readonly nameFilter: 'server' | 'client' } | undefined;
+  /** The TS type the method resolves to, described structurally. */
+  readonly returns: ReturnModel;
+  readonly examples: readonly ExampleModel[];
+  readonly source: Position;
+}
+
+export type ReturnModel =
+  | { readonly kind: 'void' }
+  | { readonly kind: 'resource'; readonly resource: string; readonly optional: boolean }
+  | { readonly kind: 'paginated'; readonly resource: string }
+  | { readonly kind: 'value'; readonly type: TypeRef };
+
+export interface ServiceModel {
+  readonly serviceType: string;
+  readonly aliases: readonly string[];
+  readonly version: string;
+  readonly endpointVersions: readonly string[];
+  readonly className: string;
+  readonly attribute: string;
+  readonly description: string;
+  readonly microversion?: { readonly headerService: string; readonly min: string; readonly max: string } | undefined;
+  /** Directory of the spec, e.g. spec/block-storage/v2. */
+  readonly specDir: string;
+  /** Output directory, e.g. generated/block-storage/v2. */
+  readonly outDir: string;
+  readonly serviceFile: string;
+  readonly resources: readonly ResourceModel[];
+  readonly helpers: readonly ProxyMethodModel[];
+}
+
+export interface SpecModel {
+  readonly services: readonly ServiceModel[];
+}
