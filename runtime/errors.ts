@@ -130,15 +130,44 @@ export function httpErrorFor(init: HttpErrorInit): HttpError {
   return new Cls(init);
 }
 
+/** Extra facts a transport knows about a failed attempt. */
+export interface ConnectionErrorOptions {
+  readonly cause?: unknown;
+  /**
+   * Whether the request may have reached the server. `false` only when the transport is sure it
+   * did not (refused, DNS, TLS handshake, proxy tunnel); defaults to `true` because the safe
+   * assumption for a non-idempotent request is "maybe executed".
+   */
+  readonly sent?: boolean | undefined;
+  /** Low-level code such as `ECONNREFUSED`, `ENOTFOUND`, `DEPTH_ZERO_SELF_SIGNED_CERT`. */
+  readonly code?: string | undefined;
+}
+
 /** The request never got an HTTP response: DNS, refused or reset connection, TLS failure, timeout. */
 export class ConnectionError extends SdkError {
   override readonly name: string = 'ConnectionError';
   readonly method: string;
   readonly url: string;
-  constructor(method: string, url: string, reason: string, options?: { cause?: unknown }) {
+  /** The request may have reached the server (see `ConnectionErrorOptions.sent`). */
+  readonly sent: boolean;
+  readonly code: string | undefined;
+  constructor(method: string, url: string, reason: string, options?: ConnectionErrorOptions) {
     super(`${method} ${url} failed before a response: ${reason}`, options);
     this.method = method;
     this.url = url;
+    this.sent = options?.sent ?? true;
+    this.code = options?.code;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      method: this.method,
+      url: this.url,
+      sent: this.sent,
+      code: this.code,
+    };
   }
 }
 

@@ -5,12 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostics } from './diagnostics.js';
 import type { SourceDocument } from './source.js';
-
-// ajv ships CommonJS with a default export; under NodeNext the class is on `.default`.
-const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
 
 export interface SchemaSet {
   readonly service: ValidateFunction;

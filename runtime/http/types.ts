@@ -22,6 +22,8 @@ export interface HttpResponse {
   readonly headers: HeaderReader;
   readonly body: string;
   readonly url: string;
+  /** Reason phrase (`Not Found`), when the protocol carried one; used for empty error bodies. */
+  readonly statusText?: string | undefined;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface TlsOptions {
   readonly key?: string | undefined;
   /** Skip certificate verification. Only when asked for explicitly. */
   readonly insecure?: boolean | undefined;
+  /** Trust only `ca`, not the default store as well. */
+  readonly replaceCa?: boolean | undefined;
 }
 
 /** What the HttpClient needs to know about a request beyond the wire. */
