@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Entry of `npm run test:live`: run the live suite (test/live/**/*.test.ts) against a real Cinder.
+#
+#   npm run test:live                          # mode from RC_AUTH, default noauth
+#   npm run test:live -- --mode keystone       # noauth | keystone | both
+#   npm run test:live -- --mode both -- -t smoke   # anything after "--" (or unknown) goes to vitest
+#
+# If CINDER_URL is already set, nothing is started: the suite runs against that endpoint.
+# Otherwise, per mode: start the stack (test/live/stack/start.sh, fresh state dir
+# /tmp/osbs-live-<mode> unless RC_KEEP_STATE=1) -> source STATE/env -> vitest -> stop.sh.
+# A stack that is already up in that state dir is reused and left running.
+# Exit code: vitest's (with --mode both: the first non-zero one; 1 if a start failed).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+STACK=$HERE/stack
+# shellcheck source=stack/lib.sh
+. "$STACK/lib.sh"
+
+MODE=${RC_AUTH:-noauth}
+VITEST_ARGS=()
+while (($#)); do
+  case $1 in
+    --mode) MODE=${2:-}; shift 2 || { echo "--mode needs a value" >&2; exit 2; } ;;
+    --mode=*) MODE=${1#--mode=}; shift ;;
+    --) shift; VITEST_ARGS+=("$@"); break ;;
+    *) VITEST_ARGS+=("$1"); shift ;;
+  esac
+done
+case $MODE in
+  noauth | keystone) MODES=("$MODE") ;;
+  both) MODES=(noauth keystone) ;;
+  *) echo "--mode must be noauth, keystone or both, not '$MODE'" >&2; exit 2 ;;
+esac
+
+SUMMARY=()
+TOTALS_PASSED=0
+TOTALS_FAILED=0
+
+run_suite() { # label
+  local t rc report counts
+  report=$(mktemp /tmp/osbs-live-report.XXXXXX.json)
+  t=$(now)
+  (cd "$ROOT" && npx vitest run --config test/live/vitest.config.ts \
+    --reporter=default --reporter=json --outputFile.json="$report" "${VITEST_ARGS[@]}")
+  rc=$?
+  SUITE_SECONDS=$(elapsed "$t")
+  counts=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`${r.numPassedTests ?? 0} ${r.numFailedTests ?? 0}`);' "$report" 2>/dev/null || echo "0 0")
+  rm -f "$report"
+  read -r SUITE_PASSED SUITE_FAILED <<<"$counts"
+  TOTALS_PASSED=$((TOTALS_PASSED + SUITE_PASSED))
+  TOTALS_FAILED=$((TOTALS_FAILED + SUITE_FAILED))
+  log "$1: suite ${SUITE_SECONDS}s, exit $rc ($SUITE_PASSED passed, $SUITE_FAILED failed)"
+  return $rc
+}
+
+if [[ -n ${CINDER_URL:-} ]]; then
+  log "CINDER_URL=$CINDER_URL is set: running the live suite against it, starting nothing"
+  run_suite external
+  rc=$?
+  echo "live: $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+  exit $rc
+fi
+
+# What this script started and must stop, even on Ctrl-C or an error.
+STARTED_STATE=
+cleanup() {
+  if [[ -n $STARTED_STATE ]]; then
+    "$STACK/stop.sh" "$STARTED_STATE" || true
+    STARTED_STATE=
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+looks_like_state_dir() { # only ever delete a directory that start.sh made
+  [[ -f $1/mode || -f $1/pids.stopped || -f $1/env || -d $1/cinder/state ]]
+}
+
+run_mode() { # mode
+  local mode=$1 state t rc started=0 install=- ready=- start_wall stop_wall=-
+  if [[ -n ${RC_STATE_DIR:-} ]]; then
+    state=$RC_STATE_DIR
+    ((${#MODES[@]} > 1)) && state=$RC_STATE_DIR-$mode
+  else
+    state=/tmp/osbs-live-$mode
+  fi
+
+  if all_recorded_alive "$state" && [[ $(cat "$state/mode" 2>/dev/null) == "$mode" && -f $state/env ]]; then
+    log "$mode: reusing the stack already running in $state (it stays up)"
+    start_wall=0
+  else
+    if [[ ${RC_KEEP_STATE:-0} != 1 && -e $state ]]; then
+      if looks_like_state_dir "$state"; then
+        [[ -s $state/pids ]] && "$STACK/stop.sh" "$state"
+        rm -rf "$state"
+      else
+        echo "$state exists but was not made by start.sh; not deleting it" >&2
+        return 1
+      fi
+    fi
+    t=$(now)
+    STARTED_STATE=$state
+    RC_AUTH=$mode "$STACK/start.sh" "$state" || { log "$mode: start failed"; STARTED_STATE=; return 1; }
+    start_wall=$(elapsed "$t")
+    started=1
+    # shellcheck disable=SC1091
+    . "$state/timings"
+    install=$install_seconds
+    ready=$ready_seconds
+  fi
+
+  (
+    # shellcheck disable=SC1091
+    . "$state/env"
+    run_suite "$mode"
+    rc=$?
+    echo "$SUITE_SECONDS $SUITE_PASSED $SUITE_FAILED" >"$state/suite-result"
+    exit $rc
+  )
+  rc=$?
+  local suite=- passed=0 failed=0
+  [[ -f $state/suite-result ]] && read -r suite passed failed <"$state/suite-result"
+  TOTALS_PASSED=$((TOTALS_PASSED + passed))
+  TOTALS_FAILED=$((TOTALS_FAILED + failed))
+
+  if ((started)); then
+    t=$(now)
+    "$STACK/stop.sh" "$state"
+    stop_wall=$(elapsed "$t")
+    STARTED_STATE=
+  fi
+  SUMMARY+=("$(printf '%-8s exit %-3s install %6ss  start-to-ready %6ss  (start.sh %6ss)  suite %6ss  stop %6ss' \
+    "$mode" "$rc" "$install" "$ready" "$start_wall" "$suite" "$stop_wall")")
+  return $rc
+}
+
+T_ALL=$(now)
+FINAL=0
+for m in "${MODES[@]}"; do
+  run_mode "$m"
+  rc=$?
+  ((rc != 0 && FINAL == 0)) && FINAL=$rc
+done
+echo
+echo "== live test timings"
+printf '   %s\n' "${SUMMARY[@]}"
+echo "   total $(elapsed "$T_ALL")s"
+echo "live: $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+exit $FINAL

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Live suite: real Cinder (and Keystone) processes, see test/live/README.md.
+// Run through `npm run test:live` (test/live/run.sh), which starts the stack and
+// exports its STATE/env. The root vitest.config.ts excludes test/live/**.
+export default defineConfig({
+  root: fileURLToPath(new URL('../..', import.meta.url)),
+  test: {
+    include: ['test/live/**/*.test.ts'],
+    // Files share one server, its quotas and its backends: one file at a time.
+    fileParallelism: false,
+    pool: 'forks',
+    // Real state machines: a volume takes ~0.6 s, a 1 GiB backup ~9 s.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 60_000,
+    retry: 0,
+  },
+});
