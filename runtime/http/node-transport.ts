@@ -1,0 +1,262 @@
+/**
+ * The default Transport on Node: `node:http`/`node:https` with keep-alive agents.
+ *
+ * Why not undici's `request()`: it is as fast, but a dependency; why not Node's global `fetch`: it
+ * costs about 2.4× a keep-alive `http.request` per call on a local server (644 µs vs 273 µs here),
+ * and it cannot take TLS or proxy options without undici's `Agent`. `node:http` gives keep-alive,
+ * custom CAs, client certificates and CONNECT tunnels with no dependency, and it tells exactly
+ * whether a request was written before a failure (`sent`).
+ *
+ * Agents: one keep-alive agent per scheme (plus one per proxy), LIFO reuse so idle sockets at the
+ * back of the pool expire, `maxSockets` unbounded by default because the HttpClient's
+ * `concurrency` option is the limit callers configure. Idle sockets are closed after 4 s, before
+ * the 5 s idle timeout of Node, Apache and many load balancers, so a request rarely lands on a
+ * socket the server is closing (that race would look like "reset after sending").
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import { ConnectionError, RequestTimeoutError } from '../errors.js';
+import { abortError } from './abort.js';
+import { describeNetworkError, failedBeforeSend, isTlsFailure } from './network-errors.js';
+import { TunnelAgent, proxyAuthorization } from './node-tunnel-agent.js';
+import { type ProxyConfig, proxyFor, proxyFromEnv } from './proxy.js';
+import type { HeaderReader } from '../client.js';
+import type { HttpRequest, HttpResponse, TlsOptions, Transport } from './types.js';
+
+export interface NodeTransportOptions {
+  /** CA, client certificate and key, insecure mode. */
+  readonly tls?: TlsOptions | undefined;
+  /** Proxies; default from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see proxy.ts). `false` disables. */
+  readonly proxy?: ProxyConfig | false | undefined;
+  /** Environment to read proxy variables from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Per-attempt timeout in ms when the request has none (default: none; HttpClient sets one). */
+  readonly timeout?: number | undefined;
+  /** Sockets per origin (default: unlimited; limit with HttpClient `concurrency`). */
+  readonly maxSockets?: number | undefined;
+  /** Idle keep-alive sockets are closed after this many ms (default 4000). */
+  readonly idleSocketTimeout?: number | undefined;
+}
+
+export const DEFAULT_IDLE_SOCKET_TIMEOUT = 4000;
+
+interface Route {
+  readonly agent: http.Agent;
+  readonly request: typeof http.request;
+  /** Set when going through a forwarding proxy (plain HTTP). */
+  readonly forwardProxy?: URL | undefined;
+  readonly proxyAuth?: string | undefined;
+}
+
+export class NodeTransport implements Transport {
+  private readonly timeout: number | undefined;
+  private readonly proxy: ProxyConfig | undefined;
+  private readonly baseAgentOptions: http.AgentOptions;
+  private readonly agentOptions: https.AgentOptions;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly proxyAgents = new Map<string, http.Agent>();
+  private readonly routes = new Map<string, Route>();
+
+  constructor(options: NodeTransportOptions = {}) {
+    this.timeout = options.timeout;
+    this.proxy = options.proxy === false ? undefined : (options.proxy ?? proxyFromEnv(options.env ?? process.env));
+    const base: http.AgentOptions = {
+      keepAlive: true,
+      scheduling: 'lifo',
+      timeout: options.idleSocketTimeout ?? DEFAULT_IDLE_SOCKET_TIMEOUT,
+      ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+    };
+    this.baseAgentOptions = base;
+    this.agentOptions = { ...base, ...tlsAgentOptions(options.tls) };
+    this.httpAgent = new http.Agent(base);
+    this.httpsAgent = new https.Agent(this.agentOptions);
+  }
+
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const { method, url: rawUrl } = request;
+    const signal = request.signal;
+    if (signal?.aborted) return Promise.reject(abortError(method, rawUrl, signal));
+    let url: URL;
+    let route: Route;
+    try {
+      url = new URL(rawUrl);
+      route = this.route(url);
+    } catch (error) {
+      return Promise.reject(
+        new ConnectionError(method, rawUrl, `invalid URL or proxy: ${(error as Error).message}`, { cause: error, sent: false }),
+      );
+    }
+    const timeout = request.timeout ?? this.timeout;
+    const options: http.RequestOptions = {
+      agent: route.agent,
+      method,
+      headers: request.headers,
+    };
+    if (route.forwardProxy) {
+      // Plain HTTP through a proxy: absolute-URI request line, Host of the target.
+      const proxy = route.forwardProxy;
+      options.hostname = stripBrackets(proxy.hostname);
+      options.port = proxy.port !== '' ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80;
+      options.path = url.href;
+      const headers: Record<string, string> = { ...request.headers, host: url.host };
+      if (route.proxyAuth) headers['proxy-authorization'] = route.proxyAuth;
+      options.headers = headers;
+    } else {
+      options.hostname = stripBrackets(url.hostname);
+      if (url.port !== '') options.port = Number(url.port);
+      options.path = url.pathname + url.search;
+    }
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      let sent = false;
+      let timedOut = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const req = route.request(options);
+
+      const cleanup = (): void => {
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: Error & { code?: string }): void => {
+        if (settled) return;
+        cleanup();
+        if (timedOut) {
+          reject(
+            new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, { cause: error, sent, code: 'ETIMEDOUT' }),
+          );
+        } else if (signal?.aborted) {
+          reject(abortError(method, rawUrl, signal));
+        } else {
+          const code = typeof error.code === 'string' ? error.code : undefined;
+          const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
+          const reason = describeNetworkError(code, error.message);
+          reject(
+            new ConnectionError(method, rawUrl, maybeSent ? `${reason}; the request may have reached the server` : reason, {
+              cause: error,
+              code,
+              sent: maybeSent,
+            }),
+          );
+        }
+      };
+      const onAbort = (): void => {
+        req.destroy(new Error('aborted'));
+      };
+
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== undefined && timeout > 0) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          req.destroy(new Error(`timeout after ${timeout} ms`));
+        }, timeout);
+      }
+      // 'finish' = the whole request was handed to the socket after connect (and TLS): from here
+      // on the server may act on it. Before that, a failure proves it was not processed.
+      req.once('finish', () => {
+        sent = true;
+      });
+      req.on('error', fail);
+      req.once('response', (res) => {
+        res.setEncoding('utf8');
+        let body = '';
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.once('end', () => {
+          if (settled) return;
+          cleanup();
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage,
+            headers: new NodeHeaders(res.headers),
+            body,
+            url: rawUrl,
+          });
+        });
+        res.once('aborted', () => fail(Object.assign(new Error('response body interrupted'), { code: 'ECONNRESET' })));
+        res.on('error', fail);
+      });
+      if (request.body !== undefined) req.end(request.body);
+      else req.end();
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    for (const agent of this.proxyAgents.values()) agent.destroy();
+    this.proxyAgents.clear();
+    this.routes.clear();
+  }
+
+  private route(url: URL): Route {
+    const key = `${url.protocol}//${url.host}`;
+    const cached = this.routes.get(key);
+    if (cached) return cached;
+    const route = this.newRoute(url);
+    // A client talks to a handful of hosts; the cap only guards against unbounded growth.
+    if (this.routes.size > 256) this.routes.clear();
+    this.routes.set(key, route);
+    return route;
+  }
+
+  private newRoute(url: URL): Route {
+    const isHttps = url.protocol === 'https:';
+    if (!isHttps && url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol}`);
+    const proxy = this.proxy ? proxyFor(url, this.proxy) : undefined;
+    if (!proxy) return isHttps ? { agent: this.httpsAgent, request: https.request } : { agent: this.httpAgent, request: http.request };
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') throw new Error(`unsupported proxy protocol ${proxy.protocol}`);
+    const proxyKey = `${isHttps ? 'tunnel' : 'forward'} ${proxy.href}`;
+    let agent = this.proxyAgents.get(proxyKey);
+    if (isHttps) {
+      if (!agent) {
+        agent = new TunnelAgent({ ...this.agentOptions, proxy });
+        this.proxyAgents.set(proxyKey, agent);
+      }
+      return { agent, request: https.request };
+    }
+    const proxyIsHttps = proxy.protocol === 'https:';
+    if (!agent) {
+      agent = proxyIsHttps ? new https.Agent(this.agentOptions) : new http.Agent(this.baseAgentOptions);
+      this.proxyAgents.set(proxyKey, agent);
+    }
+    return {
+      agent,
+      request: proxyIsHttps ? https.request : http.request,
+      forwardProxy: proxy,
+      proxyAuth: proxyAuthorization(proxy),
+    };
+  }
+}
+
+/** Response headers as a HeaderReader (Node already lower-cases names). */
+class NodeHeaders implements HeaderReader {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+function stripBrackets(hostname: string): string {
+  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+}
+
+/** Agent TLS options from TlsOptions: extra CA added to (not replacing) Node's default store. */
+export function tlsAgentOptions(options: TlsOptions | undefined): https.AgentOptions {
+  if (!options) return {};
+  const out: https.AgentOptions = {};
+  if (options.ca) out.ca = options.replaceCa ? [options.ca] : [...tls.rootCertificates, options.ca];
+  if (options.cert) out.cert = options.cert;
+  if (options.key) out.key = options.key;
+  if (options.insecure) {
+    out.rejectUnauthorized = false;
+    out.checkServerIdentity = () => undefined;
+  }
+  return out;
+}
