@@ -15,6 +15,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { ConnectionError, RequestTimeoutError } from '../errors.js';
 import { abortError } from './abort.js';
@@ -111,7 +112,10 @@ export class NodeTransport implements Transport {
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
-      let sent = false;
+      let finished = false;
+      // TLS sockets accept (and acknowledge) writes before the handshake completes, so for
+      // https the request counts as sent only once the handshake is done as well.
+      let secured = url.protocol !== 'https:';
       let timedOut = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const req = route.request(options);
@@ -124,6 +128,7 @@ export class NodeTransport implements Transport {
       const fail = (error: Error & { code?: string }): void => {
         if (settled) return;
         cleanup();
+        const sent = finished && secured;
         if (timedOut) {
           reject(
             new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, { cause: error, sent, code: 'ETIMEDOUT' }),
@@ -133,7 +138,8 @@ export class NodeTransport implements Transport {
         } else {
           const code = typeof error.code === 'string' ? error.code : undefined;
           const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
-          const reason = describeNetworkError(code, error.message);
+          const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
+          const reason = handshake ? `TLS handshake failed (${code ?? 'error'}: ${error.message})` : describeNetworkError(code, error.message);
           reject(
             new ConnectionError(method, rawUrl, maybeSent ? `${reason}; the request may have reached the server` : reason, {
               cause: error,
@@ -157,7 +163,26 @@ export class NodeTransport implements Transport {
       // 'finish' = the whole request was handed to the socket after connect (and TLS): from here
       // on the server may act on it. Before that, a failure proves it was not processed.
       req.once('finish', () => {
-        sent = true;
+        finished = true;
+      });
+      let connected = false;
+      req.once('socket', (socket: Socket) => {
+        const markConnected = (): void => {
+          connected = true;
+        };
+        if (socket.connecting) socket.once('connect', markConnected);
+        else connected = true;
+        if (!secured) {
+          // A reused socket, or a tunnel socket (handed over after its handshake), is secure
+          // already; a fresh one is still connecting and will emit secureConnect.
+          if (socket.connecting && socket instanceof tls.TLSSocket) {
+            socket.once('secureConnect', () => {
+              secured = true;
+            });
+          } else {
+            secured = true;
+          }
+        }
       });
       req.on('error', fail);
       req.once('response', (res) => {
