@@ -217,7 +217,7 @@ function fieldValue(value: FieldValue): string {
 export function influxLine(
   measurement: string,
   tags: Readonly<Record<string, string>>,
-  fields: Readonly<Record<string, FieldValue>>,
+  fields: Readonly<Record<string, FieldValue>> | ReadonlyArray<readonly [string, FieldValue]>,
   timestamp?: string,
 ): string {
   let line = escapeMeasurement(measurement);
@@ -226,7 +226,9 @@ export function influxLine(
     if (value) line += `,${escapeKey(key)}=${escapeKey(value)}`;
   }
   const parts: string[] = [];
-  for (const key of Object.keys(fields)) parts.push(`${escapeKey(key)}=${fieldValue(fields[key] as FieldValue)}`);
+  // Pairs keep their order; a record would put integer-like keys (`"200"`) first.
+  const entries = Array.isArray(fields) ? fields : Object.entries(fields);
+  for (const [key, value] of entries as ReadonlyArray<readonly [string, FieldValue]>) parts.push(`${escapeKey(key)}=${fieldValue(value)}`);
   line += ` ${parts.join(',')}`;
   return timestamp ? `${line} ${timestamp}` : line;
 }
@@ -259,13 +261,14 @@ export function influxSink(writer: LineProtocolWriter, options: InfluxOptions = 
   return {
     record(m: RequestMetric): unknown {
       const tags: Record<string, string> = { ...extraTags, method: m.method, name: m.name, status_code: m.statusCode };
-      const fields: Record<string, FieldValue> = { attempted: { int: 1 }, duration: m.durationMs };
+      const fields: Array<[string, FieldValue]> = [
+        ['attempted', { int: 1 }],
+        ['duration', Math.round(m.durationMs * 1000) / 1000],
+      ];
       if (m.status !== undefined) {
-        fields[String(m.status)] = { int: 1 };
-        fields[`${m.method}.${m.status}`] = { int: 1 };
-        fields['status_code_val'] = { int: m.status };
+        fields.push([String(m.status), { int: 1 }], [`${m.method}.${m.status}`, { int: 1 }], ['status_code_val', { int: m.status }]);
       } else {
-        fields['failed'] = { int: 1 };
+        fields.push(['failed', { int: 1 }]);
       }
       const timestamp = precision === false ? undefined : timestampOf(now(), precision);
       return writeLine(writer, influxLine(`${measurement}.${m.serviceType}`, tags, fields, timestamp));

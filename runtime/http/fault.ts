@@ -104,7 +104,17 @@ function messageOf(value: unknown, depth: number): string | undefined {
 }
 
 function jsonMessages(parsed: unknown): string | undefined {
-  if (typeof parsed === 'string') return parsed === '' ? undefined : (messageOf(parsed, 0) ?? parsed);
+  if (typeof parsed === 'string') {
+    if (parsed === '') return undefined;
+    // A fault serialised twice: decode once more and read it like a top-level body.
+    try {
+      const inner: unknown = JSON.parse(parsed);
+      if (isRecord(inner)) return jsonMessages(inner) ?? parsed;
+    } catch {
+      // A plain message string.
+    }
+    return parsed;
+  }
   if (!isRecord(parsed)) return undefined;
   const messages: string[] = [];
   for (const key in parsed) {

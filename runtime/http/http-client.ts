@@ -382,7 +382,7 @@ export class HttpClient implements HttpClientLike {
 
 /** `X-OpenStack-Request-ID`, or nova-style `X-Compute-Request-Id`. */
 export function requestIdOf(response: HttpResponse): string | undefined {
-  return response.headers.get('x-openstack-request-id') ?? response.headers.get('x-compute-request-id') ?? undefined;
+  return response.headers.get('x-openstack-request-id') || response.headers.get('x-compute-request-id') || undefined;
 }
 
 function loggedBody(body: string, secrets: readonly string[]): string {
