@@ -5,6 +5,7 @@
 #
 #   test/live/stack/stop.sh [STATE_DIR]    (default: $RC_STATE_DIR, else /tmp/osbs-live-$RC_AUTH)
 set -euo pipefail
+shopt -s extglob
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -20,56 +21,74 @@ T0=$(now)
 
 mapfile -t LINES <"$STATE/pids"
 
+# start.sh records forked children only once the stack is ready; after a start that
+# failed or was interrupted earlier, pick up the live children of recorded Cinder
+# parents now, so none is left behind if its parent has to be KILLed.
+for line in "${LINES[@]}"; do
+  read -r name pid st <<<"$line"
+  [[ ${name:-} == cinder-* && $name != *-child ]] || continue
+  proc_alive "$pid" "$st" || continue
+  for child in $($PY "$HERE/rc_stack.py" children "$pid"); do
+    grep -q "^[^ ]* $child " "$STATE/pids" && continue
+    cst=$(proc_starttime "$child") && LINES+=("$name-child $child $cst")
+  done
+done
+
 term() { # name pid starttime
   if proc_alive "$2" "$3"; then
     kill -TERM "$2" 2>/dev/null && log "TERM $1 ($2)" || true
   fi
 }
 
-wait_gone() { # seconds name pid starttime
-  local deadline
-  deadline=$(awk -v t="$(now)" -v s="$1" 'BEGIN { printf "%.0f", (t + s) * 10 }')
-  while proc_alive "$3" "$4"; do
-    (($(awk -v t="$(now)" 'BEGIN { printf "%.0f", t * 10 }') > deadline)) && return 1
+# Lines of LINES still alive, filtered by a name pattern.
+alive_matching() { # glob
+  local line name pid st
+  for line in "${LINES[@]}"; do
+    read -r name pid st <<<"$line"
+    [[ -n ${name:-} && $name == $1 ]] || continue
+    proc_alive "$pid" "$st" && echo "$line"
+  done
+  return 0
+}
+
+# Wait until nothing matching GLOB is alive; after SECONDS send KILL to what is left.
+drain() { # glob seconds
+  local deadline=$(($(date +%s) + $2)) left
+  while :; do
+    left=$(alive_matching "$1")
+    [[ -z $left ]] && return 0
+    if (($(date +%s) >= deadline)); then
+      log "still alive after $2 s, sending KILL: $(echo "$left" | awk '{printf "%s:%s ", $1, $2}')"
+      echo "$left" | while read -r _ pid _; do kill -KILL "$pid" 2>/dev/null || true; done
+      sleep 0.5
+      return 0
+    fi
     sleep 0.2
   done
 }
 
-# Parents in reverse order of start (Cinder services, Keystone, RabbitMQ, epmd last);
-# oslo.service parents stop their own workers.
+# 1. Cinder first, while RabbitMQ is still there for a clean RPC shutdown: parents in
+#    reverse start order (oslo.service parents stop their own workers), then any child
+#    whose parent is already gone.
 for ((i = ${#LINES[@]} - 1; i >= 0; i--)); do
   read -r name pid st <<<"${LINES[i]}"
-  [[ -n ${name:-} && $name != *-child ]] || continue
-  term "$name" "$pid" "$st"
-  # epmd must outlive the broker's shutdown.
-  [[ $name == rabbitmq ]] && { wait_gone 10 "$name" "$pid" "$st" || true; }
+  [[ ${name:-} == cinder-* && $name != *-child ]] && term "$name" "$pid" "$st"
 done
-# Then any worker/backend child still alive.
-for line in "${LINES[@]}"; do
-  read -r name pid st <<<"$line"
-  [[ ${name:-} == *-child ]] && term "$name" "$pid" "$st"
-done
+deadline=$(($(date +%s) + 15))
+while [[ -n $(alive_matching 'cinder-!(*-child)') ]] && (($(date +%s) < deadline)); do sleep 0.2; done
+while read -r name pid st; do
+  [[ -n ${name:-} ]] && term "$name" "$pid" "$st"
+done <<<"$(alive_matching 'cinder-*-child')"
+drain 'cinder-*' 5
 
-# Poll until every recorded process is gone (zombies count as gone); KILL after 20 s.
-deadline=$(($(date +%s) + 20))
-while :; do
-  left=()
-  for line in "${LINES[@]}"; do
-    read -r name pid st <<<"$line"
-    [[ -n ${name:-} ]] && proc_alive "$pid" "$st" && left+=("$name:$pid")
-  done
-  ((${#left[@]} == 0)) && break
-  if (($(date +%s) >= deadline)); then
-    log "still alive after 20 s, sending KILL: ${left[*]}"
-    for line in "${LINES[@]}"; do
-      read -r name pid st <<<"$line"
-      [[ -n ${name:-} ]] && proc_alive "$pid" "$st" && kill -KILL "$pid" 2>/dev/null || true
-    done
-    sleep 0.5
-    break
-  fi
-  sleep 0.2
+# 2. The rest in reverse order: Keystone, RabbitMQ, epmd last (it must outlive the broker).
+for ((i = ${#LINES[@]} - 1; i >= 0; i--)); do
+  read -r name pid st <<<"${LINES[i]}"
+  [[ -n ${name:-} && $name != cinder-* ]] || continue
+  term "$name" "$pid" "$st"
+  [[ $name == rabbitmq ]] && drain rabbitmq 10
 done
+drain '*' 10
 
 # cinder-backup / cinder-volume start a privsep-helper (reparented to PID 1) on first use.
 # Match this state dir's config file, never the process name alone.
