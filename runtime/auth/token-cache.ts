@@ -1,0 +1,108 @@
+/**
+ * Keeps the current token and decides when to authenticate again.
+ *
+ * - A token is reused until `refreshMargin` before its `expires_at` (keystoneauth uses 120 s, so a
+ *   long request does not start with a token that dies halfway).
+ * - Concurrent callers share one in-flight authentication.
+ * - `invalidate(state)` after a 401 only drops *that* token: when twenty requests fail with the same
+ *   token, the first drop triggers one re-authentication and the other nineteen find the new token
+ *   (or the one being fetched) instead of starting their own.
+ * - A failed authentication is not cached; the next caller tries again.
+ */
+import type { HttpClientLike } from '../http/types.js';
+import type { SdkLogger } from '../logging.js';
+import { abortable } from './abortable.js';
+import type { AuthPlugin, AuthState } from './types.js';
+
+export interface TokenCacheOptions {
+  readonly plugin: AuthPlugin;
+  /** Used for the identity requests (Keystone). */
+  readonly http: HttpClientLike;
+  /** Milliseconds before `expires_at` at which a cached token is no longer handed out. Default 120 000. */
+  readonly refreshMargin?: number | undefined;
+  /** Clock in epoch milliseconds; injectable so expiry can be tested without waiting. */
+  readonly now?: (() => number) | undefined;
+  readonly logger?: SdkLogger | undefined;
+}
+
+export const DEFAULT_REFRESH_MARGIN_MS = 120_000;
+
+export class TokenCache {
+  readonly plugin: AuthPlugin;
+  readonly #http: HttpClientLike;
+  readonly #margin: number;
+  readonly #now: () => number;
+  readonly #logger: SdkLogger | undefined;
+  #state: AuthState | undefined;
+  #pending: Promise<AuthState> | undefined;
+  #count = 0;
+
+  constructor(options: TokenCacheOptions) {
+    this.plugin = options.plugin;
+    this.#http = options.http;
+    this.#margin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN_MS;
+    this.#now = options.now ?? Date.now;
+    this.#logger = options.logger;
+  }
+
+  /** The last state obtained, fresh or not (for catalogs and diagnostics; never for requests). */
+  get current(): AuthState | undefined {
+    return this.#state;
+  }
+
+  /** How many authentications have completed; lets tests and metrics see re-auth storms. */
+  get authentications(): number {
+    return this.#count;
+  }
+
+  /** A usable token, authenticating when there is none or it is about to expire. */
+  get(signal?: AbortSignal): Promise<AuthState> {
+    const state = this.#state;
+    if (state && !this.#pending && this.#fresh(state)) return Promise.resolve(state);
+    return abortable(this.#pending ?? this.#start(), signal);
+  }
+
+  /**
+   * Forgets `state` after the service rejected its token. Returns whether a retry with a new token
+   * can help (false for static tokens, which authenticating again would not change).
+   */
+  invalidate(state: AuthState): boolean {
+    if (!this.plugin.renewable) return false;
+    if (this.#state === state) this.#state = undefined;
+    return true;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { auth: this.plugin.describe(), expiresAt: this.#state?.expiresAt, projectId: this.#state?.projectId };
+  }
+
+  #fresh(state: AuthState): boolean {
+    return state.expiresAt === undefined || this.#now() < state.expiresAt - this.#margin;
+  }
+
+  #start(): Promise<AuthState> {
+    // Deliberately without a caller's signal: the result is shared, one caller giving up must not
+    // fail the others (each waits through `abortable`).
+    const pending = this.plugin.authenticate(this.#http).then(
+      (state) => {
+        if (this.#pending === pending) {
+          this.#state = state;
+          this.#pending = undefined;
+        }
+        this.#count += 1;
+        this.#logger?.log('debug', 'authenticated', {
+          auth: this.plugin.describe(),
+          expiresAt: state.expiresAt === undefined ? undefined : new Date(state.expiresAt).toISOString(),
+          projectId: state.projectId,
+        });
+        return state;
+      },
+      (err: unknown) => {
+        if (this.#pending === pending) this.#pending = undefined;
+        throw err;
+      },
+    );
+    this.#pending = pending;
+    return pending;
+  }
+}
