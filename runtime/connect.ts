@@ -1,0 +1,239 @@
+/**
+ * `createConnection()`: configuration, authentication and service selection in one awaited step,
+ * so that afterwards `connection.blockStorage` is a ready proxy, used synchronously.
+ *
+ * For each service family it looks the service up in the catalog (service type, then aliases of
+ * every generated version), asks the endpoint which versions it serves, and instantiates the
+ * newest generated proxy that can talk to that endpoint (a v2 proxy also speaks to a v3 endpoint,
+ * at base microversion 3.0). A requested version (`version`, clouds.yaml
+ * `block_storage_api_version` / `volume_api_version`, OS_BLOCK_STORAGE_API_VERSION, …) pins it.
+ *
+ * A cloud without the service does not fail `connect()`: a connection may span several services.
+ * Instead `connection.hasService('blockStorage')` is false and reading `connection.blockStorage`
+ * throws the `EndpointNotFoundError` (naming the service types looked for and what the catalog
+ * has). Problems of the whole connection (configuration, authentication) reject `connect()`.
+ */
+import { endpointFor } from './auth/endpoint.js';
+import { TokenCache } from './auth/token-cache.js';
+import { createAuthPlugin } from './config/auth.js';
+import { httpClientOptions, type HttpPassThroughOptions } from './config/http-options.js';
+import { settingsFor } from './config/merge.js';
+import { resolveConfig } from './config/resolve.js';
+import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ServiceSettings } from './config/types.js';
+import { VersionDiscovery } from './discovery.js';
+import { ConfigurationError, EndpointNotFoundError } from './errors.js';
+import { defaultTransport } from './http/default-transport.js';
+import { HttpClient } from './http/http-client.js';
+import type { HttpClientLike, TlsOptions, Transport } from './http/types.js';
+import { buildUserAgent } from './http/user-agent.js';
+import { adaptLogger, type SdkLogger } from './logging.js';
+import type { ProxyClass, ServiceFamily } from './service.js';
+import { ServiceSession } from './session.js';
+
+export interface ConnectOptions extends CloudSettings, ConfigSourceOptions, HttpPassThroughOptions {
+  /** Transport for every request (default: node:http on Node with the TLS settings, fetch elsewhere). Not closed by `close()`. */
+  readonly transport?: Transport | undefined;
+  /** One HTTP client for every request instead of the ones built from the options (tests, custom stacks). */
+  readonly http?: HttpClientLike | undefined;
+  /** Milliseconds before `expires_at` at which a token is renewed (default 120 000, as keystoneauth). */
+  readonly tokenRefreshMargin?: number | undefined;
+}
+
+/** The instance type of any of a family's proxy classes. */
+type ProxyInstance<C> = C extends ProxyClass<infer P> ? P : never;
+
+/** `{ blockStorage: BlockStorageV2 | BlockStorageV3 }` for the families passed in. */
+export type FamilyProxies<F extends readonly ServiceFamily[]> = {
+  readonly [E in F[number] as E['attribute']]: ProxyInstance<E['versions'][number]>;
+};
+
+export interface ConnectionBase {
+  /** The resolved configuration (secrets print as `***`). */
+  readonly config: ResolvedConfig;
+  /** The token cache shared by all services. */
+  readonly auth: TokenCache;
+  /** Whether the cloud offers this family (`hasService('blockStorage')`). */
+  hasService(attribute: string): boolean;
+  /** The session behind a family's proxy: endpoint, microversion range (throws like the proxy getter). */
+  session(attribute: string): ServiceSession;
+  /** Stops all services and releases the connection's sockets. */
+  close(): Promise<void>;
+}
+
+export type Connection<F extends readonly ServiceFamily[]> = ConnectionBase & FamilyProxies<F>;
+
+type Entry = { readonly proxy: unknown; readonly session: ServiceSession } | { readonly error: Error };
+
+export async function createConnection<const F extends readonly ServiceFamily[]>(
+  options: ConnectOptions,
+  families: F,
+): Promise<Connection<F>> {
+  const logger = adaptLogger(options.logger);
+  const config = await resolveConfig({ ...options, logger });
+  const global = config.settings;
+  const ownTransport =
+    options.transport ?? options.http
+      ? undefined
+      : defaultTransport({ tls: tlsOf(config), env: options.env === false ? {} : options.env, timeout: global.timeout });
+  const transport = options.transport ?? ownTransport;
+  const userAgent = global.userAgent ? `${global.userAgent} ${buildUserAgent()}` : undefined;
+  const clientFor = (settings: ServiceSettings): HttpClientLike =>
+    options.http ??
+    new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
+
+  const identityHttp = clientFor(global);
+  const auth = new TokenCache({
+    plugin: createAuthPlugin(config.authType, config.auth),
+    http: identityHttp,
+    refreshMargin: options.tokenRefreshMargin,
+    logger,
+  });
+  await auth.get();
+  const discovery = new VersionDiscovery({ http: identityHttp, logger });
+
+  const entries = new Map<string, Entry>();
+  for (const family of families) {
+    try {
+      entries.set(family.attribute, await connectFamily(family, config, auth, discovery, clientFor, logger));
+    } catch (err) {
+      if (!(err instanceof EndpointNotFoundError)) throw err;
+      entries.set(family.attribute, { error: err });
+    }
+  }
+  return buildConnection(config, auth, entries, ownTransport) as Connection<F>;
+}
+
+async function connectFamily(
+  family: ServiceFamily,
+  config: ResolvedConfig,
+  auth: TokenCache,
+  discovery: VersionDiscovery,
+  clientFor: (settings: ServiceSettings) => HttpClientLike,
+  logger: SdkLogger,
+): Promise<Entry> {
+  const versions = [...family.versions].sort((a, b) => Number(b.service.version) - Number(a.service.version));
+  const allTypes = unique([family.serviceType, ...versions.flatMap((v) => [v.service.serviceType, ...v.service.aliases])]);
+  const settings = settingsFor(config.settings, allTypes);
+  const pinned = settings.version === undefined ? undefined : majorOf(settings.version);
+  const candidates = pinned === undefined ? versions : versions.filter((v) => majorOf(v.service.version) === pinned);
+  if (candidates.length === 0) {
+    throw new ConfigurationError(
+      `${family.serviceType} API version ${settings.version ?? ''} was requested; this SDK has version ${versions.map((v) => v.service.version).join(', ')}`,
+    );
+  }
+  const types = unique([
+    settings.serviceType ?? family.serviceType,
+    ...candidates.flatMap((v) => [v.service.serviceType, ...v.service.aliases]),
+  ]);
+  const state = await auth.get();
+  const endpoint = endpointFor(state, {
+    serviceTypes: types,
+    serviceName: settings.serviceName,
+    interface: settings.interface,
+    regionName: settings.regionName,
+    endpointOverride: settings.endpointOverride,
+  });
+  const found = await discovery.discover(endpoint.url, { token: state.token, serviceType: family.serviceType });
+  const major = found.major === undefined ? undefined : String(found.major);
+  const Proxy = major === undefined ? candidates[0] : candidates.find((v) => v.service.endpointVersions.includes(major));
+  if (!Proxy) {
+    throw new EndpointNotFoundError(
+      `${found.url} serves ${family.serviceType} v${major ?? '?'}, which no client of this SDK speaks ` +
+        `(${candidates.map((v) => `v${v.service.version} needs ${v.service.endpointVersions.join('/')}`).join('; ')})`,
+    );
+  }
+  logger.log('debug', 'service selected', {
+    attribute: family.attribute,
+    url: found.url,
+    client: `v${Proxy.service.version}`,
+    microversions: found.version?.microversions,
+  });
+  const session = new ServiceSession({
+    ...settings,
+    serviceType: undefined,
+    version: undefined,
+    defaultMicroversion: impliedMicroversion(settings, Proxy),
+    service: Proxy.service,
+    auth,
+    http: clientFor(settings),
+    discovery,
+    resolved: {
+      url: found.url,
+      major: found.major,
+      microversions: found.version?.microversions,
+      discovered: found.discovered,
+      serviceType: endpoint.serviceType,
+    },
+    userAgent: config.settings.userAgent,
+    globalRequestId: config.settings.globalRequestId,
+    additionalHeaders: config.settings.additionalHeaders,
+    logger,
+  });
+  return { proxy: new Proxy(session), session };
+}
+
+/**
+ * openstacksdk: an api_version with a minor (`3.50`) also pins that microversion, unless the minor
+ * is 0 (`3.0` is just "version 3"); combined with a different default_microversion it is an error.
+ */
+function impliedMicroversion(settings: ServiceSettings, Proxy: ProxyClass): string | undefined {
+  const implied = settings.version?.match(/^\d+\.(\d+)$/) && !settings.version.endsWith('.0') ? settings.version : undefined;
+  if (implied !== undefined && settings.defaultMicroversion !== undefined && implied !== settings.defaultMicroversion) {
+    throw new ConfigurationError(
+      `api version ${implied} looks like a microversion, and default_microversion ${settings.defaultMicroversion} differs; set the api version to just the major version`,
+    );
+  }
+  if (Proxy.service.microversion === undefined) return settings.defaultMicroversion;
+  return settings.defaultMicroversion ?? implied;
+}
+
+function buildConnection(
+  config: ResolvedConfig,
+  auth: TokenCache,
+  entries: ReadonlyMap<string, Entry>,
+  transport: Transport | undefined,
+): ConnectionBase {
+  const get = (attribute: string): { readonly proxy: unknown; readonly session: ServiceSession } => {
+    const entry = entries.get(attribute);
+    if (!entry) throw new ConfigurationError(`this connection was not created with a "${attribute}" service family`);
+    if ('error' in entry) throw entry.error;
+    return entry;
+  };
+  const connection: ConnectionBase & { toJSON(): unknown } = {
+    config,
+    auth,
+    hasService: (attribute) => {
+      const entry = entries.get(attribute);
+      return entry !== undefined && !('error' in entry);
+    },
+    session: (attribute) => get(attribute).session,
+    async close() {
+      for (const entry of entries.values()) if ('session' in entry) await entry.session.close();
+      await transport?.close?.();
+    },
+    toJSON: () => ({
+      cloud: config.cloud,
+      sources: config.sources,
+      auth: auth.plugin.describe(),
+      services: Object.fromEntries([...entries].map(([name, e]) => [name, 'error' in e ? e.error.message : e.session.service.version])),
+    }),
+  };
+  for (const attribute of entries.keys()) {
+    Object.defineProperty(connection, attribute, { enumerable: true, get: () => get(attribute).proxy });
+  }
+  return connection;
+}
+
+function tlsOf(config: ResolvedConfig): TlsOptions | undefined {
+  const { ca, cert, key, insecure } = config.tls;
+  if (ca === undefined && cert === undefined && key === undefined && insecure === undefined) return undefined;
+  return { ca, cert, key: key?.reveal(), insecure };
+}
+
+function majorOf(version: string): string {
+  return version.trim().replace(/^v/i, '').split('.')[0] ?? version;
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}

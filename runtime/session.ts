@@ -1,0 +1,380 @@
+/**
+ * `ServiceSession`: the `ServiceClient` behind one generated proxy (one API version of one service).
+ *
+ * Per call it (1) finds the endpoint and the server's microversion range once, shared by all calls;
+ * (2) negotiates the microversion for this operation, failing before any request when the call
+ * cannot be served; (3) picks the route for that microversion, encodes path and query, sets the
+ * headers; (4) sends through the HTTP client, re-authenticating once on a 401.
+ */
+import type {
+  ApiResponse,
+  HttpMethod,
+  Operation,
+  OperationRequest,
+  QueryValue,
+  RequestOptions,
+  Route,
+  ServiceClient,
+} from './client.js';
+import {
+  ConfigurationError,
+  EndpointNotFoundError,
+  InvalidArgumentError,
+  InvalidResponseError,
+  MicroversionNotSupportedError,
+  NotSupportedError,
+  SdkError,
+  UnauthorizedError,
+} from './errors.js';
+import { HttpClient } from './http/http-client.js';
+import type { HttpClientLike, HttpResponse, Transport } from './http/types.js';
+import { buildUserAgent } from './http/user-agent.js';
+import { adaptLogger, type SdkLogger } from './logging.js';
+import {
+  compareMicroversions,
+  highestMinimum,
+  negotiateMicroversion,
+  parseMicroversion,
+  withinBounds,
+  type ServerVersions,
+} from './microversion.js';
+import type { ServiceVersionDescriptor } from './service.js';
+import { abortable } from './auth/abortable.js';
+import { endpointFor } from './auth/endpoint.js';
+import type { TokenCache } from './auth/token-cache.js';
+import type { AuthState } from './auth/types.js';
+import { httpClientOptions, type HttpPassThroughOptions } from './config/http-options.js';
+import { VersionDiscovery } from './discovery.js';
+
+/**
+ * openstacksdk's `Proxy(...)` keyword arguments, camelCased. Delays and timeouts are in
+ * milliseconds. Retries, limits, logging and metric hooks act in the HTTP client.
+ */
+export interface ProxyOptions extends HttpPassThroughOptions {
+  /** Catalog type to look up first (default: the descriptor's), then the descriptor's aliases. */
+  readonly serviceType?: string | undefined;
+  readonly serviceName?: string | undefined;
+  /** `public` (default), `internal`, `admin`; `publicURL` style accepted; a list means "in this order". */
+  readonly interface?: string | readonly string[] | undefined;
+  readonly regionName?: string | undefined;
+  /** Use this URL instead of the catalog; `%(project_id)s` is filled. */
+  readonly endpointOverride?: string | undefined;
+  /** Major API version; must be the descriptor's (a safety check when wiring sessions by hand). */
+  readonly version?: string | undefined;
+  /** Prepended to the SDK's own User-Agent, e.g. `my-app/1.2`. */
+  readonly userAgent?: string | undefined;
+  /** Sent as `X-OpenStack-Request-ID` on every call (per-call `globalRequestId` wins). */
+  readonly globalRequestId?: string | undefined;
+  readonly additionalHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Microversion sent on every call instead of negotiating (`block_storage_default_microversion`). */
+  readonly defaultMicroversion?: string | undefined;
+  /** Lowest microversion this client accepts (`X.Y`); a call that would go lower fails instead. */
+  readonly minVersion?: string | undefined;
+  /** Highest microversion this client sends (`X.Y`); `X` or `X.latest` means no ceiling. */
+  readonly maxVersion?: string | undefined;
+}
+
+export interface ServiceSessionOptions extends ProxyOptions {
+  /** The proxy class's descriptor (`ProxyClass.service`). */
+  readonly service: ServiceVersionDescriptor;
+  readonly auth: TokenCache;
+  /**
+   * The HTTP client for this service. When absent one is built from the pass-through options on
+   * `transport` (default: node:http on Node, fetch elsewhere), and closed by `close()`.
+   */
+  readonly http?: HttpClientLike | undefined;
+  readonly transport?: Transport | undefined;
+  /** Shared version-discovery cache; a private one is made when absent. */
+  readonly discovery?: VersionDiscovery | undefined;
+  /** Where `connect()` already found the service; skips the lookup. */
+  readonly resolved?: ResolvedService | undefined;
+}
+
+/** Where the service is and what it supports, as found once per session. */
+export interface ResolvedService {
+  /** Endpoint URL without trailing slash, e.g. `http://h:8776/v3/<project>`. */
+  readonly url: string;
+  /** Major version served at that URL, when known. */
+  readonly major: number | undefined;
+  /** The server's microversion range, when discovery found one. */
+  readonly microversions: ServerVersions | undefined;
+  readonly discovered: boolean;
+  /** Catalog type it was found under (undefined for overrides and fixed endpoints). */
+  readonly serviceType: string | undefined;
+}
+
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+export class ServiceSession implements ServiceClient {
+  readonly service: ServiceVersionDescriptor;
+  readonly #options: ServiceSessionOptions;
+  readonly #http: HttpClientLike;
+  /** Set when this session built the HTTP client and must close it. */
+  readonly #ownHttp: HttpClient | undefined;
+  readonly #logger: SdkLogger;
+  readonly #discovery: VersionDiscovery;
+  readonly #clientMax: string | undefined;
+  readonly #clientMin: string | undefined;
+  readonly #userAgent: string | undefined;
+  #resolved: Promise<ResolvedService> | undefined;
+  #closed = false;
+
+  constructor(options: ServiceSessionOptions) {
+    this.service = options.service;
+    this.#options = options;
+    if (options.version !== undefined && majorOf(options.version) !== majorOf(options.service.version)) {
+      throw new ConfigurationError(
+        `version ${options.version} was requested for a ${options.service.serviceType} v${options.service.version} session`,
+      );
+    }
+    this.#clientMax = microversionBound(options.maxVersion, 'maxVersion');
+    this.#clientMin = microversionBound(options.minVersion, 'minVersion');
+    if (options.defaultMicroversion !== undefined) parseMicroversion(options.defaultMicroversion, 'defaultMicroversion');
+    this.#logger = adaptLogger(options.logger);
+    this.#ownHttp = options.http ? undefined : new HttpClient(httpClientOptions(options, options.transport));
+    this.#http = options.http ?? (this.#ownHttp as HttpClient);
+    this.#discovery = options.discovery ?? new VersionDiscovery({ http: this.#http, logger: this.#logger });
+    // The HttpClient sends the SDK's own User-Agent; an application product goes in front of it.
+    this.#userAgent = options.userAgent ? `${options.userAgent} ${buildUserAgent()}` : undefined;
+    if (options.resolved) this.#resolved = Promise.resolve(options.resolved);
+  }
+
+  /** Endpoint and microversion range (authenticates and discovers on first use). */
+  resolve(signal?: AbortSignal): Promise<ResolvedService> {
+    if (!this.#resolved) {
+      const pending = this.#resolve();
+      this.#resolved = pending;
+      // A failure (Keystone down, no endpoint) is not kept: the next call tries again.
+      pending.catch(() => {
+        if (this.#resolved === pending) this.#resolved = undefined;
+      });
+    }
+    return abortable(this.#resolved, signal);
+  }
+
+  async negotiate(operation: Operation, requires?: string, options?: RequestOptions): Promise<string | undefined> {
+    const resolved = await this.resolve(options?.signal);
+    return this.#microversion(operation, requires, options, resolved);
+  }
+
+  async send(request: OperationRequest, options: RequestOptions = {}): Promise<ApiResponse> {
+    if (this.#closed) throw new SdkError('The connection is closed');
+    const resolved = await this.resolve(options.signal);
+    const op = request.operation;
+    const microversion = this.#microversion(op, request.requires, options, resolved);
+    const route = chooseRoute(op, microversion);
+    const url = resolved.url + expandPath(route.path, request.pathParams, op.id) + encodeQuery(request.query);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers = this.#headers(microversion, body !== undefined, options);
+    const context = {
+      serviceType: this.service.serviceType,
+      operation: op.id,
+      template: route.path,
+      idempotent: IDEMPOTENT.has(route.method),
+      retryNonIdempotent: options.retryNonIdempotent,
+    };
+    const timeout = options.timeout ?? this.#options.timeout;
+    const response = await this.#withAuth(options.signal, (state) =>
+      this.#http.request(
+        { method: route.method, url, headers: withToken(headers, state), body, signal: options.signal, timeout },
+        context,
+      ),
+    );
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: parseBody(response, route.method, url),
+      requestId: response.headers.get('x-openstack-request-id') ?? response.headers.get('x-compute-request-id') ?? undefined,
+      microversion,
+      url: response.url || url,
+    };
+  }
+
+  /** Stops new calls, and releases the HTTP client if this session built it. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#ownHttp?.close();
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { serviceType: this.service.serviceType, version: this.service.version };
+  }
+
+  async #resolve(): Promise<ResolvedService> {
+    const o = this.#options;
+    const state = await o.auth.get();
+    const serviceTypes = unique([o.serviceType ?? this.service.serviceType, this.service.serviceType, ...this.service.aliases]);
+    const endpoint = endpointFor(state, {
+      serviceTypes,
+      serviceName: o.serviceName,
+      interface: o.interface,
+      regionName: o.regionName,
+      endpointOverride: o.endpointOverride,
+    });
+    const found = await this.#discovery.discover(endpoint.url, { token: state.token, serviceType: this.service.serviceType });
+    const resolved: ResolvedService = {
+      url: found.url,
+      major: found.major,
+      microversions: found.version?.microversions,
+      discovered: found.discovered,
+      serviceType: endpoint.serviceType,
+    };
+    if (resolved.major !== undefined && !this.service.endpointVersions.includes(String(resolved.major))) {
+      throw new EndpointNotFoundError(
+        `${resolved.url} serves ${this.service.serviceType} v${resolved.major}; the v${this.service.version} client needs an endpoint of version ${this.service.endpointVersions.join(' or ')}`,
+      );
+    }
+    return resolved;
+  }
+
+  /** Runs `attempt` with a token; on a 401 drops that token and tries once more with a new one. */
+  async #withAuth(signal: AbortSignal | undefined, attempt: (state: AuthState) => Promise<HttpResponse>): Promise<HttpResponse> {
+    const auth = this.#options.auth;
+    const first = await auth.get(signal);
+    try {
+      return await attempt(first);
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError) || !auth.invalidate(first)) throw err;
+      this.#logger.log('info', 'token rejected (401); authenticating again', { serviceType: this.service.serviceType });
+    }
+    return attempt(await auth.get(signal));
+  }
+
+  #microversion(op: Operation, requires: string | undefined, options: RequestOptions | undefined, resolved: ResolvedService): string | undefined {
+    const desc = this.service.microversion;
+    // A proxy talking to an endpoint of another major version (v2 on a v3 endpoint) speaks that
+    // endpoint's base version: nothing is negotiated, a header goes out only when pinned.
+    const native = resolved.major === undefined || String(resolved.major) === majorOf(this.service.version);
+    const server = desc && native ? resolved.microversions : undefined;
+    const pinned = options?.microversion ?? this.#options.defaultMicroversion;
+    const clientMax = lowest(this.#clientMax, desc?.max);
+    const version = negotiateMicroversion({
+      operation: op.id,
+      bounds: op,
+      requires: highestMinimum([requires, this.#clientMin]),
+      server,
+      pinned,
+      clientMax,
+    });
+    if (pinned !== undefined && server !== undefined) {
+      const p = parseMicroversion(pinned);
+      if (compareMicroversions(p, parseMicroversion(server.min)) < 0 || compareMicroversions(p, parseMicroversion(server.max)) > 0) {
+        throw new MicroversionNotSupportedError(op.id, pinned, `${server.min}–${server.max}`, 'pinned version outside the server range');
+      }
+    }
+    return version;
+  }
+
+  #headers(microversion: string | undefined, hasBody: boolean, options: RequestOptions): Record<string, string> {
+    const o = this.#options;
+    const headers = new HeaderBag();
+    headers.set('Accept', 'application/json');
+    if (hasBody) headers.set('Content-Type', 'application/json');
+    if (this.#userAgent !== undefined) headers.set('User-Agent', this.#userAgent);
+    for (const [k, v] of Object.entries(o.additionalHeaders ?? {})) headers.set(k, v);
+    const requestId = options.globalRequestId ?? o.globalRequestId;
+    if (requestId !== undefined) headers.set('X-OpenStack-Request-ID', requestId);
+    if (microversion !== undefined) {
+      const name = this.service.microversion?.headerService;
+      if (name === undefined) {
+        throw new ConfigurationError(
+          `${this.service.serviceType} v${this.service.version} has no microversions; do not set defaultMicroversion or microversion`,
+        );
+      }
+      headers.set('OpenStack-API-Version', `${name} ${microversion}`);
+    }
+    for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, v);
+    return headers.toRecord();
+  }
+}
+
+/** Headers with case-insensitive replacement, so `accept` in additionalHeaders replaces `Accept`. */
+class HeaderBag {
+  readonly #map = new Map<string, [string, string]>();
+  set(name: string, value: string): void {
+    this.#map.set(name.toLowerCase(), [name, value]);
+  }
+  toRecord(): Record<string, string> {
+    return Object.fromEntries(this.#map.values());
+  }
+}
+
+function withToken(headers: Record<string, string>, state: AuthState): Record<string, string> {
+  if (!state.token) return headers;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'x-auth-token') out[k] = v;
+  out['X-Auth-Token'] = state.token.reveal();
+  return out;
+}
+
+/** The route for the negotiated version; operations whose URL moved (v3 transfers) have several. */
+function chooseRoute(op: Operation, microversion: string | undefined): Route {
+  if (!op.routes || op.routes.length === 0) return op;
+  const route = op.routes.find((r) => withinBounds(microversion, r));
+  if (!route) throw new NotSupportedError(`${op.id} has no route for microversion ${microversion ?? '(none)'}`);
+  return route;
+}
+
+function expandPath(template: string, params: Readonly<Record<string, string>> | undefined, opId: string): string {
+  const path = template.replace(/\{([^}]+)\}/g, (_all, name: string) => {
+    const value = params?.[name];
+    // An empty id would turn `DELETE /volumes/{id}` into `DELETE /volumes/`: refuse instead.
+    if (value === undefined || value === '') throw new InvalidArgumentError(name, `is required by ${opId}`);
+    return encodeURIComponent(value);
+  });
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+function encodeQuery(query: Readonly<Record<string, QueryValue | undefined>> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const item of isList(value) ? value : [value]) {
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(item))}`);
+    }
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+function isList(value: QueryValue): value is readonly (string | number | boolean)[] {
+  return Array.isArray(value);
+}
+
+function parseBody(response: HttpResponse, method: string, url: string): unknown {
+  if (response.body.trim() === '') return undefined;
+  try {
+    return JSON.parse(response.body) as unknown;
+  } catch (cause) {
+    // The body itself is not quoted: it might be anything, including echoed credentials.
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new InvalidResponseError(
+      `${method} ${url}`,
+      `HTTP ${response.status} response is not JSON (${type}, ${response.body.length} characters)`,
+      { cause },
+    );
+  }
+}
+
+/** `3.27` → `3.27`; `3`, `3.latest` or undefined → undefined (a major-only bound limits nothing here). */
+function microversionBound(value: string | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^v?\d+(\.latest)?$/i.test(v)) return undefined;
+  parseMicroversion(v, what);
+  return v;
+}
+
+function lowest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareMicroversions(parseMicroversion(a), parseMicroversion(b)) <= 0 ? a : b;
+}
+
+function majorOf(version: string): string {
+  return version.trim().replace(/^v/i, '').split('.')[0] ?? version;
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
