@@ -59,13 +59,6 @@ export interface StatusSpec {
   readonly progress?: string | undefined;
 }
 
-/** How to GET one resource again (waiters, find): the operation and which fields fill its path. */
-export interface RefetchSpec {
-  readonly operation: Operation;
-  /** Path parameter → TS field name. */
-  readonly pathFields: Readonly<Record<string, string>>;
-}
-
 /** Static description of a resource class, emitted from the spec. */
 export interface ResourceSchema {
   readonly name: string;
@@ -83,13 +76,28 @@ export interface ResourceSchema {
   /** Cinder quota bodies: `{key: {limit, in_use, reserved}}` → key = limit, usage, reservation. */
   readonly quotaUsage?: boolean | undefined;
   readonly status?: StatusSpec | undefined;
-  readonly refetch?: RefetchSpec | undefined;
+  /** Path placeholder → TS name of the field that fills it (`volume_id` → `id`). */
+  readonly paths?: Readonly<Record<string, string>> | undefined;
+  /** The GET of one resource, used by waiters and to complete a partly known target. */
+  readonly fetch?: Operation | undefined;
 }
 
-/** A generated resource class. */
-export interface ResourceClass<T extends Resource = Resource> {
-  new (attrs?: object): T;
+/**
+ * A generated resource class. Its constructor takes that resource's own attribute type, so the
+ * runtime builds instances through `construct()` rather than calling `new` with a wider type.
+ */
+export type ResourceClass<T extends Resource = Resource> = (abstract new (...args: never[]) => T) & {
   readonly schema: ResourceSchema;
+};
+
+/** `new cls(attrs)` for any resource class. */
+export function construct<T extends Resource>(cls: ResourceClass<T>, attrs?: object): T {
+  return new (cls as unknown as new (attrs?: object) => T)(attrs);
+}
+
+/** Wraps a body read from the server in an instance of `cls`; nothing is dirty, nothing copied. */
+export function fromWire<T extends Resource>(cls: ResourceClass<T>, body: Record<string, unknown>, requestId?: string): T {
+  return Resource.fromWire.call(cls, body, requestId) as T;
 }
 
 type WireBody = Record<string, unknown>;
@@ -134,7 +142,7 @@ export abstract class Resource {
 
   /** Wraps a body read from the server; nothing is dirty. The body is not copied. */
   static fromWire<T extends Resource>(this: ResourceClass<T>, body: WireBody, requestId?: string): T {
-    const resource = new this();
+    const resource = construct(this);
     resource.#body = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
     resource.requestId = requestId;
     return resource;
@@ -259,6 +267,19 @@ export abstract class Resource {
     return this;
   }
 
+  /**
+   * Merges known values (by wire name) without marking them changed: path fields copied from a
+   * parent, or values learnt from a lookup.
+   */
+  seedWire(body: WireBody): this {
+    for (const [wire, value] of Object.entries(body)) {
+      this.#body[wire] = value;
+      this.#dirty?.delete(wire);
+    }
+    this.#cache = undefined;
+    return this;
+  }
+
   /** Marks every attribute as saved. */
   markClean(): void {
     this.#dirty = undefined;
@@ -340,6 +361,10 @@ function readScalar(raw: unknown, type: FieldType & string, where: string): unkn
 }
 
 /** Converts a wire value to its TS shape (structs get TS keys); validates as it goes. */
+export function decodeValue(raw: unknown, type: FieldType, where: string): unknown {
+  return readValue(raw, type, where);
+}
+
 function readValue(raw: unknown, type: FieldType, where: string): unknown {
   if (raw === null || raw === undefined) return undefined;
   if (typeof type === 'string') return readScalar(raw, type, where);
@@ -362,7 +387,11 @@ function readValue(raw: unknown, type: FieldType, where: string): unknown {
   return out;
 }
 
-/** Checks a caller's value against the declared type; returns the value to store (wire shape). */
+/** Checks a caller's value against the declared type; returns it in wire shape (structs renamed). */
+export function encodeValue(value: unknown, type: FieldType, where: string): unknown {
+  return value === undefined ? undefined : checkValue(value, type, where);
+}
+
 function checkValue(value: unknown, type: FieldType, where: string): unknown {
   if (value === null) return null;
   const fail = (expected: string): never => {

@@ -165,7 +165,7 @@ export function buildProxyMethods(
             kind: 'target',
             resource: resource.name,
             instanceOnly: t.instance_only ?? false,
-            parent: t.parent?.resource,
+            parent: t.parent && { resource: t.parent.resource, field: t.parent.field },
             defaultId: t.default,
           },
         },

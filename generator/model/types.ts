@@ -127,7 +127,13 @@ export interface ResourceModel extends VersionRange {
 /** How a proxy parameter is turned into request values. */
 export type ParamRole =
   /** The resource the call acts on: `string | Volume`; fills the path. */
-  | { readonly kind: 'target'; readonly resource: string; readonly instanceOnly: boolean; readonly parent?: string | undefined; readonly defaultId?: string | undefined }
+  | {
+      readonly kind: 'target';
+      readonly resource: string;
+      readonly instanceOnly: boolean;
+      readonly parent?: { readonly resource: string; readonly field: string } | undefined;
+      readonly defaultId?: string | undefined;
+    }
   /** Attributes for create/update: `VolumeCreate` / `VolumeUpdate`. */
   | { readonly kind: 'attrs'; readonly resource: string; readonly mode: 'create' | 'update' }
   /** Name or ID for find. */

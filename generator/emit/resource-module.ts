@@ -1,0 +1,668 @@
+/**
+ * One module per resource: its struct types, attribute types, the resource class (typed accessors
+ * over the wire mapping), its wire operations as data, and one standalone function per proxy
+ * method — tree-shakeable, and what the Proxy class delegates to.
+ */
+import {
+  StructureKind,
+  type ClassDeclarationStructure,
+  type FunctionDeclarationStructure,
+  type InterfaceDeclarationStructure,
+  type OptionalKind,
+  type PropertySignatureStructure,
+  type StatementStructures,
+  VariableDeclarationKind,
+} from 'ts-morph';
+import type {
+  ArgModel,
+  BodyTemplate,
+  CallPlan,
+  FieldModel,
+  OperationModel,
+  ProxyMethodModel,
+  ProxyParam,
+  ResourceModel,
+  ServiceModel,
+  StructModel,
+} from '../model/types.js';
+import { lowerFirst } from '../model/util.js';
+import { doc, returnsText } from './docs.js';
+import { fieldTypeExpr, literal, propertyKey, structSchemaName, structsIn, tsType, tsTypeWithEnum } from './render.js';
+import { methodSignature, paramType, type EmittedParam } from './signature.js';
+
+export interface ModuleOutput {
+  readonly statements: StatementStructures[];
+}
+
+/** Names of runtime exports a module uses, collected while emitting. */
+class Uses {
+  readonly values = new Set<string>();
+  readonly types = new Set<string>();
+  readonly resourceValues = new Set<string>();
+  readonly resourceTypes = new Set<string>();
+  value(...names: string[]): string {
+    for (const n of names) this.values.add(n);
+    return names[0]!;
+  }
+  type(...names: string[]): string {
+    for (const n of names) this.types.add(n);
+    return names[0]!;
+  }
+}
+
+export function operationsConstName(resource: ResourceModel): string {
+  return `${resource.name}Operations`;
+}
+
+export function emitResourceModule(service: ServiceModel, resource: ResourceModel, modulePath: (r: string) => string): StatementStructures[] {
+  const uses = new Uses();
+  const body: StatementStructures[] = [];
+  const resourcesByName = new Map(service.resources.map((r) => [r.name, r]));
+
+  for (const struct of orderStructs(resource.structs)) {
+    body.push(structInterface(struct));
+    body.push(structSchemaConst(struct, uses));
+  }
+  body.push(attributesInterface(resource, 'Attributes', resource.fields, `Attributes of a {@link ${resource.name}}, by TypeScript name. Used to build an instance.`));
+  const creatable = resource.fields.filter((f) => f.create);
+  const updatable = resource.fields.filter((f) => f.update);
+  if (resource.methods.some((m) => m.kind === 'create')) {
+    body.push(attributesInterface(resource, 'Create', creatable, `Attributes accepted when creating a {@link ${resource.name}}.`));
+  }
+  if (resource.methods.some((m) => m.kind === 'update')) {
+    body.push(attributesInterface(resource, 'Update', updatable, `Attributes that can be changed on an existing {@link ${resource.name}}.`));
+  }
+  body.push(operationsConst(resource, uses));
+  body.push(resourceClass(resource, uses));
+
+  for (const method of resource.methods) {
+    const sig = methodSignature(service, resource, method);
+    for (const name of sig.mentions) if (name !== resource.name) uses.resourceTypes.add(name);
+    if (sig.optionsInterface) body.push(optionsInterface(sig.optionsInterface, uses));
+    body.push(methodFunction(resource, method, sig.params, sig.returnType, sig.overloads, uses, resourcesByName));
+  }
+  uses.type('ServiceClient');
+
+  const imports: StatementStructures[] = [];
+  const runtimeNamed = [
+    ...[...uses.values].sort().map((n) => ({ name: n })),
+    ...[...uses.types].filter((t) => !uses.values.has(t)).sort().map((n) => ({ name: n, isTypeOnly: true })),
+  ];
+  imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../../runtime/index.js', namedImports: runtimeNamed });
+  const others = new Set([...uses.resourceValues, ...uses.resourceTypes]);
+  for (const other of [...others].sort()) {
+    if (other === resource.name) continue;
+    const owner = resourcesByName.get(other);
+    if (!owner) continue;
+    const asValue = uses.resourceValues.has(other);
+    imports.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: modulePath(owner.name),
+      namedImports: [{ name: other }],
+      isTypeOnly: !asValue,
+    });
+  }
+  return [...imports, ...body];
+}
+
+/** Structs used by other structs come first (consts reference each other). */
+function orderStructs(structs: readonly StructModel[]): StructModel[] {
+  const byName = new Map(structs.map((s) => [s.name, s]));
+  const out: StructModel[] = [];
+  const done = new Set<string>();
+  const visit = (s: StructModel): void => {
+    if (done.has(s.name)) return;
+    done.add(s.name);
+    for (const f of s.fields) for (const dep of structsIn(f.type)) if (byName.has(dep)) visit(byName.get(dep)!);
+    out.push(s);
+  };
+  for (const s of structs) visit(s);
+  return out;
+}
+
+function fieldDoc(f: FieldModel): string {
+  const notes: string[] = [];
+  if (f.wire !== f.name) notes.push(`Wire name: \`${f.wire}\`.`);
+  if (f.minVersion || f.maxVersion) notes.push(`Microversions ${f.minVersion ?? '…'}–${f.maxVersion ?? '…'}.`);
+  return doc({ description: f.description, remarks: notes.length > 0 ? notes.join(' ') : undefined, deprecated: f.deprecated });
+}
+
+function structInterface(struct: StructModel): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: struct.name,
+    isExported: true,
+    docs: [doc({ description: struct.description })],
+    properties: struct.fields.map((f) => ({
+      name: propertyKey(f.name),
+      type: tsTypeWithEnum(f.type, f.enum),
+      hasQuestionToken: true,
+      isReadonly: true,
+      docs: [fieldDoc(f)],
+    })),
+  };
+}
+
+function fieldSpecExpr(f: FieldModel, withWrite: boolean): string {
+  const parts = [`wire: ${literal(f.wire)}`, `type: ${fieldTypeExpr(f.type)}`];
+  if (withWrite && f.create) parts.push('create: true');
+  if (withWrite && f.update) parts.push('update: true');
+  if (f.placement === 'root') parts.push('root: true');
+  if (f.placement === 'flatten') parts.push('flatten: true');
+  if (f.minVersion) parts.push(`minVersion: ${literal(f.minVersion)}`);
+  if (f.maxVersion) parts.push(`maxVersion: ${literal(f.maxVersion)}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+function fieldsObject(fields: readonly FieldModel[], withWrite: boolean): string {
+  return `{\n${fields.map((f) => `${propertyKey(f.name)}: ${fieldSpecExpr(f, withWrite)},`).join('\n')}\n}`;
+}
+
+function structSchemaConst(struct: StructModel, uses: Uses): StatementStructures {
+  uses.type('StructSchema');
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    docs: [doc({ description: `Wire mapping of {@link ${struct.name}}.` })],
+    declarations: [
+      {
+        name: structSchemaName(struct.name),
+        type: 'StructSchema',
+        initializer: `{ name: ${literal(struct.name)}, fields: ${fieldsObject(struct.fields, false)} }`,
+      },
+    ],
+  };
+}
+
+/** Input types accept what a caller writes: mutable arrays, null to clear a value. */
+function inputType(f: FieldModel): string {
+  return `${tsTypeWithEnum(f.type, f.enum).replace(/^readonly /, '')} | null`;
+}
+
+function attributesInterface(resource: ResourceModel, suffix: string, fields: readonly FieldModel[], description: string): InterfaceDeclarationStructure {
+  const properties: OptionalKind<PropertySignatureStructure>[] = fields.map((f) => ({
+    name: propertyKey(f.name),
+    type: inputType(f),
+    hasQuestionToken: true,
+    isReadonly: true,
+    docs: [fieldDoc(f)],
+  }));
+  return {
+    kind: StructureKind.Interface,
+    name: `${resource.name}${suffix}`,
+    isExported: true,
+    docs: [doc({ description })],
+    properties,
+    ...(resource.keepUnknown
+      ? { indexSignatures: [{ keyName: 'key', keyType: 'string', returnType: 'unknown', docs: [doc({ description: 'Attributes the spec does not declare are sent as they are.' })] }] }
+      : {}),
+  };
+}
+
+function operationExpr(op: OperationModel, path: string, id: string): string {
+  const parts = [`id: ${literal(id)}`, `method: ${literal(op.method)}`, `path: ${literal(path)}`];
+  if (op.minVersion) parts.push(`minVersion: ${literal(op.minVersion)}`);
+  if (op.maxVersion) parts.push(`maxVersion: ${literal(op.maxVersion)}`);
+  if (op.routes.length > 0) {
+    const routes = op.routes.map((r) => {
+      const rp = [`method: ${literal(r.method)}`, `path: ${literal(r.path)}`];
+      if (r.minVersion) rp.push(`minVersion: ${literal(r.minVersion)}`);
+      if (r.maxVersion) rp.push(`maxVersion: ${literal(r.maxVersion)}`);
+      return `{ ${rp.join(', ')} }`;
+    });
+    parts.push(`routes: [${routes.join(', ')}]`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+function operationsConst(resource: ResourceModel, uses: Uses): StatementStructures {
+  uses.type('Operation');
+  const entries: string[] = [];
+  for (const op of resource.operations) {
+    entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} */\n${propertyKey(op.name)}: ${operationExpr(op, op.path, op.id)},`);
+    if (op.detailPath) {
+      entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`)},`);
+    }
+  }
+  return {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    docs: [doc({ description: `The wire operations of {@link ${resource.name}}: method, path and microversion bounds of each request.` })],
+    declarations: [
+      {
+        name: operationsConstName(resource),
+        initializer: `{\n${entries.join('\n')}\n} as const satisfies Readonly<Record<string, Operation>>`,
+      },
+    ],
+  };
+}
+
+function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStructure {
+  uses.value('Resource');
+  uses.type('ResourceSchema');
+  const schemaParts = [`name: ${literal(resource.name)}`];
+  if (resource.resourceKey) schemaParts.push(`resourceKey: ${literal(resource.resourceKey)}`);
+  if (resource.resourcesKey) schemaParts.push(`resourcesKey: ${literal(resource.resourcesKey)}`);
+  if (resource.idField !== 'id') schemaParts.push(`idField: ${literal(resource.idField)}`);
+  if (resource.nameField !== 'name') schemaParts.push(`nameField: ${literal(resource.nameField)}`);
+  if (resource.keepUnknown) schemaParts.push('keepUnknown: true');
+  if (resource.quotaUsage) schemaParts.push('quotaUsage: true');
+  schemaParts.push(`fields: ${fieldsObject(resource.fields, true)}`);
+  if (resource.status) {
+    const s = resource.status;
+    const st = [`field: ${literal(s.field)}`, `failures: ${literal([...s.failures])}`];
+    if (s.deleted.length > 0) st.push(`deleted: ${literal([...s.deleted])}`);
+    if (s.progress) st.push(`progress: ${literal(s.progress)}`);
+    schemaParts.push(`status: { ${st.join(', ')} }`);
+  }
+  if (resource.pathParams.size > 0) {
+    schemaParts.push(`paths: { ${[...resource.pathParams].map(([k, v]) => `${propertyKey(k)}: ${literal(v.field)}`).join(', ')} }`);
+  }
+  const get = resource.operations.find((o) => o.kind === 'get');
+  if (get) schemaParts.push(`fetch: ${operationsConstName(resource)}.${get.name}`);
+
+  const getters = resource.fields.map((f) => ({
+    name: propertyKey(f.name),
+    returnType: `${tsTypeWithEnum(f.type, f.enum)} | undefined`,
+    statements: [`return this._get(${literal(f.name)}) as ${tsTypeWithEnum(f.type, f.enum)} | undefined;`],
+    docs: [fieldDoc(f)],
+  }));
+  const setters = resource.fields
+    .filter((f) => f.create || f.update)
+    .map((f) => ({
+      name: propertyKey(f.name),
+      parameters: [{ name: 'value', type: `${inputType(f)} | undefined` }],
+      statements: [`this._set(${literal(f.name)}, value);`],
+    }));
+  return {
+    kind: StructureKind.Class,
+    name: resource.name,
+    isExported: true,
+    extends: 'Resource',
+    docs: [doc({ description: resource.description, remarks: `Spec: ${resource.file}` })],
+    properties: [
+      {
+        name: 'schema',
+        isStatic: true,
+        isReadonly: true,
+        hasOverrideKeyword: true,
+        type: 'ResourceSchema',
+        initializer: `{\n${schemaParts.join(',\n')}\n}`,
+        docs: [doc({ description: 'How this resource looks on the wire.' })],
+      },
+    ],
+    ctors: [
+      {
+        parameters: [{ name: 'attrs', type: `${resource.name}Attributes`, hasQuestionToken: true }],
+        statements: ['super(attrs);'],
+        docs: [doc({ description: `Builds a ${resource.name} from attributes; every attribute given counts as changed.` })],
+      },
+    ],
+    getAccessors: getters,
+    setAccessors: setters,
+  };
+}
+
+function optionsInterface(
+  spec: { readonly name: string; readonly extendsType: string; readonly members: readonly ProxyParam[] },
+  uses: Uses,
+): InterfaceDeclarationStructure {
+  uses.type(spec.extendsType);
+  const mentions = new Set<string>();
+  return {
+    kind: StructureKind.Interface,
+    name: spec.name,
+    isExported: true,
+    extends: [spec.extendsType],
+    docs: [doc({ description: `Options of \`${lowerFirst(spec.name.replace(/Options$/, ''))}\`.` })],
+    properties: spec.members.map((m) => ({
+      name: propertyKey(m.name),
+      type: paramType(m, mentions),
+      hasQuestionToken: true,
+      isReadonly: true,
+      docs: [doc({ description: m.description, remarks: defaultRemark(m) })],
+    })),
+  };
+}
+
+function defaultRemark(m: ProxyParam): string | undefined {
+  if (m.role.kind === 'details' || m.role.kind === 'ignoreMissing') return `Default: ${String(m.role.default)}.`;
+  if (m.role.kind === 'arg' && m.role.arg.default !== undefined) return `Default: ${literal(m.role.arg.default)}.`;
+  return undefined;
+}
+
+function methodFunction(
+  resource: ResourceModel,
+  method: ProxyMethodModel,
+  params: readonly EmittedParam[],
+  returnType: string,
+  overloads: readonly { params: readonly EmittedParam[]; returnType: string }[],
+  uses: Uses,
+  resources: ReadonlyMap<string, ResourceModel>,
+): FunctionDeclarationStructure {
+  const isList = method.kind === 'list';
+  const statements = new MethodBody(resource, method, uses, resources).render();
+  const toParam = (p: EmittedParam): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
+    name: p.name,
+    type: p.type,
+    hasQuestionToken: p.optional && p.initializer === undefined,
+    ...(p.initializer !== undefined ? { initializer: p.initializer } : {}),
+  });
+  if (isList) uses.value('Paginated');
+  for (const p of params) if (p.type === 'RequestOptions' || p.type === 'ListOptions') uses.type(p.type);
+  return {
+    kind: StructureKind.Function,
+    name: method.name,
+    isExported: true,
+    isAsync: !isList,
+    returnType,
+    docs: [
+      doc({
+        description: method.description,
+        params: [{ name: 'client', description: 'The service client (a session or connection proxy).' }, ...params.map((p) => ({ name: p.name, description: p.description }))],
+        returns: returnsText(method),
+        deprecated: method.deprecated,
+      }),
+    ],
+    parameters: [{ name: 'client', type: 'ServiceClient' }, ...params.map(toParam)],
+    overloads: overloads.map((o) => ({
+      parameters: [{ name: 'client', type: 'ServiceClient' }, ...o.params.map(toParam)],
+      returnType: o.returnType,
+      docs: [],
+    })),
+    statements,
+  };
+}
+
+/** Writes the body of one method function. */
+class MethodBody {
+  private readonly lines: string[] = [];
+  private readonly ops: ReadonlyMap<string, OperationModel>;
+
+  constructor(
+    private readonly resource: ResourceModel,
+    private readonly method: ProxyMethodModel,
+    private readonly uses: Uses,
+    private readonly resources: ReadonlyMap<string, ResourceModel>,
+  ) {
+    this.ops = new Map(resource.operations.map((o) => [o.name, o]));
+  }
+
+  private op(name: string): OperationModel {
+    return this.ops.get(name)!;
+  }
+
+  private opRef(name: string, detail = false): string {
+    return `${operationsConstName(this.resource)}.${name}${detail ? 'Detail' : ''}`;
+  }
+
+  render(): string[] {
+    const m = this.method;
+    this.destructureOptions();
+    this.validateArgs();
+    switch (m.kind) {
+      case 'list':
+        this.list();
+        break;
+      case 'find':
+        this.find();
+        break;
+      case 'get':
+        this.get();
+        break;
+      case 'create':
+        this.create();
+        break;
+      case 'update':
+        this.update();
+        break;
+      case 'delete':
+      case 'call':
+        this.calls();
+        break;
+      default:
+        break;
+    }
+    return this.lines;
+  }
+
+  private optionParams(): ProxyParam[] {
+    return this.method.params.filter((p) => !p.positional && !(p.role.kind === 'target' && p.optional));
+  }
+
+  private destructureOptions(): void {
+    const members = this.optionParams();
+    if (members.length === 0) return;
+    const parts = members.map((p) => {
+      const def = p.role.kind === 'details' || p.role.kind === 'ignoreMissing' ? String(p.role.default) : p.role.kind === 'arg' && p.role.arg.default !== undefined ? literal(p.role.arg.default) : undefined;
+      return def !== undefined ? `${p.name} = ${def}` : p.name;
+    });
+    this.lines.push(`const { ${parts.join(', ')} } = options;`);
+  }
+
+  /** Arguments are checked up front so a wrong one fails before any request. */
+  private validateArgs(): void {
+    for (const p of this.method.params) {
+      if (p.role.kind === 'arg' && !p.role.arg.ref) {
+        const a = p.role.arg;
+        const required = p.positional;
+        this.uses.value('checkArg');
+        const extra = a.enum ? `, ${literal([...a.enum])}` : '';
+        this.lines.push(`checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(a.type)}, ${String(required)}${extra});`);
+      } else if (p.role.kind === 'extra') {
+        this.uses.value('checkArg');
+        this.lines.push(`checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(p.role.type)}, ${String(p.positional)});`);
+      }
+    }
+  }
+
+  private targetParam(): ProxyParam | undefined {
+    return this.method.params.find((p) => p.role.kind === 'target');
+  }
+
+  /** `const target = toTarget(Volume, volume, 'volume');` when the method has a target. */
+  private target(): string | undefined {
+    const p = this.targetParam();
+    if (!p || p.role.kind !== 'target') return undefined;
+    this.uses.value('toTarget');
+    const opts: string[] = [];
+    if (p.role.instanceOnly) opts.push('instanceOnly: true');
+    if (p.role.parent) {
+      this.uses.resourceValues.add(p.role.parent.resource);
+      opts.push(`parent: { resource: ${p.role.parent.resource}, field: ${literal(p.role.parent.field)} }`);
+    }
+    this.lines.push(`const target = toTarget(${this.resource.name}, ${p.name}, ${literal(p.name)}${opts.length > 0 ? `, { ${opts.join(', ')} }` : ''});`);
+    return 'target';
+  }
+
+  private argValue(arg: ArgModel, name: string): string {
+    if (arg.ref) {
+      const optional = !this.method.params.find((p) => p.name === name)?.positional;
+      return `${this.uses.value(optional ? 'optionalRefId' : 'refId')}(${name}, ${literal(name)})`;
+    }
+    return name;
+  }
+
+  /** `{ wire: value, … }` for the query arguments of an operation. */
+  private queryExpr(op: OperationModel): string | undefined {
+    const entries = op.args
+      .filter((a) => a.in === 'query')
+      .filter((a) => this.method.params.some((p) => p.name === a.name) || a.default !== undefined)
+      .map((a) => {
+        const given = this.method.params.some((p) => p.name === a.name);
+        return `${propertyKey(a.wire)}: ${given ? this.argValue(a, a.name) : literal(a.default!)}`;
+      });
+    return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
+  }
+
+  private pathExpr(op: OperationModel, loopVar?: { as: string; value: string }): string | undefined {
+    const entries = op.args
+      .filter((a) => a.in === 'path')
+      .map((a) => `${propertyKey(a.wire)}: ${loopVar && loopVar.as === a.name ? loopVar.value : this.argValue(a, a.name)}`);
+    return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
+  }
+
+  private requiresExpr(op: OperationModel): string | undefined {
+    const entries = op.args
+      .filter((a) => a.minVersion && this.method.params.some((p) => p.name === a.name))
+      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.minVersion!)}`);
+    return entries.length > 0 ? `[${entries.join(', ')}]` : undefined;
+  }
+
+  private bodyExpr(body: BodyTemplate, loopVar?: { as: string; value: string }): string {
+    switch (body.kind) {
+      case 'literal':
+        return literal(body.value);
+      case 'arg': {
+        if (loopVar && loopVar.as === body.name) return loopVar.value;
+        const arg = this.allArgs().find((a) => a.name === body.name)!;
+        return this.argValue(arg, body.name);
+      }
+      case 'self':
+        return `target.${body.field}`;
+      case 'object':
+        return `{ ${body.entries.map(([k, v]) => `${propertyKey(k)}: ${this.bodyExpr(v, loopVar)}`).join(', ')} }`;
+      case 'array':
+        return `[${body.items.map((v) => this.bodyExpr(v, loopVar)).join(', ')}]`;
+    }
+  }
+
+  private allArgs(): ArgModel[] {
+    return this.method.params.flatMap((p) => (p.role.kind === 'arg' ? [p.role.arg] : []));
+  }
+
+  private callInput(op: OperationModel, target: string | undefined, loopVar?: { as: string; value: string }): string {
+    const parts: string[] = [];
+    if (target) parts.push('target');
+    const path = this.pathExpr(op, loopVar);
+    if (path) parts.push(`path: ${path}`);
+    const query = this.queryExpr(op);
+    if (query) parts.push(`query: ${query}`);
+    if (op.body && op.body !== 'resource') parts.push(`body: ${this.bodyExpr(op.body, loopVar)}`);
+    const requires = this.requiresExpr(op);
+    if (requires) parts.push(`requires: ${requires}`);
+    return `{ ${parts.join(', ')} }`;
+  }
+
+  private list(): void {
+    const op = this.op(this.method.plan!.operation);
+    const details = this.method.params.some((p) => p.role.kind === 'details');
+    const opExpr = details ? `details ? ${this.opRef(op.name, true)} : ${this.opRef(op.name)}` : this.opRef(op.name);
+    const owner = op.response.kind === 'resource' ? op.response.resource : this.resource.name;
+    if (owner !== this.resource.name) this.uses.resourceValues.add(owner);
+    this.uses.value('listResources');
+    const input = [`query: ${this.queryExpr(op) ?? '{}'}`, `paginated: ${String(op.paginated)}`];
+    const path = this.pathExpr(op);
+    if (path) input.unshift(`path: ${path}`);
+    const requires = this.requiresExpr(op);
+    if (requires) input.push(`requires: ${requires}`);
+    this.lines.push(`return listResources(client, ${owner}, ${opExpr}, { ${input.join(', ')} }, options);`);
+  }
+
+  private find(): void {
+    const f = this.method.find!;
+    const list = this.op(f.list);
+    const details = this.method.params.some((p) => p.role.kind === 'details');
+    const listExpr = details ? `details ? ${this.opRef(list.name, true)} : ${this.opRef(list.name)}` : this.opRef(list.name);
+    const nameWire = this.resource.fields.find((x) => x.name === this.resource.nameField)?.wire ?? 'name';
+    this.uses.value('findResource');
+    const plan = [
+      ...(f.get ? [`get: ${this.opRef(f.get)}`] : []),
+      `list: ${listExpr}`,
+      `nameFilter: ${literal(f.nameFilter)}`,
+      `nameWire: ${literal(nameWire)}`,
+      `paginated: ${String(list.paginated)}`,
+    ];
+    const queryArgs = this.method.params.filter((p) => p.role.kind === 'arg' && p.role.arg.in === 'query');
+    const query = queryArgs.map((p) => (p.role.kind === 'arg' ? `${propertyKey(p.role.arg.wire)}: ${this.argValue(p.role.arg, p.name)}` : '')).join(', ');
+    const input = [`query: { ${query} }`, 'ignoreMissing'];
+    const path = this.pathExpr(list);
+    if (path) input.unshift(`path: ${path}`);
+    this.lines.push(`return findResource(client, ${this.resource.name}, { ${plan.join(', ')} }, nameOrId, { ${input.join(', ')} }, options);`);
+  }
+
+  private get(): void {
+    const op = this.op(this.method.plan!.operation);
+    const target = this.target();
+    this.uses.value('fetchResource');
+    this.lines.push(`return fetchResource(client, ${this.resource.name}, ${this.opRef(op.name)}, ${target ?? `new ${this.resource.name}()`}, ${this.queryExpr(op) ?? 'undefined'}, options);`);
+  }
+
+  private create(): void {
+    const op = this.op(this.method.plan!.operation);
+    const target = this.target();
+    this.uses.value('createResource');
+    this.lines.push(`return createResource(client, ${this.resource.name}, ${this.opRef(op.name)}, attrs, ${target ?? 'undefined'}, options);`);
+  }
+
+  private update(): void {
+    const op = this.op(this.method.plan!.operation);
+    const target = this.target();
+    this.uses.value('updateResource');
+    this.lines.push(`return updateResource(client, ${this.opRef(op.name)}, ${target!}, attrs, options);`);
+  }
+
+  /** delete and generic calls: switch alternatives first, then the default plan. */
+  private calls(): void {
+    const target = this.target();
+    for (const s of this.method.switches) {
+      const param = this.method.params.find((p) => p.name === s.if)!;
+      const isBool = (param.role.kind === 'extra' && param.role.type.kind === 'scalar' && param.role.type.name === 'boolean') ||
+        (param.role.kind === 'arg' && param.role.arg.type.kind === 'scalar' && param.role.arg.type.name === 'boolean');
+      this.lines.push(isBool ? `if (${s.if}) {` : `if (${s.if} !== undefined) {`);
+      this.plan(s, target);
+      if (this.method.returns.kind === 'void') this.lines.push('return;');
+      this.lines.push('}');
+    }
+    this.plan(this.method.plan!, target);
+  }
+
+  private plan(plan: CallPlan, target: string | undefined): void {
+    const op = this.op(plan.operation);
+    const ignore = this.method.params.some((p) => p.role.kind === 'ignoreMissing');
+    const send = (input: string): string =>
+      ignore
+        ? `await ${this.uses.value('deleteResource')}(client, ${this.opRef(op.name)}, ${input}, ignoreMissing, options);`
+        : `await ${this.uses.value('callOperation')}(client, ${this.opRef(op.name)}, ${input}, options);`;
+    if (plan.forEach) {
+      const fe = plan.forEach;
+      let items = fe.param;
+      if (fe.fromField) {
+        const get = this.resource.operations.find((o) => o.kind === 'get')!;
+        this.uses.value('fetchResource');
+        items = `${fe.param} ?? Object.keys((await fetchResource(client, ${this.resource.name}, ${this.opRef(get.name)}, ${target!}, undefined, options)).${fe.fromField} ?? {})`;
+      }
+      this.lines.push(`for (const item of ${items}) {`);
+      this.lines.push(send(this.callInput(op, target, { as: fe.as, value: 'item' })));
+      this.lines.push('}');
+      return;
+    }
+    const input = this.callInput(op, target);
+    const response = op.response;
+    if (this.method.kind === 'delete' || response.kind === 'none') {
+      this.lines.push(send(input));
+      return;
+    }
+    this.uses.value('callOperation');
+    this.lines.push(`const response = await callOperation(client, ${this.opRef(op.name)}, ${input}, options);`);
+    switch (response.kind) {
+      case 'resource': {
+        this.uses.value('readResource');
+        if (response.resource !== this.resource.name) this.uses.resourceValues.add(response.resource);
+        this.lines.push(`return readResource(${response.resource}, response${response.key ? `, ${literal(response.key)}` : ''});`);
+        break;
+      }
+      case 'merge':
+        this.uses.value('mergeInto');
+        this.lines.push(`return mergeInto(${target ?? `new ${this.resource.name}()`}, response);`);
+        break;
+      case 'value':
+        this.uses.value('readValue');
+        this.lines.push(`return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${response.key ? literal(response.key) : 'undefined'}, ${literal(op.id)});`);
+        break;
+    }
+  }
+}
+

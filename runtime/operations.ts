@@ -1,0 +1,232 @@
+/**
+ * The building blocks generated methods are made of: send an operation for a target, create,
+ * fetch, update and delete a resource, and read typed values out of responses. openstacksdk's
+ * semantics where they are sound (create sends what was given, update only what changed and
+ * nothing at all when nothing changed, delete may ignore a 404), Cinder's wire format always.
+ */
+import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
+import { InvalidArgumentError, InvalidResponseError, NotFoundError } from './errors.js';
+import { highestMinimum } from './microversion.js';
+import { construct, decodeValue, fromWire, type FieldType, type Resource, type ResourceClass } from './resource.js';
+
+export interface CallInput {
+  /** The resource whose fields fill the path. */
+  readonly target?: Resource | undefined;
+  /** Path values given directly (path arguments, loop variables). */
+  readonly path?: Readonly<Record<string, string>> | undefined;
+  readonly query?: Readonly<Record<string, QueryValue | undefined>> | undefined;
+  readonly body?: unknown;
+  /** Microversions required by the arguments actually given. */
+  readonly requires?: readonly (string | undefined)[] | undefined;
+}
+
+/** Sends an operation, filling its path from the target (fetching the target first if it is incomplete). */
+export async function callOperation(client: ServiceClient, operation: Operation, input: CallInput, options?: RequestOptions): Promise<ApiResponse> {
+  const pathParams = await resolvePath(client, operation, input, options);
+  return client.send(
+    {
+      operation,
+      pathParams,
+      query: input.query,
+      body: input.body,
+      requires: input.requires ? highestMinimum(input.requires) : undefined,
+    },
+    options,
+  );
+}
+
+function placeholders(operation: Operation): string[] {
+  const paths = [operation.path, ...(operation.routes ?? []).map((r) => r.path)];
+  const out = new Set<string>();
+  for (const p of paths) for (const m of p.matchAll(/\{([^}]+)\}/g)) out.add(m[1]!);
+  return [...out];
+}
+
+async function resolvePath(
+  client: ServiceClient,
+  operation: Operation,
+  input: CallInput,
+  options: RequestOptions | undefined,
+  mayFetch = true,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of placeholders(operation)) {
+    const value = input.path?.[name] ?? (input.target && targetValue(input.target, name));
+    if (value !== undefined) out[name] = value;
+    else missing.push(name);
+  }
+  if (missing.length === 0) return out;
+  const target = input.target;
+  const fetchOp = target?.schema.fetch;
+  if (!target || !fetchOp || fetchOp === operation || !mayFetch) throw missingError(operation, target, missing);
+  // A child given by its parent (a type's encryption given as the type): look it up once.
+  const response = await callOperation(client, fetchOp, { target }, options);
+  target.seedWire(unwrapResource(target.schema.resourceKey, response, target.schema.name));
+  return resolvePath(client, operation, input, options, false);
+}
+
+function missingError(operation: Operation, target: Resource | undefined, missing: readonly string[]): InvalidArgumentError {
+  const what = target ? `the ${target.schema.name} does not say` : 'no value given for';
+  return new InvalidArgumentError(operation.id, `${what} ${missing.map((m) => `{${m}}`).join(', ')}`);
+}
+
+function targetValue(target: Resource, placeholder: string): string | undefined {
+  const field = target.schema.paths?.[placeholder];
+  if (!field) return undefined;
+  const value = target.getAttribute(field);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/** The object inside `{resource_key: {...}}`, or the body itself when it is not wrapped. */
+export function unwrapResource(key: string | undefined, response: ApiResponse, what: string): Record<string, unknown> {
+  const body = response.body;
+  if (!isObject(body)) throw new InvalidResponseError(`${what} from ${response.url}`, `expected a JSON object, got ${kindOf(body)}`);
+  if (key && key in body) {
+    const inner = body[key];
+    if (!isObject(inner)) throw new InvalidResponseError(`${what} from ${response.url}`, `"${key}" is ${kindOf(inner)}, expected an object`);
+    return inner;
+  }
+  return body;
+}
+
+/** Reads a resource out of a response (`response: resource`). */
+export function readResource<T extends Resource>(cls: ResourceClass<T>, response: ApiResponse, key?: string): T {
+  const schema = cls.schema;
+  const body = unwrapResource(key ?? schema.resourceKey, response, schema.name);
+  return fromWire(cls, body, response.requestId);
+}
+
+/** Reads a typed value out of a response (`response: {key, type}`). */
+export function readValue<V>(response: ApiResponse, type: FieldType, key: string | undefined, where: string): V {
+  let raw: unknown = response.body;
+  if (key !== undefined) {
+    if (!isObject(raw) || !(key in raw)) {
+      throw new InvalidResponseError(`${where} from ${response.url}`, `expected a "${key}" key in the response`);
+    }
+    raw = raw[key];
+  }
+  return decodeValue(raw, type, where) as V;
+}
+
+/** `response: merge`: the response body is merged into the target, which is returned. */
+export function mergeInto<T extends Resource>(target: T, response: ApiResponse): T {
+  if (response.body === undefined) return target;
+  return target.applyWire(unwrapResource(target.schema.resourceKey, response, target.schema.name), response.requestId);
+}
+
+/** Builds the body of a create or update from the resource's changed fields. */
+export function resourceBody(resource: Resource, kind: 'create' | 'update'): { body: Record<string, unknown>; requires: string | undefined } {
+  const { body, root, requires } = resource.toRequest(kind);
+  const key = resource.schema.resourceKey;
+  return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires };
+}
+
+/** POST (or PUT) a new resource: sends the attributes given, returns the created resource. */
+export async function createResource<T extends Resource>(
+  client: ServiceClient,
+  cls: ResourceClass<T>,
+  operation: Operation,
+  attrs: object,
+  target: Resource | undefined,
+  options?: RequestOptions,
+): Promise<T> {
+  if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${cls.schema.name} attributes`);
+  const resource = attrs instanceof cls ? attrs : construct(cls, attrs);
+  if (target) resource.seedWire(pathWire(target));
+  const { body, requires } = resourceBody(resource, 'create');
+  const response = await callOperation(client, operation, { target: target ?? resource, body, requires: [requires] }, options);
+  if (response.body === undefined) return resource.applyWire({}, response.requestId);
+  return resource.applyWire(unwrapResource(cls.schema.resourceKey, response, cls.schema.name), response.requestId);
+}
+
+/** The path fields of a target, by wire name (kept on a child created under it). */
+function pathWire(target: Resource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const schema = target.schema;
+  for (const field of Object.values(schema.paths ?? {})) {
+    const spec = schema.fields[field];
+    const value = target.getAttribute(field);
+    if (spec && value !== undefined) out[spec.wire] = value;
+  }
+  return out;
+}
+
+/** GET one resource. A 404 says which resource was not found. */
+export async function fetchResource<T extends Resource>(
+  client: ServiceClient,
+  cls: ResourceClass<T>,
+  operation: Operation,
+  target: Resource,
+  query: Readonly<Record<string, QueryValue | undefined>> | undefined,
+  options?: RequestOptions,
+): Promise<T> {
+  try {
+    const response = await callOperation(client, operation, { target, query }, options);
+    const result = readResource(cls, response);
+    // Keep what the caller knew (a parent id the response does not repeat).
+    const known = pathWire(target);
+    for (const wire of Object.keys(known)) if (result.toWire()[wire] !== undefined) delete known[wire];
+    return Object.keys(known).length > 0 ? result.seedWire(known) : result;
+  } catch (error) {
+    throw renameNotFound(error, cls.schema.name, target);
+  }
+}
+
+/** PUT the changed attributes. Nothing changed → no request, the target is returned as is. */
+export async function updateResource<T extends Resource>(
+  client: ServiceClient,
+  operation: Operation,
+  target: T,
+  attrs: object | undefined,
+  options?: RequestOptions,
+): Promise<T> {
+  if (attrs !== undefined) {
+    if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${target.schema.name} attributes`);
+    for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value);
+  }
+  if (!target.isDirty()) return target;
+  const { body, requires } = resourceBody(target, 'update');
+  const response = await callOperation(client, operation, { target, body, requires: [requires] }, options);
+  return mergeInto(target, response);
+}
+
+/** DELETE (or the operation standing for it). With ignoreMissing a 404 is not an error. */
+export async function deleteResource(
+  client: ServiceClient,
+  operation: Operation,
+  input: CallInput,
+  ignoreMissing: boolean,
+  options?: RequestOptions,
+): Promise<void> {
+  try {
+    await callOperation(client, operation, input, options);
+  } catch (error) {
+    if (ignoreMissing && error instanceof NotFoundError) return;
+    throw error;
+  }
+}
+
+function renameNotFound(error: unknown, resource: string, target: Resource): unknown {
+  if (!(error instanceof NotFoundError)) return error;
+  const id = target.resourceId ?? Object.values(pathWire(target)).join('/');
+  return new NotFoundError({
+    status: error.status,
+    method: error.method,
+    url: error.url,
+    requestId: error.requestId,
+    details: error.details,
+    summary: `No ${resource} found for ${id}`,
+  });
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'an empty body';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

@@ -1,0 +1,141 @@
+/**
+ * Lazy listings. A `Paginated` fetches one page at a time as it is iterated, so memory stays
+ * constant however long the listing is. It follows Cinder's `{resources}_links` rel=next (keeping
+ * only the link's query: marker, limit, …) and falls back to marker/limit when a full page comes
+ * without a link. A next link seen twice stops the listing with PaginationLoopError instead of
+ * looping forever.
+ */
+import type { Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
+import { InvalidArgumentError, InvalidResponseError, PaginationLoopError } from './errors.js';
+import { callOperation, isObject } from './operations.js';
+import { fromWire, type Resource, type ResourceClass } from './resource.js';
+
+export interface ListOptions extends RequestOptions {
+  /** Stop after this many items (the listing may fetch fewer pages). */
+  readonly maxItems?: number | undefined;
+}
+
+export interface ListInput {
+  readonly path?: Readonly<Record<string, string>> | undefined;
+  readonly query: Readonly<Record<string, QueryValue | undefined>>;
+  readonly requires?: readonly (string | undefined)[] | undefined;
+  /** Follow next links (false for endpoints that return everything at once). */
+  readonly paginated: boolean;
+}
+
+/** One page as the server sent it. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly requestId: string | undefined;
+}
+
+export class Paginated<T> implements AsyncIterable<T> {
+  readonly #pages: () => AsyncGenerator<Page<T>>;
+  readonly #maxItems: number | undefined;
+
+  constructor(pages: () => AsyncGenerator<Page<T>>, maxItems?: number) {
+    this.#pages = pages;
+    this.#maxItems = maxItems;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    let count = 0;
+    if (this.#maxItems === 0) return;
+    for await (const page of this.#pages()) {
+      for (const item of page.items) {
+        yield item;
+        if (this.#maxItems !== undefined && ++count >= this.#maxItems) return;
+      }
+    }
+  }
+
+  /** The pages themselves, with their request ids. */
+  pages(): AsyncIterable<Page<T>> {
+    return { [Symbol.asyncIterator]: () => this.#pages() };
+  }
+
+  /** Collects everything (mind the memory on big clouds; iterate instead when you can). */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this) out.push(item);
+    return out;
+  }
+}
+
+/** Lists resources of `cls` with `operation`, page by page. */
+export function listResources<T extends Resource>(
+  client: ServiceClient,
+  cls: ResourceClass<T>,
+  operation: Operation,
+  input: ListInput,
+  options: ListOptions = {},
+): Paginated<T> {
+  const { maxItems } = options;
+  if (maxItems !== undefined && (!Number.isInteger(maxItems) || maxItems < 0)) {
+    throw new InvalidArgumentError('maxItems', `expected a non-negative integer, got ${String(maxItems)}`);
+  }
+  const schema = cls.schema;
+  const key = schema.resourcesKey;
+    async function* pages(): AsyncGenerator<Page<T>> {
+    let query: Record<string, QueryValue | undefined> = { ...input.query };
+    // Like openstacksdk: without an explicit page size, maxItems is a good one.
+    if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated) query['limit'] = maxItems;
+    const seen = new Set<string>();
+    for (;;) {
+      const response = await callOperation(client, operation, { path: input.path, query, requires: input.requires }, options);
+      const body = response.body;
+      const raw = key ? (isObject(body) ? body[key] : undefined) : body;
+      if (!Array.isArray(raw)) {
+        throw new InvalidResponseError(`${schema.name} list from ${response.url}`, key ? `expected a "${key}" list in the response` : 'expected a JSON list');
+      }
+      const items = raw.map((item, i) => {
+        if (!isObject(item)) throw new InvalidResponseError(`${schema.name} list from ${response.url}`, `item ${i} is not an object`);
+        return fromWire(cls, item, response.requestId);
+      });
+      yield { items, requestId: response.requestId };
+      if (!input.paginated || items.length === 0) return;
+      const next = nextHref(body, key);
+      if (next !== undefined) {
+        if (seen.has(next)) throw new PaginationLoopError(`${schema.name} listing returned the same next link twice: ${next}`);
+        seen.add(next);
+        query = queryOf(next);
+        continue;
+      }
+      // No link: a full page may still have a successor (explicit limit), else we are done.
+      const limit = Number(query['limit']);
+      if (!(limit > 0) || items.length < limit) return;
+      const marker = items[items.length - 1]!.resourceId;
+      if (marker === undefined) return;
+      const key2 = `marker=${marker}`;
+      if (seen.has(key2)) throw new PaginationLoopError(`${schema.name} listing repeated marker ${marker}`);
+      seen.add(key2);
+      query = { ...query, marker };
+    }
+  }
+  return new Paginated(pages, maxItems);
+}
+
+/** `{volumes_links: [{rel: "next", href}]}` (also `links`, and a bare `next`). */
+function nextHref(body: unknown, key: string | undefined): string | undefined {
+  if (!isObject(body)) return undefined;
+  for (const linksKey of [key ? `${key}_links` : undefined, 'links']) {
+    if (!linksKey) continue;
+    const links = body[linksKey];
+    const list = Array.isArray(links) ? links : isObject(links) ? [links] : [];
+    for (const link of list) {
+      if (isObject(link) && link['rel'] === 'next' && typeof link['href'] === 'string' && link['href'] !== '') return link['href'];
+    }
+  }
+  return typeof body['next'] === 'string' && body['next'] !== '' ? body['next'] : undefined;
+}
+
+/** The query of a link; repeated keys become lists. */
+function queryOf(href: string): Record<string, QueryValue> {
+  const url = new URL(href, 'http://link.invalid/');
+  const out: Record<string, QueryValue> = {};
+  for (const name of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(name);
+    out[name] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}

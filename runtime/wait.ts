@@ -1,0 +1,128 @@
+/**
+ * waitForStatus / waitForDelete: poll a resource with backoff until it reaches a state. Unlike
+ * openstacksdk (which only knows `error`), the failure states come from the spec (`error_extending`,
+ * `error_deleting`, …), so a failed extend stops the wait at once instead of timing out.
+ */
+import type { RequestOptions, ServiceClient } from './client.js';
+import { InvalidArgumentError, NotFoundError, ResourceFailureError, ResourceTimeoutError } from './errors.js';
+import { fetchResource } from './operations.js';
+import type { Resource, ResourceClass } from './resource.js';
+import { sleep } from './sleep.js';
+
+export interface WaitOptions extends RequestOptions {
+  /** Seconds between the first polls (default 2); later polls back off up to `maxInterval`. */
+  readonly interval?: number | undefined;
+  /** Longest pause between polls, in seconds (default 5 × interval). */
+  readonly maxInterval?: number | undefined;
+  /** Give up after this many seconds (waitForStatus: default forever; waitForDelete: 120). */
+  readonly wait?: number | undefined;
+  /** Called after every poll with the progress (0–100) when the resource reports one. */
+  readonly callback?: ((progress: number, resource: Resource) => void) | undefined;
+}
+
+export interface WaitForStatusOptions extends WaitOptions {
+  /** Statuses that mean failure (default: the resource's failure states from the spec, or `error`). */
+  readonly failures?: readonly string[] | undefined;
+  /** The attribute holding the status (default: the resource's status field). */
+  readonly attribute?: string | undefined;
+}
+
+export async function waitForStatus<T extends Resource>(
+  client: ServiceClient,
+  resource: T,
+  status: string,
+  options: WaitForStatusOptions = {},
+): Promise<T> {
+  const schema = resource.schema;
+  const attribute = options.attribute ?? schema.status?.field ?? 'status';
+  if (!(attribute in schema.fields)) throw new InvalidArgumentError('attribute', `${schema.name} has no attribute "${attribute}"`);
+  const target = status.toLowerCase();
+  const failures = (options.failures ?? schema.status?.failures ?? ['error']).map((s) => s.toLowerCase());
+  const read = (r: Resource): string | undefined => {
+    const value = r.getAttribute(attribute);
+    return typeof value === 'string' ? value.toLowerCase() : undefined;
+  };
+  if (read(resource) === target) return resource;
+  return poll(client, resource, options, options.wait, (current) => {
+    const now = read(current);
+    if (now === target) return true;
+    if (now !== undefined && failures.includes(now)) {
+      throw new ResourceFailureError(
+        `${schema.name} ${resource.resourceId ?? ''} transitioned to failure state ${now} while waiting for ${target}`,
+        schema.name,
+        resource.resourceId,
+        now,
+      );
+    }
+    return false;
+  }, (last) => `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to transition to ${target}` + (last ? ` (last status ${last})` : ''), read, (current) => {
+    throw new ResourceFailureError(`${schema.name} ${current.resourceId ?? ''} went away while waiting for ${target}`, schema.name, current.resourceId);
+  });
+}
+
+export async function waitForDelete<T extends Resource>(client: ServiceClient, resource: T, options: WaitOptions = {}): Promise<T> {
+  const schema = resource.schema;
+  const deleted = (schema.status?.deleted ?? []).map((s) => s.toLowerCase());
+  const statusField = schema.status?.field;
+  const read = (r: Resource): string | undefined => {
+    const value = statusField ? r.getAttribute(statusField) : undefined;
+    return typeof value === 'string' ? value.toLowerCase() : undefined;
+  };
+  return poll(
+    client,
+    resource,
+    options,
+    options.wait ?? 120,
+    (current) => {
+      const now = read(current);
+      return now !== undefined && deleted.includes(now);
+    },
+    (last) => `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to delete` + (last ? ` (last status ${last})` : ''),
+    read,
+    () => true,
+  );
+}
+
+async function poll<T extends Resource>(
+  client: ServiceClient,
+  resource: T,
+  options: WaitOptions,
+  waitSeconds: number | undefined,
+  done: (current: T) => boolean,
+  timeoutMessage: (lastStatus: string | undefined) => string,
+  read: (r: Resource) => string | undefined,
+  onGone: (current: T) => boolean,
+): Promise<T> {
+  const schema = resource.schema;
+  const fetchOp = schema.fetch;
+  if (!fetchOp) throw new InvalidArgumentError('resource', `${schema.name} cannot be fetched, so it cannot be waited on`);
+  const interval = Math.max(0, options.interval ?? 2) * 1000;
+  const maxInterval = Math.max(interval, (options.maxInterval ?? (options.interval ?? 2) * 5) * 1000);
+  const deadline = waitSeconds === undefined ? Infinity : Date.now() + waitSeconds * 1000;
+  let delay = interval;
+  let last: string | undefined = read(resource);
+  const cls = resource.constructor as ResourceClass<T>;
+  for (;;) {
+    let current: T;
+    try {
+      current = await fetchResource(client, cls, fetchOp, resource, undefined, options);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        if (onGone(resource)) return resource;
+      }
+      throw error;
+    }
+    if (done(current)) return current;
+    last = read(current) ?? last;
+    if (options.callback) {
+      const progressField = schema.status?.progress;
+      const raw = progressField ? current.getAttribute(progressField) : undefined;
+      const progress = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number.parseFloat(raw) || 0 : 0;
+      options.callback(progress, current);
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new ResourceTimeoutError(timeoutMessage(last), schema.name, resource.resourceId, last);
+    await sleep(Math.min(delay, remaining), options.signal);
+    delay = Math.min(maxInterval, Math.max(delay * 1.5, 100));
+  }
+}
