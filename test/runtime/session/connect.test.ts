@@ -1,0 +1,118 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, type ConnectOptions } from '../../../runtime/connect.js';
+import { ConfigurationError, EndpointNotFoundError } from '../../../runtime/errors.js';
+import {
+  APP_CRED,
+  BLOCK_STORAGE,
+  DummyV2,
+  DummyV3,
+  PROJECT,
+  USER,
+  catalogEntry,
+  startCinder,
+  startKeystone,
+  type FakeCinder,
+  type FakeKeystone,
+} from './fakes.js';
+
+let keystone: FakeKeystone;
+let cinder: FakeCinder;
+
+beforeAll(async () => {
+  [keystone, cinder] = await Promise.all([startKeystone(), startCinder()]);
+  keystone.catalog = [catalogEntry('block-storage', `${cinder.url}/v3/%(project_id)s`), catalogEntry('volumev3', `${cinder.url}/v3/%(project_id)s`)];
+});
+afterAll(async () => {
+  await Promise.all([keystone.close(), cinder.close()]);
+});
+
+/** No environment and no files: only what the test passes. */
+const isolated = { env: {}, cwd: '/nonexistent', homeDir: '/nonexistent', systemConfigDirs: [] } satisfies Partial<ConnectOptions>;
+
+const password = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
+  ...isolated,
+  auth: { authUrl: `${keystone.url}/v3`, username: USER.name, password: USER.password, userDomainName: 'Default', projectName: PROJECT.name, projectDomainName: 'Default' },
+  ...extra,
+});
+
+describe('createConnection', () => {
+  it('authenticates, finds block storage and gives the newest proxy the endpoint serves', async () => {
+    const conn = await createConnection(password(), [BLOCK_STORAGE]);
+    try {
+      expect(conn.hasService('blockStorage')).toBe(true);
+      const proxy = conn.blockStorage;
+      expect(proxy).toBeInstanceOf(DummyV3);
+      if (!(proxy instanceof DummyV3)) throw new Error('unreachable');
+      const response = await proxy.getVolume('v1');
+      expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
+      expect(response.microversion).toBe('3.70');
+      expect(await conn.session('blockStorage').resolve()).toMatchObject({ serviceType: 'block-storage', microversions: { min: '3.0', max: '3.70' } });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('a requested version pins the proxy: v2 on the v3 endpoint, no microversion header', async () => {
+    const conn = await createConnection(password({ version: '2' }), [BLOCK_STORAGE]);
+    try {
+      const proxy = conn.blockStorage;
+      expect(proxy).toBeInstanceOf(DummyV2);
+      const response = await (proxy as DummyV2).getVolume('v1');
+      expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
+      expect((response.body as { headers: Record<string, string> }).headers['openstack-api-version']).toBeUndefined();
+    } finally {
+      await conn.close();
+    }
+    await expect(createConnection(password({ version: '4' }), [BLOCK_STORAGE])).rejects.toThrow(/version 4 was requested; this SDK has version 3, 2/);
+  });
+
+  it('an api version with a minor pins that microversion; a conflicting default is an error', async () => {
+    const conn = await createConnection(password({ services: { volume: { version: '3.50' } } }), [BLOCK_STORAGE]);
+    try {
+      expect((await (conn.blockStorage as DummyV3).getVolume('v')).microversion).toBe('3.50');
+    } finally {
+      await conn.close();
+    }
+    await expect(createConnection(password({ version: '3.50', defaultMicroversion: '3.40' }), [BLOCK_STORAGE])).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it('a cloud without block storage: connect works, hasService is false, the getter throws EndpointNotFoundError', async () => {
+    const saved = keystone.catalog;
+    keystone.catalog = [catalogEntry('compute', `${cinder.url}/compute/v2.1`)];
+    try {
+      const conn = await createConnection(password(), [BLOCK_STORAGE]);
+      expect(conn.hasService('blockStorage')).toBe(false);
+      expect(() => conn.blockStorage).toThrow(EndpointNotFoundError);
+      expect(() => conn.blockStorage).toThrow(/block-storage \/ volumev3 \/ volumev2 \/ volume.*The catalog has: compute/);
+      await conn.close();
+    } finally {
+      keystone.catalog = saved;
+    }
+  });
+
+  it('application credentials and a static noauth token', async () => {
+    const app = await createConnection({ ...isolated, auth: { authUrl: keystone.url, applicationCredentialId: APP_CRED.id, applicationCredentialSecret: APP_CRED.secret } }, [BLOCK_STORAGE]);
+    expect(app.config.authType).toBe('application_credential');
+    expect((await (app.blockStorage as DummyV3).getVolume('x')).url).toContain(`/v3/${APP_CRED.projectId}/volumes/x`);
+    await app.close();
+
+    const before = keystone.calls();
+    const noauth = await createConnection({ ...isolated, authType: 'admin_token', auth: { token: `admin:${PROJECT.id}`, endpoint: `${cinder.url}/v3/%(project_id)s` } }, [BLOCK_STORAGE]);
+    const response = await (noauth.blockStorage as DummyV3).getVolume('x');
+    expect((response.body as { headers: Record<string, string> }).headers['x-auth-token']).toBe(`admin:${PROJECT.id}`);
+    expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/x`);
+    expect(keystone.calls()).toBe(before);
+    await noauth.close();
+  });
+
+  it('keeps secrets out of JSON and inspect of the connection and its config', async () => {
+    const conn = await createConnection(password({ globalRequestId: 'req-1' }), [BLOCK_STORAGE]);
+    const shown = `${JSON.stringify(conn)} ${JSON.stringify(conn.config)} ${inspect(conn, { depth: 10 })} ${inspect(conn.config, { depth: 10 })} ${inspect(conn.auth, { depth: 10 })} ${JSON.stringify(conn.auth)}`;
+    expect(shown).not.toContain(USER.password);
+    expect(keystone.issued.length).toBeGreaterThan(0);
+    expect(shown).not.toMatch(/tok-\d/);
+    expect(JSON.stringify(conn.config.auth)).toContain('"password":"***"');
+    await conn.close();
+  });
+});
