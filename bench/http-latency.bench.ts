@@ -1,0 +1,108 @@
+/**
+ * Per-call latency of the HTTP layer against one local node:http server (small volume JSON):
+ * bare fetch, bare node:http keep-alive, and this SDK's transports with and without HttpClient.
+ *
+ *   npx tsx bench/http-latency.bench.ts            # 5,000 calls per variant after 500 warm-up
+ *   BENCH_CALLS=20000 npx tsx bench/http-latency.bench.ts
+ *
+ * Calls are sequential (one in flight), so the figure is latency, not throughput. Each variant
+ * runs in two rounds, interleaved with the others, and the better round is kept, which damps
+ * noise from a busy machine. Targets: FetchTransport+HttpClient ≤ 1.1× bare fetch,
+ * NodeTransport+HttpClient ≤ 0.6× bare fetch.
+ */
+import * as http from 'node:http';
+import { FetchTransport } from '../runtime/http/fetch-transport.js';
+import { HttpClient } from '../runtime/http/http-client.js';
+import { NodeTransport } from '../runtime/http/node-transport.js';
+import type { RequestContext } from '../runtime/http/types.js';
+import { startBenchServer } from './http-latency-server.js';
+
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 5000);
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 500);
+const ROUNDS = 2;
+
+interface Result {
+  readonly median: number;
+  readonly mean: number;
+  readonly p99: number;
+}
+
+async function measure(call: () => Promise<unknown>): Promise<Result> {
+  for (let i = 0; i < WARMUP; i++) await call();
+  const samples = new Float64Array(CALLS);
+  for (let i = 0; i < CALLS; i++) {
+    const start = performance.now();
+    await call();
+    samples[i] = (performance.now() - start) * 1000;
+  }
+  samples.sort();
+  let sum = 0;
+  for (const s of samples) sum += s;
+  return { median: samples[Math.floor(CALLS / 2)]!, mean: sum / CALLS, p99: samples[Math.floor(CALLS * 0.99)]! };
+}
+
+function nodeGet(agent: http.Agent, url: URL): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'GET' }, (res) => {
+      res.setEncoding('utf8');
+      let body = '';
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve(body));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  const url = new URL(server.url);
+  const context: RequestContext = { serviceType: 'block-storage', idempotent: true, template: '/volumes/{volume_id}', operation: 'Volume.get' };
+  const headers = { 'x-auth-token': 'gAAAAAB-bench-token', accept: 'application/json', 'openstack-api-version': 'volume 3.71' };
+
+  const agent = new http.Agent({ keepAlive: true });
+  const nodeTransport = new NodeTransport({ proxy: false });
+  const fetchTransport = new FetchTransport();
+  const fetchClient = new HttpClient({ transport: new FetchTransport() });
+  const nodeClient = new HttpClient({ transport: new NodeTransport({ proxy: false }) });
+
+  const variants: Array<[string, () => Promise<unknown>]> = [
+    ['bare fetch()', async () => (await fetch(server.url, { headers })).text()],
+    ['bare node:http keep-alive', () => nodeGet(agent, url)],
+    ['FetchTransport', () => fetchTransport.send({ method: 'GET', url: server.url, headers })],
+    ['FetchTransport + HttpClient', () => fetchClient.request({ method: 'GET', url: server.url, headers }, context)],
+    ['NodeTransport', () => nodeTransport.send({ method: 'GET', url: server.url, headers })],
+    ['NodeTransport + HttpClient', () => nodeClient.request({ method: 'GET', url: server.url, headers }, context)],
+  ];
+
+  const best = new Map<string, Result>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, call] of variants) {
+      const result = await measure(call);
+      const previous = best.get(name);
+      if (!previous || result.median < previous.median) best.set(name, result);
+    }
+  }
+
+  const base = best.get('bare fetch()')!;
+  console.log(`Node ${process.version}, ${CALLS} sequential calls per variant after ${WARMUP} warm-up, best of ${ROUNDS} rounds`);
+  console.log('| variant | median µs | mean µs | p99 µs | median / bare fetch | mean / bare fetch |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name] of variants) {
+    const r = best.get(name)!;
+    console.log(
+      `| ${name} | ${r.median.toFixed(0)} | ${r.mean.toFixed(0)} | ${r.p99.toFixed(0)} | ${(r.median / base.median).toFixed(2)}× | ${(r.mean / base.mean).toFixed(2)}× |`,
+    );
+  }
+
+  agent.destroy();
+  nodeTransport.close();
+  await fetchClient.close();
+  await nodeClient.close();
+  await server.stop();
+}
+
+await main();
