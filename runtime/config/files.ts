@@ -30,6 +30,11 @@ export interface CloudFiles {
   readonly searched: readonly string[];
   /** `clouds:` of clouds.yaml with secure.yaml merged in. */
   readonly clouds: Readonly<Record<string, unknown>>;
+  /**
+   * Clouds that clouds.yaml defines. secure.yaml only completes them: a cloud found there alone
+   * (often one from another clouds.yaml) does not count when picking the only cloud.
+   */
+  readonly defined: readonly string[];
   /** Cloud names that secure.yaml contributed to (their errors name both files). */
   readonly secureClouds: ReadonlySet<string>;
 }
@@ -51,6 +56,7 @@ export async function loadCloudFiles(options: CloudFilesOptions): Promise<CloudF
     secureFile: secure?.path,
     searched: [...(explicitClouds ? [explicitClouds] : []), ...cloudsPaths],
     clouds: deepMerge(base, extra),
+    defined: Object.keys(clouds ? base : extra),
     secureClouds: new Set(Object.keys(extra)),
   };
 }

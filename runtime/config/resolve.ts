@@ -80,8 +80,8 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   };
 }
 
-function onlyCloud(files: { clouds: Readonly<Record<string, unknown>>; cloudsFile: string | undefined; searched: readonly string[] }): string {
-  const names = Object.keys(files.clouds);
+function onlyCloud(files: { defined: readonly string[]; cloudsFile: string | undefined; searched: readonly string[] }): string {
+  const names = files.defined;
   if (names.length === 1 && names[0] !== undefined) return names[0];
   if (names.length === 0) {
     throw new ConfigurationError(
