@@ -39,20 +39,22 @@ export class FetchTransport implements Transport {
     const { method, url } = request;
     const caller = request.signal;
     if (caller?.aborted) throw abortError(method, url, caller);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(caller?.reason);
-    caller?.addEventListener('abort', onAbort, { once: true });
     const timeout = request.timeout ?? this.timeout;
+    const timed = timeout !== undefined && timeout > 0;
+    // Without a timeout the caller's signal goes to fetch as is: one controller less per call.
+    const controller = timed ? new AbortController() : undefined;
+    const onAbort = (): void => controller?.abort(caller?.reason);
+    if (controller) caller?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    const timer =
-      timeout !== undefined && timeout > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeout)
-        : undefined;
+    const timer = controller
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeout)
+      : undefined;
     try {
-      const base: RequestInit = { method, headers: request.headers, body: request.body, signal: controller.signal };
+      const signal = controller ? controller.signal : caller;
+      const base: RequestInit = { method, headers: request.headers, body: request.body, signal };
       const init: RequestInit = this.init ? { ...this.init, ...base } : base;
       const fetchFn = this.fetchFn ?? globalThis.fetch;
       const response = await fetchFn(url, init);
@@ -81,7 +83,7 @@ export class FetchTransport implements Transport {
       });
     } finally {
       if (timer !== undefined) clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
+      if (controller) caller?.removeEventListener('abort', onAbort);
     }
   }
 }

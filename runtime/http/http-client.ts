@@ -30,7 +30,7 @@ import { abortError, sleep } from './abort.js';
 import { defaultTransport } from './default-transport.js';
 import { faultInfo } from './fault.js';
 import { isCertificateError } from './network-errors.js';
-import { collectSecrets, isSensitiveHeader, redactJsonText, redactUrl, scrubSecrets } from './redact.js';
+import { collectSecrets, isSensitiveHeader, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from './redact.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -77,7 +77,7 @@ export interface HttpClientOptions {
   readonly logger?: LoggerLike | SdkLogger | undefined;
   /** How to call `logger` (see logging.ts). */
   readonly loggerOptions?: LoggerOptions | undefined;
-  /** Log redacted request/response bodies at debug level (default false). */
+  /** Also log request headers and request/response bodies, redacted (default false). */
   readonly logBodies?: boolean | undefined;
   /** Metrics sinks (see metrics.ts). */
   readonly metrics?: MetricsSink | readonly MetricsSink[] | undefined;
@@ -330,6 +330,7 @@ export class HttpClient implements HttpClientLike {
       if (requestId) fields['requestId'] = requestId;
     }
     if (this.logBodies) {
+      fields['requestHeaders'] = redactHeaders(request.headers);
       const secrets = collectSecrets(request.headers, request.body);
       if (request.body !== undefined) fields['requestBody'] = loggedBody(request.body, secrets);
       if (response && response.body !== '') fields['responseBody'] = loggedBody(response.body, secrets);
