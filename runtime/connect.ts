@@ -72,7 +72,7 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
   const config = await resolveConfig({ ...options, logger });
   const global = config.settings;
   const ownTransport =
-    options.transport ?? options.http
+    (options.transport ?? options.http)
       ? undefined
       : defaultTransport({ tls: tlsOf(config), env: options.env === false ? {} : options.env, timeout: global.timeout });
   const transport = options.transport ?? ownTransport;
@@ -81,26 +81,32 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
     options.http ??
     new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
 
-  const identityHttp = clientFor(global);
-  const auth = new TokenCache({
-    plugin: createAuthPlugin(config.authType, config.auth),
-    http: identityHttp,
-    refreshMargin: options.tokenRefreshMargin,
-    logger,
-  });
-  await auth.get();
-  const discovery = new VersionDiscovery({ http: identityHttp, logger });
+  try {
+    const identityHttp = clientFor(global);
+    const auth = new TokenCache({
+      plugin: createAuthPlugin(config.authType, config.auth),
+      http: identityHttp,
+      refreshMargin: options.tokenRefreshMargin,
+      logger,
+    });
+    await auth.get();
+    const discovery = new VersionDiscovery({ http: identityHttp, logger });
 
-  const entries = new Map<string, Entry>();
-  for (const family of families) {
-    try {
-      entries.set(family.attribute, await connectFamily(family, config, auth, discovery, clientFor, logger));
-    } catch (err) {
-      if (!(err instanceof EndpointNotFoundError)) throw err;
-      entries.set(family.attribute, { error: err });
+    const entries = new Map<string, Entry>();
+    for (const family of families) {
+      try {
+        entries.set(family.attribute, await connectFamily(family, config, auth, discovery, clientFor, logger));
+      } catch (err) {
+        if (!(err instanceof EndpointNotFoundError)) throw err;
+        entries.set(family.attribute, { error: err });
+      }
     }
+    return buildConnection(config, auth, entries, ownTransport) as Connection<F>;
+  } catch (err) {
+    // Keep-alive sockets to Keystone would otherwise hold the process open after a failed connect.
+    await ownTransport?.close?.();
+    throw err;
   }
-  return buildConnection(config, auth, entries, ownTransport) as Connection<F>;
 }
 
 async function connectFamily(

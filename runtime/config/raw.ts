@@ -81,6 +81,11 @@ const AUTH_TYPES: readonly AuthTypeName[] = [
   'noauth',
 ];
 
+/** Whether a raw key configures authentication (top-level auth keys and `auth_type`). */
+export function isAuthKey(key: string): boolean {
+  return key === 'auth' || key === 'auth_type' || AUTH_KEYS[key] !== undefined;
+}
+
 export function readRawCloud(raw: unknown, source: RawSource, logger?: SdkLogger): CloudSettings {
   const cloud = record(raw, [], source);
   const out: Mutable<CloudSettings> = {};

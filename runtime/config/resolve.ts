@@ -20,7 +20,7 @@ import { adaptLogger } from '../logging.js';
 import { decideAuthType, normalizeAuth } from './auth.js';
 import { defaultEnv, envCloud, envValue, ENV_SOURCE } from './env.js';
 import { mergeLayers } from './merge.js';
-import { readRawCloud, type RawSource } from './raw.js';
+import { isAuthKey, readRawCloud, type RawSource } from './raw.js';
 import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ResolvedTls } from './types.js';
 
 type FilesModule = typeof import('./files.js');
@@ -44,11 +44,9 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
   const explicit = pickSettings(options);
   const explicitAuth = hasValues(explicit.auth) || explicit.authType !== undefined;
 
-  let envLayer = readRawCloud(envCloud(env), ENV_SOURCE, logger);
-  if (explicitAuth) {
-    const { auth: _a, authType: _t, ...rest } = envLayer;
-    envLayer = rest;
-  }
+  const envRaw = envCloud(env);
+  if (explicitAuth) for (const key of Object.keys(envRaw)) if (isAuthKey(key)) delete envRaw[key];
+  const envLayer = readRawCloud(envRaw, ENV_SOURCE, logger);
   const envAuth = hasValues(envLayer.auth) || envLayer.authType !== undefined;
   const cloudName = options.cloud ?? (explicitAuth ? undefined : envValue(env, 'OS_CLOUD'));
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createConnection, type ConnectOptions } from '../../../runtime/connect.js';
 import { ConfigurationError, EndpointNotFoundError } from '../../../runtime/errors.js';
 import {
@@ -42,6 +42,7 @@ describe('createConnection', () => {
     try {
       expect(conn.hasService('blockStorage')).toBe(true);
       const proxy = conn.blockStorage;
+      expectTypeOf(proxy).toEqualTypeOf<DummyV2 | DummyV3>();
       expect(proxy).toBeInstanceOf(DummyV3);
       if (!(proxy instanceof DummyV3)) throw new Error('unreachable');
       const response = await proxy.getVolume('v1');

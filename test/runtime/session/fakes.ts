@@ -257,6 +257,7 @@ export async function startCinder(options: FakeCinderOptions = {}): Promise<Fake
     holdUntil: 0,
   };
   let waiting: (() => void)[] = [];
+  const flaky = new Set<string>();
   let base = '';
   const versionEntry = (): unknown => ({
     id: 'v3.0',
@@ -293,6 +294,11 @@ export async function startCinder(options: FakeCinderOptions = {}): Promise<Fake
     }
     if (!state.accept(token)) {
       return json(res, 401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+    }
+    if (req.path.endsWith('/flaky') && !flaky.has(req.path)) {
+      // Fails once per path: a transient 503 for the retry settings to absorb.
+      flaky.add(req.path);
+      return json(res, 503, { computeFault: { code: 503, message: 'try again' } });
     }
     if (req.path.endsWith('/empty')) {
       res.writeHead(202, { 'X-OpenStack-Request-Id': 'req-empty' });

@@ -120,6 +120,35 @@ describe('ServiceSession request building', () => {
   });
 });
 
+describe('ServiceSession pass-through options (its own HttpClient)', () => {
+  it('applies retry settings and reports to statsd and Prometheus hooks', async () => {
+    const statsd: string[] = [];
+    const prom: Record<string, string>[] = [];
+    const session = new ServiceSession({
+      service: DummyV3.service,
+      auth: new TokenCache({
+        plugin: new StaticTokenAuth({ token: new Secret(NOAUTH_TOKEN), endpoint: `${cinder.url}/v3/%(project_id)s` }),
+        http: testHttp(),
+      }),
+      statusCodeRetries: 1,
+      statusCodeRetryDelay: 1,
+      rateLimit: 1000,
+      concurrency: 4,
+      statsdClient: { increment: (key) => void statsd.push(key) },
+      statsdPrefix: 'test.api',
+      prometheusCounter: { inc: (labels) => void prom.push(labels) },
+    });
+    opened.push(session);
+    const op: Operation = { id: 'Volume.flaky', method: 'GET', path: '/volumes/{volume_id}/flaky' };
+    const response = await session.send({ operation: op, pathParams: { volume_id: 'v1' } });
+    expect(response.status).toBe(200);
+    expect(cinder.calls().map((r) => r.path)).toEqual([`/v3/${PROJECT.id}/volumes/v1/flaky`, `/v3/${PROJECT.id}/volumes/v1/flaky`]);
+    expect(statsd).toContain('test.api.block-storage.GET.volume_flaky.503');
+    expect(statsd).toContain('test.api.block-storage.GET.volume_flaky.200');
+    expect(prom).toContainEqual({ method: 'GET', endpoint: '/volumes/{volume_id}/flaky', service_type: 'block-storage', status_code: '200' });
+  });
+});
+
 describe('ServiceSession microversions', () => {
   it('negotiates per operation: operation maximum, client maximum, per-call and pinned versions', async () => {
     const session = staticSession();
