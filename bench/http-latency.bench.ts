@@ -43,15 +43,18 @@ async function measure(call: () => Promise<unknown>): Promise<Result> {
 
 function nodeGet(agent: http.Agent, url: URL): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'GET' }, (res) => {
-      res.setEncoding('utf8');
-      let body = '';
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve(body));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'GET' },
+      (res) => {
+        res.setEncoding('utf8');
+        let body = '';
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve(body));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -60,8 +63,17 @@ function nodeGet(agent: http.Agent, url: URL): Promise<string> {
 async function main(): Promise<void> {
   const server = await startBenchServer();
   const url = new URL(server.url);
-  const context: RequestContext = { serviceType: 'block-storage', idempotent: true, template: '/volumes/{volume_id}', operation: 'Volume.get' };
-  const headers = { 'x-auth-token': 'gAAAAAB-bench-token', accept: 'application/json', 'openstack-api-version': 'volume 3.71' };
+  const context: RequestContext = {
+    serviceType: 'block-storage',
+    idempotent: true,
+    template: '/volumes/{volume_id}',
+    operation: 'Volume.get',
+  };
+  const headers = {
+    'x-auth-token': 'gAAAAAB-bench-token',
+    accept: 'application/json',
+    'openstack-api-version': 'volume 3.71',
+  };
 
   const agent = new http.Agent({ keepAlive: true });
   const nodeTransport = new NodeTransport({ proxy: false });
@@ -88,7 +100,9 @@ async function main(): Promise<void> {
   }
 
   const base = best.get('bare fetch()')!;
-  console.log(`Node ${process.version}, ${CALLS} sequential calls per variant after ${WARMUP} warm-up, best of ${ROUNDS} rounds`);
+  console.log(
+    `Node ${process.version}, ${CALLS} sequential calls per variant after ${WARMUP} warm-up, best of ${ROUNDS} rounds`,
+  );
   console.log('| variant | median µs | mean µs | p99 µs | median / bare fetch | mean / bare fetch |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const [name] of variants) {

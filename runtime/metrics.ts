@@ -228,7 +228,8 @@ export function influxLine(
   const parts: string[] = [];
   // Pairs keep their order; a record would put integer-like keys (`"200"`) first.
   const entries = Array.isArray(fields) ? fields : Object.entries(fields);
-  for (const [key, value] of entries as ReadonlyArray<readonly [string, FieldValue]>) parts.push(`${escapeKey(key)}=${fieldValue(value)}`);
+  for (const [key, value] of entries as ReadonlyArray<readonly [string, FieldValue]>)
+    parts.push(`${escapeKey(key)}=${fieldValue(value)}`);
   line += ` ${parts.join(',')}`;
   return timestamp ? `${line} ${timestamp}` : line;
 }
@@ -266,7 +267,11 @@ export function influxSink(writer: LineProtocolWriter, options: InfluxOptions = 
         ['duration', Math.round(m.durationMs * 1000) / 1000],
       ];
       if (m.status !== undefined) {
-        fields.push([String(m.status), { int: 1 }], [`${m.method}.${m.status}`, { int: 1 }], ['status_code_val', { int: m.status }]);
+        fields.push(
+          [String(m.status), { int: 1 }],
+          [`${m.method}.${m.status}`, { int: 1 }],
+          ['status_code_val', { int: m.status }],
+        );
       } else {
         fields.push(['failed', { int: 1 }]);
       }

@@ -43,12 +43,7 @@ const REASONS: Readonly<Record<number, string>> = {
 };
 
 /** Extracts details from an error response body. */
-export function faultInfo(
-  status: number,
-  contentType: string | null,
-  body: string,
-  statusText?: string,
-): FaultInfo {
+export function faultInfo(status: number, contentType: string | null, body: string, statusText?: string): FaultInfo {
   const text = body.trim();
   let details: string | undefined;
   let retryAfter: number | undefined;

@@ -125,8 +125,7 @@ export class HttpClient implements HttpClientLike {
     const d = HTTP_CLIENT_DEFAULTS;
     this.transport = options.transport ?? defaultTransport();
     const base: Record<string, string> = {
-      'user-agent':
-        options.userAgent ?? buildUserAgent({ appName: options.appName, appVersion: options.appVersion }),
+      'user-agent': options.userAgent ?? buildUserAgent({ appName: options.appName, appVersion: options.appVersion }),
     };
     if (options.globalRequestId) base['x-openstack-request-id'] = options.globalRequestId;
     for (const [name, value] of Object.entries(options.additionalHeaders ?? {})) base[name.toLowerCase()] = value;
@@ -174,14 +173,21 @@ export class HttpClient implements HttpClientLike {
       } catch (caught) {
         const duration = performance.now() - started;
         if (caught instanceof AbortError) {
-          if (this.logger.enabled('debug')) this.logger.log('debug', `${method} ${redactUrl(url)} aborted`, this.fields(attemptRequest, context, attempt, duration));
+          if (this.logger.enabled('debug'))
+            this.logger.log(
+              'debug',
+              `${method} ${redactUrl(url)} aborted`,
+              this.fields(attemptRequest, context, attempt, duration),
+            );
           throw caught;
         }
         const error = this.asConnectionError(caught, attemptRequest);
         this.record(context, method, undefined, duration, attempt);
         const safe = !error.sent || context.idempotent || context.retryNonIdempotent === true;
         if (safe && connectFailures < this.connectRetries && !isCertificateError(error.code)) {
-          const delay = this.connectRetryDelay ?? backoffDelay(connectFailures, this.retryBaseDelay, this.retryMaxDelay, this.random);
+          const delay =
+            this.connectRetryDelay ??
+            backoffDelay(connectFailures, this.retryBaseDelay, this.retryMaxDelay, this.random);
           connectFailures++;
           this.logRetry(attemptRequest, context, attempt, duration, `${error.message}`, delay, undefined);
           await sleep(delay, signal, onAbort);
@@ -205,7 +211,11 @@ export class HttpClient implements HttpClientLike {
           const next = new URL(location, url);
           redirects++;
           if (this.logger.enabled('debug')) {
-            this.logger.log('debug', `${method} ${redactUrl(url)} ${status} → ${redactUrl(next.href)}`, this.fields(attemptRequest, context, attempt, duration, response));
+            this.logger.log(
+              'debug',
+              `${method} ${redactUrl(url)} ${status} → ${redactUrl(next.href)}`,
+              this.fields(attemptRequest, context, attempt, duration, response),
+            );
           }
           if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
             method = 'GET';
@@ -250,7 +260,11 @@ export class HttpClient implements HttpClientLike {
         throw error;
       }
       if (this.logger.enabled('debug')) {
-        this.logger.log('debug', `${method} ${redactUrl(url)} ${status} ${duration.toFixed(1)}ms`, this.fields(attemptRequest, context, attempt, duration, response));
+        this.logger.log(
+          'debug',
+          `${method} ${redactUrl(url)} ${status} ${duration.toFixed(1)}ms`,
+          this.fields(attemptRequest, context, attempt, duration, response),
+        );
       }
       return response;
     }
@@ -278,7 +292,8 @@ export class HttpClient implements HttpClientLike {
     const headers: Record<string, string> = { ...this.baseHeaders };
     const own = request.headers;
     for (const name in own) headers[name.toLowerCase()] = own[name] as string;
-    if (request.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    if (request.body !== undefined && headers['content-type'] === undefined)
+      headers['content-type'] = 'application/json';
     return headers;
   }
 
@@ -289,12 +304,21 @@ export class HttpClient implements HttpClientLike {
       // Rebuild so the message never shows URL credentials.
       const Cls = caught.constructor as typeof ConnectionError;
       const reason = caught.message.slice(caught.message.indexOf('failed before a response: ') + 26);
-      return new Cls(request.method, safeUrl, scrubSecrets(reason, [caught.url]), { cause: caught.cause, sent: caught.sent, code: caught.code });
+      return new Cls(request.method, safeUrl, scrubSecrets(reason, [caught.url]), {
+        cause: caught.cause,
+        sent: caught.sent,
+        code: caught.code,
+      });
     }
     if (caught instanceof SdkError) throw caught;
     // A custom transport threw something else: treat it as a failure that may have been sent.
     const message = caught instanceof Error ? caught.message : String(caught);
-    return new ConnectionError(request.method, safeUrl, scrubSecrets(message, collectSecrets(request.headers, request.body)), { cause: caught, sent: true });
+    return new ConnectionError(
+      request.method,
+      safeUrl,
+      scrubSecrets(message, collectSecrets(request.headers, request.body)),
+      { cause: caught, sent: true },
+    );
   }
 
   private httpError(request: HttpRequest, response: HttpResponse): HttpError {
@@ -315,7 +339,13 @@ export class HttpClient implements HttpClientLike {
     });
   }
 
-  private fields(request: HttpRequest, context: RequestContext, attempt: number, durationMs: number, response?: HttpResponse): LogFields {
+  private fields(
+    request: HttpRequest,
+    context: RequestContext,
+    attempt: number,
+    durationMs: number,
+    response?: HttpResponse,
+  ): LogFields {
     const fields: LogFields = {
       method: request.method,
       url: redactUrl(request.url),
@@ -350,10 +380,20 @@ export class HttpClient implements HttpClientLike {
     if (!this.logger.enabled('warn')) return;
     const fields = this.fields(request, context, attempt, duration, response);
     fields['retryInMs'] = Math.round(delay);
-    this.logger.log('warn', `${request.method} ${redactUrl(request.url)}: ${reason}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1})`, fields);
+    this.logger.log(
+      'warn',
+      `${request.method} ${redactUrl(request.url)}: ${reason}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1})`,
+      fields,
+    );
   }
 
-  private record(context: RequestContext, method: string, status: number | undefined, durationMs: number, attempt: number): void {
+  private record(
+    context: RequestContext,
+    method: string,
+    status: number | undefined,
+    durationMs: number,
+    attempt: number,
+  ): void {
     if (this.sinks.length === 0) return;
     const metric: RequestMetric = {
       serviceType: context.serviceType,

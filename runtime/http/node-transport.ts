@@ -86,7 +86,10 @@ export class NodeTransport implements Transport {
       route = this.route(url);
     } catch (error) {
       return Promise.reject(
-        new ConnectionError(method, rawUrl, `invalid URL or proxy: ${(error as Error).message}`, { cause: error, sent: false }),
+        new ConnectionError(method, rawUrl, `invalid URL or proxy: ${(error as Error).message}`, {
+          cause: error,
+          sent: false,
+        }),
       );
     }
     const timeout = request.timeout ?? this.timeout;
@@ -131,7 +134,11 @@ export class NodeTransport implements Transport {
         const sent = finished && secured;
         if (timedOut) {
           reject(
-            new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, { cause: error, sent, code: 'ETIMEDOUT' }),
+            new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, {
+              cause: error,
+              sent,
+              code: 'ETIMEDOUT',
+            }),
           );
         } else if (signal?.aborted) {
           reject(abortError(method, rawUrl, signal));
@@ -139,13 +146,20 @@ export class NodeTransport implements Transport {
           const code = typeof error.code === 'string' ? error.code : undefined;
           const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
           const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
-          const reason = handshake ? `TLS handshake failed (${code ?? 'error'}: ${error.message})` : describeNetworkError(code, error.message);
+          const reason = handshake
+            ? `TLS handshake failed (${code ?? 'error'}: ${error.message})`
+            : describeNetworkError(code, error.message);
           reject(
-            new ConnectionError(method, rawUrl, maybeSent ? `${reason}; the request may have reached the server` : reason, {
-              cause: error,
-              code,
-              sent: maybeSent,
-            }),
+            new ConnectionError(
+              method,
+              rawUrl,
+              maybeSent ? `${reason}; the request may have reached the server` : reason,
+              {
+                cause: error,
+                code,
+                sent: maybeSent,
+              },
+            ),
           );
         }
       };
@@ -233,8 +247,12 @@ export class NodeTransport implements Transport {
     const isHttps = url.protocol === 'https:';
     if (!isHttps && url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol}`);
     const proxy = this.proxy ? proxyFor(url, this.proxy) : undefined;
-    if (!proxy) return isHttps ? { agent: this.httpsAgent, request: https.request } : { agent: this.httpAgent, request: http.request };
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') throw new Error(`unsupported proxy protocol ${proxy.protocol}`);
+    if (!proxy)
+      return isHttps
+        ? { agent: this.httpsAgent, request: https.request }
+        : { agent: this.httpAgent, request: http.request };
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:')
+      throw new Error(`unsupported proxy protocol ${proxy.protocol}`);
     const proxyKey = `${isHttps ? 'tunnel' : 'forward'} ${proxy.href}`;
     let agent = this.proxyAgents.get(proxyKey);
     if (isHttps) {

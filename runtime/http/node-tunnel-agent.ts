@@ -65,7 +65,11 @@ export class TunnelAgent extends https.Agent {
     connect.once('connect', (res: http.IncomingMessage, socket: Duplex) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        fail(new TunnelError(`proxy ${this.proxy.host} refused CONNECT ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+        fail(
+          new TunnelError(
+            `proxy ${this.proxy.host} refused CONNECT ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+          ),
+        );
         return;
       }
       const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);

@@ -29,7 +29,8 @@ const SENSITIVE_HEADERS = new Set([
  * keystone (`password`, `secret` of application credentials, `passcode` of TOTP, `token`),
  * Cinder (`auth_key` of volume transfers, `auth_password` of connection info) and generic names.
  */
-const SENSITIVE_KEY = /(^|_)pass(word|wd|phrase|code)?$|password|secret|token|auth_?key|api_?key|private_?key|authorization|cookie/;
+const SENSITIVE_KEY =
+  /(^|_)pass(word|wd|phrase|code)?$|password|secret|token|auth_?key|api_?key|private_?key|authorization|cookie/;
 
 /** Whether a header name carries a credential. */
 export function isSensitiveHeader(name: string): boolean {
@@ -43,7 +44,9 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 /** A copy of `headers` with credential values replaced by `***`. */
-export function redactHeaders(headers: Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
+export function redactHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) {
     const value = headers[name];
@@ -68,11 +71,12 @@ function redactValue(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    out[key] = isSensitiveKey(key) && item !== null && item !== undefined && typeof item !== 'object'
-      ? REDACTED
-      : isSensitiveKey(key) && typeof item === 'object' && item !== null
-        ? redactAll(item, depth + 1)
-        : redactValue(item, depth + 1);
+    out[key] =
+      isSensitiveKey(key) && item !== null && item !== undefined && typeof item !== 'object'
+        ? REDACTED
+        : isSensitiveKey(key) && typeof item === 'object' && item !== null
+          ? redactAll(item, depth + 1)
+          : redactValue(item, depth + 1);
   }
   return out;
 }
@@ -108,7 +112,9 @@ const PLAIN_PAIR = /([A-Za-z0-9_.-]{1,64})=([^&\s,;"]+)/g;
 
 function redactPairs(text: string): string {
   return text
-    .replace(QUOTED_PAIR, (all, key: string, sep: string) => (isSensitiveKey(key) ? `"${key}"${sep}"${REDACTED}"` : all))
+    .replace(QUOTED_PAIR, (all, key: string, sep: string) =>
+      isSensitiveKey(key) ? `"${key}"${sep}"${REDACTED}"` : all,
+    )
     .replace(PLAIN_PAIR, (all, key: string) => (isSensitiveKey(key) ? `${key}=${REDACTED}` : all));
 }
 

@@ -68,7 +68,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   return { url: `http://127.0.0.1:${port}`, port, server, requests, close: () => closeServer(server) };
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -82,11 +87,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export const GET_CONTEXT = { serviceType: 'block-storage', idempotent: true, template: '/volumes/{volume_id}' } as const;
+export const GET_CONTEXT = {
+  serviceType: 'block-storage',
+  idempotent: true,
+  template: '/volumes/{volume_id}',
+} as const;
 export const POST_CONTEXT = { serviceType: 'block-storage', idempotent: false, template: '/volumes' } as const;
 
 /** Collects log lines from a message-first logger, as text. */
-export function captureLogger(): { lines: string[]; levels: string[]; logger: Record<'debug' | 'info' | 'warn' | 'error', (m: string, f?: Record<string, unknown>) => void> } {
+export function captureLogger(): {
+  lines: string[];
+  levels: string[];
+  logger: Record<'debug' | 'info' | 'warn' | 'error', (m: string, f?: Record<string, unknown>) => void>;
+} {
   const lines: string[] = [];
   const levels: string[] = [];
   const make =
@@ -95,5 +108,9 @@ export function captureLogger(): { lines: string[]; levels: string[]; logger: Re
       levels.push(level);
       lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
     };
-  return { lines, levels, logger: { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error') } };
+  return {
+    lines,
+    levels,
+    logger: { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error') },
+  };
 }

@@ -24,15 +24,59 @@ interface Reply {
 }
 
 const replies: Record<string, Reply> = {
-  '/not-found': { status: 404, type: 'application/json', body: JSON.stringify({ itemNotFound: { message: 'Volume vol-1 could not be found.', code: 404 } }) },
-  '/bad-request': { status: 400, type: 'application/json', body: JSON.stringify({ badRequest: { message: 'Invalid input received: size', code: 400 } }) },
-  '/compute-fault': { status: 500, type: 'application/json', body: JSON.stringify({ computeFault: { message: 'The server has either erred', code: 500 } }) },
-  '/over-limit': { status: 413, type: 'application/json', body: JSON.stringify({ overLimit: { message: 'VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded', code: 413, retryAfter: '0' } }) },
-  '/keystone': { status: 401, type: 'application/json', body: JSON.stringify({ error: { message: 'The request you have made requires authentication.', code: 401, title: 'Unauthorized' } }) },
-  '/forbidden': { status: 403, type: 'application/json', body: JSON.stringify({ forbidden: { message: "Policy doesn't allow volume:delete to be performed.", code: 403 } }) },
-  '/conflict': { status: 409, type: 'application/json', body: JSON.stringify({ conflictingRequest: { message: 'Volume status must be available', code: 409 } }) },
-  '/string': { status: 400, type: 'application/json', body: JSON.stringify(JSON.stringify({ badRequest: { message: 'nested message' } })) },
-  '/faultstring': { status: 500, type: 'application/json', body: JSON.stringify({ fault: { faultstring: 'legacy fault' } }) },
+  '/not-found': {
+    status: 404,
+    type: 'application/json',
+    body: JSON.stringify({ itemNotFound: { message: 'Volume vol-1 could not be found.', code: 404 } }),
+  },
+  '/bad-request': {
+    status: 400,
+    type: 'application/json',
+    body: JSON.stringify({ badRequest: { message: 'Invalid input received: size', code: 400 } }),
+  },
+  '/compute-fault': {
+    status: 500,
+    type: 'application/json',
+    body: JSON.stringify({ computeFault: { message: 'The server has either erred', code: 500 } }),
+  },
+  '/over-limit': {
+    status: 413,
+    type: 'application/json',
+    body: JSON.stringify({
+      overLimit: {
+        message: 'VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded',
+        code: 413,
+        retryAfter: '0',
+      },
+    }),
+  },
+  '/keystone': {
+    status: 401,
+    type: 'application/json',
+    body: JSON.stringify({
+      error: { message: 'The request you have made requires authentication.', code: 401, title: 'Unauthorized' },
+    }),
+  },
+  '/forbidden': {
+    status: 403,
+    type: 'application/json',
+    body: JSON.stringify({ forbidden: { message: "Policy doesn't allow volume:delete to be performed.", code: 403 } }),
+  },
+  '/conflict': {
+    status: 409,
+    type: 'application/json',
+    body: JSON.stringify({ conflictingRequest: { message: 'Volume status must be available', code: 409 } }),
+  },
+  '/string': {
+    status: 400,
+    type: 'application/json',
+    body: JSON.stringify(JSON.stringify({ badRequest: { message: 'nested message' } })),
+  },
+  '/faultstring': {
+    status: 500,
+    type: 'application/json',
+    body: JSON.stringify({ fault: { faultstring: 'legacy fault' } }),
+  },
   '/html': {
     status: 502,
     type: 'text/html',
@@ -41,7 +85,12 @@ const replies: Record<string, Reply> = {
   '/empty': { status: 403, body: '' },
   '/text': { status: 418, type: 'text/plain', body: 'short and stout' },
   '/huge': { status: 400, type: 'text/plain', body: 'x'.repeat(100_000) },
-  '/compute-id': { status: 404, type: 'application/json', body: '{}', headers: { 'x-compute-request-id': 'req-compute' } },
+  '/compute-id': {
+    status: 404,
+    type: 'application/json',
+    body: '{}',
+    headers: { 'x-compute-request-id': 'req-compute' },
+  },
   '/rate': { status: 429, type: 'application/json', body: '{}', headers: { 'retry-after': '7' } },
 };
 
@@ -67,7 +116,9 @@ afterAll(async () => {
 });
 
 async function failure(path: string): Promise<HttpError> {
-  const error = await client.request({ method: 'GET', url: `${server.url}${path}`, headers: {} }, GET_CONTEXT).catch((e: unknown) => e);
+  const error = await client
+    .request({ method: 'GET', url: `${server.url}${path}`, headers: {} }, GET_CONTEXT)
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(HttpError);
   return error as HttpError;
 }
@@ -147,7 +198,8 @@ describe('faultInfo', () => {
     expect(faultInfo(400, 'application/json', '"plain message"').details).toBe('plain message');
   });
   it('strips tags, scripts and entities and de-duplicates lines', () => {
-    const html = '<html><head><style>p{}</style><title>Oops</title></head><body><h1>Oops</h1><p>a &amp; b&#33;</p><script>x()</script></body></html>';
+    const html =
+      '<html><head><style>p{}</style><title>Oops</title></head><body><h1>Oops</h1><p>a &amp; b&#33;</p><script>x()</script></body></html>';
     expect(faultInfo(500, 'text/html; charset=UTF-8', html).details).toBe('Oops: a & b!');
   });
   it('uses the reason phrase for an empty body', () => {

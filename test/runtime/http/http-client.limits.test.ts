@@ -28,7 +28,9 @@ describe('HttpClient limits', () => {
     cleanups.push(() => client.close());
     const n = 6;
     await Promise.all(
-      Array.from({ length: n }, (_, i) => client.request({ method: 'GET', url: `${server.url}/v/${i}`, headers: {} }, GET_CONTEXT)),
+      Array.from({ length: n }, (_, i) =>
+        client.request({ method: 'GET', url: `${server.url}/v/${i}`, headers: {} }, GET_CONTEXT),
+      ),
     );
     const arrivals = server.requests.map((r) => r.at).sort((a, b) => a - b);
     // Slot i starts 50·i ms after slot 0 and no request arrives before its slot; the first one
@@ -52,7 +54,9 @@ describe('HttpClient limits', () => {
     const client = new HttpClient({ transport: new NodeTransport({ proxy: false }), concurrency: 2 });
     cleanups.push(() => client.close());
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => client.request({ method: 'GET', url: `${server.url}/v/${i}`, headers: {} }, GET_CONTEXT)),
+      Array.from({ length: 8 }, (_, i) =>
+        client.request({ method: 'GET', url: `${server.url}/v/${i}`, headers: {} }, GET_CONTEXT),
+      ),
     );
     expect(server.requests).toHaveLength(8);
     expect(max).toBe(2);

@@ -1,12 +1,29 @@
 /** Retries, backoff waits, Retry-After, idempotency rules, abort and timeout, on real sockets. */
 import * as http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConnectionError, RequestTimeoutError, ServerError, TooManyRequestsError } from '../../../runtime/errors.js';
+import {
+  AbortError,
+  ConnectionError,
+  RequestTimeoutError,
+  ServerError,
+  TooManyRequestsError,
+} from '../../../runtime/errors.js';
 import { FetchTransport } from '../../../runtime/http/fetch-transport.js';
 import { HttpClient, type HttpClientOptions } from '../../../runtime/http/http-client.js';
 import { NodeTransport } from '../../../runtime/http/node-transport.js';
 import type { Transport } from '../../../runtime/http/types.js';
-import { GET_CONTEXT, POST_CONTEXT, type TestServer, captureLogger, closeServer, freePort, json, listen, recordingListener, startServer } from './helpers.js';
+import {
+  GET_CONTEXT,
+  POST_CONTEXT,
+  type TestServer,
+  captureLogger,
+  closeServer,
+  freePort,
+  json,
+  listen,
+  recordingListener,
+  startServer,
+} from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,7 +36,10 @@ async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestSe
   return server;
 }
 
-function client(options: HttpClientOptions = {}, transport: Transport = new NodeTransport({ proxy: false })): HttpClient {
+function client(
+  options: HttpClientOptions = {},
+  transport: Transport = new NodeTransport({ proxy: false }),
+): HttpClient {
   const c = new HttpClient({ transport, retryBaseDelay: 5, ...options });
   cleanups.push(() => c.close());
   return c;
@@ -35,7 +55,10 @@ describe.each([
       else if (index === 1) json(res, 429, { overLimit: { message: 'slow down', code: 429 } });
       else json(res, 200, { volume: { id: 'v1' } });
     });
-    const res = await client({}, makeTransport()).request({ method: 'GET', url: `${server.url}/volumes/v1`, headers: {} }, GET_CONTEXT);
+    const res = await client({}, makeTransport()).request(
+      { method: 'GET', url: `${server.url}/volumes/v1`, headers: {} },
+      GET_CONTEXT,
+    );
     expect(res.status).toBe(200);
     expect(server.requests).toHaveLength(3);
   });
@@ -45,7 +68,10 @@ describe.each([
       if (index === 0) req.socket.destroy();
       else json(res, 200, { ok: true });
     });
-    const res = await client({}, makeTransport()).request({ method: 'GET', url: `${server.url}/volumes/v1`, headers: {} }, GET_CONTEXT);
+    const res = await client({}, makeTransport()).request(
+      { method: 'GET', url: `${server.url}/volumes/v1`, headers: {} },
+      GET_CONTEXT,
+    );
     expect(res.status).toBe(200);
     expect(server.requests).toHaveLength(2);
   });
@@ -53,7 +79,10 @@ describe.each([
   it('does not repeat a POST that was sent before the reset, and says so', async () => {
     const server = await serve((req) => req.socket.destroy());
     const error = await client({}, makeTransport())
-      .request({ method: 'POST', url: `${server.url}/volumes`, headers: {}, body: '{"volume":{"size":1}}' }, POST_CONTEXT)
+      .request(
+        { method: 'POST', url: `${server.url}/volumes`, headers: {}, body: '{"volume":{"size":1}}' },
+        POST_CONTEXT,
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).sent).toBe(true);
@@ -77,7 +106,9 @@ describe.each([
   it('retries a POST refused before sending', async () => {
     const port = await freePort();
     const requests: Parameters<typeof recordingListener>[0] = [];
-    const server = http.createServer(recordingListener(requests, (_req, res) => json(res, 202, { volume: { id: 'v9' } })));
+    const server = http.createServer(
+      recordingListener(requests, (_req, res) => json(res, 202, { volume: { id: 'v9' } })),
+    );
     cleanups.push(() => closeServer(server));
     const capture = captureLogger();
     const c = client(
@@ -93,7 +124,10 @@ describe.each([
       },
       makeTransport(),
     );
-    const res = await c.request({ method: 'POST', url: `http://127.0.0.1:${port}/volumes`, headers: {}, body: '{}' }, POST_CONTEXT);
+    const res = await c.request(
+      { method: 'POST', url: `http://127.0.0.1:${port}/volumes`, headers: {}, body: '{}' },
+      POST_CONTEXT,
+    );
     expect(res.status).toBe(202);
     expect(requests).toHaveLength(1);
     expect(capture.lines[0]).toContain('connection refused');
@@ -106,9 +140,14 @@ describe.each([
       else json(res, 202, {});
     });
     const c = client({}, makeTransport());
-    await expect(c.request({ method: 'POST', url: `${server.url}/503`, headers: {}, body: '{}' }, POST_CONTEXT)).rejects.toBeInstanceOf(ServerError);
+    await expect(
+      c.request({ method: 'POST', url: `${server.url}/503`, headers: {}, body: '{}' }, POST_CONTEXT),
+    ).rejects.toBeInstanceOf(ServerError);
     expect(server.requests).toHaveLength(1);
-    const res = await c.request({ method: 'POST', url: `${server.url}/volumes`, headers: {}, body: '{}' }, POST_CONTEXT);
+    const res = await c.request(
+      { method: 'POST', url: `${server.url}/volumes`, headers: {}, body: '{}' },
+      POST_CONTEXT,
+    );
     expect(res.status).toBe(202);
     expect(server.requests).toHaveLength(3);
   });
@@ -137,7 +176,9 @@ describe('HttpClient Retry-After and limits of retrying', () => {
   });
 
   it('gives up at once when Retry-After exceeds maxRetryAfter, and reports it', async () => {
-    const server = await serve((_req, res) => json(res, 429, { overLimit: { message: 'quota', code: 429 } }, { 'retry-after': '3600' }));
+    const server = await serve((_req, res) =>
+      json(res, 429, { overLimit: { message: 'quota', code: 429 } }, { 'retry-after': '3600' }),
+    );
     const error = await client({ maxRetryAfter: 10_000 })
       .request({ method: 'GET', url: `${server.url}/v`, headers: {} }, GET_CONTEXT)
       .catch((e: unknown) => e);
@@ -147,7 +188,9 @@ describe('HttpClient Retry-After and limits of retrying', () => {
   });
 
   it('stops after statusCodeRetries and throws the last error', async () => {
-    const server = await serve((_req, res) => json(res, 503, { computeFault: { message: 'down', code: 503 } }, { 'retry-after': '0' }));
+    const server = await serve((_req, res) =>
+      json(res, 503, { computeFault: { message: 'down', code: 503 } }, { 'retry-after': '0' }),
+    );
     const error = await client({ statusCodeRetries: 2 })
       .request({ method: 'GET', url: `${server.url}/v`, headers: {} }, GET_CONTEXT)
       .catch((e: unknown) => e);
@@ -212,9 +255,20 @@ describe('HttpClient Retry-After and limits of retrying', () => {
 describe('HttpClient headers and redirects', () => {
   it('sends User-Agent, additional headers, global request id and Content-Type', async () => {
     const server = await serve((_req, res) => json(res, 200, {}));
-    const c = client({ appName: 'portal', appVersion: '2.1', additionalHeaders: { 'X-Extra': 'yes' }, globalRequestId: 'req-global' });
-    await c.request({ method: 'POST', url: `${server.url}/v`, headers: { 'X-Auth-Token': 'tok' }, body: '{}' }, POST_CONTEXT);
-    await c.request({ method: 'GET', url: `${server.url}/v`, headers: { 'X-OpenStack-Request-ID': 'req-own' } }, GET_CONTEXT);
+    const c = client({
+      appName: 'portal',
+      appVersion: '2.1',
+      additionalHeaders: { 'X-Extra': 'yes' },
+      globalRequestId: 'req-global',
+    });
+    await c.request(
+      { method: 'POST', url: `${server.url}/v`, headers: { 'X-Auth-Token': 'tok' }, body: '{}' },
+      POST_CONTEXT,
+    );
+    await c.request(
+      { method: 'GET', url: `${server.url}/v`, headers: { 'X-OpenStack-Request-ID': 'req-own' } },
+      GET_CONTEXT,
+    );
     const [post, get] = server.requests;
     expect(post!.headers['user-agent']).toMatch(/^portal\/2\.1 openstack-block-storage\/\d+\.\d+\.\d+ Node\.js\//);
     expect(post!.headers['x-extra']).toBe('yes');

@@ -42,13 +42,27 @@ describe('adaptLogger', () => {
 
   it('logs a retry at warn and success at debug with method, URL, status, duration and request id', async () => {
     const pino = fakePino('debug');
-    const client = new HttpClient({ transport: new NodeTransport({ proxy: false }), logger: pino.logger, retryBaseDelay: 1 });
-    await client.request({ method: 'GET', url: `${server.url}/volumes/v1`, headers: {} }, { serviceType: 'block-storage', idempotent: true, operation: 'Volume.get' });
+    const client = new HttpClient({
+      transport: new NodeTransport({ proxy: false }),
+      logger: pino.logger,
+      retryBaseDelay: 1,
+    });
+    await client.request(
+      { method: 'GET', url: `${server.url}/volumes/v1`, headers: {} },
+      { serviceType: 'block-storage', idempotent: true, operation: 'Volume.get' },
+    );
     await client.close();
     expect(pino.calls.map((c) => c[0])).toEqual(['warn', 'debug']);
     const [, fields, message] = pino.calls[1]!;
     expect(message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/volumes\/v1 200 [\d.]+ms$/);
-    expect(fields).toMatchObject({ method: 'GET', status: 200, requestId: 'req-42', operation: 'Volume.get', serviceType: 'block-storage', attempt: 2 });
+    expect(fields).toMatchObject({
+      method: 'GET',
+      status: 200,
+      requestId: 'req-42',
+      operation: 'Volume.get',
+      serviceType: 'block-storage',
+      attempt: 2,
+    });
     expect(typeof (fields as { durationMs: unknown }).durationMs).toBe('number');
     expect(pino.calls[0]![2]).toContain('retrying in');
   });
@@ -63,7 +77,13 @@ describe('adaptLogger', () => {
   it('calls message-first loggers with the message first, honours a minimum level, survives throws', () => {
     const calls: unknown[][] = [];
     const log = adaptLogger(
-      { debug: (...a: unknown[]) => calls.push(['debug', ...a]), warn: (...a: unknown[]) => calls.push(['warn', ...a]), error: () => { throw new Error('broken'); } },
+      {
+        debug: (...a: unknown[]) => calls.push(['debug', ...a]),
+        warn: (...a: unknown[]) => calls.push(['warn', ...a]),
+        error: () => {
+          throw new Error('broken');
+        },
+      },
       { level: 'warn' },
     );
     log.log('debug', 'hidden', {});

@@ -29,7 +29,9 @@ function sinks() {
     increment: (key: string) => statsd.push(`increment ${key}`),
   };
   const counter = { inc: (labels: PromLabels, value?: number) => prom.push(`inc ${JSON.stringify(labels)} ${value}`) };
-  const histogram = { observe: (labels: PromLabels, value: number) => prom.push(`observe ${labels['status_code']} ${value >= 0}`) };
+  const histogram = {
+    observe: (labels: PromLabels, value: number) => prom.push(`observe ${labels['status_code']} ${value >= 0}`),
+  };
   const writeApi = { writeRecord: (line: string) => influx.push(line) };
   return {
     statsd,
@@ -83,16 +85,25 @@ describe('metrics sinks', () => {
   it('reports failures without a response as failed', async () => {
     const s = sinks();
     const port = await freePort();
-    const client = new HttpClient({ transport: new NodeTransport({ proxy: false }), metrics: s.metrics, connectRetries: 0 });
+    const client = new HttpClient({
+      transport: new NodeTransport({ proxy: false }),
+      metrics: s.metrics,
+      connectRetries: 0,
+    });
     await client
-      .request({ method: 'GET', url: `http://127.0.0.1:${port}/volumes/detail`, headers: {} }, { serviceType: 'block-storage', idempotent: true, template: '/volumes/detail' })
+      .request(
+        { method: 'GET', url: `http://127.0.0.1:${port}/volumes/detail`, headers: {} },
+        { serviceType: 'block-storage', idempotent: true, template: '/volumes/detail' },
+      )
       .catch(() => undefined);
     await client.close();
     expect(s.statsd).toEqual([
       'increment openstack.api.block-storage.GET.volumes_detail.failed',
       'increment openstack.api.block-storage.GET.volumes_detail.attempted',
     ]);
-    expect(s.prom).toEqual(['inc {"method":"GET","endpoint":"/volumes/detail","service_type":"block-storage","status_code":"failed"} 1']);
+    expect(s.prom).toEqual([
+      'inc {"method":"GET","endpoint":"/volumes/detail","service_type":"block-storage","status_code":"failed"} 1',
+    ]);
     expect(s.influx[0]).toMatch(/status_code=failed attempted=1i,duration=[\d.]+,failed=1i /);
   });
 
@@ -102,11 +113,18 @@ describe('metrics sinks', () => {
       transport: new NodeTransport({ proxy: false }),
       logger: capture.logger,
       metrics: [
-        { record: () => { throw new Error('statsd down'); } },
+        {
+          record: () => {
+            throw new Error('statsd down');
+          },
+        },
         { record: () => Promise.reject(new Error('influx down')) },
       ],
     });
-    const res = await client.request({ method: 'GET', url: `${server.url}/v`, headers: {} }, { serviceType: 'block-storage', idempotent: true });
+    const res = await client.request(
+      { method: 'GET', url: `${server.url}/v`, headers: {} },
+      { serviceType: 'block-storage', idempotent: true },
+    );
     expect(res.status).toBe(200);
     await new Promise((resolve) => setImmediate(resolve));
     await client.close();
@@ -117,12 +135,28 @@ describe('metrics sinks', () => {
     const points: string[][] = [];
     const lines: string[] = [];
     const metric = {
-      serviceType: 'block-storage', method: 'GET', endpoint: '/volumes', name: 'volumes', status: 200, statusCode: '200', durationMs: 12.5, attempt: 1, operation: undefined,
+      serviceType: 'block-storage',
+      method: 'GET',
+      endpoint: '/volumes',
+      name: 'volumes',
+      status: 200,
+      statusCode: '200',
+      durationMs: 12.5,
+      attempt: 1,
+      operation: undefined,
     };
     influxSink({ writePoints: (l: string[]) => points.push(l) }, { precision: false }).record(metric);
-    influxSink((l: string) => lines.push(l), { precision: 's', now: () => 1_700_000_000_999, measurement: 'os api' }).record(metric);
-    expect(points[0]).toEqual(['openstack_api.block-storage,method=GET,name=volumes,status_code=200 attempted=1i,duration=12.5,200=1i,GET.200=1i,status_code_val=200i']);
-    expect(lines[0]).toBe('os\\ api.block-storage,method=GET,name=volumes,status_code=200 attempted=1i,duration=12.5,200=1i,GET.200=1i,status_code_val=200i 1700000000');
+    influxSink((l: string) => lines.push(l), {
+      precision: 's',
+      now: () => 1_700_000_000_999,
+      measurement: 'os api',
+    }).record(metric);
+    expect(points[0]).toEqual([
+      'openstack_api.block-storage,method=GET,name=volumes,status_code=200 attempted=1i,duration=12.5,200=1i,GET.200=1i,status_code_val=200i',
+    ]);
+    expect(lines[0]).toBe(
+      'os\\ api.block-storage,method=GET,name=volumes,status_code=200 attempted=1i,duration=12.5,200=1i,GET.200=1i,status_code_val=200i 1700000000',
+    );
   });
 });
 
@@ -146,8 +180,8 @@ describe('metricName', () => {
 
 describe('influxLine escaping', () => {
   it('escapes measurement, tags, field keys and string values', () => {
-    expect(influxLine('m e,a', { 't,k': 'v a=l', empty: '' }, { 'f k': 'say "hi"\\', n: { int: 3 }, ok: true, x: 1.5 }, '1')).toBe(
-      'm\\ e\\,a,t\\,k=v\\ a\\=l f\\ k="say \\"hi\\"\\\\",n=3i,ok=true,x=1.5 1',
-    );
+    expect(
+      influxLine('m e,a', { 't,k': 'v a=l', empty: '' }, { 'f k': 'say "hi"\\', n: { int: 3 }, ok: true, x: 1.5 }, '1'),
+    ).toBe('m\\ e\\,a,t\\,k=v\\ a\\=l f\\ k="say \\"hi\\"\\\\",n=3i,ok=true,x=1.5 1');
   });
 });

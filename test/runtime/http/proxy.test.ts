@@ -5,7 +5,15 @@ import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../../runtime/errors.js';
 import { NodeTransport } from '../../../runtime/http/node-transport.js';
-import { type SeenRequest, type TestServer, closeServer, json, listen, recordingListener, startServer } from './helpers.js';
+import {
+  type SeenRequest,
+  type TestServer,
+  closeServer,
+  json,
+  listen,
+  recordingListener,
+  startServer,
+} from './helpers.js';
 import { type TlsFixtures, makeTlsFixtures } from './tls-fixtures.js';
 
 interface ProxyLog {
@@ -23,7 +31,13 @@ function startProxy(log: ProxyLog, refuse = false): Promise<{ server: http.Serve
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -65,7 +79,10 @@ let refusing: { server: http.Server; url: string };
 beforeAll(async () => {
   tls = makeTlsFixtures();
   target = await startServer((_req, res, seen) => json(res, 200, { path: seen.url, host: seen.headers.host }));
-  secure = https.createServer({ cert: tls.serverCert, key: tls.serverKey }, recordingListener(secureRequests, (_req, res, seen) => json(res, 200, { path: seen.url })));
+  secure = https.createServer(
+    { cert: tls.serverCert, key: tls.serverKey },
+    recordingListener(secureRequests, (_req, res, seen) => json(res, 200, { path: seen.url })),
+  );
   secureUrl = `https://127.0.0.1:${await listen(secure)}`;
   proxy = await startProxy(log);
   refusing = await startProxy(refusedLog, true);
@@ -114,7 +131,10 @@ describe('NodeTransport proxies', () => {
 
   it('bypasses the proxy for NO_PROXY hosts', async () => {
     reset();
-    const transport = new NodeTransport({ env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' }, tls: { ca: tls.caCert } });
+    const transport = new NodeTransport({
+      env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' },
+      tls: { ca: tls.caCert },
+    });
     try {
       expect((await transport.send({ method: 'GET', url: `${target.url}/direct`, headers: {} })).status).toBe(200);
       expect((await transport.send({ method: 'GET', url: `${secureUrl}/direct`, headers: {} })).status).toBe(200);
@@ -129,7 +149,9 @@ describe('NodeTransport proxies', () => {
     const transport = new NodeTransport({ env: { HTTPS_PROXY: refusing.url }, tls: { ca: tls.caCert } });
     try {
       const before = secureRequests.length;
-      const error = await transport.send({ method: 'POST', url: `${secureUrl}/volumes`, headers: {}, body: '{}' }).catch((e: unknown) => e);
+      const error = await transport
+        .send({ method: 'POST', url: `${secureUrl}/volumes`, headers: {}, body: '{}' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as ConnectionError).sent).toBe(false);
       expect((error as Error).message).toContain('403');

@@ -6,7 +6,14 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../runtime/http/http-client.js';
 import { NodeTransport } from '../../../runtime/http/node-transport.js';
-import { collectSecrets, redact, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from '../../../runtime/http/redact.js';
+import {
+  collectSecrets,
+  redact,
+  redactHeaders,
+  redactJsonText,
+  redactUrl,
+  scrubSecrets,
+} from '../../../runtime/http/redact.js';
 import { type TestServer, json, startServer } from './helpers.js';
 
 const TOKEN = 'gAAAAABtoken-0123456789-secret';
@@ -26,11 +33,17 @@ beforeAll(async () => {
         json(res, 401, { error: { message: `Invalid credentials in ${seen.body}`, code: 401, title: 'Unauthorized' } });
         return;
       case '/v3/auth/tokens/validate':
-        json(res, 404, { error: { message: `Could not find token: ${TOKEN}`, code: 404 } }, { 'x-subject-token': SUBJECT_TOKEN });
+        json(
+          res,
+          404,
+          { error: { message: `Could not find token: ${TOKEN}`, code: 404 } },
+          { 'x-subject-token': SUBJECT_TOKEN },
+        );
         return;
       case '/os-volume-transfer/t1/accept':
         transferAttempts++;
-        if (transferAttempts <= 2) json(res, 503, { computeFault: { message: `busy with key ${AUTH_KEY}` } }, { 'retry-after': '0' });
+        if (transferAttempts <= 2)
+          json(res, 503, { computeFault: { message: `busy with key ${AUTH_KEY}` } }, { 'retry-after': '0' });
         else json(res, 400, { badRequest: { message: `Invalid auth key ${AUTH_KEY}` } });
         return;
       case '/os-volume-transfer':
@@ -51,7 +64,8 @@ function checkClean(texts: readonly string[]): void {
 describe.each(['message-first', 'object-first'] as const)('redaction with a %s logger', (style) => {
   it('keeps every secret out of logs and errors', async () => {
     const lines: string[] = [];
-    const write = (level: string) => (a: unknown, b?: unknown) => lines.push(`${level} ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    const write = (level: string) => (a: unknown, b?: unknown) =>
+      lines.push(`${level} ${JSON.stringify(a)} ${JSON.stringify(b)}`);
     const logger = { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
     const client = new HttpClient({
       transport: new NodeTransport({ proxy: false }),
@@ -66,13 +80,24 @@ describe.each(['message-first', 'object-first'] as const)('redaction with a %s l
     const call = (path: string, body?: unknown, method: 'GET' | 'POST' = 'POST') =>
       client
         .request(
-          { method, url: `${server.url}${path}`, headers: { 'X-Auth-Token': TOKEN }, body: body === undefined ? undefined : JSON.stringify(body) },
+          {
+            method,
+            url: `${server.url}${path}`,
+            headers: { 'X-Auth-Token': TOKEN },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          },
           { serviceType: 'block-storage', idempotent: method === 'GET', retryNonIdempotent: true, template: path },
         )
         .catch((e: unknown) => errors.push(e));
 
-    await call('/v3/auth/tokens', { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: PASSWORD } } } } });
-    await call('/v3/auth/tokens', { auth: { identity: { methods: ['application_credential'], application_credential: { id: 'ac1', secret: APP_SECRET } } } });
+    await call('/v3/auth/tokens', {
+      auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: PASSWORD } } } },
+    });
+    await call('/v3/auth/tokens', {
+      auth: {
+        identity: { methods: ['application_credential'], application_credential: { id: 'ac1', secret: APP_SECRET } },
+      },
+    });
     await call('/v3/auth/tokens/validate', undefined, 'GET');
     await call('/os-volume-transfer/t1/accept', { accept: { auth_key: AUTH_KEY } });
     await call('/os-volume-transfer', { transfer: { volume_id: 'v1', name: 'x' } });
@@ -81,7 +106,10 @@ describe.each(['message-first', 'object-first'] as const)('redaction with a %s l
 
     expect(errors).toHaveLength(5);
     expect(lines.length).toBeGreaterThan(5);
-    expect(lines.some((l) => l.startsWith("warn")), lines.join("\n")).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith('warn')),
+      lines.join('\n'),
+    ).toBe(true);
     // Bodies were logged (redacted), so the check below is meaningful.
     expect(lines.some((l) => l.includes('auth_key') && l.includes('***'))).toBe(true);
     checkClean(lines);
@@ -95,13 +123,23 @@ describe.each(['message-first', 'object-first'] as const)('redaction with a %s l
 describe('redact utilities', () => {
   it('masks credential headers by name', () => {
     expect(
-      redactHeaders({ 'X-Auth-Token': TOKEN, 'x-subject-token': SUBJECT_TOKEN, Authorization: 'Basic abc', Accept: 'application/json' }),
+      redactHeaders({
+        'X-Auth-Token': TOKEN,
+        'x-subject-token': SUBJECT_TOKEN,
+        Authorization: 'Basic abc',
+        Accept: 'application/json',
+      }),
     ).toEqual({ 'X-Auth-Token': '***', 'x-subject-token': '***', Authorization: '***', Accept: 'application/json' });
   });
 
   it('masks secret-named JSON keys at any depth', () => {
     const body = {
-      auth: { identity: { password: { user: { name: 'admin', password: PASSWORD } }, application_credential: { id: 'x', secret: APP_SECRET } } },
+      auth: {
+        identity: {
+          password: { user: { name: 'admin', password: PASSWORD } },
+          application_credential: { id: 'x', secret: APP_SECRET },
+        },
+      },
       accept: { auth_key: AUTH_KEY },
       connection_info: { data: { auth_password: 'chap-secret', auth_username: 'chap-user', target_iqn: 'iqn' } },
       token: { id: TOKEN, expires_at: 'later' },
@@ -127,7 +165,12 @@ describe('redact utilities', () => {
   });
 
   it('collects the values sent and scrubs their echoes', () => {
-    const secrets = collectSecrets({ 'X-Auth-Token': TOKEN, Authorization: `Basic ${btoa(`admin:${PASSWORD}`)}` }, JSON.stringify({ a: { auth_key: AUTH_KEY } }));
-    expect(scrubSecrets(`token ${TOKEN}, password ${PASSWORD}, key ${AUTH_KEY}`, secrets)).toBe('token ***, password ***, key ***');
+    const secrets = collectSecrets(
+      { 'X-Auth-Token': TOKEN, Authorization: `Basic ${btoa(`admin:${PASSWORD}`)}` },
+      JSON.stringify({ a: { auth_key: AUTH_KEY } }),
+    );
+    expect(scrubSecrets(`token ${TOKEN}, password ${PASSWORD}, key ${AUTH_KEY}`, secrets)).toBe(
+      'token ***, password ***, key ***',
+    );
   });
 });

@@ -17,11 +17,15 @@ const requests: SeenRequest[] = [];
 
 beforeAll(async () => {
   tls = makeTlsFixtures();
-  server = https.createServer({ cert: tls.serverCert, key: tls.serverKey }, recordingListener(requests, (_req, res) => json(res, 200, { secure: true })));
+  server = https.createServer(
+    { cert: tls.serverCert, key: tls.serverKey },
+    recordingListener(requests, (_req, res) => json(res, 200, { secure: true })),
+  );
   url = `https://127.0.0.1:${await listen(server)}`;
   mtlsServer = https.createServer(
     { cert: tls.serverCert, key: tls.serverKey, ca: tls.caCert, requestCert: true, rejectUnauthorized: true },
-    (req, res) => json(res, 200, { client: (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN }),
+    (req, res) =>
+      json(res, 200, { client: (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN }),
   );
   mtlsUrl = `https://127.0.0.1:${await listen(mtlsServer)}`;
 });
@@ -31,7 +35,11 @@ afterAll(async () => {
 });
 
 async function get(target: string, options: TlsOptions | undefined, connectRetries = 2) {
-  const client = new HttpClient({ transport: new NodeTransport({ tls: options, proxy: false }), connectRetries, retryBaseDelay: 1 });
+  const client = new HttpClient({
+    transport: new NodeTransport({ tls: options, proxy: false }),
+    connectRetries,
+    retryBaseDelay: 1,
+  });
   try {
     return await client.request({ method: 'GET', url: `${target}/volumes`, headers: {} }, GET_CONTEXT);
   } finally {

@@ -35,10 +35,15 @@ describe.each(transports)('%s', (_name, make) => {
         setTimeout(() => req.socket.destroy(), 10);
         return;
       }
-      json(res, req.url === '/missing' ? 404 : 200, { echo: { method: seen.method, body: seen.body, ua: seen.headers['user-agent'] } }, {
-        'x-openstack-request-id': 'req-abc',
-        'set-cookie': ['a=1', 'b=2'],
-      });
+      json(
+        res,
+        req.url === '/missing' ? 404 : 200,
+        { echo: { method: seen.method, body: seen.body, ua: seen.headers['user-agent'] } },
+        {
+          'x-openstack-request-id': 'req-abc',
+          'set-cookie': ['a=1', 'b=2'],
+        },
+      );
     });
   });
   afterAll(async () => {
@@ -47,7 +52,11 @@ describe.each(transports)('%s', (_name, make) => {
   });
 
   it('sends a GET and reads status, headers and body', async () => {
-    const res = await transport.send({ method: 'GET', url: `${server.url}/volumes/v1`, headers: { 'user-agent': 'ua-test' } });
+    const res = await transport.send({
+      method: 'GET',
+      url: `${server.url}/volumes/v1`,
+      headers: { 'user-agent': 'ua-test' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('X-OpenStack-Request-ID')).toBe('req-abc');
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -58,7 +67,12 @@ describe.each(transports)('%s', (_name, make) => {
 
   it('sends a JSON body and returns error statuses as responses', async () => {
     const body = JSON.stringify({ volume: { size: 1, name: 'é' } });
-    const res = await transport.send({ method: 'POST', url: `${server.url}/missing`, headers: { 'content-type': 'application/json' }, body });
+    const res = await transport.send({
+      method: 'POST',
+      url: `${server.url}/missing`,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(404);
     expect(res.statusText).toBe('Not Found');
     expect(JSON.parse(res.body).echo.body).toBe(body);
@@ -66,7 +80,9 @@ describe.each(transports)('%s', (_name, make) => {
 
   it('maps a refused connection to ConnectionError with sent=false', async () => {
     const port = await freePort();
-    const error = await transport.send({ method: 'POST', url: `http://127.0.0.1:${port}/volumes`, headers: {}, body: '{}' }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'POST', url: `http://127.0.0.1:${port}/volumes`, headers: {}, body: '{}' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).sent).toBe(false);
     expect((error as ConnectionError).code).toBe('ECONNREFUSED');
@@ -74,32 +90,42 @@ describe.each(transports)('%s', (_name, make) => {
   });
 
   it('maps a reset after the request was written to ConnectionError with sent=true', async () => {
-    const error = await transport.send({ method: 'POST', url: `${server.url}/reset`, headers: {}, body: '{"a":1}' }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'POST', url: `${server.url}/reset`, headers: {}, body: '{"a":1}' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).sent).toBe(true);
   });
 
   it('maps a response cut mid-body to ConnectionError', async () => {
-    const error = await transport.send({ method: 'GET', url: `${server.url}/half-body`, headers: {} }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'GET', url: `${server.url}/half-body`, headers: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).sent).toBe(true);
   });
 
   it('times out waiting for the response head', async () => {
-    const error = await transport.send({ method: 'GET', url: `${server.url}/hang`, headers: {}, timeout: 100 }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'GET', url: `${server.url}/hang`, headers: {}, timeout: 100 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect((error as Error).message).toContain('100 ms');
   });
 
   it('times out while reading a body that never ends', async () => {
-    const error = await transport.send({ method: 'GET', url: `${server.url}/slow-body`, headers: {}, timeout: 100 }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'GET', url: `${server.url}/slow-body`, headers: {}, timeout: 100 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimeoutError);
   });
 
   it('honours the caller signal, before and during the attempt', async () => {
     const before = new AbortController();
     before.abort();
-    await expect(transport.send({ method: 'GET', url: `${server.url}/x`, headers: {}, signal: before.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(
+      transport.send({ method: 'GET', url: `${server.url}/x`, headers: {}, signal: before.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
     const during = new AbortController();
     const pending = transport.send({ method: 'GET', url: `${server.url}/hang`, headers: {}, signal: during.signal });
     setTimeout(() => during.abort(), 30);
@@ -144,7 +170,9 @@ describe('NodeTransport specifics', () => {
     const port = await listen(raw);
     const transport = new NodeTransport({ proxy: false });
     try {
-      const error = await transport.send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} }).catch((e: unknown) => e);
+      const error = await transport
+        .send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
     } finally {
       transport.close();

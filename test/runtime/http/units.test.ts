@@ -55,7 +55,12 @@ describe('NO_PROXY', () => {
   });
 
   it('reads lower-case variables first and proxies loopback unless listed', () => {
-    const config = proxyFromEnv({ http_proxy: 'http://lower:1', HTTP_PROXY: 'http://upper:2', HTTPS_PROXY: 'proxy:3', NO_PROXY: 'skip.me' });
+    const config = proxyFromEnv({
+      http_proxy: 'http://lower:1',
+      HTTP_PROXY: 'http://upper:2',
+      HTTPS_PROXY: 'proxy:3',
+      NO_PROXY: 'skip.me',
+    });
     expect(config).toEqual({ http: 'http://lower:1', https: 'proxy:3', noProxy: 'skip.me' });
     expect(proxyFor(new URL('https://127.0.0.1/'), config)?.href).toBe('http://proxy:3/');
     expect(proxyFor(new URL('http://skip.me/'), config)).toBeUndefined();
@@ -65,9 +70,14 @@ describe('NO_PROXY', () => {
 
 describe('User-Agent', () => {
   it('matches package.json and puts the application first', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
     expect(SDK_NAME).toBe(pkg.name);
     expect(SDK_VERSION).toBe(pkg.version);
-    expect(buildUserAgent({ appName: 'app', appVersion: '1' })).toMatch(/^app\/1 openstack-block-storage\/\S+ Node\.js\/\S+$/);
+    expect(buildUserAgent({ appName: 'app', appVersion: '1' })).toMatch(
+      /^app\/1 openstack-block-storage\/\S+ Node\.js\/\S+$/,
+    );
   });
 });
