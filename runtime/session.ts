@@ -131,8 +131,14 @@ export class ServiceSession implements ServiceClient {
     this.#clientMin = microversionBound(options.minVersion, 'minVersion');
     if (options.defaultMicroversion !== undefined) parseMicroversion(options.defaultMicroversion, 'defaultMicroversion');
     this.#logger = adaptLogger(options.logger);
-    this.#ownHttp = options.http ? undefined : new HttpClient(httpClientOptions(options, options.transport));
-    this.#http = options.http ?? (this.#ownHttp as HttpClient);
+    if (options.http) {
+      this.#http = options.http;
+      this.#ownHttp = undefined;
+    } else {
+      const own = new HttpClient(httpClientOptions(options, options.transport));
+      this.#http = own;
+      this.#ownHttp = own;
+    }
     this.#discovery = options.discovery ?? new VersionDiscovery({ http: this.#http, logger: this.#logger });
     // The HttpClient sends the SDK's own User-Agent; an application product goes in front of it.
     this.#userAgent = options.userAgent ? `${options.userAgent} ${buildUserAgent()}` : undefined;
