@@ -171,9 +171,14 @@ export class VersionDiscovery {
     const cached = this.#cache.get(root);
     if (cached && (cached.failedUntil === undefined || this.#now() < cached.failedUntil)) return cached.promise;
     const entry: CacheEntry = { promise: this.#fetch(root, major, options) };
-    entry.promise.then((v) => {
-      if (!v) entry.failedUntil = this.#now() + this.#failureTtl;
-    }, () => this.#cache.delete(root));
+    entry.promise.then(
+      (v) => {
+        if (!v) entry.failedUntil = this.#now() + this.#failureTtl;
+      },
+      () => {
+        if (this.#cache.get(root) === entry) this.#cache.delete(root);
+      },
+    );
     this.#cache.set(root, entry);
     return entry.promise;
   }

@@ -44,7 +44,7 @@ const AUTH_KEYS: Readonly<Record<string, keyof AuthOptions>> = {
   url: 'endpoint',
 };
 
-type Kind = 'string' | 'version' | 'interface' | 'int' | 'seconds' | 'number';
+type Kind = 'string' | 'version' | 'interface' | 'int' | 'seconds';
 
 /** Settings valid both globally and as `<service>_<key>`. Longest suffixes first. */
 const SERVICE_KEYS: readonly (readonly [suffix: string, field: keyof ServiceSettings, kind: Kind])[] = [
@@ -191,9 +191,6 @@ function setService(
       break;
     case 'seconds':
       t[field] = Math.round(nonNegative(value, path, source) * 1000);
-      break;
-    case 'number':
-      t[field] = nonNegative(value, path, source);
       break;
   }
 }

@@ -16,7 +16,7 @@
  */
 import { Secret } from '../auth/secret.js';
 import { ConfigurationError } from '../errors.js';
-import { adaptLogger } from '../logging.js';
+import { adaptLogger, type SdkLogger } from '../logging.js';
 import { decideAuthType, normalizeAuth } from './auth.js';
 import { defaultEnv, envCloud, envValue, ENV_SOURCE } from './env.js';
 import { mergeLayers } from './merge.js';
@@ -52,17 +52,12 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
 
   const layers: CloudSettings[] = [explicit, envLayer];
   const sources = ['options', 'environment'];
-  let files: Awaited<ReturnType<FilesModule['loadCloudFiles']>> | undefined;
   let chosen: string | undefined;
   if (cloudName !== undefined || (!explicitAuth && !envAuth)) {
-    const { loadCloudFiles } = await loadFilesModule();
-    files = await loadCloudFiles({ env, cwd: options.cwd, homeDir: options.homeDir, systemConfigDirs: options.systemConfigDirs });
-    chosen = cloudName ?? onlyCloud(files);
-    const raw = files.clouds[chosen];
-    if (raw === undefined) throw unknownCloud(chosen, files);
-    const label = files.secureClouds.has(chosen) && files.secureFile ? `${files.cloudsFile ?? ''} + ${files.secureFile}` : (files.cloudsFile ?? files.secureFile ?? '');
-    layers.push(readRawCloud(raw, fileSource(label, chosen), logger));
-    sources.push(...[files.cloudsFile, files.secureFile].filter((f): f is string => f !== undefined));
+    const file = await fileLayer(cloudName, env, options, logger);
+    chosen = file.cloud;
+    layers.push(file.layer);
+    sources.push(...file.sources);
   }
 
   const merged = mergeLayers(layers);
@@ -75,6 +70,30 @@ export async function resolveConfig(options: ResolveOptions): Promise<ResolvedCo
     auth,
     tls: await resolveTls(merged),
     settings,
+  };
+}
+
+/** The chosen clouds.yaml entry (secure.yaml merged in) as a layer. */
+async function fileLayer(
+  name: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  options: ConfigSourceOptions,
+  logger: SdkLogger,
+): Promise<{ cloud: string; layer: CloudSettings; sources: string[] }> {
+  const { loadCloudFiles } = await loadFilesModule();
+  const files = await loadCloudFiles({ env, cwd: options.cwd, homeDir: options.homeDir, systemConfigDirs: options.systemConfigDirs });
+  const cloud = name ?? onlyCloud(files);
+  const raw = files.clouds[cloud];
+  if (raw === undefined) throw unknownCloud(cloud, files);
+  // A bad value may come from either file once they are merged: name both.
+  const label =
+    files.secureClouds.has(cloud) && files.secureFile
+      ? `${files.cloudsFile ?? ''} + ${files.secureFile}`
+      : (files.cloudsFile ?? files.secureFile ?? '');
+  return {
+    cloud,
+    layer: readRawCloud(raw, fileSource(label, cloud), logger),
+    sources: [files.cloudsFile, files.secureFile].filter((f): f is string => f !== undefined),
   };
 }
 
