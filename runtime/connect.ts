@@ -74,12 +74,15 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
   const ownTransport =
     (options.transport ?? options.http)
       ? undefined
-      : defaultTransport({ tls: tlsOf(config), env: options.env === false ? {} : options.env, timeout: global.timeout });
+      : defaultTransport({
+          tls: tlsOf(config),
+          env: options.env === false ? {} : options.env,
+          timeout: global.timeout,
+        });
   const transport = options.transport ?? ownTransport;
   const userAgent = global.userAgent ? `${global.userAgent} ${buildUserAgent()}` : undefined;
   const clientFor = (settings: ServiceSettings): HttpClientLike =>
-    options.http ??
-    new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
+    options.http ?? new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
 
   try {
     const identityHttp = clientFor(global);
@@ -118,7 +121,10 @@ async function connectFamily(
   logger: SdkLogger,
 ): Promise<Entry> {
   const versions = [...family.versions].sort((a, b) => Number(b.service.version) - Number(a.service.version));
-  const allTypes = unique([family.serviceType, ...versions.flatMap((v) => [v.service.serviceType, ...v.service.aliases])]);
+  const allTypes = unique([
+    family.serviceType,
+    ...versions.flatMap((v) => [v.service.serviceType, ...v.service.aliases]),
+  ]);
   const settings = settingsFor(config.settings, allTypes);
   const pinned = settings.version === undefined ? undefined : majorOf(settings.version);
   const candidates = pinned === undefined ? versions : versions.filter((v) => majorOf(v.service.version) === pinned);
@@ -141,7 +147,8 @@ async function connectFamily(
   });
   const found = await discovery.discover(endpoint.url, { token: state.token, serviceType: family.serviceType });
   const major = found.major === undefined ? undefined : String(found.major);
-  const Proxy = major === undefined ? candidates[0] : candidates.find((v) => v.service.endpointVersions.includes(major));
+  const Proxy =
+    major === undefined ? candidates[0] : candidates.find((v) => v.service.endpointVersions.includes(major));
   if (!Proxy) {
     throw new EndpointNotFoundError(
       `${found.url} serves ${family.serviceType} v${major ?? '?'}, which no client of this SDK speaks ` +
@@ -183,7 +190,8 @@ async function connectFamily(
  * is 0 (`3.0` is just "version 3"); combined with a different default_microversion it is an error.
  */
 function impliedMicroversion(settings: ServiceSettings, Proxy: ProxyClass): string | undefined {
-  const implied = settings.version?.match(/^\d+\.(\d+)$/) && !settings.version.endsWith('.0') ? settings.version : undefined;
+  const implied =
+    settings.version?.match(/^\d+\.(\d+)$/) && !settings.version.endsWith('.0') ? settings.version : undefined;
   if (implied !== undefined && settings.defaultMicroversion !== undefined && implied !== settings.defaultMicroversion) {
     throw new ConfigurationError(
       `api version ${implied} looks like a microversion, and default_microversion ${settings.defaultMicroversion} differs; set the api version to just the major version`,
@@ -221,7 +229,9 @@ function buildConnection(
       cloud: config.cloud,
       sources: config.sources,
       auth: auth.plugin.describe(),
-      services: Object.fromEntries([...entries].map(([name, e]) => [name, 'error' in e ? e.error.message : e.session.service.version])),
+      services: Object.fromEntries(
+        [...entries].map(([name, e]) => [name, 'error' in e ? e.error.message : e.session.service.version]),
+      ),
     }),
   };
   for (const attribute of entries.keys()) {

@@ -120,7 +120,13 @@ export function parseVersionDocument(body: unknown, where: string): ApiVersion[]
         microversions: max && min ? { min, max } : undefined,
         links: links.flatMap((l: unknown): VersionLink[] =>
           isRecord(l) && typeof l['href'] === 'string'
-            ? [{ rel: String(l['rel'] ?? ''), href: l['href'], type: typeof l['type'] === 'string' ? l['type'] : undefined }]
+            ? [
+                {
+                  rel: String(l['rel'] ?? ''),
+                  href: l['href'],
+                  type: typeof l['type'] === 'string' ? l['type'] : undefined,
+                },
+              ]
             : [],
         ),
       },
@@ -167,7 +173,11 @@ export class VersionDiscovery {
     return { url, major: newest.major, version: newest, versions, discovered: true };
   }
 
-  #document(root: string, major: number | undefined, options: DiscoverOptions): Promise<readonly ApiVersion[] | undefined> {
+  #document(
+    root: string,
+    major: number | undefined,
+    options: DiscoverOptions,
+  ): Promise<readonly ApiVersion[] | undefined> {
     const cached = this.#cache.get(root);
     if (cached && (cached.failedUntil === undefined || this.#now() < cached.failedUntil)) return cached.promise;
     const entry: CacheEntry = { promise: this.#fetch(root, major, options) };
@@ -183,7 +193,11 @@ export class VersionDiscovery {
     return entry.promise;
   }
 
-  async #fetch(root: string, major: number | undefined, options: DiscoverOptions): Promise<readonly ApiVersion[] | undefined> {
+  async #fetch(
+    root: string,
+    major: number | undefined,
+    options: DiscoverOptions,
+  ): Promise<readonly ApiVersion[] | undefined> {
     // The root needs no token; the versioned URL does (and is the only one some proxies expose).
     const attempts: { url: string; token: Secret | undefined }[] = [{ url: root, token: undefined }];
     if (major !== undefined) attempts.push({ url: `${root}v${major}/`, token: options.token });
@@ -193,12 +207,16 @@ export class VersionDiscovery {
         const versions = await this.#get(url, token, options.serviceType);
         this.#logger?.log('debug', 'version discovery', {
           url,
-          versions: versions.map((v) => `${v.id} ${v.status} ${v.microversions ? `${v.microversions.min}-${v.microversions.max}` : 'no microversions'}`),
+          versions: versions.map(
+            (v) =>
+              `${v.id} ${v.status} ${v.microversions ? `${v.microversions.min}-${v.microversions.max}` : 'no microversions'}`,
+          ),
         });
         return versions;
       } catch (err) {
         if (err instanceof AbortError) throw err;
-        if (!(err instanceof HttpError || err instanceof ConnectionError || err instanceof InvalidResponseError)) throw err;
+        if (!(err instanceof HttpError || err instanceof ConnectionError || err instanceof InvalidResponseError))
+          throw err;
         reasons.push(err.message);
       }
     }

@@ -129,7 +129,8 @@ export class ServiceSession implements ServiceClient {
     }
     this.#clientMax = microversionBound(options.maxVersion, 'maxVersion');
     this.#clientMin = microversionBound(options.minVersion, 'minVersion');
-    if (options.defaultMicroversion !== undefined) parseMicroversion(options.defaultMicroversion, 'defaultMicroversion');
+    if (options.defaultMicroversion !== undefined)
+      parseMicroversion(options.defaultMicroversion, 'defaultMicroversion');
     this.#logger = adaptLogger(options.logger);
     if (options.http) {
       this.#http = options.http;
@@ -190,7 +191,8 @@ export class ServiceSession implements ServiceClient {
       status: response.status,
       headers: response.headers,
       body: parseBody(response, route.method, url),
-      requestId: response.headers.get('x-openstack-request-id') ?? response.headers.get('x-compute-request-id') ?? undefined,
+      requestId:
+        response.headers.get('x-openstack-request-id') ?? response.headers.get('x-compute-request-id') ?? undefined,
       microversion,
       url: response.url || url,
     };
@@ -209,7 +211,11 @@ export class ServiceSession implements ServiceClient {
   async #resolve(): Promise<ResolvedService> {
     const o = this.#options;
     const state = await o.auth.get();
-    const serviceTypes = unique([o.serviceType ?? this.service.serviceType, this.service.serviceType, ...this.service.aliases]);
+    const serviceTypes = unique([
+      o.serviceType ?? this.service.serviceType,
+      this.service.serviceType,
+      ...this.service.aliases,
+    ]);
     const endpoint = endpointFor(state, {
       serviceTypes,
       serviceName: o.serviceName,
@@ -217,7 +223,10 @@ export class ServiceSession implements ServiceClient {
       regionName: o.regionName,
       endpointOverride: o.endpointOverride,
     });
-    const found = await this.#discovery.discover(endpoint.url, { token: state.token, serviceType: this.service.serviceType });
+    const found = await this.#discovery.discover(endpoint.url, {
+      token: state.token,
+      serviceType: this.service.serviceType,
+    });
     const resolved: ResolvedService = {
       url: found.url,
       major: found.major,
@@ -234,7 +243,10 @@ export class ServiceSession implements ServiceClient {
   }
 
   /** Runs `attempt` with a token; on a 401 drops that token and tries once more with a new one. */
-  async #withAuth(signal: AbortSignal | undefined, attempt: (state: AuthState) => Promise<HttpResponse>): Promise<HttpResponse> {
+  async #withAuth(
+    signal: AbortSignal | undefined,
+    attempt: (state: AuthState) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     const auth = this.#options.auth;
     const first = await auth.get(signal);
     try {
@@ -246,7 +258,12 @@ export class ServiceSession implements ServiceClient {
     return attempt(await auth.get(signal));
   }
 
-  #microversion(op: Operation, requires: string | undefined, options: RequestOptions | undefined, resolved: ResolvedService): string | undefined {
+  #microversion(
+    op: Operation,
+    requires: string | undefined,
+    options: RequestOptions | undefined,
+    resolved: ResolvedService,
+  ): string | undefined {
     const desc = this.service.microversion;
     // A proxy talking to an endpoint of another major version (v2 on a v3 endpoint) speaks that
     // endpoint's base version: nothing is negotiated, a header goes out only when pinned.
@@ -264,8 +281,16 @@ export class ServiceSession implements ServiceClient {
     });
     if (pinned !== undefined && server !== undefined) {
       const p = parseMicroversion(pinned);
-      if (compareMicroversions(p, parseMicroversion(server.min)) < 0 || compareMicroversions(p, parseMicroversion(server.max)) > 0) {
-        throw new MicroversionNotSupportedError(op.id, pinned, `${server.min}–${server.max}`, 'pinned version outside the server range');
+      if (
+        compareMicroversions(p, parseMicroversion(server.min)) < 0 ||
+        compareMicroversions(p, parseMicroversion(server.max)) > 0
+      ) {
+        throw new MicroversionNotSupportedError(
+          op.id,
+          pinned,
+          `${server.min}–${server.max}`,
+          'pinned version outside the server range',
+        );
       }
     }
     return version;

@@ -91,8 +91,7 @@ export function selectEndpoint(catalog: ServiceCatalog, criteria: EndpointCriter
     for (const iface of interfaces) {
       for (const service of services) {
         const ep = service.endpoints.find(
-          (e) =>
-            e.interface === iface && (criteria.regionName === undefined || e.region === criteria.regionName),
+          (e) => e.interface === iface && (criteria.regionName === undefined || e.region === criteria.regionName),
         );
         if (ep) {
           return { url: ep.url, serviceType: type, serviceName: service.name, interface: iface, region: ep.region };

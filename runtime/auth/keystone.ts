@@ -49,7 +49,9 @@ export function keystoneTokensUrl(authUrl: string): string {
     throw new ConfigurationError(`auth_url "${authUrl}" is not an http(s) URL`);
   }
   if (/\/v2\.0$/i.test(base)) {
-    throw new ConfigurationError(`auth_url "${authUrl}" points at Keystone v2.0, which is not supported; use the /v3 URL`);
+    throw new ConfigurationError(
+      `auth_url "${authUrl}" points at Keystone v2.0, which is not supported; use the /v3 URL`,
+    );
   }
   return /\/v3$/i.test(base) ? `${base}/auth/tokens` : `${base}/v3/auth/tokens`;
 }
@@ -70,7 +72,9 @@ export class KeystoneAuth implements AuthPlugin {
       }
       if (options.scope !== undefined) {
         // Keystone answers 401 to a scoped application-credential request; say why up front.
-        throw new ConfigurationError('application credentials carry their own project; do not set a project or domain scope');
+        throw new ConfigurationError(
+          'application credentials carry their own project; do not set a project or domain scope',
+        );
       }
     }
     this.#options = options;
@@ -146,11 +150,14 @@ export class KeystoneAuth implements AuthPlugin {
   #failure(err: HttpError): AuthenticationError {
     const secrets = secretsOf(this.#options.identity);
     // The HttpClient scrubs what it sent already; this also covers secrets it cannot recognise by key.
-    const details = err.details ? `: ${scrubSecrets(err.details, secrets.map((s) => s.reveal()))}` : '';
+    const details = err.details
+      ? `: ${scrubSecrets(
+          err.details,
+          secrets.map((s) => s.reveal()),
+        )}`
+      : '';
     const rid = err.requestId ? `, request ${err.requestId}` : '';
-    return new AuthenticationError(
-      `Keystone refused ${this.describe()} (HTTP ${err.status}${rid})${details}`,
-    );
+    return new AuthenticationError(`Keystone refused ${this.describe()} (HTTP ${err.status}${rid})${details}`);
   }
 }
 

@@ -71,7 +71,12 @@ export function createAuthPlugin(type: AuthType, auth: ResolvedAuthOptions): Aut
         scope: scopeOf(auth),
       });
     case 'application_credential': {
-      const secret = need(auth.applicationCredentialSecret, 'application_credential_secret', 'OS_APPLICATION_CREDENTIAL_SECRET', type);
+      const secret = need(
+        auth.applicationCredentialSecret,
+        'application_credential_secret',
+        'OS_APPLICATION_CREDENTIAL_SECRET',
+        type,
+      );
       const byName = auth.applicationCredentialId === undefined;
       if (byName && auth.applicationCredentialName === undefined) {
         throw missing('application_credential_id or application_credential_name', 'OS_APPLICATION_CREDENTIAL_ID', type);
@@ -108,7 +113,9 @@ function userRef(auth: ResolvedAuthOptions, type: AuthType): UserRef {
 function scopeOf(auth: ResolvedAuthOptions): KeystoneScope | undefined {
   if (auth.projectId !== undefined) return { project: { id: auth.projectId } };
   if (auth.projectName !== undefined) {
-    return { project: { name: auth.projectName, domain: domainRef(auth.projectDomainId, auth.projectDomainName, auth) } };
+    return {
+      project: { name: auth.projectName, domain: domainRef(auth.projectDomainId, auth.projectDomainName, auth) },
+    };
   }
   if (auth.domainId !== undefined) return { domain: { id: auth.domainId } };
   if (auth.domainName !== undefined) return { domain: { name: auth.domainName } };

@@ -49,7 +49,10 @@ export interface HttpPassThroughOptions {
   readonly metrics?: MetricsSink | readonly MetricsSink[] | undefined;
 }
 
-export function httpClientOptions(options: HttpPassThroughOptions, transport: Transport | undefined): HttpClientOptions {
+export function httpClientOptions(
+  options: HttpPassThroughOptions,
+  transport: Transport | undefined,
+): HttpClientOptions {
   return {
     transport,
     connectRetries: options.connectRetries,

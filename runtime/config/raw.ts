@@ -66,7 +66,20 @@ const SERVICE_KEYS: readonly (readonly [suffix: string, field: keyof ServiceSett
 ];
 
 /** Global keys that are not auth keys and not per-service keys. */
-const GLOBAL_ONLY = new Set(['auth', 'auth_type', 'regions', 'endpoint_type', 'cacert', 'cert', 'key', 'verify', 'insecure', 'rate_limit', 'concurrency', 'profile']);
+const GLOBAL_ONLY = new Set([
+  'auth',
+  'auth_type',
+  'regions',
+  'endpoint_type',
+  'cacert',
+  'cert',
+  'key',
+  'verify',
+  'insecure',
+  'rate_limit',
+  'concurrency',
+  'profile',
+]);
 
 const AUTH_TYPES: readonly AuthTypeName[] = [
   'password',
@@ -108,9 +121,13 @@ export function readRawCloud(raw: unknown, source: RawSource, logger?: SdkLogger
 
   if (cloud['auth_type'] !== undefined) out.authType = authType(cloud['auth_type'], ['auth_type'], source);
   if (cloud['profile'] !== undefined) {
-    logger?.log('warn', 'clouds.yaml "profile" (vendor defaults) is not supported; set auth_url and the other values in the cloud itself', {
-      key: source.describe(['profile']),
-    });
+    logger?.log(
+      'warn',
+      'clouds.yaml "profile" (vendor defaults) is not supported; set auth_url and the other values in the cloud itself',
+      {
+        key: source.describe(['profile']),
+      },
+    );
   }
   for (const [key, value] of Object.entries(cloud)) {
     if (value === undefined || value === null || AUTH_KEYS[key] !== undefined || GLOBAL_ONLY.has(key)) continue;
@@ -161,7 +178,13 @@ export function readRawCloud(raw: unknown, source: RawSource, logger?: SdkLogger
   return out;
 }
 
-function setAuth(auth: Mutable<AuthOptions>, field: keyof AuthOptions, value: unknown, path: string[], source: RawSource): void {
+function setAuth(
+  auth: Mutable<AuthOptions>,
+  field: keyof AuthOptions,
+  value: unknown,
+  path: string[],
+  source: RawSource,
+): void {
   if (value === undefined || value === null) return;
   // Ids are sometimes written as numbers in YAML (`project_id: 12345`); accept them as text.
   const text = typeof value === 'number' ? String(value) : str(value, path, source);
@@ -282,6 +305,13 @@ function bool(value: unknown, path: string[], source: RawSource): boolean {
 
 function bad(path: string[], expected: string, value: unknown, source: RawSource): ConfigurationError {
   // The value is described by type only: it may be a password in the wrong place.
-  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+  const got =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'a mapping'
+          : `a ${typeof value}`;
   return new ConfigurationError(`${source.describe(path)} must be ${expected}, got ${got}`);
 }

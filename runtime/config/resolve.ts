@@ -29,11 +29,16 @@ type FilesModule = typeof import('./files.js');
 const FILES_MODULE = './files.js';
 
 function loadFilesModule(): Promise<FilesModule> {
-  return (import(/* @vite-ignore */ /* webpackIgnore: true */ FILES_MODULE) as Promise<FilesModule>).catch((cause: unknown) => {
-    throw new ConfigurationError('clouds.yaml and certificate files need Node.js file access; pass auth and tls options instead', {
-      cause,
-    });
-  });
+  return (import(/* @vite-ignore */ /* webpackIgnore: true */ FILES_MODULE) as Promise<FilesModule>).catch(
+    (cause: unknown) => {
+      throw new ConfigurationError(
+        'clouds.yaml and certificate files need Node.js file access; pass auth and tls options instead',
+        {
+          cause,
+        },
+      );
+    },
+  );
 }
 
 export type ResolveOptions = CloudSettings & ConfigSourceOptions;
@@ -81,7 +86,12 @@ async function fileLayer(
   logger: SdkLogger,
 ): Promise<{ cloud: string; layer: CloudSettings; sources: string[] }> {
   const { loadCloudFiles } = await loadFilesModule();
-  const files = await loadCloudFiles({ env, cwd: options.cwd, homeDir: options.homeDir, systemConfigDirs: options.systemConfigDirs });
+  const files = await loadCloudFiles({
+    env,
+    cwd: options.cwd,
+    homeDir: options.homeDir,
+    systemConfigDirs: options.systemConfigDirs,
+  });
   const cloud = name ?? onlyCloud(files);
   const raw = files.clouds[cloud];
   if (raw === undefined) throw unknownCloud(cloud, files);
@@ -97,7 +107,11 @@ async function fileLayer(
   };
 }
 
-function onlyCloud(files: { defined: readonly string[]; cloudsFile: string | undefined; searched: readonly string[] }): string {
+function onlyCloud(files: {
+  defined: readonly string[];
+  cloudsFile: string | undefined;
+  searched: readonly string[];
+}): string {
   const names = files.defined;
   if (names.length === 1 && names[0] !== undefined) return names[0];
   if (names.length === 0) {
@@ -111,7 +125,10 @@ function onlyCloud(files: { defined: readonly string[]; cloudsFile: string | und
   );
 }
 
-function unknownCloud(name: string, files: { clouds: Readonly<Record<string, unknown>>; cloudsFile: string | undefined; searched: readonly string[] }): ConfigurationError {
+function unknownCloud(
+  name: string,
+  files: { clouds: Readonly<Record<string, unknown>>; cloudsFile: string | undefined; searched: readonly string[] },
+): ConfigurationError {
   const where = files.cloudsFile
     ? `${files.cloudsFile} has ${Object.keys(files.clouds).join(', ') || 'no clouds'}`
     : 'no clouds.yaml was found';
@@ -144,10 +161,34 @@ async function resolveTls(settings: CloudSettings): Promise<ResolvedTls> {
 
 /** Every key of CloudSettings: options objects may carry other things (transports, metric clients). */
 const SETTING_KEYS = [
-  'authType', 'auth', 'cacert', 'cert', 'key', 'insecure', 'tls', 'userAgent', 'globalRequestId', 'additionalHeaders',
-  'services', 'version', 'endpointOverride', 'interface', 'serviceName', 'serviceType', 'regionName',
-  'defaultMicroversion', 'minVersion', 'maxVersion', 'connectRetries', 'connectRetryDelay', 'statusCodeRetries',
-  'statusCodeRetryDelay', 'retriableStatusCodes', 'rateLimit', 'concurrency', 'timeout',
+  'authType',
+  'auth',
+  'cacert',
+  'cert',
+  'key',
+  'insecure',
+  'tls',
+  'userAgent',
+  'globalRequestId',
+  'additionalHeaders',
+  'services',
+  'version',
+  'endpointOverride',
+  'interface',
+  'serviceName',
+  'serviceType',
+  'regionName',
+  'defaultMicroversion',
+  'minVersion',
+  'maxVersion',
+  'connectRetries',
+  'connectRetryDelay',
+  'statusCodeRetries',
+  'statusCodeRetryDelay',
+  'retriableStatusCodes',
+  'rateLimit',
+  'concurrency',
+  'timeout',
 ] as const satisfies readonly (keyof CloudSettings)[];
 
 // Does not compile when CloudSettings gains a key that SETTING_KEYS lacks.

@@ -19,7 +19,11 @@ const raw = [
       { interface: 'public', region: 'RegionTwo', url: 'http://r2-public/v3/$(project_id)s' },
     ],
   },
-  { type: 'volumev3', name: 'cinder-ssd', endpoints: [{ interface: 'public', region: 'RegionOne', url: 'http://ssd/v3/%(tenant_id)s' }] },
+  {
+    type: 'volumev3',
+    name: 'cinder-ssd',
+    endpoints: [{ interface: 'public', region: 'RegionOne', url: 'http://ssd/v3/%(tenant_id)s' }],
+  },
   { type: 'identity', name: 'keystone', endpoints: [{ interface: 'public', region: 'RegionOne', url: 'http://k/v3' }] },
 ];
 const catalog = parseCatalog(raw, 'test');
@@ -27,12 +31,27 @@ const TYPES = ['block-storage', 'volumev3', 'volumev2', 'volume'];
 
 describe('catalog', () => {
   it('prefers service types in order, then interfaces in order, then region', () => {
-    expect(selectEndpoint(catalog, { serviceTypes: TYPES })).toMatchObject({ url: 'http://r1-public/v3/%(project_id)s', serviceType: 'volumev3', interface: 'public', region: 'RegionOne' });
-    expect(selectEndpoint(catalog, { serviceTypes: ['volumev2', 'volumev3'] }).url).toBe('http://old/v2/%(project_id)s');
-    expect(selectEndpoint(catalog, { serviceTypes: TYPES, interface: 'internalURL' }).url).toBe('http://r1-internal/v3/%(project_id)s');
-    expect(selectEndpoint(catalog, { serviceTypes: TYPES, interface: ['admin', 'internal'] }).interface).toBe('internal');
-    expect(selectEndpoint(catalog, { serviceTypes: TYPES, regionName: 'RegionTwo' }).url).toBe('http://r2-public/v3/$(project_id)s');
-    expect(selectEndpoint(catalog, { serviceTypes: TYPES, serviceName: 'cinder-ssd' }).url).toBe('http://ssd/v3/%(tenant_id)s');
+    expect(selectEndpoint(catalog, { serviceTypes: TYPES })).toMatchObject({
+      url: 'http://r1-public/v3/%(project_id)s',
+      serviceType: 'volumev3',
+      interface: 'public',
+      region: 'RegionOne',
+    });
+    expect(selectEndpoint(catalog, { serviceTypes: ['volumev2', 'volumev3'] }).url).toBe(
+      'http://old/v2/%(project_id)s',
+    );
+    expect(selectEndpoint(catalog, { serviceTypes: TYPES, interface: 'internalURL' }).url).toBe(
+      'http://r1-internal/v3/%(project_id)s',
+    );
+    expect(selectEndpoint(catalog, { serviceTypes: TYPES, interface: ['admin', 'internal'] }).interface).toBe(
+      'internal',
+    );
+    expect(selectEndpoint(catalog, { serviceTypes: TYPES, regionName: 'RegionTwo' }).url).toBe(
+      'http://r2-public/v3/$(project_id)s',
+    );
+    expect(selectEndpoint(catalog, { serviceTypes: TYPES, serviceName: 'cinder-ssd' }).url).toBe(
+      'http://ssd/v3/%(tenant_id)s',
+    );
   });
 
   it('lists what the catalog has when nothing matches', () => {
@@ -60,10 +79,22 @@ describe('catalog', () => {
   });
 
   it('endpointFor: override wins, then a fixed endpoint, then the catalog', () => {
-    const state: AuthState = { token: undefined, expiresAt: undefined, catalog, endpoint: undefined, projectId: 'p1', userId: undefined };
+    const state: AuthState = {
+      token: undefined,
+      expiresAt: undefined,
+      catalog,
+      endpoint: undefined,
+      projectId: 'p1',
+      userId: undefined,
+    };
     expect(endpointFor(state, { serviceTypes: TYPES }).url).toBe('http://r1-public/v3/p1');
-    expect(endpointFor(state, { serviceTypes: TYPES, endpointOverride: 'http://o/v3/$(project_id)s/' })).toMatchObject({ url: 'http://o/v3/p1', source: 'override' });
-    expect(endpointFor({ ...state, endpoint: 'http://fixed/v3/%(project_id)s' }, { serviceTypes: TYPES })).toMatchObject({ url: 'http://fixed/v3/p1', source: 'fixed' });
+    expect(endpointFor(state, { serviceTypes: TYPES, endpointOverride: 'http://o/v3/$(project_id)s/' })).toMatchObject({
+      url: 'http://o/v3/p1',
+      source: 'override',
+    });
+    expect(
+      endpointFor({ ...state, endpoint: 'http://fixed/v3/%(project_id)s' }, { serviceTypes: TYPES }),
+    ).toMatchObject({ url: 'http://fixed/v3/p1', source: 'fixed' });
     expect(() => endpointFor({ ...state, projectId: undefined }, { serviceTypes: TYPES })).toThrow(ConfigurationError);
   });
 

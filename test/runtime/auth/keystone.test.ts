@@ -26,31 +26,65 @@ function plugin(auth: AuthOptions, type?: Parameters<typeof decideAuthType>[0]) 
 
 describe('Keystone v3 authentication', () => {
   it.each<[string, AuthOptions]>([
-    ['user name + user domain name, project name + project domain id', { username: USER.name, password: USER.password, userDomainName: 'Default', projectName: PROJECT.name, projectDomainId: 'default' }],
+    [
+      'user name + user domain name, project name + project domain id',
+      {
+        username: USER.name,
+        password: USER.password,
+        userDomainName: 'Default',
+        projectName: PROJECT.name,
+        projectDomainId: 'default',
+      },
+    ],
     ['user id, project id', { userId: USER.id, password: USER.password, projectId: PROJECT.id }],
-    ['domain_name as the shorthand for both domains', { username: USER.name, password: USER.password, domainName: 'Default', projectName: PROJECT.name }],
-    ['no domain at all: Keystone default domain', { username: USER.name, password: USER.password, projectName: PROJECT.name }],
+    [
+      'domain_name as the shorthand for both domains',
+      { username: USER.name, password: USER.password, domainName: 'Default', projectName: PROJECT.name },
+    ],
+    [
+      'no domain at all: Keystone default domain',
+      { username: USER.name, password: USER.password, projectName: PROJECT.name },
+    ],
   ])('password: %s', async (_label, auth) => {
     const state = await plugin(auth).authenticate(http);
     expect(state.token?.reveal()).toBe(keystone.issued.at(-1));
     expect(state.projectId).toBe(PROJECT.id);
     expect(state.userId).toBe(USER.id);
-    expect(state.catalog?.[0]).toMatchObject({ type: 'block-storage', endpoints: expect.arrayContaining([{ interface: 'public', region: 'RegionOne', url: 'http://cinder.example:8776/v3/%(project_id)s' }]) });
+    expect(state.catalog?.[0]).toMatchObject({
+      type: 'block-storage',
+      endpoints: expect.arrayContaining([
+        { interface: 'public', region: 'RegionOne', url: 'http://cinder.example:8776/v3/%(project_id)s' },
+      ]),
+    });
     expect(state.expiresAt).toBeGreaterThan(Date.now());
   });
 
   it('sends the documented request body', async () => {
-    await plugin({ username: USER.name, password: USER.password, userDomainId: 'default', projectName: PROJECT.name, projectDomainName: 'Default' }).authenticate(http);
+    await plugin({
+      username: USER.name,
+      password: USER.password,
+      userDomainId: 'default',
+      projectName: PROJECT.name,
+      projectDomainName: 'Default',
+    }).authenticate(http);
     expect(keystone.bodies.at(-1)).toEqual({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: USER.name, domain: { id: 'default' }, password: USER.password } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { name: USER.name, domain: { id: 'default' }, password: USER.password } },
+        },
         scope: { project: { name: PROJECT.name, domain: { name: 'Default' } } },
       },
     });
   });
 
   it('domain scope: domain_* without a project', async () => {
-    await plugin({ username: USER.name, password: USER.password, userDomainId: 'default', domainId: 'default' }).authenticate(http);
+    await plugin({
+      username: USER.name,
+      password: USER.password,
+      userDomainId: 'default',
+      domainId: 'default',
+    }).authenticate(http);
     expect((keystone.bodies.at(-1) as { auth: { scope: unknown } }).auth.scope).toEqual({ domain: { id: 'default' } });
   });
 
@@ -60,21 +94,46 @@ describe('Keystone v3 authentication', () => {
     expect(p.type).toBe('token');
     const state = await p.authenticate(http);
     expect(state.token?.reveal()).not.toBe(first.token?.reveal());
-    expect(keystone.bodies.at(-1)).toEqual({ auth: { identity: { methods: ['token'], token: { id: first.token?.reveal() } }, scope: { project: { id: PROJECT.id } } } });
+    expect(keystone.bodies.at(-1)).toEqual({
+      auth: {
+        identity: { methods: ['token'], token: { id: first.token?.reveal() } },
+        scope: { project: { id: PROJECT.id } },
+      },
+    });
   });
 
   it('application credential by id, and by name with its user; project options are ignored', async () => {
-    const byId = plugin({ applicationCredentialId: APP_CRED.id, applicationCredentialSecret: APP_CRED.secret, projectName: 'ignored' });
+    const byId = plugin({
+      applicationCredentialId: APP_CRED.id,
+      applicationCredentialSecret: APP_CRED.secret,
+      projectName: 'ignored',
+    });
     expect(byId.type).toBe('application_credential');
     expect((await byId.authenticate(http)).projectId).toBe(APP_CRED.projectId);
-    expect(keystone.bodies.at(-1)).toEqual({ auth: { identity: { methods: ['application_credential'], application_credential: { id: APP_CRED.id, secret: APP_CRED.secret } } } });
-    const byName = plugin({ applicationCredentialName: APP_CRED.name, applicationCredentialSecret: APP_CRED.secret, username: USER.name, userDomainName: 'Default' });
+    expect(keystone.bodies.at(-1)).toEqual({
+      auth: {
+        identity: {
+          methods: ['application_credential'],
+          application_credential: { id: APP_CRED.id, secret: APP_CRED.secret },
+        },
+      },
+    });
+    const byName = plugin({
+      applicationCredentialName: APP_CRED.name,
+      applicationCredentialSecret: APP_CRED.secret,
+      username: USER.name,
+      userDomainName: 'Default',
+    });
     expect((await byName.authenticate(http)).projectId).toBe(APP_CRED.projectId);
-    expect(() => plugin({ applicationCredentialName: APP_CRED.name, applicationCredentialSecret: APP_CRED.secret })).toThrow(/username or user_id/);
+    expect(() =>
+      plugin({ applicationCredentialName: APP_CRED.name, applicationCredentialSecret: APP_CRED.secret }),
+    ).toThrow(/username or user_id/);
   });
 
   it('a refused password becomes an AuthenticationError that does not contain the password', async () => {
-    const err = await plugin({ username: USER.name, password: 'wrong-password-123', projectName: PROJECT.name }).authenticate(http).catch((e: unknown) => e);
+    const err = await plugin({ username: USER.name, password: 'wrong-password-123', projectName: PROJECT.name })
+      .authenticate(http)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     const text = `${String(err)} ${JSON.stringify(err)} ${inspect(err)}`;
     expect(text).toContain('HTTP 401');
@@ -84,7 +143,9 @@ describe('Keystone v3 authentication', () => {
 
   it('says which key is missing', () => {
     expect(() => plugin({ username: USER.name })).toThrow(/password auth needs password: .*OS_PASSWORD/);
-    expect(() => createAuthPlugin('password', normalizeAuth({ username: 'a', password: 'b' }))).toThrow(/auth_url.*OS_AUTH_URL/);
+    expect(() => createAuthPlugin('password', normalizeAuth({ username: 'a', password: 'b' }))).toThrow(
+      /auth_url.*OS_AUTH_URL/,
+    );
     expect(() => createAuthPlugin('admin_token', normalizeAuth({ token: 't' }))).toThrow(ConfigurationError);
   });
 
@@ -108,9 +169,17 @@ describe('Keystone v3 authentication', () => {
 
 describe('static token', () => {
   it('takes the project from a Cinder noauth token and never renews', async () => {
-    const p = new StaticTokenAuth({ token: new Secret(`admin:${PROJECT.id}`), endpoint: 'http://127.0.0.1:8776/v3/%(project_id)s' });
+    const p = new StaticTokenAuth({
+      token: new Secret(`admin:${PROJECT.id}`),
+      endpoint: 'http://127.0.0.1:8776/v3/%(project_id)s',
+    });
     const state = await p.authenticate(http);
-    expect(state).toMatchObject({ projectId: PROJECT.id, endpoint: 'http://127.0.0.1:8776/v3/%(project_id)s', catalog: undefined, expiresAt: undefined });
+    expect(state).toMatchObject({
+      projectId: PROJECT.id,
+      endpoint: 'http://127.0.0.1:8776/v3/%(project_id)s',
+      catalog: undefined,
+      expiresAt: undefined,
+    });
     expect(p.renewable).toBe(false);
     expect(`${JSON.stringify(p)} ${JSON.stringify(state)} ${inspect(p)} ${inspect(state)}`).not.toContain('admin:');
     expect(() => new StaticTokenAuth({ token: new Secret(''), endpoint: 'http://x' })).toThrow(ConfigurationError);

@@ -17,7 +17,12 @@ afterAll(async () => {
 function cache(options: { now?: () => number; refreshMargin?: number; password?: string } = {}): TokenCache {
   const plugin = createAuthPlugin(
     'password',
-    normalizeAuth({ authUrl: keystone.url, userId: USER.id, password: options.password ?? USER.password, projectId: PROJECT.id }),
+    normalizeAuth({
+      authUrl: keystone.url,
+      userId: USER.id,
+      password: options.password ?? USER.password,
+      projectId: PROJECT.id,
+    }),
   );
   return new TokenCache({ plugin, http, now: options.now, refreshMargin: options.refreshMargin });
 }

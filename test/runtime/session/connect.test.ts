@@ -21,18 +21,33 @@ let cinder: FakeCinder;
 
 beforeAll(async () => {
   [keystone, cinder] = await Promise.all([startKeystone(), startCinder()]);
-  keystone.catalog = [catalogEntry('block-storage', `${cinder.url}/v3/%(project_id)s`), catalogEntry('volumev3', `${cinder.url}/v3/%(project_id)s`)];
+  keystone.catalog = [
+    catalogEntry('block-storage', `${cinder.url}/v3/%(project_id)s`),
+    catalogEntry('volumev3', `${cinder.url}/v3/%(project_id)s`),
+  ];
 });
 afterAll(async () => {
   await Promise.all([keystone.close(), cinder.close()]);
 });
 
 /** No environment and no files: only what the test passes. */
-const isolated = { env: {}, cwd: '/nonexistent', homeDir: '/nonexistent', systemConfigDirs: [] } satisfies Partial<ConnectOptions>;
+const isolated = {
+  env: {},
+  cwd: '/nonexistent',
+  homeDir: '/nonexistent',
+  systemConfigDirs: [],
+} satisfies Partial<ConnectOptions>;
 
 const password = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   ...isolated,
-  auth: { authUrl: `${keystone.url}/v3`, username: USER.name, password: USER.password, userDomainName: 'Default', projectName: PROJECT.name, projectDomainName: 'Default' },
+  auth: {
+    authUrl: `${keystone.url}/v3`,
+    username: USER.name,
+    password: USER.password,
+    userDomainName: 'Default',
+    projectName: PROJECT.name,
+    projectDomainName: 'Default',
+  },
   ...extra,
 });
 
@@ -48,7 +63,10 @@ describe('createConnection', () => {
       const response = await proxy.getVolume('v1');
       expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
       expect(response.microversion).toBe('3.70');
-      expect(await conn.session('blockStorage').resolve()).toMatchObject({ serviceType: 'block-storage', microversions: { min: '3.0', max: '3.70' } });
+      expect(await conn.session('blockStorage').resolve()).toMatchObject({
+        serviceType: 'block-storage',
+        microversions: { min: '3.0', max: '3.70' },
+      });
     } finally {
       await conn.close();
     }
@@ -65,7 +83,9 @@ describe('createConnection', () => {
     } finally {
       await conn.close();
     }
-    await expect(createConnection(password({ version: '4' }), [BLOCK_STORAGE])).rejects.toThrow(/version 4 was requested; this SDK has version 3, 2/);
+    await expect(createConnection(password({ version: '4' }), [BLOCK_STORAGE])).rejects.toThrow(
+      /version 4 was requested; this SDK has version 3, 2/,
+    );
   });
 
   it('an api version with a minor pins that microversion; a conflicting default is an error', async () => {
@@ -75,7 +95,9 @@ describe('createConnection', () => {
     } finally {
       await conn.close();
     }
-    await expect(createConnection(password({ version: '3.50', defaultMicroversion: '3.40' }), [BLOCK_STORAGE])).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(
+      createConnection(password({ version: '3.50', defaultMicroversion: '3.40' }), [BLOCK_STORAGE]),
+    ).rejects.toBeInstanceOf(ConfigurationError);
   });
 
   it('a cloud without block storage: connect works, hasService is false, the getter throws EndpointNotFoundError', async () => {
@@ -85,7 +107,9 @@ describe('createConnection', () => {
       const conn = await createConnection(password(), [BLOCK_STORAGE]);
       expect(conn.hasService('blockStorage')).toBe(false);
       expect(() => conn.blockStorage).toThrow(EndpointNotFoundError);
-      expect(() => conn.blockStorage).toThrow(/block-storage \/ volumev3 \/ volumev2 \/ volume.*The catalog has: compute/);
+      expect(() => conn.blockStorage).toThrow(
+        /block-storage \/ volumev3 \/ volumev2 \/ volume.*The catalog has: compute/,
+      );
       await conn.close();
     } finally {
       keystone.catalog = saved;
@@ -93,13 +117,30 @@ describe('createConnection', () => {
   });
 
   it('application credentials and a static noauth token', async () => {
-    const app = await createConnection({ ...isolated, auth: { authUrl: keystone.url, applicationCredentialId: APP_CRED.id, applicationCredentialSecret: APP_CRED.secret } }, [BLOCK_STORAGE]);
+    const app = await createConnection(
+      {
+        ...isolated,
+        auth: {
+          authUrl: keystone.url,
+          applicationCredentialId: APP_CRED.id,
+          applicationCredentialSecret: APP_CRED.secret,
+        },
+      },
+      [BLOCK_STORAGE],
+    );
     expect(app.config.authType).toBe('application_credential');
     expect((await (app.blockStorage as DummyV3).getVolume('x')).url).toContain(`/v3/${APP_CRED.projectId}/volumes/x`);
     await app.close();
 
     const before = keystone.calls();
-    const noauth = await createConnection({ ...isolated, authType: 'admin_token', auth: { token: `admin:${PROJECT.id}`, endpoint: `${cinder.url}/v3/%(project_id)s` } }, [BLOCK_STORAGE]);
+    const noauth = await createConnection(
+      {
+        ...isolated,
+        authType: 'admin_token',
+        auth: { token: `admin:${PROJECT.id}`, endpoint: `${cinder.url}/v3/%(project_id)s` },
+      },
+      [BLOCK_STORAGE],
+    );
     const response = await (noauth.blockStorage as DummyV3).getVolume('x');
     expect((response.body as { headers: Record<string, string> }).headers['x-auth-token']).toBe(`admin:${PROJECT.id}`);
     expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/x`);

@@ -24,18 +24,37 @@ describe('parseVersionDocument', () => {
     const versions = parseVersionDocument(
       {
         versions: [
-          { id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [{ rel: 'self', href: 'http://h/v3/' }] },
+          {
+            id: 'v3.0',
+            status: 'CURRENT',
+            version: '3.70',
+            min_version: '3.0',
+            links: [{ rel: 'self', href: 'http://h/v3/' }],
+          },
           { id: 'v2.0', status: 'deprecated', version: '', min_version: '', links: [] },
         ],
       },
       'GET http://h/',
     );
     expect(versions).toEqual([
-      { id: 'v3.0', major: 3, minor: 0, status: 'CURRENT', microversions: { min: '3.0', max: '3.70' }, links: [{ rel: 'self', href: 'http://h/v3/', type: undefined }] },
+      {
+        id: 'v3.0',
+        major: 3,
+        minor: 0,
+        status: 'CURRENT',
+        microversions: { min: '3.0', max: '3.70' },
+        links: [{ rel: 'self', href: 'http://h/v3/', type: undefined }],
+      },
       { id: 'v2.0', major: 2, minor: 0, status: 'DEPRECATED', microversions: undefined, links: [] },
     ]);
-    expect(parseVersionDocument({ version: { id: 'v3.0', version: '3.27', min_version: '3.0' } }, 'x')[0]?.microversions).toEqual({ min: '3.0', max: '3.27' });
-    expect(parseVersionDocument({ versions: { values: [{ id: 'v3.14', status: 'stable' }] } }, 'x')[0]).toMatchObject({ major: 3, minor: 14, status: 'STABLE' });
+    expect(
+      parseVersionDocument({ version: { id: 'v3.0', version: '3.27', min_version: '3.0' } }, 'x')[0]?.microversions,
+    ).toEqual({ min: '3.0', max: '3.27' });
+    expect(parseVersionDocument({ versions: { values: [{ id: 'v3.14', status: 'stable' }] } }, 'x')[0]).toMatchObject({
+      major: 3,
+      minor: 14,
+      status: 'STABLE',
+    });
     expect(() => parseVersionDocument({ nothing: true }, 'GET http://h/')).toThrow(InvalidResponseError);
   });
 });
@@ -62,19 +81,29 @@ describe('VersionDiscovery against a server', () => {
   it('reads the 300 version document at the root and caches it per root', async () => {
     const discovery = new VersionDiscovery({ http: testHttp() });
     const found = await discovery.discover(`${cinder.url}/v3/p1`, { serviceType: 'block-storage' });
-    expect(found).toMatchObject({ url: `${cinder.url}/v3/p1`, major: 3, discovered: true, version: { id: 'v3.0', microversions: { min: '3.0', max: '3.27' } } });
+    expect(found).toMatchObject({
+      url: `${cinder.url}/v3/p1`,
+      major: 3,
+      discovered: true,
+      version: { id: 'v3.0', microversions: { min: '3.0', max: '3.27' } },
+    });
     await discovery.discover(`${cinder.url}/v3/p2`, { serviceType: 'block-storage' });
     await Promise.all([1, 2, 3].map(() => discovery.discover(`${cinder.url}/v3/p3`, { serviceType: 'block-storage' })));
     expect(cinder.requests.filter((r) => r.path === '/')).toHaveLength(1);
   });
 
   it('completes an unversioned endpoint from the self link of the newest version', async () => {
-    const found = await new VersionDiscovery({ http: testHttp() }).discover(`${cinder.url}/`, { serviceType: 'block-storage' });
+    const found = await new VersionDiscovery({ http: testHttp() }).discover(`${cinder.url}/`, {
+      serviceType: 'block-storage',
+    });
     expect(found).toMatchObject({ url: `${cinder.url}/v3`, major: 3 });
   });
 
   it('falls back to the versioned URL with the token when the root is not reachable', async () => {
-    const found = await new VersionDiscovery({ http: testHttp() }).discover(`${rootless.url}/v3/p1`, { serviceType: 'block-storage', token: new Secret('tok') });
+    const found = await new VersionDiscovery({ http: testHttp() }).discover(`${rootless.url}/v3/p1`, {
+      serviceType: 'block-storage',
+      token: new Secret('tok'),
+    });
     expect(found.version?.microversions).toEqual({ min: '3.0', max: '3.50' });
   });
 
@@ -82,8 +111,17 @@ describe('VersionDiscovery against a server', () => {
     const logger = recordingLogger();
     let now = 0;
     const discovery = new VersionDiscovery({ http: testHttp(), logger, now: () => now, failureTtl: 1000 });
-    const found = await discovery.discover(`${broken.url}/v3/p1`, { serviceType: 'block-storage', token: new Secret('secret-token-value') });
-    expect(found).toEqual({ url: `${broken.url}/v3/p1`, major: 3, version: undefined, versions: [], discovered: false });
+    const found = await discovery.discover(`${broken.url}/v3/p1`, {
+      serviceType: 'block-storage',
+      token: new Secret('secret-token-value'),
+    });
+    expect(found).toEqual({
+      url: `${broken.url}/v3/p1`,
+      major: 3,
+      version: undefined,
+      versions: [],
+      discovered: false,
+    });
     const warning = logger.lines.find((l) => l.level === 'warn');
     expect(warning?.message).toMatch(/version discovery failed/);
     expect(JSON.stringify(warning)).toContain('HTTP 500');

@@ -32,7 +32,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec: Recorded = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       Promise.resolve(handler(rec, res)).catch((err: unknown) => {
         res.statusCode = 500;
@@ -89,9 +94,26 @@ export interface FakeAppCred {
   readonly projectId: string;
 }
 
-export const USER: FakeUser = { id: 'u-1', name: 'alice', domainId: 'default', domainName: 'Default', password: 'hunter2-secret' };
-export const PROJECT: FakeProject = { id: '9c1b1e6b4f3a4d6e8f2a1b3c4d5e6f70', name: 'demo', domainId: 'default', domainName: 'Default' };
-export const APP_CRED: FakeAppCred = { id: 'ac-1', name: 'ci', userId: 'u-1', secret: 'app-cred-secret-xyz', projectId: PROJECT.id };
+export const USER: FakeUser = {
+  id: 'u-1',
+  name: 'alice',
+  domainId: 'default',
+  domainName: 'Default',
+  password: 'hunter2-secret',
+};
+export const PROJECT: FakeProject = {
+  id: '9c1b1e6b4f3a4d6e8f2a1b3c4d5e6f70',
+  name: 'demo',
+  domainId: 'default',
+  domainName: 'Default',
+};
+export const APP_CRED: FakeAppCred = {
+  id: 'ac-1',
+  name: 'ci',
+  userId: 'u-1',
+  secret: 'app-cred-secret-xyz',
+  projectId: PROJECT.id,
+};
 
 export interface FakeKeystone extends TestServer {
   /** Number of successful authentications. */
@@ -117,12 +139,16 @@ export async function startKeystone(): Promise<FakeKeystone> {
     bodies.push(body);
     const who = authenticate(body, issued);
     if (!who) {
-      return json(res, 401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+      return json(res, 401, {
+        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+      });
     }
     calls += 1;
     const token = `tok-${issued.length + 1}`;
     issued.push(token);
-    const project = who.projectId ? { id: who.projectId, name: PROJECT.name, domain: { id: PROJECT.domainId, name: PROJECT.domainName } } : undefined;
+    const project = who.projectId
+      ? { id: who.projectId, name: PROJECT.name, domain: { id: PROJECT.domainId, name: PROJECT.domainName } }
+      : undefined;
     json(
       res,
       201,
@@ -201,12 +227,18 @@ function authenticate(body: AuthBody, issued: readonly string[]): { projectId?: 
   const scope = body.auth.scope;
   if (scope?.project) {
     const p = scope.project;
-    if (p.id === PROJECT.id || (p.name === PROJECT.name && domainMatches(p.domain, PROJECT.domainId, PROJECT.domainName))) {
+    if (
+      p.id === PROJECT.id ||
+      (p.name === PROJECT.name && domainMatches(p.domain, PROJECT.domainId, PROJECT.domainName))
+    ) {
       return { projectId: PROJECT.id };
     }
     return undefined;
   }
-  if (scope?.domain) return domainMatches(scope.domain, 'default', 'Default') ? { domain: { id: 'default', name: 'Default' } } : undefined;
+  if (scope?.domain)
+    return domainMatches(scope.domain, 'default', 'Default')
+      ? { domain: { id: 'default', name: 'Default' } }
+      : undefined;
   return {};
 }
 
@@ -293,7 +325,9 @@ export async function startCinder(options: FakeCinderOptions = {}): Promise<Fake
       });
     }
     if (!state.accept(token)) {
-      return json(res, 401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+      return json(res, 401, {
+        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+      });
     }
     if (req.path.endsWith('/flaky') && !flaky.has(req.path)) {
       // Fails once per path: a transient 503 for the retry settings to absorb.
@@ -311,7 +345,12 @@ export async function startCinder(options: FakeCinderOptions = {}): Promise<Fake
     json(
       res,
       200,
-      { method: req.method, path: req.path, headers: req.headers, body: req.body === '' ? null : (JSON.parse(req.body) as unknown) },
+      {
+        method: req.method,
+        path: req.path,
+        headers: req.headers,
+        body: req.body === '' ? null : (JSON.parse(req.body) as unknown),
+      },
       { 'X-OpenStack-Request-Id': `req-${req.method.toLowerCase()}-1` },
     );
   });

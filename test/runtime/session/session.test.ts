@@ -87,11 +87,17 @@ describe('ServiceSession request building', () => {
     const session = staticSession({ additionalHeaders: { 'X-Extra': 'a', accept: 'application/json;q=1' } });
     const op: Operation = { id: 'Volume.list', method: 'POST', path: 'volumes/detail' };
     const response = await session.send(
-      { operation: op, query: { all_tenants: true, limit: 5, sort: ['name:asc', 'id'], marker: undefined, 'na me': 'a&b' }, body: { volume: { size: 1 } } },
+      {
+        operation: op,
+        query: { all_tenants: true, limit: 5, sort: ['name:asc', 'id'], marker: undefined, 'na me': 'a&b' },
+        body: { volume: { size: 1 } },
+      },
       { headers: { 'X-Call': 'c' }, globalRequestId: 'req-call' },
     );
     const echo = response.body as Echo;
-    expect(echo.path).toBe(`/v3/${PROJECT.id}/volumes/detail?all_tenants=true&limit=5&sort=name%3Aasc&sort=id&na%20me=a%26b`);
+    expect(echo.path).toBe(
+      `/v3/${PROJECT.id}/volumes/detail?all_tenants=true&limit=5&sort=name%3Aasc&sort=id&na%20me=a%26b`,
+    );
     expect(echo.headers['content-type']).toBe('application/json');
     expect(echo.body).toEqual({ volume: { size: 1 } });
     expect(echo.headers['x-extra']).toBe('a');
@@ -106,7 +112,9 @@ describe('ServiceSession request building', () => {
     expect(empty.body).toBeUndefined();
     expect(empty.status).toBe(202);
     expect(empty.requestId).toBe('req-empty');
-    const err = await session.send({ operation: { id: 'Volume.text', method: 'GET', path: '/text' } }).catch((e: unknown) => e);
+    const err = await session
+      .send({ operation: { id: 'Volume.text', method: 'GET', path: '/text' } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect((err as Error).message).toContain(`GET ${cinder.url}/v3/${PROJECT.id}/text`);
     expect((err as Error).message).not.toContain('proxy error page');
@@ -114,7 +122,9 @@ describe('ServiceSession request building', () => {
 
   it('refuses a missing or empty path parameter before sending', async () => {
     const session = staticSession();
-    await expect(session.send({ operation: GET_VOLUME, pathParams: { volume_id: '' } })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(session.send({ operation: GET_VOLUME, pathParams: { volume_id: '' } })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     await expect(session.send({ operation: GET_VOLUME })).rejects.toThrow(/volume_id: is required by Volume\.get/);
     expect(cinder.calls()).toHaveLength(0);
   });
@@ -142,10 +152,18 @@ describe('ServiceSession pass-through options (its own HttpClient)', () => {
     const op: Operation = { id: 'Volume.flaky', method: 'GET', path: '/volumes/{volume_id}/flaky' };
     const response = await session.send({ operation: op, pathParams: { volume_id: 'v1' } });
     expect(response.status).toBe(200);
-    expect(cinder.calls().map((r) => r.path)).toEqual([`/v3/${PROJECT.id}/volumes/v1/flaky`, `/v3/${PROJECT.id}/volumes/v1/flaky`]);
+    expect(cinder.calls().map((r) => r.path)).toEqual([
+      `/v3/${PROJECT.id}/volumes/v1/flaky`,
+      `/v3/${PROJECT.id}/volumes/v1/flaky`,
+    ]);
     expect(statsd).toContain('test.api.block-storage.GET.volume_flaky.503');
     expect(statsd).toContain('test.api.block-storage.GET.volume_flaky.200');
-    expect(prom).toContainEqual({ method: 'GET', endpoint: '/volumes/{volume_id}/flaky', service_type: 'block-storage', status_code: '200' });
+    expect(prom).toContainEqual({
+      method: 'GET',
+      endpoint: '/volumes/{volume_id}/flaky',
+      service_type: 'block-storage',
+      status_code: '200',
+    });
   });
 });
 
@@ -157,7 +175,10 @@ describe('ServiceSession microversions', () => {
     expect(await staticSession({ maxVersion: '3.40' }).negotiate(GET_VOLUME)).toBe('3.40');
     expect(await staticSession({ maxVersion: '3.latest' }).negotiate(GET_VOLUME)).toBe('3.70');
     expect(await staticSession({ defaultMicroversion: '3.50' }).negotiate(GET_VOLUME)).toBe('3.50');
-    const sent = await staticSession({ defaultMicroversion: '3.50' }).send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } });
+    const sent = await staticSession({ defaultMicroversion: '3.50' }).send({
+      operation: GET_VOLUME,
+      pathParams: { volume_id: 'v' },
+    });
     expect((sent.body as Echo).headers['openstack-api-version']).toBe('volume 3.50');
   });
 
@@ -165,18 +186,29 @@ describe('ServiceSession microversions', () => {
     const session = staticSession();
     await session.resolve();
     cinder.requests.length = 0;
-    const op: Operation = { id: 'Volume.reimage', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.68' };
+    const op: Operation = {
+      id: 'Volume.reimage',
+      method: 'POST',
+      path: '/volumes/{volume_id}/action',
+      minVersion: '3.68',
+    };
     const tooNew: Operation = { ...op, minVersion: '3.71' };
-    const err = await session.send({ operation: tooNew, pathParams: { volume_id: 'v' }, body: {} }).catch((e: unknown) => e);
+    const err = await session
+      .send({ operation: tooNew, pathParams: { volume_id: 'v' }, body: {} })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MicroversionNotSupportedError);
     expect((err as Error).message).toMatch(/Volume\.reimage needs microversion 3\.71, but 3\.0–3\.70 is available/);
     // A per-call version outside the server range, and a `requires` above it, fail the same way.
-    await expect(session.send({ operation: op, pathParams: { volume_id: 'v' } }, { microversion: '3.80' })).rejects.toThrow(/3\.80.*3\.0–3\.70/);
-    await expect(session.send({ operation: op, pathParams: { volume_id: 'v' }, requires: '3.75' })).rejects.toBeInstanceOf(MicroversionNotSupportedError);
+    await expect(
+      session.send({ operation: op, pathParams: { volume_id: 'v' } }, { microversion: '3.80' }),
+    ).rejects.toThrow(/3\.80.*3\.0–3\.70/);
+    await expect(
+      session.send({ operation: op, pathParams: { volume_id: 'v' }, requires: '3.75' }),
+    ).rejects.toBeInstanceOf(MicroversionNotSupportedError);
     // minVersion: the client refuses to go below it.
-    await expect(staticSession({ minVersion: '3.75' }).send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(
-      MicroversionNotSupportedError,
-    );
+    await expect(
+      staticSession({ minVersion: '3.75' }).send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } }),
+    ).rejects.toBeInstanceOf(MicroversionNotSupportedError);
     expect(cinder.requests.filter((r) => r.path !== '/')).toHaveLength(0);
   });
 
@@ -198,7 +230,10 @@ describe('ServiceSession microversions', () => {
 
   it('a v2 proxy on a v3 endpoint sends no microversion header', async () => {
     const http = testHttp();
-    const auth = new TokenCache({ plugin: new StaticTokenAuth({ token: new Secret(NOAUTH_TOKEN), endpoint: `${cinder.url}/v3/${PROJECT.id}` }), http });
+    const auth = new TokenCache({
+      plugin: new StaticTokenAuth({ token: new Secret(NOAUTH_TOKEN), endpoint: `${cinder.url}/v3/${PROJECT.id}` }),
+      http,
+    });
     const session = new ServiceSession({ service: DummyV2.service, auth, http });
     opened.push(session);
     const proxy = new DummyV2(session);
@@ -207,15 +242,22 @@ describe('ServiceSession microversions', () => {
     expect(response.microversion).toBeUndefined();
     // Pinning a microversion on a client without microversions is a configuration mistake.
     const pinned = new ServiceSession({ service: DummyV2.service, auth, http, defaultMicroversion: '3.0' });
-    await expect(pinned.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(pinned.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(
+      ConfigurationError,
+    );
   });
 
   it('a v3 session refuses an endpoint of another major version', async () => {
     const http = testHttp();
-    const auth = new TokenCache({ plugin: new StaticTokenAuth({ token: new Secret(NOAUTH_TOKEN), endpoint: `${cinder.url}/v2/${PROJECT.id}` }), http });
+    const auth = new TokenCache({
+      plugin: new StaticTokenAuth({ token: new Secret(NOAUTH_TOKEN), endpoint: `${cinder.url}/v2/${PROJECT.id}` }),
+      http,
+    });
     const session = new ServiceSession({ service: DummyV3.service, auth, http });
     opened.push(session);
-    await expect(session.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(EndpointNotFoundError);
+    await expect(session.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(
+      EndpointNotFoundError,
+    );
   });
 });
 
@@ -232,7 +274,14 @@ describe('ServiceSession with Keystone: endpoint selection and 401 handling', ()
     const http = testHttp();
     const plugin = createAuthPlugin(
       'password',
-      normalizeAuth({ authUrl: `${keystone.url}/v3`, username: USER.name, password: USER.password, userDomainName: 'Default', projectName: PROJECT.name, projectDomainId: 'default' }),
+      normalizeAuth({
+        authUrl: `${keystone.url}/v3`,
+        username: USER.name,
+        password: USER.password,
+        userDomainName: 'Default',
+        projectName: PROJECT.name,
+        projectDomainId: 'default',
+      }),
     );
     const auth = new TokenCache({ plugin, http });
     const session = new ServiceSession({ service: DummyV3.service, auth, http, ...extra });
@@ -245,19 +294,36 @@ describe('ServiceSession with Keystone: endpoint selection and 401 handling', ()
       catalogEntry('compute', `${cinder.url}/nova/v2.1`),
       catalogEntry('volumev2', `${cinder.url}/v2/%(project_id)s`),
       catalogEntry('volumev3', `${cinder.url}/v3/$(project_id)s`, { interfaces: ['public'], region: 'RegionOne' }),
-      catalogEntry('volumev3', `${cinder.url}/internal/v3/%(project_id)s`, { interfaces: ['internal'], region: 'RegionTwo', name: 'cinder-internal' }),
+      catalogEntry('volumev3', `${cinder.url}/internal/v3/%(project_id)s`, {
+        interfaces: ['internal'],
+        region: 'RegionTwo',
+        name: 'cinder-internal',
+      }),
     ];
     const { session } = keystoneSession();
     const resolved = await session.resolve();
     // `volumev3` wins over the `volumev2` entry listed first, because aliases are tried in order.
-    expect(resolved).toMatchObject({ url: `${cinder.url}/v3/${PROJECT.id}`, serviceType: 'volumev3', major: 3, microversions: { min: '3.0', max: '3.70' } });
+    expect(resolved).toMatchObject({
+      url: `${cinder.url}/v3/${PROJECT.id}`,
+      serviceType: 'volumev3',
+      major: 3,
+      microversions: { min: '3.0', max: '3.70' },
+    });
 
-    const internal = await keystoneSession({ interface: 'internalURL', regionName: 'RegionTwo', serviceName: 'cinder-internal' }).session.resolve();
+    const internal = await keystoneSession({
+      interface: 'internalURL',
+      regionName: 'RegionTwo',
+      serviceName: 'cinder-internal',
+    }).session.resolve();
     expect(internal.url).toBe(`${cinder.url}/internal/v3/${PROJECT.id}`);
 
-    const err = await keystoneSession({ regionName: 'RegionNine' }).session.resolve().catch((e: unknown) => e);
+    const err = await keystoneSession({ regionName: 'RegionNine' })
+      .session.resolve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EndpointNotFoundError);
-    expect((err as Error).message).toMatch(/service type block-storage \/ volumev3 \/ volumev2 \/ volume.*region RegionNine/);
+    expect((err as Error).message).toMatch(
+      /service type block-storage \/ volumev3 \/ volumev2 \/ volume.*region RegionNine/,
+    );
     expect((err as Error).message).toContain('volumev3 (volumev3): public@RegionOne');
 
     const override = await keystoneSession({ endpointOverride: `${cinder.url}/v3/%(project_id)s/` }).session.resolve();
@@ -272,7 +338,9 @@ describe('ServiceSession with Keystone: endpoint selection and 401 handling', ()
     const revoked = keystone.issued.at(-1);
     cinder.accept = (t) => t !== undefined && t !== revoked && keystone.issued.includes(t);
     cinder.holdUntil = 20; // all 20 requests are in flight with the old token before any 401 comes back
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => session.send({ operation: GET_VOLUME, pathParams: { volume_id: `v${i}` } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => session.send({ operation: GET_VOLUME, pathParams: { volume_id: `v${i}` } })),
+    );
     expect(keystone.calls() - before).toBe(1);
     expect(auth.authentications).toBe(2);
     const fresh = keystone.issued.at(-1);
@@ -293,7 +361,9 @@ describe('ServiceSession with Keystone: endpoint selection and 401 handling', ()
 
     cinder.requests.length = 0;
     const stat = staticSession();
-    await expect(stat.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(stat.send({ operation: GET_VOLUME, pathParams: { volume_id: 'v' } })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
     expect(cinder.calls()).toHaveLength(1);
   });
 });
