@@ -10,12 +10,25 @@ import { fileURLToPath } from 'node:url';
 import { SpecError } from './load/diagnostics.js';
 import { buildModel } from './model/build.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = 'usage: generate [--check | --validate] [--root <project dir>]';
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(args: readonly string[]): Promise<number> {
+  let root = projectRoot;
+  const argv: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--root') {
+      const value = args[++i];
+      if (!value) {
+        process.stderr.write(`--root needs a directory\n${USAGE}\n`);
+        return 2;
+      }
+      root = path.resolve(value);
+    } else argv.push(args[i]!);
+  }
   const unknown = argv.filter((a) => !['--check', '--validate'].includes(a));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\nusage: generate [--check | --validate]\n`);
+    process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\n${USAGE}\n`);
     return 2;
   }
   const started = performance.now();

@@ -125,7 +125,7 @@ export async function formatFiles(root: string, files: ReadonlyMap<string, strin
   const out = new Map<string, string>();
   await Promise.all(
     [...files].map(async ([file, text]) => {
-      out.set(file, await prettier.format(text, { ...config, parser: 'typescript', filepath: file }));
+      out.set(file, await prettier.format(text, { ...config, parser: 'babel-ts', filepath: file }));
     }),
   );
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));

@@ -199,7 +199,7 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
       memberPath = raw.base_path.includes(`{${idParam}}`) ? raw.base_path : `${raw.base_path}/{${idParam}}`;
     }
     if (memberKinds.includes(op.kind) && !op.path && !memberPath) {
-      err([...p, 'kind'], `a ${op.kind} operation needs an id, but no path_params entry maps to the id field "${idField}"`);
+      err([...p, 'kind'], `${op.kind === 'action' ? 'an' : 'a'} ${op.kind} operation needs an id, but no path_params entry maps to the id field "${idField}"`);
     }
     const defaultPath =
       op.kind === 'create' || op.kind === 'list'
@@ -247,8 +247,9 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
     // Every placeholder must be filled: from the target resource or from a path argument.
     const allPaths = [path, ...(op.detail_path ? [op.detail_path] : []), ...routes.map((r) => r.path)];
     const placeholders = [...new Set(allPaths.flatMap(pathPlaceholders))];
+    const reported = new Set(pathPlaceholders(raw.base_path));
     for (const ph of placeholders) {
-      if (!pathParams.has(ph) && !args.some((a) => a.in === 'path' && a.wire === ph)) {
+      if (!pathParams.has(ph) && !reported.has(ph) && !args.some((a) => a.in === 'path' && a.wire === ph)) {
         err([...p, op.path ? 'path' : 'kind'], `path parameter {${ph}} is not declared (path_params or an argument with in: path)`);
       }
     }
