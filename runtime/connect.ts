@@ -20,7 +20,7 @@ import { httpClientOptions, type HttpPassThroughOptions } from './config/http-op
 import { settingsFor } from './config/merge.js';
 import { resolveConfig } from './config/resolve.js';
 import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ServiceSettings } from './config/types.js';
-import { VersionDiscovery } from './discovery.js';
+import { VersionDiscovery, withMajorVersion, type EndpointVersion } from './discovery.js';
 import { ConfigurationError, EndpointNotFoundError } from './errors.js';
 import { defaultTransport } from './http/default-transport.js';
 import { HttpClient } from './http/http-client.js';
@@ -145,7 +145,11 @@ async function connectFamily(
     regionName: settings.regionName,
     endpointOverride: settings.endpointOverride,
   });
-  const found = await discovery.discover(endpoint.url, { token: state.token, serviceType: family.serviceType });
+  const found = servedVersion(
+    await discovery.discover(endpoint.url, { token: state.token, serviceType: family.serviceType }),
+    candidates,
+    logger,
+  );
   const major = found.major === undefined ? undefined : String(found.major);
   const Proxy =
     major === undefined ? candidates[0] : candidates.find((v) => v.service.endpointVersions.includes(major));
@@ -183,6 +187,25 @@ async function connectFamily(
     logger,
   });
   return { proxy: new Proxy(session), session };
+}
+
+/**
+ * Catalogs outlive API versions: a `volumev2` entry may still point at `/v2/<project>` on a Cinder
+ * that removed v2 (Xena). When the version document does not list the endpoint's version but lists
+ * one a candidate proxy speaks, use that version at the same place (`/v3/<project>`).
+ */
+function servedVersion(found: EndpointVersion, candidates: readonly ProxyClass[], logger: SdkLogger): EndpointVersion {
+  if (!found.discovered || found.version !== undefined || found.major === undefined) return found;
+  const usable = found.versions
+    .filter((v) => candidates.some((p) => p.service.endpointVersions.includes(String(v.major))))
+    .sort((a, b) => b.major - a.major || b.minor - a.minor)[0];
+  const url = usable && withMajorVersion(found.url, usable.major);
+  if (!usable || url === undefined) return found;
+  logger.log(
+    'warn',
+    `${found.url} is not served (the service offers ${found.versions.map((v) => v.id).join(', ')}); using ${url}`,
+  );
+  return { ...found, url, major: usable.major, version: usable };
 }
 
 /**

@@ -94,6 +94,23 @@ export function splitVersionedUrl(endpoint: string): { root: string; major: numb
   return { root: url.toString(), major };
 }
 
+/**
+ * The same endpoint at another major version: `http://h/v2/<project>` → `http://h/v3/<project>`.
+ * Undefined when the URL has no version segment.
+ */
+export function withMajorVersion(endpoint: string, major: number): string | undefined {
+  const url = new URL(endpoint);
+  const segments = url.pathname.split('/');
+  let at = -1;
+  segments.forEach((s, i) => {
+    if (VERSION_SEGMENT.test(s)) at = i;
+  });
+  if (at < 0) return undefined;
+  segments[at] = `v${major}`;
+  url.pathname = segments.join('/');
+  return url.toString().replace(/\/+$/, '');
+}
+
 /** Reads `{"versions": [...]}`, `{"versions": {"values": [...]}}` (Keystone) or `{"version": {...}}`. */
 export function parseVersionDocument(body: unknown, where: string): ApiVersion[] {
   if (!isRecord(body)) throw new InvalidResponseError(where, 'version document is not a JSON object');

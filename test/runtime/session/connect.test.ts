@@ -116,6 +116,23 @@ describe('createConnection', () => {
     }
   });
 
+  it('a stale volumev2 entry pointing at /v2 is redirected to the v3 API the server offers', async () => {
+    const saved = keystone.catalog;
+    keystone.catalog = [catalogEntry('volumev2', `${cinder.url}/v2/%(project_id)s`)];
+    try {
+      const v2only = { attribute: 'blockStorage', serviceType: 'block-storage', versions: [DummyV2] } as const;
+      const conn = await createConnection(password(), [v2only]);
+      expect(conn.blockStorage).toBeInstanceOf(DummyV2);
+      expect((await conn.blockStorage.getVolume('v1')).url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
+      await conn.close();
+      const both = await createConnection(password(), [BLOCK_STORAGE]);
+      expect(both.blockStorage).toBeInstanceOf(DummyV3);
+      await both.close();
+    } finally {
+      keystone.catalog = saved;
+    }
+  });
+
   it('application credentials and a static noauth token', async () => {
     const app = await createConnection(
       {
