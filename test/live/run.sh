@@ -122,6 +122,7 @@ run_mode() { # mode
     exit $rc
   )
   rc=$?
+  ((rc != 0)) && log "$mode: suite failed (exit $rc); server logs: $state/cinder/log/*.log${started:+ (kept after stop)}"
   local suite=- passed=0 failed=0
   [[ -f $state/suite-result ]] && read -r suite passed failed <"$state/suite-result"
   TOTALS_PASSED=$((TOTALS_PASSED + passed))

@@ -190,6 +190,36 @@ describe(`live smoke (${env.mode})`, () => {
     }
   });
 
+  it('raised the quotas of both projects (tests create many volumes)', async () => {
+    const projects = [env.projectId, env.secondProjectId].filter((p): p is string => p !== undefined);
+    expect(projects.length).toBe(2);
+    for (const project of projects) {
+      const r = await api<{ quota_set: Record<string, number> }>(session, 'GET', `/os-quota-sets/${project}`);
+      expect(r.status).toBe(200);
+      expect(r.body.quota_set['volumes']).toBeGreaterThanOrEqual(200);
+      expect(r.body.quota_set['snapshots']).toBeGreaterThanOrEqual(200);
+      expect(r.body.quota_set['backups']).toBeGreaterThanOrEqual(200);
+      expect(r.body.quota_set['gigabytes']).toBeGreaterThanOrEqual(200);
+    }
+  });
+
+  it('the second identity reaches its own project', async () => {
+    let second: Session;
+    if (env.mode === 'noauth') {
+      expect(env.secondNoauthToken).toBeDefined();
+      second = { endpoint: volumeEndpoint(env, env.secondProjectId), token: env.secondNoauthToken! };
+    } else {
+      expect(env.demo).toBeDefined();
+      const demo = env.demo!;
+      second = await authenticate({ ...env, admin: demo });
+      expect(second.endpoint).toBe(volumeEndpoint(env, demo.projectId ?? env.secondProjectId));
+      // demo is a plain member: admin-only APIs are refused.
+      expect((await api(second, 'GET', '/os-services')).status).toBe(403);
+    }
+    const r = await api<{ volumes: unknown[] }>(second, 'GET', '/volumes');
+    expect(r.status).toBe(200);
+  });
+
   it('creates a 1 GiB volume, waits for available, deletes it, waits for 404', async () => {
     const name = `osbs-smoke-${Date.now()}`;
     const vol = await createVolume(session, name);

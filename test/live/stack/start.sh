@@ -224,9 +224,11 @@ EOF
   ) </dev/null >"$K/log/keystone.out" 2>&1 &
   record keystone $!
   $PY "$HERE/rc_stack.py" wait-http "$KEYSTONE_URL" 200 60
+  log "keystone answering after $(elapsed "$T_READY_FROM")s"
   eval "$($PY "$HERE/rc_stack.py" keystone-register --keystone-port "$RC_KEYSTONE_PORT" \
     --cinder-port "$RC_CINDER_PORT" --region "$RC_REGION" \
     --admin-password "$RC_ADMIN_PASSWORD" --service-password "$RC_SERVICE_PASSWORD")"
+  log "cinder registered in the keystone catalog after $(elapsed "$T_READY_FROM")s"
   PROJECT_ID=$ADMIN_PROJECT_ID
   SECOND_PROJECT_ID=$DEMO_PROJECT_ID
 else
@@ -414,6 +416,8 @@ for svc in "${SERVICES[@]}"; do
   "$C/bin/$svc" --config-file "$C/cinder.conf" </dev/null >"$C/log/$svc.out" 2>&1 &
   record "$svc" $!
 done
+
+log "cinder services started after $(elapsed "$T_READY_FROM")s"
 
 # ------------------------------------------------------------------ 13. readiness
 $PY "$HERE/rc_stack.py" wait-http "$CINDER_URL/" 300 90
