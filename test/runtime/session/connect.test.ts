@@ -165,6 +165,40 @@ describe('createConnection', () => {
     await noauth.close();
   });
 
+  it('keeps secrets out of every log line, even at debug level with bodies logged', async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (message: string, fields?: unknown) =>
+      void lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const conn = await createConnection(password({ logger, logBodies: true }), [BLOCK_STORAGE]);
+    const revoked = keystone.issued.at(-1);
+    cinder.accept = (t) => t !== undefined && t !== revoked;
+    try {
+      await (conn.blockStorage as DummyV3).getVolume('v1');
+    } finally {
+      cinder.accept = (t) => t !== undefined && t !== '';
+      await conn.close();
+    }
+    await expect(
+      createConnection(
+        password({
+          logger,
+          logBodies: true,
+          auth: { authUrl: keystone.url, userId: USER.id, password: 'wrong-horse-battery' },
+        }),
+        [BLOCK_STORAGE],
+      ),
+    ).rejects.toThrow();
+    const text = lines.join('\n');
+    expect(text).toContain('authenticated');
+    expect(text).toContain('token rejected (401)');
+    // Bodies are logged as JSON text inside the fields, hence the escaped quotes.
+    expect(text).toContain('\\"password\\":\\"***\\"');
+    expect(text).not.toContain(USER.password);
+    expect(text).not.toContain('wrong-horse-battery');
+    expect(text).not.toMatch(/tok-\d/);
+  });
+
   it('keeps secrets out of JSON and inspect of the connection and its config', async () => {
     const conn = await createConnection(password({ globalRequestId: 'req-1' }), [BLOCK_STORAGE]);
     const shown = `${JSON.stringify(conn)} ${JSON.stringify(conn.config)} ${inspect(conn, { depth: 10 })} ${inspect(conn.config, { depth: 10 })} ${inspect(conn.auth, { depth: 10 })} ${JSON.stringify(conn.auth)}`;
