@@ -55,6 +55,8 @@ export function emitFiles(model: SpecModel): Map<string, string> {
     const sources = services.map((s) => s.serviceFile);
     print(`${outRoot}/index.ts`, sources, familyModule(services));
   }
+  const allServiceFiles = model.services.map((s) => s.serviceFile);
+  print(`${OUTPUT_DIR}/index.ts`, allServiceFiles, entryModule([...families.values()]));
   return files;
 }
 
@@ -111,9 +113,58 @@ function familyModule(services: readonly ServiceModel[]): StatementStructures[] 
       declarations: [
         {
           name: first.attribute,
-          type: 'ServiceFamily',
-          initializer: `{ attribute: ${literal(first.attribute)}, serviceType: ${literal(first.serviceType)}, versions: [${sorted.map((s) => s.className).join(', ')}] }`,
+          initializer: `{ attribute: ${literal(first.attribute)}, serviceType: ${literal(first.serviceType)}, versions: [${sorted.map((s) => s.className).join(', ')}] } as const satisfies ServiceFamily`,
         },
+      ],
+    },
+  ];
+}
+
+/** `generated/index.ts`: the package entry — the runtime, every service family, and connect(). */
+function entryModule(families: readonly (readonly ServiceModel[])[]): StatementStructures[] {
+  const names = families.map((f) => f[0]!.attribute);
+  const dirs = families.map((f) => path.posix.basename(path.posix.dirname(f[0]!.outDir)));
+  return [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: '../runtime/index.js',
+      namedImports: [{ name: 'createConnection' }, { name: 'Connection', isTypeOnly: true }, { name: 'ConnectOptions', isTypeOnly: true }],
+    },
+    ...families.map((f, i) => ({
+      kind: StructureKind.ImportDeclaration as const,
+      moduleSpecifier: `./${dirs[i]!}/index.js`,
+      namedImports: [{ name: f[0]!.attribute }],
+    })),
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: '../runtime/index.js' },
+    ...families.map((f, i) => ({
+      kind: StructureKind.ExportDeclaration as const,
+      moduleSpecifier: `./${dirs[i]!}/index.js`,
+    })),
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: 'const' as never,
+      docs: ['Every service family this SDK was generated for.'],
+      declarations: [{ name: 'services', initializer: `[${names.join(', ')}] as const` }],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: 'CloudConnection',
+      type: 'Connection<typeof services>',
+      docs: ['A connection with one proxy per service family the cloud offers.'],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'connect',
+      parameters: [{ name: 'options', type: 'ConnectOptions', initializer: '{}' }],
+      returnType: 'Promise<CloudConnection>',
+      statements: ['return createConnection(options, services);'],
+      docs: [
+        'Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml\n' +
+          '(selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,\n' +
+          'so that `connection.' + names[0] + '` is ready to use when the promise resolves.',
       ],
     },
   ];

@@ -12,3 +12,21 @@ export { callOperation, createResource, deleteResource, fetchResource, mergeInto
 export { Paginated, listResources, type ListInput, type ListOptions, type Page } from './paginate.js';
 export { findResource, type FindInput, type FindPlan } from './find.js';
 export { waitForDelete, waitForStatus, type WaitForStatusOptions, type WaitOptions } from './wait.js';
+
+// Connecting: configuration (options, OS_*, clouds.yaml), auth, catalog, discovery.
+export { createConnection, type Connection, type ConnectionBase, type ConnectOptions, type FamilyProxies } from './connect.js';
+export { ServiceSession, type ProxyOptions, type ResolvedService, type ServiceSessionOptions } from './session.js';
+export { Secret, StaticTokenAuth, NoAuth, TokenCache, type AuthPlugin, type AuthState } from './auth/index.js';
+export type { AuthOptions, AuthTypeName, CloudSettings, ConfigSourceOptions, ServiceSettings } from './config/types.js';
+export { VersionDiscovery, parseVersionDocument, type ApiVersion } from './discovery.js';
+
+// HTTP: transports, the retrying client, logging, metrics. NodeTransport is not exported here so
+// browser bundles never see node:http; defaultTransport() picks it on Node.
+export { HttpClient, HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http/http-client.js';
+export { defaultTransport } from './http/default-transport.js';
+export { FetchTransport, type FetchTransportOptions } from './http/fetch-transport.js';
+export type { HttpClientLike, HttpRequest, HttpResponse, Logger, RequestContext, TlsOptions, Transport } from './http/types.js';
+export type { ProxyConfig } from './http/proxy.js';
+export { REDACTED, redact, redactHeaders, redactUrl } from './http/redact.js';
+export { adaptLogger, silentLogger, type LoggerLike, type SdkLogger } from './logging.js';
+export { influxSink, metricName, prometheusSink, statsdSink, type MetricsSink, type RequestMetric } from './metrics.js';
