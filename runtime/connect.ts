@@ -70,22 +70,22 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
 ): Promise<Connection<F>> {
   const logger = adaptLogger(options.logger);
   const config = await resolveConfig({ ...options, logger });
-  const global = config.settings;
+  const globalSettings = config.settings;
   const ownTransport =
     (options.transport ?? options.http)
       ? undefined
       : defaultTransport({
           tls: tlsOf(config),
           env: options.env === false ? {} : options.env,
-          timeout: global.timeout,
+          timeout: globalSettings.timeout,
         });
   const transport = options.transport ?? ownTransport;
-  const userAgent = global.userAgent ? `${global.userAgent} ${buildUserAgent()}` : undefined;
+  const userAgent = globalSettings.userAgent ? `${globalSettings.userAgent} ${buildUserAgent()}` : undefined;
   const clientFor = (settings: ServiceSettings): HttpClientLike =>
     options.http ?? new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
 
   try {
-    const identityHttp = clientFor(global);
+    const identityHttp = clientFor(globalSettings);
     const auth = new TokenCache({
       plugin: createAuthPlugin(config.authType, config.auth),
       http: identityHttp,
