@@ -102,6 +102,8 @@ export class TokenCache {
         throw err;
       },
     );
+    // Callers that gave up (aborted) no longer listen; the failure must not become unhandled.
+    pending.catch(() => undefined);
     this.#pending = pending;
     return pending;
   }

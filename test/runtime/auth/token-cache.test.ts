@@ -83,5 +83,11 @@ describe('TokenCache', () => {
     controller.abort();
     await expect(aborted).rejects.toBeInstanceOf(AbortError);
     await expect(other).resolves.toMatchObject({ projectId: PROJECT.id });
+
+    // An already-aborted caller starting an authentication that fails leaves no unhandled rejection.
+    const gone = new AbortController();
+    gone.abort();
+    await expect(bad.get(gone.signal)).rejects.toBeInstanceOf(AbortError);
+    await expect(bad.get()).rejects.toBeInstanceOf(AuthenticationError);
   });
 });
