@@ -186,8 +186,16 @@ export async function updateResource<T extends Resource>(
     for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value);
   }
   if (!target.isDirty()) return target;
+  const request = target.toRequest('update');
+  // Only the ID (or path fields) changed, e.g. an instance built from an ID: nothing to send.
+  if (Object.keys(request.body).length === 0 && Object.keys(request.root).length === 0) return target;
   const { body, requires } = resourceBody(target, 'update');
   const response = await callOperation(client, operation, { target, body, requires: [requires] }, options);
+  if (response.body === undefined) {
+    // Cinder answered without the resource (204/202): what was sent is now what the server has.
+    target.markClean();
+    return target;
+  }
   return mergeInto(target, response);
 }
 

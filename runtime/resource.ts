@@ -235,7 +235,7 @@ export abstract class Resource {
     const body: WireBody = {};
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
-    const idWire = schema.fields[schema.idField ?? 'id']?.wire;
+    const identity = kind === 'update' ? identityWires(schema) : undefined;
     for (const wire of this.#dirty ?? []) {
       const name = index.get(wire);
       const value = this.#body[wire];
@@ -244,7 +244,8 @@ export abstract class Resource {
         continue;
       }
       const spec = schema.fields[name]!;
-      if (kind === 'update' && wire === idWire) continue;
+      // The ID and the fields that fill the path say which resource to update; they are not changes.
+      if (identity?.has(wire) && !spec.update) continue;
       if (!spec[kind]) {
         throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
       }
@@ -310,6 +311,23 @@ export abstract class Resource {
   [INSPECT](): string {
     return `${this.schema.name} ${JSON.stringify(this.toJSON(), null, 2)}`;
   }
+}
+
+const IDENTITY = new WeakMap<ResourceSchema, ReadonlySet<string>>();
+
+/** Wire names of the ID field and of the fields that fill the path. */
+function identityWires(schema: ResourceSchema): ReadonlySet<string> {
+  let set = IDENTITY.get(schema);
+  if (!set) {
+    const out = new Set<string>();
+    for (const name of [schema.idField ?? 'id', ...Object.values(schema.paths ?? {})]) {
+      const wire = schema.fields[name]?.wire;
+      if (wire !== undefined) out.add(wire);
+    }
+    set = out;
+    IDENTITY.set(schema, set);
+  }
+  return set;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,17 +20,24 @@ export function toTarget<T extends Resource>(cls: ResourceClass<T>, value: unkno
   if (value instanceof cls) return value;
   if (value === undefined && options.defaultId !== undefined) value = options.defaultId;
   if (typeof value === 'string' && value !== '' && !options.instanceOnly) {
-    return construct(cls, { [options.parent ? options.parent.field : (schema.idField ?? 'id')]: value });
+    return identified(cls, options.parent ? options.parent.field : (schema.idField ?? 'id'), value);
   }
   if (options.parent && value instanceof options.parent.resource) {
     const id = value.resourceId;
     if (id === undefined) throw new InvalidArgumentError(argument, `the ${options.parent.resource.schema.name} has no ID`);
-    return construct(cls, { [options.parent.field]: id });
+    return identified(cls, options.parent.field, id);
   }
   const expected = options.instanceOnly
     ? `a ${schema.name} instance (as returned by the API)`
     : `a non-empty ${schema.name} ID or a ${schema.name}` + (options.parent ? ` or a ${options.parent.resource.schema.name}` : '');
   throw new InvalidArgumentError(argument, `expected ${expected}, got ${describeArg(value)}`);
+}
+
+/** An instance known only by an identifying field; that field is not a change to send. */
+function identified<T extends Resource>(cls: ResourceClass<T>, field: string, value: string): T {
+  const resource = construct(cls, { [field]: value });
+  resource.markClean();
+  return resource;
 }
 
 /** A related resource given as ID or instance (`newType`, `volume` in restore): its ID. */
