@@ -177,17 +177,18 @@ export abstract class Resource {
   protected _set(name: string, value: unknown): void {
     const spec = this.schema.fields[name];
     if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
-    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`));
+    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`), spec.type);
     this.#cache?.delete(name);
   }
 
-  #write(wire: string, value: unknown): void {
+  #write(wire: string, value: unknown, type?: FieldType): void {
     if (value === undefined) {
       delete this.#body[wire];
       this.#dirty?.delete(wire);
       return;
     }
-    if (this.#dirty?.has(wire) !== true && Object.is(this.#body[wire], value)) return;
+    // Setting what is already there (by value, and by meaning: "10" for 10) is not a change.
+    if (this.#dirty?.has(wire) !== true && sameValue(this.#body[wire], value, type)) return;
     this.#body[wire] = value;
     (this.#dirty ??= new Set()).add(wire);
   }
@@ -330,6 +331,32 @@ function identityWires(schema: ResourceSchema): ReadonlySet<string> {
   return set;
 }
 
+/** Whether writing `value` (already in wire shape) over `raw` changes nothing. */
+function sameValue(raw: unknown, value: unknown, type: FieldType | undefined): boolean {
+  if (raw === undefined) return false;
+  if (deepEqual(raw, value)) return true;
+  if (type === undefined || raw === null || value === null) return false;
+  try {
+    // Compare what the server's value means: "10" is 10, "True" is true.
+    return deepEqual(checkValue(readValue(raw, type, ''), type, ''), value);
+  } catch {
+    return false;
+  }
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -359,9 +386,9 @@ function readScalar(raw: unknown, type: FieldType & string, where: string): unkn
       return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw);
     case 'integer':
     case 'number': {
-      if (typeof raw === 'number') return raw;
-      if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
-      return bad(raw);
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n))) return bad(raw);
+      return n;
     }
     case 'boolean':
     case 'boolstr': {
