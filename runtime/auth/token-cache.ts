@@ -11,7 +11,7 @@
  */
 import type { HttpClientLike } from '../http/types.js';
 import type { SdkLogger } from '../logging.js';
-import { abortable } from './abortable.js';
+import { abortable, abortedError } from './abortable.js';
 import type { AuthPlugin, AuthState } from './types.js';
 
 export interface TokenCacheOptions {
@@ -59,6 +59,8 @@ export class TokenCache {
   get(signal?: AbortSignal): Promise<AuthState> {
     const state = this.#state;
     if (state && !this.#pending && this.#fresh(state)) return Promise.resolve(state);
+    // A caller that already gave up must not start an authentication for nobody.
+    if (signal?.aborted) return Promise.reject(abortedError(signal));
     return abortable(this.#pending ?? this.#start(), signal);
   }
 
