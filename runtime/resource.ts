@@ -296,9 +296,15 @@ export abstract class Resource {
   toJSON(): Record<string, unknown> {
     const schema = this.schema;
     const out: Record<string, unknown> = {};
-    for (const name of Object.keys(schema.fields)) {
-      const value = this._get(name);
-      if (value !== undefined) out[name] = value;
+    for (const [name, spec] of Object.entries(schema.fields)) {
+      let value: unknown;
+      try {
+        value = this._get(name);
+      } catch {
+        // A value the server got wrong is shown as it came; reading the attribute still throws.
+        value = this.#body[spec.wire];
+      }
+      if (value !== undefined && value !== null) out[name] = value;
     }
     if (schema.keepUnknown) {
       const index = wireIndex(schema);
@@ -309,8 +315,20 @@ export abstract class Resource {
     return out;
   }
 
-  [INSPECT](): string {
-    return `${this.schema.name} ${JSON.stringify(this.toJSON(), null, 2)}`;
+  [INSPECT](_depth?: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
+    const json = this.toJSON();
+    if (typeof inspect === 'function') {
+      try {
+        return `${this.schema.name} ${inspect(json, options)}`;
+      } catch {
+        // fall through to JSON
+      }
+    }
+    try {
+      return `${this.schema.name} ${JSON.stringify(json, null, 2)}`;
+    } catch {
+      return `${this.schema.name} {${Object.keys(json).join(', ')}}`;
+    }
   }
 }
 
