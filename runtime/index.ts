@@ -16,9 +16,9 @@ export { waitForDelete, waitForStatus, type WaitForStatusOptions, type WaitOptio
 // Connecting: configuration (options, OS_*, clouds.yaml), auth, catalog, discovery.
 export { createConnection, type Connection, type ConnectionBase, type ConnectOptions, type FamilyProxies } from './connect.js';
 export { ServiceSession, type ProxyOptions, type ResolvedService, type ServiceSessionOptions } from './session.js';
-export { Secret, StaticTokenAuth, NoAuth, TokenCache, type AuthPlugin, type AuthState } from './auth/index.js';
-export type { AuthOptions, AuthTypeName, CloudSettings, ConfigSourceOptions, ServiceSettings } from './config/types.js';
-export { VersionDiscovery, parseVersionDocument, type ApiVersion } from './discovery.js';
+export * from './auth/index.js';
+export * from './config/index.js';
+export { VersionDiscovery, parseVersionDocument, splitVersionedUrl, type ApiVersion, type EndpointVersion } from './discovery.js';
 
 // HTTP: transports, the retrying client, logging, metrics. NodeTransport is not exported here so
 // browser bundles never see node:http; defaultTransport() picks it on Node.
