@@ -76,7 +76,7 @@ export function listResources<T extends Resource>(
   }
   const schema = cls.schema;
   const key = schema.resourcesKey;
-    async function* pages(): AsyncGenerator<Page<T>> {
+  async function* pages(): AsyncGenerator<Page<T>> {
     let query: Record<string, QueryValue | undefined> = { ...input.query };
     // Like openstacksdk: without an explicit page size, maxItems is a good one.
     if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated) query['limit'] = maxItems;
@@ -98,7 +98,7 @@ export function listResources<T extends Resource>(
       if (next !== undefined) {
         if (seen.has(next)) throw new PaginationLoopError(`${schema.name} listing returned the same next link twice: ${next}`);
         seen.add(next);
-        query = queryOf(next);
+        query = afterMarker(queryOf(next));
         continue;
       }
       // No link: a full page may still have a successor (explicit limit), else we are done.
@@ -109,24 +109,48 @@ export function listResources<T extends Resource>(
       const key2 = `marker=${marker}`;
       if (seen.has(key2)) throw new PaginationLoopError(`${schema.name} listing repeated marker ${marker}`);
       seen.add(key2);
-      query = { ...query, marker };
+      query = afterMarker({ ...query, marker });
     }
   }
   return new Paginated(pages, maxItems);
 }
 
-/** `{volumes_links: [{rel: "next", href}]}` (also `links`, and a bare `next`). */
+/**
+ * `{volumes_links: [{rel: "next", href}]}` (also `links`, and a bare `next`). Cinder is not
+ * consistent about the key (consistency groups answer with `consistencygroup_links`), so any
+ * other `*_links` key with a next link counts too: missing it would silently end the listing
+ * after the server's page size.
+ */
 function nextHref(body: unknown, key: string | undefined): string | undefined {
   if (!isObject(body)) return undefined;
-  for (const linksKey of [key ? `${key}_links` : undefined, 'links']) {
-    if (!linksKey) continue;
-    const links = body[linksKey];
-    const list = Array.isArray(links) ? links : isObject(links) ? [links] : [];
-    for (const link of list) {
-      if (isObject(link) && link['rel'] === 'next' && typeof link['href'] === 'string' && link['href'] !== '') return link['href'];
-    }
+  const preferred = key ? `${key}_links` : undefined;
+  const found = (preferred && nextIn(body[preferred])) ?? nextIn(body['links']);
+  if (found !== undefined) return found;
+  for (const [name, links] of Object.entries(body)) {
+    if (name === preferred || !name.endsWith('_links')) continue;
+    const href = nextIn(links);
+    if (href !== undefined) return href;
   }
   return typeof body['next'] === 'string' && body['next'] !== '' ? body['next'] : undefined;
+}
+
+function nextIn(links: unknown): string | undefined {
+  const list = Array.isArray(links) ? links : isObject(links) ? [links] : [];
+  for (const link of list) {
+    if (isObject(link) && link['rel'] === 'next' && typeof link['href'] === 'string' && link['href'] !== '') return link['href'];
+  }
+  return undefined;
+}
+
+/**
+ * The query of a page after the first: the marker says where to go on, so an offset must not
+ * apply again (Cinder copies the caller's offset into its next links, which would skip that many
+ * items on every later page).
+ */
+function afterMarker(query: Record<string, QueryValue | undefined>): Record<string, QueryValue | undefined> {
+  if (query['marker'] === undefined || !('offset' in query)) return query;
+  const { offset: _offset, ...rest } = query;
+  return rest;
 }
 
 /** The query of a link; repeated keys become lists. */
