@@ -76,8 +76,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-looks_like_state_dir() { # only ever delete a directory that start.sh made
-  [[ -f $1/mode || -f $1/pids.stopped || -f $1/env || -d $1/cinder/state ]]
+looks_like_state_dir() { # only ever delete a directory that start.sh made (or an empty one)
+  [[ -f $1/mode || -f $1/pids.stopped || -f $1/env || -d $1/cinder/state || -z $(ls -A "$1") ]]
+}
+
+START_FAILURES=()
+fail_start() { # mode reason
+  log "$1: $2"
+  START_FAILURES+=("$1: $2")
+  SUMMARY+=("$(printf '%-8s %s' "$1" "$2")")
+  TOTALS_FAILED=$((TOTALS_FAILED + 1))
+  return 1
 }
 
 run_mode() { # mode
@@ -98,13 +107,17 @@ run_mode() { # mode
         [[ -s $state/pids ]] && "$STACK/stop.sh" "$state"
         rm -rf "$state"
       else
-        echo "$state exists but was not made by start.sh; not deleting it" >&2
+        fail_start "$mode" "$state exists but was not made by start.sh; not deleting it"
         return 1
       fi
     fi
     t=$(now)
     STARTED_STATE=$state
-    RC_AUTH=$mode "$STACK/start.sh" "$state" || { log "$mode: start failed"; STARTED_STATE=; return 1; }
+    if ! RC_AUTH=$mode "$STACK/start.sh" "$state"; then
+      STARTED_STATE=
+      fail_start "$mode" "stack did not start (see the messages above; logs in $state)"
+      return 1
+    fi
     start_wall=$(elapsed "$t")
     started=1
     # shellcheck disable=SC1091
@@ -150,5 +163,6 @@ echo
 echo "== live test timings"
 printf '   %s\n' "${SUMMARY[@]}"
 echo "   total $(elapsed "$T_ALL")s"
+((${#START_FAILURES[@]})) && printf 'live: NOT RUN, %s\n' "${START_FAILURES[@]}"
 echo "live: $TOTALS_PASSED passed, $TOTALS_FAILED failed"
 exit $FINAL
