@@ -12,7 +12,7 @@ import { emitProxyModule } from './emit/proxy-module.js';
 import { literal, renderTemplate } from './emit/render.js';
 import { emitResourceModule } from './emit/resource-module.js';
 import { methodSignature } from './emit/signature.js';
-import { emitResourceTests } from './emit/test-module.js';
+import { emitResourceTests, emitServiceTests } from './emit/test-module.js';
 
 export const OUTPUT_DIR = 'generated';
 
@@ -42,6 +42,9 @@ export function emitFiles(model: SpecModel): Map<string, string> {
       if (resource.methods.length > 0) {
         files.set(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner([resource.file])));
       }
+    }
+    if (service.helpers.length > 0) {
+      files.set(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
     }
     const allSources = [service.serviceFile, ...service.resources.map((r) => r.file)];
     print(`${service.outDir}/proxy.ts`, allSources, emitProxyModule(service, modulePath));

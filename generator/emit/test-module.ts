@@ -18,19 +18,28 @@ interface TestCase {
 }
 
 export function emitResourceTests(service: ServiceModel, resource: ResourceModel, banner: string): string {
+  return emitTests(service, resource.methods, `${resource.name} (${resource.file})`, banner, resource);
+}
+
+/** Tests of the service-level helpers (waiters), from the examples in service.yaml. */
+export function emitServiceTests(service: ServiceModel, banner: string): string {
+  return emitTests(service, service.helpers, `helpers (${service.serviceFile})`, banner, undefined);
+}
+
+function emitTests(service: ServiceModel, methodsIn: readonly ProxyMethodModel[], suite: string, banner: string, resource: ResourceModel | undefined): string {
   const sdkImports = new Set<string>();
   const runtimeImports = new Set<string>();
-  const methods = resource.methods.map((method) => ({
+  const methods = methodsIn.map((method) => ({
     name: method.name,
     cases: [
       ...method.examples.map((example) => exampleCase(method, example, sdkImports, runtimeImports, service)),
-      ...autoCases(resource, method, sdkImports, runtimeImports),
+      ...(resource ? autoCases(resource, method, sdkImports, runtimeImports) : []),
     ],
   }));
   sdkImports.add(service.className);
   return renderTemplate('resource-test', {
     banner,
-    suite: `${service.className} · ${resource.name} (${resource.file})`,
+    suite: `${service.className} · ${suite}`,
     className: service.className,
     sdkImports: [...sdkImports].sort().join(', '),
     runtimeImports: [...runtimeImports].sort().join(', '),
@@ -87,6 +96,9 @@ function resultAssertion(method: ProxyMethodModel, example: ExampleModel, sdkImp
   if (r.kind === 'void') return 'expect(result).toBeUndefined();';
   if (!example.hasResult) return undefined;
   const expected = example.result ?? null;
+  if (method.kind === 'waitStatus' || method.kind === 'waitDelete') {
+    return `expect(result.toJSON()).toMatchObject(${literal(expected)});`;
+  }
   switch (r.kind) {
     case 'paginated':
       return `expect(result.map((item) => item.toJSON())).toMatchObject(${literal(expected)});`;

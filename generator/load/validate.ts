@@ -17,10 +17,9 @@ export interface SchemaSet {
 export async function loadSchemas(specRoot: string): Promise<SchemaSet> {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const read = async (name: string): Promise<object> => JSON.parse(await readFile(path.join(specRoot, name), 'utf8')) as object;
-  return {
-    service: ajv.compile(await read('service.schema.json')),
-    resource: ajv.compile(await read('resource.schema.json')),
-  };
+  // The service schema reuses the resource schema's definitions (examples).
+  const resource = ajv.compile(await read('resource.schema.json'));
+  return { service: ajv.compile(await read('service.schema.json')), resource };
 }
 
 export function validateDocument(doc: SourceDocument, validate: ValidateFunction, diagnostics: Diagnostics): boolean {

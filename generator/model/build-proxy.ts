@@ -105,7 +105,7 @@ export function buildProxyMethods(
       err([...p, 'wait'], 'waiters are declared in service.yaml');
       return undefined;
     }
-    const examples = m.examples.map((e, i) => buildExample(e, [...p, 'examples', i]));
+    const examples = m.examples.map((e, i) => buildExample(doc, e, [...p, 'examples', i], err));
     if (m.find) return buildFind(name, m, p, examples);
 
     const primary = opAt(m.call!, [...p, 'call']);
@@ -349,35 +349,36 @@ export function buildProxyMethods(
     return raw && { param: raw.param, as: raw.as, fromField: raw.from_field };
   }
 
-  function buildExample(e: RawExample, p: (string | number)[]): ExampleModel {
-    const exchanges: ExampleExchange[] = [];
-    if (e.exchanges && (e.request || e.response)) err(p, 'use either request/response or exchanges');
-    const pairs = e.exchanges ?? (e.request ? [{ request: e.request, response: e.response ?? { status: 200 } }] : []);
-    if (pairs.length === 0 && !e.error) err(p, 'an example needs the request it expects (request or exchanges)');
-    for (const pair of pairs) {
-      exchanges.push({
-        request: {
-          method: pair.request.method,
-          path: pair.request.path,
-          query: pair.request.query ?? {},
-          headers: pair.request.headers ?? {},
-          body: pair.request.body,
-        },
-        response: { status: pair.response.status, headers: pair.response.headers ?? {}, body: pair.response.body },
-      });
-    }
-    const first = exchanges[0]?.request;
-    return {
-      title: e.title ?? (first ? `${first.method} ${first.path}` : 'example'),
-      args: e.args,
-      exchanges,
-      result: e.result,
-      hasResult: e.result !== undefined,
-      error: e.error,
-      serverVersion: e.server_version,
-      source: doc.locate(p),
-    };
+}
+
+export function buildExample(doc: SourceDocument, e: RawExample, p: (string | number)[], err: Err): ExampleModel {
+  const exchanges: ExampleExchange[] = [];
+  if (e.exchanges && (e.request || e.response)) err(p, 'use either request/response or exchanges');
+  const pairs = e.exchanges ?? (e.request ? [{ request: e.request, response: e.response ?? { status: 200 } }] : []);
+  if (pairs.length === 0 && !e.error && e.exchanges === undefined) err(p, 'an example needs the requests it expects (request, or exchanges: [] for none)');
+  for (const pair of pairs) {
+    exchanges.push({
+      request: {
+        method: pair.request.method,
+        path: pair.request.path,
+        query: pair.request.query ?? {},
+        headers: pair.request.headers ?? {},
+        body: pair.request.body,
+      },
+      response: { status: pair.response.status, headers: pair.response.headers ?? {}, body: pair.response.body },
+    });
   }
+  const first = exchanges[0]?.request;
+  return {
+    title: e.title ?? (first ? `${first.method} ${first.path}` : 'example'),
+    args: e.args,
+    exchanges,
+    result: e.result,
+    hasResult: e.result !== undefined,
+    error: e.error,
+    serverVersion: e.server_version,
+    source: doc.locate(p),
+  };
 }
 
 /** Positional parameters first (in declaration order), then everything that goes in options. */
@@ -385,19 +386,23 @@ function orderParams(params: ProxyParam[]): ProxyParam[] {
   return [...params.filter((x) => x.positional), ...params.filter((x) => !x.positional)];
 }
 
-export function waiterMethod(name: string, wait: 'status' | 'delete', description: string, position: Position): ProxyMethodModel {
+export function waiterMethod(
+  doc: SourceDocument,
+  name: string,
+  raw: { wait: 'status' | 'delete'; description: string; examples: RawExample[] },
+  d: Diagnostics,
+): ProxyMethodModel {
+  const p = ['proxy', name];
+  const err: Err = (where, message) => d.add(doc.locate(where), where.join('.'), message);
   return {
     name,
-    kind: wait === 'status' ? 'waitStatus' : 'waitDelete',
-    description,
+    kind: raw.wait === 'status' ? 'waitStatus' : 'waitDelete',
+    description: raw.description,
     params: [],
     switches: [],
-    returns: { kind: 'void' },
-    examples: [],
-    source: position,
+    returns: { kind: 'value', type: { kind: 'scalar', name: 'any' } },
+    examples: raw.examples.map((e, i) => buildExample(doc, e, [...p, 'examples', i], err)),
+    source: doc.locate(p),
   };
 }
 
-export function typeOfArg(arg: ArgModel): TypeRef {
-  return arg.type;
-}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Diagnostics } from '../load/diagnostics.js';
 import { findSpecFiles, readSource, type SourceDocument } from '../load/source.js';
 import { loadSchemas, validateDocument } from '../load/validate.js';
-import { buildProxyMethods, waiterMethod, type RawProxyMethod } from './build-proxy.js';
+import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
 import { buildResource, type RawResource } from './build-resource.js';
 import type { ResourceModel, ServiceModel, SpecModel } from './types.js';
 import { compareVersions } from './util.js';
@@ -21,7 +21,7 @@ interface RawService {
   attribute: string;
   description: string;
   microversion?: { header_service: string; min: string; max: string };
-  proxy?: Record<string, { wait: 'status' | 'delete'; description: string }>;
+  proxy?: Record<string, { wait: 'status' | 'delete'; description: string; examples: RawExample[] }>;
 }
 
 export interface BuildOptions {
@@ -103,7 +103,7 @@ function buildService(
   const helpers = Object.entries(raw.proxy ?? {}).map(([name, h]) => {
     const owner = methodOwners.get(name);
     if (owner) d.add(serviceDoc.locate(['proxy', name]), `proxy.${name}`, `proxy method "${name}" is also declared in ${owner}`);
-    return waiterMethod(name, h.wait, h.description, serviceDoc.locate(['proxy', name]));
+    return waiterMethod(serviceDoc, name, h, d);
   });
 
   const [, service = '', version = ''] = dir.split('/').slice(-3);
