@@ -54,6 +54,8 @@ export async function findResource<T extends Resource>(
     if (item.resourceId === nameOrId || item.getAttribute(nameField) === nameOrId) {
       matches += 1;
       if (matches === 1) match = item;
+      // A second match settles it (as openstacksdk): do not page through the rest of the cloud.
+      else break;
     }
   }
   if (matches > 1) throw new DuplicateResourceError(schema.name, nameOrId, matches);
