@@ -34,6 +34,7 @@ export async function waitForStatus<T extends Resource>(
   options: WaitForStatusOptions = {},
 ): Promise<T> {
   const schema = resource.schema;
+  if (typeof status !== 'string' || status === '') throw new InvalidArgumentError('status', `expected a status such as "available", got ${typeof status === 'string' ? 'an empty string' : typeof status}`);
   const attribute = options.attribute ?? schema.status?.field ?? 'status';
   if (!(attribute in schema.fields)) throw new InvalidArgumentError('attribute', `${schema.name} has no attribute "${attribute}"`);
   const target = status.toLowerCase();
@@ -96,9 +97,11 @@ async function poll<T extends Resource>(
   const schema = resource.schema;
   const fetchOp = schema.fetch;
   if (!fetchOp) throw new InvalidArgumentError('resource', `${schema.name} cannot be fetched, so it cannot be waited on`);
-  const interval = Math.max(0, options.interval ?? 2) * 1000;
-  const maxInterval = Math.max(interval, (options.maxInterval ?? (options.interval ?? 2) * 5) * 1000);
-  const deadline = waitSeconds === undefined ? Infinity : Date.now() + waitSeconds * 1000;
+  // As openstacksdk: an interval of 0 means 0.1 s (polling in a tight loop would hammer the API).
+  const interval = seconds(options.interval, 'interval', 2) * 1000 || 100;
+  const maxInterval = Math.max(interval, seconds(options.maxInterval, 'maxInterval', interval / 200) * 1000);
+  const wait = seconds(waitSeconds, 'wait', Infinity);
+  const deadline = wait === Infinity ? Infinity : Date.now() + wait * 1000;
   let delay = interval;
   let last: string | undefined = read(resource);
   const cls = resource.constructor as ResourceClass<T>;
@@ -115,7 +118,7 @@ async function poll<T extends Resource>(
     if (done(current)) return current;
     last = read(current) ?? last;
     if (options.callback) {
-      const progressField = schema.status?.progress;
+      const progressField = schema.status?.progress ?? ('progress' in schema.fields ? 'progress' : undefined);
       const raw = progressField ? current.getAttribute(progressField) : undefined;
       const progress = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number.parseFloat(raw) || 0 : 0;
       options.callback(progress, current);
@@ -123,6 +126,15 @@ async function poll<T extends Resource>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new ResourceTimeoutError(timeoutMessage(last), schema.name, resource.resourceId, last);
     await sleep(Math.min(delay, remaining), options.signal);
-    delay = Math.min(maxInterval, Math.max(delay * 1.5, 100));
+    delay = Math.min(maxInterval, delay * 1.5);
   }
+}
+
+/** A duration option in seconds: a non-negative number (Infinity allowed for `wait`). */
+function seconds(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (value === Infinity && name !== 'wait')) {
+    throw new InvalidArgumentError(name, `expected a non-negative number of seconds, got ${String(value)}`);
+  }
+  return value;
 }
