@@ -100,6 +100,18 @@ export function negotiateMicroversion(input: NegotiationInput): string | undefin
   if (bounds.maxVersion) chosen = minOf(chosen, parseMicroversion(bounds.maxVersion));
   if (input.clientMax) chosen = minOf(chosen, parseMicroversion(input.clientMax, 'maxVersion'));
   const floor = maxOf(reqMin, sMin) ?? sMin;
+  const opMax = bounds.maxVersion ? parseMicroversion(bounds.maxVersion) : undefined;
+  if (opMax && compareMicroversions(opMax, floor) < 0) {
+    // The operation ends below what the server (or the call) needs: say that, not "needs 3.50".
+    throw new MicroversionNotSupportedError(
+      input.operation,
+      `at most ${bounds.maxVersion}`,
+      `${server.min}–${server.max}`,
+      reqMin && compareMicroversions(reqMin, sMin) > 0
+        ? `the arguments used need ${formatMicroversion(reqMin)}`
+        : 'the operation was removed in later microversions',
+    );
+  }
   if (compareMicroversions(chosen, floor) < 0) {
     throw new MicroversionNotSupportedError(
       input.operation,
