@@ -34,6 +34,16 @@ case $MODE in
   *) echo "--mode must be noauth, keystone or both, not '$MODE'" >&2; exit 2 ;;
 esac
 
+# One run at a time on this machine: both modes use the same ports and the state dirs
+# are deleted and recreated. fd 9 is closed for every child (9>&-) so that daemons
+# never inherit the lock.
+LOCK=/tmp/osbs-live.lock
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  log "another npm run test:live holds $LOCK; waiting for it (up to 15 min)"
+  flock -w 900 9 || { echo "gave up waiting for $LOCK" >&2; exit 1; }
+fi
+
 SUMMARY=()
 TOTALS_PASSED=0
 TOTALS_FAILED=0
@@ -43,7 +53,7 @@ run_suite() { # label
   report=$(mktemp /tmp/osbs-live-report.XXXXXX.json)
   t=$(now)
   (cd "$ROOT" && npx vitest run --config test/live/vitest.config.ts \
-    --reporter=default --reporter=json --outputFile.json="$report" "${VITEST_ARGS[@]}")
+    --reporter=default --reporter=json --outputFile.json="$report" "${VITEST_ARGS[@]}") 9>&-
   rc=$?
   SUITE_SECONDS=$(elapsed "$t")
   counts=$(node -e '
@@ -69,7 +79,7 @@ fi
 STARTED_STATE=
 cleanup() {
   if [[ -n $STARTED_STATE ]]; then
-    "$STACK/stop.sh" "$STARTED_STATE" || true
+    "$STACK/stop.sh" "$STARTED_STATE" 9>&- || true
     STARTED_STATE=
   fi
 }
@@ -104,7 +114,7 @@ run_mode() { # mode
   else
     if [[ ${RC_KEEP_STATE:-0} != 1 && -e $state ]]; then
       if looks_like_state_dir "$state"; then
-        [[ -s $state/pids ]] && "$STACK/stop.sh" "$state"
+        [[ -s $state/pids ]] && "$STACK/stop.sh" "$state" 9>&-
         rm -rf "$state"
       else
         fail_start "$mode" "$state exists but was not made by start.sh; not deleting it"
@@ -113,7 +123,7 @@ run_mode() { # mode
     fi
     t=$(now)
     STARTED_STATE=$state
-    if ! RC_AUTH=$mode "$STACK/start.sh" "$state"; then
+    if ! RC_AUTH=$mode "$STACK/start.sh" "$state" 9>&-; then
       STARTED_STATE=
       fail_start "$mode" "stack did not start (see the messages above; logs in $state)"
       return 1
@@ -143,7 +153,7 @@ run_mode() { # mode
 
   if ((started)); then
     t=$(now)
-    "$STACK/stop.sh" "$state"
+    "$STACK/stop.sh" "$state" 9>&-
     stop_wall=$(elapsed "$t")
     STARTED_STATE=
   fi

@@ -113,7 +113,9 @@ if [[ $RC_NO_INSTALL != 1 ]]; then
     log "installed in ${INSTALL_SECONDS}s (log: /tmp/osbs-live-apt.log)"
   fi
 fi
-for f in /usr/lib/rabbitmq/bin/rabbitmq-server /usr/bin/epmd /usr/bin/privsep-helper; do
+NEEDED=(/usr/lib/rabbitmq/bin/rabbitmq-server /usr/bin/epmd /usr/bin/privsep-helper)
+[[ $RC_AUTH == keystone ]] && NEEDED+=(/usr/bin/keystone-manage)
+for f in "${NEEDED[@]}"; do
   [[ -x $f ]] || { echo "missing $f: install the packages (unset RC_NO_INSTALL)" >&2; exit 1; }
 done
 T_READY_FROM=$(now)
