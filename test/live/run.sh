@@ -86,8 +86,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-looks_like_state_dir() { # only ever delete a directory that start.sh made (or an empty one)
-  [[ -f $1/mode || -f $1/pids.stopped || -f $1/env || -d $1/cinder/state || -z $(ls -A "$1") ]]
+looks_like_state_dir() { # only ever delete a directory holding nothing but what start.sh makes
+  local entry
+  for entry in "$1"/* "$1"/.[!.]*; do
+    [[ -e $entry ]] || continue
+    case ${entry##*/} in
+      mode | pids | pids.stopped | env | timings | suite-result | rabbit | keystone | cinder) ;;
+      *) return 1 ;;
+    esac
+  done
 }
 
 START_FAILURES=()
