@@ -21,6 +21,7 @@ import type {
   ReturnModel,
   TypeRef,
 } from './types.js';
+import { usesSelf } from './build-resource.js';
 import { RESERVED, lowerFirst } from './util.js';
 
 interface RawForEach {
@@ -141,7 +142,9 @@ export function buildProxyMethods(
     };
 
     // The target: the resource whose fields fill the path.
-    const needsTarget = opsUsed.some((o) => o.pathParams.some((ph) => resource.pathParams.has(ph)));
+    const needsTarget = opsUsed.some(
+      (o) => o.pathParams.some((ph) => resource.pathParams.has(ph)) || (o.body !== undefined && o.body !== 'resource' && usesSelf(o.body)),
+    );
     if (needsTarget) {
       const t = m.target ?? {};
       if (t.parent) {
@@ -172,7 +175,7 @@ export function buildProxyMethods(
         [...p, 'target'],
       );
     } else if (m.target) {
-      err([...p, 'target'], 'no operation of this method has a path parameter of the resource');
+      err([...p, 'target'], 'no operation of this method uses the resource (a path parameter or $self in the body)');
     }
 
     if (kind === 'create' || kind === 'update') {

@@ -273,8 +273,8 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
     }
 
     const response = buildResponse(op, name, raw.resource, [...p, 'response'], typeAt, scope, err);
-    if (response.kind === 'merge' && !memberPath && placeholders.length === 0) {
-      err([...p, 'response'], 'merge needs a target resource');
+    if (response.kind === 'merge' && placeholders.length === 0 && !(body && body !== 'resource' && usesSelf(body))) {
+      err([...p, 'response'], 'merge needs a target resource (a path parameter or $self in the body)');
     }
     operations.push({
       name,
@@ -380,6 +380,20 @@ function parseBody(
     return { kind: 'object', entries: entries.map(([k, v]) => [k, parseBody(v, [...p, k], args, fields, err)] as const) };
   }
   return { kind: 'literal', value };
+}
+
+/** True when a body template reads fields of the target (`$self.host`). */
+export function usesSelf(body: BodyTemplate): boolean {
+  switch (body.kind) {
+    case 'self':
+      return true;
+    case 'object':
+      return body.entries.some(([, v]) => usesSelf(v));
+    case 'array':
+      return body.items.some(usesSelf);
+    default:
+      return false;
+  }
 }
 
 export function collectArgs(body: BodyTemplate, out: Set<string>): void {

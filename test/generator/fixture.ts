@@ -17,7 +17,12 @@ class_name: BlockStorageV2
 attribute: blockStorage
 description: A small test service.
 proxy:
-  waitForStatus: {wait: status, description: Waits for a status.}
+  waitForStatus:
+    wait: status
+    description: Waits for a status.
+    examples:
+      - args: [{$new: Widget, id: w-1, status: available}, available]
+        exchanges: []
 `;
 
 /** A valid resource; tests replace parts of it. Line numbers matter to some assertions. */
