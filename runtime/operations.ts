@@ -5,7 +5,7 @@
  * nothing at all when nothing changed, delete may ignore a 404), Cinder's wire format always.
  */
 import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
-import { InvalidArgumentError, InvalidResponseError, NotFoundError } from './errors.js';
+import { InvalidArgumentError, InvalidResponseError, NotFoundError, ResourceNotFoundError } from './errors.js';
 import { highestMinimum } from './microversion.js';
 import { construct, decodeValue, fromWire, type FieldType, type Resource, type ResourceClass } from './resource.js';
 
@@ -59,6 +59,9 @@ async function resolvePath(
   if (missing.length === 0) return out;
   const target = input.target;
   const fetchOp = target?.schema.fetch;
+  // Looked up and still unknown: there is no such resource (a volume type without encryption
+  // answers `{}`). That is a not-found, which deletes with ignoreMissing accept as done.
+  if (target && !mayFetch) throw new ResourceNotFoundError(target.schema.name, Object.values(out).join('/') || (target.resourceId ?? '?'));
   if (!target || !fetchOp || fetchOp === operation || !mayFetch) throw missingError(operation, target, missing);
   // A child given by its parent (a type's encryption given as the type): look it up once.
   const response = await callOperation(client, fetchOp, { target }, options);
@@ -210,7 +213,7 @@ export async function deleteResource(
   try {
     await callOperation(client, operation, input, options);
   } catch (error) {
-    if (ignoreMissing && error instanceof NotFoundError) return;
+    if (ignoreMissing && (error instanceof NotFoundError || error instanceof ResourceNotFoundError)) return;
     throw error;
   }
 }
