@@ -112,10 +112,16 @@ export function readValue<V>(response: ApiResponse, type: FieldType, key: string
   return decodeValue(raw, type, where) as V;
 }
 
-/** `response: merge`: the response body is merged into the target, which is returned. */
+/**
+ * `response: merge`: the response body is merged into the target, which is returned. Only what
+ * the server sent becomes clean: a change the caller has not saved yet (a new name) survives an
+ * action that returns other fields (metadata).
+ */
 export function mergeInto<T extends Resource>(target: T, response: ApiResponse): T {
   if (response.body === undefined) return target;
-  return target.applyWire(unwrapResource(target.schema.resourceKey, response, target.schema.name), response.requestId);
+  target.seedWire(unwrapResource(target.schema.resourceKey, response, target.schema.name));
+  if (response.requestId !== undefined) target.requestId = response.requestId;
+  return target;
 }
 
 /** Builds the body of a create or update from the resource's changed fields. */
@@ -199,7 +205,8 @@ export async function updateResource<T extends Resource>(
     target.markClean();
     return target;
   }
-  return mergeInto(target, response);
+  // Everything changed was sent: all of it is clean now, whatever the answer repeats.
+  return target.applyWire(unwrapResource(target.schema.resourceKey, response, target.schema.name), response.requestId);
 }
 
 /** DELETE (or the operation standing for it). With ignoreMissing a 404 is not an error. */

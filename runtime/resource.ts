@@ -274,7 +274,8 @@ export abstract class Resource {
    * parent, or values learnt from a lookup.
    */
   seedWire(body: WireBody): this {
-    for (const [wire, value] of Object.entries(body)) {
+    const incoming = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
+    for (const [wire, value] of Object.entries(incoming)) {
       this.#body[wire] = value;
       this.#dirty?.delete(wire);
     }
