@@ -14,6 +14,7 @@ import {
   ServerError,
   fromWire,
 } from '../../../runtime/index.js';
+import { sleep } from '../../../runtime/sleep.js';
 import { coreEnv, rejectionOf, type Reply, type SeenRequest } from './support.js';
 
 const env = coreEnv();
@@ -226,5 +227,33 @@ describe('callbacks, abort and backoff', () => {
     // Polls at about 0, 100, 200, 300 (and the deadline): a tight loop would make hundreds.
     expect(env.requests.length).toBeGreaterThanOrEqual(2);
     expect(env.requests.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('sleep', () => {
+  it('resolves after the pause; an abort rejects at once with AbortError carrying the reason', async () => {
+    const started = performance.now();
+    await sleep(30);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    const controller = new AbortController();
+    const pending = rejectionOf(sleep(60_000, controller.signal));
+    controller.abort(new Error('stop'));
+    const error = await pending;
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).cause).toMatchObject({ message: 'stop' });
+    expect(await rejectionOf(sleep(10, AbortSignal.abort()))).toBeInstanceOf(AbortError);
+  });
+
+  it('a pause beyond what setTimeout takes (2^31 ms) does not fire at once', async () => {
+    const controller = new AbortController();
+    let settled = false;
+    const pending = sleep(2 ** 32, controller.signal).then(
+      () => (settled = true),
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(settled).toBe(false);
+    controller.abort();
+    await pending;
   });
 });
