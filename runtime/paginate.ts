@@ -49,9 +49,25 @@ export class Paginated<T> implements AsyncIterable<T> {
     }
   }
 
-  /** The pages themselves, with their request ids. */
+  /** The pages themselves, with their request ids (maxItems applies: the last page is cut short). */
   pages(): AsyncIterable<Page<T>> {
-    return { [Symbol.asyncIterator]: () => this.#pages() };
+    const max = this.#maxItems;
+    if (max === undefined) return { [Symbol.asyncIterator]: () => this.#pages() };
+    const pages = this.#pages;
+    return {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Page<T>> {
+        if (max === 0) return;
+        let left = max;
+        for await (const page of pages()) {
+          if (page.items.length >= left) {
+            yield page.items.length === left ? page : { ...page, items: page.items.slice(0, left) };
+            return;
+          }
+          left -= page.items.length;
+          yield page;
+        }
+      },
+    };
   }
 
   /** Collects everything (mind the memory on big clouds; iterate instead when you can). */
