@@ -14,7 +14,7 @@ import {
   listResources,
   type ResourceSchema,
 } from '../../../runtime/index.js';
-import { CoreServer, PROJECT, coreEnv, rejectionOf, type Reply, type SeenRequest } from './support.js';
+import { CoreServer, PROJECT, TOKEN, coreEnv, rejectionOf, type Reply, type SeenRequest } from './support.js';
 
 const env = coreEnv();
 
@@ -201,6 +201,21 @@ describe('maxItems', () => {
     expect(() => env.proxy.volumes({ maxItems: 1.5 })).toThrow(InvalidArgumentError);
   });
 
+  it('pages() honours maxItems too: the last page is cut, no page after it', async () => {
+    env.server.handler = pager({ total: 10_000 });
+    const sizes: number[] = [];
+    for await (const page of env.proxy.volumes({ limit: 100, maxItems: 250 }).pages()) sizes.push(page.items.length);
+    expect(sizes).toEqual([100, 100, 50]);
+    expect(env.requests).toHaveLength(3);
+    env.server.requests.length = 0;
+    const one: number[] = [];
+    for await (const page of env.proxy.volumes({ maxItems: 5 }).pages()) one.push(page.items.length);
+    expect(one).toEqual([5]);
+    expect(env.requests).toHaveLength(1);
+    for await (const _ of env.proxy.volumes({ maxItems: 0 }).pages()) throw new Error('no page expected');
+    expect(env.requests).toHaveLength(1);
+  });
+
   it('breaking out of a for-await stops the listing too', async () => {
     env.server.handler = pager({ total: 10_000 });
     let n = 0;
@@ -225,6 +240,7 @@ describe('links that must not be followed as they are', () => {
     const items = await env.proxy.volumes({ limit: 10 }).toArray();
     expect(items.map((v) => v.id)).toEqual(Array.from({ length: 25 }, (_, i) => idOf(i)));
     expect(foreign.requests).toEqual([]);
+    for (const r of env.requests) expect(r.headers['x-auth-token']).toBe(TOKEN);
     expect(env.requests.map((r) => r.query)).toEqual([
       { limit: '10' },
       { limit: '10', marker: idOf(9) },
