@@ -49,12 +49,18 @@ TOTALS_PASSED=0
 TOTALS_FAILED=0
 
 run_suite() { # label
-  local t rc report counts
+  local t rc report counts coverage cov
   report=$(mktemp /tmp/osbs-live-report.XXXXXX.json)
+  coverage=$(mktemp /tmp/osbs-live-coverage.XXXXXX.jsonl)
   t=$(now)
-  (cd "$ROOT" && npx vitest run --config test/live/vitest.config.ts \
+  (cd "$ROOT" && LIVE_COVERAGE_FILE=$coverage npx vitest run --config test/live/vitest.config.ts \
     --reporter=default --reporter=json --outputFile.json="$report" "${VITEST_ARGS[@]}") 9>&-
   rc=$?
+  # Which proxy methods reached the real server; a full run must call every one of them.
+  (cd "$ROOT" && npx tsx test/live/coverage-report.ts "$coverage" "$1") 9>&-
+  cov=$?
+  if ((${#VITEST_ARGS[@]} == 0 && cov != 0 && rc == 0)); then rc=$cov; fi
+  rm -f "$coverage"
   SUITE_SECONDS=$(elapsed "$t")
   counts=$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -1,0 +1,45 @@
+/**
+ * Prints which v2 proxy methods the live suite called against the real server, from the calls
+ * test/live/sdk.ts recorded. Fails (exit 1) when a reference method was never called.
+ *
+ *   npx tsx test/live/coverage-report.ts <coverage.jsonl> [mode]
+ */
+import { readFileSync } from 'node:fs';
+import { V2_REFERENCE_METHODS } from '../support/v2-reference-methods.js';
+import { NOT_RUNNABLE } from './not-runnable.js';
+
+const [file, mode = ''] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: coverage-report <coverage.jsonl> [mode]');
+  process.exit(2);
+}
+let lines: string[] = [];
+try {
+  lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+} catch {
+  lines = [];
+}
+const outcomes = new Map<string, Set<string>>();
+for (const line of lines) {
+  const { method, outcome } = JSON.parse(line) as { method: string; outcome: string };
+  const set = outcomes.get(method) ?? new Set<string>();
+  set.add(outcome);
+  outcomes.set(method, set);
+}
+const succeeded = V2_REFERENCE_METHODS.filter((m) => outcomes.get(m)?.has('ok'));
+const expectedError = V2_REFERENCE_METHODS.filter((m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && m in NOT_RUNNABLE);
+const onlyErrors = V2_REFERENCE_METHODS.filter((m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && !(m in NOT_RUNNABLE));
+const never = V2_REFERENCE_METHODS.filter((m) => !outcomes.has(m));
+const total = V2_REFERENCE_METHODS.length;
+const label = mode ? ` (${mode})` : '';
+console.log(`\n== live coverage${label}: ${succeeded.length + expectedError.length + onlyErrors.length}/${total} v2 proxy methods called against the real server`);
+console.log(`   ${succeeded.length} succeeded; ${expectedError.length} asserted Cinder's documented refusal on this backend (README: "What cannot run here")`);
+for (const m of expectedError) console.log(`     - ${m}: ${NOT_RUNNABLE[m]} [${[...outcomes.get(m)!].join(', ')}]`);
+if (onlyErrors.length > 0) {
+  console.log(`   ${onlyErrors.length} only ever raised errors (each asserted by its test):`);
+  for (const m of onlyErrors) console.log(`     - ${m} [${[...outcomes.get(m)!].join(', ')}]`);
+}
+if (never.length > 0) {
+  console.log(`   NOT CALLED (${never.length}): ${never.join(', ')}`);
+  process.exit(1);
+}
