@@ -3,4 +3,7 @@
  * no Glance, no Nova, no replication). Each is still called by a live test that asserts Cinder's
  * exact answer; the coverage report counts them separately and the README lists them.
  */
-export const NOT_RUNNABLE: Readonly<Record<string, string>> = {};
+import { NOT_RUNNABLE_ADMIN } from './not-runnable.admin.js';
+import { NOT_RUNNABLE_DATA } from './not-runnable.data.js';
+
+export const NOT_RUNNABLE: Readonly<Record<string, string>> = { ...NOT_RUNNABLE_DATA, ...NOT_RUNNABLE_ADMIN };
