@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import * as prettier from 'prettier';
 import type { ResourceModel, ServiceModel, SpecModel } from './model/types.js';
+import { FormatPool } from './emit/format.js';
 import { emitProxyModule } from './emit/proxy-module.js';
 import { literal, renderTemplate } from './emit/render.js';
 import { emitResourceModule } from './emit/resource-module.js';
@@ -173,20 +174,30 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
   ];
 }
 
-/** Formats every file with prettier (the project's .prettierrc). */
-export async function formatFiles(root: string, files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+/** Formats every file with prettier (the project's .prettierrc), on a pool of worker threads. */
+export async function formatFiles(root: string, files: ReadonlyMap<string, string>, pool?: FormatPool): Promise<Map<string, string>> {
   const config = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
-  const out = new Map<string, string>();
-  await Promise.all(
-    [...files].map(async ([file, text]) => {
-      out.set(file, await prettier.format(text, { ...config, parser: 'babel-ts', filepath: file }));
-    }),
-  );
-  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+  const own = pool ?? new FormatPool();
+  try {
+    // Largest first, so the last file to finish is a small one.
+    const order = [...files].sort(([, a], [, b]) => b.length - a.length);
+    const formatted = await Promise.all(
+      order.map(async ([file, text]) => [file, await own.format(text, { ...config, parser: 'babel-ts', filepath: file })] as const),
+    );
+    return new Map(formatted.sort(([a], [b]) => a.localeCompare(b)));
+  } finally {
+    if (!pool) await own.close();
+  }
 }
 
 export async function generate(root: string, model: SpecModel): Promise<Map<string, string>> {
-  return formatFiles(root, emitFiles(model));
+  // The workers load prettier while this thread emits.
+  const pool = new FormatPool();
+  try {
+    return await formatFiles(root, emitFiles(model), pool);
+  } finally {
+    await pool.close();
+  }
 }
 
 async function listFiles(dir: string, base = dir): Promise<string[]> {
