@@ -7,8 +7,8 @@
  *
  * Calls are sequential (one in flight), so the figure is latency, not throughput. Each variant
  * runs in two rounds, interleaved with the others, and the better round is kept, which damps
- * noise from a busy machine. Targets: FetchTransport+HttpClient ≤ 1.1× bare fetch,
- * NodeTransport+HttpClient ≤ 0.6× bare fetch.
+ * noise from a busy machine. Targets (issue: getVolume latency vs a bare fetch of the same URL):
+ * the SDK's getVolume() on the fetch transport ≤ 1.1× bare fetch, on the Node transport ≤ 0.6×.
  */
 import * as http from 'node:http';
 import { FetchTransport } from '../runtime/http/fetch-transport.js';
@@ -16,6 +16,7 @@ import { HttpClient } from '../runtime/http/http-client.js';
 import { NodeTransport } from '../runtime/http/node-transport.js';
 import type { RequestContext } from '../runtime/http/types.js';
 import { startBenchServer } from './http-latency-server.js';
+import { connect } from '../generated/index.js';
 
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 5000);
 const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 500);
@@ -81,6 +82,24 @@ async function main(): Promise<void> {
   const fetchClient = new HttpClient({ transport: new FetchTransport() });
   const nodeClient = new HttpClient({ transport: new NodeTransport({ proxy: false }) });
 
+  // The whole SDK: proxy.getVolume() through a real connection (session, HttpClient, transport,
+  // resource parsing), once per transport.
+  const endpoint = server.url.replace(/\/volumes\/.*$/, '');
+  const volumeId = server.url.slice(server.url.lastIndexOf('/') + 1);
+  const sdkConnection = async (transport: FetchTransport | NodeTransport) =>
+    connect({
+      authType: 'admin_token',
+      auth: { token: 'admin:0123456789abcdef0123456789abcdef', endpoint },
+      version: '2',
+      transport,
+      env: false,
+      cwd: '/nonexistent',
+      homeDir: '/nonexistent',
+      systemConfigDirs: [],
+    });
+  const sdkFetch = await sdkConnection(new FetchTransport());
+  const sdkNode = await sdkConnection(new NodeTransport({ proxy: false }));
+
   const variants: Array<[string, () => Promise<unknown>]> = [
     ['bare fetch()', async () => (await fetch(server.url, { headers })).text()],
     ['bare node:http keep-alive', () => nodeGet(agent, url)],
@@ -88,6 +107,8 @@ async function main(): Promise<void> {
     ['FetchTransport + HttpClient', () => fetchClient.request({ method: 'GET', url: server.url, headers }, context)],
     ['NodeTransport', () => nodeTransport.send({ method: 'GET', url: server.url, headers })],
     ['NodeTransport + HttpClient', () => nodeClient.request({ method: 'GET', url: server.url, headers }, context)],
+    ['SDK getVolume() on FetchTransport', async () => (await sdkFetch.blockStorage.getVolume(volumeId)).size],
+    ['SDK getVolume() on NodeTransport (Node default)', async () => (await sdkNode.blockStorage.getVolume(volumeId)).size],
   ];
 
   const best = new Map<string, Result>();
@@ -112,6 +133,8 @@ async function main(): Promise<void> {
     );
   }
 
+  await sdkFetch.close();
+  await sdkNode.close();
   agent.destroy();
   nodeTransport.close();
   await fetchClient.close();

@@ -203,7 +203,7 @@ export class DuplicateResourceError extends SdkError {
   readonly nameOrId: string;
   readonly matches: number;
   constructor(resource: string, nameOrId: string, matches: number) {
-    super(`More than one ${resource} exists with the name '${nameOrId}' (${matches} matches).`);
+    super(`More than one ${resource} exists with the name '${nameOrId}'.`);
     this.resource = resource;
     this.nameOrId = nameOrId;
     this.matches = matches;

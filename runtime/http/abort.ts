@@ -9,20 +9,5 @@ export function abortError(method: string, url: string, signal: AbortSignal): Ab
   return new AbortError(`${method} ${url} was aborted by the caller`, { cause: signal.reason });
 }
 
-/** Resolves after `ms`, or rejects with `onAbort()` as soon as `signal` fires. */
-export function sleep(ms: number, signal: AbortSignal | undefined, onAbort: () => Error): Promise<void> {
-  if (signal?.aborted) return Promise.reject(onAbort());
-  if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const done = (): void => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    };
-    const aborted = (): void => {
-      clearTimeout(timer);
-      reject(onAbort());
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}
+/** The shared abortable sleep (backoff, rate limit): see runtime/sleep.ts. */
+export { sleep } from '../sleep.js';
