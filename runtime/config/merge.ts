@@ -40,7 +40,8 @@ export function settingsFor(settings: CloudSettings, serviceTypes: readonly stri
   return out;
 }
 
-const SERVICE_FIELDS: readonly (keyof ServiceSettings)[] = [
+/** Every key of ServiceSettings (per-service overrides). */
+export const SERVICE_FIELDS = [
   'version',
   'endpointOverride',
   'interface',
@@ -58,7 +59,7 @@ const SERVICE_FIELDS: readonly (keyof ServiceSettings)[] = [
   'rateLimit',
   'concurrency',
   'timeout',
-];
+] as const satisfies readonly (keyof ServiceSettings)[];
 
 /**
  * Global settings that make sense for every service. `version`, `endpointOverride`, `serviceName`,

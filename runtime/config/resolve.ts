@@ -19,7 +19,7 @@ import { ConfigurationError } from '../errors.js';
 import { adaptLogger, type SdkLogger } from '../logging.js';
 import { decideAuthType, normalizeAuth } from './auth.js';
 import { defaultEnv, envCloud, envValue, ENV_SOURCE } from './env.js';
-import { mergeLayers } from './merge.js';
+import { SERVICE_FIELDS, mergeLayers } from './merge.js';
 import { isAuthKey, readRawCloud, type RawSource } from './raw.js';
 import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ResolvedTls } from './types.js';
 
@@ -172,23 +172,7 @@ const SETTING_KEYS = [
   'globalRequestId',
   'additionalHeaders',
   'services',
-  'version',
-  'endpointOverride',
-  'interface',
-  'serviceName',
-  'serviceType',
-  'regionName',
-  'defaultMicroversion',
-  'minVersion',
-  'maxVersion',
-  'connectRetries',
-  'connectRetryDelay',
-  'statusCodeRetries',
-  'statusCodeRetryDelay',
-  'retriableStatusCodes',
-  'rateLimit',
-  'concurrency',
-  'timeout',
+  ...SERVICE_FIELDS,
 ] as const satisfies readonly (keyof CloudSettings)[];
 
 // Does not compile when CloudSettings gains a key that SETTING_KEYS lacks.
