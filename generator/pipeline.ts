@@ -39,15 +39,15 @@ export function emitFiles(model: SpecModel): Map<string, string> {
     const byName = new Map(service.resources.map((r) => [r.name, r]));
     const modulePath = (name: string): string => `./${moduleName(byName.get(name)!)}.js`;
     for (const resource of service.resources) {
-      print(`${service.outDir}/${moduleName(resource)}.ts`, [resource.file], emitResourceModule(service, resource, modulePath));
+      print(`${service.outDir}/${moduleName(resource)}.ts`, resource.sources, emitResourceModule(service, resource, modulePath));
       if (resource.methods.length > 0) {
-        files.set(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner([resource.file])));
+        files.set(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner(resource.sources)));
       }
     }
     if (service.helpers.length > 0) {
       files.set(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
     }
-    const allSources = [service.serviceFile, ...service.resources.map((r) => r.file)];
+    const allSources = [...new Set([service.serviceFile, ...service.resources.flatMap((r) => r.sources)])];
     print(`${service.outDir}/proxy.ts`, allSources, emitProxyModule(service, modulePath));
     print(`${service.outDir}/index.ts`, allSources, indexModule(service, modulePath));
     const family = families.get(service.serviceType) ?? [];

@@ -13,6 +13,8 @@ export interface SourceDocument {
   readonly file: string;
   readonly text: string;
   readonly data: unknown;
+  /** Every file the data came from, base files first (more than one with `extends`). */
+  readonly sources?: readonly string[] | undefined;
   locate(pathInDoc: readonly (string | number)[]): Position;
 }
 

@@ -31,6 +31,8 @@ export function validateDocument(doc: SourceDocument, validate: ValidateFunction
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       segments.push(extra);
       message = `unknown key "${extra}"`;
+      // The usual cause: a comma inside a `{ … }` flow mapping ends the value before it.
+      if (/\s/.test(extra)) message += ' (a comma inside {…} ends the value before it: quote the string)';
     }
     diagnostics.add(doc.locate(segments), segments.join('.'), message);
   }

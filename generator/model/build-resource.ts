@@ -71,6 +71,7 @@ export interface RawResource {
   name_field?: string;
   keep_unknown?: boolean;
   quota_usage?: boolean;
+  extends?: string;
   min_version?: string;
   max_version?: string;
   status?: { field: string; failures: string[]; deleted?: string[]; progress?: string };
@@ -299,6 +300,7 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
   return {
     name: raw.resource,
     file: doc.file,
+    sources: doc.sources ?? [doc.file],
     description: raw.description,
     resourceKey: raw.resource_key,
     resourcesKey: raw.resources_key,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { Diagnostics } from '../load/diagnostics.js';
+import { resolveExtends } from '../load/extends.js';
 import { findSpecFiles, readSource, type SourceDocument } from '../load/source.js';
 import { loadSchemas, validateDocument } from '../load/validate.js';
 import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
@@ -47,8 +48,10 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
     const dir = path.posix.dirname(doc.file);
     byDir.set(dir, [...(byDir.get(dir) ?? []), doc]);
   }
+  const byFile = new Map(docs.map((doc) => [doc.file, doc]));
   const services: ServiceModel[] = [];
-  for (const [dir, group] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [dir, rawGroup] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const group = rawGroup.flatMap((doc) => resolveExtends(doc, byFile, d) ?? []);
     const serviceDoc = group.find((doc) => path.posix.basename(doc.file) === 'service.yaml');
     if (!serviceDoc) {
       d.add({ file: `${dir}/service.yaml`, line: 1, col: 1 }, '', 'missing service.yaml for this folder');

@@ -106,6 +106,8 @@ export interface StatusModel {
 export interface ResourceModel extends VersionRange {
   readonly name: string;
   readonly file: string;
+  /** Spec files this resource came from (its base first when it uses `extends`). */
+  readonly sources: readonly string[];
   readonly description: string;
   readonly resourceKey?: string | undefined;
   readonly resourcesKey?: string | undefined;
