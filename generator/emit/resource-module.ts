@@ -611,7 +611,16 @@ class MethodBody {
       const param = this.method.params.find((p) => p.name === s.if)!;
       const isBool = (param.role.kind === 'extra' && param.role.type.kind === 'scalar' && param.role.type.name === 'boolean') ||
         (param.role.kind === 'arg' && param.role.arg.type.kind === 'scalar' && param.role.arg.type.name === 'boolean');
-      this.lines.push(isBool ? `if (${s.if}) {` : `if (${s.if} !== undefined) {`);
+      const given = isBool ? s.if : `${s.if} !== undefined`;
+      // A version-bound alternative: only when the default operation would be sent at such a version.
+      const bounds = [
+        ...(s.minVersion ? [`minVersion: ${literal(s.minVersion)}`] : []),
+        ...(s.maxVersion ? [`maxVersion: ${literal(s.maxVersion)}`] : []),
+      ];
+      const inRange = bounds.length > 0
+        ? ` && ${this.uses.value('withinBounds')}(await client.negotiate(${this.opRef(this.method.plan!.operation)}, undefined, options), { ${bounds.join(', ')} })`
+        : '';
+      this.lines.push(`if (${given}${inRange}) {`);
       this.plan(s, target);
       if (this.method.returns.kind === 'void') this.lines.push('return;');
       this.lines.push('}');

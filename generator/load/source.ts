@@ -25,12 +25,13 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostics
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
-  let failed = false;
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    failed = true;
+  const problems = [...doc.errors, ...doc.warnings];
+  // After a syntax error the parser reports its consequences too; the first few say enough.
+  for (const error of problems.slice(0, 3)) {
     diagnostics.add(position(error.pos[0]), '', `YAML: ${firstLine(error.message)}`);
   }
-  if (failed) return undefined;
+  if (problems.length > 3) diagnostics.add(position(problems[3]!.pos[0]), '', `YAML: … and ${problems.length - 3} more problems after the first ones`);
+  if (problems.length > 0) return undefined;
   return {
     file,
     text,

@@ -66,7 +66,7 @@ export interface RawProxyMethod {
   ignore_missing?: boolean;
   details?: boolean;
   params?: Record<string, { type: string; required?: boolean; description: string }>;
-  switch?: { if: string; call: string; for_each?: RawForEach }[];
+  switch?: { if: string; call: string; for_each?: RawForEach; min_version?: string; max_version?: string }[];
   for_each?: RawForEach;
   examples: RawExample[];
 }
@@ -118,6 +118,8 @@ export function buildProxyMethods(
       if: s.if,
       operation: s.call,
       forEach: forEachAt(s.for_each, [...p, 'switch', i, 'for_each']),
+      minVersion: s.min_version,
+      maxVersion: s.max_version,
     }));
     const plans: CallPlan[] = [plan, ...switches];
     const planOps = plans.map((pl, i) => opAt(pl.operation, i === 0 ? [...p, 'call'] : [...p, 'switch', i - 1, 'call']));

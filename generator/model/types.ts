@@ -202,7 +202,8 @@ export interface ProxyMethodModel {
   readonly params: readonly ProxyParam[];
   /** The default plan, then the alternatives chosen by a truthy parameter. */
   readonly plan?: CallPlan | undefined;
-  readonly switches: readonly (CallPlan & { readonly if: string })[];
+  /** Alternatives, with the microversion range (of the default operation) in which each applies. */
+  readonly switches: readonly (CallPlan & VersionRange & { readonly if: string })[];
   /** find: the operations used. */
   readonly find?: { readonly get?: string | undefined; readonly list: string; readonly byId: boolean; readonly nameFilter: 'server' | 'client' } | undefined;
   /** The TS type the method resolves to, described structurally. */

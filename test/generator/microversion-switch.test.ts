@@ -1,0 +1,177 @@
+/**
+ * Microversion-dependent behaviour emitted from the spec (what Block Storage v3 needs): a switch
+ * alternative bound to a version range (force-delete by action below 3.23, by query from 3.23),
+ * routes chosen by the negotiated version, and the header sent.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../../generator/model/build.js';
+import { generate, writeTree } from '../../generator/pipeline.js';
+import { createConnection } from '../../runtime/connect.js';
+import { MicroversionNotSupportedError } from '../../runtime/errors.js';
+import type { ProxyClass } from '../../runtime/service.js';
+import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
+import { REPO, SERVICE_YAML, tempProject, type TempProject } from './fixture.js';
+
+const SERVICE = SERVICE_YAML.replace('version: "2"', 'version: "3"')
+  .replace('class_name: BlockStorageV2', 'class_name: BlockStorageV3')
+  .replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.71"}')
+  .replace(/\n {2}waitForStatus:[\s\S]*$/, '\n  waitForStatus:\n    wait: status\n    description: Waits.\n    examples:\n      - args: [{$new: Thing, id: t-1, status: available}, available]\n        exchanges: []\n');
+
+const THING = `resource: Thing
+description: A thing.
+resource_key: thing
+resources_key: things
+base_path: /things
+path_params:
+  thing_id: {field: id, description: The id.}
+status: {field: status, failures: [error]}
+fields:
+  id: {type: string, description: The id.}
+  status: {type: string, description: The status.}
+operations:
+  get: {kind: get, description: Shows a thing.}
+  delete:
+    kind: delete
+    description: Deletes a thing.
+    args:
+      force: {type: boolean, in: query, min_version: "3.23", description: Force it.}
+  forceDelete:
+    kind: action
+    description: Force-deletes a thing.
+    body: {os-force_delete: {}}
+  transfer:
+    kind: request
+    method: POST
+    path: /os-thing-transfer/{thing_id}
+    description: Moves a thing.
+    routes:
+      - {path: "/os-thing-transfer/{thing_id}", max_version: "3.54"}
+      - {path: "/thing-transfers/{thing_id}", min_version: "3.55"}
+  newish:
+    kind: action
+    description: Only from 3.60.
+    min_version: "3.60"
+    body: {os-newish: {}}
+proxy:
+  getThing:
+    call: get
+    examples:
+      - args: [t-1]
+        request: {method: GET, path: /things/t-1}
+        response: {status: 200, body: {thing: {id: t-1}}}
+  deleteThing:
+    call: delete
+    switch:
+      - {if: force, call: forceDelete, max_version: "3.22"}
+    examples:
+      - args: [t-1]
+        request: {method: DELETE, path: /things/t-1}
+        response: {status: 202}
+  transferThing:
+    call: transfer
+    examples:
+      - args: [t-1]
+        request: {method: POST, path: /thing-transfers/t-1}
+        response: {status: 202}
+  newishThing:
+    call: newish
+    examples:
+      - args: [t-1]
+        request: {method: POST, path: /things/t-1/action, body: {os-newish: {}}}
+        response: {status: 202}
+`;
+
+interface ThingProxy {
+  deleteThing(id: string, options?: { force?: boolean }): Promise<void>;
+  transferThing(id: string): Promise<void>;
+  newishThing(id: string): Promise<void>;
+}
+
+let project: TempProject;
+let Proxy: ProxyClass<ThingProxy>;
+beforeAll(async () => {
+  project = await tempProject({}, path.join(REPO, '.scratch'));
+  const v3 = path.join(project.root, 'spec/block-storage/v3');
+  const { mkdir, writeFile, rm } = await import('node:fs/promises');
+  await rm(path.join(project.root, 'spec/block-storage/v2'), { recursive: true });
+  await mkdir(v3, { recursive: true });
+  await writeFile(path.join(v3, 'service.yaml'), SERVICE);
+  await writeFile(path.join(v3, 'thing.yaml'), THING);
+  await writeTree(project.root, await generate(project.root, await buildModel({ root: project.root })));
+  ({ BlockStorageV3: Proxy } = (await import(pathToFileURL(path.join(project.root, 'generated/block-storage/v3/proxy.ts')).href)) as {
+    BlockStorageV3: ProxyClass<ThingProxy>;
+  });
+}, 60_000);
+afterAll(async () => {
+  await project.remove();
+});
+
+async function against(max: string, body: (proxy: ThingProxy, server: RecordingServer) => Promise<void>): Promise<void> {
+  const server = await RecordingServer.start();
+  server.versions = { versions: [{ id: 'v3.0', status: 'CURRENT', version: max, min_version: '3.0', links: [] }] };
+  const connection = await createConnection(
+    { authType: 'admin_token', auth: { token: TEST_TOKEN, endpoint: server.endpoint }, env: false, cwd: '/x', homeDir: '/x', systemConfigDirs: [] },
+    [{ attribute: 'things', serviceType: 'block-storage', versions: [Proxy] }] as const,
+  );
+  try {
+    await body(connection.things, server);
+  } finally {
+    await connection.close();
+    await server.close();
+  }
+}
+
+describe('microversion-dependent requests', () => {
+  it('below 3.23, force goes through the os-force_delete action at the negotiated version', async () => {
+    await against('3.22', async (things, server) => {
+      server.reply({ status: 202 });
+      await things.deleteThing('t-1', { force: true });
+      const [request] = server.take();
+      expect([request!.method, request!.path, request!.body, request!.headers['openstack-api-version']]).toEqual([
+        'POST',
+        '/things/t-1/action',
+        { 'os-force_delete': {} },
+        'volume 3.22',
+      ]);
+    });
+  });
+
+  it('from 3.23, force is a query parameter of DELETE', async () => {
+    await against('3.70', async (things, server) => {
+      server.reply({ status: 202 });
+      await things.deleteThing('t-1', { force: true });
+      const [request] = server.take();
+      expect([request!.method, request!.path, request!.query, request!.headers['openstack-api-version']]).toEqual([
+        'DELETE',
+        '/things/t-1',
+        { force: 'true' },
+        'volume 3.70',
+      ]);
+    });
+  });
+
+  it('the route follows the negotiated version (3.54: old path, 3.55: new path)', async () => {
+    await against('3.54', async (things, server) => {
+      server.reply({ status: 202 });
+      await things.transferThing('t-1');
+      expect(server.take()[0]!.path).toBe('/os-thing-transfer/t-1');
+    });
+    await against('3.55', async (things, server) => {
+      server.reply({ status: 202 });
+      await things.transferThing('t-1');
+      expect(server.take()[0]!.path).toBe('/thing-transfers/t-1');
+    });
+  });
+
+  it('an operation newer than the server fails before any request, naming both versions', async () => {
+    await against('3.55', async (things, server) => {
+      const error = await things.newishThing('t-1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MicroversionNotSupportedError);
+      expect((error as Error).message).toContain('3.60');
+      expect((error as Error).message).toContain('3.55');
+      expect(server.take()).toEqual([]);
+    });
+  });
+});
