@@ -9,6 +9,8 @@ import { renderTemplate } from './render.js';
 
 interface TestCase {
   title: string;
+  /** The server's maximum microversion for this case (an argument of fixture.at()). */
+  serverVersion?: string;
   responses: string;
   call: string;
   requests: string;
@@ -64,7 +66,7 @@ function argExpr(value: JsonValue, sdkImports: Set<string>): string {
 }
 
 function callExpr(method: ProxyMethodModel, args: readonly JsonValue[], sdkImports: Set<string>): string {
-  const call = `fixture.proxy.${method.name}(${args.map((a) => argExpr(a, sdkImports)).join(', ')})`;
+  const call = `f.proxy.${method.name}(${args.map((a) => argExpr(a, sdkImports)).join(', ')})`;
   return method.returns.kind === 'paginated' ? `${call}.toArray()` : call;
 }
 
@@ -116,6 +118,7 @@ function exampleCase(method: ProxyMethodModel, example: ExampleModel, sdkImports
   void service;
   return {
     title: example.title,
+    serverVersion: example.serverVersion ? literal(example.serverVersion) : '',
     responses: responsesExpr(example.exchanges),
     call: callExpr(method, example.args, sdkImports),
     requests: requestsExpr(example.exchanges),
@@ -134,6 +137,7 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports
     return [
       {
         title: 'a missing resource raises NotFoundError naming it',
+        serverVersion: '',
         responses: `{ status: 404, body: { itemNotFound: { code: 404, message: "not here" } } }`,
         call: callExpr(method, example.args, sdkImports),
         requests: `[{ method: ${literal(first.request.method)}, path: ${literal(first.request.path)}, query: ${literal(first.request.query as JsonValue)}, body: undefined }]`,
@@ -161,10 +165,11 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports
   const listBody = (items: JsonValue[]): string => literal(key ? { [key]: items } : items);
   runtimeImports.add('DuplicateResourceError');
   runtimeImports.add('ResourceNotFoundError');
-  const call = (extra: string): string => `fixture.proxy.${method.name}(${literal(name)}${extra})`;
+  const call = (extra: string): string => `f.proxy.${method.name}(${literal(name)}${extra})`;
   return [
     {
       title: 'two resources with the name raise DuplicateResourceError',
+      serverVersion: '',
       responses: [...getReply, `{ status: 200, body: ${listBody([item('id-1'), other, item('id-2')])} }`].join(', '),
       call: call(''),
       requests: `[${[...getRequest, listRequest].join(', ')}]`,
@@ -172,6 +177,7 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports
     },
     {
       title: 'no match gives undefined',
+      serverVersion: '',
       responses: [...getReply, `{ status: 200, body: ${listBody(f.nameFilter === 'server' ? [] : [other])} }`].join(', '),
       call: call(''),
       requests: `[${[...getRequest, listRequest].join(', ')}]`,
@@ -179,6 +185,7 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports
     },
     {
       title: 'no match with ignoreMissing: false raises ResourceNotFoundError',
+      serverVersion: '',
       responses: [...getReply, `{ status: 200, body: ${listBody([])} }`].join(', '),
       call: call(', { ignoreMissing: false }'),
       requests: `[${[...getRequest, listRequest].join(', ')}]`,

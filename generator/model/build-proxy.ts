@@ -44,7 +44,7 @@ interface RawExampleResponse {
 export interface RawExample {
   title?: string;
   args: JsonValue[];
-  server_version?: { min: string; max: string };
+  server_version?: string;
   request?: RawExampleRequest;
   response?: RawExampleResponse;
   exchanges?: { request: RawExampleRequest; response: RawExampleResponse }[];

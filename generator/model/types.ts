@@ -186,7 +186,8 @@ export interface ExampleModel {
   readonly result?: JsonValue | undefined;
   readonly hasResult: boolean;
   readonly error?: string | undefined;
-  readonly serverVersion?: { readonly min: string; readonly max: string } | undefined;
+  /** The test server's maximum microversion for this example. */
+  readonly serverVersion?: string | undefined;
   readonly source: Position;
 }
 

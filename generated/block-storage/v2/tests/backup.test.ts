@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
 
   describe('backups', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           backups: [
@@ -28,8 +29,8 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
           ],
         },
       });
-      const result = await fixture.proxy.backups().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/backups/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.backups().toArray();
+      f.expectRequests([{ method: 'GET', path: '/backups/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         {
           id: 'bk-1',
@@ -46,11 +47,12 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
       ]);
     });
     it('sends filters and paging by their wire names without details', async () => {
-      fixture.server.reply({ status: 200, body: { backups: [] } });
-      const result = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { backups: [] } });
+      const result = await f.proxy
         .backups({ details: false, allProjects: true, volumeId: 'vol-1', sort: 'created_at:asc', limit: 1, offset: 2 })
         .toArray();
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'GET',
           path: '/backups',
@@ -64,7 +66,8 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
 
   describe('getBackup', () => {
     it('GET /backups/bk-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           backup: {
@@ -79,8 +82,8 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.getBackup('bk-1');
-      fixture.expectRequests([{ method: 'GET', path: '/backups/bk-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getBackup('bk-1');
+      f.expectRequests([{ method: 'GET', path: '/backups/bk-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Backup);
       expect(result.toJSON()).toMatchObject({
         id: 'bk-1',
@@ -93,25 +96,27 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
       });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getBackup('bk-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getBackup('bk-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No Backup found');
-      fixture.expectRequests([{ method: 'GET', path: '/backups/bk-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/backups/bk-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findBackup', () => {
     it('falls back to a server-side name filter', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Backup backup001 could not be found.' } } },
         { status: 200, body: { backups: [{ id: 'bk-1', name: 'backup001' }] } },
       );
-      const result = await fixture.proxy.findBackup('backup001');
-      fixture.expectRequests([
+      const result = await f.proxy.findBackup('backup001');
+      f.expectRequests([
         { method: 'GET', path: '/backups/backup001', query: {}, body: undefined },
         { method: 'GET', path: '/backups/detail', query: { name: 'backup001' }, body: undefined },
       ]);
@@ -119,22 +124,24 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
       expect(result?.toJSON()).toMatchObject({ id: 'bk-1', name: 'backup001' });
     });
     it('nothing found is an error without ignoreMissing', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Backup nope could not be found.' } } },
         { status: 200, body: { backups: [] } },
       );
-      const error: unknown = await fixture.proxy.findBackup('nope', { ignoreMissing: false, details: false }).then(
+      const error: unknown = await f.proxy.findBackup('nope', { ignoreMissing: false, details: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/backups/nope', query: {}, body: undefined },
         { method: 'GET', path: '/backups', query: { name: 'nope' }, body: undefined },
       ]);
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -147,39 +154,41 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
           },
         },
       );
-      const error: unknown = await fixture.proxy.findBackup('dup').then(
+      const error: unknown = await f.proxy.findBackup('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/backups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/backups/detail', query: { name: 'dup' }, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { backups: [] } },
       );
-      const result = await fixture.proxy.findBackup('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findBackup('dup');
+      f.expectRequests([
         { method: 'GET', path: '/backups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/backups/detail', query: { name: 'dup' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { backups: [] } },
       );
-      const error: unknown = await fixture.proxy.findBackup('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findBackup('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/backups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/backups/detail', query: { name: 'dup' }, body: undefined },
       ]);
@@ -188,7 +197,8 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
 
   describe('createBackup', () => {
     it('POST /backups', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: {
           backup: {
@@ -198,14 +208,14 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.createBackup({
+      const result = await f.proxy.createBackup({
         volumeId: 'vol-1',
         name: 'backup001',
         incremental: true,
         force: true,
         container: 'volumebackups',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/backups',
@@ -228,56 +238,55 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
 
   describe('deleteBackup', () => {
     it('DELETE /backups/bk-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteBackup('bk-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/backups/bk-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteBackup('bk-1');
+      f.expectRequests([{ method: 'DELETE', path: '/backups/bk-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('force-deletes through the action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteBackup('bk-1', { force: true });
-      fixture.expectRequests([
-        { method: 'POST', path: '/backups/bk-1/action', query: {}, body: { 'os-force_delete': {} } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteBackup('bk-1', { force: true });
+      f.expectRequests([{ method: 'POST', path: '/backups/bk-1/action', query: {}, body: { 'os-force_delete': {} } }]);
       expect(result).toBeUndefined();
     });
     it('force-delete of a missing backup is still ignored', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Backup bk-x could not be found.' } },
       });
-      const result = await fixture.proxy.deleteBackup('bk-x', { force: true });
-      fixture.expectRequests([
-        { method: 'POST', path: '/backups/bk-x/action', query: {}, body: { 'os-force_delete': {} } },
-      ]);
+      const result = await f.proxy.deleteBackup('bk-x', { force: true });
+      f.expectRequests([{ method: 'POST', path: '/backups/bk-x/action', query: {}, body: { 'os-force_delete': {} } }]);
       expect(result).toBeUndefined();
     });
     it('force-delete of a missing backup is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Backup bk-x could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.deleteBackup('bk-x', { force: true, ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.deleteBackup('bk-x', { force: true, ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([
-        { method: 'POST', path: '/backups/bk-x/action', query: {}, body: { 'os-force_delete': {} } },
-      ]);
+      f.expectRequests([{ method: 'POST', path: '/backups/bk-x/action', query: {}, body: { 'os-force_delete': {} } }]);
     });
   });
 
   describe('importBackup', () => {
     it('POST /backups/import_record', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 201,
         body: {
           backup: { id: 'bk-2', name: null, links: [{ href: 'http://localhost:8776/v3/p/backups/bk-2', rel: 'self' }] },
         },
       });
-      const result = await fixture.proxy.importBackup('cinder.backup.drivers.swift', 'eyJzdGF0');
-      fixture.expectRequests([
+      const result = await f.proxy.importBackup('cinder.backup.drivers.swift', 'eyJzdGF0');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/backups/import_record',
@@ -292,55 +301,60 @@ describe('BlockStorageV2 · Backup (spec/block-storage/v2/backup.yaml)', () => {
 
   describe('exportBackup', () => {
     it('GET /backups/bk-1/export_record', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { 'backup-record': { backup_service: 'cinder.backup.drivers.swift', backup_url: 'eyJzdGF0' } },
       });
-      const result = await fixture.proxy.exportBackup('bk-1');
-      fixture.expectRequests([{ method: 'GET', path: '/backups/bk-1/export_record', query: {}, body: undefined }]);
+      const result = await f.proxy.exportBackup('bk-1');
+      f.expectRequests([{ method: 'GET', path: '/backups/bk-1/export_record', query: {}, body: undefined }]);
       expect(result).toMatchObject({ backupService: 'cinder.backup.drivers.swift', backupUrl: 'eyJzdGF0' });
     });
   });
 
   describe('restoreBackup', () => {
     it('restores to an existing volume', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: { restore: { backup_id: 'bk-1', volume_id: 'vol-2', volume_name: 'data' } },
       });
-      const result = await fixture.proxy.restoreBackup('bk-1', { volume: 'vol-2' });
-      fixture.expectRequests([
+      const result = await f.proxy.restoreBackup('bk-1', { volume: 'vol-2' });
+      f.expectRequests([
         { method: 'POST', path: '/backups/bk-1/restore', query: {}, body: { restore: { volume_id: 'vol-2' } } },
       ]);
       expect(result).toMatchObject({ backupId: 'bk-1', volumeId: 'vol-2', volumeName: 'data' });
     });
     it('restores to a new volume with a name', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: { restore: { backup_id: 'bk-1', volume_id: 'vol-9', volume_name: 'vol-01' } },
       });
-      const result = await fixture.proxy.restoreBackup('bk-1', { name: 'vol-01' });
-      fixture.expectRequests([
+      const result = await f.proxy.restoreBackup('bk-1', { name: 'vol-01' });
+      f.expectRequests([
         { method: 'POST', path: '/backups/bk-1/restore', query: {}, body: { restore: { name: 'vol-01' } } },
       ]);
       expect(result).toMatchObject({ backupId: 'bk-1', volumeId: 'vol-9', volumeName: 'vol-01' });
     });
     it('without volume or name Cinder creates a volume named after the backup', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: { restore: { backup_id: 'bk-1', volume_id: 'vol-10', volume_name: 'restore_backup_bk-1' } },
       });
-      const result = await fixture.proxy.restoreBackup('bk-1');
-      fixture.expectRequests([{ method: 'POST', path: '/backups/bk-1/restore', query: {}, body: { restore: {} } }]);
+      const result = await f.proxy.restoreBackup('bk-1');
+      f.expectRequests([{ method: 'POST', path: '/backups/bk-1/restore', query: {}, body: { restore: {} } }]);
       expect(result).toMatchObject({ backupId: 'bk-1', volumeId: 'vol-10', volumeName: 'restore_backup_bk-1' });
     });
   });
 
   describe('resetBackupStatus', () => {
     it('POST /backups/bk-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.resetBackupStatus('bk-1', 'error');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.resetBackupStatus('bk-1', 'error');
+      f.expectRequests([
         { method: 'POST', path: '/backups/bk-1/action', query: {}, body: { 'os-reset_status': { status: 'error' } } },
       ]);
       expect(result).toBeUndefined();

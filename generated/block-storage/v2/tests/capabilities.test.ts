@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Capabilities (spec/block-storage/v2/capabilities.yam
 
   describe('getCapabilities', () => {
     it('GET /capabilities/host1@lvm', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           namespace: 'OS::Storage::Capabilities::host1@lvm',
@@ -27,8 +28,8 @@ describe('BlockStorageV2 · Capabilities (spec/block-storage/v2/capabilities.yam
           },
         },
       });
-      const result = await fixture.proxy.getCapabilities('host1@lvm');
-      fixture.expectRequests([{ method: 'GET', path: '/capabilities/host1@lvm', query: {}, body: undefined }]);
+      const result = await f.proxy.getCapabilities('host1@lvm');
+      f.expectRequests([{ method: 'GET', path: '/capabilities/host1@lvm', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Capabilities);
       expect(result.toJSON()).toMatchObject({
         namespace: 'OS::Storage::Capabilities::host1@lvm',
@@ -43,16 +44,14 @@ describe('BlockStorageV2 · Capabilities (spec/block-storage/v2/capabilities.yam
       });
     });
     it('an unknown host is a NotFoundError', async () => {
-      fixture.server.reply({
-        status: 404,
-        body: { itemNotFound: { code: 404, message: "Can't find service: nohost" } },
-      });
-      const error: unknown = await fixture.proxy.getCapabilities('nohost').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: "Can't find service: nohost" } } });
+      const error: unknown = await f.proxy.getCapabilities('nohost').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'GET', path: '/capabilities/nohost', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/capabilities/nohost', query: {}, body: undefined }]);
     });
   });
 });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
 
   describe('consistencyGroupSnapshots', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           cgsnapshots: [
@@ -24,8 +25,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           ],
         },
       });
-      const result = await fixture.proxy.consistencyGroupSnapshots().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.consistencyGroupSnapshots().toArray();
+      f.expectRequests([{ method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         {
           id: 'cgs-1',
@@ -37,7 +38,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
       ]);
     });
     it('a slice without details', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           cgsnapshots: [
@@ -46,10 +48,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           ],
         },
       });
-      const result = await fixture.proxy.consistencyGroupSnapshots({ details: false, limit: 2, offset: 1 }).toArray();
-      fixture.expectRequests([
-        { method: 'GET', path: '/cgsnapshots', query: { limit: '2', offset: '1' }, body: undefined },
-      ]);
+      const result = await f.proxy.consistencyGroupSnapshots({ details: false, limit: 2, offset: 1 }).toArray();
+      f.expectRequests([{ method: 'GET', path: '/cgsnapshots', query: { limit: '2', offset: '1' }, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 'cgs-2', name: 'my-cg2' },
         { id: 'cgs-3', name: 'my-cg3' },
@@ -59,7 +59,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
 
   describe('getConsistencyGroupSnapshot', () => {
     it('GET /cgsnapshots/cgs-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           cgsnapshot: {
@@ -72,8 +73,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           },
         },
       });
-      const result = await fixture.proxy.getConsistencyGroupSnapshot('cgs-1');
-      fixture.expectRequests([{ method: 'GET', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getConsistencyGroupSnapshot('cgs-1');
+      f.expectRequests([{ method: 'GET', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(ConsistencyGroupSnapshot);
       expect(result.toJSON()).toMatchObject({
         id: 'cgs-1',
@@ -84,20 +85,22 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
       });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getConsistencyGroupSnapshot('cgs-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getConsistencyGroupSnapshot('cgs-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No ConsistencyGroupSnapshot found');
-      fixture.expectRequests([{ method: 'GET', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findConsistencyGroupSnapshot', () => {
     it('matches the name in the full listing', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'GroupSnapshot my-cg2 could not be found.' } } },
         {
           status: 200,
@@ -109,8 +112,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           },
         },
       );
-      const result = await fixture.proxy.findConsistencyGroupSnapshot('my-cg2');
-      fixture.expectRequests([
+      const result = await f.proxy.findConsistencyGroupSnapshot('my-cg2');
+      f.expectRequests([
         { method: 'GET', path: '/cgsnapshots/my-cg2', query: {}, body: undefined },
         { method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined },
       ]);
@@ -118,7 +121,8 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
       expect(result?.toJSON()).toMatchObject({ id: 'cgs-2', name: 'my-cg2' });
     });
     it('two matches are an error', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'GroupSnapshot dup could not be found.' } } },
         {
           status: 200,
@@ -130,18 +134,19 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           },
         },
       );
-      const error: unknown = await fixture.proxy.findConsistencyGroupSnapshot('dup').then(
+      const error: unknown = await f.proxy.findConsistencyGroupSnapshot('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/cgsnapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined },
       ]);
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -154,39 +159,41 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
           },
         },
       );
-      const error: unknown = await fixture.proxy.findConsistencyGroupSnapshot('dup').then(
+      const error: unknown = await f.proxy.findConsistencyGroupSnapshot('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/cgsnapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { cgsnapshots: [{ id: 'other-id', name: 'someone-else' }] } },
       );
-      const result = await fixture.proxy.findConsistencyGroupSnapshot('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findConsistencyGroupSnapshot('dup');
+      f.expectRequests([
         { method: 'GET', path: '/cgsnapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { cgsnapshots: [] } },
       );
-      const error: unknown = await fixture.proxy.findConsistencyGroupSnapshot('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findConsistencyGroupSnapshot('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/cgsnapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/cgsnapshots/detail', query: {}, body: undefined },
       ]);
@@ -195,13 +202,14 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
 
   describe('createConsistencyGroupSnapshot', () => {
     it('POST /cgsnapshots', async () => {
-      fixture.server.reply({ status: 202, body: { cgsnapshot: { id: 'cgs-1', name: 'firstcg' } } });
-      const result = await fixture.proxy.createConsistencyGroupSnapshot({
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { cgsnapshot: { id: 'cgs-1', name: 'firstcg' } } });
+      const result = await f.proxy.createConsistencyGroupSnapshot({
         consistencyGroupId: 'cg-1',
         name: 'firstcg',
         description: 'first consistency group',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/cgsnapshots',
@@ -218,31 +226,34 @@ describe('BlockStorageV2 · ConsistencyGroupSnapshot (spec/block-storage/v2/cons
 
   describe('deleteConsistencyGroupSnapshot', () => {
     it('DELETE /cgsnapshots/cgs-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteConsistencyGroupSnapshot('cgs-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteConsistencyGroupSnapshot('cgs-1');
+      f.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing snapshot is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'GroupSnapshot cgs-x could not be found.' } },
       });
-      const result = await fixture.proxy.deleteConsistencyGroupSnapshot('cgs-x');
-      fixture.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-x', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteConsistencyGroupSnapshot('cgs-x');
+      f.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-x', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing snapshot is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'GroupSnapshot cgs-x could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.deleteConsistencyGroupSnapshot('cgs-x', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.deleteConsistencyGroupSnapshot('cgs-x', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-x', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/cgsnapshots/cgs-x', query: {}, body: undefined }]);
     });
   });
 });

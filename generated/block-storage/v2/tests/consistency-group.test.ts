@@ -9,7 +9,8 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('consistencyGroups', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           consistencygroups: [
@@ -25,18 +26,19 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
           ],
         },
       });
-      const result = await fixture.proxy.consistencyGroups().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/consistencygroups/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.consistencyGroups().toArray();
+      f.expectRequests([{ method: 'GET', path: '/consistencygroups/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 'cg-1', name: 'my-cg1', status: 'available', availabilityZone: 'az1', volumeTypes: ['type-1'] },
       ]);
     });
     it('sends paging and sorting without details', async () => {
-      fixture.server.reply({ status: 200, body: { consistencygroups: [{ id: 'cg-1', name: 'my-cg1' }] } });
-      const result = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { consistencygroups: [{ id: 'cg-1', name: 'my-cg1' }] } });
+      const result = await f.proxy
         .consistencyGroups({ details: false, sortKey: 'name', sortDir: 'asc', limit: 5, marker: 'cg-0' })
         .toArray();
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'GET',
           path: '/consistencygroups',
@@ -50,7 +52,8 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('getConsistencyGroup', () => {
     it('GET /consistencygroups/cg-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           consistencygroup: {
@@ -64,8 +67,8 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
           },
         },
       });
-      const result = await fixture.proxy.getConsistencyGroup('cg-1');
-      fixture.expectRequests([{ method: 'GET', path: '/consistencygroups/cg-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getConsistencyGroup('cg-1');
+      f.expectRequests([{ method: 'GET', path: '/consistencygroups/cg-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(ConsistencyGroup);
       expect(result.toJSON()).toMatchObject({
         id: 'cg-1',
@@ -77,25 +80,27 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getConsistencyGroup('cg-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getConsistencyGroup('cg-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No ConsistencyGroup found');
-      fixture.expectRequests([{ method: 'GET', path: '/consistencygroups/cg-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/consistencygroups/cg-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findConsistencyGroup', () => {
     it('falls back to a server-side name filter', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Group my-cg1 could not be found.' } } },
         { status: 200, body: { consistencygroups: [{ id: 'cg-1', name: 'my-cg1' }] } },
       );
-      const result = await fixture.proxy.findConsistencyGroup('my-cg1');
-      fixture.expectRequests([
+      const result = await f.proxy.findConsistencyGroup('my-cg1');
+      f.expectRequests([
         { method: 'GET', path: '/consistencygroups/my-cg1', query: {}, body: undefined },
         { method: 'GET', path: '/consistencygroups/detail', query: { name: 'my-cg1' }, body: undefined },
       ]);
@@ -103,7 +108,8 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       expect(result?.toJSON()).toMatchObject({ id: 'cg-1', name: 'my-cg1' });
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -116,39 +122,41 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
           },
         },
       );
-      const error: unknown = await fixture.proxy.findConsistencyGroup('dup').then(
+      const error: unknown = await f.proxy.findConsistencyGroup('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/consistencygroups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/consistencygroups/detail', query: { name: 'dup' }, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { consistencygroups: [] } },
       );
-      const result = await fixture.proxy.findConsistencyGroup('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findConsistencyGroup('dup');
+      f.expectRequests([
         { method: 'GET', path: '/consistencygroups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/consistencygroups/detail', query: { name: 'dup' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { consistencygroups: [] } },
       );
-      const error: unknown = await fixture.proxy.findConsistencyGroup('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findConsistencyGroup('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/consistencygroups/dup', query: {}, body: undefined },
         { method: 'GET', path: '/consistencygroups/detail', query: { name: 'dup' }, body: undefined },
       ]);
@@ -157,14 +165,15 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('createConsistencyGroup', () => {
     it('POST /consistencygroups', async () => {
-      fixture.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-1', name: 'firstcg' } } });
-      const result = await fixture.proxy.createConsistencyGroup({
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-1', name: 'firstcg' } } });
+      const result = await f.proxy.createConsistencyGroup({
         name: 'firstcg',
         description: 'first consistency group',
         volumeTypes: 'type1,type2',
         availabilityZone: 'az0',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups',
@@ -186,13 +195,14 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('createConsistencyGroupFromSource', () => {
     it('from a consistency group snapshot', async () => {
-      fixture.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-2', name: 'firstcg' } } });
-      const result = await fixture.proxy.createConsistencyGroupFromSource({
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-2', name: 'firstcg' } } });
+      const result = await f.proxy.createConsistencyGroupFromSource({
         consistencyGroupSnapshot: 'cgs-1',
         name: 'firstcg',
         description: 'restored',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/create_from_src',
@@ -204,9 +214,10 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       expect(result.toJSON()).toMatchObject({ id: 'cg-2', name: 'firstcg' });
     });
     it('cloning a consistency group', async () => {
-      fixture.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-3', name: null } } });
-      const result = await fixture.proxy.createConsistencyGroupFromSource({ consistencyGroup: 'cg-1' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { consistencygroup: { id: 'cg-3', name: null } } });
+      const result = await f.proxy.createConsistencyGroupFromSource({ consistencyGroup: 'cg-1' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/create_from_src',
@@ -221,13 +232,14 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('updateConsistencyGroup', () => {
     it('PUT /consistencygroups/cg-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.updateConsistencyGroup('cg-1', {
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.updateConsistencyGroup('cg-1', {
         name: 'my_cg',
         addVolumes: 'vol-1,vol-2',
         removeVolumes: 'vol-8',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/consistencygroups/cg-1',
@@ -242,9 +254,10 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
 
   describe('deleteConsistencyGroup', () => {
     it('POST /consistencygroups/cg-1/delete', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteConsistencyGroup('cg-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteConsistencyGroup('cg-1');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/cg-1/delete',
@@ -255,9 +268,10 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       expect(result).toBeUndefined();
     });
     it('deletes the volumes too with force', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteConsistencyGroup('cg-1', { force: true });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteConsistencyGroup('cg-1', { force: true });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/cg-1/delete',
@@ -268,12 +282,10 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       expect(result).toBeUndefined();
     });
     it('a missing consistency group is ignored by default', async () => {
-      fixture.server.reply({
-        status: 404,
-        body: { itemNotFound: { code: 404, message: 'Group cg-x could not be found.' } },
-      });
-      const result = await fixture.proxy.deleteConsistencyGroup('cg-x');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'Group cg-x could not be found.' } } });
+      const result = await f.proxy.deleteConsistencyGroup('cg-x');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/cg-x/delete',
@@ -284,16 +296,14 @@ describe('BlockStorageV2 · ConsistencyGroup (spec/block-storage/v2/consistency_
       expect(result).toBeUndefined();
     });
     it('a missing consistency group is an error without ignoreMissing', async () => {
-      fixture.server.reply({
-        status: 404,
-        body: { itemNotFound: { code: 404, message: 'Group cg-x could not be found.' } },
-      });
-      const error: unknown = await fixture.proxy.deleteConsistencyGroup('cg-x', { ignoreMissing: false }).then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'Group cg-x could not be found.' } } });
+      const error: unknown = await f.proxy.deleteConsistencyGroup('cg-x', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/consistencygroups/cg-x/delete',

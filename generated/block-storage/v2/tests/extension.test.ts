@@ -8,7 +8,8 @@ describe('BlockStorageV2 · Extension (spec/block-storage/v2/extension.yaml)', (
 
   describe('extensions', () => {
     it('GET /extensions', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           extensions: [
@@ -29,8 +30,8 @@ describe('BlockStorageV2 · Extension (spec/block-storage/v2/extension.yaml)', (
           ],
         },
       });
-      const result = await fixture.proxy.extensions().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/extensions', query: {}, body: undefined }]);
+      const result = await f.proxy.extensions().toArray();
+      f.expectRequests([{ method: 'GET', path: '/extensions', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { alias: 'OS-SCH-HNT', name: 'SchedulerHints', updatedAt: '2013-04-18T00:00:00+00:00', links: [] },
         {

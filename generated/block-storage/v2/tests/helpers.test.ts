@@ -9,62 +9,67 @@ describe('BlockStorageV2 · helpers (spec/block-storage/v2/service.yaml)', () =>
 
   describe('waitForStatus', () => {
     it('polls until the volume is available', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 200, body: { volume: { id: 'vol-1', status: 'creating' } } },
         { status: 200, body: { volume: { id: 'vol-1', status: 'available', size: 1 } } },
       );
-      const result = await fixture.proxy.waitForStatus(new Volume({ id: 'vol-1', status: 'creating' }), 'available', {
+      const result = await f.proxy.waitForStatus(new Volume({ id: 'vol-1', status: 'creating' }), 'available', {
         interval: 0.01,
       });
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined },
         { method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined },
       ]);
       expect(result.toJSON()).toMatchObject({ id: 'vol-1', status: 'available', size: 1 });
     });
     it('stops at a failure state of the resource', async () => {
-      fixture.server.reply({ status: 200, body: { volume: { id: 'vol-1', status: 'error_extending' } } });
-      const error: unknown = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume: { id: 'vol-1', status: 'error_extending' } } });
+      const error: unknown = await f.proxy
         .waitForStatus(new Volume({ id: 'vol-1', status: 'extending' }), 'available', { interval: 0.01 })
         .then(
           () => undefined,
           (e: unknown) => e,
         );
       expect(error).toBeInstanceOf(ResourceFailureError);
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
     });
     it('returns at once when the status is already reached', async () => {
-      const result = await fixture.proxy.waitForStatus(new Volume({ id: 'vol-1', status: 'available' }));
-      fixture.expectRequests([]);
+      const f = await fixture.at();
+      const result = await f.proxy.waitForStatus(new Volume({ id: 'vol-1', status: 'available' }));
+      f.expectRequests([]);
       expect(result.toJSON()).toMatchObject({ id: 'vol-1', status: 'available' });
     });
   });
 
   describe('waitForDelete', () => {
     it('returns when the snapshot answers 404', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 200, body: { snapshot: { id: 'snap-1', status: 'deleting' } } },
         { status: 404, body: { itemNotFound: { code: 404, message: 'Snapshot snap-1 could not be found.' } } },
       );
-      const result = await fixture.proxy.waitForDelete(new Snapshot({ id: 'snap-1', status: 'deleting' }), {
+      const result = await f.proxy.waitForDelete(new Snapshot({ id: 'snap-1', status: 'deleting' }), {
         interval: 0.01,
       });
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined },
         { method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined },
       ]);
       expect(result.toJSON()).toMatchObject({ id: 'snap-1' });
     });
     it('gives up after the wait', async () => {
-      fixture.server.reply({ status: 200, body: { snapshot: { id: 'snap-1', status: 'deleting' } } });
-      const error: unknown = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { snapshot: { id: 'snap-1', status: 'deleting' } } });
+      const error: unknown = await f.proxy
         .waitForDelete(new Snapshot({ id: 'snap-1', status: 'deleting' }), { interval: 0.01, wait: 0 })
         .then(
           () => undefined,
           (e: unknown) => e,
         );
       expect(error).toBeInstanceOf(ResourceTimeoutError);
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
     });
   });
 });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Limits (spec/block-storage/v2/limits.yaml)', () => {
 
   describe('getLimits', () => {
     it('GET /limits', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           limits: {
@@ -29,8 +30,8 @@ describe('BlockStorageV2 · Limits (spec/block-storage/v2/limits.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.getLimits();
-      fixture.expectRequests([{ method: 'GET', path: '/limits', query: {}, body: undefined }]);
+      const result = await f.proxy.getLimits();
+      f.expectRequests([{ method: 'GET', path: '/limits', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Limits);
       expect(result.toJSON()).toMatchObject({
         rate: [],
@@ -49,7 +50,8 @@ describe('BlockStorageV2 · Limits (spec/block-storage/v2/limits.yaml)', () => {
       });
     });
     it('reads rate limits', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           limits: {
@@ -66,8 +68,8 @@ describe('BlockStorageV2 · Limits (spec/block-storage/v2/limits.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.getLimits();
-      fixture.expectRequests([{ method: 'GET', path: '/limits', query: {}, body: undefined }]);
+      const result = await f.proxy.getLimits();
+      f.expectRequests([{ method: 'GET', path: '/limits', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Limits);
       expect(result.toJSON()).toMatchObject({
         absolute: { maxTotalVolumes: 10 },
@@ -81,12 +83,13 @@ describe('BlockStorageV2 · Limits (spec/block-storage/v2/limits.yaml)', () => {
       });
     });
     it('another project needs microversion 3.39, which v2 cannot send', async () => {
-      const error: unknown = await fixture.proxy.getLimits({ project: 'p-2' }).then(
+      const f = await fixture.at();
+      const error: unknown = await f.proxy.getLimits({ project: 'p-2' }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(MicroversionNotSupportedError);
-      fixture.expectRequests([]);
+      f.expectRequests([]);
     });
   });
 });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
 
   describe('services', () => {
     it('GET /os-services', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           services: [
@@ -37,20 +38,21 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           ],
         },
       });
-      const result = await fixture.proxy.services().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/os-services', query: {}, body: undefined }]);
+      const result = await f.proxy.services().toArray();
+      f.expectRequests([{ method: 'GET', path: '/os-services', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { binary: 'cinder-scheduler', host: 'devstack', availabilityZone: 'nova', status: 'enabled', state: 'up' },
         { binary: 'cinder-volume', host: 'devstack@lvmdriver-1', isFrozen: false, replicationStatus: 'disabled' },
       ]);
     });
     it('filters by binary and host on the server', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { services: [{ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'enabled', state: 'up' }] },
       });
-      const result = await fixture.proxy.services({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }).toArray();
-      fixture.expectRequests([
+      const result = await f.proxy.services({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }).toArray();
+      f.expectRequests([
         {
           method: 'GET',
           path: '/os-services',
@@ -66,24 +68,26 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
 
   describe('findService', () => {
     it('lists the services with that binary', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { services: [{ binary: 'cinder-scheduler', host: 'devstack', status: 'enabled', state: 'up' }] },
       });
-      const result = await fixture.proxy.findService('cinder-scheduler');
-      fixture.expectRequests([
+      const result = await f.proxy.findService('cinder-scheduler');
+      f.expectRequests([
         { method: 'GET', path: '/os-services', query: { binary: 'cinder-scheduler' }, body: undefined },
       ]);
       expect(result).toBeInstanceOf(Service);
       expect(result?.toJSON()).toMatchObject({ binary: 'cinder-scheduler', host: 'devstack' });
     });
     it('a host narrows the listing on the server', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { services: [{ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'enabled', state: 'up' }] },
       });
-      const result = await fixture.proxy.findService('cinder-volume', { host: 'devstack@lvmdriver-1' });
-      fixture.expectRequests([
+      const result = await f.proxy.findService('cinder-volume', { host: 'devstack@lvmdriver-1' });
+      f.expectRequests([
         {
           method: 'GET',
           path: '/os-services',
@@ -95,7 +99,8 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
       expect(result?.toJSON()).toMatchObject({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' });
     });
     it('the same binary on two hosts is ambiguous', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           services: [
@@ -104,17 +109,16 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           ],
         },
       });
-      const error: unknown = await fixture.proxy.findService('cinder-volume', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findService('cinder-volume', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
-        { method: 'GET', path: '/os-services', query: { binary: 'cinder-volume' }, body: undefined },
-      ]);
+      f.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'cinder-volume' }, body: undefined }]);
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           services: [
@@ -124,33 +128,36 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           ],
         },
       });
-      const error: unknown = await fixture.proxy.findService('dup').then(
+      const error: unknown = await f.proxy.findService('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply({ status: 200, body: { services: [] } });
-      const result = await fixture.proxy.findService('dup');
-      fixture.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { services: [] } });
+      const result = await f.proxy.findService('dup');
+      f.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply({ status: 200, body: { services: [] } });
-      const error: unknown = await fixture.proxy.findService('dup', { ignoreMissing: false }).then(
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { services: [] } });
+      const error: unknown = await f.proxy.findService('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/os-services', query: { binary: 'dup' }, body: undefined }]);
     });
   });
 
   describe('enableService', () => {
     it('PUT /os-services/enable', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           disabled: false,
@@ -161,10 +168,10 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           disabled_reason: null,
         },
       });
-      const result = await fixture.proxy.enableService(
+      const result = await f.proxy.enableService(
         new Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' }),
       );
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-services/enable',
@@ -184,7 +191,8 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
 
   describe('disableService', () => {
     it('PUT /os-services/disable', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           disabled: true,
@@ -194,10 +202,10 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           binary: 'cinder-volume',
         },
       });
-      const result = await fixture.proxy.disableService(
+      const result = await f.proxy.disableService(
         new Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }),
       );
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-services/disable',
@@ -209,7 +217,8 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
       expect(result.toJSON()).toMatchObject({ binary: 'cinder-volume', status: 'disabled', isDisabled: true });
     });
     it('with a reason', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           disabled: true,
@@ -220,11 +229,11 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
           disabled_reason: 'maintenance',
         },
       });
-      const result = await fixture.proxy.disableService(
+      const result = await f.proxy.disableService(
         new Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }),
         { reason: 'maintenance' },
       );
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-services/disable-log-reason',
@@ -243,48 +252,44 @@ describe('BlockStorageV2 · Service (spec/block-storage/v2/os_service.yaml)', ()
 
   describe('freezeService', () => {
     it('PUT /os-services/freeze', async () => {
-      fixture.server.reply({ status: 200 });
-      const result = await fixture.proxy.freezeService(
-        new Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }),
-      );
-      fixture.expectRequests([
-        { method: 'PUT', path: '/os-services/freeze', query: {}, body: { host: 'devstack@rbd-sas' } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200 });
+      const result = await f.proxy.freezeService(new Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }));
+      f.expectRequests([{ method: 'PUT', path: '/os-services/freeze', query: {}, body: { host: 'devstack@rbd-sas' } }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('thawService', () => {
     it('PUT /os-services/thaw', async () => {
-      fixture.server.reply({ status: 200 });
-      const result = await fixture.proxy.thawService(
-        new Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }),
-      );
-      fixture.expectRequests([
-        { method: 'PUT', path: '/os-services/thaw', query: {}, body: { host: 'devstack@rbd-sas' } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200 });
+      const result = await f.proxy.thawService(new Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }));
+      f.expectRequests([{ method: 'PUT', path: '/os-services/thaw', query: {}, body: { host: 'devstack@rbd-sas' } }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('failoverService', () => {
     it('PUT /os-services/failover_host', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.failoverService(
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.failoverService(
         new Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }),
       );
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'PUT', path: '/os-services/failover_host', query: {}, body: { host: 'devstack@lvmdriver-1' } },
       ]);
       expect(result).toBeUndefined();
     });
     it('to a given replication target', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.failoverService(
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.failoverService(
         new Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }),
         { backendId: 'replica-1' },
       );
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-services/failover_host',

@@ -8,7 +8,8 @@ describe('BlockStorageV2 · Pool (spec/block-storage/v2/pool.yaml)', () => {
 
   describe('backendPools', () => {
     it('GET /scheduler-stats/get_pools', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           pools: [
@@ -26,8 +27,8 @@ describe('BlockStorageV2 · Pool (spec/block-storage/v2/pool.yaml)', () => {
           ],
         },
       });
-      const result = await fixture.proxy.backendPools().toArray();
-      fixture.expectRequests([
+      const result = await f.proxy.backendPools().toArray();
+      f.expectRequests([
         { method: 'GET', path: '/scheduler-stats/get_pools', query: { detail: 'true' }, body: undefined },
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
@@ -38,9 +39,10 @@ describe('BlockStorageV2 · Pool (spec/block-storage/v2/pool.yaml)', () => {
       ]);
     });
     it('names only without details', async () => {
-      fixture.server.reply({ status: 200, body: { pools: [{ name: 'host1@lvm#lvm' }, { name: 'host2@lvm#lvm' }] } });
-      const result = await fixture.proxy.backendPools({ detail: false }).toArray();
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { pools: [{ name: 'host1@lvm#lvm' }, { name: 'host2@lvm#lvm' }] } });
+      const result = await f.proxy.backendPools({ detail: false }).toArray();
+      f.expectRequests([
         { method: 'GET', path: '/scheduler-stats/get_pools', query: { detail: 'false' }, body: undefined },
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([{ name: 'host1@lvm#lvm' }, { name: 'host2@lvm#lvm' }]);

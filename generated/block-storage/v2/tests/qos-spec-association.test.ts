@@ -8,7 +8,8 @@ describe('BlockStorageV2 · QosSpecAssociation (spec/block-storage/v2/qos_spec_a
 
   describe('qosSpecAssociations', () => {
     it('GET /qos-specs/qos-1/associations', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           qos_associations: [
@@ -17,17 +18,18 @@ describe('BlockStorageV2 · QosSpecAssociation (spec/block-storage/v2/qos_spec_a
           ],
         },
       });
-      const result = await fixture.proxy.qosSpecAssociations('qos-1').toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1/associations', query: {}, body: undefined }]);
+      const result = await f.proxy.qosSpecAssociations('qos-1').toArray();
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1/associations', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 't-1', name: 'gold', associationType: 'volume_type' },
         { id: 't-2', name: 'silver', associationType: 'volume_type' },
       ]);
     });
     it('accepts a QosSpec', async () => {
-      fixture.server.reply({ status: 200, body: { qos_associations: [] } });
-      const result = await fixture.proxy.qosSpecAssociations(new QosSpec({ id: 'qos-2' })).toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs/qos-2/associations', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { qos_associations: [] } });
+      const result = await f.proxy.qosSpecAssociations(new QosSpec({ id: 'qos-2' })).toArray();
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-2/associations', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([]);
     });
   });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('createQosSpec', () => {
     it('POST /qos-specs', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           qos_specs: {
@@ -21,12 +22,12 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
           links: [{ href: 'http://cinder.example/v3/p-1/qos_specs/qos-1', rel: 'self' }],
         },
       });
-      const result = await fixture.proxy.createQosSpec({
+      const result = await f.proxy.createQosSpec({
         name: 'gold-qos',
         consumer: 'front-end',
         specs: { read_iops_sec: '500', write_iops_sec: '200' },
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/qos-specs',
@@ -46,15 +47,16 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('getQosSpec', () => {
     it('GET /qos-specs/qos-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           qos_specs: { id: 'qos-1', name: 'gold-qos', consumer: 'back-end', specs: { total_iops_sec: '1000' } },
           links: [],
         },
       });
-      const result = await fixture.proxy.getQosSpec('qos-1');
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getQosSpec('qos-1');
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(QosSpec);
       expect(result.toJSON()).toMatchObject({
         id: 'qos-1',
@@ -64,32 +66,35 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
       });
     });
     it('a missing specification is a NotFoundError', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'QoS Specs qos-9 could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.getQosSpec('qos-9').then(
+      const error: unknown = await f.proxy.getQosSpec('qos-9').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs/qos-9', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-9', query: {}, body: undefined }]);
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getQosSpec('qos-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getQosSpec('qos-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No QosSpec found');
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findQosSpec', () => {
     it('falls back to the listing and matches the name', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'QoS Specs gold-qos could not be found.' } } },
         {
           status: 200,
@@ -101,8 +106,8 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
           },
         },
       );
-      const result = await fixture.proxy.findQosSpec('gold-qos');
-      fixture.expectRequests([
+      const result = await f.proxy.findQosSpec('gold-qos');
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/gold-qos', query: {}, body: undefined },
         { method: 'GET', path: '/qos-specs', query: {}, body: undefined },
       ]);
@@ -110,19 +115,21 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
       expect(result?.toJSON()).toMatchObject({ id: 'qos-2', name: 'gold-qos' });
     });
     it('nothing found is undefined by default', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'QoS Specs none-qos could not be found.' } } },
         { status: 200, body: { qos_specs: [] } },
       );
-      const result = await fixture.proxy.findQosSpec('none-qos');
-      fixture.expectRequests([
+      const result = await f.proxy.findQosSpec('none-qos');
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/none-qos', query: {}, body: undefined },
         { method: 'GET', path: '/qos-specs', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -135,39 +142,41 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
           },
         },
       );
-      const error: unknown = await fixture.proxy.findQosSpec('dup').then(
+      const error: unknown = await f.proxy.findQosSpec('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/dup', query: {}, body: undefined },
         { method: 'GET', path: '/qos-specs', query: {}, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { qos_specs: [{ id: 'other-id', name: 'someone-else' }] } },
       );
-      const result = await fixture.proxy.findQosSpec('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findQosSpec('dup');
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/dup', query: {}, body: undefined },
         { method: 'GET', path: '/qos-specs', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { qos_specs: [] } },
       );
-      const error: unknown = await fixture.proxy.findQosSpec('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findQosSpec('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/dup', query: {}, body: undefined },
         { method: 'GET', path: '/qos-specs', query: {}, body: undefined },
       ]);
@@ -176,20 +185,22 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('qosSpecs', () => {
     it('GET /qos-specs', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { qos_specs: [{ id: 'qos-1', name: 'gold-qos', consumer: 'both', specs: { total_iops_sec: '1000' } }] },
       });
-      const result = await fixture.proxy.qosSpecs().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/qos-specs', query: {}, body: undefined }]);
+      const result = await f.proxy.qosSpecs().toArray();
+      f.expectRequests([{ method: 'GET', path: '/qos-specs', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 'qos-1', name: 'gold-qos', consumer: 'both', specs: { total_iops_sec: '1000' } },
       ]);
     });
     it('sends sorting and paging by their wire names', async () => {
-      fixture.server.reply({ status: 200, body: { qos_specs: [{ id: 'qos-1', name: 'a' }] } });
-      const result = await fixture.proxy.qosSpecs({ sortKey: 'name', sortDir: 'asc', limit: 10 }).toArray();
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { qos_specs: [{ id: 'qos-1', name: 'a' }] } });
+      const result = await f.proxy.qosSpecs({ sortKey: 'name', sortDir: 'asc', limit: 10 }).toArray();
+      f.expectRequests([
         {
           method: 'GET',
           path: '/qos-specs',
@@ -203,12 +214,10 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('updateQosSpec', () => {
     it('PUT /qos-specs/qos-1', async () => {
-      fixture.server.reply({ status: 200, body: { qos_specs: { consumer: 'back-end', read_iops_sec: '200' } } });
-      const result = await fixture.proxy.updateQosSpec('qos-1', {
-        consumer: 'back-end',
-        specs: { read_iops_sec: '200' },
-      });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { qos_specs: { consumer: 'back-end', read_iops_sec: '200' } } });
+      const result = await f.proxy.updateQosSpec('qos-1', { consumer: 'back-end', specs: { read_iops_sec: '200' } });
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/qos-specs/qos-1',
@@ -223,43 +232,46 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('deleteQosSpec', () => {
     it('DELETE /qos-specs/qos-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteQosSpec('qos-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteQosSpec('qos-1');
+      f.expectRequests([{ method: 'DELETE', path: '/qos-specs/qos-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('force deletes a specification that is still in use', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteQosSpec('qos-1', { force: true });
-      fixture.expectRequests([
-        { method: 'DELETE', path: '/qos-specs/qos-1', query: { force: 'true' }, body: undefined },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteQosSpec('qos-1', { force: true });
+      f.expectRequests([{ method: 'DELETE', path: '/qos-specs/qos-1', query: { force: 'true' }, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing specification is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'QoS Specs qos-9 could not be found.' } },
       });
-      const result = await fixture.proxy.deleteQosSpec('qos-9');
-      fixture.expectRequests([{ method: 'DELETE', path: '/qos-specs/qos-9', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteQosSpec('qos-9');
+      f.expectRequests([{ method: 'DELETE', path: '/qos-specs/qos-9', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('associateQosSpec', () => {
     it('GET /qos-specs/qos-1/associate', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.associateQosSpec('qos-1', 't-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.associateQosSpec('qos-1', 't-1');
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/qos-1/associate', query: { vol_type_id: 't-1' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('accepts a Type', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.associateQosSpec('qos-1', new Type({ id: 't-2' }));
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.associateQosSpec('qos-1', new Type({ id: 't-2' }));
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/qos-1/associate', query: { vol_type_id: 't-2' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
@@ -268,9 +280,10 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('disassociateQosSpec', () => {
     it('GET /qos-specs/qos-1/disassociate', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.disassociateQosSpec('qos-1', 't-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.disassociateQosSpec('qos-1', 't-1');
+      f.expectRequests([
         { method: 'GET', path: '/qos-specs/qos-1/disassociate', query: { vol_type_id: 't-1' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
@@ -279,20 +292,20 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
 
   describe('disassociateAllQosSpec', () => {
     it('GET /qos-specs/qos-1/disassociate_all', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.disassociateAllQosSpec('qos-1');
-      fixture.expectRequests([
-        { method: 'GET', path: '/qos-specs/qos-1/disassociate_all', query: {}, body: undefined },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.disassociateAllQosSpec('qos-1');
+      f.expectRequests([{ method: 'GET', path: '/qos-specs/qos-1/disassociate_all', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('deleteQosSpecMetadata', () => {
     it('PUT /qos-specs/qos-1/delete_keys', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteQosSpecMetadata('qos-1', ['read_iops_sec', 'write_iops_sec']);
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteQosSpecMetadata('qos-1', ['read_iops_sec', 'write_iops_sec']);
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/qos-specs/qos-1/delete_keys',

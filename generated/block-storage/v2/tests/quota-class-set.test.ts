@@ -9,7 +9,8 @@ describe('BlockStorageV2 · QuotaClassSet (spec/block-storage/v2/quota_class_set
 
   describe('getQuotaClassSet', () => {
     it('the default class when none is given', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           quota_class_set: {
@@ -25,8 +26,8 @@ describe('BlockStorageV2 · QuotaClassSet (spec/block-storage/v2/quota_class_set
           },
         },
       });
-      const result = await fixture.proxy.getQuotaClassSet();
-      fixture.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
+      const result = await f.proxy.getQuotaClassSet();
+      f.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(QuotaClassSet);
       expect(result.toJSON()).toMatchObject({
         id: 'default',
@@ -37,32 +38,35 @@ describe('BlockStorageV2 · QuotaClassSet (spec/block-storage/v2/quota_class_set
       });
     });
     it('GET /os-quota-class-sets/default', async () => {
-      fixture.server.reply({ status: 200, body: { quota_class_set: { id: 'default', volumes: 10 } } });
-      const result = await fixture.proxy.getQuotaClassSet('default');
-      fixture.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { quota_class_set: { id: 'default', volumes: 10 } } });
+      const result = await f.proxy.getQuotaClassSet('default');
+      f.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(QuotaClassSet);
       expect(result.toJSON()).toMatchObject({ id: 'default', volumes: 10 });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getQuotaClassSet().then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getQuotaClassSet().then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No QuotaClassSet found');
-      fixture.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/os-quota-class-sets/default', query: {}, body: undefined }]);
     });
   });
 
   describe('updateQuotaClassSet', () => {
     it('PUT /os-quota-class-sets/default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { quota_class_set: { volumes: 20, snapshots: 10, gigabytes: 2000, backups: 10, groups: 10 } },
       });
-      const result = await fixture.proxy.updateQuotaClassSet('default', { volumes: 20, gigabytes: 2000 });
-      fixture.expectRequests([
+      const result = await f.proxy.updateQuotaClassSet('default', { volumes: 20, gigabytes: 2000 });
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-quota-class-sets/default',
@@ -74,9 +78,10 @@ describe('BlockStorageV2 · QuotaClassSet (spec/block-storage/v2/quota_class_set
       expect(result.toJSON()).toMatchObject({ id: 'default', volumes: 20, gigabytes: 2000, snapshots: 10 });
     });
     it('per-volume-type quota keys are sent as they are', async () => {
-      fixture.server.reply({ status: 200, body: { quota_class_set: { volumes: 10, 'volumes_lvmdriver-1': 5 } } });
-      const result = await fixture.proxy.updateQuotaClassSet('default', { 'volumes_lvmdriver-1': 5 });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { quota_class_set: { volumes: 10, 'volumes_lvmdriver-1': 5 } } });
+      const result = await f.proxy.updateQuotaClassSet('default', { 'volumes_lvmdriver-1': 5 });
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-quota-class-sets/default',

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
 
   describe('getQuotaSet', () => {
     it('GET /os-quota-sets/p-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           quota_set: {
@@ -25,10 +26,8 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
           },
         },
       });
-      const result = await fixture.proxy.getQuotaSet('p-1');
-      fixture.expectRequests([
-        { method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'false' }, body: undefined },
-      ]);
+      const result = await f.proxy.getQuotaSet('p-1');
+      f.expectRequests([{ method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'false' }, body: undefined }]);
       expect(result).toBeInstanceOf(QuotaSet);
       expect(result.toJSON()).toMatchObject({
         projectId: 'p-1',
@@ -39,7 +38,8 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
       });
     });
     it('with usage, limits stay in the fields and usage and reservations are split out', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           quota_set: {
@@ -50,10 +50,8 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
           },
         },
       });
-      const result = await fixture.proxy.getQuotaSet('p-1', { usage: true });
-      fixture.expectRequests([
-        { method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'true' }, body: undefined },
-      ]);
+      const result = await f.proxy.getQuotaSet('p-1', { usage: true });
+      f.expectRequests([{ method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'true' }, body: undefined }]);
       expect(result).toBeInstanceOf(QuotaSet);
       expect(result.toJSON()).toMatchObject({
         projectId: 'p-1',
@@ -65,27 +63,27 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
       });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getQuotaSet('p-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getQuotaSet('p-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No QuotaSet found');
-      fixture.expectRequests([
-        { method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'false' }, body: undefined },
-      ]);
+      f.expectRequests([{ method: 'GET', path: '/os-quota-sets/p-1', query: { usage: 'false' }, body: undefined }]);
     });
   });
 
   describe('getQuotaSetDefaults', () => {
     it('GET /os-quota-sets/p-1/defaults', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { quota_set: { id: 'p-1', volumes: 10, snapshots: 10, gigabytes: 1000, backups: 10, groups: 10 } },
       });
-      const result = await fixture.proxy.getQuotaSetDefaults('p-1');
-      fixture.expectRequests([{ method: 'GET', path: '/os-quota-sets/p-1/defaults', query: {}, body: undefined }]);
+      const result = await f.proxy.getQuotaSetDefaults('p-1');
+      f.expectRequests([{ method: 'GET', path: '/os-quota-sets/p-1/defaults', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(QuotaSet);
       expect(result.toJSON()).toMatchObject({ projectId: 'p-1', volumes: 10, snapshots: 10, gigabytes: 1000 });
     });
@@ -93,14 +91,15 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
 
   describe('updateQuotaSet', () => {
     it('PUT /os-quota-sets/p-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           quota_set: { volumes: 20, snapshots: 10, gigabytes: 1000, backups: 10, backup_gigabytes: 500, groups: 10 },
         },
       });
-      const result = await fixture.proxy.updateQuotaSet('p-1', { volumes: 20, backupGigabytes: 500 });
-      fixture.expectRequests([
+      const result = await f.proxy.updateQuotaSet('p-1', { volumes: 20, backupGigabytes: 500 });
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/os-quota-sets/p-1',
@@ -112,37 +111,38 @@ describe('BlockStorageV2 · QuotaSet (spec/block-storage/v2/quota_set.yaml)', ()
       expect(result.toJSON()).toMatchObject({ projectId: 'p-1', volumes: 20, backupGigabytes: 500, gigabytes: 1000 });
     });
     it('per-volume-type quota keys are sent as they are', async () => {
-      fixture.server.reply({ status: 200, body: { quota_set: { volumes: 10, gigabytes: 1000, gigabytes_lvm: 100 } } });
-      const result = await fixture.proxy.updateQuotaSet('p-1', { gigabytes_lvm: 100 });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { quota_set: { volumes: 10, gigabytes: 1000, gigabytes_lvm: 100 } } });
+      const result = await f.proxy.updateQuotaSet('p-1', { gigabytes_lvm: 100 });
+      f.expectRequests([
         { method: 'PUT', path: '/os-quota-sets/p-1', query: {}, body: { quota_set: { gigabytes_lvm: 100 } } },
       ]);
       expect(result).toBeInstanceOf(QuotaSet);
       expect(result.toJSON()).toMatchObject({ projectId: 'p-1', gigabytes_lvm: 100 });
     });
     it('a limit below the usage is refused', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 400,
         body: {
           badRequest: { code: 400, message: 'Quota volumes limit must be equal or greater than existing resources.' },
         },
       });
-      const error: unknown = await fixture.proxy.updateQuotaSet('p-1', { volumes: 1 }).then(
+      const error: unknown = await f.proxy.updateQuotaSet('p-1', { volumes: 1 }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(BadRequestError);
-      fixture.expectRequests([
-        { method: 'PUT', path: '/os-quota-sets/p-1', query: {}, body: { quota_set: { volumes: 1 } } },
-      ]);
+      f.expectRequests([{ method: 'PUT', path: '/os-quota-sets/p-1', query: {}, body: { quota_set: { volumes: 1 } } }]);
     });
   });
 
   describe('revertQuotaSet', () => {
     it('DELETE /os-quota-sets/p-1', async () => {
-      fixture.server.reply({ status: 200 });
-      const result = await fixture.proxy.revertQuotaSet('p-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/os-quota-sets/p-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200 });
+      const result = await f.proxy.revertQuotaSet('p-1');
+      f.expectRequests([{ method: 'DELETE', path: '/os-quota-sets/p-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
   });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('snapshots', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           snapshots: [
@@ -26,8 +27,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
           ],
         },
       });
-      const result = await fixture.proxy.snapshots().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.snapshots().toArray();
+      f.expectRequests([{ method: 'GET', path: '/snapshots/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         {
           id: 'snap-1',
@@ -41,11 +42,12 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
       ]);
     });
     it('sends filters by their wire names without details', async () => {
-      fixture.server.reply({ status: 200, body: { snapshots: [{ id: 'snap-1', name: 'daily', volume_id: 'vol-1' }] } });
-      const result = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { snapshots: [{ id: 'snap-1', name: 'daily', volume_id: 'vol-1' }] } });
+      const result = await f.proxy
         .snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 })
         .toArray();
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'GET',
           path: '/snapshots',
@@ -59,7 +61,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('getSnapshot', () => {
     it('GET /snapshots/snap-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           snapshot: {
@@ -75,8 +78,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
           },
         },
       });
-      const result = await fixture.proxy.getSnapshot('snap-1');
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getSnapshot('snap-1');
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Snapshot);
       expect(result.toJSON()).toMatchObject({
         id: 'snap-1',
@@ -90,44 +93,48 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
       });
     });
     it('a missing snapshot is an error', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Snapshot snap-x could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.getSnapshot('snap-x').then(
+      const error: unknown = await f.proxy.getSnapshot('snap-x').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-x', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-x', query: {}, body: undefined }]);
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getSnapshot('snap-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getSnapshot('snap-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No Snapshot found');
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findSnapshot', () => {
     it('returns the snapshot found by ID', async () => {
-      fixture.server.reply({ status: 200, body: { snapshot: { id: 'snap-1', name: 'daily' } } });
-      const result = await fixture.proxy.findSnapshot('snap-1');
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { snapshot: { id: 'snap-1', name: 'daily' } } });
+      const result = await f.proxy.findSnapshot('snap-1');
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Snapshot);
       expect(result?.toJSON()).toMatchObject({ id: 'snap-1', name: 'daily' });
     });
     it('falls back to a server-side name filter, across projects when asked', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Snapshot daily could not be found.' } } },
         { status: 200, body: { snapshots: [{ id: 'snap-7', name: 'daily' }] } },
       );
-      const result = await fixture.proxy.findSnapshot('daily', { allProjects: true });
-      fixture.expectRequests([
+      const result = await f.proxy.findSnapshot('daily', { allProjects: true });
+      f.expectRequests([
         { method: 'GET', path: '/snapshots/daily', query: {}, body: undefined },
         { method: 'GET', path: '/snapshots/detail', query: { name: 'daily', all_tenants: 'true' }, body: undefined },
       ]);
@@ -135,7 +142,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
       expect(result?.toJSON()).toMatchObject({ id: 'snap-7', name: 'daily' });
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -148,39 +156,41 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
           },
         },
       );
-      const error: unknown = await fixture.proxy.findSnapshot('dup').then(
+      const error: unknown = await f.proxy.findSnapshot('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/snapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/snapshots/detail', query: { name: 'dup' }, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { snapshots: [] } },
       );
-      const result = await fixture.proxy.findSnapshot('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findSnapshot('dup');
+      f.expectRequests([
         { method: 'GET', path: '/snapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/snapshots/detail', query: { name: 'dup' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { snapshots: [] } },
       );
-      const error: unknown = await fixture.proxy.findSnapshot('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findSnapshot('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/snapshots/dup', query: {}, body: undefined },
         { method: 'GET', path: '/snapshots/detail', query: { name: 'dup' }, body: undefined },
       ]);
@@ -189,7 +199,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('createSnapshot', () => {
     it('POST /snapshots', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: {
           snapshot: {
@@ -203,14 +214,14 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
           },
         },
       });
-      const result = await fixture.proxy.createSnapshot({
+      const result = await f.proxy.createSnapshot({
         volumeId: 'vol-1',
         name: 'snap-001',
         description: 'Daily backup',
         isForced: true,
         metadata: { k: 'v' },
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/snapshots',
@@ -239,12 +250,13 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('updateSnapshot', () => {
     it('PUT /snapshots/snap-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { snapshot: { id: 'snap-1', name: 'snap-002', description: 'Weekly backup', status: 'available' } },
       });
-      const result = await fixture.proxy.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' });
-      fixture.expectRequests([
+      const result = await f.proxy.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' });
+      f.expectRequests([
         {
           method: 'PUT',
           path: '/snapshots/snap-1',
@@ -264,47 +276,52 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('deleteSnapshot', () => {
     it('DELETE /snapshots/snap-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteSnapshot('snap-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteSnapshot('snap-1');
+      f.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing snapshot is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Snapshot snap-x could not be found.' } },
       });
-      const result = await fixture.proxy.deleteSnapshot('snap-x');
-      fixture.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-x', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteSnapshot('snap-x');
+      f.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-x', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing snapshot is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Snapshot snap-x could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.deleteSnapshot('snap-x', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.deleteSnapshot('snap-x', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-x', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/snapshots/snap-x', query: {}, body: undefined }]);
     });
     it('force-deletes through the action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteSnapshot('snap-1', { force: true });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteSnapshot('snap-1', { force: true });
+      f.expectRequests([
         { method: 'POST', path: '/snapshots/snap-1/action', query: {}, body: { 'os-force_delete': {} } },
       ]);
       expect(result).toBeUndefined();
     });
     it('force-delete of a missing snapshot is still ignored', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Snapshot snap-x could not be found.' } },
       });
-      const result = await fixture.proxy.deleteSnapshot('snap-x', { force: true });
-      fixture.expectRequests([
+      const result = await f.proxy.deleteSnapshot('snap-x', { force: true });
+      f.expectRequests([
         { method: 'POST', path: '/snapshots/snap-x/action', query: {}, body: { 'os-force_delete': {} } },
       ]);
       expect(result).toBeUndefined();
@@ -313,9 +330,10 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('resetSnapshotStatus', () => {
     it('POST /snapshots/snap-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.resetSnapshotStatus('snap-1', 'available');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.resetSnapshotStatus('snap-1', 'available');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/snapshots/snap-1/action',
@@ -329,7 +347,8 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('manageSnapshot', () => {
     it('POST /os-snapshot-manage', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: {
           snapshot: {
@@ -342,12 +361,12 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
           },
         },
       });
-      const result = await fixture.proxy.manageSnapshot(
+      const result = await f.proxy.manageSnapshot(
         'vol-1',
         { 'source-name': 'lvol0' },
         { name: 'managed', metadata: { k: 'v' } },
       );
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/os-snapshot-manage',
@@ -370,20 +389,20 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('unmanageSnapshot', () => {
     it('POST /snapshots/snap-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.unmanageSnapshot('snap-1');
-      fixture.expectRequests([
-        { method: 'POST', path: '/snapshots/snap-1/action', query: {}, body: { 'os-unmanage': {} } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.unmanageSnapshot('snap-1');
+      f.expectRequests([{ method: 'POST', path: '/snapshots/snap-1/action', query: {}, body: { 'os-unmanage': {} } }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('fetchSnapshotMetadata', () => {
     it('GET /snapshots/snap-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
-      const result = await fixture.proxy.fetchSnapshotMetadata('snap-1');
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1/metadata', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
+      const result = await f.proxy.fetchSnapshotMetadata('snap-1');
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1/metadata', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Snapshot);
       expect(result.toJSON()).toMatchObject({ id: 'snap-1', metadata: { k: 'v' } });
     });
@@ -391,9 +410,10 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('getSnapshotMetadata', () => {
     it('GET /snapshots/snap-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
-      const result = await fixture.proxy.getSnapshotMetadata('snap-1');
-      fixture.expectRequests([{ method: 'GET', path: '/snapshots/snap-1/metadata', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
+      const result = await f.proxy.getSnapshotMetadata('snap-1');
+      f.expectRequests([{ method: 'GET', path: '/snapshots/snap-1/metadata', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Snapshot);
       expect(result.toJSON()).toMatchObject({ id: 'snap-1', metadata: { k: 'v' } });
     });
@@ -401,9 +421,10 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('setSnapshotMetadata', () => {
     it('POST /snapshots/snap-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v', old: 'x' } } });
-      const result = await fixture.proxy.setSnapshotMetadata('snap-1', { k: 'v' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v', old: 'x' } } });
+      const result = await f.proxy.setSnapshotMetadata('snap-1', { k: 'v' });
+      f.expectRequests([
         { method: 'POST', path: '/snapshots/snap-1/metadata', query: {}, body: { metadata: { k: 'v' } } },
       ]);
       expect(result).toBeInstanceOf(Snapshot);
@@ -413,20 +434,20 @@ describe('BlockStorageV2 · Snapshot (spec/block-storage/v2/snapshot.yaml)', () 
 
   describe('deleteSnapshotMetadata', () => {
     it('DELETE /snapshots/snap-1/metadata/a', async () => {
-      fixture.server.reply({ status: 200 }, { status: 200 });
-      const result = await fixture.proxy.deleteSnapshotMetadata('snap-1', { keys: ['a', 'b'] });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200 }, { status: 200 });
+      const result = await f.proxy.deleteSnapshotMetadata('snap-1', { keys: ['a', 'b'] });
+      f.expectRequests([
         { method: 'DELETE', path: '/snapshots/snap-1/metadata/a', query: {}, body: undefined },
         { method: 'DELETE', path: '/snapshots/snap-1/metadata/b', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('without keys clears all metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: {} } });
-      const result = await fixture.proxy.deleteSnapshotMetadata('snap-1');
-      fixture.expectRequests([
-        { method: 'PUT', path: '/snapshots/snap-1/metadata', query: {}, body: { metadata: {} } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: {} } });
+      const result = await f.proxy.deleteSnapshotMetadata('snap-1');
+      f.expectRequests([{ method: 'PUT', path: '/snapshots/snap-1/metadata', query: {}, body: { metadata: {} } }]);
       expect(result).toBeUndefined();
     });
   });

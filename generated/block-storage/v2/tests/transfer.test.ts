@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
 
   describe('transfers', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           transfers: [
@@ -23,17 +24,18 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
           ],
         },
       });
-      const result = await fixture.proxy.transfers().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/os-volume-transfer/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.transfers().toArray();
+      f.expectRequests([{ method: 'GET', path: '/os-volume-transfer/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 'tr-1', name: 'first volume transfer', volumeId: 'vol-1', createdAt: '2015-02-25T03:56:53.081642' },
         { id: 'tr-2', name: 'second volume transfer', volumeId: 'vol-2' },
       ]);
     });
     it('lists all projects without details', async () => {
-      fixture.server.reply({ status: 200, body: { transfers: [{ id: 'tr-1', name: 't', volume_id: 'vol-1' }] } });
-      const result = await fixture.proxy.transfers({ details: false, allProjects: true }).toArray();
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { transfers: [{ id: 'tr-1', name: 't', volume_id: 'vol-1' }] } });
+      const result = await f.proxy.transfers({ details: false, allProjects: true }).toArray();
+      f.expectRequests([
         { method: 'GET', path: '/os-volume-transfer', query: { all_tenants: 'true' }, body: undefined },
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([{ id: 'tr-1', name: 't', volumeId: 'vol-1' }]);
@@ -42,7 +44,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
 
   describe('getTransfer', () => {
     it('GET /os-volume-transfer/tr-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           transfer: {
@@ -54,8 +57,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
           },
         },
       });
-      const result = await fixture.proxy.getTransfer('tr-1');
-      fixture.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getTransfer('tr-1');
+      f.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Transfer);
       expect(result.toJSON()).toMatchObject({
         id: 'tr-1',
@@ -65,32 +68,35 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
       });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getTransfer('tr-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getTransfer('tr-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No Transfer found');
-      fixture.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findTransfer', () => {
     it('returns the transfer found by ID', async () => {
-      fixture.server.reply({ status: 200, body: { transfer: { id: 'tr-1', name: 'first volume' } } });
-      const result = await fixture.proxy.findTransfer('tr-1');
-      fixture.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { transfer: { id: 'tr-1', name: 'first volume' } } });
+      const result = await f.proxy.findTransfer('tr-1');
+      f.expectRequests([{ method: 'GET', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Transfer);
       expect(result?.toJSON()).toMatchObject({ id: 'tr-1', name: 'first volume' });
     });
     it('falls back to a server-side name filter', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Transfer move-db could not be found.' } } },
         { status: 200, body: { transfers: [{ id: 'tr-1', name: 'move-db', volume_id: 'vol-1' }] } },
       );
-      const result = await fixture.proxy.findTransfer('move-db');
-      fixture.expectRequests([
+      const result = await f.proxy.findTransfer('move-db');
+      f.expectRequests([
         { method: 'GET', path: '/os-volume-transfer/move-db', query: {}, body: undefined },
         { method: 'GET', path: '/os-volume-transfer', query: { name: 'move-db' }, body: undefined },
       ]);
@@ -98,7 +104,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
       expect(result?.toJSON()).toMatchObject({ id: 'tr-1', name: 'move-db', volumeId: 'vol-1' });
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -111,39 +118,41 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
           },
         },
       );
-      const error: unknown = await fixture.proxy.findTransfer('dup').then(
+      const error: unknown = await f.proxy.findTransfer('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/os-volume-transfer/dup', query: {}, body: undefined },
         { method: 'GET', path: '/os-volume-transfer', query: { name: 'dup' }, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { transfers: [] } },
       );
-      const result = await fixture.proxy.findTransfer('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findTransfer('dup');
+      f.expectRequests([
         { method: 'GET', path: '/os-volume-transfer/dup', query: {}, body: undefined },
         { method: 'GET', path: '/os-volume-transfer', query: { name: 'dup' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { transfers: [] } },
       );
-      const error: unknown = await fixture.proxy.findTransfer('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findTransfer('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/os-volume-transfer/dup', query: {}, body: undefined },
         { method: 'GET', path: '/os-volume-transfer', query: { name: 'dup' }, body: undefined },
       ]);
@@ -152,7 +161,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
 
   describe('createTransfer', () => {
     it('POST /os-volume-transfer', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: {
           transfer: {
@@ -164,8 +174,8 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
           },
         },
       });
-      const result = await fixture.proxy.createTransfer({ volumeId: 'vol-1', name: 'first volume' });
-      fixture.expectRequests([
+      const result = await f.proxy.createTransfer({ volumeId: 'vol-1', name: 'first volume' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/os-volume-transfer',
@@ -185,42 +195,43 @@ describe('BlockStorageV2 · Transfer (spec/block-storage/v2/transfer.yaml)', () 
 
   describe('deleteTransfer', () => {
     it('DELETE /os-volume-transfer/tr-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteTransfer('tr-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteTransfer('tr-1');
+      f.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing transfer is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Transfer tr-x could not be found.' } },
       });
-      const result = await fixture.proxy.deleteTransfer('tr-x');
-      fixture.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-x', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteTransfer('tr-x');
+      f.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-x', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing transfer is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Transfer tr-x could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.deleteTransfer('tr-x', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.deleteTransfer('tr-x', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-x', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/os-volume-transfer/tr-x', query: {}, body: undefined }]);
     });
   });
 
   describe('acceptTransfer', () => {
     it('POST /os-volume-transfer/tr-1/accept', async () => {
-      fixture.server.reply({
-        status: 202,
-        body: { transfer: { id: 'tr-1', name: 'first volume', volume_id: 'vol-1' } },
-      });
-      const result = await fixture.proxy.acceptTransfer('tr-1', '9266c59563c84664');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { transfer: { id: 'tr-1', name: 'first volume', volume_id: 'vol-1' } } });
+      const result = await f.proxy.acceptTransfer('tr-1', '9266c59563c84664');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/os-volume-transfer/tr-1/accept',

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
 
   describe('getTypeEncryption', () => {
     it('GET /types/t-1/encryption', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           volume_type_id: 't-1',
@@ -24,8 +25,8 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
           deleted_at: null,
         },
       });
-      const result = await fixture.proxy.getTypeEncryption('t-1');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
+      const result = await f.proxy.getTypeEncryption('t-1');
+      f.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(TypeEncryption);
       expect(result.toJSON()).toMatchObject({
         volumeTypeId: 't-1',
@@ -38,34 +39,38 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
       });
     });
     it('accepts the Type itself', async () => {
-      fixture.server.reply({ status: 200, body: { volume_type_id: 't-1', encryption_id: 'enc-1', provider: 'luks' } });
-      const result = await fixture.proxy.getTypeEncryption(new Type({ id: 't-1' }));
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume_type_id: 't-1', encryption_id: 'enc-1', provider: 'luks' } });
+      const result = await f.proxy.getTypeEncryption(new Type({ id: 't-1' }));
+      f.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(TypeEncryption);
       expect(result.toJSON()).toMatchObject({ volumeTypeId: 't-1', encryptionId: 'enc-1', provider: 'luks' });
     });
     it('a type without encryption gives an empty specification', async () => {
-      fixture.server.reply({ status: 200, body: {} });
-      const result = await fixture.proxy.getTypeEncryption('t-2');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-2/encryption', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: {} });
+      const result = await f.proxy.getTypeEncryption('t-2');
+      f.expectRequests([{ method: 'GET', path: '/types/t-2/encryption', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(TypeEncryption);
       expect(result.toJSON()).toMatchObject({ volumeTypeId: 't-2' });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getTypeEncryption('t-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getTypeEncryption('t-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No TypeEncryption found');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined }]);
     });
   });
 
   describe('createTypeEncryption', () => {
     it('POST /types/t-1/encryption', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           encryption: {
@@ -78,13 +83,13 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
           },
         },
       });
-      const result = await fixture.proxy.createTypeEncryption('t-1', {
+      const result = await f.proxy.createTypeEncryption('t-1', {
         provider: 'luks',
         controlLocation: 'front-end',
         cipher: 'aes-xts-plain64',
         keySize: 256,
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/types/t-1/encryption',
@@ -107,27 +112,29 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
 
   describe('updateTypeEncryption', () => {
     it('an encryption instance is updated directly', async () => {
-      fixture.server.reply({ status: 200, body: { encryption: { key_size: 512 } } });
-      const result = await fixture.proxy.updateTypeEncryption(
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { encryption: { key_size: 512 } } });
+      const result = await f.proxy.updateTypeEncryption(
         new TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }),
         { keySize: 512 },
       );
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'PUT', path: '/types/t-1/encryption/enc-1', query: {}, body: { encryption: { key_size: 512 } } },
       ]);
       expect(result).toBeInstanceOf(TypeEncryption);
       expect(result.toJSON()).toMatchObject({ volumeTypeId: 't-1', encryptionId: 'enc-1', keySize: 512 });
     });
     it('a volume type ID is resolved to its encryption first', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         {
           status: 200,
           body: { volume_type_id: 't-1', encryption_id: 'enc-1', provider: 'luks', control_location: 'front-end' },
         },
         { status: 200, body: { encryption: { control_location: 'back-end' } } },
       );
-      const result = await fixture.proxy.updateTypeEncryption('t-1', { controlLocation: 'back-end' });
-      fixture.expectRequests([
+      const result = await f.proxy.updateTypeEncryption('t-1', { controlLocation: 'back-end' });
+      f.expectRequests([
         { method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined },
         {
           method: 'PUT',
@@ -147,37 +154,41 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
 
   describe('deleteTypeEncryption', () => {
     it('an encryption instance is deleted directly', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteTypeEncryption(
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteTypeEncryption(
         new TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }),
       );
-      fixture.expectRequests([{ method: 'DELETE', path: '/types/t-1/encryption/enc-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/types/t-1/encryption/enc-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a volume type ID is resolved to its encryption first', async () => {
-      fixture.server.reply({ status: 200, body: { volume_type_id: 't-1', encryption_id: 'enc-1' } }, { status: 202 });
-      const result = await fixture.proxy.deleteTypeEncryption('t-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume_type_id: 't-1', encryption_id: 'enc-1' } }, { status: 202 });
+      const result = await f.proxy.deleteTypeEncryption('t-1');
+      f.expectRequests([
         { method: 'GET', path: '/types/t-1/encryption', query: {}, body: undefined },
         { method: 'DELETE', path: '/types/t-1/encryption/enc-1', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('a missing volume type is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Volume type t-9 could not be found.' } },
       });
-      const result = await fixture.proxy.deleteTypeEncryption('t-9');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-9/encryption', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteTypeEncryption('t-9');
+      f.expectRequests([{ method: 'GET', path: '/types/t-9/encryption', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing specification is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Volume type encryption for type t-1 does not exist.' } },
       });
-      const error: unknown = await fixture.proxy
+      const error: unknown = await f.proxy
         .deleteTypeEncryption(new TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), {
           ignoreMissing: false,
         })
@@ -186,7 +197,7 @@ describe('BlockStorageV2 · TypeEncryption (spec/block-storage/v2/type_encryptio
           (e: unknown) => e,
         );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'DELETE', path: '/types/t-1/encryption/enc-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/types/t-1/encryption/enc-1', query: {}, body: undefined }]);
     });
   });
 });

@@ -9,7 +9,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('getType', () => {
     it('GET /types/t-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           volume_type: {
@@ -23,8 +24,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.getType('t-1');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getType('t-1');
+      f.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Type);
       expect(result.toJSON()).toMatchObject({
         id: 't-1',
@@ -35,32 +36,35 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
       });
     });
     it('a missing type is a NotFoundError', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Volume type nope could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.getType('nope').then(
+      const error: unknown = await f.proxy.getType('nope').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'GET', path: '/types/nope', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/types/nope', query: {}, body: undefined }]);
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getType('t-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getType('t-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No Type found');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findType', () => {
     it('falls back to the listing and matches the name', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Volume type gold could not be found.' } } },
         {
           status: 200,
@@ -72,8 +76,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
           },
         },
       );
-      const result = await fixture.proxy.findType('gold');
-      fixture.expectRequests([
+      const result = await f.proxy.findType('gold');
+      f.expectRequests([
         { method: 'GET', path: '/types/gold', query: {}, body: undefined },
         { method: 'GET', path: '/types', query: {}, body: undefined },
       ]);
@@ -81,12 +85,13 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
       expect(result?.toJSON()).toMatchObject({ id: 't-2', name: 'gold' });
     });
     it('an administrator can include private types', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Volume type hidden could not be found.' } } },
         { status: 200, body: { volume_types: [{ id: 't-3', name: 'hidden', is_public: false }] } },
       );
-      const result = await fixture.proxy.findType('hidden', { isPublic: 'none' });
-      fixture.expectRequests([
+      const result = await f.proxy.findType('hidden', { isPublic: 'none' });
+      f.expectRequests([
         { method: 'GET', path: '/types/hidden', query: {}, body: undefined },
         { method: 'GET', path: '/types', query: { is_public: 'none' }, body: undefined },
       ]);
@@ -94,14 +99,16 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
       expect(result?.toJSON()).toMatchObject({ id: 't-3', name: 'hidden', isPublic: false });
     });
     it('an ID is found directly', async () => {
-      fixture.server.reply({ status: 200, body: { volume_type: { id: 't-1', name: 'gold' } } });
-      const result = await fixture.proxy.findType('t-1');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume_type: { id: 't-1', name: 'gold' } } });
+      const result = await f.proxy.findType('t-1');
+      f.expectRequests([{ method: 'GET', path: '/types/t-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Type);
       expect(result?.toJSON()).toMatchObject({ id: 't-1', name: 'gold' });
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -114,39 +121,41 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
           },
         },
       );
-      const error: unknown = await fixture.proxy.findType('dup').then(
+      const error: unknown = await f.proxy.findType('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/types/dup', query: {}, body: undefined },
         { method: 'GET', path: '/types', query: {}, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { volume_types: [{ id: 'other-id', name: 'someone-else' }] } },
       );
-      const result = await fixture.proxy.findType('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findType('dup');
+      f.expectRequests([
         { method: 'GET', path: '/types/dup', query: {}, body: undefined },
         { method: 'GET', path: '/types', query: {}, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { volume_types: [] } },
       );
-      const error: unknown = await fixture.proxy.findType('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findType('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/types/dup', query: {}, body: undefined },
         { method: 'GET', path: '/types', query: {}, body: undefined },
       ]);
@@ -155,20 +164,22 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('types', () => {
     it('GET /types', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { volume_types: [{ id: 't-1', name: 'gold', is_public: true, extra_specs: {} }] },
       });
-      const result = await fixture.proxy.types().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/types', query: {}, body: undefined }]);
+      const result = await f.proxy.types().toArray();
+      f.expectRequests([{ method: 'GET', path: '/types', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 't-1', name: 'gold', isPublic: true, extraSpecs: {} },
       ]);
     });
     it('sends filters by their wire names', async () => {
-      fixture.server.reply({ status: 200, body: { volume_types: [{ id: 't-3', name: 'hidden', is_public: false }] } });
-      const result = await fixture.proxy.types({ isPublic: 'false', sort: 'name:asc', limit: 5 }).toArray();
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume_types: [{ id: 't-3', name: 'hidden', is_public: false }] } });
+      const result = await f.proxy.types({ isPublic: 'false', sort: 'name:asc', limit: 5 }).toArray();
+      f.expectRequests([
         { method: 'GET', path: '/types', query: { is_public: 'false', sort: 'name:asc', limit: '5' }, body: undefined },
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([{ id: 't-3', name: 'hidden', isPublic: false }]);
@@ -177,7 +188,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('createType', () => {
     it('POST /types', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           volume_type: {
@@ -190,13 +202,13 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.createType({
+      const result = await f.proxy.createType({
         name: 'gold',
         description: 'fast',
         publicAccess: false,
         extraSpecs: { volume_backend_name: 'lvm' },
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/types',
@@ -224,12 +236,13 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('updateType', () => {
     it('PUT /types/t-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { volume_type: { id: 't-1', name: 'platinum', description: null, is_public: false, extra_specs: {} } },
       });
-      const result = await fixture.proxy.updateType('t-1', { name: 'platinum', isPublic: false });
-      fixture.expectRequests([
+      const result = await f.proxy.updateType('t-1', { name: 'platinum', isPublic: false });
+      f.expectRequests([
         { method: 'PUT', path: '/types/t-1', query: {}, body: { volume_type: { name: 'platinum', is_public: false } } },
       ]);
       expect(result).toBeInstanceOf(Type);
@@ -239,45 +252,49 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('deleteType', () => {
     it('DELETE /types/t-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteType('t-1');
-      fixture.expectRequests([{ method: 'DELETE', path: '/types/t-1', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteType('t-1');
+      f.expectRequests([{ method: 'DELETE', path: '/types/t-1', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing type is ignored by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Volume type t-9 could not be found.' } },
       });
-      const result = await fixture.proxy.deleteType('t-9');
-      fixture.expectRequests([{ method: 'DELETE', path: '/types/t-9', query: {}, body: undefined }]);
+      const result = await f.proxy.deleteType('t-9');
+      f.expectRequests([{ method: 'DELETE', path: '/types/t-9', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('a missing type is an error without ignoreMissing', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 404,
         body: { itemNotFound: { code: 404, message: 'Volume type t-9 could not be found.' } },
       });
-      const error: unknown = await fixture.proxy.deleteType('t-9', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.deleteType('t-9', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      fixture.expectRequests([{ method: 'DELETE', path: '/types/t-9', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'DELETE', path: '/types/t-9', query: {}, body: undefined }]);
     });
   });
 
   describe('updateTypeExtraSpecs', () => {
     it('POST /types/t-1/extra_specs', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { extra_specs: { volume_backend_name: 'lvm', 'capabilities:qos': '<is> True' } },
       });
-      const result = await fixture.proxy.updateTypeExtraSpecs('t-1', {
+      const result = await f.proxy.updateTypeExtraSpecs('t-1', {
         volume_backend_name: 'lvm',
         'capabilities:qos': '<is> True',
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/types/t-1/extra_specs',
@@ -291,9 +308,10 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('deleteTypeExtraSpecs', () => {
     it('DELETE /types/t-1/extra_specs/foo', async () => {
-      fixture.server.reply({ status: 202 }, { status: 202 });
-      const result = await fixture.proxy.deleteTypeExtraSpecs('t-1', ['foo', 'baz']);
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 }, { status: 202 });
+      const result = await f.proxy.deleteTypeExtraSpecs('t-1', ['foo', 'baz']);
+      f.expectRequests([
         { method: 'DELETE', path: '/types/t-1/extra_specs/foo', query: {}, body: undefined },
         { method: 'DELETE', path: '/types/t-1/extra_specs/baz', query: {}, body: undefined },
       ]);
@@ -303,7 +321,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('getTypeAccess', () => {
     it('GET /types/t-1/os-volume-type-access', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: {
           volume_type_access: [
@@ -312,8 +331,8 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
           ],
         },
       });
-      const result = await fixture.proxy.getTypeAccess('t-1');
-      fixture.expectRequests([{ method: 'GET', path: '/types/t-1/os-volume-type-access', query: {}, body: undefined }]);
+      const result = await f.proxy.getTypeAccess('t-1');
+      f.expectRequests([{ method: 'GET', path: '/types/t-1/os-volume-type-access', query: {}, body: undefined }]);
       expect(result).toMatchObject([
         { volumeTypeId: 't-1', projectId: 'p-1' },
         { volumeTypeId: 't-1', projectId: 'p-2' },
@@ -323,9 +342,10 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('addTypeAccess', () => {
     it('POST /types/t-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.addTypeAccess('t-1', 'p-2');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.addTypeAccess('t-1', 'p-2');
+      f.expectRequests([
         { method: 'POST', path: '/types/t-1/action', query: {}, body: { addProjectAccess: { project: 'p-2' } } },
       ]);
       expect(result).toBeUndefined();
@@ -334,9 +354,10 @@ describe('BlockStorageV2 · Type (spec/block-storage/v2/type.yaml)', () => {
 
   describe('removeTypeAccess', () => {
     it('POST /types/t-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.removeTypeAccess('t-1', 'p-2');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.removeTypeAccess('t-1', 'p-2');
+      f.expectRequests([
         { method: 'POST', path: '/types/t-1/action', query: {}, body: { removeProjectAccess: { project: 'p-2' } } },
       ]);
       expect(result).toBeUndefined();

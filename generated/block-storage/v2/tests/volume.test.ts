@@ -9,22 +9,24 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('volumes', () => {
     it('lists with details by default', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { volumes: [{ id: 'vol-1', name: 'one', size: 1, status: 'available', bootable: 'false' }] },
       });
-      const result = await fixture.proxy.volumes().toArray();
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/detail', query: {}, body: undefined }]);
+      const result = await f.proxy.volumes().toArray();
+      f.expectRequests([{ method: 'GET', path: '/volumes/detail', query: {}, body: undefined }]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
         { id: 'vol-1', name: 'one', size: 1, status: 'available', isBootable: false },
       ]);
     });
     it('sends filters by their wire names without details', async () => {
-      fixture.server.reply({ status: 200, body: { volumes: [{ id: 'vol-1', name: 'one' }] } });
-      const result = await fixture.proxy
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volumes: [{ id: 'vol-1', name: 'one' }] } });
+      const result = await f.proxy
         .volumes({ details: false, allProjects: true, status: 'available', limit: 2 })
         .toArray();
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'GET',
           path: '/volumes',
@@ -38,35 +40,38 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('getVolume', () => {
     it('GET /volumes/vol-1', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 200,
         body: { volume: { id: 'vol-1', name: 'one', size: 10, 'os-vol-host-attr:host': 'h@b#p', encrypted: false } },
       });
-      const result = await fixture.proxy.getVolume('vol-1');
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
+      const result = await f.proxy.getVolume('vol-1');
+      f.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Volume);
       expect(result.toJSON()).toMatchObject({ id: 'vol-1', name: 'one', size: 10, host: 'h@b#p', isEncrypted: false });
     });
     it('a missing resource raises NotFoundError naming it', async () => {
-      fixture.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
-      const error: unknown = await fixture.proxy.getVolume('vol-1').then(
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getVolume('vol-1').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No Volume found');
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined }]);
     });
   });
 
   describe('findVolume', () => {
     it('falls back to a server-side name filter', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'Volume data could not be found.' } } },
         { status: 200, body: { volumes: [{ id: 'vol-7', name: 'data' }] } },
       );
-      const result = await fixture.proxy.findVolume('data');
-      fixture.expectRequests([
+      const result = await f.proxy.findVolume('data');
+      f.expectRequests([
         { method: 'GET', path: '/volumes/data', query: {}, body: undefined },
         { method: 'GET', path: '/volumes/detail', query: { name: 'data' }, body: undefined },
       ]);
@@ -74,7 +79,8 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
       expect(result?.toJSON()).toMatchObject({ id: 'vol-7', name: 'data' });
     });
     it('two resources with the name raise DuplicateResourceError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         {
           status: 200,
@@ -87,39 +93,41 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
           },
         },
       );
-      const error: unknown = await fixture.proxy.findVolume('dup').then(
+      const error: unknown = await f.proxy.findVolume('dup').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(DuplicateResourceError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/volumes/dup', query: {}, body: undefined },
         { method: 'GET', path: '/volumes/detail', query: { name: 'dup' }, body: undefined },
       ]);
     });
     it('no match gives undefined', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { volumes: [] } },
       );
-      const result = await fixture.proxy.findVolume('dup');
-      fixture.expectRequests([
+      const result = await f.proxy.findVolume('dup');
+      f.expectRequests([
         { method: 'GET', path: '/volumes/dup', query: {}, body: undefined },
         { method: 'GET', path: '/volumes/detail', query: { name: 'dup' }, body: undefined },
       ]);
       expect(result).toBeUndefined();
     });
     it('no match with ignoreMissing: false raises ResourceNotFoundError', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } },
         { status: 200, body: { volumes: [] } },
       );
-      const error: unknown = await fixture.proxy.findVolume('dup', { ignoreMissing: false }).then(
+      const error: unknown = await f.proxy.findVolume('dup', { ignoreMissing: false }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ResourceNotFoundError);
-      fixture.expectRequests([
+      f.expectRequests([
         { method: 'GET', path: '/volumes/dup', query: {}, body: undefined },
         { method: 'GET', path: '/volumes/detail', query: { name: 'dup' }, body: undefined },
       ]);
@@ -128,14 +136,15 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('createVolume', () => {
     it('POST /volumes', async () => {
-      fixture.server.reply({ status: 202, body: { volume: { id: 'vol-1', name: 'v', size: 1, status: 'creating' } } });
-      const result = await fixture.proxy.createVolume({
+      const f = await fixture.at();
+      f.server.reply({ status: 202, body: { volume: { id: 'vol-1', name: 'v', size: 1, status: 'creating' } } });
+      const result = await f.proxy.createVolume({
         size: 1,
         name: 'v',
         metadata: { k: 'v' },
         schedulerHints: { same_host: ['vol-2'] },
       });
-      fixture.expectRequests([
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes',
@@ -153,9 +162,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('updateVolume', () => {
     it('PUT /volumes/vol-1', async () => {
-      fixture.server.reply({ status: 200, body: { volume: { id: 'vol-1', name: 'new', description: 'nd' } } });
-      const result = await fixture.proxy.updateVolume('vol-1', { name: 'new', description: 'nd' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { volume: { id: 'vol-1', name: 'new', description: 'nd' } } });
+      const result = await f.proxy.updateVolume('vol-1', { name: 'new', description: 'nd' });
+      f.expectRequests([
         { method: 'PUT', path: '/volumes/vol-1', query: {}, body: { volume: { name: 'new', description: 'nd' } } },
       ]);
       expect(result).toBeInstanceOf(Volume);
@@ -165,28 +175,27 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('deleteVolume', () => {
     it('DELETE /volumes/vol-1', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteVolume('vol-1', { cascade: true });
-      fixture.expectRequests([
-        { method: 'DELETE', path: '/volumes/vol-1', query: { cascade: 'true' }, body: undefined },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteVolume('vol-1', { cascade: true });
+      f.expectRequests([{ method: 'DELETE', path: '/volumes/vol-1', query: { cascade: 'true' }, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('force-deletes through the action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.deleteVolume('vol-1', { force: true });
-      fixture.expectRequests([
-        { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-force_delete': {} } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.deleteVolume('vol-1', { force: true });
+      f.expectRequests([{ method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-force_delete': {} } }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('extendVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.extendVolume('vol-1', 20);
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.extendVolume('vol-1', 20);
+      f.expectRequests([
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-extend': { new_size: 20 } } },
       ]);
       expect(result).toBeUndefined();
@@ -195,9 +204,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('setVolumeReadonly', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.setVolumeReadonly('vol-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.setVolumeReadonly('vol-1');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -208,9 +218,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
       expect(result).toBeUndefined();
     });
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.setVolumeReadonly('vol-1', { readonly: false });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.setVolumeReadonly('vol-1', { readonly: false });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -224,9 +235,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('retypeVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.retypeVolume('vol-1', 'gold');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.retypeVolume('vol-1', 'gold');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -240,9 +252,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('setVolumeBootableStatus', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 200 });
-      const result = await fixture.proxy.setVolumeBootableStatus('vol-1', true);
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200 });
+      const result = await f.proxy.setVolumeBootableStatus('vol-1', true);
+      f.expectRequests([
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-set_bootable': { bootable: true } } },
       ]);
       expect(result).toBeUndefined();
@@ -251,9 +264,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('setVolumeImageMetadata', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { os_distro: 'debian' } } });
-      const result = await fixture.proxy.setVolumeImageMetadata('vol-1', { os_distro: 'debian' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { os_distro: 'debian' } } });
+      const result = await f.proxy.setVolumeImageMetadata('vol-1', { os_distro: 'debian' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -267,21 +281,23 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('deleteVolumeImageMetadata', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 200 }, { status: 200 });
-      const result = await fixture.proxy.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200 }, { status: 200 });
+      const result = await f.proxy.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] });
+      f.expectRequests([
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-unset_image_metadata': { key: 'a' } } },
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-unset_image_metadata': { key: 'b' } } },
       ]);
       expect(result).toBeUndefined();
     });
     it('without keys removes every image metadata key', async () => {
-      fixture.server.reply(
+      const f = await fixture.at();
+      f.server.reply(
         { status: 200, body: { volume: { id: 'vol-1', volume_image_metadata: { x: '1' } } } },
         { status: 200 },
       );
-      const result = await fixture.proxy.deleteVolumeImageMetadata('vol-1');
-      fixture.expectRequests([
+      const result = await f.proxy.deleteVolumeImageMetadata('vol-1');
+      f.expectRequests([
         { method: 'GET', path: '/volumes/vol-1', query: {}, body: undefined },
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-unset_image_metadata': { key: 'x' } } },
       ]);
@@ -291,9 +307,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('resetVolumeStatus', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -307,9 +324,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('attachVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -323,17 +341,19 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('detachVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.detachVolume('vol-1', 'att-1');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.detachVolume('vol-1', 'att-1');
+      f.expectRequests([
         { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-detach': { attachment_id: 'att-1' } } },
       ]);
       expect(result).toBeUndefined();
     });
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -347,20 +367,20 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('unmanageVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.unmanageVolume('vol-1');
-      fixture.expectRequests([
-        { method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-unmanage': {} } },
-      ]);
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.unmanageVolume('vol-1');
+      f.expectRequests([{ method: 'POST', path: '/volumes/vol-1/action', query: {}, body: { 'os-unmanage': {} } }]);
       expect(result).toBeUndefined();
     });
   });
 
   describe('migrateVolume', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 202 });
-      const result = await fixture.proxy.migrateVolume('vol-1', { host: 'h@b#p', forceHostCopy: true });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 202 });
+      const result = await f.proxy.migrateVolume('vol-1', { host: 'h@b#p', forceHostCopy: true });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -374,9 +394,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('completeVolumeMigration', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({ status: 200, body: { save_volume_id: 'vol-2' } });
-      const result = await fixture.proxy.completeVolumeMigration('vol-1', 'vol-2');
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { save_volume_id: 'vol-2' } });
+      const result = await f.proxy.completeVolumeMigration('vol-1', 'vol-2');
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -390,7 +411,8 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('uploadVolumeToImage', () => {
     it('POST /volumes/vol-1/action', async () => {
-      fixture.server.reply({
+      const f = await fixture.at();
+      f.server.reply({
         status: 202,
         body: {
           'os-volume_upload_image': {
@@ -402,8 +424,8 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
           },
         },
       });
-      const result = await fixture.proxy.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' });
-      fixture.expectRequests([
+      const result = await f.proxy.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' });
+      f.expectRequests([
         {
           method: 'POST',
           path: '/volumes/vol-1/action',
@@ -423,9 +445,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('fetchVolumeMetadata', () => {
     it('GET /volumes/vol-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
-      const result = await fixture.proxy.fetchVolumeMetadata('vol-1');
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/vol-1/metadata', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
+      const result = await f.proxy.fetchVolumeMetadata('vol-1');
+      f.expectRequests([{ method: 'GET', path: '/volumes/vol-1/metadata', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Volume);
       expect(result.toJSON()).toMatchObject({ id: 'vol-1', metadata: { k: 'v' } });
     });
@@ -433,9 +456,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('getVolumeMetadata', () => {
     it('GET /volumes/vol-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
-      const result = await fixture.proxy.getVolumeMetadata('vol-1');
-      fixture.expectRequests([{ method: 'GET', path: '/volumes/vol-1/metadata', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v' } } });
+      const result = await f.proxy.getVolumeMetadata('vol-1');
+      f.expectRequests([{ method: 'GET', path: '/volumes/vol-1/metadata', query: {}, body: undefined }]);
       expect(result).toBeInstanceOf(Volume);
       expect(result.toJSON()).toMatchObject({ id: 'vol-1', metadata: { k: 'v' } });
     });
@@ -443,9 +467,10 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('setVolumeMetadata', () => {
     it('POST /volumes/vol-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: { k: 'v', old: 'x' } } });
-      const result = await fixture.proxy.setVolumeMetadata('vol-1', { k: 'v' });
-      fixture.expectRequests([
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: { k: 'v', old: 'x' } } });
+      const result = await f.proxy.setVolumeMetadata('vol-1', { k: 'v' });
+      f.expectRequests([
         { method: 'POST', path: '/volumes/vol-1/metadata', query: {}, body: { metadata: { k: 'v' } } },
       ]);
       expect(result).toBeInstanceOf(Volume);
@@ -455,15 +480,17 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
 
   describe('deleteVolumeMetadata', () => {
     it('DELETE /volumes/vol-1/metadata/a', async () => {
-      fixture.server.reply({ status: 200 });
-      const result = await fixture.proxy.deleteVolumeMetadata('vol-1', { keys: ['a'] });
-      fixture.expectRequests([{ method: 'DELETE', path: '/volumes/vol-1/metadata/a', query: {}, body: undefined }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200 });
+      const result = await f.proxy.deleteVolumeMetadata('vol-1', { keys: ['a'] });
+      f.expectRequests([{ method: 'DELETE', path: '/volumes/vol-1/metadata/a', query: {}, body: undefined }]);
       expect(result).toBeUndefined();
     });
     it('PUT /volumes/vol-1/metadata', async () => {
-      fixture.server.reply({ status: 200, body: { metadata: {} } });
-      const result = await fixture.proxy.deleteVolumeMetadata('vol-1');
-      fixture.expectRequests([{ method: 'PUT', path: '/volumes/vol-1/metadata', query: {}, body: { metadata: {} } }]);
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { metadata: {} } });
+      const result = await f.proxy.deleteVolumeMetadata('vol-1');
+      f.expectRequests([{ method: 'PUT', path: '/volumes/vol-1/metadata', query: {}, body: { metadata: {} } }]);
       expect(result).toBeUndefined();
     });
   });
