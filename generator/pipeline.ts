@@ -8,11 +8,13 @@ import path from 'node:path';
 import { Project, StructureKind, type StatementStructures } from 'ts-morph';
 import * as prettier from 'prettier';
 import type { ResourceModel, ServiceModel, SpecModel } from './model/types.js';
+import { withApiReports } from './emit/api-report.js';
 import { FormatPool } from './emit/format.js';
 import { emitProxyModule } from './emit/proxy-module.js';
 import { literal, renderTemplate } from './emit/render.js';
 import { emitResourceModule } from './emit/resource-module.js';
 import { methodSignature } from './emit/signature.js';
+import { emitSweepTests } from './emit/sweep-module.js';
 import { emitResourceTests, emitServiceTests } from './emit/test-module.js';
 
 export const OUTPUT_DIR = 'generated';
@@ -44,6 +46,8 @@ export function emitFiles(model: SpecModel): Map<string, string> {
         files.set(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner(resource.sources)));
       }
     }
+    const sweep = emitSweepTests(service, banner([service.serviceFile, ...service.resources.flatMap((r) => r.sources)]));
+    if (sweep) files.set(`${service.outDir}/tests/microversions.test.ts`, sweep);
     if (service.helpers.length > 0) {
       files.set(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
     }
@@ -194,7 +198,7 @@ export async function generate(root: string, model: SpecModel): Promise<Map<stri
   // The workers load prettier while this thread emits.
   const pool = new FormatPool();
   try {
-    return await formatFiles(root, emitFiles(model), pool);
+    return withApiReports(model, await formatFiles(root, emitFiles(model), pool));
   } finally {
     await pool.close();
   }
