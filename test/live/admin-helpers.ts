@@ -70,3 +70,6 @@ export function requestLog(): { readonly sink: { record(m: RequestMetric): void 
     },
   };
 }
+
+/** Wait options for the live stack: state changes take about 0.6 s here, so poll often. */
+export const POLL = { interval: 0.25, maxInterval: 1, wait: 90 } as const;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { BadRequestError } from '../../generated/index.js';
 import type { QuotaClassSet, QuotaSet, QuotaSetUpdate, QuotaClassSetUpdate, Volume } from '../../generated/block-storage/v2/index.js';
-import { bestEffort, expectError } from './admin-helpers.js';
+import { bestEffort, expectError, POLL } from './admin-helpers.js';
 import { connectLive, uniqueName, type LiveSdk } from './sdk.js';
 
 let sdk: LiveSdk;
@@ -48,7 +48,7 @@ afterAll(async () => {
     async () => {
       if (!volume) return;
       await sdk.bs.deleteVolume(volume);
-      await sdk.bs.waitForDelete(volume, { timeout: 60_000 });
+      await sdk.bs.waitForDelete(volume, POLL);
     },
   );
   await sdk.close();
@@ -65,7 +65,7 @@ describe(`quotas (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(quotas.getAttribute('volumes___DEFAULT__')).toBe(-1);
 
     volume = await sdk.bs.createVolume({ size: 1, name: uniqueName('quota') });
-    await sdk.bs.waitForStatus(volume, 'available', { timeout: 60_000 });
+    await sdk.bs.waitForStatus(volume, 'available', POLL);
 
     const withUsage = await sdk.bs.getQuotaSet(project, { usage: true });
     expect(withUsage.volumes).toBe(quotas.volumes);
@@ -88,7 +88,7 @@ describe(`quotas (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect((await sdk.bs.getQuotaSet(project)).volumes).toBe(quotas.volumes);
 
     await sdk.bs.deleteVolume(volume);
-    await sdk.bs.waitForDelete(volume, { timeout: 60_000 });
+    await sdk.bs.waitForDelete(volume, POLL);
     volume = undefined;
   });
 
