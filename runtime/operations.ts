@@ -35,11 +35,19 @@ export async function callOperation(client: ServiceClient, operation: Operation,
   );
 }
 
-function placeholders(operation: Operation): string[] {
-  const paths = [operation.path, ...(operation.routes ?? []).map((r) => r.path)];
-  const out = new Set<string>();
-  for (const p of paths) for (const m of p.matchAll(/\{([^}]+)\}/g)) out.add(m[1]!);
-  return [...out];
+/** Placeholders of an operation's paths (all routes), computed once per operation. */
+const PLACEHOLDERS = new WeakMap<Operation, readonly string[]>();
+
+function placeholders(operation: Operation): readonly string[] {
+  let names = PLACEHOLDERS.get(operation);
+  if (!names) {
+    const paths = [operation.path, ...(operation.routes ?? []).map((r) => r.path)];
+    const out = new Set<string>();
+    for (const p of paths) for (const m of p.matchAll(/\{([^}]+)\}/g)) out.add(m[1]!);
+    names = [...out];
+    PLACEHOLDERS.set(operation, names);
+  }
+  return names;
 }
 
 async function resolvePath(

@@ -116,6 +116,9 @@ export class ServiceSession implements ServiceClient {
   readonly #clientMax: string | undefined;
   readonly #clientMin: string | undefined;
   readonly #userAgent: string | undefined;
+  /** Headers every call sends, lower-cased (Accept, User-Agent, additional and global request id). */
+  readonly #baseHeaders: Readonly<Record<string, string>>;
+  readonly #major: string;
   #resolved: Promise<ResolvedService> | undefined;
   #closed = false;
 
@@ -143,6 +146,12 @@ export class ServiceSession implements ServiceClient {
     this.#discovery = options.discovery ?? new VersionDiscovery({ http: this.#http, logger: this.#logger });
     // The HttpClient sends the SDK's own User-Agent; an application product goes in front of it.
     this.#userAgent = options.userAgent ? `${options.userAgent} ${buildUserAgent()}` : undefined;
+    this.#major = majorOf(options.service.version);
+    const base: Record<string, string> = { accept: 'application/json' };
+    if (this.#userAgent !== undefined) base['user-agent'] = this.#userAgent;
+    for (const [k, v] of Object.entries(options.additionalHeaders ?? {})) base[k.toLowerCase()] = v;
+    if (options.globalRequestId !== undefined) base['x-openstack-request-id'] = options.globalRequestId;
+    this.#baseHeaders = base;
     if (options.resolved) this.#resolved = Promise.resolve(options.resolved);
   }
 
@@ -172,7 +181,6 @@ export class ServiceSession implements ServiceClient {
     const route = chooseRoute(op, microversion);
     const url = resolved.url + expandPath(route.path, request.pathParams, op.id) + encodeQuery(request.query);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const headers = this.#headers(microversion, body !== undefined, options);
     const context = {
       serviceType: this.service.serviceType,
       operation: op.id,
@@ -183,7 +191,7 @@ export class ServiceSession implements ServiceClient {
     const timeout = options.timeout ?? this.#options.timeout;
     const response = await this.#withAuth(options.signal, (state) =>
       this.#http.request(
-        { method: route.method, url, headers: withToken(headers, state), body, signal: options.signal, timeout },
+        { method: route.method, url, headers: this.#headers(microversion, body !== undefined, options, state), body, signal: options.signal, timeout },
         context,
       ),
     );
@@ -265,11 +273,15 @@ export class ServiceSession implements ServiceClient {
     resolved: ResolvedService,
   ): string | undefined {
     const desc = this.service.microversion;
+    const pinned = options?.microversion ?? this.#options.defaultMicroversion;
+    // The common v2 case: no microversions, nothing pinned or required, no header.
+    if (!desc && pinned === undefined && requires === undefined && this.#clientMin === undefined && !op.minVersion) {
+      return undefined;
+    }
     // A proxy talking to an endpoint of another major version (v2 on a v3 endpoint) speaks that
     // endpoint's base version: nothing is negotiated, a header goes out only when pinned.
-    const native = resolved.major === undefined || String(resolved.major) === majorOf(this.service.version);
+    const native = resolved.major === undefined || String(resolved.major) === this.#major;
     const server = desc && native ? resolved.microversions : undefined;
-    const pinned = options?.microversion ?? this.#options.defaultMicroversion;
     const clientMax = lowest(this.#clientMax, desc?.max);
     const version = negotiateMicroversion({
       operation: op.id,
@@ -296,15 +308,11 @@ export class ServiceSession implements ServiceClient {
     return version;
   }
 
-  #headers(microversion: string | undefined, hasBody: boolean, options: RequestOptions): Record<string, string> {
-    const o = this.#options;
-    const headers = new HeaderBag();
-    headers.set('Accept', 'application/json');
-    if (hasBody) headers.set('Content-Type', 'application/json');
-    if (this.#userAgent !== undefined) headers.set('User-Agent', this.#userAgent);
-    for (const [k, v] of Object.entries(o.additionalHeaders ?? {})) headers.set(k, v);
-    const requestId = options.globalRequestId ?? o.globalRequestId;
-    if (requestId !== undefined) headers.set('X-OpenStack-Request-ID', requestId);
+  /** The headers of one attempt, lower-cased: built once per attempt, with that attempt's token. */
+  #headers(microversion: string | undefined, hasBody: boolean, options: RequestOptions, state: AuthState): Record<string, string> {
+    const headers: Record<string, string> = { ...this.#baseHeaders };
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (options.globalRequestId !== undefined) headers['x-openstack-request-id'] = options.globalRequestId;
     if (microversion !== undefined) {
       const name = this.service.microversion?.headerService;
       if (name === undefined) {
@@ -312,51 +320,44 @@ export class ServiceSession implements ServiceClient {
           `${this.service.serviceType} v${this.service.version} has no microversions; do not set defaultMicroversion or microversion`,
         );
       }
-      headers.set('OpenStack-API-Version', `${name} ${microversion}`);
+      headers['openstack-api-version'] = `${name} ${microversion}`;
     }
-    for (const [k, v] of Object.entries(options.headers ?? {})) headers.set(k, v);
-    return headers.toRecord();
+    if (options.headers) for (const [k, v] of Object.entries(options.headers)) headers[k.toLowerCase()] = v;
+    // The token last: a caller's header cannot replace it.
+    if (state.token) headers['x-auth-token'] = state.token.reveal();
+    return headers;
   }
-}
-
-/** Headers with case-insensitive replacement, so `accept` in additionalHeaders replaces `Accept`. */
-class HeaderBag {
-  readonly #map = new Map<string, [string, string]>();
-  set(name: string, value: string): void {
-    this.#map.set(name.toLowerCase(), [name, value]);
-  }
-  toRecord(): Record<string, string> {
-    return Object.fromEntries(this.#map.values());
-  }
-}
-
-function withToken(headers: Record<string, string>, state: AuthState): Record<string, string> {
-  if (!state.token) return headers;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'x-auth-token') out[k] = v;
-  out['X-Auth-Token'] = state.token.reveal();
-  return out;
 }
 
 /** The route for the negotiated version; operations whose URL moved (v3 transfers) have several. */
-function chooseRoute(op: Operation, microversion: string | undefined): Route {
+export function chooseRoute(op: Operation, microversion: string | undefined): Route {
   if (!op.routes || op.routes.length === 0) return op;
   const route = op.routes.find((r) => withinBounds(microversion, r));
   if (!route) throw new NotSupportedError(`${op.id} has no route for microversion ${microversion ?? '(none)'}`);
   return route;
 }
 
-function expandPath(template: string, params: Readonly<Record<string, string>> | undefined, opId: string): string {
-  const path = template.replace(/\{([^}]+)\}/g, (_all, name: string) => {
+/** Path templates split once into literal text (even indexes) and parameter names (odd ones). */
+const COMPILED_PATHS = new Map<string, readonly string[]>();
+
+export function expandPath(template: string, params: Readonly<Record<string, string>> | undefined, opId: string): string {
+  let parts = COMPILED_PATHS.get(template);
+  if (!parts) {
+    parts = (template.startsWith('/') ? template : `/${template}`).split(/\{([^}]+)\}/);
+    COMPILED_PATHS.set(template, parts);
+  }
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const value = params?.[name];
     // An empty id would turn `DELETE /volumes/{id}` into `DELETE /volumes/`: refuse instead.
     if (value === undefined || value === '') throw new InvalidArgumentError(name, `is required by ${opId}`);
-    return encodeURIComponent(value);
-  });
-  return path.startsWith('/') ? path : `/${path}`;
+    path += encodeURIComponent(value) + parts[i + 1]!;
+  }
+  return path;
 }
 
-function encodeQuery(query: Readonly<Record<string, QueryValue | undefined>> | undefined): string {
+export function encodeQuery(query: Readonly<Record<string, QueryValue | undefined>> | undefined): string {
   if (!query) return '';
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
@@ -372,8 +373,9 @@ function isList(value: QueryValue): value is readonly (string | number | boolean
   return Array.isArray(value);
 }
 
-function parseBody(response: HttpResponse, method: string, url: string): unknown {
-  if (response.body.trim() === '') return undefined;
+export function parseBody(response: HttpResponse, method: string, url: string): unknown {
+  // A scan for the first non-space, not trim(): a page of a listing can be megabytes.
+  if (!/\S/.test(response.body)) return undefined;
   try {
     return JSON.parse(response.body) as unknown;
   } catch (cause) {
