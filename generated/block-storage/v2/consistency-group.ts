@@ -100,7 +100,7 @@ export const ConsistencyGroupOperations = {
   create: { id: 'ConsistencyGroup.create', method: 'POST', path: '/consistencygroups' },
   /** Shows details of a consistency group. */
   get: { id: 'ConsistencyGroup.get', method: 'GET', path: '/consistencygroups/{consistencygroup_id}' },
-  /** Updates the name or description of a consistency group, or adds and removes volumes. Cinder answers 202 with no body; at least one of the four attributes must be given. */
+  /** Updates the name or description of a consistency group, or adds and removes volumes. Cinder answers 202 with no body; at least one of the four attributes must differ from the group's. An update of only the name or description also sets the group's status to `available`; adding or removing volumes needs an available group and passes through `updating`. */
   update: { id: 'ConsistencyGroup.update', method: 'PUT', path: '/consistencygroups/{consistencygroup_id}' },
   /** Deletes a consistency group. */
   delete: { id: 'ConsistencyGroup.delete', method: 'POST', path: '/consistencygroups/{consistencygroup_id}/delete' },

@@ -38,7 +38,7 @@ export interface ServiceAttributes {
    */
   readonly updatedAt?: string | null;
   /**
-   * Why the service was disabled, if a reason was given.
+   * Why the service was disabled, if a reason was given (`frozen` while frozen). Cinder keeps it when the service is enabled again; a thaw sets it to an empty string.
    * @remarks Wire name: `disabled_reason`.
    */
   readonly disabledReason?: string | null;
@@ -74,9 +74,9 @@ export const ServiceOperations = {
   disable: { id: 'Service.disable', method: 'PUT', path: '/os-services/disable' },
   /** Disables a service and records why. */
   disableLogReason: { id: 'Service.disableLogReason', method: 'PUT', path: '/os-services/disable-log-reason' },
-  /** Freezes a cinder-volume back end: management operations on its volumes are refused (used around replication failover). Cinder answers with no service state. */
+  /** Freezes a cinder-volume back end: management operations on its volumes are refused (used around replication failover), and Cinder disables the service with the reason `frozen`. Cinder answers with no service state; a back end that is already frozen is a 400. */
   freeze: { id: 'Service.freeze', method: 'PUT', path: '/os-services/freeze' },
-  /** Thaws a frozen cinder-volume back end. Cinder answers with no service state. */
+  /** Thaws a frozen cinder-volume back end and enables its service again. Cinder answers with no service state. */
   thaw: { id: 'Service.thaw', method: 'PUT', path: '/os-services/thaw' },
   /** Fails a replicating cinder-volume back end over to one of its replication targets. Cinder accepts the request (202) and fails over asynchronously. */
   failoverHost: { id: 'Service.failoverHost', method: 'PUT', path: '/os-services/failover_host' },
@@ -155,7 +155,7 @@ export class Service extends Resource {
   }
 
   /**
-   * Why the service was disabled, if a reason was given.
+   * Why the service was disabled, if a reason was given (`frozen` while frozen). Cinder keeps it when the service is enabled again; a thaw sets it to an empty string.
    * @remarks Wire name: `disabled_reason`.
    */
   get disabledReason(): string | undefined {

@@ -218,9 +218,9 @@ export async function findQosSpec(
 
 /** Options of `qosSpecs`. */
 export interface QosSpecsOptions extends ListOptions {
-  /** Sort keys and directions, such as `created_at:desc`. */
+  /** Sort keys and directions, such as `created_at:desc`. Cinder sorts QoS specifications by `id` or `created_at`, not by `name` (it stores the name as one of the specification's key/value rows and answers 400 "Invalid sort key"). */
   readonly sort?: string;
-  /** Sorts by an attribute (deprecated in favour of sort). */
+  /** Sorts by an attribute such as `id` or `created_at`, not `name` (deprecated in favour of sort). */
   readonly sortKey?: string;
   /** Sort direction (deprecated in favour of sort). */
   readonly sortDir?: 'asc' | 'desc';

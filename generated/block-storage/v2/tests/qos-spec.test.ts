@@ -199,12 +199,12 @@ describe('BlockStorageV2 · QosSpec (spec/block-storage/v2/qos_spec.yaml)', () =
     it('sends sorting and paging by their wire names', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 200, body: { qos_specs: [{ id: 'qos-1', name: 'a' }] } });
-      const result = await f.proxy.qosSpecs({ sortKey: 'name', sortDir: 'asc', limit: 10 }).toArray();
+      const result = await f.proxy.qosSpecs({ sortKey: 'created_at', sortDir: 'asc', limit: 10 }).toArray();
       f.expectRequests([
         {
           method: 'GET',
           path: '/qos-specs',
-          query: { sort_key: 'name', sort_dir: 'asc', limit: '10' },
+          query: { sort_key: 'created_at', sort_dir: 'asc', limit: '10' },
           body: undefined,
         },
       ]);
