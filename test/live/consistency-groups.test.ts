@@ -176,6 +176,9 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(mine.name).toBe(group.name);
     expect(mine.status).toBeUndefined();
     expect((await sdk.bs.consistencyGroups({ name: group.name! }).toArray()).map((g) => g.id)).toEqual([group.id]);
+    // One group per page: the SDK follows Cinder's `consistencygroup_links` to the same set.
+    const paged = await sdk.bs.consistencyGroups({ limit: 1 }).toArray();
+    expect(paged.map((g) => g.id).sort()).toEqual(detailed.map((g) => g.id).sort());
   });
 
   it('updateConsistencyGroup renames the group and adds a volume', async () => {
