@@ -23,6 +23,8 @@ export function withApiReports(model: SpecModel, files: Map<string, string>): Ma
 interface Section {
   readonly title: string;
   readonly lines: readonly string[];
+  /** A code fence longer than any run of backticks inside (an enum value may contain some). */
+  readonly fence: string;
 }
 
 /** The report of one version, from its emitted files (keys relative to the project root). */
@@ -73,7 +75,9 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
       blocks.push({ name, ...found });
     }
     blocks.sort((a, b) => a.order - b.order || compare(a.name, b.name));
-    sections.push({ title: rel, lines: blocks.flatMap((b) => b.lines) });
+    const lines = blocks.flatMap((b) => b.lines);
+    const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)));
+    sections.push({ title: rel, lines, fence: '`'.repeat(Math.max(3, longest + 1)) });
   }
   return renderTemplate('api-report', {
     title: `${service.serviceType} v${service.version}`,
