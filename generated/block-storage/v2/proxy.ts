@@ -1071,10 +1071,11 @@ export class BlockStorageV2 {
   /**
    * Migrates a volume to the specified host (administrators only).
    * @param volume - The Volume or its ID.
+   * @param host - The target host, as host@backend#pool. Cinder requires it below microversion 3.16 (400 "'host' is a required property" without it).
    * @param options - Options of this call.
    */
-  migrateVolume(volume: string | Volume, options: MigrateVolumeOptions = {}): Promise<void> {
-    return migrateVolume(this.client, volume, options);
+  migrateVolume(volume: string | Volume, host: string, options: MigrateVolumeOptions = {}): Promise<void> {
+    return migrateVolume(this.client, volume, host, options);
   }
 
   /**

@@ -1226,8 +1226,6 @@ export async function unmanageVolume(
 
 /** Options of `migrateVolume`. */
 export interface MigrateVolumeOptions extends RequestOptions {
-  /** The target host, as host@backend#pool. */
-  readonly host?: string;
   /** Use a generic host-based copy instead of the driver's own migration. */
   readonly forceHostCopy?: boolean;
   /** Put an available volume in maintenance during the migration. */
@@ -1238,15 +1236,17 @@ export interface MigrateVolumeOptions extends RequestOptions {
  * Migrates a volume to the specified host (administrators only).
  * @param client - The service client (a session or connection proxy).
  * @param volume - The Volume or its ID.
+ * @param host - The target host, as host@backend#pool. Cinder requires it below microversion 3.16 (400 "'host' is a required property" without it).
  * @param options - Options of this call.
  */
 export async function migrateVolume(
   client: ServiceClient,
   volume: string | Volume,
+  host: string,
   options: MigrateVolumeOptions = {},
 ): Promise<void> {
-  const { host, forceHostCopy, lockVolume } = options;
-  checkArg('host', host, 'string', false);
+  const { forceHostCopy, lockVolume } = options;
+  checkArg('host', host, 'string', true);
   checkArg('forceHostCopy', forceHostCopy, 'boolean', false);
   checkArg('lockVolume', lockVolume, 'boolean', false);
   const target = toTarget(Volume, volume, 'volume');

@@ -379,7 +379,7 @@ describe('BlockStorageV2 · Volume (spec/block-storage/v2/volume.yaml)', () => {
     it('POST /volumes/vol-1/action', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 202 });
-      const result = await f.proxy.migrateVolume('vol-1', { host: 'h@b#p', forceHostCopy: true });
+      const result = await f.proxy.migrateVolume('vol-1', 'h@b#p', { forceHostCopy: true });
       f.expectRequests([
         {
           method: 'POST',
