@@ -200,7 +200,9 @@ export async function updateResource<T extends Resource>(
 ): Promise<T> {
   if (attrs !== undefined) {
     if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${target.schema.name} attributes`);
-    for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value);
+    // Attributes given to an update are sent even when the instance already holds that value: it
+    // may be stale (another client changed the server since it was read).
+    for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value, true);
   }
   if (!target.isDirty()) return target;
   const request = target.toRequest('update');

@@ -174,35 +174,37 @@ export abstract class Resource {
   }
 
   /** Writes a declared field by TS name; `null` is sent as JSON null, `undefined` unsets it. */
-  protected _set(name: string, value: unknown): void {
+  protected _set(name: string, value: unknown, force = false): void {
     const spec = this.schema.fields[name];
     if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
-    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`), spec.type);
+    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`), spec.type, force);
     this.#cache?.delete(name);
   }
 
-  #write(wire: string, value: unknown, type?: FieldType): void {
+  #write(wire: string, value: unknown, type?: FieldType, force = false): void {
     if (value === undefined) {
       delete this.#body[wire];
       this.#dirty?.delete(wire);
       return;
     }
-    // Setting what is already there (by value, and by meaning: "10" for 10) is not a change.
-    if (this.#dirty?.has(wire) !== true && sameValue(this.#body[wire], value, type)) return;
+    // Setting what is already there (by value, and by meaning: "10" for 10) is not a change,
+    // unless the caller says it is (attributes passed to an update are always sent).
+    if (!force && this.#dirty?.has(wire) !== true && sameValue(this.#body[wire], value, type)) return;
     this.#body[wire] = value;
     (this.#dirty ??= new Set()).add(wire);
   }
 
   /**
    * Sets an attribute by TS name or wire name. Undeclared names are accepted only by resources
-   * that keep unknown attributes (QoS specs, quota sets).
+   * that keep unknown attributes (QoS specs, quota sets). With `force`, an equal value still counts
+   * as changed (the instance may be stale: the caller's value must be sent).
    */
-  setAttribute(key: string, value: unknown): void {
+  setAttribute(key: string, value: unknown, force = false): void {
     const schema = this.schema;
-    if (schema.fields[key]) return this._set(key, value);
+    if (schema.fields[key]) return this._set(key, value, force);
     const byWire = wireIndex(schema).get(key);
-    if (byWire) return this._set(byWire, value);
-    if (schema.keepUnknown) return this.#write(key, value);
+    if (byWire) return this._set(byWire, value, force);
+    if (schema.keepUnknown) return this.#write(key, value, undefined, force);
     throw new InvalidArgumentError(
       `${schema.name}.${key}`,
       `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,

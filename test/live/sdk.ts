@@ -9,7 +9,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { connect, type CloudConnection, type ConnectOptions } from '../../generated/index.js';
-import type { BlockStorageV2 } from '../../generated/block-storage/v2/index.js';
+import { BlockStorageV2 } from '../../generated/block-storage/v2/index.js';
 import { loadLiveEnv, volumeEndpoint, type LiveEnv } from './env.js';
 
 export interface LiveSdk {
@@ -53,7 +53,10 @@ export function connectOptions(env: LiveEnv, who: 'admin' | 'second' = 'admin'):
 export async function connectLive(who: 'admin' | 'second' = 'admin', extra: ConnectOptions = {}): Promise<LiveSdk> {
   const env = loadLiveEnv();
   const connection = await connect({ ...connectOptions(env, who), ...extra });
-  const bs = recording(connection.blockStorage);
+  // connectOptions pins version 2; the connection's type allows every version this SDK has.
+  const proxy: unknown = connection.blockStorage;
+  if (!(proxy instanceof BlockStorageV2)) throw new Error('expected the v2 proxy (version: "2" is pinned)');
+  const bs = recording(proxy);
   return { env, connection, bs, close: () => connection.close() };
 }
 
