@@ -128,7 +128,7 @@ export function readValue<V>(response: ApiResponse, type: FieldType, key: string
 export function mergeInto<T extends Resource>(target: T, response: ApiResponse): T {
   if (response.body === undefined) return target;
   target.seedWire(unwrapResource(target.schema.resourceKey, response, target.schema.name));
-  if (response.requestId !== undefined) target.requestId = response.requestId;
+  if (response.requestId !== undefined) target.openstackRequestId = response.requestId;
   return target;
 }
 

@@ -123,8 +123,11 @@ export abstract class Resource {
   #body: WireBody;
   #dirty: Set<string> | undefined;
   #cache: Map<string, unknown> | undefined;
-  /** `X-OpenStack-Request-ID` of the response this resource was read from. */
-  requestId: string | undefined;
+  /**
+   * `X-OpenStack-Request-ID` of the response this resource was read from. (Not `requestId`: some
+   * resources, such as messages, have a field of that name.)
+   */
+  openstackRequestId: string | undefined;
 
   /**
    * Builds a resource from attributes named as in TypeScript (wire names are accepted too).
@@ -132,7 +135,7 @@ export abstract class Resource {
    */
   constructor(attrs?: object) {
     this.#body = {};
-    this.requestId = undefined;
+    this.openstackRequestId = undefined;
     if (attrs) {
       for (const [key, value] of Object.entries(attrs)) {
         if (value !== undefined) this.setAttribute(key, value);
@@ -144,7 +147,7 @@ export abstract class Resource {
   static fromWire<T extends Resource>(this: ResourceClass<T>, body: WireBody, requestId?: string): T {
     const resource = construct(this);
     resource.#body = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
-    resource.requestId = requestId;
+    resource.openstackRequestId = requestId;
     return resource;
   }
 
@@ -267,7 +270,7 @@ export abstract class Resource {
     this.#body = { ...this.#body, ...incoming };
     this.#dirty = undefined;
     this.#cache = undefined;
-    if (requestId !== undefined) this.requestId = requestId;
+    if (requestId !== undefined) this.openstackRequestId = requestId;
     return this;
   }
 

@@ -158,6 +158,9 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
   };
 
   const fields = buildFields(raw.fields, ['fields']);
+  for (const f of fields) {
+    if (RESOURCE_MEMBERS.has(f.name)) err(['fields', f.name], `"${f.name}" is a member of every resource class; give the field another TypeScript name (wire: keeps the wire name)`);
+  }
   const fieldNames = new Set(fields.map((f) => f.name));
   const structs: StructModel[] = Object.entries(raw.structs ?? {}).map(([name, s]) => ({
     name,
@@ -447,6 +450,12 @@ function checkStructCycles(structs: readonly StructModel[], err: (name: string, 
   };
   for (const s of structs) visit(s.name, []);
 }
+
+/** Members of the runtime's Resource base class: a field of the same name would shadow them. */
+const RESOURCE_MEMBERS = new Set([
+  'schema', 'resourceId', 'openstackRequestId', 'setAttribute', 'getAttribute', 'isDirty', 'toRequest',
+  'applyWire', 'seedWire', 'markClean', 'toWire', 'toJSON', 'constructor', 'prototype', 'fromWire',
+]);
 
 /** camelCase → snake_case, the default wire name. */
 export function snake(name: string): string {

@@ -57,7 +57,7 @@ describe('create', () => {
     expect(v.size).toBe(3);
     expect(v.name).toBe('quiet');
     expect(v.isDirty()).toBe(false);
-    expect(v.requestId).toBe('req-core');
+    expect(v.openstackRequestId).toBe('req-core');
   });
 });
 

@@ -90,7 +90,7 @@ describe('reading: wire names, Cinder value types, broken values', () => {
     expect(v.getAttribute('imageRef')).toBe('img-1');
     // The wire form keeps Cinder's names.
     expect(v.toWire()).toMatchObject({ 'os-vol-host-attr:host': 'node1@lvm#pool', imageRef: 'img-1' });
-    expect(v.requestId).toBe('req-core');
+    expect(v.openstackRequestId).toBe('req-core');
   });
 
   it('reads Cinder string booleans: "true", "false", "True", "FALSE"', () => {
