@@ -25,6 +25,11 @@ export interface Operation extends VersionBounds {
   readonly path: string;
   /** Alternatives chosen by the negotiated microversion; when present, `method`/`path` are the first. */
   readonly routes?: readonly Route[] | undefined;
+  /**
+   * `version`: the path is relative to the versioned root without the project segment (`/v3`
+   * rather than `/v3/<project>`), for routes Cinder serves only there.
+   */
+  readonly base?: 'version' | undefined;
 }
 
 export type QueryScalar = string | number | boolean;

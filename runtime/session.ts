@@ -179,7 +179,8 @@ export class ServiceSession implements ServiceClient {
     const op = request.operation;
     const microversion = this.#microversion(op, request.requires, options, resolved);
     const route = chooseRoute(op, microversion);
-    const url = resolved.url + expandPath(route.path, request.pathParams, op.id) + encodeQuery(request.query);
+    const root = op.base === 'version' ? versionRoot(resolved.url) : resolved.url;
+    const url = root + expandPath(route.path, request.pathParams, op.id) + encodeQuery(request.query);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const context = {
       serviceType: this.service.serviceType,
@@ -335,6 +336,12 @@ export function chooseRoute(op: Operation, microversion: string | undefined): Ro
   const route = op.routes.find((r) => withinBounds(microversion, r));
   if (!route) throw new NotSupportedError(`${op.id} has no route for microversion ${microversion ?? '(none)'}`);
   return route;
+}
+
+/** `http://h/v3/<project>` → `http://h/v3`: the versioned root, for routes served without a project. */
+export function versionRoot(endpoint: string): string {
+  const m = /^(.*\/v\d+(?:\.\d+)?)\/[^/]+\/?$/.exec(endpoint);
+  return m ? m[1]! : endpoint;
 }
 
 /** Path templates split once into literal text (even indexes) and parameter names (odd ones). */

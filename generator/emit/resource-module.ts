@@ -204,6 +204,7 @@ function operationExpr(op: OperationModel, path: string, id: string): string {
   const parts = [`id: ${literal(id)}`, `method: ${literal(op.method)}`, `path: ${literal(path)}`];
   if (op.minVersion) parts.push(`minVersion: ${literal(op.minVersion)}`);
   if (op.maxVersion) parts.push(`maxVersion: ${literal(op.maxVersion)}`);
+  if (op.base === 'version') parts.push(`base: 'version'`);
   if (op.routes.length > 0) {
     const routes = op.routes.map((r) => {
       const rp = [`method: ${literal(r.method)}`, `path: ${literal(r.path)}`];

@@ -52,6 +52,7 @@ interface RawOperation {
   method?: HttpMethod;
   path?: string;
   detail_path?: string;
+  base?: 'endpoint' | 'version';
   paginated?: boolean;
   routes?: { method?: HttpMethod; path: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
@@ -288,6 +289,7 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
       method: method ?? 'GET',
       path,
       detailPath: op.detail_path,
+      base: op.base ?? 'endpoint',
       paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
       routes,
       args,

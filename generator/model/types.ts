@@ -85,6 +85,8 @@ export interface OperationModel extends VersionRange {
   readonly path: string;
   /** list: the path with details (e.g. /volumes/detail). */
   readonly detailPath?: string | undefined;
+  /** `version`: the path is relative to the versioned root without the project segment. */
+  readonly base: 'endpoint' | 'version';
   readonly paginated: boolean;
   readonly routes: readonly RouteModel[];
   readonly args: readonly ArgModel[];

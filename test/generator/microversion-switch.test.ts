@@ -49,6 +49,12 @@ operations:
     routes:
       - {path: "/os-thing-transfer/{thing_id}", max_version: "3.54"}
       - {path: "/thing-transfers/{thing_id}", min_version: "3.55"}
+  defaults:
+    kind: request
+    method: GET
+    path: /default-things
+    base: version
+    description: Served only without the project segment.
   newish:
     kind: action
     description: Only from 3.60.
@@ -75,6 +81,12 @@ proxy:
       - args: [t-1]
         request: {method: POST, path: /thing-transfers/t-1}
         response: {status: 202}
+  defaultThings:
+    call: defaults
+    examples:
+      - args: []
+        request: {method: GET, path: /v3/default-things}
+        response: {status: 200, body: {}}
   newishThing:
     call: newish
     examples:
@@ -84,6 +96,7 @@ proxy:
 `;
 
 interface ThingProxy {
+  defaultThings(): Promise<void>;
   deleteThing(id: string, options?: { force?: boolean }): Promise<void>;
   transferThing(id: string): Promise<void>;
   newishThing(id: string): Promise<void>;
@@ -162,6 +175,14 @@ describe('microversion-dependent requests', () => {
       server.reply({ status: 202 });
       await things.transferThing('t-1');
       expect(server.take()[0]!.path).toBe('/thing-transfers/t-1');
+    });
+  });
+
+  it('an operation based on the version root leaves out the project segment', async () => {
+    await against('3.70', async (things, server) => {
+      server.reply({ status: 200, body: {} });
+      await things.defaultThings();
+      expect(server.take()[0]!.rawPath).toBe('/v3/default-things');
     });
   });
 

@@ -1,0 +1,675 @@
+/**
+ * Two SpecModels → the list of classified changes between them. Elements are matched by their
+ * TypeScript name first, then by what identifies them on the wire (a renamed field keeps its wire
+ * name, a renamed operation keeps its method, path and action key, a renamed resource keeps its
+ * base path), so a rename is one change and not a removal plus an addition.
+ */
+import type { Position } from '../load/diagnostics.js';
+import { methodSignature, paramType } from '../emit/signature.js';
+import { tsType } from '../emit/render.js';
+import { compareVersions } from '../model/util.js';
+import type {
+  ArgModel,
+  BodyTemplate,
+  FieldModel,
+  JsonValue,
+  OperationModel,
+  ProxyMethodModel,
+  ResourceModel,
+  ResponseModel,
+  ServiceModel,
+  SpecModel,
+  StructModel,
+  TypeRef,
+  VersionRange,
+} from '../model/types.js';
+import { RULES_BY_ID, type Level, type RuleId } from './rules.js';
+
+export interface Change {
+  readonly rule: RuleId;
+  /** The API version, e.g. `block-storage/v2`. */
+  readonly version: string;
+  /** The resource the change belongs to; empty for the version itself and its helpers. */
+  readonly resource: string;
+  /** What kind of element changed (orders the report). */
+  readonly kind: Kind;
+  /** What changed, e.g. `Volume.extend(size)`. */
+  readonly subject: string;
+  readonly message: string;
+  readonly sdk: Level;
+  readonly wire: Level;
+  /** `file:line` in the head spec (the base spec for removals). */
+  readonly source?: string | undefined;
+}
+
+export type Kind = 'version' | 'resource' | 'field' | 'struct' | 'operation' | 'arg' | 'method';
+const KIND_ORDER: Record<Kind, number> = { version: 0, resource: 1, field: 2, struct: 3, operation: 4, arg: 5, method: 6 };
+
+export function diffModels(base: SpecModel, head: SpecModel): Change[] {
+  const out: Change[] = [];
+  const baseByDir = new Map(base.services.map((s) => [versionKey(s), s]));
+  const headByDir = new Map(head.services.map((s) => [versionKey(s), s]));
+  for (const [key, b] of baseByDir) {
+    const h = headByDir.get(key);
+    if (!h) new Emitter(out, key, '').add('version-removed', key, `API version ${key} (${b.className}) removed`, b.serviceFile);
+    else diffService(new Emitter(out, key, ''), b, h);
+  }
+  for (const [key, h] of headByDir) {
+    if (!baseByDir.has(key)) new Emitter(out, key, '').add('version-added', key, `API version ${key} (${h.className}) added`, h.serviceFile);
+  }
+  return sortChanges(out);
+}
+
+function versionKey(s: ServiceModel): string {
+  return s.specDir.replace(/^spec\//, '');
+}
+
+const SEVERITY: Record<Level, number> = { breaking: 0, 'non-breaking': 1, 'docs-only': 2 };
+
+/** Breaking first, then by version, resource, subject and rule: stable whatever the input order. */
+export function sortChanges(changes: readonly Change[]): Change[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...changes].sort(
+    (a, b) =>
+      cmp(a.version, b.version) ||
+      cmp(a.resource, b.resource) ||
+      Math.min(SEVERITY[a.sdk], SEVERITY[a.wire]) - Math.min(SEVERITY[b.sdk], SEVERITY[b.wire]) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      cmp(a.subject, b.subject) ||
+      cmp(a.rule, b.rule) ||
+      cmp(a.message, b.message),
+  );
+}
+
+class Emitter {
+  constructor(
+    private readonly out: Change[],
+    readonly version: string,
+    readonly resource: string,
+    readonly kind: Kind = resource ? 'resource' : 'version',
+  ) {}
+
+  /** The same place, reporting on another kind of element. */
+  of(kind: Kind): Emitter {
+    return new Emitter(this.out, this.version, this.resource, kind);
+  }
+
+  /** How many changes were recorded so far (to see whether a comparison added any). */
+  count(): number {
+    return this.out.length;
+  }
+
+  forResource(resource: string, kind: Kind = 'resource'): Emitter {
+    return new Emitter(this.out, this.version, resource, kind);
+  }
+
+  add(rule: RuleId, subject: string, message: string, at?: Position | string): void {
+    const r = RULES_BY_ID.get(rule)!;
+    const source = typeof at === 'string' ? at : at ? `${at.file}:${at.line}` : undefined;
+    this.out.push({ rule, version: this.version, resource: this.resource, kind: this.kind, subject, message, sdk: r.sdk, wire: r.wire, source });
+  }
+}
+
+const code = (s: string | undefined): string => (s === undefined ? '(none)' : `\`${s}\``);
+
+function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
+  const subject = versionKey(h);
+  if (b.className !== h.className || b.attribute !== h.attribute) {
+    e.add('version-renamed', subject, `Proxy class ${code(b.className)} → ${code(h.className)}, attribute ${code(b.attribute)} → ${code(h.attribute)}`, h.serviceFile);
+  }
+  diffRange(e, subject, 'service microversions', { minVersion: b.microversion?.min, maxVersion: b.microversion?.max }, { minVersion: h.microversion?.min, maxVersion: h.microversion?.max }, h.serviceFile);
+  if (b.description !== h.description) e.add('description-changed', subject, 'service description changed', h.serviceFile);
+
+  // Resources: by name, then renamed ones by base path and keys.
+  const bRes = new Map(b.resources.map((r) => [r.name, r]));
+  const hRes = new Map(h.resources.map((r) => [r.name, r]));
+  const pairs: [ResourceModel, ResourceModel][] = [];
+  const removed = b.resources.filter((r) => !hRes.has(r.name));
+  const added = h.resources.filter((r) => !bRes.has(r.name));
+  for (const r of b.resources) if (hRes.has(r.name)) pairs.push([r, hRes.get(r.name)!]);
+  for (const r of [...removed]) {
+    const twin = added.find((a) => a.basePath === r.basePath && a.resourceKey === r.resourceKey && a.resourcesKey === r.resourcesKey);
+    if (!twin) continue;
+    removed.splice(removed.indexOf(r), 1);
+    added.splice(added.indexOf(twin), 1);
+    e.forResource(twin.name).add('resource-renamed', twin.name, `resource ${code(r.name)} renamed to ${code(twin.name)} (base path ${code(twin.basePath)})`, twin.source);
+    pairs.push([r, twin]);
+  }
+  const contents = (r: ResourceModel): string => {
+    const actions = r.operations.filter((o) => o.kind === 'action').length;
+    const methods = (r.methods ?? []).map((m) => m.name);
+    return `${r.fields.length} field(s), ${r.operations.length} operation(s) of which ${actions} action(s), methods: ${methods.length > 0 ? methods.join(', ') : 'none'}`;
+  };
+  for (const r of removed) e.forResource(r.name).add('resource-removed', r.name, `resource ${code(r.name)} removed (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
+  for (const r of added) e.forResource(r.name).add('resource-added', r.name, `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
+
+  const argChanges = new Map<string, Set<string>>();
+  for (const [br, hr] of pairs) diffResource(e.forResource(hr.name), br, hr, argChanges);
+
+  // Proxy methods, with the waiters of service.yaml.
+  const methods = (s: ServiceModel): { method: ProxyMethodModel; resource: ResourceModel | undefined }[] => [
+    ...s.resources.flatMap((r) => (r.methods ?? []).map((m) => ({ method: m, resource: r }))),
+    ...(s.helpers ?? []).map((m) => ({ method: m, resource: undefined })),
+  ];
+  // Methods of added or removed resources are listed with the resource.
+  const gone = new Set(removed.map((r) => r.name));
+  const fresh = new Set(added.map((r) => r.name));
+  diffMethods(
+    e,
+    b,
+    h,
+    methods(b).filter((x) => !x.resource || !gone.has(x.resource.name)),
+    methods(h).filter((x) => !x.resource || !fresh.has(x.resource.name)),
+    argChanges,
+    new Map(pairs.map(([br, hr]) => [br.name, hr.name])),
+  );
+}
+
+function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, argChanges: Map<string, Set<string>>): void {
+  const name = h.name;
+  if (b.description !== h.description) e.add('description-changed', name, `description of ${code(name)} changed`, h.source);
+  if (b.resourceKey !== h.resourceKey) e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
+  if (b.resourcesKey !== h.resourcesKey) e.add('resource-key-changed', name, `list key ${code(b.resourcesKey)} → ${code(h.resourcesKey)}`, h.source);
+
+  diffFields(e.of('field'), name, b.fields, h.fields, h.source);
+
+  const bStructs = new Map(b.structs.map((s) => [s.name, s]));
+  const hStructs = new Map(h.structs.map((s) => [s.name, s]));
+  for (const s of b.structs) {
+    const hs = hStructs.get(s.name);
+    if (!hs) e.of('struct').add('struct-removed', `${name}.${s.name}`, `struct ${code(s.name)} removed`, s.source);
+    else diffStruct(e.of('struct'), s, hs);
+  }
+  for (const s of h.structs) if (!bStructs.has(s.name)) e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
+
+  diffOperations(e.of('operation'), b, h, argChanges);
+}
+
+function diffStruct(e: Emitter, b: StructModel, h: StructModel): void {
+  if (b.description !== h.description) e.add('description-changed', h.name, `description of struct ${code(h.name)} changed`, h.source);
+  diffFields(e, h.name, b.fields, h.fields, h.source);
+}
+
+function diffFields(e: Emitter, owner: string, base: readonly FieldModel[], head: readonly FieldModel[], ownerSource: Position): void {
+  const pairs = matchByNameThenWire(base, head, (f) => f.wire);
+  for (const f of pairs.removed) e.add('field-removed', `${owner}.${f.name}`, `field ${code(f.name)} (wire ${code(f.wire)}) removed`, f.source ?? ownerSource);
+  for (const f of pairs.added) e.add('field-added', `${owner}.${f.name}`, `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added`, f.source ?? ownerSource);
+  for (const [b, h] of pairs.matched) {
+    const subject = `${owner}.${h.name}`;
+    const at = h.source ?? ownerSource;
+    if (b.name !== h.name) e.add('field-renamed', subject, `field ${code(b.name)} renamed to ${code(h.name)} (wire ${code(h.wire)} unchanged)`, at);
+    if (b.wire !== h.wire) e.add('field-wire-renamed', subject, `wire name of ${code(h.name)}: ${code(b.wire)} → ${code(h.wire)}`, at);
+    const bw = [b.create && 'create', b.update && 'update'].filter(Boolean) as string[];
+    const hw = [h.create && 'create', h.update && 'update'].filter(Boolean) as string[];
+    const lost = bw.filter((x) => !hw.includes(x));
+    const gained = hw.filter((x) => !bw.includes(x));
+    if (lost.length > 0) e.add('field-became-read-only', subject, `${code(h.name)} can no longer be sent on ${lost.join(' or ')}`, at);
+    if (gained.length > 0) e.add('field-became-writable', subject, `${code(h.name)} can now be sent on ${gained.join(' and ')}`, at);
+    if ((b.placement ?? 'inside') !== (h.placement ?? 'inside') && (hw.length > 0 || bw.length > 0)) {
+      e.add('field-placement-changed', subject, `placement of ${code(h.name)} in request bodies: ${b.placement ?? 'inside the resource key'} → ${h.placement ?? 'inside the resource key'}`, at);
+    }
+    if (b.deprecated !== h.deprecated) {
+      e.add('field-deprecated', subject, h.deprecated ? `${code(h.name)} deprecated: ${h.deprecated}` : `${code(h.name)} no longer deprecated`, at);
+    }
+    diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at);
+    diffRange(e, subject, `field ${code(h.name)}`, b, h, at);
+    if (b.description !== h.description) e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
+  }
+}
+
+/** Matches by name; leftovers with the same wire identity are renames. */
+function matchByNameThenWire<T extends { readonly name: string }>(
+  base: readonly T[],
+  head: readonly T[],
+  wire: (x: T) => string,
+): { matched: [T, T][]; removed: T[]; added: T[] } {
+  const hByName = new Map(head.map((x) => [x.name, x]));
+  const bNames = new Set(base.map((x) => x.name));
+  const matched: [T, T][] = [];
+  const removed: T[] = [];
+  const added = head.filter((x) => !bNames.has(x.name));
+  for (const b of base) {
+    const h = hByName.get(b.name);
+    if (h) matched.push([b, h]);
+    else removed.push(b);
+  }
+  for (const b of [...removed]) {
+    const twin = added.find((a) => wire(a) === wire(b));
+    if (!twin) continue;
+    removed.splice(removed.indexOf(b), 1);
+    added.splice(added.indexOf(twin), 1);
+    matched.push([b, twin]);
+  }
+  return { matched, removed, added };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+/** The action key of a POST …/action body: `os-extend` in {"os-extend": {…}}. */
+export function actionKey(op: OperationModel): string | undefined {
+  if (op.kind !== 'action' || !op.body || op.body === 'resource') return undefined;
+  if (op.body.kind === 'object' && op.body.entries.length === 1) return op.body.entries[0]![0];
+  if (op.body.kind === 'literal' && op.body.value && typeof op.body.value === 'object' && !Array.isArray(op.body.value)) {
+    const keys = Object.keys(op.body.value);
+    if (keys.length === 1) return keys[0];
+  }
+  return undefined;
+}
+
+function opLabel(op: OperationModel): string {
+  const key = actionKey(op);
+  return key ? `action ${code(op.id)} (${code(key)})` : `operation ${code(op.id)} (${op.method} ${op.path})`;
+}
+
+function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, argChanges: Map<string, Set<string>>): void {
+  const pairs = matchByNameThenWire(b.operations, h.operations, (op) => `${op.method} ${op.path} ${actionKey(op) ?? ''}`);
+  for (const op of pairs.removed) e.add(op.kind === 'action' ? 'action-removed' : 'operation-removed', op.id, `${opLabel(op)} removed`, op.source);
+  for (const op of pairs.added) e.add(op.kind === 'action' ? 'action-added' : 'operation-added', op.id, `${opLabel(op)} added`, op.source);
+  for (const [bo, ho] of pairs.matched) {
+    const subject = ho.id;
+    const at = ho.source;
+    if (bo.name !== ho.name) e.add('operation-renamed', subject, `operation ${code(bo.id)} renamed to ${code(ho.id)} (same request)`, at);
+    if (bo.description !== ho.description) e.add('description-changed', subject, `description of ${code(ho.id)} changed`, at);
+    if (bo.method !== ho.method) e.add('operation-method-changed', subject, `${code(ho.id)} method ${bo.method} → ${ho.method} (${ho.path})`, at);
+    if (normPath(bo.path) !== normPath(ho.path)) e.add('operation-path-changed', subject, `${code(ho.id)} path ${code(bo.path)} → ${code(ho.path)}`, at);
+    if (normPath(bo.detailPath) !== normPath(ho.detailPath)) e.add('operation-path-changed', subject, `${code(ho.id)} detail path ${code(bo.detailPath)} → ${code(ho.detailPath)}`, at);
+    const bk = actionKey(bo);
+    const hk = actionKey(ho);
+    if (bk && hk && bk !== hk) e.add('action-renamed', subject, `action key of ${code(ho.id)}: ${code(bk)} → ${code(hk)}`, at);
+    else if (bodySkeleton(bo.body) !== bodySkeleton(ho.body)) {
+      e.add('operation-body-changed', subject, `fixed request body of ${code(ho.id)}: ${bodySkeleton(bo.body)} → ${bodySkeleton(ho.body)}`, at);
+    }
+    if (responseLabel(bo.response) !== responseLabel(ho.response)) {
+      e.add('operation-response-changed', subject, `${code(ho.id)} returns ${responseLabel(bo.response)} → ${responseLabel(ho.response)}`, at);
+    }
+    diffRange(e, subject, code(ho.id), bo, ho, at);
+    diffRoutes(e, bo, ho);
+    const changed = diffArgs(e.of('arg'), bo, ho);
+    if (changed.size > 0) argChanges.set(`${h.name}.${ho.name}`, changed);
+  }
+}
+
+/** Placeholder names do not matter on the wire: `/volumes/{volume_id}` = `/volumes/{id}`. */
+function normPath(p: string | undefined): string | undefined {
+  return p?.replace(/\{[^}]+\}/g, '{}');
+}
+
+function responseLabel(r: ResponseModel): string {
+  switch (r.kind) {
+    case 'none':
+      return 'nothing';
+    case 'merge':
+      return 'fields merged into the target';
+    case 'resource':
+      return `${r.resource}${r.key ? ` under ${code(r.key)}` : ''}`;
+    case 'value':
+      return `${typeLabel(r.type)}${r.key ? ` under ${code(r.key)}` : ''}`;
+  }
+}
+
+/** The body without its argument holes (arguments are compared on their own). */
+function bodySkeleton(body: BodyTemplate | 'resource' | undefined): string {
+  if (body === 'resource') return 'the resource';
+  // An object that holds only arguments is "any object of arguments"; under a key (an action) it
+  // still shows as {} so that the key is part of the shape.
+  const strip = (t: BodyTemplate, top: boolean): JsonValue | undefined => {
+    switch (t.kind) {
+      case 'literal':
+        return t.value;
+      case 'arg':
+        return undefined;
+      case 'self':
+        return `$self.${t.field}`;
+      case 'object': {
+        const out: Record<string, JsonValue> = {};
+        for (const [k, v] of t.entries) {
+          if (v.kind === 'arg') continue;
+          out[k] = strip(v, false) ?? {};
+        }
+        return Object.keys(out).length === 0 && top ? undefined : out;
+      }
+      case 'array':
+        return t.items.map((i) => strip(i, false) ?? null);
+    }
+  };
+  const shape = body === undefined ? undefined : strip(body, true);
+  return shape === undefined ? 'none' : JSON.stringify(shape);
+}
+
+function rangeLabel(r: VersionRange): string {
+  return `${r.minVersion ?? ''}–${r.maxVersion ?? ''}`;
+}
+
+function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
+  const bRoutes = [...(b.routes ?? [])];
+  const hRoutes = [...(h.routes ?? [])];
+  const unmatchedB = bRoutes.filter((r) => !hRoutes.some((x) => rangeLabel(x) === rangeLabel(r)));
+  const unmatchedH = hRoutes.filter((r) => !bRoutes.some((x) => rangeLabel(x) === rangeLabel(r)));
+  for (const br of bRoutes) {
+    const hr = hRoutes.find((x) => rangeLabel(x) === rangeLabel(br));
+    if (!hr) continue;
+    const subject = `${h.id} route ${rangeLabel(hr)}`;
+    if (br.method !== hr.method) e.add('operation-method-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: method ${br.method} → ${hr.method}`, h.source);
+    if (normPath(br.path) !== normPath(hr.path)) e.add('operation-path-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: path ${code(br.path)} → ${code(hr.path)}`, h.source);
+  }
+  // A route whose range moved keeps its method and path.
+  for (const br of [...unmatchedB]) {
+    const hr = unmatchedH.find((x) => x.method === br.method && normPath(x.path) === normPath(br.path));
+    if (!hr) continue;
+    unmatchedB.splice(unmatchedB.indexOf(br), 1);
+    unmatchedH.splice(unmatchedH.indexOf(hr), 1);
+    diffRange(e, `${h.id} route ${hr.path}`, `route ${code(hr.path)} of ${code(h.id)}`, br, hr, h.source);
+  }
+  for (const r of unmatchedB) e.add('route-removed', `${h.id} route ${rangeLabel(r)}`, `${code(h.id)} no longer routes ${rangeLabel(r)} to ${r.method} ${r.path}`, h.source);
+  for (const r of unmatchedH) e.add('route-added', `${h.id} route ${rangeLabel(r)}`, `${code(h.id)} routes ${rangeLabel(r)} to ${r.method} ${r.path}`, h.source);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+/** Where an argument goes on the wire: `query:all_tenants`, `body:os-retype.new_type`, `path:key`. */
+function argWire(op: OperationModel, arg: ArgModel): string {
+  if (arg.in === 'body' && op.body && op.body !== 'resource') {
+    const at = bodyPathOf(op.body, arg.name, []);
+    if (at) return at.join('.');
+  }
+  return arg.wire;
+}
+
+function bodyPathOf(t: BodyTemplate, name: string, trail: string[]): string[] | undefined {
+  if (t.kind === 'arg') return t.name === name ? trail : undefined;
+  if (t.kind === 'object') {
+    for (const [k, v] of t.entries) {
+      const found = bodyPathOf(v, name, [...trail, k]);
+      if (found) return found;
+    }
+  }
+  if (t.kind === 'array') {
+    for (const [i, v] of t.items.entries()) {
+      const found = bodyPathOf(v, name, [...trail, String(i)]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function argLabel(op: OperationModel, arg: ArgModel): string {
+  const where = arg.in === 'query' ? 'query parameter' : arg.in === 'path' ? 'path parameter' : 'body member';
+  return `${where} ${code(arg.name)} (${code(argWire(op, arg))})`;
+}
+
+/** Compares arguments; returns the names (before and after) of those that changed. */
+function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<string> {
+  const changed = new Set<string>();
+  const pairs = matchByNameThenWire(bo.args, ho.args, (a) => `${a.in}:${argWire(bo.args.includes(a) ? bo : ho, a)}`);
+  const subject = (a: ArgModel): string => `${ho.id}(${a.name})`;
+  const at = ho.source;
+  for (const a of pairs.removed) {
+    changed.add(a.name);
+    e.add('arg-removed', subject(a), `${code(bo.id)} loses ${argLabel(bo, a)}`, at);
+  }
+  for (const a of pairs.added) {
+    changed.add(a.name);
+    if (a.required) e.add('arg-added-required', subject(a), `${code(ho.id)} gains required ${argLabel(ho, a)}`, at);
+    else if (a.default !== undefined) e.add('arg-added-with-default', subject(a), `${code(ho.id)} gains ${argLabel(ho, a)}, always sent (default ${JSON.stringify(a.default)})`, at);
+    else e.add('arg-added-optional', subject(a), `${code(ho.id)} gains optional ${argLabel(ho, a)}`, at);
+  }
+  for (const [b, h] of pairs.matched) {
+    const before = e.count();
+    if (b.name !== h.name) e.add('arg-renamed', subject(h), `${code(ho.id)} argument ${code(b.name)} renamed to ${code(h.name)} (wire ${code(argWire(ho, h))} unchanged)`, at);
+    if (b.in !== h.in) {
+      e.add('arg-location-changed', subject(h), `${code(ho.id)} argument ${code(h.name)} moved from the ${b.in} to the ${h.in}`, at);
+    } else if (argWire(bo, b) !== argWire(ho, h)) {
+      e.add('arg-wire-renamed', subject(h), `${code(ho.id)} argument ${code(h.name)} is sent as ${code(argWire(ho, h))}, was ${code(argWire(bo, b))}`, at);
+    }
+    if (!b.required && h.required) e.add('arg-became-required', subject(h), `${code(ho.id)} argument ${code(h.name)} is now required`, at);
+    if (b.required && !h.required) e.add('arg-became-optional', subject(h), `${code(ho.id)} argument ${code(h.name)} is now optional`, at);
+    if (JSON.stringify(b.default) !== JSON.stringify(h.default)) {
+      e.add('arg-default-changed', subject(h), `${code(ho.id)} argument ${code(h.name)} default ${JSON.stringify(b.default) ?? 'none'} → ${JSON.stringify(h.default) ?? 'none'}`, at);
+    }
+    diffType(e, subject(h), 'arg', { type: b.type, enum: b.enum, ref: b.ref }, { type: h.type, enum: h.enum, ref: h.ref }, at);
+    diffRange(e, subject(h), `argument ${code(h.name)} of ${code(ho.id)}`, b, h, at);
+    if (e.count() > before) {
+      changed.add(b.name);
+      changed.add(h.name);
+    }
+    if (b.description !== h.description) e.add('description-changed', subject(h), `description of argument ${code(h.name)} of ${code(ho.id)} changed`, at);
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+interface TypeInfo {
+  readonly type: TypeRef;
+  readonly enum?: readonly string[] | undefined;
+  readonly ref?: string | undefined;
+}
+
+function typeLabel(t: TypeRef): string {
+  switch (t.kind) {
+    case 'scalar':
+      return t.name;
+    case 'list':
+    case 'map':
+      return `${t.kind}<${typeLabel(t.of)}>`;
+    default:
+      return t.name;
+  }
+}
+
+function infoLabel(t: TypeInfo): string {
+  return t.ref ? `ref ${t.ref}` : typeLabel(t.type);
+}
+
+/** The TypeScript type callers see (enums are compared on their own). */
+function tsOf(t: TypeInfo): string {
+  return t.ref ? `string | ${t.ref}` : tsType(t.type);
+}
+
+/** The JSON encoding on the wire. */
+function wireOf(t: TypeRef): string {
+  switch (t.kind) {
+    case 'scalar':
+      return t.name === 'boolstr' ? 'string("true"|"false")' : t.name;
+    case 'list':
+      return `array<${wireOf(t.of)}>`;
+    case 'map':
+      return `object<${wireOf(t.of)}>`;
+    case 'struct':
+      return `object:${t.name}`;
+    case 'resource':
+      return 'object';
+  }
+}
+
+/** True when every value of `b` is a value of `h`. */
+function accepts(h: TypeInfo, b: TypeInfo): boolean {
+  if (h.type.kind === 'scalar' && h.type.name === 'any') return true;
+  if (b.ref && !h.ref) return false;
+  if (h.ref && !b.ref) return h.type.kind === 'scalar' && h.type.name === 'string' && b.type.kind === 'scalar' && b.type.name === 'string';
+  const ht = h.type;
+  const bt = b.type;
+  if (ht.kind === 'scalar' && bt.kind === 'scalar') return ht.name === bt.name || (ht.name === 'number' && bt.name === 'integer');
+  if ((ht.kind === 'list' && bt.kind === 'list') || (ht.kind === 'map' && bt.kind === 'map')) return accepts({ type: ht.of }, { type: bt.of });
+  if (ht.kind === 'scalar' && ht.name === 'object') return bt.kind === 'map' || bt.kind === 'struct';
+  return typeLabel(ht) === typeLabel(bt);
+}
+
+function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInfo, h: TypeInfo, at: Position): void {
+  const sameTs = tsOf(b) === tsOf(h);
+  const sameWire = wireOf(b.type) === wireOf(h.type);
+  const what = `${infoLabel(b)} → ${infoLabel(h)}`;
+  if (!sameTs || !sameWire) {
+    if (sameTs) {
+      const widened = b.type.kind === 'scalar' && b.type.name === 'integer' && h.type.kind === 'scalar' && h.type.name === 'number';
+      e.add(widened ? 'type-widened' : 'type-encoding-changed', subject, `type ${what} (TypeScript ${tsOf(h)} either way; JSON ${wireOf(b.type)} → ${wireOf(h.type)})`, at);
+    } else if (role === 'arg' && accepts(h, b)) {
+      e.add('type-widened', subject, `type ${what} (accepts everything it did)`, at);
+    } else {
+      e.add('type-changed', subject, `type ${what} (TypeScript ${tsOf(b)} → ${tsOf(h)})`, at);
+    }
+  }
+  const be = b.enum ?? [];
+  const he = h.enum ?? [];
+  if (be.length === 0 && he.length > 0) e.add('enum-added', subject, `restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
+  else if (be.length > 0 && he.length === 0) e.add('enum-removed', subject, `no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
+  else {
+    const removed = be.filter((v) => !he.includes(v));
+    const added = he.filter((v) => !be.includes(v));
+    if (removed.length > 0) e.add('enum-value-removed', subject, `enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
+    if (added.length > 0) e.add('enum-value-added', subject, `enum gains ${added.map((v) => code(v)).join(', ')}`, at);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microversion ranges
+
+function diffRange(e: Emitter, subject: string, what: string, b: VersionRange, h: VersionRange, at: Position | string): void {
+  const bMin = b.minVersion;
+  const hMin = h.minVersion;
+  const bMax = b.maxVersion;
+  const hMax = h.maxVersion;
+  if (bMin !== hMin) {
+    const raised = hMin !== undefined && (bMin === undefined || compareVersions(hMin, bMin) > 0);
+    e.add(raised ? 'microversion-min-raised' : 'microversion-min-lowered', subject, `${what}: minimum microversion ${bMin ?? 'none'} → ${hMin ?? 'none'}`, at);
+  }
+  if (bMax !== hMax) {
+    const lowered = hMax !== undefined && (bMax === undefined || compareVersions(hMax, bMax) < 0);
+    e.add(lowered ? 'microversion-max-lowered' : 'microversion-max-raised', subject, `${what}: maximum microversion ${bMax ?? 'none'} → ${hMax ?? 'none'}`, at);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxy methods
+
+interface MethodEntry {
+  readonly method: ProxyMethodModel;
+  readonly resource: ResourceModel | undefined;
+}
+
+/**
+ * What a method sends: its operations (by method, path and action key, so that renaming an
+ * operation is not a change here), switches with their conditions and ranges, loops.
+ */
+function callPlan(m: ProxyMethodModel, resource: ResourceModel | undefined): string {
+  const parts: string[] = [];
+  if (m.kind === 'waitStatus' || m.kind === 'waitDelete') return m.kind;
+  const op = (name: string | undefined): string => {
+    const o = name === undefined ? undefined : resource?.operations.find((x) => x.name === name);
+    if (!o) return name ?? '-';
+    const key = actionKey(o);
+    return `${o.method} ${normPath(o.path)}${key ? ` ${key}` : ''}`;
+  };
+  if (m.find) parts.push(`find (get ${op(m.find.get)}, list ${op(m.find.list)})`);
+  if (m.plan) parts.push(`${op(m.plan.operation)}${m.plan.forEach ? ` for each of ${m.plan.forEach.param}` : ''}`);
+  for (const s of m.switches ?? []) {
+    parts.push(`if ${s.if}${s.minVersion || s.maxVersion ? ` at ${rangeLabel(s)}` : ''}: ${op(s.operation)}${s.forEach ? ` for each of ${s.forEach.param}` : ''}`);
+  }
+  return parts.join('; ');
+}
+
+function diffMethods(
+  e: Emitter,
+  bService: ServiceModel,
+  hService: ServiceModel,
+  base: readonly MethodEntry[],
+  head: readonly MethodEntry[],
+  argChanges: ReadonlyMap<string, ReadonlySet<string>>,
+  renamedResources: ReadonlyMap<string, string>,
+): void {
+  const hByName = new Map(head.map((x) => [x.method.name, x]));
+  const bNames = new Set(base.map((x) => x.method.name));
+  const added = head.filter((x) => !bNames.has(x.method.name));
+  const removed = base.filter((x) => !hByName.has(x.method.name));
+  const matched: [MethodEntry, MethodEntry][] = base.filter((x) => hByName.has(x.method.name)).map((x) => [x, hByName.get(x.method.name)!]);
+  const owner = (x: MethodEntry): string => x.resource?.name ?? '';
+  const identity = (x: MethodEntry, resource: string): string => `${resource}|${x.method.kind}|${callPlan(x.method, x.resource)}`;
+  for (const b of [...removed]) {
+    const resource = renamedResources.get(owner(b)) ?? owner(b);
+    const twin = added.find((a) => identity(a, owner(a)) === identity(b, resource));
+    if (!twin) continue;
+    removed.splice(removed.indexOf(b), 1);
+    added.splice(added.indexOf(twin), 1);
+    e.forResource(owner(twin), 'method').add('method-renamed', `${hService.className}.${twin.method.name}`, `method ${code(b.method.name)} renamed to ${code(twin.method.name)}`, twin.method.source);
+    matched.push([b, twin]);
+  }
+  for (const x of removed) e.forResource(owner(x), 'method').add('method-removed', `${bService.className}.${x.method.name}`, `method ${code(x.method.name)} removed`, x.method.source);
+  for (const x of added) e.forResource(owner(x), 'method').add('method-added', `${hService.className}.${x.method.name}`, `method ${code(x.method.name)} added`, x.method.source);
+
+  for (const [b, h] of matched) {
+    const re = e.forResource(owner(h), 'method');
+    const m = h.method;
+    const subject = `${hService.className}.${m.name}`;
+    const at = m.source;
+    if (b.method.deprecated !== m.deprecated) {
+      re.add('method-deprecated', subject, m.deprecated ? `${code(m.name)} deprecated: ${m.deprecated}` : `${code(m.name)} no longer deprecated`, at);
+    }
+    const explicitDescription = (x: MethodEntry): string | undefined => {
+      const op = x.method.plan && x.resource?.operations.find((o) => o.name === x.method.plan!.operation);
+      return op && op.description === x.method.description ? undefined : x.method.description;
+    };
+    if (explicitDescription(b) !== explicitDescription(h) && b.method.description !== m.description) {
+      re.add('description-changed', subject, `description of method ${code(m.name)} changed`, at);
+    }
+    const bPlan = callPlan(b.method, b.resource);
+    const hPlan = callPlan(m, h.resource);
+    if (bPlan !== hPlan) re.add('method-operation-changed', subject, `${code(m.name)} sends ${bPlan || 'nothing'} → ${hPlan || 'nothing'}`, at);
+    diffSignature(re, subject, bService, b, hService, h, argChanges);
+  }
+}
+
+interface Sig {
+  readonly positional: readonly string[];
+  readonly options: ReadonlyMap<string, string>;
+  readonly returns: string;
+}
+
+/** The method's signature without the parameters whose argument changed (reported already). */
+function signatureOf(service: ServiceModel, entry: MethodEntry, skip: ReadonlySet<string>): Sig {
+  const m = entry.method;
+  if (m.kind === 'waitStatus' || m.kind === 'waitDelete') return { positional: [m.kind], options: new Map(), returns: m.kind };
+  const sig = methodSignature(service, entry.resource, m);
+  const mentions = new Set<string>();
+  const isSkipped = (name: string): boolean => {
+    const p = m.params.find((x) => x.name === name);
+    return p !== undefined && p.role.kind === 'arg' && skip.has(name);
+  };
+  const positional = sig.params.filter((p) => p.name !== 'options' && !isSkipped(p.name)).map((p) => `${p.name}${p.optional || p.initializer ? '?' : ''}: ${p.type}`);
+  const options = new Map<string, string>();
+  for (const p of sig.optionsInterface?.members ?? []) if (!isSkipped(p.name)) options.set(p.name, paramType(p, mentions));
+  return { positional, options, returns: sig.returnType };
+}
+
+function diffSignature(
+  e: Emitter,
+  subject: string,
+  bService: ServiceModel,
+  b: MethodEntry,
+  hService: ServiceModel,
+  h: MethodEntry,
+  argChanges: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
+  const opsOf = (x: MethodEntry): string[] =>
+    [x.method.plan?.operation, ...(x.method.switches ?? []).map((s) => s.operation), x.method.find?.get, x.method.find?.list]
+      .filter((o): o is string => o !== undefined)
+      .map((o) => `${x.resource?.name}.${o}`);
+  const skip = new Set<string>();
+  for (const key of [...opsOf(b), ...opsOf(h)]) for (const name of argChanges.get(key) ?? []) skip.add(name);
+  const bs = signatureOf(bService, b, skip);
+  const hs = signatureOf(hService, h, skip);
+  const m = h.method.name;
+  if (bs.returns !== hs.returns) e.add('method-signature-changed', subject, `${code(m)} returns ${code(bs.returns)} → ${code(hs.returns)}`, h.method.source);
+  if (bs.positional.join(', ') !== hs.positional.join(', ')) {
+    e.add('method-signature-changed', subject, `${code(m)} parameters (${bs.positional.join(', ')}) → (${hs.positional.join(', ')})`, h.method.source);
+  }
+  const lost = [...bs.options].filter(([k, t]) => hs.options.get(k) !== t);
+  const gained = [...hs.options].filter(([k]) => !bs.options.has(k));
+  if (lost.length > 0) {
+    const text = lost.map(([k, t]) => (hs.options.has(k) ? `${k}: ${t} → ${hs.options.get(k)}` : `${k} removed`)).join('; ');
+    e.add('method-signature-changed', subject, `${code(m)} options: ${text}`, h.method.source);
+  }
+  for (const [k, t] of gained) e.add('method-option-added', subject, `${code(m)} gains option ${code(`${k}?: ${t}`)}`, h.method.source);
+}
