@@ -177,9 +177,10 @@ export async function fetchResource<T extends Resource>(
   target: Resource,
   query: Readonly<Record<string, QueryValue | undefined>> | undefined,
   options?: RequestOptions,
+  requires?: readonly (string | undefined)[],
 ): Promise<T> {
   try {
-    const response = await callOperation(client, operation, { target, query }, options);
+    const response = await callOperation(client, operation, { target, query, requires }, options);
     const result = readResource(cls, response);
     // Keep what the caller knew (a parent id the response does not repeat).
     const known = pathWire(target);

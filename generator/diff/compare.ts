@@ -81,6 +81,16 @@ export function sortChanges(changes: readonly Change[]): Change[] {
   );
 }
 
+/** What the comparison of resources tells the comparison of methods. */
+interface Context {
+  /** Base resource name → head resource name, for every matched resource. */
+  readonly resources: Map<string, string>;
+  /** Base `Resource.operation` → head `Resource.operation`, for every matched operation. */
+  readonly ops: Map<string, string>;
+  /** Head `Resource.operation` → names (before and after) of its arguments that changed. */
+  readonly argChanges: Map<string, Set<string>>;
+}
+
 class Emitter {
   constructor(
     private readonly out: Change[],
@@ -143,8 +153,8 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
   for (const r of removed) e.forResource(r.name).add('resource-removed', r.name, `resource ${code(r.name)} removed (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
   for (const r of added) e.forResource(r.name).add('resource-added', r.name, `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
 
-  const argChanges = new Map<string, Set<string>>();
-  for (const [br, hr] of pairs) diffResource(e.forResource(hr.name), br, hr, argChanges);
+  const ctx: Context = { resources: new Map(pairs.map(([br, hr]) => [br.name, hr.name])), ops: new Map(), argChanges: new Map() };
+  for (const [br, hr] of pairs) diffResource(e.forResource(hr.name), br, hr, ctx);
 
   // Proxy methods, with the waiters of service.yaml.
   const methods = (s: ServiceModel): { method: ProxyMethodModel; resource: ResourceModel | undefined }[] => [
@@ -160,12 +170,11 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
     h,
     methods(b).filter((x) => !x.resource || !gone.has(x.resource.name)),
     methods(h).filter((x) => !x.resource || !fresh.has(x.resource.name)),
-    argChanges,
-    new Map(pairs.map(([br, hr]) => [br.name, hr.name])),
+    ctx,
   );
 }
 
-function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, argChanges: Map<string, Set<string>>): void {
+function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
   const name = h.name;
   if (b.description !== h.description) e.add('description-changed', name, `description of ${code(name)} changed`, h.source);
   if (b.resourceKey !== h.resourceKey) e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
@@ -182,7 +191,7 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, argChanges
   }
   for (const s of h.structs) if (!bStructs.has(s.name)) e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
 
-  diffOperations(e.of('operation'), b, h, argChanges);
+  diffOperations(e.of('operation'), b, h, ctx);
 }
 
 function diffStruct(e: Emitter, b: StructModel, h: StructModel): void {
@@ -262,11 +271,12 @@ function opLabel(op: OperationModel): string {
   return key ? `action ${code(op.id)} (${code(key)})` : `operation ${code(op.id)} (${op.method} ${op.path})`;
 }
 
-function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, argChanges: Map<string, Set<string>>): void {
+function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
   const pairs = matchByNameThenWire(b.operations, h.operations, (op) => `${op.method} ${op.path} ${actionKey(op) ?? ''}`);
   for (const op of pairs.removed) e.add(op.kind === 'action' ? 'action-removed' : 'operation-removed', op.id, `${opLabel(op)} removed`, op.source);
   for (const op of pairs.added) e.add(op.kind === 'action' ? 'action-added' : 'operation-added', op.id, `${opLabel(op)} added`, op.source);
   for (const [bo, ho] of pairs.matched) {
+    ctx.ops.set(`${b.name}.${bo.name}`, `${h.name}.${ho.name}`);
     const subject = ho.id;
     const at = ho.source;
     if (bo.name !== ho.name) e.add('operation-renamed', subject, `operation ${code(bo.id)} renamed to ${code(ho.id)} (same request)`, at);
@@ -280,13 +290,15 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, argChang
     else if (bodySkeleton(bo.body) !== bodySkeleton(ho.body)) {
       e.add('operation-body-changed', subject, `fixed request body of ${code(ho.id)}: ${bodySkeleton(bo.body)} → ${bodySkeleton(ho.body)}`, at);
     }
-    if (responseLabel(bo.response) !== responseLabel(ho.response)) {
+    // A renamed resource is still the same response.
+    const bResponse = bo.response.kind === 'resource' ? { ...bo.response, resource: ctx.resources.get(bo.response.resource) ?? bo.response.resource } : bo.response;
+    if (responseLabel(bResponse) !== responseLabel(ho.response)) {
       e.add('operation-response-changed', subject, `${code(ho.id)} returns ${responseLabel(bo.response)} → ${responseLabel(ho.response)}`, at);
     }
     diffRange(e, subject, code(ho.id), bo, ho, at);
     diffRoutes(e, bo, ho);
     const changed = diffArgs(e.of('arg'), bo, ho);
-    if (changed.size > 0) argChanges.set(`${h.name}.${ho.name}`, changed);
+    if (changed.size > 0) ctx.argChanges.set(`${h.name}.${ho.name}`, changed);
   }
 }
 
@@ -325,12 +337,16 @@ function bodySkeleton(body: BodyTemplate | 'resource' | undefined): string {
         const out: Record<string, JsonValue> = {};
         for (const [k, v] of t.entries) {
           if (v.kind === 'arg') continue;
-          out[k] = strip(v, false) ?? {};
+          const inner = strip(v, false);
+          out[k] = inner === undefined ? {} : inner;
         }
         return Object.keys(out).length === 0 && top ? undefined : out;
       }
       case 'array':
-        return t.items.map((i) => strip(i, false) ?? null);
+        return t.items.map((i) => {
+          const inner = strip(i, false);
+          return inner === undefined ? {} : inner;
+        });
     }
   };
   const shape = body === undefined ? undefined : strip(body, true);
@@ -372,7 +388,8 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
 function argWire(op: OperationModel, arg: ArgModel): string {
   if (arg.in === 'body' && op.body && op.body !== 'resource') {
     const at = bodyPathOf(op.body, arg.name, []);
-    if (at) return at.join('.');
+    // Inside an action, the path below the action key (the key is compared on its own).
+    if (at) return (actionKey(op) !== undefined && at[0] === actionKey(op) ? at.slice(1) : at).join('.');
   }
   return arg.wire;
 }
@@ -551,17 +568,17 @@ interface MethodEntry {
 }
 
 /**
- * What a method sends: its operations (by method, path and action key, so that renaming an
- * operation is not a change here), switches with their conditions and ranges, loops.
+ * What a method sends: its operations (base operations by the name of the head operation they
+ * became, so that renaming one is not a change here), switches with their conditions and ranges,
+ * loops.
  */
-function callPlan(m: ProxyMethodModel, resource: ResourceModel | undefined): string {
+function callPlan(m: ProxyMethodModel, resource: ResourceModel | undefined, ops?: ReadonlyMap<string, string>): string {
   const parts: string[] = [];
   if (m.kind === 'waitStatus' || m.kind === 'waitDelete') return m.kind;
   const op = (name: string | undefined): string => {
-    const o = name === undefined ? undefined : resource?.operations.find((x) => x.name === name);
-    if (!o) return name ?? '-';
-    const key = actionKey(o);
-    return `${o.method} ${normPath(o.path)}${key ? ` ${key}` : ''}`;
+    if (name === undefined) return '-';
+    const id = `${resource?.name ?? ''}.${name}`;
+    return `\`${ops?.get(id) ?? id}\``;
   };
   if (m.find) parts.push(`find (get ${op(m.find.get)}, list ${op(m.find.list)})`);
   if (m.plan) parts.push(`${op(m.plan.operation)}${m.plan.forEach ? ` for each of ${m.plan.forEach.param}` : ''}`);
@@ -577,8 +594,7 @@ function diffMethods(
   hService: ServiceModel,
   base: readonly MethodEntry[],
   head: readonly MethodEntry[],
-  argChanges: ReadonlyMap<string, ReadonlySet<string>>,
-  renamedResources: ReadonlyMap<string, string>,
+  ctx: Context,
 ): void {
   const hByName = new Map(head.map((x) => [x.method.name, x]));
   const bNames = new Set(base.map((x) => x.method.name));
@@ -586,10 +602,9 @@ function diffMethods(
   const removed = base.filter((x) => !hByName.has(x.method.name));
   const matched: [MethodEntry, MethodEntry][] = base.filter((x) => hByName.has(x.method.name)).map((x) => [x, hByName.get(x.method.name)!]);
   const owner = (x: MethodEntry): string => x.resource?.name ?? '';
-  const identity = (x: MethodEntry, resource: string): string => `${resource}|${x.method.kind}|${callPlan(x.method, x.resource)}`;
+  const identity = (x: MethodEntry, ops?: ReadonlyMap<string, string>): string => `${x.method.kind}|${callPlan(x.method, x.resource, ops)}`;
   for (const b of [...removed]) {
-    const resource = renamedResources.get(owner(b)) ?? owner(b);
-    const twin = added.find((a) => identity(a, owner(a)) === identity(b, resource));
+    const twin = added.find((a) => identity(a) === identity(b, ctx.ops));
     if (!twin) continue;
     removed.splice(removed.indexOf(b), 1);
     added.splice(added.indexOf(twin), 1);
@@ -614,10 +629,10 @@ function diffMethods(
     if (explicitDescription(b) !== explicitDescription(h) && b.method.description !== m.description) {
       re.add('description-changed', subject, `description of method ${code(m.name)} changed`, at);
     }
-    const bPlan = callPlan(b.method, b.resource);
+    const bPlan = callPlan(b.method, b.resource, ctx.ops);
     const hPlan = callPlan(m, h.resource);
     if (bPlan !== hPlan) re.add('method-operation-changed', subject, `${code(m.name)} sends ${bPlan || 'nothing'} → ${hPlan || 'nothing'}`, at);
-    diffSignature(re, subject, bService, b, hService, h, argChanges);
+    diffSignature(re, subject, bService, b, hService, h, ctx);
   }
 }
 
@@ -650,14 +665,15 @@ function diffSignature(
   b: MethodEntry,
   hService: ServiceModel,
   h: MethodEntry,
-  argChanges: ReadonlyMap<string, ReadonlySet<string>>,
+  ctx: Context,
 ): void {
-  const opsOf = (x: MethodEntry): string[] =>
+  const opsOf = (x: MethodEntry, ops?: ReadonlyMap<string, string>): string[] =>
     [x.method.plan?.operation, ...(x.method.switches ?? []).map((s) => s.operation), x.method.find?.get, x.method.find?.list]
       .filter((o): o is string => o !== undefined)
-      .map((o) => `${x.resource?.name}.${o}`);
+      .map((o) => `${x.resource?.name}.${o}`)
+      .map((id) => ops?.get(id) ?? id);
   const skip = new Set<string>();
-  for (const key of [...opsOf(b), ...opsOf(h)]) for (const name of argChanges.get(key) ?? []) skip.add(name);
+  for (const key of [...opsOf(b, ctx.ops), ...opsOf(h)]) for (const name of ctx.argChanges.get(key) ?? []) skip.add(name);
   const bs = signatureOf(bService, b, skip);
   const hs = signatureOf(hService, h, skip);
   const m = h.method.name;

@@ -524,7 +524,14 @@ class MethodBody {
       case 'self':
         return `target.${body.field}`;
       case 'object':
-        return `{ ${body.entries.map(([k, v]) => `${propertyKey(k)}: ${this.bodyExpr(v, loopVar)}`).join(', ')} }`;
+        return `{ ${body.entries
+          .map(([k, v, key]) => {
+            const name = key
+              ? `[${loopVar && loopVar.as === key.arg ? loopVar.value : this.argValue(this.allArgs().find((a) => a.name === key.arg)!, key.arg)}]`
+              : propertyKey(k);
+            return `${name}: ${this.bodyExpr(v, loopVar)}`;
+          })
+          .join(', ')} }`;
       case 'array':
         return `[${body.items.map((v) => this.bodyExpr(v, loopVar)).join(', ')}]`;
     }
@@ -588,7 +595,10 @@ class MethodBody {
     const op = this.op(this.method.plan!.operation);
     const target = this.target();
     this.uses.value('fetchResource');
-    this.lines.push(`return fetchResource(client, ${this.resource.name}, ${this.opRef(op.name)}, ${target ?? `new ${this.resource.name}()`}, ${this.queryExpr(op) ?? 'undefined'}, options);`);
+    const requires = this.requiresExpr(op);
+    this.lines.push(
+      `return fetchResource(client, ${this.resource.name}, ${this.opRef(op.name)}, ${target ?? `new ${this.resource.name}()`}, ${this.queryExpr(op) ?? 'undefined'}, options${requires ? `, ${requires}` : ''});`,
+    );
   }
 
   private create(): void {
@@ -670,7 +680,8 @@ class MethodBody {
         break;
       case 'value':
         this.uses.value('readValue');
-        this.lines.push(`return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${response.key ? literal(response.key) : 'undefined'}, ${literal(op.id)});`);
+        const key = response.keyArg ? response.keyArg : response.key ? literal(response.key) : 'undefined';
+        this.lines.push(`return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${key}, ${literal(op.id)});`);
         break;
     }
   }

@@ -114,6 +114,12 @@ export function buildProxyMethods(
     const kind: ProxyMethodKind =
       primary.kind === 'action' || primary.kind === 'request' ? 'call' : (primary.kind as ProxyMethodKind);
     const plan: CallPlan = { operation: primary.name, forEach: forEachAt(m.for_each, [...p, 'for_each']) };
+    if ((m.switch?.length ?? 0) > 0 && kind !== 'call' && kind !== 'delete') {
+      err([...p, 'switch'], `switch needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`);
+    }
+    if (m.for_each && kind !== 'call' && kind !== 'delete') {
+      err([...p, 'for_each'], `for_each needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`);
+    }
     const switches = (m.switch ?? []).map((s, i) => ({
       if: s.if,
       operation: s.call,

@@ -353,7 +353,12 @@ function buildResponse(
     if (!scope.resourceNames.has(raw.resource)) err([...p, 'resource'], `unknown resource "${raw.resource}"`);
     return { kind: 'resource', resource: raw.resource, key: raw.key };
   }
-  return { kind: 'value', key: raw.key, type: typeAt(raw.type, [...p, 'type']) };
+  if (raw.key?.startsWith('$') && !raw.key.startsWith('$$')) {
+    const name = raw.key.slice(1);
+    if (!(op.args ?? {})[name]) err([...p, 'key'], `"${raw.key}": no argument named "${name}" (declare it under args)`);
+    return { kind: 'value', keyArg: name, type: typeAt(raw.type, [...p, 'type']) };
+  }
+  return { kind: 'value', key: raw.key?.startsWith('$$') ? raw.key.slice(1) : raw.key, type: typeAt(raw.type, [...p, 'type']) };
 }
 
 /** Turns a body template into a tree; `$arg`, `$self.field` and `$$literal` strings are special. */
@@ -384,7 +389,20 @@ function parseBody(
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, JsonValue>);
     if (entries.length === 0) return { kind: 'literal', value: {} };
-    return { kind: 'object', entries: entries.map(([k, v]) => [k, parseBody(v, [...p, k], args, fields, err)] as const) };
+    return {
+      kind: 'object',
+      entries: entries.map(([k, v]) => {
+        const inner = parseBody(v, [...p, k], args, fields, err);
+        if (k.startsWith('$$')) return [k.slice(1), inner] as const;
+        if (k.startsWith('$')) {
+          // A key named by an argument: {"$key": "$value"} sends {"<key>": <value>}.
+          const name = k.slice(1);
+          if (!args.has(name)) err([...p, k], `"${k}": no argument named "${name}" (declare it under args)`);
+          return [name, inner, { arg: name }] as const;
+        }
+        return [k, inner] as const;
+      }),
+    };
   }
   return { kind: 'literal', value };
 }
@@ -409,7 +427,10 @@ export function collectArgs(body: BodyTemplate, out: Set<string>): void {
       out.add(body.name);
       return;
     case 'object':
-      for (const [, v] of body.entries) collectArgs(v, out);
+      for (const [, v, key] of body.entries) {
+        if (key) out.add(key.arg);
+        collectArgs(v, out);
+      }
       return;
     case 'array':
       for (const v of body.items) collectArgs(v, out);

@@ -58,14 +58,21 @@ export type BodyTemplate =
   | { readonly kind: 'literal'; readonly value: JsonValue }
   | { readonly kind: 'arg'; readonly name: string }
   | { readonly kind: 'self'; readonly field: string }
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, BodyTemplate])[] }
+  /** Entries: literal key, value, and (for a `$arg` key) the argument whose value is the key. */
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, BodyTemplate, { readonly arg: string }?])[] }
   | { readonly kind: 'array'; readonly items: readonly BodyTemplate[] };
 
 export type ResponseModel =
   | { readonly kind: 'none' }
   | { readonly kind: 'resource'; readonly resource: string; readonly key?: string | undefined }
   | { readonly kind: 'merge' }
-  | { readonly kind: 'value'; readonly key?: string | undefined; readonly type: TypeRef };
+  | {
+      readonly kind: 'value';
+      readonly key?: string | undefined;
+      /** The value is under the key named by this argument (`key: $key`). */
+      readonly keyArg?: string | undefined;
+      readonly type: TypeRef;
+    };
 
 export interface RouteModel extends VersionRange {
   readonly method: HttpMethod;

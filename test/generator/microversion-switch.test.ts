@@ -49,6 +49,16 @@ operations:
     routes:
       - {path: "/os-thing-transfer/{thing_id}", max_version: "3.54"}
       - {path: "/thing-transfers/{thing_id}", min_version: "3.55"}
+  setSpec:
+    kind: request
+    method: PUT
+    path: /things/{thing_id}/specs/{spec_key}
+    description: Sets one spec; the body is keyed by the spec's name.
+    args:
+      key: {type: string, in: path, wire: spec_key, required: true, description: The key.}
+      value: {type: string, required: true, description: The value.}
+    body: {$key: $value}
+    response: {key: $key, type: string}
   defaults:
     kind: request
     method: GET
@@ -81,6 +91,13 @@ proxy:
       - args: [t-1]
         request: {method: POST, path: /thing-transfers/t-1}
         response: {status: 202}
+  setThingSpec:
+    call: setSpec
+    examples:
+      - args: [t-1, key1, value1]
+        request: {method: PUT, path: /things/t-1/specs/key1, body: {key1: value1}}
+        response: {status: 200, body: {key1: value1}}
+        result: value1
   defaultThings:
     call: defaults
     examples:
@@ -96,6 +113,7 @@ proxy:
 `;
 
 interface ThingProxy {
+  setThingSpec(id: string, key: string, value: string): Promise<string>;
   defaultThings(): Promise<void>;
   deleteThing(id: string, options?: { force?: boolean }): Promise<void>;
   transferThing(id: string): Promise<void>;
@@ -175,6 +193,15 @@ describe('microversion-dependent requests', () => {
       server.reply({ status: 202 });
       await things.transferThing('t-1');
       expect(server.take()[0]!.path).toBe('/thing-transfers/t-1');
+    });
+  });
+
+  it('a body key and a response key can come from an argument', async () => {
+    await against('3.70', async (things, server) => {
+      server.reply({ status: 200, body: { 'odd key': 'v' } });
+      expect(await things.setThingSpec('t-1', 'odd key', 'v')).toBe('v');
+      const [request] = server.take();
+      expect([request!.path, request!.body]).toEqual(['/things/t-1/specs/odd key', { 'odd key': 'v' }]);
     });
   });
 
