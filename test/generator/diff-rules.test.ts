@@ -1,0 +1,106 @@
+/**
+ * Every rule of the spec diff's catalogue, each on its own pair of small specs under
+ * fixtures/diff/<rule>/{base,head}/: files at the top of a side are the resource files of
+ * spec/block-storage/v3/ (with fixtures/diff/service.yaml unless the side has its own), and a
+ * sub-folder such as v4/ is another version. The pair must produce exactly that rule (and the few
+ * consequences listed below), classified as the catalogue says.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffModels, type Change } from '../../generator/diff/compare.js';
+import { toJson, toMarkdown } from '../../generator/diff/report.js';
+import { RULES, RULES_BY_ID, rulesMarkdown } from '../../generator/diff/rules.js';
+import { buildModel } from '../../generator/model/build.js';
+import type { SpecModel } from '../../generator/model/types.js';
+import { REPO } from './fixture.js';
+
+const FIXTURES = path.join(REPO, 'test/generator/fixtures/diff');
+
+/** Changes a fixture also produces, besides its own rule, because one follows from the other. */
+const ALSO: Record<string, readonly string[]> = {
+  // The target parameter is named after the resource (widget → gizmo) and the methods return the class.
+  'resource-renamed': ['method-signature-changed'],
+};
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'spec-diff-rules-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Lays out one side of a fixture as a project and builds its model. */
+async function buildSide(rule: string, side: 'base' | 'head'): Promise<SpecModel> {
+  const root = path.join(scratch, rule, side);
+  const specDir = path.join(root, 'spec/block-storage');
+  await mkdir(specDir, { recursive: true });
+  for (const schema of ['resource.schema.json', 'service.schema.json']) await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
+  const from = path.join(FIXTURES, rule, side);
+  await mkdir(path.join(specDir, 'v3'), { recursive: true });
+  for (const entry of await readdir(from)) {
+    const src = path.join(from, entry);
+    if ((await stat(src)).isDirectory()) await cp(src, path.join(specDir, entry), { recursive: true });
+    else await copyFile(src, path.join(specDir, 'v3', entry));
+  }
+  if (!existsSync(path.join(specDir, 'v3/service.yaml'))) await copyFile(path.join(FIXTURES, 'service.yaml'), path.join(specDir, 'v3/service.yaml'));
+  return buildModel({ root });
+}
+
+async function diffFixture(rule: string): Promise<Change[]> {
+  const [base, head] = await Promise.all([buildSide(rule, 'base'), buildSide(rule, 'head')]);
+  return diffModels(base, head);
+}
+
+describe('spec diff rules', () => {
+  it('every fixture folder is a rule of the catalogue', async () => {
+    const dirs = (await readdir(FIXTURES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(dirs.sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: ${rule.meaning}`, async () => {
+      const changes = await diffFixture(rule.id);
+      const own = changes.filter((c) => c.rule === rule.id);
+      expect(own.length, `no ${rule.id} in:\n${toMarkdown({ base: 'base', head: 'head', changes })}`).toBeGreaterThan(0);
+      for (const c of own) expect([c.sdk, c.wire]).toEqual([rule.sdk, rule.wire]);
+      const rules = [...new Set(changes.map((c) => c.rule))].sort();
+      expect(rules, toMarkdown({ base: 'base', head: 'head', changes })).toEqual([rule.id, ...(ALSO[rule.id] ?? [])].sort());
+    });
+  }
+
+  it('each classification matches the catalogue, and breaking changes come first', async () => {
+    const changes = await diffFixture('resource-renamed');
+    for (const c of changes) {
+      const r = RULES_BY_ID.get(c.rule)!;
+      expect([c.sdk, c.wire]).toEqual([r.sdk, r.wire]);
+    }
+    const md = toMarkdown({ base: 'base', head: 'head', changes });
+    expect(md.indexOf('resource-renamed')).toBeLessThan(md.indexOf('method-signature-changed'));
+  });
+
+  it('a TypeScript rename keeps the wire; a wire rename breaks both', async () => {
+    const [ts] = await diffFixture('field-renamed');
+    expect(ts).toMatchObject({ sdk: 'breaking', wire: 'non-breaking', subject: 'Widget.dimension' });
+    expect(ts!.message).toBe('field `size` renamed to `dimension` (wire `size` unchanged)');
+    const [wire] = await diffFixture('field-wire-renamed');
+    expect(wire).toMatchObject({ sdk: 'breaking', wire: 'breaking', message: 'wire name of `size`: `size` → `sz`' });
+  });
+
+  it('the same pair gives the same report, and no change gives an empty one', async () => {
+    const a = await diffFixture('route-added');
+    const b = await diffFixture('route-added');
+    expect(toJson({ base: 'x', head: 'y', changes: a })).toBe(toJson({ base: 'x', head: 'y', changes: b }));
+    const model = await buildSide('description-changed', 'base');
+    expect(diffModels(model, model)).toEqual([]);
+    expect(toMarkdown({ base: 'x', head: 'y', changes: [] })).toContain('No change to the API');
+  });
+
+  it('the README carries the catalogue as rendered from the rules', async () => {
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+    expect(readme).toContain(rulesMarkdown());
+  });
+});
