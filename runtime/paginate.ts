@@ -7,6 +7,7 @@
  */
 import type { Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
 import { InvalidArgumentError, InvalidResponseError, PaginationLoopError } from './errors.js';
+import { withinBounds } from './microversion.js';
 import { callOperation, isObject } from './operations.js';
 import { fromWire, type Resource, type ResourceClass } from './resource.js';
 
@@ -21,6 +22,11 @@ export interface ListInput {
   readonly requires?: readonly (string | undefined)[] | undefined;
   /** Follow next links (false for endpoints that return everything at once). */
   readonly paginated: boolean;
+  /**
+   * The list takes a `limit` (page size), from this microversion if set. Only then does maxItems
+   * become the page size: Cinder treats an unknown `limit` as a filter (transfers before 3.59).
+   */
+  readonly pageSize?: { readonly minVersion?: string | undefined } | undefined;
 }
 
 /** One page as the server sent it. */
@@ -94,8 +100,12 @@ export function listResources<T extends Resource>(
   const key = schema.resourcesKey;
   async function* pages(): AsyncGenerator<Page<T>> {
     let query: Record<string, QueryValue | undefined> = { ...input.query };
-    // Like openstacksdk: without an explicit page size, maxItems is a good one.
-    if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated) query['limit'] = maxItems;
+    // Like openstacksdk: without an explicit page size, maxItems is a good one — where the list
+    // accepts a limit at the version this call is sent at.
+    if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated && input.pageSize) {
+      const min = input.pageSize.minVersion;
+      if (!min || withinBounds(await client.negotiate(operation, undefined, options), { minVersion: min })) query['limit'] = maxItems;
+    }
     const seen = new Set<string>();
     for (;;) {
       const response = await callOperation(client, operation, { path: input.path, query, requires: input.requires }, options);

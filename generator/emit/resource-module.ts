@@ -149,7 +149,10 @@ function fieldSpecExpr(f: FieldModel, withWrite: boolean): string {
   if (withWrite && f.update) parts.push('update: true');
   if (f.placement === 'root') parts.push('root: true');
   if (f.placement === 'flatten') parts.push('flatten: true');
-  if (f.minVersion) parts.push(`minVersion: ${literal(f.minVersion)}`);
+  // What a request that sends the field needs.
+  const writeMin = f.writeMinVersion ?? f.minVersion;
+  if (withWrite && (f.create || f.update) && writeMin) parts.push(`minVersion: ${literal(writeMin)}`);
+  else if (f.minVersion) parts.push(`minVersion: ${literal(f.minVersion)}`);
   if (f.maxVersion) parts.push(`maxVersion: ${literal(f.maxVersion)}`);
   return `{ ${parts.join(', ')} }`;
 }
@@ -200,14 +203,14 @@ function attributesInterface(resource: ResourceModel, suffix: string, fields: re
   };
 }
 
-function operationExpr(op: OperationModel, path: string, id: string): string {
+function operationExpr(op: OperationModel, path: string, id: string, detail = false): string {
   const parts = [`id: ${literal(id)}`, `method: ${literal(op.method)}`, `path: ${literal(path)}`];
   if (op.minVersion) parts.push(`minVersion: ${literal(op.minVersion)}`);
   if (op.maxVersion) parts.push(`maxVersion: ${literal(op.maxVersion)}`);
   if (op.base === 'version') parts.push(`base: 'version'`);
   if (op.routes.length > 0) {
     const routes = op.routes.map((r) => {
-      const rp = [`method: ${literal(r.method)}`, `path: ${literal(r.path)}`];
+      const rp = [`method: ${literal(r.method)}`, `path: ${literal(detail ? (r.detailPath ?? r.path) : r.path)}`];
       if (r.minVersion) rp.push(`minVersion: ${literal(r.minVersion)}`);
       if (r.maxVersion) rp.push(`maxVersion: ${literal(r.maxVersion)}`);
       return `{ ${rp.join(', ')} }`;
@@ -223,7 +226,7 @@ function operationsConst(resource: ResourceModel, uses: Uses): StatementStructur
   for (const op of resource.operations) {
     entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} */\n${propertyKey(op.name)}: ${operationExpr(op, op.path, op.id)},`);
     if (op.detailPath) {
-      entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`)},`);
+      entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`, true)},`);
     }
   }
   return {
@@ -562,6 +565,8 @@ class MethodBody {
     if (owner !== this.resource.name) this.uses.resourceValues.add(owner);
     this.uses.value('listResources');
     const input = [`query: ${this.queryExpr(op) ?? '{}'}`, `paginated: ${String(op.paginated)}`];
+    const limit = op.args.find((a) => a.in === 'query' && a.wire === 'limit');
+    if (limit && op.paginated) input.push(`pageSize: { ${limit.minVersion ? `minVersion: ${literal(limit.minVersion)}` : ''} }`);
     const path = this.pathExpr(op);
     if (path) input.unshift(`path: ${path}`);
     const requires = this.requiresExpr(op);

@@ -38,13 +38,13 @@ export function emitSweepTests(service: ServiceModel, banner: string): string | 
   const cases: { operation: string; path: string; server: string; expect?: string }[] = [];
   for (const resource of service.resources) {
     for (const op of resource.operations) {
-      const variants: [string, string][] = [[op.name, op.path]];
-      if (op.detailPath) variants.push([`${op.name}Detail`, op.detailPath]);
-      for (const [name, path] of variants) {
+      const variants: [string, string, boolean][] = [[op.name, op.path, false]];
+      if (op.detailPath) variants.push([`${op.name}Detail`, op.detailPath, true]);
+      for (const [name, path, detail] of variants) {
         imports.add(operationsConstName(resource));
         const values = Object.fromEntries(op.pathParams.map((p) => [p, `x-${p}`]));
         for (const server of SWEEP_SERVERS) {
-          const e = expectedAt(service, op, path, server);
+          const e = expectedAt(service, detail ? { ...op, routes: op.routes.map((r) => ({ ...r, path: r.detailPath ?? r.path })) } : op, path, server);
           cases.push({
             operation: `${operationsConstName(resource)}.${name}`,
             path: literal(values),

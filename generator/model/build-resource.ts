@@ -30,6 +30,7 @@ export interface RawField {
   enum?: string[];
   min_version?: string;
   max_version?: string;
+  write_min_version?: string;
   deprecated?: string;
   description: string;
 }
@@ -54,7 +55,7 @@ interface RawOperation {
   detail_path?: string;
   base?: 'endpoint' | 'version';
   paginated?: boolean;
-  routes?: { method?: HttpMethod; path: string; min_version?: string; max_version?: string }[];
+  routes?: { method?: HttpMethod; path: string; detail_path?: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
   body?: JsonValue;
   response?: RawResponse;
@@ -152,6 +153,7 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
         enum: f.enum,
         minVersion: f.min_version,
         maxVersion: f.max_version,
+        writeMinVersion: f.write_min_version,
         deprecated: f.deprecated,
         source: at(p),
       };
@@ -245,12 +247,14 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
 
     const routes: RouteModel[] = (op.routes ?? []).map((r, i) => {
       checkRange(r.min_version, r.max_version, [...p, 'routes', i]);
-      return { method: r.method ?? method ?? 'GET', path: r.path, minVersion: r.min_version, maxVersion: r.max_version };
+      if (r.detail_path && !op.detail_path) err([...p, 'routes', i, 'detail_path'], 'a route detail_path needs the operation to have a detail_path');
+      if (op.detail_path && routesHaveDetail(op) && !r.detail_path) err([...p, 'routes', i], 'every route needs a detail_path when one has it');
+      return { method: r.method ?? method ?? 'GET', path: r.path, detailPath: r.detail_path, minVersion: r.min_version, maxVersion: r.max_version };
     });
     checkRouteOverlap(routes, (i, message) => err([...p, 'routes', i], message));
 
     // Every placeholder must be filled: from the target resource or from a path argument.
-    const allPaths = [path, ...(op.detail_path ? [op.detail_path] : []), ...routes.map((r) => r.path)];
+    const allPaths = [path, ...(op.detail_path ? [op.detail_path] : []), ...routes.flatMap((r) => [r.path, ...(r.detailPath ? [r.detailPath] : [])])];
     const placeholders = [...new Set(allPaths.flatMap(pathPlaceholders))];
     const reported = new Set(pathPlaceholders(raw.base_path));
     for (const ph of placeholders) {
@@ -479,6 +483,10 @@ const RESOURCE_MEMBERS = new Set([
   'schema', 'resourceId', 'openstackRequestId', 'setAttribute', 'getAttribute', 'isDirty', 'toRequest',
   'applyWire', 'seedWire', 'markClean', 'toWire', 'toJSON', 'constructor', 'prototype', 'fromWire',
 ]);
+
+function routesHaveDetail(op: RawOperation): boolean {
+  return (op.routes ?? []).some((r) => r.detail_path !== undefined);
+}
 
 /** camelCase → snake_case, the default wire name. */
 export function snake(name: string): string {

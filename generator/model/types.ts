@@ -26,6 +26,8 @@ export interface FieldModel extends VersionRange {
   readonly create: boolean;
   readonly update: boolean;
   readonly placement?: 'root' | 'flatten' | undefined;
+  /** Sending the field needs this microversion (defaults to minVersion). */
+  readonly writeMinVersion?: string | undefined;
   readonly enum?: readonly string[] | undefined;
   readonly deprecated?: string | undefined;
   readonly source: Position;
@@ -77,6 +79,8 @@ export type ResponseModel =
 export interface RouteModel extends VersionRange {
   readonly method: HttpMethod;
   readonly path: string;
+  /** list operations: the detail path of this route. */
+  readonly detailPath?: string | undefined;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

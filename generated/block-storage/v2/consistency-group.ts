@@ -292,6 +292,7 @@ export function consistencyGroups(
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

@@ -253,6 +253,7 @@ export function qosSpecs(client: ServiceClient, options: QosSpecsOptions = {}): 
     {
       query: { sort: sort, sort_key: sortKey, sort_dir: sortDir, limit: limit, marker: marker, offset: offset },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

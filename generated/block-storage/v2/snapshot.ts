@@ -347,6 +347,7 @@ export function snapshots(client: ServiceClient, options: SnapshotsOptions = {})
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

@@ -325,6 +325,7 @@ export function types(client: ServiceClient, options: TypesOptions = {}): Pagina
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

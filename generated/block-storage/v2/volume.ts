@@ -768,6 +768,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

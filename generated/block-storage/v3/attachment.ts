@@ -296,6 +296,7 @@ export function attachments(client: ServiceClient, options: AttachmentsOptions =
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

@@ -585,6 +585,7 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

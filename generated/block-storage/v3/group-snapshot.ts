@@ -317,6 +317,7 @@ export function groupSnapshots(client: ServiceClient, options: GroupSnapshotsOpt
         offset: offset,
       },
       paginated: true,
+      pageSize: { minVersion: '3.29' },
       requires: [
         name === undefined ? undefined : '3.29',
         status === undefined ? undefined : '3.29',

@@ -299,6 +299,7 @@ export function groupTypes(client: ServiceClient, options: GroupTypesOptions = {
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
     },
     options,
   );

@@ -489,6 +489,7 @@ export function groups(client: ServiceClient, options: GroupsOptions = {}): Pagi
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
       requires: [listVolume === undefined ? undefined : '3.25'],
     },
     options,

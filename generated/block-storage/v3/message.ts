@@ -318,6 +318,7 @@ export function messages(client: ServiceClient, options: MessagesOptions = {}): 
         offset: offset,
       },
       paginated: true,
+      pageSize: { minVersion: '3.5' },
       requires: [
         resourceUuid === undefined ? undefined : '3.5',
         resourceType === undefined ? undefined : '3.5',

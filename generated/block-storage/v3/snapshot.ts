@@ -414,6 +414,7 @@ export function snapshots(client: ServiceClient, options: SnapshotsOptions = {})
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
       requires: [metadata === undefined ? undefined : '3.22', consumesQuota === undefined ? undefined : '3.65'],
     },
     options,

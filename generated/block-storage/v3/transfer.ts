@@ -332,6 +332,7 @@ export function transfers(client: ServiceClient, options: TransfersOptions = {})
         offset: offset,
       },
       paginated: true,
+      pageSize: { minVersion: '3.59' },
       requires: [
         sort === undefined ? undefined : '3.59',
         sortKey === undefined ? undefined : '3.59',

@@ -329,6 +329,7 @@ export function types(client: ServiceClient, options: TypesOptions = {}): Pagina
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
       requires: [extraSpecs === undefined ? undefined : '3.52'],
     },
     options,

@@ -1031,6 +1031,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
         offset: offset,
       },
       paginated: true,
+      pageSize: {},
       requires: [
         groupId === undefined ? undefined : '3.10',
         createdAt === undefined ? undefined : '3.60',
