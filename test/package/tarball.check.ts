@@ -1,0 +1,231 @@
+/**
+ * The package as users get it: `npm pack` of the build, installed with `npm install <tarball>`
+ * into an empty project. Checks what is in the tarball, that Node imports every subpath and
+ * calls a local server through `connect()` and `createClient()`, that TypeScript code type-checks
+ * against the shipped .d.ts, and that a browser bundle (esbuild, platform browser) contains no
+ * Node built-in and works where there is no `process` at all.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packAndInstall, repoRoot, type InstalledPackage } from './install.js';
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const TOKEN = `admin:${PROJECT}`;
+
+let pkg: InstalledPackage;
+let server: Server;
+let endpoint = '';
+const seen: { method: string; url: string; token: string | undefined }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', token: req.headers['x-auth-token'] as string | undefined });
+    const url = req.url ?? '';
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('x-openstack-request-id', 'req-pack-test');
+    // Cinder's version document at the root (300), and one volume.
+    if (url === '/') {
+      res.writeHead(300).end(JSON.stringify({ versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }] }));
+    } else if (url.endsWith('/volumes/vol-1')) {
+      res.end(JSON.stringify({ volume: { id: 'vol-1', name: 'packed', size: 1, status: 'available' } }));
+    } else {
+      res.writeHead(404).end(JSON.stringify({ itemNotFound: { message: `nothing at ${url}`, code: 404 } }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/${PROJECT}`;
+  pkg = packAndInstall();
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  pkg?.remove();
+});
+
+const installed = (...parts: string[]): string => join(pkg.project, 'node_modules', 'openstack-block-storage', ...parts);
+
+/** Runs a script in the project (asynchronously: the test server lives in this process). */
+async function runNode(code: string): Promise<string> {
+  const file = join(pkg.project, `run-${seen.length}-${Date.now()}.mjs`);
+  writeFileSync(file, code);
+  const { stdout } = await promisify(execFile)(process.execPath, [file], {
+    cwd: pkg.project,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', ENDPOINT: endpoint, TOKEN },
+  });
+  return stdout;
+}
+
+describe('the tarball', () => {
+  it('holds the built package and nothing of the generator or the tests', () => {
+    const listing = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const files = listing.map((f) => f.replace(/^package\//, ''));
+    for (const f of ['package.json', 'README.md', 'generated/index.js', 'generated/index.d.ts', 'runtime/lite.js', 'runtime/lite.js.map']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => /^(generator|templates|spec|test|bench)\/|\.ts$(?<!\.d\.ts$)|\/tests\//.test(f))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(installed('package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest['sideEffects']).toBe(false);
+    expect(manifest['type']).toBe('module');
+    expect(Object.keys(manifest['dependencies'] as object)).toEqual(['yaml']);
+    expect(manifest['devDependencies']).toBeUndefined();
+    expect(manifest['private']).toBeUndefined();
+    expect(Object.keys(manifest['exports'] as object)).toEqual(
+      expect.arrayContaining(['.', './block-storage/v2', './runtime', './lite']),
+    );
+    // Only yaml came along: no generator tool at run time.
+    const modules = execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(modules.sort()).toEqual(['openstack-block-storage', 'yaml']);
+  });
+});
+
+describe('in Node', () => {
+  it('imports every subpath', async () => {
+    const out = await runNode(`
+      const root = await import('openstack-block-storage');
+      const v2 = await import('openstack-block-storage/block-storage/v2');
+      const runtime = await import('openstack-block-storage/runtime');
+      const lite = await import('openstack-block-storage/lite');
+      console.log(JSON.stringify([typeof root.connect, typeof v2.getVolume, typeof v2.BlockStorageV2, typeof runtime.ServiceSession, typeof lite.createClient]));
+    `);
+    expect(JSON.parse(out)).toEqual(['function', 'function', 'function', 'function', 'function']);
+  });
+
+  it('connects with a static token and gets a volume; errors are typed', async () => {
+    const out = await runNode(`
+      import { connect, NotFoundError } from 'openstack-block-storage';
+      const cloud = await connect({
+        authType: 'admin_token',
+        auth: { token: process.env.TOKEN, endpoint: process.env.ENDPOINT },
+        env: false, cwd: '/nonexistent', homeDir: '/nonexistent', systemConfigDirs: [],
+      });
+      const volume = await cloud.blockStorage.getVolume('vol-1');
+      const missing = await cloud.blockStorage.getVolume('vol-2').catch((e) => e);
+      console.log(JSON.stringify({ name: volume.name, notFound: missing instanceof NotFoundError, details: missing.details }));
+      await cloud.close();
+    `);
+    expect(JSON.parse(out)).toEqual({ name: 'packed', notFound: true, details: expect.stringContaining('nothing at') });
+    expect(seen.some((r) => r.url.endsWith('/volumes/vol-1') && r.token === TOKEN)).toBe(true);
+  });
+
+  it('calls through createClient() and a standalone function', async () => {
+    const out = await runNode(`
+      import { createClient } from 'openstack-block-storage/lite';
+      import { getVolume } from 'openstack-block-storage/block-storage/v2';
+      const client = createClient({ endpoint: process.env.ENDPOINT, token: process.env.TOKEN });
+      console.log((await getVolume(client, 'vol-1')).status);
+    `);
+    expect(out.trim()).toBe('available');
+  });
+
+  it('type-checks user code against the shipped declarations', () => {
+    write(
+      'app.ts',
+      `import { connect, type CloudConnection, HttpError } from 'openstack-block-storage';
+       import { getVolume, type Volume } from 'openstack-block-storage/block-storage/v2';
+       export async function main(): Promise<number | undefined> {
+         const cloud: CloudConnection = await connect({ cloud: 'x' });
+         const v: Volume = await getVolume(cloud.session('blockStorage'), 'id');
+         const e: unknown = undefined;
+         if (e instanceof HttpError) return e.status;
+         await cloud.blockStorage.waitForStatus(v, 'available');
+         return v.size;
+       }\n`,
+    );
+    // The full SDK's declarations mention node:http types (NodeTransport options): like most
+    // projects, this one skips checking libraries' .d.ts.
+    expect(typecheck('app.ts', { skipLibCheck: true, types: ['node'] })).toBe('');
+  });
+
+  it('type-checks browser code using the lite client without @types/node', () => {
+    write(
+      'browser-app.ts',
+      `import { createClient } from 'openstack-block-storage/lite';
+       import { getVolume, volumes, type Volume } from 'openstack-block-storage/block-storage/v2';
+       import { NotFoundError } from 'openstack-block-storage/runtime';
+       export async function main(): Promise<string[]> {
+         const client = createClient({ endpoint: 'https://h/v3/p', token: () => 't' });
+         const v: Volume = await getVolume(client, 'id').catch((e: unknown) => { if (e instanceof NotFoundError) throw e; throw e; });
+         const names: string[] = [v.name ?? ''];
+         for await (const x of volumes(client, { limit: 10 })) names.push(x.id ?? '');
+         return names;
+       }\n`,
+    );
+    // skipLibCheck: the declarations reach node-transport.d.ts (node:https types) through the
+    // runtime barrel; without @types/node that file's imports cannot be checked.
+    expect(typecheck('browser-app.ts', { skipLibCheck: true, types: [] })).toBe('');
+  });
+});
+
+function write(name: string, text: string): void {
+  writeFileSync(join(pkg.project, name), text);
+}
+
+/** tsc --noEmit on one file of the project, as a strict NodeNext project; '' when it passes. */
+function typecheck(file: string, options: { skipLibCheck: boolean; types: string[] }): string {
+  const config = `tsconfig.${file}.json`;
+  write(
+    config,
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], typeRoots: [join(repoRoot, 'node_modules', '@types')], ...options },
+      files: [file],
+    }),
+  );
+  try {
+    return execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg.project, config)], { encoding: 'utf8' });
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
+}
+
+describe('in a browser bundle', () => {
+  it('bundles with esbuild for the browser without any Node built-in, and runs without process', async () => {
+    const entry = join(pkg.project, 'browser.js');
+    writeFileSync(
+      entry,
+      `import { createClient } from 'openstack-block-storage/lite';
+       import { getVolume } from 'openstack-block-storage/block-storage/v2';
+       import { connect } from 'openstack-block-storage';
+       globalThis.run = async (endpoint, token) => {
+         const viaLite = await getVolume(createClient({ endpoint, token }), 'vol-1');
+         const cloud = await connect({ authType: 'admin_token', auth: { token, endpoint } });
+         const viaConnect = await cloud.blockStorage.getVolume('vol-1');
+         await cloud.close();
+         return [viaLite.name, viaConnect.name];
+       };\n`,
+    );
+    const result = await build({
+      entryPoints: [entry],
+      absWorkingDir: pkg.project,
+      bundle: true,
+      minify: true,
+      platform: 'browser',
+      format: 'iife',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => i.startsWith('node:') || /(^|\/)(http|https|net|tls|fs|os|path)$/.test(i))).toEqual([]);
+    expect(inputs.some((i) => i.includes('node-transport'))).toBe(false);
+    expect(inputs.some((i) => i.includes('config/files'))).toBe(false);
+    const code = result.outputFiles[0]!.text;
+    // A browser-like global scope: fetch and friends, no process, no require.
+    const sandbox: Record<string, unknown> = {
+      fetch, Headers, Request, Response, URL, URLSearchParams, AbortController, AbortSignal, TextEncoder, TextDecoder,
+      setTimeout, clearTimeout, console, performance, queueMicrotask, structuredClone, Event, EventTarget, DOMException,
+    };
+    sandbox['globalThis'] = sandbox;
+    runInNewContext(code, sandbox);
+    const run = sandbox['run'] as (endpoint: string, token: string) => Promise<string[]>;
+    expect(await run(endpoint, TOKEN)).toEqual(['packed', 'packed']);
+  });
+});
