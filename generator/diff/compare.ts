@@ -283,6 +283,9 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
     if (bo.description !== ho.description) e.add('description-changed', subject, `description of ${code(ho.id)} changed`, at);
     if (bo.method !== ho.method) e.add('operation-method-changed', subject, `${code(ho.id)} method ${bo.method} → ${ho.method} (${ho.path})`, at);
     if (normPath(bo.path) !== normPath(ho.path)) e.add('operation-path-changed', subject, `${code(ho.id)} path ${code(bo.path)} → ${code(ho.path)}`, at);
+    if ((bo.base ?? 'endpoint') !== (ho.base ?? 'endpoint')) {
+      e.add('operation-path-changed', subject, `${code(ho.id)} path is now relative to the ${ho.base === 'version' ? 'version root' : 'catalog endpoint'}`, at);
+    }
     if (normPath(bo.detailPath) !== normPath(ho.detailPath)) e.add('operation-path-changed', subject, `${code(ho.id)} detail path ${code(bo.detailPath)} → ${code(ho.detailPath)}`, at);
     const bk = actionKey(bo);
     const hk = actionKey(ho);
