@@ -97,10 +97,17 @@ export const GroupTypeOperations = {
     path: '/group_types/{group_type_id}/group_specs',
     minVersion: '3.11',
   },
-  /** Shows one group spec of a group type. Cinder answers with a one-entry object, the key and its value (404 when the type has no such spec). */
+  /** Shows one group spec of a group type. Cinder answers with a one-entry object, the key and its value, from which the value is read (404 when the type has no such spec). */
   getGroupSpec: {
     id: 'GroupType.getGroupSpec',
     method: 'GET',
+    path: '/group_types/{group_type_id}/group_specs/{spec_key}',
+    minVersion: '3.11',
+  },
+  /** Sets (adds or replaces) one group spec of a group type. The body is a one-entry object whose key must be the one in the path (cinder/api/v3/group_specs.py update: 400 on a mismatch or more than one entry; keys of letters, digits and `-_:.` up to 255 characters, values up to 255). Cinder answers 200 with the same object, from which the value is read. */
+  updateGroupSpec: {
+    id: 'GroupType.updateGroupSpec',
+    method: 'PUT',
     path: '/group_types/{group_type_id}/group_specs/{spec_key}',
     minVersion: '3.11',
   },
@@ -411,7 +418,7 @@ export async function createGroupTypeGroupSpecs(
 }
 
 /**
- * Gets one group spec of a group type, as Cinder answers it: a one-entry object of the key and its value.
+ * Gets the value of one group spec of a group type (Cinder answers `{<key>: <value>}`; the value is returned, as by updateGroupTypeGroupSpecsProperty).
  * @param client - The service client (a session or connection proxy).
  * @param groupType - The GroupType or its ID.
  * @param key - The group spec key.
@@ -423,7 +430,7 @@ export async function getGroupTypeGroupSpecsProperty(
   groupType: string | GroupType,
   key: string,
   options?: RequestOptions,
-): Promise<Readonly<Record<string, string>>> {
+): Promise<string> {
   checkArg('key', key, 'string', true);
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
@@ -432,7 +439,35 @@ export async function getGroupTypeGroupSpecsProperty(
     { target, path: { spec_key: key } },
     options,
   );
-  return readValue<Readonly<Record<string, string>>>(response, { map: 'string' }, undefined, 'GroupType.getGroupSpec');
+  return readValue<string>(response, 'string', key, 'GroupType.getGroupSpec');
+}
+
+/**
+ * Sets the value of one group spec of a group type (adding the key if the type lacks it) and returns the value Cinder echoes back.
+ * @param client - The service client (a session or connection proxy).
+ * @param groupType - The GroupType or its ID.
+ * @param key - The group spec key.
+ * @param value - The new value of the group spec.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function updateGroupTypeGroupSpecsProperty(
+  client: ServiceClient,
+  groupType: string | GroupType,
+  key: string,
+  value: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArg('key', key, 'string', true);
+  checkArg('value', value, 'string', true);
+  const target = toTarget(GroupType, groupType, 'groupType');
+  const response = await callOperation(
+    client,
+    GroupTypeOperations.updateGroupSpec,
+    { target, path: { spec_key: key }, body: { [key]: value } },
+    options,
+  );
+  return readValue<string>(response, 'string', key, 'GroupType.updateGroupSpec');
 }
 
 /** Options of `deleteGroupTypeGroupSpecsProperty`. */

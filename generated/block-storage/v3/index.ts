@@ -165,6 +165,7 @@ export {
   getGroupTypeGroupSpecsProperty,
   groupTypes,
   updateGroupType,
+  updateGroupTypeGroupSpecsProperty,
   type DeleteGroupTypeGroupSpecsPropertyOptions,
   type DeleteGroupTypeOptions,
   type FindGroupTypeOptions,

@@ -118,6 +118,7 @@ import {
   getGroupTypeGroupSpecsProperty,
   groupTypes,
   updateGroupType,
+  updateGroupTypeGroupSpecsProperty,
   type DeleteGroupTypeGroupSpecsPropertyOptions,
   type DeleteGroupTypeOptions,
   type FindGroupTypeOptions,
@@ -1486,7 +1487,7 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Gets one group spec of a group type, as Cinder answers it: a one-entry object of the key and its value.
+   * Gets the value of one group spec of a group type (Cinder answers `{<key>: <value>}`; the value is returned, as by updateGroupTypeGroupSpecsProperty).
    * @param groupType - The GroupType or its ID.
    * @param key - The group spec key.
    * @param options - Options of this call.
@@ -1496,7 +1497,7 @@ export class BlockStorageV3 {
     groupType: string | GroupType,
     key: string,
     options?: RequestOptions,
-  ): Promise<Readonly<Record<string, string>>> {
+  ): Promise<string> {
     return getGroupTypeGroupSpecsProperty(this.client, groupType, key, options);
   }
 
@@ -2281,6 +2282,23 @@ export class BlockStorageV3 {
    */
   updateGroupType(groupType: string | GroupType, attrs: GroupTypeUpdate, options?: RequestOptions): Promise<GroupType> {
     return updateGroupType(this.client, groupType, attrs, options);
+  }
+
+  /**
+   * Sets the value of one group spec of a group type (adding the key if the type lacks it) and returns the value Cinder echoes back.
+   * @param groupType - The GroupType or its ID.
+   * @param key - The group spec key.
+   * @param value - The new value of the group spec.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  updateGroupTypeGroupSpecsProperty(
+    groupType: string | GroupType,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return updateGroupTypeGroupSpecsProperty(this.client, groupType, key, value, options);
   }
 
   /**

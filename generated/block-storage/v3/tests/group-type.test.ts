@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   DuplicateResourceError,
+  InvalidResponseError,
   MicroversionNotSupportedError,
   NotFoundError,
   ResourceNotFoundError,
@@ -492,7 +493,31 @@ describe('BlockStorageV3 · GroupType (spec/block-storage/v3/group_type.yaml)', 
           body: undefined,
         },
       ]);
-      expect(result).toMatchObject({ key1: 'value1' });
+      expect(result).toEqual('value1');
+    });
+    it('is sent at 3.11 by a server that stops there', async () => {
+      const f = await fixture.at('3.11');
+      f.server.reply({ status: 200, body: { consistent_group_snapshot_enabled: '<is> True' } });
+      const result = await f.proxy.getGroupTypeGroupSpecsProperty('gt-1', 'consistent_group_snapshot_enabled');
+      f.expectRequests([
+        {
+          method: 'GET',
+          path: '/group_types/gt-1/group_specs/consistent_group_snapshot_enabled',
+          query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.11' },
+          body: undefined,
+        },
+      ]);
+      expect(result).toEqual('<is> True');
+    });
+    it('fails before any request below 3.11', async () => {
+      const f = await fixture.at('3.10');
+      const error: unknown = await f.proxy.getGroupTypeGroupSpecsProperty('gt-1', 'key1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MicroversionNotSupportedError);
+      f.expectRequests([]);
     });
     it('a missing key is an error', async () => {
       const f = await fixture.at();
@@ -506,6 +531,112 @@ describe('BlockStorageV3 · GroupType (spec/block-storage/v3/group_type.yaml)', 
       );
       expect(error).toBeInstanceOf(NotFoundError);
       f.expectRequests([{ method: 'GET', path: '/group_types/gt-1/group_specs/nokey', query: {}, body: undefined }]);
+    });
+    it('an answer without the key is an invalid response', async () => {
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { key2: 'value2' } });
+      const error: unknown = await f.proxy.getGroupTypeGroupSpecsProperty('gt-1', 'key1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      f.expectRequests([{ method: 'GET', path: '/group_types/gt-1/group_specs/key1', query: {}, body: undefined }]);
+    });
+  });
+
+  describe('updateGroupTypeGroupSpecsProperty', () => {
+    it('PUT /group_types/gt-1/group_specs/key1', async () => {
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { key1: 'value2' } });
+      const result = await f.proxy.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value2');
+      f.expectRequests([
+        {
+          method: 'PUT',
+          path: '/group_types/gt-1/group_specs/key1',
+          query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.70' },
+          body: { key1: 'value2' },
+        },
+      ]);
+      expect(result).toEqual('value2');
+    });
+    it('the key names the single body entry', async () => {
+      const f = await fixture.at();
+      f.server.reply({ status: 200, body: { consistent_group_snapshot_enabled: '<is> True' } });
+      const result = await f.proxy.updateGroupTypeGroupSpecsProperty(
+        'gt-1',
+        'consistent_group_snapshot_enabled',
+        '<is> True',
+      );
+      f.expectRequests([
+        {
+          method: 'PUT',
+          path: '/group_types/gt-1/group_specs/consistent_group_snapshot_enabled',
+          query: {},
+          body: { consistent_group_snapshot_enabled: '<is> True' },
+        },
+      ]);
+      expect(result).toEqual('<is> True');
+    });
+    it('is sent at 3.11 by a server that stops there', async () => {
+      const f = await fixture.at('3.11');
+      f.server.reply({ status: 200, body: { key1: 'value1' } });
+      const result = await f.proxy.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1');
+      f.expectRequests([
+        {
+          method: 'PUT',
+          path: '/group_types/gt-1/group_specs/key1',
+          query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.11' },
+          body: { key1: 'value1' },
+        },
+      ]);
+      expect(result).toEqual('value1');
+    });
+    it('fails before any request below 3.11', async () => {
+      const f = await fixture.at('3.10');
+      const error: unknown = await f.proxy.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MicroversionNotSupportedError);
+      f.expectRequests([]);
+    });
+    it('a key Cinder does not accept is a BadRequestError', async () => {
+      const f = await fixture.at();
+      f.server.reply({
+        status: 400,
+        body: {
+          badRequest: {
+            code: 400,
+            message:
+              "Invalid input for field/attribute bad key. Value: value1. Additional properties are not allowed ('bad key' was unexpected)",
+          },
+        },
+      });
+      const error: unknown = await f.proxy.updateGroupTypeGroupSpecsProperty('gt-1', 'bad key', 'value1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BadRequestError);
+      f.expectRequests([
+        { method: 'PUT', path: '/group_types/gt-1/group_specs/bad key', query: {}, body: { 'bad key': 'value1' } },
+      ]);
+    });
+    it('a missing group type is an error', async () => {
+      const f = await fixture.at();
+      f.server.reply({
+        status: 404,
+        body: { itemNotFound: { code: 404, message: 'Group type with id gt-x could not be found.' } },
+      });
+      const error: unknown = await f.proxy.updateGroupTypeGroupSpecsProperty('gt-x', 'key1', 'value1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      f.expectRequests([
+        { method: 'PUT', path: '/group_types/gt-x/group_specs/key1', query: {}, body: { key1: 'value1' } },
+      ]);
     });
   });
 

@@ -1081,6 +1081,23 @@ const CASES: readonly Case[] = [
     expect: { header: 'volume 3.70', method: 'GET', path: '/group_types/x-group_type_id/group_specs/x-spec_key' },
   },
   {
+    operation: GroupTypeOperations.updateGroupSpec,
+    path: { group_type_id: 'x-group_type_id', spec_key: 'x-spec_key' },
+    server: '3.0',
+  },
+  {
+    operation: GroupTypeOperations.updateGroupSpec,
+    path: { group_type_id: 'x-group_type_id', spec_key: 'x-spec_key' },
+    server: '3.55',
+    expect: { header: 'volume 3.55', method: 'PUT', path: '/group_types/x-group_type_id/group_specs/x-spec_key' },
+  },
+  {
+    operation: GroupTypeOperations.updateGroupSpec,
+    path: { group_type_id: 'x-group_type_id', spec_key: 'x-spec_key' },
+    server: '3.70',
+    expect: { header: 'volume 3.70', method: 'PUT', path: '/group_types/x-group_type_id/group_specs/x-spec_key' },
+  },
+  {
     operation: GroupTypeOperations.deleteGroupSpec,
     path: { group_type_id: 'x-group_type_id', spec_key: 'x-spec_key' },
     server: '3.0',
