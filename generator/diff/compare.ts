@@ -222,6 +222,10 @@ function diffFields(e: Emitter, owner: string, base: readonly FieldModel[], head
     }
     diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at);
     diffRange(e, subject, `field ${code(h.name)}`, b, h, at);
+    const writeBound = b.writeMinVersion !== undefined || h.writeMinVersion !== undefined;
+    if (writeBound && (b.create || b.update) && (h.create || h.update) && (b.writeMinVersion ?? b.minVersion) !== (h.writeMinVersion ?? h.minVersion)) {
+      diffRange(e, subject, `sending field ${code(h.name)}`, { minVersion: b.writeMinVersion ?? b.minVersion }, { minVersion: h.writeMinVersion ?? h.minVersion }, at);
+    }
     if (b.description !== h.description) e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
   }
 }
@@ -371,6 +375,9 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
     const subject = `${h.id} route ${rangeLabel(hr)}`;
     if (br.method !== hr.method) e.add('operation-method-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: method ${br.method} → ${hr.method}`, h.source);
     if (normPath(br.path) !== normPath(hr.path)) e.add('operation-path-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: path ${code(br.path)} → ${code(hr.path)}`, h.source);
+    if (normPath(br.detailPath) !== normPath(hr.detailPath)) {
+      e.add('operation-path-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: detail path ${code(br.detailPath)} → ${code(hr.detailPath)}`, h.source);
+    }
   }
   // A route whose range moved keeps its method and path.
   for (const br of [...unmatchedB]) {

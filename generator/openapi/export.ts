@@ -312,6 +312,9 @@ class Exporter {
         for (const route of routes) {
           const range = { minVersion: route.minVersion ?? op.minVersion, maxVersion: route.maxVersion ?? op.maxVersion };
           entries.push({ resource: r, op, method: route.method, path: route.path, range, suffix: `@${route.minVersion ?? ''}-${route.maxVersion ?? ''}` });
+          if (route.detailPath) {
+            entries.push({ resource: r, op, method: route.method, path: route.detailPath, range, suffix: `.detail@${route.minVersion ?? ''}-${route.maxVersion ?? ''}` });
+          }
         }
       }
     }
