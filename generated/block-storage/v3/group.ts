@@ -6,6 +6,7 @@ import {
   checkArg,
   createResource,
   deleteResource,
+  fetchResource,
   findResource,
   listResources,
   optionalRefId,
@@ -132,10 +133,8 @@ export interface GroupUpdate {
 export const GroupOperations = {
   /** Creates a group (Cinder answers 202 with the new group's id and name). */
   create: { id: 'Group.create', method: 'POST', path: '/groups', minVersion: '3.13' },
-  /** Shows details of a group. */
+  /** Shows details of a group, optionally with the UUIDs of its volumes (`list_volume`, from 3.25). */
   get: { id: 'Group.get', method: 'GET', path: '/groups/{group_id}', minVersion: '3.13' },
-  /** Shows details of a group, optionally with the UUIDs of its volumes (`list_volume`, from 3.25). The same request as get, declared as a plain request so that the generated code checks the argument's microversion before sending (a get operation does not yet). */
-  show: { id: 'Group.show', method: 'GET', path: '/groups/{group_id}', minVersion: '3.13' },
   /** Updates the name or description of a group, or adds and removes volumes. Cinder answers 202 with no body; at least one of the four attributes must differ from the group's. An update of only the name or description also sets the group's status to `available`; adding or removing volumes needs an available group and passes through `updating`. */
   update: { id: 'Group.update', method: 'PUT', path: '/groups/{group_id}', minVersion: '3.13' },
   /** Deletes a group. Cinder refuses a group that still has volumes unless deleteVolumes is true. */
@@ -366,13 +365,9 @@ export async function getGroup(
   const { listVolume } = options;
   checkArg('listVolume', listVolume, 'boolean', false);
   const target = toTarget(Group, group, 'group');
-  const response = await callOperation(
-    client,
-    GroupOperations.show,
-    { target, query: { list_volume: listVolume }, requires: [listVolume === undefined ? undefined : '3.25'] },
-    options,
-  );
-  return readResource(Group, response);
+  return fetchResource(client, Group, GroupOperations.get, target, { list_volume: listVolume }, options, [
+    listVolume === undefined ? undefined : '3.25',
+  ]);
 }
 
 /** Options of `findGroup`. */

@@ -117,6 +117,17 @@ describe('BlockStorageV3 · Group (spec/block-storage/v3/group.yaml)', () => {
       expect(error).toBeInstanceOf(NotFoundError);
       f.expectRequests([{ method: 'GET', path: '/groups/grp-x', query: {}, body: undefined }]);
     });
+    it('a missing resource raises NotFoundError naming it', async () => {
+      const f = await fixture.at();
+      f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
+      const error: unknown = await f.proxy.getGroup('grp-1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as Error).message).toContain('No Group found');
+      f.expectRequests([{ method: 'GET', path: '/groups/grp-1', query: {}, body: undefined }]);
+    });
   });
 
   describe('findGroup', () => {

@@ -764,19 +764,6 @@ const CASES: readonly Case[] = [
     server: '3.70',
     expect: { header: 'volume 3.70', method: 'GET', path: '/groups/x-group_id' },
   },
-  { operation: GroupOperations.show, path: { group_id: 'x-group_id' }, server: '3.0' },
-  {
-    operation: GroupOperations.show,
-    path: { group_id: 'x-group_id' },
-    server: '3.55',
-    expect: { header: 'volume 3.55', method: 'GET', path: '/groups/x-group_id' },
-  },
-  {
-    operation: GroupOperations.show,
-    path: { group_id: 'x-group_id' },
-    server: '3.70',
-    expect: { header: 'volume 3.70', method: 'GET', path: '/groups/x-group_id' },
-  },
   { operation: GroupOperations.update, path: { group_id: 'x-group_id' }, server: '3.0' },
   {
     operation: GroupOperations.update,
