@@ -90,30 +90,21 @@ export interface ClientOptions {
 export interface Client extends ServiceClient {
   /** The endpoint requests go to (without trailing slash). */
   readonly endpoint: string;
-  /** Nothing to release on fetch; there for symmetry with connections. */
-  close(): Promise<void>;
 }
 
 const IDEMPOTENT = ['GET', 'HEAD', 'PUT', 'DELETE'];
-const NO_MICROVERSIONS: ServiceVersionDescriptor = {
-  serviceType: 'block-storage',
-  aliases: [],
-  version: '2',
-  endpointVersions: ['2', '3'],
-};
 
 /** A client for a known endpoint and token; see the module comment. */
 export function createClient(options: ClientOptions): Client {
   const o = options;
-  if (!/^https?:\/\//i.test(o.endpoint)) throw new ConfigurationError(`not an http(s) endpoint: ${o.endpoint}`);
   const endpoint = o.endpoint.replace(/\/+$/, '');
-  const service = o.service ?? NO_MICROVERSIONS;
-  const mv = service.microversion;
+  const service = o.service;
+  const mv = service?.microversion;
   // A v2 client on a v3 endpoint speaks the base version: nothing is negotiated (ServiceSession's
   // rule). Without a known range, the service's base version is all that is assumed.
   const major = /\/v(\d+)(?:\.\d+)?(?:\/|$)/i.exec(new URL(endpoint).pathname)?.[1];
   const server =
-    mv && (major === undefined || major === service.version) ? (o.serverVersions ?? { min: mv.min, max: mv.min }) : undefined;
+    mv && (major === undefined || major === service?.version) ? (o.serverVersions ?? { min: mv.min, max: mv.min }) : undefined;
   // HttpClient's defaults (HTTP_CLIENT_DEFAULTS), written out so that its module stays out of bundles.
   const timeout = o.timeout ?? 60_000;
   const retriable = o.retriableStatusCodes ?? [503, 429];
@@ -146,7 +137,7 @@ export function createClient(options: ClientOptions): Client {
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (call.globalRequestId !== undefined) headers['x-openstack-request-id'] = call.globalRequestId;
       if (microversion !== undefined) {
-        if (!mv) throw new ConfigurationError(`${service.serviceType} v${service.version} has no microversions`);
+        if (!mv) throw new ConfigurationError('this API version has no microversions');
         headers['openstack-api-version'] = `${mv.headerService} ${microversion}`;
       }
       for (const extra of [o.headers, call.headers]) {
@@ -225,14 +216,13 @@ export function createClient(options: ClientOptions): Client {
             url,
             requestId,
             details: details(text, value),
-            retryAfter: status === 429 || status === 503 || status === 413 ? after : undefined,
+            retryAfter: after,
           });
         }
         const response = { status, headers: responseHeaders, body: text, url: responseUrl };
         return { ...response, body: parseBody(response, method, url), requestId, microversion };
       }
     },
-    close: () => Promise.resolve(),
   };
 }
 

@@ -147,8 +147,8 @@ describe('createClient', () => {
     await expect(getVolume(client, 'vol-1')).rejects.toBeInstanceOf(ConfigurationError);
   });
 
-  it('rejects an endpoint that is not http(s)', () => {
-    expect(() => createClient({ endpoint: 'cinder.example.com/v3' })).toThrow(ConfigurationError);
+  it('rejects an endpoint that is not a URL', () => {
+    expect(() => createClient({ endpoint: 'cinder.example.com/v3' })).toThrow(TypeError);
   });
 });
 
