@@ -32,6 +32,8 @@ async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
+  // Formatting workers start now: they load prettier while this thread reads the spec and emits.
+  const pool = argv.includes('--validate') ? undefined : new (await import('./emit/format.js')).FormatPool();
   try {
     const model = await buildModel({ root });
     if (argv.includes('--validate')) {
@@ -42,13 +44,15 @@ async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     const { runGenerate } = await import('./pipeline.js');
-    return await runGenerate(root, model, { check: argv.includes('--check'), started });
+    return await runGenerate(root, model, { check: argv.includes('--check'), started, pool });
   } catch (error) {
     if (error instanceof SpecError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
     throw error;
+  } finally {
+    await pool?.close();
   }
 }
 

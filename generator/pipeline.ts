@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Project, StructureKind, type StatementStructures } from 'ts-morph';
+import { StructureKind, printStructure, type StatementStructures } from 'ts-morph';
 import * as prettier from 'prettier';
 import type { ResourceModel, ServiceModel, SpecModel } from './model/types.js';
 import { withApiReports } from './emit/api-report.js';
@@ -24,17 +24,26 @@ export function moduleName(resource: ResourceModel): string {
   return path.posix.basename(resource.file, '.yaml').replace(/_/g, '-');
 }
 
+/** ts-morph's printer in the house style (prettier reformats anyway; this keeps its work small). */
+const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true } as const;
+
 function banner(sources: readonly string[]): string {
   return renderTemplate('banner', { sources: [...sources].sort().join(', ') }).trim();
 }
 
-/** Every generated file, relative to the project root, unformatted. */
-export function emitFiles(model: SpecModel): Map<string, string> {
-  const project = new Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true });
-  const files = new Map<string, string>();
+/**
+ * Every generated file, relative to the project root, unformatted. `onFile` sees each file as soon
+ * as it is emitted, so formatting can start while the rest is still being emitted.
+ */
+export function emitFiles(model: SpecModel, onFile?: (file: string, text: string) => void): Map<string, string> {
+  const files = new Map<string, string>() as Map<string, string> & { set(file: string, text: string): Map<string, string> };
+  const add = (file: string, text: string): void => {
+    files.set(file, text);
+    onFile?.(file, text);
+  };
+  // Structures are printed straight to text (no in-memory project, nothing parsed back).
   const print = (file: string, sources: readonly string[], statements: StatementStructures[]): void => {
-    const source = project.createSourceFile(file, { statements }, { overwrite: true });
-    files.set(file, `${banner(sources)}\n${source.getFullText()}`);
+    add(file, `${banner(sources)}\n${printStructure({ kind: StructureKind.SourceFile, statements }, PRINT_OPTIONS)}`);
   };
   const families = new Map<string, ServiceModel[]>();
   for (const service of model.services) {
@@ -43,13 +52,13 @@ export function emitFiles(model: SpecModel): Map<string, string> {
     for (const resource of service.resources) {
       print(`${service.outDir}/${moduleName(resource)}.ts`, resource.sources, emitResourceModule(service, resource, modulePath));
       if (resource.methods.length > 0) {
-        files.set(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner(resource.sources)));
+        add(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner(resource.sources)));
       }
     }
     const sweep = emitSweepTests(service, banner([service.serviceFile, ...service.resources.flatMap((r) => r.sources)]));
-    if (sweep) files.set(`${service.outDir}/tests/microversions.test.ts`, sweep);
+    if (sweep) add(`${service.outDir}/tests/microversions.test.ts`, sweep);
     if (service.helpers.length > 0) {
-      files.set(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
+      add(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
     }
     const allSources = [...new Set([service.serviceFile, ...service.resources.flatMap((r) => r.sources)])];
     print(`${service.outDir}/proxy.ts`, allSources, emitProxyModule(service, modulePath));
@@ -194,13 +203,22 @@ export async function formatFiles(root: string, files: ReadonlyMap<string, strin
   }
 }
 
-export async function generate(root: string, model: SpecModel): Promise<Map<string, string>> {
-  // The workers load prettier while this thread emits.
-  const pool = new FormatPool();
+/**
+ * Emits and formats everything. Each file goes to a formatting worker the moment it is emitted;
+ * pass a pool started early (the CLI starts it before loading the spec) to overlap even more.
+ */
+export async function generate(root: string, model: SpecModel, pool?: FormatPool): Promise<Map<string, string>> {
+  const own = pool ?? new FormatPool();
   try {
-    return withApiReports(model, await formatFiles(root, emitFiles(model), pool));
+    const config = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
+    const pending: Promise<readonly [string, string]>[] = [];
+    emitFiles(model, (file, text) => {
+      pending.push(own.format(text, { ...config, parser: 'babel-ts', filepath: file }).then((out) => [file, out] as const));
+    });
+    const formatted = new Map((await Promise.all(pending)).sort(([a], [b]) => a.localeCompare(b)));
+    return withApiReports(model, formatted);
   } finally {
-    await pool.close();
+    if (!pool) await own.close();
   }
 }
 
@@ -271,8 +289,8 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
   if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
-export async function runGenerate(root: string, model: SpecModel, options: { check: boolean; started: number }): Promise<number> {
-  const files = await generate(root, model);
+export async function runGenerate(root: string, model: SpecModel, options: { check: boolean; started: number; pool?: FormatPool }): Promise<number> {
+  const files = await generate(root, model, options.pool);
   const seconds = ((performance.now() - options.started) / 1000).toFixed(2);
   if (options.check) {
     const problems = await drift(root, files);

@@ -6,7 +6,7 @@
 import type { OperationModel, RouteModel, ServiceModel } from '../model/types.js';
 import { compareVersions } from '../model/util.js';
 import { operationsConstName } from './resource-module.js';
-import { literal, renderTemplate } from './render.js';
+import { renderTemplate } from './render.js';
 
 /** Server maxima swept: the base version, the v3.55 transfer switch, Cinder 21's maximum. */
 export const SWEEP_SERVERS = ['3.0', '3.55', '3.70'] as const;
@@ -31,28 +31,29 @@ export function expectedAt(service: ServiceModel, op: OperationModel, path: stri
   return route ? { version, route } : undefined;
 }
 
+/** A JSON row safe inside a template literal (no backtick, no `${`, backslashes doubled). */
+function templateSafe(json: string): string {
+  return json.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+}
+
 export function emitSweepTests(service: ServiceModel, banner: string): string | undefined {
   const mv = service.microversion;
   if (!mv) return undefined;
   const imports = new Set<string>([service.className]);
-  const cases: { operation: string; path: string; server: string; expect?: string }[] = [];
+  const rows: string[] = [];
   for (const resource of service.resources) {
+    if (resource.operations.length > 0) imports.add(operationsConstName(resource));
     for (const op of resource.operations) {
-      const variants: [string, string, boolean][] = [[op.name, op.path, false]];
-      if (op.detailPath) variants.push([`${op.name}Detail`, op.detailPath, true]);
-      for (const [name, path, detail] of variants) {
-        imports.add(operationsConstName(resource));
-        const values = Object.fromEntries(op.pathParams.map((p) => [p, `x-${p}`]));
+      const variants: [string, string, boolean][] = [[op.id, op.path, false]];
+      if (op.detailPath) variants.push([`${op.id}.detail`, op.detailPath, true]);
+      for (const [id, path, detail] of variants) {
+        const effective = detail ? { ...op, routes: op.routes.map((r) => ({ ...r, path: r.detailPath ?? r.path })) } : op;
         for (const server of SWEEP_SERVERS) {
-          const e = expectedAt(service, detail ? { ...op, routes: op.routes.map((r) => ({ ...r, path: r.detailPath ?? r.path })) } : op, path, server);
-          cases.push({
-            operation: `${operationsConstName(resource)}.${name}`,
-            path: literal(values),
-            server,
-            expect: e
-              ? `{ header: ${literal(`${mv.headerService} ${e.version}`)}, method: ${literal(e.route.method)}, path: ${literal(e.route.path.replace(/\{([^}]+)\}/g, (_, p: string) => `x-${p}`))} }`
-              : undefined,
-          });
+          const e = expectedAt(service, effective, path, server);
+          const row = e
+            ? [id, server, `${mv.headerService} ${e.version}`, e.route.method, expandWith(e.route.path, op.base)]
+            : [id, server, null, '', ''];
+          rows.push(templateSafe(JSON.stringify(row)));
         }
       }
     }
@@ -60,9 +61,16 @@ export function emitSweepTests(service: ServiceModel, banner: string): string | 
   return renderTemplate('microversion-sweep', {
     banner,
     imports: [...imports].sort().join(', '),
+    operationSets: [...imports].filter((i) => i !== service.className).sort().join(', '),
     className: service.className,
     suite: `${service.className} · microversion sweep (${service.specDir})`,
     serverList: SWEEP_SERVERS.join(', '),
-    cases,
+    rows: rows.join(',\n'),
   });
+}
+
+/** The path the recording server reports for a route: placeholders filled, version-root prefix kept. */
+function expandWith(path: string, base: 'endpoint' | 'version'): string {
+  const filled = path.replace(/\{([^}]+)\}/g, (_, p: string) => `x-${p}`);
+  return base === 'version' ? `/v3${filled}` : filled;
 }

@@ -33,13 +33,31 @@ export interface DefaultTypeAttributes {
 /** The wire operations of {@link DefaultType}: method, path and microversion bounds of each request. */
 export const DefaultTypeOperations = {
   /** Lists the default volume types of every project that has one; Cinder returns them all at once. */
-  list: { id: 'DefaultType.list', method: 'GET', path: '/default-types', minVersion: '3.62' },
+  list: { id: 'DefaultType.list', method: 'GET', path: '/default-types', minVersion: '3.62', base: 'version' },
   /** Shows the default volume type of a project (404 when it has none of its own). */
-  get: { id: 'DefaultType.get', method: 'GET', path: '/default-types/{project_id}', minVersion: '3.62' },
+  get: {
+    id: 'DefaultType.get',
+    method: 'GET',
+    path: '/default-types/{project_id}',
+    minVersion: '3.62',
+    base: 'version',
+  },
   /** Sets (creates or replaces) the default volume type of a project. */
-  set: { id: 'DefaultType.set', method: 'PUT', path: '/default-types/{project_id}', minVersion: '3.62' },
+  set: {
+    id: 'DefaultType.set',
+    method: 'PUT',
+    path: '/default-types/{project_id}',
+    minVersion: '3.62',
+    base: 'version',
+  },
   /** Unsets the default volume type of a project, so that the configured default applies again. Cinder answers 204 whether or not the project had one. */
-  unset: { id: 'DefaultType.unset', method: 'DELETE', path: '/default-types/{project_id}', minVersion: '3.62' },
+  unset: {
+    id: 'DefaultType.unset',
+    method: 'DELETE',
+    path: '/default-types/{project_id}',
+    minVersion: '3.62',
+    base: 'version',
+  },
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**

@@ -8,7 +8,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
   const fixture = proxyFixture(BlockStorageV3);
 
   describe('defaultTypes', () => {
-    it('GET /default-types', async () => {
+    it('GET /v3/default-types', async () => {
       const f = await fixture.at();
       f.server.reply({
         status: 200,
@@ -23,7 +23,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       f.expectRequests([
         {
           method: 'GET',
-          path: '/default-types',
+          path: '/v3/default-types',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.70' },
           body: undefined,
@@ -41,7 +41,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       f.expectRequests([
         {
           method: 'GET',
-          path: '/default-types',
+          path: '/v3/default-types',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.62' },
           body: undefined,
@@ -64,14 +64,14 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
   });
 
   describe('showDefaultType', () => {
-    it('GET /default-types/p-1', async () => {
+    it('GET /v3/default-types/p-1', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 200, body: { default_type: { project_id: 'p-1', volume_type_id: 't-1' } } });
       const result = await f.proxy.showDefaultType('p-1');
       f.expectRequests([
         {
           method: 'GET',
-          path: '/default-types/p-1',
+          path: '/v3/default-types/p-1',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.70' },
           body: undefined,
@@ -91,7 +91,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(NotFoundError);
-      f.expectRequests([{ method: 'GET', path: '/default-types/p-2', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/v3/default-types/p-2', query: {}, body: undefined }]);
     });
     it('fails early below 3.62', async () => {
       const f = await fixture.at('3.61');
@@ -111,19 +111,19 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as Error).message).toContain('No DefaultType found');
-      f.expectRequests([{ method: 'GET', path: '/default-types/p-1', query: {}, body: undefined }]);
+      f.expectRequests([{ method: 'GET', path: '/v3/default-types/p-1', query: {}, body: undefined }]);
     });
   });
 
   describe('setDefaultType', () => {
-    it('PUT /default-types/p-1', async () => {
+    it('PUT /v3/default-types/p-1', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 200, body: { default_type: { project_id: 'p-1', volume_type_id: 't-1' } } });
       const result = await f.proxy.setDefaultType('p-1', 't-1');
       f.expectRequests([
         {
           method: 'PUT',
-          path: '/default-types/p-1',
+          path: '/v3/default-types/p-1',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.70' },
           body: { default_type: { volume_type: 't-1' } },
@@ -139,7 +139,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       f.expectRequests([
         {
           method: 'PUT',
-          path: '/default-types/p-1',
+          path: '/v3/default-types/p-1',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.62' },
           body: { default_type: { volume_type: 't-2' } },
@@ -155,7 +155,7 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       f.expectRequests([
         {
           method: 'PUT',
-          path: '/default-types/p-1',
+          path: '/v3/default-types/p-1',
           query: {},
           body: { default_type: { volume_type: 'lvm_backend' } },
         },
@@ -175,20 +175,20 @@ describe('BlockStorageV3 · DefaultType (spec/block-storage/v3/default_type.yaml
       );
       expect(error).toBeInstanceOf(BadRequestError);
       f.expectRequests([
-        { method: 'PUT', path: '/default-types/p-1', query: {}, body: { default_type: { volume_type: 'nope' } } },
+        { method: 'PUT', path: '/v3/default-types/p-1', query: {}, body: { default_type: { volume_type: 'nope' } } },
       ]);
     });
   });
 
   describe('unsetDefaultType', () => {
-    it('DELETE /default-types/p-1', async () => {
+    it('DELETE /v3/default-types/p-1', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 204 });
       const result = await f.proxy.unsetDefaultType('p-1');
       f.expectRequests([
         {
           method: 'DELETE',
-          path: '/default-types/p-1',
+          path: '/v3/default-types/p-1',
           query: {},
           headers: { 'OpenStack-API-Version': 'volume 3.70' },
           body: undefined,
