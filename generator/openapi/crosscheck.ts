@@ -75,7 +75,18 @@ class Theirs {
     return n ?? {};
   }
 
+  private readonly ranges = new WeakMap<Json, Range>();
+
+  /** The x-openstack bounds of a node (an impossible range is noted once, and read as its minimum). */
   rangeOf(node: Json, where: string): Range {
+    const known = this.ranges.get(node);
+    if (known) return known;
+    const range = this.readRange(node, where);
+    this.ranges.set(node, range);
+    return range;
+  }
+
+  private readRange(node: Json, where: string): Range {
     const x = node['x-openstack'] as { 'min-ver'?: string; 'max-ver'?: string } | undefined;
     const min = x?.['min-ver'];
     let max = x?.['max-ver'];
@@ -280,8 +291,17 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
   for (const [k, t] of [...theirByKey].sort(([a], [b]) => cmp(a, b))) {
     const mine = ourByKey.get(k);
     if (!mine) {
-      // A method difference: the same path, where ours has a method theirs lacks.
-      const samePath = ours.find((o) => norm(o.path) === norm(t.path) && !theirByKey.has(key(o.method, o.path)) && !differentOurs.has(key(o.method, o.path)));
+      // A method difference: the same path, where ours writes with a method theirs lacks (PUT for
+      // POST); a GET and a POST on one path are two operations, not one with another method.
+      const writes = ['POST', 'PUT', 'PATCH'];
+      const samePath = ours.find(
+        (o) =>
+          norm(o.path) === norm(t.path) &&
+          writes.includes(o.method) &&
+          writes.includes(t.method) &&
+          !theirByKey.has(key(o.method, o.path)) &&
+          !differentOurs.has(key(o.method, o.path)),
+      );
       if (samePath) {
         differentOurs.add(key(samePath.method, samePath.path));
         add('operation', 'different', k, `method: theirs ${t.method}, ours ${samePath.method} (${samePath.op.id})`);

@@ -1,0 +1,85 @@
+/**
+ * `npm run spec:crosscheck`: our spec against an OpenAPI document of Cinder in openstack/codegenerator's
+ * vocabulary. A small document written for the test (fixtures/crosscheck/mini-cinder.yaml) pins each
+ * kind of finding; the shared copy of codegenerator's Cinder document, when it is there, is checked
+ * to run through (it is read where it is and never copied into the project).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../../generator/model/build.js';
+import { crosscheck, counts, toText, type CrosscheckReport } from '../../generator/openapi/crosscheck.js';
+import { REPO, SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
+
+const MINI = path.join(REPO, 'test/generator/fixtures/crosscheck/mini-cinder.yaml');
+const SHARED = process.env['CINDER_OPENAPI'] ?? path.join(REPO, '../shared/reference/openapi/cinder-v3.yaml');
+
+let project: TempProject;
+let v2: CrosscheckReport;
+let v3: CrosscheckReport;
+beforeAll(async () => {
+  const doc = parse(await readFile(MINI, 'utf8')) as unknown;
+  project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': WIDGET_YAML });
+  v2 = crosscheck((await buildModel({ root: project.root })).services[0]!, doc);
+  // The same widget as a microversioned v3, whose extend starts at 3.20.
+  await project.write(
+    'spec/block-storage/v2/service.yaml',
+    SERVICE_YAML.replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.70"}'),
+  );
+  await project.write('spec/block-storage/v2/widget.yaml', WIDGET_YAML.replace('    kind: action\n    description: Extends a widget.', '    kind: action\n    description: Extends a widget.\n    min_version: "3.20"'));
+  v3 = crosscheck((await buildModel({ root: project.root })).services[0]!, doc);
+});
+afterAll(async () => {
+  await project.remove();
+});
+
+const find = (r: CrosscheckReport, category: string, kind: string): string[] =>
+  r.findings.filter((f) => f.category === category && f.kind === kind).map((f) => f.subject);
+
+describe('spec:crosscheck', () => {
+  it('compares v2 with their operations valid at 3.0, for the resources we cover', () => {
+    expect(v2.window).toEqual({ min: '3.0', max: '3.0' });
+    expect(v2.matched).toEqual({ operations: 2, actions: 1 });
+    // Not ours: /gadgets; a /v3/{project_id} copy is not a second operation.
+    expect(find(v2, 'operation', 'missing')).toEqual(['DELETE /widgets/{}', 'GET /widgets']);
+    expect(find(v2, 'operation', 'extra')).toEqual(['POST /widgets']);
+  });
+
+  it('lists missing actions, body members and response fields, and ignores what starts later', () => {
+    expect(find(v2, 'action', 'missing')).toEqual(['POST /widgets/{}/action os-reserve']);
+    expect(find(v2, 'body field', 'missing')).toEqual(['POST /widgets/{}/action os-extend force']);
+    expect(find(v2, 'response field', 'missing')).toEqual(['Widget weight']);
+    expect(v2.findings.some((f) => f.subject.includes('os-future') || f.subject.includes('color'))).toBe(false);
+  });
+
+  it('compares microversion bounds over a v3 range and reads impossible bounds as a minimum', () => {
+    expect(v3.window).toEqual({ min: '3.0', max: '3.70' });
+    expect(find(v3, 'action', 'missing')).toEqual(['POST /widgets/{}/action os-future', 'POST /widgets/{}/action os-reserve']);
+    expect(v3.findings.filter((f) => f.category === 'microversion bounds')).toEqual([
+      { category: 'microversion bounds', kind: 'different', subject: 'POST /widgets/{}/action os-extend', detail: 'theirs 3.0–3.70, ours 3.20–3.70 (Widget.extend)' },
+    ]);
+    expect(find(v3, 'response field', 'missing')).toEqual(['Widget color', 'Widget weight']);
+    expect(v3.impossibleBounds).toEqual(['os-extend variant 1: min-ver 3.42 > max-ver 3.10']);
+    expect(find(v3, 'query parameter', 'missing')).toEqual([]);
+  });
+
+  it('prints counts per category', () => {
+    const text = toText(v2, 'mini-cinder.yaml', true);
+    expect(text).toContain('## block-storage/v2 against mini-cinder.yaml (microversions 3.0–3.0)');
+    expect(text).toContain('| operation | 2 | 1 | 0 |');
+    expect(counts(v2).action).toEqual({ missing: 1, extra: 0, different: 0 });
+  });
+
+  it.skipIf(!existsSync(SHARED))('runs on openstack/codegenerator\'s Cinder document', async () => {
+    const doc = parse(await readFile(SHARED, 'utf8'), { maxAliasCount: -1 }) as unknown;
+    const model = await buildModel({ root: REPO });
+    for (const service of model.services) {
+      const report = crosscheck(service, doc);
+      expect(report.matched.operations, service.specDir).toBeGreaterThan(50);
+      const volumeActions = report.findings.filter((f) => f.subject === 'POST /volumes/{}/action os-extend');
+      expect(volumeActions.filter((f) => f.category === 'action')).toEqual([]);
+    }
+  }, 30_000);
+});
