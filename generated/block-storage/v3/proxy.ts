@@ -2168,7 +2168,7 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Lists volume transfers with details (/volume-transfers/detail from microversion 3.55, /os-volume-transfer/detail below), page by page from 3.59.
+   * Lists volume transfers, with details by default: /volume-transfers[/detail] from microversion 3.55, /os-volume-transfer[/detail] below; page by page from 3.59.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Transfer objects.
    */

@@ -129,7 +129,7 @@ export const TransferOperations = {
       { method: 'DELETE', path: '/volume-transfers/{transfer_id}', minVersion: '3.55' },
     ],
   },
-  /** Lists the volume transfers of the project (summaries: id, name, volume and links). Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. */
+  /** Lists the volume transfers of the project: summaries (id, name, volume and links), or with details (creation time, and from 3.55 and 3.57 the new fields) at the detail path. Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. */
   list: {
     id: 'Transfer.list',
     method: 'GET',
@@ -137,6 +137,16 @@ export const TransferOperations = {
     routes: [
       { method: 'GET', path: '/os-volume-transfer', maxVersion: '3.54' },
       { method: 'GET', path: '/volume-transfers', minVersion: '3.55' },
+    ],
+  },
+  /** Lists the volume transfers of the project: summaries (id, name, volume and links), or with details (creation time, and from 3.55 and 3.57 the new fields) at the detail path. Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. (with details) */
+  listDetail: {
+    id: 'Transfer.list.detail',
+    method: 'GET',
+    path: '/volume-transfers/detail',
+    routes: [
+      { method: 'GET', path: '/os-volume-transfer/detail', maxVersion: '3.54' },
+      { method: 'GET', path: '/volume-transfers/detail', minVersion: '3.55' },
     ],
   },
   /** Accepts a volume transfer with its authentication key; the volume then belongs to the accepting project. */
@@ -147,16 +157,6 @@ export const TransferOperations = {
     routes: [
       { method: 'POST', path: '/os-volume-transfer/{transfer_id}/accept', maxVersion: '3.54' },
       { method: 'POST', path: '/volume-transfers/{transfer_id}/accept', minVersion: '3.55' },
-    ],
-  },
-  /** Lists the volume transfers of the project with details. Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. */
-  detail: {
-    id: 'Transfer.detail',
-    method: 'GET',
-    path: '/volume-transfers/detail',
-    routes: [
-      { method: 'GET', path: '/os-volume-transfer/detail', maxVersion: '3.54' },
-      { method: 'GET', path: '/volume-transfers/detail', minVersion: '3.55' },
     ],
   },
 } as const satisfies Readonly<Record<string, Operation>>;
@@ -296,16 +296,21 @@ export interface TransfersOptions extends ListOptions {
   readonly marker?: string;
   /** Skips this many transfers (microversion 3.59). */
   readonly offset?: number;
+  /**
+   * Return full details (default true).
+   * @remarks Default: true.
+   */
+  readonly details?: boolean;
 }
 
 /**
- * Lists volume transfers with details (/volume-transfers/detail from microversion 3.55, /os-volume-transfer/detail below), page by page from 3.59.
+ * Lists volume transfers, with details by default: /volume-transfers[/detail] from microversion 3.55, /os-volume-transfer[/detail] below; page by page from 3.59.
  * @param client - The service client (a session or connection proxy).
  * @param options - Options of this call.
  * @returns A lazy, paginated async iterable of Transfer objects.
  */
 export function transfers(client: ServiceClient, options: TransfersOptions = {}): Paginated<Transfer> {
-  const { name, volumeId, allProjects, sort, sortKey, sortDir, limit, marker, offset } = options;
+  const { name, volumeId, allProjects, sort, sortKey, sortDir, limit, marker, offset, details = true } = options;
   checkArg('name', name, 'string', false);
   checkArg('volumeId', volumeId, 'string', false);
   checkArg('allProjects', allProjects, 'boolean', false);
@@ -318,7 +323,7 @@ export function transfers(client: ServiceClient, options: TransfersOptions = {})
   return listResources(
     client,
     Transfer,
-    TransferOperations.detail,
+    details ? TransferOperations.listDetail : TransferOperations.list,
     {
       query: {
         name: name,

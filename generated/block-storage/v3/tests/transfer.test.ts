@@ -24,6 +24,7 @@ describe('BlockStorageV3 · Transfer (spec/block-storage/v3/transfer.yaml)', () 
               name: 'first volume transfer',
               volume_id: 'vol-1',
               created_at: '2015-02-25T03:56:53.081642',
+              no_snapshots: false,
               source_project_id: 'proj-1',
               destination_project_id: null,
               accepted: false,
@@ -42,7 +43,43 @@ describe('BlockStorageV3 · Transfer (spec/block-storage/v3/transfer.yaml)', () 
         },
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([
-        { id: 'tr-1', name: 'first volume transfer', volumeId: 'vol-1', sourceProjectId: 'proj-1', accepted: false },
+        {
+          id: 'tr-1',
+          name: 'first volume transfer',
+          volumeId: 'vol-1',
+          noSnapshots: false,
+          sourceProjectId: 'proj-1',
+          accepted: false,
+        },
+      ]);
+    });
+    it('lists summaries without details at the 3.55 route', async () => {
+      const f = await fixture.at();
+      f.server.reply({
+        status: 200,
+        body: {
+          transfers: [
+            {
+              id: 'tr-1',
+              name: 'first volume transfer',
+              volume_id: 'vol-1',
+              links: [{ href: 'http://localhost/v3/p/volume-transfers/tr-1', rel: 'self' }],
+            },
+          ],
+        },
+      });
+      const result = await f.proxy.transfers({ details: false, volumeId: 'vol-1' }).toArray();
+      f.expectRequests([
+        {
+          method: 'GET',
+          path: '/volume-transfers',
+          query: { volume_id: 'vol-1' },
+          headers: { 'OpenStack-API-Version': 'volume 3.70' },
+          body: undefined,
+        },
+      ]);
+      expect(result.map((item) => item.toJSON())).toMatchObject([
+        { id: 'tr-1', name: 'first volume transfer', volumeId: 'vol-1' },
       ]);
     });
     it('pages and sorts from 3.59', async () => {
@@ -79,15 +116,35 @@ describe('BlockStorageV3 · Transfer (spec/block-storage/v3/transfer.yaml)', () 
       ]);
       expect(result.map((item) => item.toJSON())).toMatchObject([{ id: 'tr-1', name: 'a' }]);
     });
-    it('below 3.55 at the os-volume-transfer route', async () => {
+    it('below 3.55 with details at the os-volume-transfer route', async () => {
       const f = await fixture.at('3.54');
-      f.server.reply({ status: 200, body: { transfers: [{ id: 'tr-1', name: 't', volume_id: 'vol-1' }] } });
+      f.server.reply({
+        status: 200,
+        body: { transfers: [{ id: 'tr-1', name: 't', volume_id: 'vol-1', created_at: '2015-02-25T03:56:53.081642' }] },
+      });
       const result = await f.proxy.transfers().toArray();
       f.expectRequests([
         {
           method: 'GET',
           path: '/os-volume-transfer/detail',
           query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.54' },
+          body: undefined,
+        },
+      ]);
+      expect(result.map((item) => item.toJSON())).toMatchObject([
+        { id: 'tr-1', name: 't', volumeId: 'vol-1', createdAt: '2015-02-25T03:56:53.081642' },
+      ]);
+    });
+    it('below 3.55 without details at the os-volume-transfer route', async () => {
+      const f = await fixture.at('3.54');
+      f.server.reply({ status: 200, body: { transfers: [{ id: 'tr-1', name: 't', volume_id: 'vol-1' }] } });
+      const result = await f.proxy.transfers({ details: false, allProjects: true }).toArray();
+      f.expectRequests([
+        {
+          method: 'GET',
+          path: '/os-volume-transfer',
+          query: { all_tenants: 'true' },
           headers: { 'OpenStack-API-Version': 'volume 3.54' },
           body: undefined,
         },
