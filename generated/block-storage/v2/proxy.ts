@@ -1108,7 +1108,7 @@ export class BlockStorageV2 {
   }
 
   /**
-   * Resets the status of a backup (administrators only).
+   * Resets the status of a backup (administrators only). Cinder only hands the request to cinder-backup, which applies it shortly after the 202: wait for the new status before relying on it.
    * @param backup - The Backup or its ID.
    * @param status - The new backup status: available or error.
    * @param options - Options of this call.
@@ -1151,7 +1151,7 @@ export class BlockStorageV2 {
   }
 
   /**
-   * Restores a backup to a volume and returns what Cinder reports: the backup ID and the ID and name of the volume restored to (a new one when no volume was given).
+   * Restores a backup to a volume and returns what Cinder reports: the backup ID and the ID and name of the volume restored to (a new one when no volume was given). Without a name the new volume is reported as restore_backup_<id> but ends up with the backed-up volume's name.
    * @param backup - The Backup or its ID.
    * @param options - Options of this call.
    * @returns The value the API returned.

@@ -246,9 +246,9 @@ export const BackupOperations = {
   listDetail: { id: 'Backup.list.detail', method: 'GET', path: '/backups/detail' },
   /** Force-deletes a backup and its data whatever its state (administrators only). Cinder answers 405 when the backup driver does not support it. */
   forceDelete: { id: 'Backup.forceDelete', method: 'POST', path: '/backups/{backup_id}/action' },
-  /** Resets the status of a backup (administrators only). */
+  /** Resets the status of a backup (administrators only). Cinder only hands the request to cinder-backup, which applies it shortly after the 202: wait for the new status before relying on it. */
   resetStatus: { id: 'Backup.resetStatus', method: 'POST', path: '/backups/{backup_id}/action' },
-  /** Restores a backup to an existing available volume, or to a new volume when no volume is given (named after `name`, or restore_backup_<id>). The volume ID wins when both are given. */
+  /** Restores a backup to an existing available volume, or to a new volume when no volume is given (named after `name`, or restore_backup_<id>). The volume ID wins when both are given. A new volume created without a name then takes the backed-up volume's name and description from the backup's metadata. */
   restore: { id: 'Backup.restore', method: 'POST', path: '/backups/{backup_id}/restore' },
   /** Exports the metadata record of a backup (administrators only). */
   exportRecord: { id: 'Backup.exportRecord', method: 'GET', path: '/backups/{backup_id}/export_record' },
@@ -765,7 +765,7 @@ export interface RestoreBackupOptions extends RequestOptions {
 }
 
 /**
- * Restores a backup to a volume and returns what Cinder reports: the backup ID and the ID and name of the volume restored to (a new one when no volume was given).
+ * Restores a backup to a volume and returns what Cinder reports: the backup ID and the ID and name of the volume restored to (a new one when no volume was given). Without a name the new volume is reported as restore_backup_<id> but ends up with the backed-up volume's name.
  * @param client - The service client (a session or connection proxy).
  * @param backup - The Backup or its ID.
  * @param options - Options of this call.
@@ -789,7 +789,7 @@ export async function restoreBackup(
 }
 
 /**
- * Resets the status of a backup (administrators only).
+ * Resets the status of a backup (administrators only). Cinder only hands the request to cinder-backup, which applies it shortly after the 202: wait for the new status before relying on it.
  * @param client - The service client (a session or connection proxy).
  * @param backup - The Backup or its ID.
  * @param status - The new backup status: available or error.
