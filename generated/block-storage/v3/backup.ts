@@ -128,7 +128,7 @@ export interface BackupAttributes {
   readonly objectCount?: number | null;
   /**
    * The availability zone of the backup. Cinder returns it at every microversion; choosing it on create (a backup in another zone than the volume) needs microversion 3.51.
-   * @remarks Wire name: `availability_zone`. Microversions 3.51–….
+   * @remarks Wire name: `availability_zone`.
    */
   readonly availabilityZone?: string | null;
   /**
@@ -209,7 +209,7 @@ export interface BackupCreate {
   readonly force?: boolean | null;
   /**
    * The availability zone of the backup. Cinder returns it at every microversion; choosing it on create (a backup in another zone than the volume) needs microversion 3.51.
-   * @remarks Wire name: `availability_zone`. Microversions 3.51–….
+   * @remarks Wire name: `availability_zone`.
    */
   readonly availabilityZone?: string | null;
   /**
@@ -403,7 +403,7 @@ export class Backup extends Resource {
 
   /**
    * The availability zone of the backup. Cinder returns it at every microversion; choosing it on create (a backup in another zone than the volume) needs microversion 3.51.
-   * @remarks Wire name: `availability_zone`. Microversions 3.51–….
+   * @remarks Wire name: `availability_zone`.
    */
   get availabilityZone(): string | undefined {
     return this._get('availabilityZone') as string | undefined;

@@ -112,6 +112,25 @@ describe('BlockStorageV3 · Backup (spec/block-storage/v3/backup.yaml)', () => {
         userId: 'user-1',
       });
     });
+    it('the availability zone is read at every microversion', async () => {
+      const f = await fixture.at('3.0');
+      f.server.reply({
+        status: 200,
+        body: { backup: { id: 'bk-1', name: 'backup001', status: 'available', availability_zone: 'az1' } },
+      });
+      const result = await f.proxy.getBackup('bk-1');
+      f.expectRequests([
+        {
+          method: 'GET',
+          path: '/backups/bk-1',
+          query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.0' },
+          body: undefined,
+        },
+      ]);
+      expect(result).toBeInstanceOf(Backup);
+      expect(result.toJSON()).toMatchObject({ id: 'bk-1', name: 'backup001', availabilityZone: 'az1' });
+    });
     it('a missing resource raises NotFoundError naming it', async () => {
       const f = await fixture.at();
       f.server.reply({ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } });
@@ -266,6 +285,31 @@ describe('BlockStorageV3 · Backup (spec/block-storage/v3/backup.yaml)', () => {
       ]);
       expect(result).toBeInstanceOf(Backup);
       expect(result.toJSON()).toMatchObject({ id: 'bk-2' });
+    });
+    it('an availability zone is sent from 3.51', async () => {
+      const f = await fixture.at('3.51');
+      f.server.reply({ status: 202, body: { backup: { id: 'bk-3', name: null } } });
+      const result = await f.proxy.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' });
+      f.expectRequests([
+        {
+          method: 'POST',
+          path: '/backups',
+          query: {},
+          headers: { 'OpenStack-API-Version': 'volume 3.51' },
+          body: { backup: { volume_id: 'vol-1', availability_zone: 'az2' } },
+        },
+      ]);
+      expect(result).toBeInstanceOf(Backup);
+      expect(result.toJSON()).toMatchObject({ id: 'bk-3' });
+    });
+    it('an availability zone fails before any request below 3.51', async () => {
+      const f = await fixture.at('3.50');
+      const error: unknown = await f.proxy.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MicroversionNotSupportedError);
+      f.expectRequests([]);
     });
     it('metadata fails before any request below 3.43', async () => {
       const f = await fixture.at('3.42');
