@@ -17,6 +17,7 @@ import {
   expectMarkers,
   expectRejects,
   filesDir,
+  json,
   settledVolume,
   volumeFile,
   writeMarkers,
@@ -62,7 +63,7 @@ async function restoreAndCheck(b: Backup, name: string | undefined, finalName: s
   expect(restore.volumeId).toMatch(UUID);
   expect(restore.volumeName).toBe(name ?? `restore_backup_${b.id}`);
   const restored = await settledVolume(bs, restore.volumeId!);
-  expect(restored.toJSON()).toMatchObject({ name: finalName, size: 1, status: 'available' });
+  expect(json(restored)).toMatchObject({ name: finalName, size: 1, status: 'available' });
   expect((await bs.waitForStatus(await bs.getBackup(b.id!), 'available', POLL)).status).toBe('available');
   if (dir) expectMarkers(volumeFile(dir, restored), marker);
   return restored;
@@ -95,7 +96,7 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     expect(created.links?.map((l) => l.rel)).toEqual(['self', 'bookmark']);
     expect(created.status).toBeUndefined();
     const got = await bs.getBackup(created.id!);
-    expect(got).toMatchObject({
+    expect(json(got)).toMatchObject({
       id: created.id,
       name: created.name,
       description: 'made by the live suite',
@@ -123,7 +124,7 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
 
     const detailed = await bs.backups({ volumeId: vol.id! }).toArray();
     expect(detailed.map((b) => b.id)).toEqual([backup.id]);
-    expect(detailed[0]).toMatchObject({ status: 'available', size: 1, volumeId: vol.id, isIncremental: false });
+    expect(json(detailed[0])).toMatchObject({ status: 'available', size: 1, volumeId: vol.id, isIncremental: false });
     const brief = await bs.backups({ volumeId: vol.id!, details: false }).toArray();
     expect(brief.map((b) => b.id)).toEqual([backup.id]);
     expect(brief[0]!.name).toBe(backup.name);
@@ -176,7 +177,7 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     expect(imported.id).toBe(backup.id);
     expect(imported.name).toBe(backup.name);
     const ready = await bs.waitForStatus(imported, 'available', POLL);
-    expect(ready).toMatchObject({ id: backup.id, volumeId: vol.id, size: 1, status: 'available' });
+    expect(json(ready)).toMatchObject({ id: backup.id, volumeId: vol.id, size: 1, status: 'available' });
     // Without a name the new volume is created as restore_backup_<id>; the restore then gives it
     // the backed-up volume's name (Cinder's backup metadata carries display_name).
     if (chunks) await restoreAndCheck(ready, undefined, vol.name!);

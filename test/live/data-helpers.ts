@@ -113,6 +113,15 @@ export async function expectRejects<E extends Error>(
   return error as E;
 }
 
+/**
+ * A resource's attributes as a plain object, for toMatchObject: on a mismatch vitest prints a
+ * subset copy of the object whose class getters then fail on the missing private fields
+ * (TypeError: Cannot read private member #body), hiding the diff.
+ */
+export function json(resource: { toJSON(): Record<string, unknown> } | undefined): Record<string, unknown> | undefined {
+  return resource?.toJSON();
+}
+
 // ---------------------------------------------------------------- volumes
 
 /** Waits for a volume's status on a fresh read (a Volume in hand may carry a stale status). */

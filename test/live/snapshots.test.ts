@@ -22,6 +22,7 @@ import {
   expectMarkers,
   expectRejects,
   filesDir,
+  json,
   settledVolume,
   snapshotFile,
   volumeFile,
@@ -83,7 +84,7 @@ describe(`snapshots (${env.mode})`, () => {
     expect(created.status).toBe('creating');
     expect(snap.status).toBe('available');
     const got = await bs.getSnapshot(created.id!);
-    expect(got).toMatchObject({
+    expect(json(got)).toMatchObject({
       id: created.id,
       name: created.name,
       description: 'taken by the live suite',
@@ -132,13 +133,13 @@ describe(`snapshots (${env.mode})`, () => {
 
     const detailed = await bs.snapshots({ volumeId: vol.id! }).toArray();
     expect(detailed.map((s) => s.id).sort()).toEqual(ids);
-    for (const s of detailed) expect(s).toMatchObject({ volumeId: vol.id, status: 'available', progress: '100%', projectId: env.projectId });
+    for (const s of detailed) expect(json(s)).toMatchObject({ volumeId: vol.id, status: 'available', progress: '100%', projectId: env.projectId });
 
     // The summary view has no os-extended-snapshot-attributes.
     const brief = await bs.snapshots({ volumeId: vol.id!, details: false }).toArray();
     expect(brief.map((s) => s.id).sort()).toEqual(ids);
     for (const s of brief) {
-      expect(s).toMatchObject({ volumeId: vol.id, status: 'available', size: 1 });
+      expect(json(s)).toMatchObject({ volumeId: vol.id, status: 'available', size: 1 });
       expect(s.progress).toBeUndefined();
       expect(s.projectId).toBeUndefined();
     }
@@ -163,8 +164,8 @@ describe(`snapshots (${env.mode})`, () => {
   it('updateSnapshot changes name and description', async () => {
     const name = uniqueName('snap-renamed');
     const updated = await bs.updateSnapshot(snap.id!, { name, description: 'renamed by the live suite' });
-    expect(updated).toMatchObject({ id: snap.id, name, description: 'renamed by the live suite' });
-    expect(await bs.getSnapshot(snap.id!)).toMatchObject({ name, description: 'renamed by the live suite', status: 'available' });
+    expect(json(updated)).toMatchObject({ id: snap.id, name, description: 'renamed by the live suite' });
+    expect(json(await bs.getSnapshot(snap.id!))).toMatchObject({ name, description: 'renamed by the live suite', status: 'available' });
   });
 
   it('snapshot metadata: set merges, fetch/get read it, delete by key and all at once', async () => {
@@ -194,7 +195,7 @@ describe(`snapshots (${env.mode})`, () => {
     const made = await bs.createVolume({ name: uniqueName('vol-from-snap'), snapshotId: snap.id! });
     cleanup.volumes.add(made.id!);
     const ready = await bs.waitForStatus(made, 'available', POLL);
-    expect(ready).toMatchObject({ snapshotId: snap.id, size: 1, status: 'available' });
+    expect(json(ready)).toMatchObject({ snapshotId: snap.id, size: 1, status: 'available' });
     expect(backendOf(ready.host!)).toBe(backendOf(vol.host!));
     if (dir) {
       expectMarkers(volumeFile(dir, ready), marker);
@@ -227,7 +228,7 @@ describe(`snapshots (${env.mode})`, () => {
     const name = uniqueName('snap-managed');
     const managed = await bs.manageSnapshot(vol.id!, { 'source-name': `snapshot-${s.id}` }, { name, description: 'managed back', metadata: { m: '1' } });
     cleanup.snapshots.add(managed.id!);
-    expect(managed).toMatchObject({ name, volumeId: vol.id, status: 'creating', metadata: { m: '1' } });
+    expect(json(managed)).toMatchObject({ name, volumeId: vol.id, status: 'creating', metadata: { m: '1' } });
     expect(managed.id).not.toBe(s.id);
     // Cinder's manage flow asks the driver for the object's size; FakeBrickLVM.get_volume returns
     // a list there, so the flow fails (TypeError in cinder-volume) and the snapshot ends in error.

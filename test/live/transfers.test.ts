@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BlockStorageV2, Transfer, Volume } from '../../generated/block-storage/v2/index.js';
 import { BadRequestError, NotFoundError, ResourceNotFoundError } from '../../generated/index.js';
-import { Cleanup, POLL, expectRejects, settledVolume } from './data-helpers.js';
+import { Cleanup, POLL, expectRejects, json, settledVolume } from './data-helpers.js';
 import { loadLiveEnv } from './env.js';
 import { connectLive, uniqueName, type LiveSdk } from './sdk.js';
 
@@ -61,7 +61,7 @@ describe(`transfers (${env.mode})`, () => {
 
   it('getTransfer and findTransfer (by ID and name) show the transfer without its key', async () => {
     const got = await bs.getTransfer(transfer.id!);
-    expect(got).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id, createdAt: transfer.createdAt });
+    expect(json(got)).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id, createdAt: transfer.createdAt });
     expect(got.authKey).toBeUndefined();
     expect(got.links?.[0]?.href).toContain(`/os-volume-transfer/${transfer.id}`);
     expect((await bs.findTransfer(transfer.id!))?.name).toBe(transfer.name);
@@ -81,7 +81,7 @@ describe(`transfers (${env.mode})`, () => {
 
     const brief = await bs.transfers({ details: false }).toArray();
     const summary = brief.find((t) => t.id === transfer.id);
-    expect(summary).toMatchObject({ name: transfer.name, volumeId: given.id });
+    expect(json(summary)).toMatchObject({ name: transfer.name, volumeId: given.id });
     expect(summary!.createdAt).toBeUndefined();
 
     expect((await bs.transfers({ volumeId: given.id! }).toArray()).map((t) => t.id)).toEqual([transfer.id]);
@@ -99,11 +99,11 @@ describe(`transfers (${env.mode})`, () => {
     expect((await bs.getVolume(given.id!)).status).toBe('awaiting-transfer');
 
     const accepted = await second.bs.acceptTransfer(transfer.id!, transfer.authKey!);
-    expect(accepted).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id });
+    expect(json(accepted)).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id });
     cleanup.transfers.delete(transfer.id!);
 
     const theirs = await settledVolume(second.bs, given.id!);
-    expect(theirs).toMatchObject({ id: given.id, status: 'available', size: 1, metadata: { owner: 'admin' } });
+    expect(json(theirs)).toMatchObject({ id: given.id, status: 'available', size: 1, metadata: { owner: 'admin' } });
     const seenByAdmin = await bs.getVolume(given.id!);
     expect(seenByAdmin.projectId).toBe(env.secondProjectId);
     expect((await second.bs.volumes({ details: false }).toArray()).map((v) => v.id)).toContain(given.id);
