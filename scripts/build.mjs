@@ -52,11 +52,32 @@ for (const service of readdirSync(join(root, 'generated'))) {
 }
 exports['./package.json'] = './package.json';
 
-/** `#default-transport`: conditions kept, each .ts target mapped to its .js file. */
-const imports = {};
-for (const [name, conditions] of Object.entries(source.imports ?? {})) {
-  imports[name] = Object.fromEntries(Object.entries(conditions).map(([c, path]) => [c, path.replace(/\.ts$/, '.js')]));
+/**
+ * `#default-transport`, the package's one `imports` entry. The source imports
+ * `./http/default-transport.js` (lazy: node:http is loaded on the first request, never by a browser
+ * bundle); in dist/ those imports go through this map instead, so that bundlers targeting Node
+ * (conditions node + module; Node itself never sets `module`) get default-transport.node.js with
+ * node:http imported statically, while Node, Deno and browser bundles keep the lazy one.
+ */
+const imports = {
+  '#default-transport': {
+    browser: './runtime/http/default-transport.js',
+    deno: './runtime/http/default-transport.js',
+    node: { module: './runtime/http/default-transport.node.js', default: './runtime/http/default-transport.js' },
+    default: './runtime/http/default-transport.js',
+  },
+};
+let rewritten = 0;
+for (const file of walk(join(dist, 'runtime'))) {
+  if (!file.endsWith('.js') || /default-transport(\.node)?\.js$/.test(file)) continue;
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(/(from\s+)'(?:\.\.?\/)+(?:http\/)?default-transport\.js'/g, (_all, from) => `${from}'#default-transport'`);
+  if (next !== text) {
+    writeFileSync(file, next);
+    rewritten++;
+  }
 }
+if (rewritten === 0) throw new Error('build: no import of default-transport.js found to route through #default-transport');
 
 const pkg = {
   name: source.name,
@@ -71,7 +92,7 @@ const pkg = {
   types: exports['.'].types,
   main: exports['.'].default,
   exports,
-  ...(Object.keys(imports).length > 0 ? { imports } : {}),
+  imports,
   dependencies: source.dependencies,
 };
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

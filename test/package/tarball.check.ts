@@ -229,3 +229,38 @@ describe('in a browser bundle', () => {
     expect(await run(endpoint, TOKEN)).toEqual(['packed', 'packed']);
   });
 });
+
+describe('in a Node bundle', () => {
+  it('gets the node:http transport through #default-transport (conditions node + module)', async () => {
+    const entry = join(pkg.project, 'node-app.js');
+    writeFileSync(
+      entry,
+      `import { connect } from 'openstack-block-storage';
+       const cloud = await connect({ authType: 'admin_token', auth: { token: process.env.TOKEN, endpoint: process.env.ENDPOINT }, env: false });
+       console.log((await cloud.blockStorage.getVolume('vol-1')).name);
+       await cloud.close();\n`,
+    );
+    const outfile = join(pkg.project, 'node-bundle.mjs');
+    const result = await build({
+      entryPoints: [entry],
+      absWorkingDir: pkg.project,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      metafile: true,
+      logLevel: 'silent',
+      // yaml stays a package import; the bundle runs from the project, where it is installed.
+      external: ['yaml'],
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((i) => i.endsWith('runtime/http/default-transport.node.js'))).toBe(true);
+    expect(inputs.some((i) => i.endsWith('runtime/http/node-transport.js'))).toBe(true);
+    const { stdout } = await promisify(execFile)(process.execPath, [outfile], {
+      cwd: pkg.project,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', ENDPOINT: endpoint, TOKEN },
+    });
+    expect(stdout.trim()).toBe('packed');
+  });
+});
