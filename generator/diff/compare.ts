@@ -55,7 +55,12 @@ export function diffModels(base: SpecModel, head: SpecModel): Change[] {
     else diffService(new Emitter(out, key, ''), b, h);
   }
   for (const [key, h] of headByDir) {
-    if (!baseByDir.has(key)) new Emitter(out, key, '').add('version-added', key, `API version ${key} (${h.className}) added`, h.serviceFile);
+    if (!baseByDir.has(key)) {
+      const methods = h.resources.reduce((n, r) => n + (r.methods ?? []).length, 0) + (h.helpers ?? []).length;
+      const ops = h.resources.reduce((n, r) => n + r.operations.length, 0);
+      const range = h.microversion ? `, microversions ${h.microversion.min}–${h.microversion.max}` : '';
+      new Emitter(out, key, '').add('version-added', key, `API version ${key} (${h.className}) added: ${h.resources.length} resource(s), ${ops} operation(s), ${methods} method(s)${range}`, h.serviceFile);
+    }
   }
   return sortChanges(out);
 }
