@@ -164,6 +164,9 @@ export abstract class Resource {
 
   /** Reads a declared field by TS name, converting the wire value to its declared type. */
   protected _get(name: string): unknown {
+    // A copy made by a test framework or a deep-clone helper has the prototype but not the
+    // private state: reading it gives undefined rather than a TypeError.
+    if (!(#body in this)) return undefined;
     const spec = this.schema.fields[name];
     if (!spec) return undefined;
     const raw = this.#body[spec.wire];

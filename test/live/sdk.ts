@@ -146,7 +146,8 @@ function recordIteration<T extends AsyncIterable<unknown> & object>(method: stri
           }
         };
       }
-      return value;
+      // Other methods (pages()) run on the real listing: its private fields are not on the proxy.
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
