@@ -61,6 +61,12 @@ export function faultInfo(status: number, contentType: string | null, body: stri
     if (ok) {
       details = jsonMessages(parsed);
       retryAfter = overLimitRetryAfter(parsed);
+      // Cinder's fault with an empty message ({"badRequest": {"code": 400, "message": ""}}): say
+      // which fault it was rather than echo the JSON.
+      if (details === undefined && isRecord(parsed)) {
+        const fault = Object.keys(parsed).find((k) => isRecord(parsed[k]) && 'code' in (parsed[k] as object));
+        if (fault !== undefined) details = `${fault} (the server gave no message)`;
+      }
     }
     details ??= text;
   } else if (type.includes('html') || /^<(!doctype|html|head|body|\?xml)/i.test(text)) {

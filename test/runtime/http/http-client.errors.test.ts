@@ -185,6 +185,11 @@ describe('HttpClient error mapping', () => {
 });
 
 describe('faultInfo', () => {
+  it('names a Cinder fault whose message is empty instead of echoing the JSON', () => {
+    const body = JSON.stringify({ badRequest: { code: 400, message: '' } });
+    expect(faultInfo(400, 'application/json', body).details).toBe('badRequest (the server gave no message)');
+  });
+
   it('joins several messages with a newline', () => {
     const body = JSON.stringify({ a: { message: 'one' }, b: { message: 'two' } });
     expect(faultInfo(400, 'application/json', body).details).toBe('one\ntwo');
