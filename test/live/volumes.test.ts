@@ -245,6 +245,7 @@ describe(`volumes (${env.mode})`, () => {
       bs.uploadVolumeToImage(vol.id!, uniqueName('image'), { diskFormat: 'raw', containerFormat: 'bare' }),
       BadRequestError,
       400,
+      'badRequest (the server gave no message)',
     );
     const exchange = sdk.last('POST', `/volumes/${vol.id}/action`);
     expect(exchange.requestBody).toMatchObject({ 'os-volume_upload_image': { force: false, disk_format: 'raw', container_format: 'bare' } });
