@@ -11,7 +11,7 @@ import { SpecError } from './load/diagnostics.js';
 import { buildModel } from './model/build.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: generate [--check | --validate] [--root <project dir>]';
+const USAGE = 'usage: generate [--check | --validate] [--no-cache] [--root <project dir>]';
 
 async function main(args: readonly string[]): Promise<number> {
   let root = projectRoot;
@@ -26,14 +26,16 @@ async function main(args: readonly string[]): Promise<number> {
       root = path.resolve(value);
     } else argv.push(args[i]!);
   }
-  const unknown = argv.filter((a) => !['--check', '--validate'].includes(a));
+  const unknown = argv.filter((a) => !['--check', '--validate', '--no-cache'].includes(a));
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\n${USAGE}\n`);
     return 2;
   }
   const started = performance.now();
   // Formatting workers start now: they load prettier while this thread reads the spec and emits.
-  const pool = argv.includes('--validate') ? undefined : new (await import('./emit/format.js')).FormatPool();
+  // Formatted files are cached by content under node_modules/.cache (--no-cache: format all).
+  const cacheDir = argv.includes('--no-cache') ? undefined : path.join(root, 'node_modules/.cache/openstack-block-storage/prettier');
+  const pool = argv.includes('--validate') ? undefined : new (await import('./emit/format.js')).FormatPool({ cacheDir });
   try {
     const model = await buildModel({ root });
     if (argv.includes('--validate')) {

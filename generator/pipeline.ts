@@ -187,22 +187,6 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
   ];
 }
 
-/** Formats every file with prettier (the project's .prettierrc), on a pool of worker threads. */
-export async function formatFiles(root: string, files: ReadonlyMap<string, string>, pool?: FormatPool): Promise<Map<string, string>> {
-  const config = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
-  const own = pool ?? new FormatPool();
-  try {
-    // Largest first, so the last file to finish is a small one.
-    const order = [...files].sort(([, a], [, b]) => b.length - a.length);
-    const formatted = await Promise.all(
-      order.map(async ([file, text]) => [file, await own.format(text, { ...config, parser: 'babel-ts', filepath: file })] as const),
-    );
-    return new Map(formatted.sort(([a], [b]) => a.localeCompare(b)));
-  } finally {
-    if (!pool) await own.close();
-  }
-}
-
 /**
  * Emits and formats everything. Each file goes to a formatting worker the moment it is emitted;
  * pass a pool started early (the CLI starts it before loading the spec) to overlap even more.

@@ -4,8 +4,11 @@
  * load prettier) while the main thread is still emitting, so that cost overlaps too. The output
  * does not depend on which worker formatted which file.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Options } from 'prettier';
@@ -33,25 +36,96 @@ interface Reply {
   readonly ready?: boolean;
 }
 
+function cacheLooksEmpty(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+export interface FormatPoolOptions {
+  /** Number of worker threads (default: one per core, at most 4). */
+  readonly size?: number | undefined;
+  /**
+   * A directory for formatted results keyed by a hash of prettier's version, the options and the
+   * input: a regeneration after a spec change formats only the files that changed. Off by default.
+   */
+  readonly cacheDir?: string | undefined;
+}
+
 export class FormatPool {
   readonly #workers: Worker[] = [];
+  readonly #cacheDir: string | undefined;
+  readonly #version: string;
   readonly #pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   readonly #load: number[] = [];
   #next = 0;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
-    const prettier = pathToFileURL(createRequire(import.meta.url).resolve('prettier')).href;
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier } });
-      worker.on('message', (reply: Reply) => this.#settle(reply));
-      worker.on('error', (error) => this.#failAll(error));
-      this.#workers.push(worker);
-      this.#load.push(0);
+  constructor(options: FormatPoolOptions = {}) {
+    const size = options.size ?? Math.max(1, Math.min(4, availableParallelism()));
+    const require = createRequire(import.meta.url);
+    const prettier = pathToFileURL(require.resolve('prettier')).href;
+    this.#version = (JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
+    this.#cacheDir = options.cacheDir;
+    this.#start = () => {
+      for (let i = 0; i < size; i++) {
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier } });
+        worker.on('message', (reply: Reply) => this.#settle(reply));
+        worker.on('error', (error) => this.#failAll(error));
+        this.#workers.push(worker);
+        this.#load.push(0);
+      }
+    };
+    // With a warm cache most files need no prettier: start the workers on the first miss only.
+    // Otherwise start them now, so that loading prettier overlaps with reading the spec.
+    if (!this.#cacheDir || cacheLooksEmpty(this.#cacheDir)) this.#ensureStarted();
+  }
+
+  readonly #start: () => void;
+  #started = false;
+
+  #ensureStarted(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#start();
+  }
+
+  /** Formats one file: from the cache when it has this exact input, else on the least loaded worker. */
+  async format(text: string, options: Options): Promise<string> {
+    const key = this.#cacheDir === undefined ? undefined : this.#key(text, options);
+    if (key !== undefined) {
+      try {
+        return readFileSync(path.join(this.#cacheDir!, key), 'utf8');
+      } catch {
+        // Not cached yet.
+      }
+    }
+    const formatted = await this.#format(text, options);
+    if (key !== undefined) this.#store(key, formatted);
+    return formatted;
+  }
+
+  #key(text: string, options: Options): string {
+    const { filepath: _ignored, ...relevant } = options;
+    const sorted = JSON.stringify(Object.fromEntries(Object.entries(relevant).sort(([a], [b]) => a.localeCompare(b))));
+    return createHash('sha256').update(`${this.#version}\0${sorted}\0${text}`).digest('hex');
+  }
+
+  /** Best effort, atomic (write then rename): a cache that cannot be written is no error. */
+  #store(key: string, formatted: string): void {
+    try {
+      mkdirSync(this.#cacheDir!, { recursive: true });
+      const temp = path.join(this.#cacheDir!, `${key}.${process.pid}.tmp`);
+      writeFileSync(temp, formatted);
+      renameSync(temp, path.join(this.#cacheDir!, key));
+    } catch {
+      // Read-only or full disk: the next run formats again.
     }
   }
 
-  /** Formats one file on the least loaded worker (load counted in characters). */
-  format(text: string, options: Options): Promise<string> {
+  #format(text: string, options: Options): Promise<string> {
+    this.#ensureStarted();
     const id = this.#next++;
     let target = 0;
     for (let i = 1; i < this.#load.length; i++) if (this.#load[i]! < this.#load[target]!) target = i;
