@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAndInstall, repoRoot, type InstalledPackage } from './install.js';
@@ -22,11 +23,17 @@ const TOKEN = `admin:${PROJECT}`;
 let pkg: InstalledPackage;
 let server: Server;
 let endpoint = '';
-const seen: { method: string; url: string; token: string | undefined }[] = [];
+const seen: { method: string; url: string; token: string | undefined; viaFetch: boolean }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', token: req.headers['x-auth-token'] as string | undefined });
+    // undici (Node's fetch) always sends sec-fetch-mode; node:http does not.
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      token: req.headers['x-auth-token'] as string | undefined,
+      viaFetch: req.headers['sec-fetch-mode'] !== undefined,
+    });
     const url = req.url ?? '';
     res.setHeader('content-type', 'application/json');
     res.setHeader('x-openstack-request-id', 'req-pack-test');
@@ -114,6 +121,23 @@ describe('in Node', () => {
     `);
     expect(JSON.parse(out)).toEqual({ name: 'packed', notFound: true, details: expect.stringContaining('nothing at') });
     expect(seen.some((r) => r.url.endsWith('/volumes/vol-1') && r.token === TOKEN)).toBe(true);
+  });
+
+  it('loads the bundled node tree, clouds.yaml through #config-files and node:http through #node-transport', async () => {
+    write('clouds.yaml', `clouds:\n  packed:\n    auth_type: admin_token\n    auth: {token: "${TOKEN}", endpoint: "${endpoint}"}\n`);
+    const before = seen.length;
+    const out = await runNode(`
+      import { connect } from 'openstack-block-storage';
+      const cloud = await connect({ cloud: 'packed', env: { OS_CLIENT_CONFIG_FILE: 'clouds.yaml' } });
+      console.log(JSON.stringify({ resolved: import.meta.resolve('openstack-block-storage'), name: (await cloud.blockStorage.getVolume('vol-1')).name }));
+      await cloud.close();
+    `);
+    const result = JSON.parse(out) as { resolved: string; name: string };
+    expect(result.resolved).toMatch(/\/node_modules\/openstack-block-storage\/node\/generated\/index\.js$/);
+    expect(result.name).toBe('packed');
+    const calls = seen.slice(before).filter((r) => r.url.endsWith('/volumes/vol-1'));
+    expect(calls.length).toBe(1);
+    expect(calls[0]?.viaFetch).toBe(false);
   });
 
   it('calls through createClient() and a standalone function', async () => {
@@ -230,6 +254,26 @@ describe('in a browser bundle', () => {
   });
 });
 
+describe('bundle size from the tarball', () => {
+  it('keeps the createClient + getVolume app within 10% of bench/bundle-baseline.json', async () => {
+    write('bundle-app-lite.ts', readFileSync(join(repoRoot, 'bench', 'bundle-app-lite.ts'), 'utf8'));
+    const result = await build({
+      entryPoints: [join(pkg.project, 'bundle-app-lite.ts')],
+      absWorkingDir: pkg.project,
+      bundle: true,
+      minify: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    });
+    const gzip = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+    const baseline = (JSON.parse(readFileSync(join(repoRoot, 'bench', 'bundle-baseline.json'), 'utf8')) as { lite: number }).lite;
+    expect(gzip).toBeLessThanOrEqual(Math.floor(baseline * 1.1));
+  });
+});
+
 describe('in a Node bundle', () => {
   it('gets the node:http transport through #default-transport (conditions node + module)', async () => {
     const entry = join(pkg.project, 'node-app.js');
@@ -255,7 +299,8 @@ describe('in a Node bundle', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.endsWith('runtime/http/default-transport.node.js'))).toBe(true);
-    expect(inputs.some((i) => i.endsWith('runtime/http/node-transport.js'))).toBe(true);
+    // NodeTransport came along, with node:http imported statically.
+    expect(readFileSync(outfile, 'utf8')).toMatch(/from ["']node:http["']/);
     const { stdout } = await promisify(execFile)(process.execPath, [outfile], {
       cwd: pkg.project,
       encoding: 'utf8',
