@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
@@ -169,6 +169,13 @@ describe('in Node', () => {
     expect(typecheck('app.ts', { skipLibCheck: true, types: ['node'] })).toBe('');
   });
 
+  it('type-checks the examples against the installed package', () => {
+    const names = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.ts'));
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    for (const name of names) write(name, readFileSync(join(repoRoot, 'examples', name), 'utf8'));
+    expect(typecheck(names, { skipLibCheck: true, types: ['node'] })).toBe('');
+  });
+
   it('type-checks browser code using the lite client without @types/node', () => {
     write(
       'browser-app.ts',
@@ -193,14 +200,15 @@ function write(name: string, text: string): void {
   writeFileSync(join(pkg.project, name), text);
 }
 
-/** tsc --noEmit on one file of the project, as a strict NodeNext project; '' when it passes. */
-function typecheck(file: string, options: { skipLibCheck: boolean; types: string[] }): string {
-  const config = `tsconfig.${file}.json`;
+/** tsc --noEmit on files of the project, as a strict NodeNext project; '' when it passes. */
+function typecheck(files: string | string[], options: { skipLibCheck: boolean; types: string[] }): string {
+  const list = typeof files === 'string' ? [files] : files;
+  const config = `tsconfig.${list[0]}.json`;
   write(
     config,
     JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], typeRoots: [join(repoRoot, 'node_modules', '@types')], ...options },
-      files: [file],
+      files: list,
     }),
   );
   try {
