@@ -225,7 +225,7 @@ export interface AttachmentsOptions extends ListOptions {
   readonly volumeId?: string;
   /** Only attachments to this server. */
   readonly instanceId?: string;
-  /** Only attachments with this status, such as attached. */
+  /** Only attachments with this status, such as attached. Sent as attach_status: Cinder also accepts `status`, but its attachment table has no such column, so that filter matches nothing. */
   readonly status?: string;
   /** List attachments of all projects (administrators only). */
   readonly allProjects?: boolean;
@@ -286,7 +286,7 @@ export function attachments(client: ServiceClient, options: AttachmentsOptions =
       query: {
         volume_id: volumeId,
         instance_id: instanceId,
-        status: status,
+        attach_status: status,
         all_tenants: allProjects,
         sort: sort,
         sort_key: sortKey,

@@ -193,7 +193,7 @@ describe('BlockStorageV3 · Attachment (spec/block-storage/v3/attachment.yaml)',
         {
           method: 'GET',
           path: '/attachments',
-          query: { volume_id: 'vol-1', instance_id: 'srv-1', status: 'attached', all_tenants: 'true' },
+          query: { volume_id: 'vol-1', instance_id: 'srv-1', attach_status: 'attached', all_tenants: 'true' },
           body: undefined,
         },
       ]);
