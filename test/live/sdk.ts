@@ -1,15 +1,17 @@
 /**
  * The generated SDK, connected to the live stack the way a user connects to a cloud: noauth mode
  * with a static `admin:<project>` token and a fixed endpoint; Keystone mode with password auth,
- * the catalog and version discovery. The v2 proxy talks to Cinder 21's v3 endpoint at its base
- * microversion (no OpenStack-API-Version header).
+ * the catalog and version discovery. The v2 proxy (the default, `version: '2'` pinned) talks to
+ * Cinder 21's v3 endpoint at its base microversion (no OpenStack-API-Version header); the v3
+ * proxy (`connectLive(who, extra, '3')`) negotiates microversions against the server's 3.70.
  *
- * Every proxy call made through `bs` is recorded (method name and outcome) for the coverage report
- * that test/live/run.sh prints at the end of a run.
+ * Every proxy call made through `bs` is recorded (method name, outcome and proxy version) for the
+ * coverage report that test/live/run.sh prints at the end of a run.
  */
 import { appendFileSync } from 'node:fs';
 import { connect, type CloudConnection, type ConnectOptions } from '../../generated/index.js';
 import { BlockStorageV2 } from '../../generated/block-storage/v2/index.js';
+import { BlockStorageV3 } from '../../generated/block-storage/v3/index.js';
 import { loadLiveEnv, volumeEndpoint, type LiveEnv } from './env.js';
 
 export interface LiveSdk {
@@ -20,15 +22,31 @@ export interface LiveSdk {
   close(): Promise<void>;
 }
 
+/** The same, with the v3 proxy (`connectLive(who, extra, '3')`). */
+export interface LiveSdkV3 {
+  readonly env: LiveEnv;
+  readonly connection: CloudConnection;
+  /** The v3 proxy, admin in the test project; calls are recorded for the v3 coverage line. */
+  readonly bs: BlockStorageV3;
+  close(): Promise<void>;
+}
+
+/** Which generated proxy a live connection uses. */
+export type ProxyVersion = '2' | '3';
+
 /** Options that keep the developer's own OS_* variables and clouds.yaml out of the tests. */
 const ISOLATED = { env: false, cwd: '/nonexistent', homeDir: '/nonexistent', systemConfigDirs: [] } as const;
 
-export function connectOptions(env: LiveEnv, who: 'admin' | 'second' = 'admin'): ConnectOptions {
+export function connectOptions(
+  env: LiveEnv,
+  who: 'admin' | 'second' = 'admin',
+  version: ProxyVersion = '2',
+): ConnectOptions {
   if (env.mode === 'noauth') {
     const token = who === 'admin' ? env.noauthToken : env.secondNoauthToken;
     const project = who === 'admin' ? env.projectId : env.secondProjectId;
     if (!token || !project) throw new Error('the live stack has no second noauth project');
-    return { ...ISOLATED, authType: 'admin_token', auth: { token, endpoint: volumeEndpoint(env, project) }, version: '2' };
+    return { ...ISOLATED, authType: 'admin_token', auth: { token, endpoint: volumeEndpoint(env, project) }, version };
   }
   const creds = who === 'admin' ? env.admin : env.demo;
   if (!creds) throw new Error('the live stack has no demo user');
@@ -45,27 +63,43 @@ export function connectOptions(env: LiveEnv, who: 'admin' | 'second' = 'admin'):
     },
     regionName: env.regionName,
     interface: env.interface,
-    version: '2',
+    version,
   };
 }
 
-/** Connects as the admin (or the second project's user) and wraps the proxy for coverage. */
-export async function connectLive(who: 'admin' | 'second' = 'admin', extra: ConnectOptions = {}): Promise<LiveSdk> {
+/**
+ * Connects as the admin (or the second project's user) and wraps the proxy for coverage: the v2
+ * proxy by default, the v3 proxy with version '3'.
+ */
+export async function connectLive(who?: 'admin' | 'second', extra?: ConnectOptions, version?: '2'): Promise<LiveSdk>;
+export async function connectLive(who: 'admin' | 'second', extra: ConnectOptions, version: '3'): Promise<LiveSdkV3>;
+export async function connectLive(
+  who: 'admin' | 'second' = 'admin',
+  extra: ConnectOptions = {},
+  version: ProxyVersion = '2',
+): Promise<LiveSdk | LiveSdkV3> {
   const env = loadLiveEnv();
-  const connection = await connect({ ...connectOptions(env, who), ...extra });
-  // connectOptions pins version 2; the connection's type allows every version this SDK has.
+  const connection = await connect({ ...connectOptions(env, who, version), ...extra });
+  // connectOptions pins the version; the connection's type allows every version this SDK has.
   const proxy: unknown = connection.blockStorage;
-  if (!(proxy instanceof BlockStorageV2)) throw new Error('expected the v2 proxy (version: "2" is pinned)');
-  const bs = recording(proxy);
-  return { env, connection, bs, close: () => connection.close() };
+  const expected = version === '2' ? BlockStorageV2 : BlockStorageV3;
+  if (!(proxy instanceof expected)) {
+    await connection.close();
+    throw new Error(`expected the v${version} proxy (version: "${version}" is pinned)`);
+  }
+  const bs = recording(proxy, version);
+  return { env, connection, bs, close: () => connection.close() } as LiveSdk | LiveSdkV3;
 }
 
 /** Where calls are recorded (one JSON object per line); run.sh sets it, else no recording. */
 const COVERAGE_FILE = process.env['LIVE_COVERAGE_FILE'];
 
-function record(method: string, outcome: string): void {
+function record(method: string, outcome: string, version: ProxyVersion): void {
   if (!COVERAGE_FILE) return;
-  appendFileSync(COVERAGE_FILE, `${JSON.stringify({ method, outcome, mode: process.env['RC_AUTH'] ?? 'unknown' })}\n`);
+  appendFileSync(
+    COVERAGE_FILE,
+    `${JSON.stringify({ method, outcome, version, mode: process.env['RC_AUTH'] ?? 'unknown' })}\n`,
+  );
 }
 
 function outcomeOf(error: unknown): string {
@@ -73,7 +107,7 @@ function outcomeOf(error: unknown): string {
 }
 
 /** A view of the proxy that records each method call and whether it succeeded or which error it raised. */
-function recording<P extends object>(proxy: P): P {
+function recording<P extends object>(proxy: P, version: ProxyVersion): P {
   return new Proxy(proxy, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -83,25 +117,25 @@ function recording<P extends object>(proxy: P): P {
         try {
           result = (value as (...a: unknown[]) => unknown).apply(target, args);
         } catch (error) {
-          record(property, outcomeOf(error));
+          record(property, outcomeOf(error), version);
           throw error;
         }
         if (result instanceof Promise) {
           return result.then(
             (v: unknown) => {
-              record(property, 'ok');
+              record(property, 'ok', version);
               return v;
             },
             (error: unknown) => {
-              record(property, outcomeOf(error));
+              record(property, outcomeOf(error), version);
               throw error;
             },
           );
         }
         if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
-          return recordIteration(property, result as AsyncIterable<unknown> & object);
+          return recordIteration(property, version, result as AsyncIterable<unknown> & object);
         }
-        record(property, 'ok');
+        record(property, 'ok', version);
         return result;
       };
     },
@@ -109,7 +143,7 @@ function recording<P extends object>(proxy: P): P {
 }
 
 /** Listings are lazy: record when iteration ends (or fails). */
-function recordIteration<T extends AsyncIterable<unknown> & object>(method: string, iterable: T): T {
+function recordIteration<T extends AsyncIterable<unknown> & object>(method: string, version: ProxyVersion, iterable: T): T {
   return new Proxy(iterable, {
     get(target, property, receiver) {
       if (property === Symbol.asyncIterator) {
@@ -119,15 +153,15 @@ function recordIteration<T extends AsyncIterable<unknown> & object>(method: stri
             async next() {
               try {
                 const step = await it.next();
-                if (step.done) record(method, 'ok');
+                if (step.done) record(method, 'ok', version);
                 return step;
               } catch (error) {
-                record(method, outcomeOf(error));
+                record(method, outcomeOf(error), version);
                 throw error;
               }
             },
             async return(value?: unknown) {
-              record(method, 'ok');
+              record(method, 'ok', version);
               return it.return ? it.return(value) : { done: true as const, value };
             },
           };
@@ -138,10 +172,10 @@ function recordIteration<T extends AsyncIterable<unknown> & object>(method: stri
         return async () => {
           try {
             const items = await (value as () => Promise<unknown[]>).call(target);
-            record(method, 'ok');
+            record(method, 'ok', version);
             return items;
           } catch (error) {
-            record(method, outcomeOf(error));
+            record(method, outcomeOf(error), version);
             throw error;
           }
         };
