@@ -162,16 +162,10 @@ export function createClient(options: ClientOptions): Client {
           timedOut = true;
           abort();
         }, ms);
-        let status: number;
-        let responseHeaders: HeaderReader;
-        let text: string;
-        let responseUrl: string;
+        let response: { status: number; headers: HeaderReader; body: string; url: string };
         try {
-          const response = await (o.fetch ?? fetch)(url, { ...o.init, method, headers, body, signal: controller.signal });
-          status = response.status;
-          responseHeaders = response.headers;
-          responseUrl = response.url || url;
-          text = await response.text();
+          const r = await (o.fetch ?? fetch)(url, { ...o.init, method, headers, body, signal: controller.signal });
+          response = { status: r.status, headers: r.headers, url: r.url || url, body: await r.text() };
         } catch (error) {
           if (timedOut) throw new RequestTimeoutError(method, url, `no response within ${ms} ms`, { cause: error });
           if (caller?.aborted) throw aborted();
@@ -192,7 +186,8 @@ export function createClient(options: ClientOptions): Client {
           clearTimeout(timer);
           caller?.removeEventListener('abort', abort);
         }
-        const after = parseRetryAfter(responseHeaders.get('retry-after'));
+        const status = response.status;
+        const after = parseRetryAfter(response.headers.get('retry-after'));
         if (
           retriable.includes(status) &&
           (safe || status === 429) &&
@@ -208,18 +203,17 @@ export function createClient(options: ClientOptions): Client {
           renewed = true;
           continue;
         }
-        const requestId = responseHeaders.get('x-openstack-request-id') ?? undefined;
+        const requestId = response.headers.get('x-openstack-request-id') ?? undefined;
         if (status >= 400) {
           throw httpErrorFor({
             status,
             method,
             url,
             requestId,
-            details: details(text, value),
+            details: details(response.body, value),
             retryAfter: after,
           });
         }
-        const response = { status, headers: responseHeaders, body: text, url: responseUrl };
         return { ...response, body: parseBody(response, method, url), requestId, microversion };
       }
     },
