@@ -3,7 +3,7 @@
  * into an empty project. Checks what is in the tarball, that Node imports every subpath and
  * calls a local server through `connect()` and `createClient()`, that TypeScript code type-checks
  * against the shipped .d.ts, and that a browser bundle (esbuild, platform browser) contains no
- * Node built-in and works where there is no `process` at all.
+ * Node built-in and works where there is no `process` at all, and that Deno runs it.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -23,7 +23,7 @@ const TOKEN = `admin:${PROJECT}`;
 let pkg: InstalledPackage;
 let server: Server;
 let endpoint = '';
-const seen: { method: string; url: string; token: string | undefined; viaFetch: boolean }[] = [];
+const seen: { method: string; url: string; token: string | undefined; viaFetch: boolean; userAgent: string }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -33,6 +33,7 @@ beforeAll(async () => {
       url: req.url ?? '',
       token: req.headers['x-auth-token'] as string | undefined,
       viaFetch: req.headers['sec-fetch-mode'] !== undefined,
+      userAgent: req.headers['user-agent'] ?? '',
     });
     const url = req.url ?? '';
     res.setHeader('content-type', 'application/json');
@@ -259,6 +260,38 @@ describe('in a browser bundle', () => {
     runInNewContext(code, sandbox);
     const run = sandbox['run'] as (endpoint: string, token: string) => Promise<string[]>;
     expect(await run(endpoint, TOKEN)).toEqual(['packed', 'packed']);
+  });
+});
+
+describe('in Deno', () => {
+  it('connects, gets a volume through fetch and raises typed errors; the lite client too', async () => {
+    write(
+      'deno-app.ts',
+      `import { connect, NotFoundError } from 'openstack-block-storage';
+       import { createClient } from 'openstack-block-storage/lite';
+       import { getVolume } from 'openstack-block-storage/block-storage/v2';
+       const endpoint = Deno.env.get('ENDPOINT')!;
+       const token = Deno.env.get('TOKEN')!;
+       const cloud = await connect({ authType: 'admin_token', auth: { token, endpoint } });
+       const volume = await cloud.blockStorage.getVolume('vol-1');
+       const missing = await cloud.blockStorage.getVolume('vol-2').catch((e) => e);
+       await cloud.close();
+       const lite = await getVolume(createClient({ endpoint, token }), 'vol-1');
+       console.log(JSON.stringify([volume.name, missing instanceof NotFoundError, lite.name]));\n`,
+    );
+    const before = seen.length;
+    const { stdout } = await promisify(execFile)(
+      join(repoRoot, 'node_modules', '.bin', 'deno'),
+      ['run', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', 'deno-app.ts'],
+      {
+        cwd: pkg.project,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', ENDPOINT: endpoint, TOKEN, DENO_DIR: join(pkg.dir, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      },
+    );
+    expect(JSON.parse(stdout)).toEqual(['packed', true, 'packed']);
+    // The SDK saw Deno, not Node (so its default transport is fetch, not node:http).
+    expect(seen.slice(before).some((r) => r.userAgent.includes('openstack-block-storage/') && r.userAgent.includes('Deno/'))).toBe(true);
   });
 });
 
