@@ -150,7 +150,7 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
     ...families.map((f, i) => ({
       kind: StructureKind.ImportDeclaration as const,
       moduleSpecifier: `./${dirs[i]!}/index.js`,
-      namedImports: [{ name: f[0]!.attribute }],
+      namedImports: [{ name: f[0]!.attribute }, ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : [])],
     })),
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: '../runtime/index.js' },
     ...families.map((f, i) => ({
@@ -178,10 +178,25 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
       parameters: [{ name: 'options', type: 'ConnectOptions', initializer: '{}' }],
       returnType: 'Promise<CloudConnection>',
       statements: ['return createConnection(options, services);'],
-      docs: [
-        'Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml\n' +
-          '(selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,\n' +
-          'so that `connection.' + names[0] + '` is ready to use when the promise resolves.',
+      // With one service family, pinning `version` also narrows the proxy's type.
+      overloads: [
+        ...(families.length === 1
+          ? families[0]!.map((s) => ({
+              parameters: [{ name: 'options', type: `ConnectOptions & { readonly version: ${literal(s.version)} }` }],
+              returnType: `Promise<CloudConnection & { readonly ${s.attribute}: ${s.className} }>`,
+              docs: [`Connects pinned to ${s.serviceType} v${s.version}: \`connection.${s.attribute}\` is a {@link ${s.className}}.`],
+            }))
+          : []),
+        {
+          parameters: [{ name: 'options', type: 'ConnectOptions', hasQuestionToken: true }],
+          returnType: 'Promise<CloudConnection>',
+          docs: [
+            'Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml\n' +
+              '(selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,\n' +
+              'so that `connection.' + names[0] + '` is ready to use when the promise resolves: the newest\n' +
+              'version the cloud offers (pin one with `version` to get its type).',
+          ],
+        },
       ],
     },
   ];
