@@ -9,6 +9,7 @@ import { StructureKind, printStructure, type StatementStructures } from 'ts-morp
 import * as prettier from 'prettier';
 import type { ResourceModel, ServiceModel, SpecModel } from './model/types.js';
 import { withApiReports } from './emit/api-report.js';
+import { COVERAGE_FILE, coverageReport } from './emit/coverage.js';
 import { FormatPool } from './emit/format.js';
 import { emitProxyModule } from './emit/proxy-module.js';
 import { literal, renderTemplate } from './emit/render.js';
@@ -215,6 +216,7 @@ export async function generate(root: string, model: SpecModel, pool?: FormatPool
       pending.push(own.format(text, { ...config, parser: 'babel-ts', filepath: file }).then((out) => [file, out] as const));
     });
     const formatted = new Map((await Promise.all(pending)).sort(([a], [b]) => a.localeCompare(b)));
+    formatted.set(COVERAGE_FILE, coverageReport(model));
     return withApiReports(model, formatted);
   } finally {
     if (!pool) await own.close();
