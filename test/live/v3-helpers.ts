@@ -4,6 +4,9 @@
  * status, and best-effort clean-up of what a v3 file created (attachments, groups, group
  * snapshots, group types, transfers, snapshots, volumes, types, messages).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type {
   BlockStorageV3,
   Group,
@@ -13,6 +16,7 @@ import type {
 } from '../../generated/block-storage/v3/index.js';
 import { defaultTransport, type ConnectOptions, type HttpRequest, type HttpResponse, type Transport } from '../../generated/index.js';
 import { POLL } from './data-helpers.js';
+import type { LiveEnv } from './env.js';
 import { connectLive, type LiveSdkV3 } from './sdk.js';
 
 export { POLL };
@@ -29,6 +33,8 @@ export interface V3Exchange {
   readonly status: number;
   /** The OpenStack-API-Version response header: the version the server answered at. */
   readonly answeredVersion: string | undefined;
+  /** Cinder's request ID (x-openstack-request-id), to find the call in the service logs. */
+  readonly requestId: string | undefined;
   /** The parsed JSON body (the raw text when it is not JSON, undefined when empty). */
   readonly body: unknown;
 }
@@ -76,6 +82,7 @@ export async function connectV3(who: 'admin' | 'second' = 'admin', extra: Connec
         requestBody: parse(request.body),
         status: response.status,
         answeredVersion: response.headers.get('openstack-api-version') ?? undefined,
+        requestId: response.headers.get('x-openstack-request-id') ?? undefined,
         body: parse(response.body),
       });
       return response;
@@ -99,6 +106,29 @@ export async function connectV3(who: 'admin' | 'second' = 'admin', extra: Connec
       await inner.close?.();
     },
   };
+}
+
+/**
+ * Lines of a Cinder service log (STATE/cinder/log/<service>.log) that contain every fragment,
+ * polling briefly since the services write asynchronously; undefined when the stack is not local.
+ */
+export async function logLines(
+  env: LiveEnv,
+  service: 'cinder-api' | 'cinder-scheduler' | 'cinder-volume',
+  fragments: readonly string[],
+  { atLeast = 1, timeoutMs = 5000 } = {},
+): Promise<string[] | undefined> {
+  if (env.stateDir === undefined) return undefined;
+  const file = join(env.stateDir, 'cinder', 'log', `${service}.log`);
+  if (!existsSync(file)) return undefined;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => fragments.every((f) => line.includes(f)));
+    if (lines.length >= atLeast || Date.now() > deadline) return lines;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Waits for a volume's status on a fresh read (a Volume in hand may carry a stale status). */
