@@ -204,3 +204,50 @@ describe(`v3 attachments (${env.mode})`, () => {
     }
   });
 });
+
+describe(`v3 proxy: the legacy attach actions (${env.mode})`, () => {
+  it('reserve/unreserve, initialize the connection, attach, begin and roll back detaching, detach, terminate', async () => {
+    const bs = sdk.bs;
+    const legacy = await bs.createVolume({ name: uniqueName('v3-legacy-attach'), size: 1 });
+    cleanup.volumes.add(legacy.id!);
+    const id = (await bs.waitForStatus(legacy, 'available', POLL)).id!;
+    const action = (): unknown => sdk.last('POST', `/volumes/${id}/action`).requestBody;
+
+    await bs.reserveVolume(id);
+    expect(action()).toEqual({ 'os-reserve': {} });
+    expect((await bs.getVolume(id)).status).toBe('attaching');
+    await bs.unreserveVolume(id);
+    expect(action()).toEqual({ 'os-unreserve': {} });
+    expect((await bs.getVolume(id)).status).toBe('available');
+
+    await bs.reserveVolume(id);
+    const info = await bs.initVolumeAttachment(id, CONNECTOR);
+    expect(action()).toEqual({ 'os-initialize_connection': { connector: CONNECTOR } });
+    expect(info).toMatchObject({ driver_volume_type: 'local', data: { access_mode: 'rw' } });
+    const dir = filesDir(env);
+    if (dir) expect((info['data'] as Record<string, unknown>)['device_path']).toBe(`${dir}/volume-${id}`);
+
+    await bs.attachVolume(id, '/dev/vdd', { hostName: 'osbs-legacy-host' });
+    expect(action()).toEqual({ 'os-attach': { mountpoint: '/dev/vdd', host_name: 'osbs-legacy-host' } });
+    const attached = await settled(bs, id, 'in-use');
+    const attachment = attached.attachments![0]!;
+    expect(attachment).toMatchObject({ hostName: 'osbs-legacy-host', device: '/dev/vdd', volumeId: id });
+    // The legacy attachment is an attachment of the new API too.
+    expect((await bs.getAttachment(attachment.attachmentId!)).status).toBe('attached');
+
+    await bs.beginVolumeDetaching(id);
+    expect(action()).toEqual({ 'os-begin_detaching': {} });
+    expect((await bs.getVolume(id)).status).toBe('detaching');
+    await bs.abortVolumeDetaching(id);
+    expect(action()).toEqual({ 'os-roll_detaching': {} });
+    expect((await bs.getVolume(id)).status).toBe('in-use');
+
+    await bs.terminateVolumeAttachment(id, CONNECTOR);
+    expect(action()).toEqual({ 'os-terminate_connection': { connector: CONNECTOR } });
+    await bs.detachVolume(id, attachment.attachmentId!);
+    expect(action()).toEqual({ 'os-detach': { attachment_id: attachment.attachmentId } });
+    const detached = await settled(bs, id);
+    expect(detached.attachments).toEqual([]);
+    for (const e of sdk.wire.filter((x) => x.path.endsWith(`/volumes/${id}/action`))) expect(e.apiVersion).toBe('volume 3.70');
+  });
+});
