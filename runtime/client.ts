@@ -46,6 +46,8 @@ export interface OperationRequest {
   readonly body?: unknown;
   /** Extra microversion minimum from the fields or parameters this call uses. */
   readonly requires?: string | undefined;
+  /** Extra microversion maximum: a field or parameter this call uses stops at this version. */
+  readonly caps?: string | undefined;
 }
 
 /** Options every generated method accepts as its last argument. */

@@ -143,6 +143,17 @@ export function withinBounds(version: string | undefined, bounds: VersionBounds)
   return true;
 }
 
+/** The lowest of several optional maximums (fields or arguments that stop at a microversion). */
+export function lowestMaximum(versions: Iterable<string | undefined>): string | undefined {
+  let best: Microversion | undefined;
+  for (const v of versions) {
+    if (!v) continue;
+    const parsed = parseMicroversion(v);
+    if (!best || compareMicroversions(parsed, best) < 0) best = parsed;
+  }
+  return best ? formatMicroversion(best) : undefined;
+}
+
 /** The highest of several optional minimums (used for fields/parameters a call actually uses). */
 export function highestMinimum(versions: Iterable<string | undefined>): string | undefined {
   let best: Microversion | undefined;

@@ -6,7 +6,7 @@
  */
 import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
 import { InvalidArgumentError, InvalidResponseError, NotFoundError, ResourceNotFoundError } from './errors.js';
-import { highestMinimum } from './microversion.js';
+import { highestMinimum, lowestMaximum } from './microversion.js';
 import { construct, decodeValue, fromWire, type FieldType, type Resource, type ResourceClass } from './resource.js';
 
 export interface CallInput {
@@ -18,6 +18,8 @@ export interface CallInput {
   readonly body?: unknown;
   /** Microversions required by the arguments actually given. */
   readonly requires?: readonly (string | undefined)[] | undefined;
+  /** Microversions beyond which an argument actually given is not accepted. */
+  readonly caps?: readonly (string | undefined)[] | undefined;
 }
 
 /** Sends an operation, filling its path from the target (fetching the target first if it is incomplete). */
@@ -30,6 +32,7 @@ export async function callOperation(client: ServiceClient, operation: Operation,
       query: input.query,
       body: input.body,
       requires: input.requires ? highestMinimum(input.requires) : undefined,
+      caps: input.caps ? lowestMaximum(input.caps) : undefined,
     },
     options,
   );
@@ -133,10 +136,13 @@ export function mergeInto<T extends Resource>(target: T, response: ApiResponse):
 }
 
 /** Builds the body of a create or update from the resource's changed fields. */
-export function resourceBody(resource: Resource, kind: 'create' | 'update'): { body: Record<string, unknown>; requires: string | undefined } {
-  const { body, root, requires } = resource.toRequest(kind);
+export function resourceBody(
+  resource: Resource,
+  kind: 'create' | 'update',
+): { body: Record<string, unknown>; requires: string | undefined; caps: string | undefined } {
+  const { body, root, requires, caps } = resource.toRequest(kind);
   const key = resource.schema.resourceKey;
-  return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires };
+  return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires, caps };
 }
 
 /** POST (or PUT) a new resource: sends the attributes given, returns the created resource. */
@@ -151,8 +157,8 @@ export async function createResource<T extends Resource>(
   if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${cls.schema.name} attributes`);
   const resource = attrs instanceof cls ? attrs : construct(cls, attrs);
   if (target) resource.seedWire(pathWire(target));
-  const { body, requires } = resourceBody(resource, 'create');
-  const response = await callOperation(client, operation, { target: target ?? resource, body, requires: [requires] }, options);
+  const { body, requires, caps } = resourceBody(resource, 'create');
+  const response = await callOperation(client, operation, { target: target ?? resource, body, requires: [requires], caps: [caps] }, options);
   if (response.body === undefined) return resource.applyWire({}, response.requestId);
   return resource.applyWire(unwrapResource(cls.schema.resourceKey, response, cls.schema.name), response.requestId);
 }
@@ -209,8 +215,8 @@ export async function updateResource<T extends Resource>(
   const request = target.toRequest('update');
   // Only the ID (or path fields) changed, e.g. an instance built from an ID: nothing to send.
   if (Object.keys(request.body).length === 0 && Object.keys(request.root).length === 0) return target;
-  const { body, requires } = resourceBody(target, 'update');
-  const response = await callOperation(client, operation, { target, body, requires: [requires] }, options);
+  const { body, requires, caps } = resourceBody(target, 'update');
+  const response = await callOperation(client, operation, { target, body, requires: [requires], caps: [caps] }, options);
   if (response.body === undefined) {
     // Cinder answered without the resource (204/202): what was sent is now what the server has.
     target.markClean();

@@ -8,7 +8,7 @@
  */
 import type { Operation } from './client.js';
 import { InvalidArgumentError, InvalidResponseError } from './errors.js';
-import { highestMinimum } from './microversion.js';
+import { highestMinimum, lowestMaximum } from './microversion.js';
 
 /** Field value types, as declared in the spec. */
 export type FieldType =
@@ -238,12 +238,18 @@ export abstract class Resource {
    * The request body for a create or an update: the changed attributes by wire name, checked
    * against where each field may be written. Returns the wrapped part and the root-level part.
    */
-  toRequest(kind: 'create' | 'update'): { readonly body: WireBody; readonly root: WireBody; readonly requires: string | undefined } {
+  toRequest(kind: 'create' | 'update'): {
+    readonly body: WireBody;
+    readonly root: WireBody;
+    readonly requires: string | undefined;
+    readonly caps: string | undefined;
+  } {
     const schema = this.schema;
     const index = wireIndex(schema);
     const body: WireBody = {};
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
+    const maximums: (string | undefined)[] = [];
     const identity = kind === 'update' ? identityWires(schema) : undefined;
     for (const wire of this.#dirty ?? []) {
       const name = index.get(wire);
@@ -259,12 +265,13 @@ export abstract class Resource {
         throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
       }
       minimums.push(spec.minVersion);
+      maximums.push(spec.maxVersion);
       const wireValue = value;
       if (spec.root) root[wire] = wireValue;
       else if (spec.flatten && isPlainObject(wireValue)) Object.assign(body, wireValue);
       else body[wire] = wireValue;
     }
-    return { body, root, requires: highestMinimum(minimums) };
+    return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums) };
   }
 
   /** Merges a body read from the server into this resource and marks everything clean. */

@@ -33,6 +33,7 @@ import { adaptLogger, type SdkLogger } from './logging.js';
 import {
   compareMicroversions,
   highestMinimum,
+  lowestMaximum,
   negotiateMicroversion,
   parseMicroversion,
   withinBounds,
@@ -177,7 +178,7 @@ export class ServiceSession implements ServiceClient {
     if (this.#closed) throw new SdkError('The connection is closed');
     const resolved = await this.resolve(options.signal);
     const op = request.operation;
-    const microversion = this.#microversion(op, request.requires, options, resolved);
+    const microversion = this.#microversion(op, request.requires, options, resolved, request.caps);
     const route = chooseRoute(op, microversion);
     const root = op.base === 'version' ? versionRoot(resolved.url) : resolved.url;
     const url = root + expandPath(route.path, request.pathParams, op.id) + encodeQuery(request.query);
@@ -272,6 +273,7 @@ export class ServiceSession implements ServiceClient {
     requires: string | undefined,
     options: RequestOptions | undefined,
     resolved: ResolvedService,
+    caps?: string,
   ): string | undefined {
     const desc = this.service.microversion;
     const pinned = options?.microversion ?? this.#options.defaultMicroversion;
@@ -283,14 +285,20 @@ export class ServiceSession implements ServiceClient {
     // endpoint's base version: nothing is negotiated, a header goes out only when pinned.
     const native = resolved.major === undefined || String(resolved.major) === this.#major;
     const server = desc && native ? resolved.microversions : undefined;
-    const clientMax = lowest(this.#clientMax, desc?.max);
+    // The operation's range, narrowed by what this SDK was generated for and by the fields and
+    // arguments of this call; the caller's own ceiling (maxVersion) is reported as such.
+    // (A pinned version is the caller's decision: only the operation, the call and the server limit it.)
+    const bounds = {
+      minVersion: op.minVersion,
+      maxVersion: lowestMaximum([op.maxVersion, caps, pinned === undefined ? desc?.max : undefined]),
+    };
     const version = negotiateMicroversion({
       operation: op.id,
-      bounds: op,
+      bounds,
       requires: highestMinimum([requires, this.#clientMin]),
       server,
       pinned,
-      clientMax,
+      clientMax: this.#clientMax,
     });
     if (pinned !== undefined && server !== undefined) {
       const p = parseMicroversion(pinned);

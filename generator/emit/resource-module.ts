@@ -515,6 +515,14 @@ class MethodBody {
     return entries.length > 0 ? `[${entries.join(', ')}]` : undefined;
   }
 
+  /** Arguments that stop at a microversion cap the version when they are given. */
+  private capsExpr(op: OperationModel): string | undefined {
+    const entries = op.args
+      .filter((a) => a.maxVersion && this.method.params.some((p) => p.name === a.name))
+      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.maxVersion!)}`);
+    return entries.length > 0 ? `[${entries.join(', ')}]` : undefined;
+  }
+
   private bodyExpr(body: BodyTemplate, loopVar?: { as: string; value: string }): string {
     switch (body.kind) {
       case 'literal':
@@ -554,6 +562,8 @@ class MethodBody {
     if (op.body && op.body !== 'resource') parts.push(`body: ${this.bodyExpr(op.body, loopVar)}`);
     const requires = this.requiresExpr(op);
     if (requires) parts.push(`requires: ${requires}`);
+    const caps = this.capsExpr(op);
+    if (caps) parts.push(`caps: ${caps}`);
     return `{ ${parts.join(', ')} }`;
   }
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Snapshot, Volume, VolumeSummary } from '../../generated/block-storage/v3/index.js';
-import { BadRequestError } from '../../generated/index.js';
+import { BadRequestError, MicroversionNotSupportedError } from '../../generated/index.js';
 import { expectMarkers, expectRejects, filesDir, snapshotFile, writeMarkers } from './data-helpers.js';
 import { loadLiveEnv } from './env.js';
 import { uniqueName } from './sdk.js';
@@ -104,32 +104,35 @@ describe(`v3 revert to snapshot (${env.mode})`, () => {
 });
 
 describe(`v3 snapshot force flag (${env.mode})`, () => {
-  it('from 3.66 Cinder ignores force true and refuses force false; at 3.65 false is accepted', async () => {
+  it('isForced stops at 3.65: the call is capped there, and a call pinned above it fails before any request', async () => {
     const bs = sdk.bs;
     const vol = vols[1]!;
+    // The spec bounds isForced at 3.65 (Cinder refuses force false from 3.66 and ignores true):
+    // a call that sets it is negotiated at 3.65 against this 3.70 server.
     const forced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-forced'), isForced: true });
     cleanup.snapshots.add(forced.id!);
-    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.70', status: 202 });
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202 });
     await settledSnapshot(bs, forced.id!);
 
-    // The spec bounds isForced at 3.65 (max_version), but the runtime neither caps the call nor
-    // refuses it: the request goes out at 3.70 and Cinder answers 400.
-    await expectRejects(
-      bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-unforced'), isForced: false }),
-      BadRequestError,
-      400,
-      "Since microversion 3.66 the 'force' flag is invalid for this request.",
-    );
-    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.70', requestBody: { snapshot: { force: false } } });
+    const unforced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-unforced'), isForced: false });
+    cleanup.snapshots.add(unforced.id!);
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202, requestBody: { snapshot: { force: false } } });
+    expect((await settledSnapshot(bs, unforced.id!)).consumesQuota).toBe(true);
 
-    const old = await connectV3('admin', { maxVersion: '3.65' });
-    try {
-      const unforced = await old.bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-unforced'), isForced: false });
-      cleanup.snapshots.add(unforced.id!);
-      expect(old.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202 });
-      expect((await settledSnapshot(bs, unforced.id!)).consumesQuota).toBe(true);
-    } finally {
-      await old.close();
-    }
+    // Without isForced the call goes out at the server's maximum.
+    const plain = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-plain') });
+    cleanup.snapshots.add(plain.id!);
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.70', status: 202 });
+    await settledSnapshot(bs, plain.id!);
+
+    // Pinned above the field's range: refused before any request, naming both versions.
+    const before = sdk.wire.length;
+    const error = await bs
+      .createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-pinned'), isForced: false }, { microversion: '3.70' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MicroversionNotSupportedError);
+    expect((error as Error).message).toContain('3.65');
+    expect((error as Error).message).toContain('3.70');
+    expect(sdk.wire.length).toBe(before);
   });
 });
