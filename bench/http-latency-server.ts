@@ -1,12 +1,12 @@
 /**
- * The benchmark's server: node:http in a worker thread (its own event loop, on the other core of
- * a 2-core machine), answering every request with a small Cinder volume document.
+ * The benchmark's server: node:http in a child process (its own event loop and heap, on the other
+ * core of a 2-core machine), answering every request with a small Cinder volume document.
  */
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 
 const SERVER_SOURCE = `
 const http = require('node:http');
-const { parentPort } = require('node:worker_threads');
+const parentPort = { postMessage: (m) => process.send(m) };
 const body = JSON.stringify({
   volume: {
     id: '3f9c1a2e-7b44-4d2b-9a51-0c1d2e3f4a5b', name: 'bench-volume', status: 'available', size: 10,
@@ -29,7 +29,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
-parentPort.on('message', (m) => { if (m === 'stop') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
+process.on('message', (m) => { if (m === 'stop') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
 
 export interface BenchServer {
@@ -38,16 +38,17 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(): Promise<BenchServer> {
-  const worker = new Worker(SERVER_SOURCE, { eval: true });
+  // A separate process (not a worker thread): its event loop and GC never share the client's heap.
+  const child = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', (p: number) => resolve(p));
-    worker.once('error', reject);
+    child.once('message', (p) => resolve(p as number));
+    child.once('error', reject);
   });
   return {
     url: `http://127.0.0.1:${port}/v3/p/volumes/3f9c1a2e-7b44-4d2b-9a51-0c1d2e3f4a5b`,
     stop: async () => {
-      worker.postMessage('stop');
-      await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      child.send('stop');
+      await new Promise<void>((resolve) => child.once('exit', () => resolve()));
     },
   };
 }

@@ -23,19 +23,22 @@ export interface CallInput {
 }
 
 /** Sends an operation, filling its path from the target (fetching the target first if it is incomplete). */
-export async function callOperation(client: ServiceClient, operation: Operation, input: CallInput, options?: RequestOptions): Promise<ApiResponse> {
-  const pathParams = await resolvePath(client, operation, input, options);
-  return client.send(
-    {
-      operation,
-      pathParams,
-      query: input.query,
-      body: input.body,
-      requires: input.requires ? highestMinimum(input.requires) : undefined,
-      caps: input.caps ? lowestMaximum(input.caps) : undefined,
-    },
-    options,
-  );
+export function callOperation(client: ServiceClient, operation: Operation, input: CallInput, options?: RequestOptions): Promise<ApiResponse> {
+  const send = (pathParams: Record<string, string>): Promise<ApiResponse> =>
+    client.send(
+      {
+        operation,
+        pathParams,
+        query: input.query,
+        body: input.body,
+        requires: input.requires ? highestMinimum(input.requires) : undefined,
+        caps: input.caps ? lowestMaximum(input.caps) : undefined,
+      },
+      options,
+    );
+  // Usually every path value is known: no lookup and no extra async hop.
+  const known = knownPath(operation, input);
+  return known ? send(known) : resolvePath(client, operation, input, options).then(send);
 }
 
 /** Placeholders of an operation's paths (all routes), computed once per operation. */
@@ -51,6 +54,17 @@ function placeholders(operation: Operation): readonly string[] {
     PLACEHOLDERS.set(operation, names);
   }
   return names;
+}
+
+/** The path values when the input has them all, else undefined. */
+function knownPath(operation: Operation, input: CallInput): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const name of placeholders(operation)) {
+    const value = input.path?.[name] ?? (input.target && targetValue(input.target, name));
+    if (value === undefined) return undefined;
+    out[name] = value;
+  }
+  return out;
 }
 
 async function resolvePath(

@@ -121,6 +121,8 @@ export class ServiceSession implements ServiceClient {
   readonly #baseHeaders: Readonly<Record<string, string>>;
   readonly #major: string;
   #resolved: Promise<ResolvedService> | undefined;
+  /** The settled value of #resolved, so that calls after the first need not wait for it. */
+  #resolvedValue: ResolvedService | undefined;
   #closed = false;
 
   constructor(options: ServiceSessionOptions) {
@@ -153,7 +155,10 @@ export class ServiceSession implements ServiceClient {
     for (const [k, v] of Object.entries(options.additionalHeaders ?? {})) base[k.toLowerCase()] = v;
     if (options.globalRequestId !== undefined) base['x-openstack-request-id'] = options.globalRequestId;
     this.#baseHeaders = base;
-    if (options.resolved) this.#resolved = Promise.resolve(options.resolved);
+    if (options.resolved) {
+      this.#resolved = Promise.resolve(options.resolved);
+      this.#resolvedValue = options.resolved;
+    }
   }
 
   /** Endpoint and microversion range (authenticates and discovers on first use). */
@@ -161,6 +166,12 @@ export class ServiceSession implements ServiceClient {
     if (!this.#resolved) {
       const pending = this.#resolve();
       this.#resolved = pending;
+      pending.then(
+        (value) => {
+          if (this.#resolved === pending) this.#resolvedValue = value;
+        },
+        () => undefined,
+      );
       // A failure (Keystone down, no endpoint) is not kept: the next call tries again.
       pending.catch(() => {
         if (this.#resolved === pending) this.#resolved = undefined;
@@ -176,7 +187,7 @@ export class ServiceSession implements ServiceClient {
 
   async send(request: OperationRequest, options: RequestOptions = {}): Promise<ApiResponse> {
     if (this.#closed) throw new SdkError('The connection is closed');
-    const resolved = await this.resolve(options.signal);
+    const resolved = this.#resolvedValue ?? (await this.resolve(options.signal));
     const op = request.operation;
     const microversion = this.#microversion(op, request.requires, options, resolved, request.caps);
     const route = chooseRoute(op, microversion);
@@ -253,19 +264,17 @@ export class ServiceSession implements ServiceClient {
   }
 
   /** Runs `attempt` with a token; on a 401 drops that token and tries once more with a new one. */
-  async #withAuth(
-    signal: AbortSignal | undefined,
-    attempt: (state: AuthState) => Promise<HttpResponse>,
-  ): Promise<HttpResponse> {
+  #withAuth(signal: AbortSignal | undefined, attempt: (state: AuthState) => Promise<HttpResponse>): Promise<HttpResponse> {
     const auth = this.#options.auth;
-    const first = await auth.get(signal);
-    try {
-      return await attempt(first);
-    } catch (err) {
+    const retry = (first: AuthState) => (err: unknown): Promise<HttpResponse> => {
       if (!(err instanceof UnauthorizedError) || !auth.invalidate(first)) throw err;
       this.#logger.log('info', 'token rejected (401); authenticating again', { serviceType: this.service.serviceType });
-    }
-    return attempt(await auth.get(signal));
+      return auth.get(signal).then(attempt);
+    };
+    // The usual case (a valid token at hand) without waiting for anything.
+    const usable = auth.usable();
+    if (usable) return attempt(usable).catch(retry(usable));
+    return auth.get(signal).then((first) => attempt(first).catch(retry(first)));
   }
 
   #microversion(

@@ -55,6 +55,12 @@ export class TokenCache {
     return this.#count;
   }
 
+  /** The current token when it is usable now, without waiting (the hot path of every request). */
+  usable(): AuthState | undefined {
+    const state = this.#state;
+    return state && !this.#pending && this.#fresh(state) ? state : undefined;
+  }
+
   /** A usable token, authenticating when there is none or it is about to expire. */
   get(signal?: AbortSignal): Promise<AuthState> {
     const state = this.#state;

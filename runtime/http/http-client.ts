@@ -276,9 +276,14 @@ export class HttpClient implements HttpClientLike {
   }
 
   /** One attempt inside the concurrency and rate limits. */
-  private async send(request: HttpRequest, onAbort: () => Error): Promise<HttpResponse> {
+  private send(request: HttpRequest, onAbort: () => Error): Promise<HttpResponse> {
+    // Without limits, the transport's promise as is: no extra async hop on every request.
+    if (!this.semaphore && !this.rateLimiter) return this.transport.send(request);
+    return this.sendLimited(request, onAbort);
+  }
+
+  private async sendLimited(request: HttpRequest, onAbort: () => Error): Promise<HttpResponse> {
     const { semaphore, rateLimiter } = this;
-    if (!semaphore && !rateLimiter) return this.transport.send(request);
     if (semaphore) await semaphore.acquire(request.signal, onAbort);
     try {
       if (rateLimiter) await rateLimiter.acquire(request.signal, onAbort);
