@@ -154,9 +154,9 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
       namedImports: [{ name: f[0]!.attribute }, ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : [])],
     })),
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: '../runtime/index.js' },
-    ...families.map((f, i) => ({
+    ...dirs.map((dir) => ({
       kind: StructureKind.ExportDeclaration as const,
-      moduleSpecifier: `./${dirs[i]!}/index.js`,
+      moduleSpecifier: `./${dir}/index.js`,
     })),
     {
       kind: StructureKind.VariableStatement,

@@ -27,7 +27,6 @@
 import type {
   ApiResponse,
   HeaderReader,
-  HttpMethod,
   Operation,
   OperationRequest,
   RequestOptions,

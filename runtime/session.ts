@@ -422,12 +422,6 @@ function microversionBound(value: string | undefined, what: string): string | un
   return v;
 }
 
-function lowest(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return compareMicroversions(parseMicroversion(a), parseMicroversion(b)) <= 0 ? a : b;
-}
-
 function majorOf(version: string): string {
   return version.trim().replace(/^v/i, '').split('.')[0] ?? version;
 }

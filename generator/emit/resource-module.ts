@@ -79,7 +79,7 @@ export function emitResourceModule(service: ServiceModel, resource: ResourceMode
     const sig = methodSignature(service, resource, method);
     for (const name of sig.mentions) if (name !== resource.name) uses.resourceTypes.add(name);
     if (sig.optionsInterface) body.push(optionsInterface(sig.optionsInterface, uses));
-    body.push(methodFunction(resource, method, sig.params, sig.returnType, sig.overloads, uses, resourcesByName));
+    body.push(methodFunction(resource, method, sig.params, sig.returnType, sig.overloads, uses));
   }
   uses.type('ServiceClient');
 
@@ -344,10 +344,9 @@ function methodFunction(
   returnType: string,
   overloads: readonly { params: readonly EmittedParam[]; returnType: string }[],
   uses: Uses,
-  resources: ReadonlyMap<string, ResourceModel>,
 ): FunctionDeclarationStructure {
   const isList = method.kind === 'list';
-  const statements = new MethodBody(resource, method, uses, resources).render();
+  const statements = new MethodBody(resource, method, uses).render();
   const toParam = (p: EmittedParam): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
     name: p.name,
     type: p.type,
@@ -389,7 +388,6 @@ class MethodBody {
     private readonly resource: ResourceModel,
     private readonly method: ProxyMethodModel,
     private readonly uses: Uses,
-    private readonly resources: ReadonlyMap<string, ResourceModel>,
   ) {
     this.ops = new Map(resource.operations.map((o) => [o.name, o]));
   }

@@ -2,11 +2,10 @@
  * Resolves the `proxy:` section of a resource: which operations a method sends, its parameters
  * (positional or in the options object), what it returns, and its examples.
  */
-import type { Diagnostics, Position } from '../load/diagnostics.js';
+import type { Diagnostics } from '../load/diagnostics.js';
 import type { SourceDocument } from '../load/source.js';
 import { parseTypeExpr, typeToString } from './type-expr.js';
 import type {
-  ArgModel,
   CallPlan,
   ExampleExchange,
   ExampleModel,
@@ -19,7 +18,6 @@ import type {
   ProxyParam,
   ResourceModel,
   ReturnModel,
-  TypeRef,
 } from './types.js';
 import { usesSelf } from './build-resource.js';
 import { RESERVED, lowerFirst } from './util.js';
