@@ -18,7 +18,6 @@ import {
   connectV3,
   newVolumes,
   settledGroup,
-  settledGroupSnapshot,
   type WiredV3,
 } from './v3-helpers.js';
 
