@@ -45,7 +45,7 @@ function cacheLooksEmpty(dir: string): boolean {
 }
 
 export interface FormatPoolOptions {
-  /** Number of worker threads (default: one per core, at most 4). */
+  /** Number of worker threads (default: one per core but one, at least 1, at most 4). */
   readonly size?: number | undefined;
   /**
    * A directory for formatted results keyed by a hash of prettier's version, the options and the
@@ -63,7 +63,9 @@ export class FormatPool {
   #next = 0;
 
   constructor(options: FormatPoolOptions = {}) {
-    const size = options.size ?? Math.max(1, Math.min(4, availableParallelism()));
+    // One core stays with the main thread, which emits while the workers format (on 2 cores, one
+    // worker: a second one only adds its own JIT warm-up).
+    const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     const require = createRequire(import.meta.url);
     const prettier = pathToFileURL(require.resolve('prettier')).href;
     this.#version = (JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
