@@ -15,7 +15,7 @@ import { FetchTransport } from '../runtime/http/fetch-transport.js';
 import { HttpClient } from '../runtime/http/http-client.js';
 import { NodeTransport } from '../runtime/http/node-transport.js';
 import type { RequestContext } from '../runtime/http/types.js';
-import { startBenchServer } from './http-latency-server.js';
+import { startBenchServer, type ServerKind } from './http-latency-server.js';
 import { connect } from '../generated/index.js';
 
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 5000);
@@ -61,8 +61,8 @@ function nodeGet(agent: http.Agent, url: URL): Promise<string> {
   });
 }
 
-async function main(): Promise<void> {
-  const server = await startBenchServer();
+async function main(kind: ServerKind): Promise<void> {
+  const server = await startBenchServer(kind);
   const url = new URL(server.url);
   const context: RequestContext = {
     serviceType: 'block-storage',
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 
   const base = best.get('bare fetch()')!;
   console.log(
-    `Node ${process.version}, ${CALLS} sequential calls per variant after ${WARMUP} warm-up, best of ${ROUNDS} rounds`,
+    `\nServer in a ${kind === 'thread' ? 'worker thread' : 'child process'}. Node ${process.version}, ${CALLS} sequential calls per variant after ${WARMUP} warm-up, best of ${ROUNDS} rounds`,
   );
   console.log('| variant | median µs | mean µs | p99 µs | median / bare fetch | mean / bare fetch |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -142,4 +142,6 @@ async function main(): Promise<void> {
   await server.stop();
 }
 
-await main();
+// BENCH_SERVER=thread|process runs one setup; by default both.
+const kinds: ServerKind[] = process.env['BENCH_SERVER'] ? [process.env['BENCH_SERVER'] as ServerKind] : ['thread', 'process'];
+for (const kind of kinds) await main(kind);
