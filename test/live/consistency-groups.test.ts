@@ -76,20 +76,23 @@ afterAll(async () => {
   if (!sdk) return;
   for (const id of cgsnapshots) {
     await bestEffort(async () => {
-      await sdk.bs.deleteConsistencyGroupSnapshot(id);
-      await sdk.bs.waitForDelete(await sdk.bs.getConsistencyGroupSnapshot(id), POLL);
+      const doomed = await sdk.bs.getConsistencyGroupSnapshot(id);
+      await sdk.bs.deleteConsistencyGroupSnapshot(doomed);
+      await sdk.bs.waitForDelete(doomed, POLL);
     });
   }
   for (const id of groups) {
     await bestEffort(async () => {
-      await sdk.bs.deleteConsistencyGroup(id, { force: true });
-      await sdk.bs.waitForDelete(await sdk.bs.getConsistencyGroup(id), POLL);
+      const doomed = await sdk.bs.getConsistencyGroup(id);
+      await sdk.bs.deleteConsistencyGroup(doomed, { force: true });
+      await sdk.bs.waitForDelete(doomed, POLL);
     });
   }
   for (const id of volumes) {
     await bestEffort(async () => {
-      await sdk.bs.deleteVolume(id);
-      await sdk.bs.waitForDelete(await sdk.bs.getVolume(id), POLL);
+      const doomed = await sdk.bs.getVolume(id);
+      await sdk.bs.deleteVolume(doomed);
+      await sdk.bs.waitForDelete(doomed, POLL);
     });
   }
   await bestEffort(

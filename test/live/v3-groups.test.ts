@@ -339,8 +339,10 @@ describe(`v3 group and group type deletion (${env.mode})`, () => {
     expect(users.length).toBeGreaterThan(0);
     await expectRejects(bs.deleteGroupType(groupType.id!), BadRequestError, 400, 'Target group type is still in use.');
     for (const id of users) {
-      await bs.deleteGroup(id, { deleteVolumes: true });
-      await bs.waitForDelete(await bs.getGroup(id), POLL);
+      // Fetch before deleting: the fake driver can finish the delete before a follow-up GET.
+      const group = await bs.getGroup(id);
+      await bs.deleteGroup(group, { deleteVolumes: true });
+      await bs.waitForDelete(group, POLL);
       cleanup.groups.delete(id);
     }
     await bs.deleteGroupType(groupType.id!);
