@@ -63,8 +63,10 @@ export class FormatPool {
   #next = 0;
 
   constructor(options: FormatPoolOptions = {}) {
-    // One core stays with the main thread, which emits while the workers format (on 2 cores, one
-    // worker: a second one only adds its own JIT warm-up).
+    // One core stays with the main thread, which emits while the workers format. On the 2-vCPU
+    // machines this is built on, one worker: two prettier workers each formatting half the files
+    // took as long as one formatting all of them (1.66 s vs 1.61 s), though a pure CPU loop scales
+    // 2x there; prettier's allocation-heavy work does not.
     const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     const require = createRequire(import.meta.url);
     const prettier = pathToFileURL(require.resolve('prettier')).href;
