@@ -58,9 +58,13 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
   for (const [rel, names] of modules) {
     const sf = source(rel);
     const declared = new Map<string, ts.Statement>();
+    // Interfaces merged into a class (a resource's field accessors) are reported as its members.
+    const merged = new Map<string, ts.InterfaceDeclaration[]>();
     for (const st of sf.statements) {
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.set(d.name.text, st);
+      } else if (ts.isInterfaceDeclaration(st) && ts.isClassDeclaration(declared.get(st.name.text) ?? st)) {
+        merged.set(st.name.text, [...(merged.get(st.name.text) ?? []), st]);
       } else if ((ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name) {
         declared.set(st.name.text, st);
       } else if (ts.isFunctionDeclaration(st) && st.name && st.body) {
@@ -70,7 +74,7 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
     const blocks: { order: number; name: string; lines: string[] }[] = [];
     for (const name of names) {
       const st = declared.get(name);
-      const found = st && declarationLines(sf, st, name);
+      const found = st && declarationLines(sf, st, name, merged.get(name) ?? []);
       if (!found) throw new Error(`api report: ${service.outDir}/${rel} exports no declaration named ${name}`);
       blocks.push({ name, ...found });
     }
@@ -88,7 +92,12 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
 }
 
 /** Declaration order of the report: classes, interfaces and types, constants, functions. */
-function declarationLines(sf: ts.SourceFile, st: ts.Statement, name: string): { order: number; lines: string[] } | undefined {
+function declarationLines(
+  sf: ts.SourceFile,
+  st: ts.Statement,
+  name: string,
+  mergedInterfaces: readonly ts.InterfaceDeclaration[],
+): { order: number; lines: string[] } | undefined {
   const text = (node: ts.Node | undefined, fallback = 'unknown'): string => (node ? typeText(node.getText(sf)) : fallback);
   const params = (list: ts.NodeArray<ts.ParameterDeclaration>): string =>
     list
@@ -104,7 +113,7 @@ function declarationLines(sf: ts.SourceFile, st: ts.Statement, name: string): { 
     const heritage = (st.heritageClauses ?? []).map((h) => ` ${h.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements'} ${h.types.map((t) => typeText(t.getText(sf))).join(', ')}`).join('');
     const members: { key: string; text: string }[] = [];
     const methods = new Map<string, ts.MethodDeclaration[]>();
-    for (const m of st.members) {
+    for (const m of [...st.members, ...mergedInterfaces.flatMap((i) => i.members)]) {
       if (hasModifier(m, ts.SyntaxKind.PrivateKeyword) || hasModifier(m, ts.SyntaxKind.ProtectedKeyword)) continue;
       if (m.name && ts.isPrivateIdentifier(m.name)) continue;
       const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);

@@ -74,6 +74,7 @@ export function emitResourceModule(service: ServiceModel, resource: ResourceMode
   }
   body.push(operationsConst(resource, uses));
   body.push(resourceClass(resource, uses));
+  body.push(fieldAccessors(resource));
 
   for (const method of resource.methods) {
     const sig = methodSignature(service, resource, method);
@@ -267,19 +268,6 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
   const get = resource.operations.find((o) => o.kind === 'get');
   if (get) schemaParts.push(`fetch: ${operationsConstName(resource)}.${get.name}`);
 
-  const getters = resource.fields.map((f) => ({
-    name: propertyKey(f.name),
-    returnType: `${tsTypeWithEnum(f.type, f.enum)} | undefined`,
-    statements: [`return this._get(${literal(f.name)}) as ${tsTypeWithEnum(f.type, f.enum)} | undefined;`],
-    docs: [fieldDoc(f)],
-  }));
-  const setters = resource.fields
-    .filter((f) => f.create || f.update)
-    .map((f) => ({
-      name: propertyKey(f.name),
-      parameters: [{ name: 'value', type: `${inputType(f)} | undefined` }],
-      statements: [`this._set(${literal(f.name)}, value);`],
-    }));
   return {
     kind: StructureKind.Class,
     name: resource.name,
@@ -304,8 +292,30 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
         docs: [doc({ description: `Builds a ${resource.name} from attributes; every attribute given counts as changed.` })],
       },
     ],
-    getAccessors: getters,
-    setAccessors: setters,
+  };
+}
+
+/**
+ * The types of a resource's field accessors, merged into its class: the runtime defines the
+ * accessors themselves from the schema (`Resource`), so no bundle carries a copy per field.
+ */
+function fieldAccessors(resource: ResourceModel): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: resource.name,
+    isExported: true,
+    docs: [doc({ description: `The fields of a {@link ${resource.name}}: read converted from the wire value; those that can be sent are writable (\`null\` sends JSON null).` })],
+    getAccessors: resource.fields.map((f) => ({
+      name: propertyKey(f.name),
+      returnType: `${tsTypeWithEnum(f.type, f.enum)} | undefined`,
+      docs: [fieldDoc(f)],
+    })),
+    setAccessors: resource.fields
+      .filter((f) => f.create || f.update)
+      .map((f) => ({
+        name: propertyKey(f.name),
+        parameters: [{ name: 'value', type: `${inputType(f)} | undefined` }],
+      })),
   };
 }
 

@@ -251,159 +251,85 @@ export class Backup extends Resource {
   constructor(attrs?: BackupAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Backup}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Backup {
   /** The UUID of the backup. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The backup name. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The backup description, or null. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * The UUID of the volume that is backed up (required on create).
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined {
-    return this._get('volumeId') as string | undefined;
-  }
-
-  set volumeId(value: string | null | undefined) {
-    this._set('volumeId', value);
-  }
-
+  get volumeId(): string | undefined;
+  set volumeId(value: string | null | undefined);
   /**
    * The UUID of the volume snapshot to back up instead of the volume's current data.
    * @remarks Wire name: `snapshot_id`.
    */
-  get snapshotId(): string | undefined {
-    return this._get('snapshotId') as string | undefined;
-  }
-
-  set snapshotId(value: string | null | undefined) {
-    this._set('snapshotId', value);
-  }
-
+  get snapshotId(): string | undefined;
+  set snapshotId(value: string | null | undefined);
   /** The container (for example the Object Storage container) that holds the backup, or null. */
-  get container(): string | undefined {
-    return this._get('container') as string | undefined;
-  }
-
-  set container(value: string | null | undefined) {
-    this._set('container', value);
-  }
-
+  get container(): string | undefined;
+  set container(value: string | null | undefined);
   /** On create, make an incremental backup (true) instead of a full one (false, the default). Cinder reports the mode back as isIncremental. */
-  get incremental(): boolean | undefined {
-    return this._get('incremental') as boolean | undefined;
-  }
-
-  set incremental(value: boolean | null | undefined) {
-    this._set('incremental', value);
-  }
-
+  get incremental(): boolean | undefined;
+  set incremental(value: boolean | null | undefined);
   /** On create, back up the volume even if it is attached (in-use); default false. */
-  get force(): boolean | undefined {
-    return this._get('force') as boolean | undefined;
-  }
-
-  set force(value: boolean | null | undefined) {
-    this._set('force', value);
-  }
-
+  get force(): boolean | undefined;
+  set force(value: boolean | null | undefined);
   /** The backup status: `creating`, `available`, `deleting`, `error`, `restoring` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /** The size of the backup, in gibibytes (GiB). */
-  get size(): number | undefined {
-    return this._get('size') as number | undefined;
-  }
-
+  get size(): number | undefined;
   /**
    * The number of objects in the backup.
    * @remarks Wire name: `object_count`.
    */
-  get objectCount(): number | undefined {
-    return this._get('objectCount') as number | undefined;
-  }
-
+  get objectCount(): number | undefined;
   /**
    * The name of the availability zone of the backup.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined {
-    return this._get('availabilityZone') as string | undefined;
-  }
-
+  get availabilityZone(): string | undefined;
   /**
    * If the backup failed, the reason for the failure; otherwise null.
    * @remarks Wire name: `fail_reason`.
    */
-  get failReason(): string | undefined {
-    return this._get('failReason') as string | undefined;
-  }
-
+  get failReason(): string | undefined;
   /**
    * Whether the backup is incremental (true) or full (false).
    * @remarks Wire name: `is_incremental`.
    */
-  get isIncremental(): boolean | undefined {
-    return this._get('isIncremental') as boolean | undefined;
-  }
-
+  get isIncremental(): boolean | undefined;
   /**
    * Whether other (incremental) backups depend on this backup.
    * @remarks Wire name: `has_dependent_backups`.
    */
-  get hasDependentBackups(): boolean | undefined {
-    return this._get('hasDependentBackups') as boolean | undefined;
-  }
-
+  get hasDependentBackups(): boolean | undefined;
   /**
    * When the backed-up data was taken: the backup's created_at for a backup of a volume, the snapshot's created_at for a backup of a snapshot (ISO 8601).
    * @remarks Wire name: `data_timestamp`.
    */
-  get dataTimestamp(): string | undefined {
-    return this._get('dataTimestamp') as string | undefined;
-  }
-
+  get dataTimestamp(): string | undefined;
   /** Links to the backup. */
-  get links(): readonly BackupLink[] | undefined {
-    return this._get('links') as readonly BackupLink[] | undefined;
-  }
-
+  get links(): readonly BackupLink[] | undefined;
   /**
    * The date and time when the backup was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * The date and time when the backup was last updated (ISO 8601), or null.
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
+  get updatedAt(): string | undefined;
 }
 
 /** Options of `backups`. */

@@ -91,82 +91,53 @@ export class Capabilities extends Resource {
   constructor(attrs?: CapabilitiesAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Capabilities}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Capabilities {
   /** The namespace of the capabilities, such as `OS::Storage::Capabilities::host@backend`. */
-  get namespace(): string | undefined {
-    return this._get('namespace') as string | undefined;
-  }
-
+  get namespace(): string | undefined;
   /**
    * The name of the vendor of the back end.
    * @remarks Wire name: `vendor_name`.
    */
-  get vendorName(): string | undefined {
-    return this._get('vendorName') as string | undefined;
-  }
-
+  get vendorName(): string | undefined;
   /**
    * The name of the back end.
    * @remarks Wire name: `volume_backend_name`.
    */
-  get volumeBackendName(): string | undefined {
-    return this._get('volumeBackendName') as string | undefined;
-  }
-
+  get volumeBackendName(): string | undefined;
   /**
    * The name of the storage pool.
    * @remarks Wire name: `pool_name`.
    */
-  get poolName(): string | undefined {
-    return this._get('poolName') as string | undefined;
-  }
-
+  get poolName(): string | undefined;
   /**
    * The version of the volume driver.
    * @remarks Wire name: `driver_version`.
    */
-  get driverVersion(): string | undefined {
-    return this._get('driverVersion') as string | undefined;
-  }
-
+  get driverVersion(): string | undefined;
   /**
    * The storage protocol of the back end, such as iSCSI or FC.
    * @remarks Wire name: `storage_protocol`.
    */
-  get storageProtocol(): string | undefined {
-    return this._get('storageProtocol') as string | undefined;
-  }
-
+  get storageProtocol(): string | undefined;
   /**
    * The display name of the back end's capabilities.
    * @remarks Wire name: `display_name`.
    */
-  get displayName(): string | undefined {
-    return this._get('displayName') as string | undefined;
-  }
-
+  get displayName(): string | undefined;
   /** A description of the back end's capabilities. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
+  get description(): string | undefined;
   /** The visibility of the capabilities, such as public. */
-  get visibility(): string | undefined {
-    return this._get('visibility') as string | undefined;
-  }
-
+  get visibility(): string | undefined;
   /**
    * The back ends used to replicate the volumes of this back end.
    * @remarks Wire name: `replication_targets`.
    */
-  get replicationTargets(): readonly unknown[] | undefined {
-    return this._get('replicationTargets') as readonly unknown[] | undefined;
-  }
-
+  get replicationTargets(): readonly unknown[] | undefined;
   /** The back end's capabilities, standard and vendor-specific, keyed by name; each describes its title, description and type. */
-  get properties(): Record<string, unknown> | undefined {
-    return this._get('properties') as Record<string, unknown> | undefined;
-  }
+  get properties(): Record<string, unknown> | undefined;
 }
 
 /**

@@ -92,54 +92,31 @@ export class ConsistencyGroupSnapshot extends Resource {
   constructor(attrs?: ConsistencyGroupSnapshotAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link ConsistencyGroupSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface ConsistencyGroupSnapshot {
   /** The UUID of the consistency group snapshot. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the consistency group snapshot. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The description of the consistency group snapshot. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * The UUID of the consistency group that is snapshotted (required on create).
    * @remarks Wire name: `consistencygroup_id`.
    */
-  get consistencyGroupId(): string | undefined {
-    return this._get('consistencyGroupId') as string | undefined;
-  }
-
-  set consistencyGroupId(value: string | null | undefined) {
-    this._set('consistencyGroupId', value);
-  }
-
+  get consistencyGroupId(): string | undefined;
+  set consistencyGroupId(value: string | null | undefined);
   /** The status of the consistency group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The date and time when the consistency group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
+  get createdAt(): string | undefined;
 }
 
 /** Options of `consistencyGroupSnapshots`. */

@@ -146,90 +146,49 @@ export class ConsistencyGroup extends Resource {
   constructor(attrs?: ConsistencyGroupAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link ConsistencyGroup}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface ConsistencyGroup {
   /** The UUID of the consistency group. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the consistency group. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The description of the consistency group. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /** The status of the consistency group: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined {
-    return this._get('availabilityZone') as string | undefined;
-  }
-
-  set availabilityZone(value: string | null | undefined) {
-    this._set('availabilityZone', value);
-  }
-
+  get availabilityZone(): string | undefined;
+  set availabilityZone(value: string | null | undefined);
   /**
    * The volume types of the group. On create (required) Cinder reads a string of volume type names or IDs separated by commas, such as "type1,type2"; responses carry a list of volume type IDs.
    * @remarks Wire name: `volume_types`.
    */
-  get volumeTypes(): unknown | undefined {
-    return this._get('volumeTypes') as unknown | undefined;
-  }
-
-  set volumeTypes(value: unknown | null | undefined) {
-    this._set('volumeTypes', value);
-  }
-
+  get volumeTypes(): unknown | undefined;
+  set volumeTypes(value: unknown | null | undefined);
   /**
    * On update, the UUIDs of the volumes to add to the group, separated by commas.
    * @remarks Wire name: `add_volumes`.
    */
-  get addVolumes(): string | undefined {
-    return this._get('addVolumes') as string | undefined;
-  }
-
-  set addVolumes(value: string | null | undefined) {
-    this._set('addVolumes', value);
-  }
-
+  get addVolumes(): string | undefined;
+  set addVolumes(value: string | null | undefined);
   /**
    * On update, the UUIDs of the volumes to remove from the group, separated by commas.
    * @remarks Wire name: `remove_volumes`.
    */
-  get removeVolumes(): string | undefined {
-    return this._get('removeVolumes') as string | undefined;
-  }
-
-  set removeVolumes(value: string | null | undefined) {
-    this._set('removeVolumes', value);
-  }
-
+  get removeVolumes(): string | undefined;
+  set removeVolumes(value: string | null | undefined);
   /**
    * The date and time when the consistency group was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
+  get createdAt(): string | undefined;
 }
 
 /** Options of `consistencyGroups`. */

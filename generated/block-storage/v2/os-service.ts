@@ -112,87 +112,55 @@ export class Service extends Resource {
   constructor(attrs?: ServiceAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Service}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Service {
   /** Not sent by Cinder: services have no ID, so this stays undefined; a service is identified by its host and binary. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The binary of the service: cinder-scheduler, cinder-volume or cinder-backup. */
-  get binary(): string | undefined {
-    return this._get('binary') as string | undefined;
-  }
-
+  get binary(): string | undefined;
   /** The host of the service; for cinder-volume, `host@backend`. */
-  get host(): string | undefined {
-    return this._get('host') as string | undefined;
-  }
-
+  get host(): string | undefined;
   /**
    * The availability zone of the service.
    * @remarks Wire name: `zone`.
    */
-  get availabilityZone(): string | undefined {
-    return this._get('availabilityZone') as string | undefined;
-  }
-
+  get availabilityZone(): string | undefined;
   /** Whether the service is enabled or disabled (administratively). */
-  get status(): 'enabled' | 'disabled' | undefined {
-    return this._get('status') as 'enabled' | 'disabled' | undefined;
-  }
-
+  get status(): 'enabled' | 'disabled' | undefined;
   /** Whether the service has reported in recently (up) or not (down). */
-  get state(): 'up' | 'down' | undefined {
-    return this._get('state') as 'up' | 'down' | undefined;
-  }
-
+  get state(): 'up' | 'down' | undefined;
   /**
    * When the service last reported in or was last changed (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
-
+  get updatedAt(): string | undefined;
   /**
    * Why the service was disabled, if a reason was given (`frozen` while frozen). Cinder keeps it when the service is enabled again; a thaw sets it to an empty string.
    * @remarks Wire name: `disabled_reason`.
    */
-  get disabledReason(): string | undefined {
-    return this._get('disabledReason') as string | undefined;
-  }
-
+  get disabledReason(): string | undefined;
   /**
    * Whether the service is disabled; returned by the enable and disable calls only.
    * @remarks Wire name: `disabled`.
    */
-  get isDisabled(): boolean | undefined {
-    return this._get('isDisabled') as boolean | undefined;
-  }
-
+  get isDisabled(): boolean | undefined;
   /**
    * The replication status of the back end (cinder-volume services only).
    * @remarks Wire name: `replication_status`.
    */
-  get replicationStatus(): string | undefined {
-    return this._get('replicationStatus') as string | undefined;
-  }
-
+  get replicationStatus(): string | undefined;
   /**
    * The ID of the back end currently active after a failover (cinder-volume services only).
    * @remarks Wire name: `active_backend_id`.
    */
-  get activeBackendId(): string | undefined {
-    return this._get('activeBackendId') as string | undefined;
-  }
-
+  get activeBackendId(): string | undefined;
   /**
    * Whether the back end is frozen, that is refuses management operations (cinder-volume services only).
    * @remarks Wire name: `frozen`.
    */
-  get isFrozen(): boolean | undefined {
-    return this._get('isFrozen') as boolean | undefined;
-  }
+  get isFrozen(): boolean | undefined;
 }
 
 /** Options of `services`. */

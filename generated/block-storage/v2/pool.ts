@@ -44,16 +44,14 @@ export class Pool extends Resource {
   constructor(attrs?: PoolAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Pool}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Pool {
   /** The name of the pool, as `host@backend#pool`. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
+  get name(): string | undefined;
   /** The capabilities the driver reports for the pool, such as `total_capacity_gb`, `free_capacity_gb`, `reserved_percentage`, `storage_protocol` and `QoS_support` (only with details). */
-  get capabilities(): Record<string, unknown> | undefined {
-    return this._get('capabilities') as Record<string, unknown> | undefined;
-  }
+  get capabilities(): Record<string, unknown> | undefined;
 }
 
 /** Options of `backendPools`. */

@@ -50,24 +50,19 @@ export class QosSpecAssociation extends Resource {
   constructor(attrs?: QosSpecAssociationAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link QosSpecAssociation}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface QosSpecAssociation {
   /** The ID of the associated entity (the volume type UUID). */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the associated entity (the volume type name). */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
+  get name(): string | undefined;
   /**
    * The kind of entity associated; Cinder only associates `volume_type`.
    * @remarks Wire name: `association_type`.
    */
-  get associationType(): string | undefined {
-    return this._get('associationType') as string | undefined;
-  }
+  get associationType(): string | undefined;
 }
 
 /**

@@ -100,80 +100,39 @@ export class QuotaClassSet extends Resource {
   constructor(attrs?: QuotaClassSetAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link QuotaClassSet}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface QuotaClassSet {
   /** The name of the quota class, such as `default`. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The number of volumes allowed for each project. */
-  get volumes(): number | undefined {
-    return this._get('volumes') as number | undefined;
-  }
-
-  set volumes(value: number | null | undefined) {
-    this._set('volumes', value);
-  }
-
+  get volumes(): number | undefined;
+  set volumes(value: number | null | undefined);
   /** The number of snapshots allowed for each project. */
-  get snapshots(): number | undefined {
-    return this._get('snapshots') as number | undefined;
-  }
-
-  set snapshots(value: number | null | undefined) {
-    this._set('snapshots', value);
-  }
-
+  get snapshots(): number | undefined;
+  set snapshots(value: number | null | undefined);
   /** The size of volumes and snapshots allowed for each project, in gibibytes (GiB). */
-  get gigabytes(): number | undefined {
-    return this._get('gigabytes') as number | undefined;
-  }
-
-  set gigabytes(value: number | null | undefined) {
-    this._set('gigabytes', value);
-  }
-
+  get gigabytes(): number | undefined;
+  set gigabytes(value: number | null | undefined);
   /** The number of backups allowed for each project. */
-  get backups(): number | undefined {
-    return this._get('backups') as number | undefined;
-  }
-
-  set backups(value: number | null | undefined) {
-    this._set('backups', value);
-  }
-
+  get backups(): number | undefined;
+  set backups(value: number | null | undefined);
   /**
    * The size of backups allowed for each project, in gibibytes (GiB).
    * @remarks Wire name: `backup_gigabytes`.
    */
-  get backupGigabytes(): number | undefined {
-    return this._get('backupGigabytes') as number | undefined;
-  }
-
-  set backupGigabytes(value: number | null | undefined) {
-    this._set('backupGigabytes', value);
-  }
-
+  get backupGigabytes(): number | undefined;
+  set backupGigabytes(value: number | null | undefined);
   /**
    * The largest size allowed for a single volume, in gibibytes (GiB).
    * @remarks Wire name: `per_volume_gigabytes`.
    */
-  get perVolumeGigabytes(): number | undefined {
-    return this._get('perVolumeGigabytes') as number | undefined;
-  }
-
-  set perVolumeGigabytes(value: number | null | undefined) {
-    this._set('perVolumeGigabytes', value);
-  }
-
+  get perVolumeGigabytes(): number | undefined;
+  set perVolumeGigabytes(value: number | null | undefined);
   /** The number of groups allowed for each project. */
-  get groups(): number | undefined {
-    return this._get('groups') as number | undefined;
-  }
-
-  set groups(value: number | null | undefined) {
-    this._set('groups', value);
-  }
+  get groups(): number | undefined;
+  set groups(value: number | null | undefined);
 }
 
 /**

@@ -165,104 +165,57 @@ export class Snapshot extends Resource {
   constructor(attrs?: SnapshotAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Snapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Snapshot {
   /** The UUID of the snapshot. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the snapshot. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** A description of the snapshot. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * The UUID of the volume the snapshot is taken from (required on create).
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined {
-    return this._get('volumeId') as string | undefined;
-  }
-
-  set volumeId(value: string | null | undefined) {
-    this._set('volumeId', value);
-  }
-
+  get volumeId(): string | undefined;
+  set volumeId(value: string | null | undefined);
   /**
    * On create, take the snapshot even if the volume is attached (default false). Cinder does not return it.
    * @remarks Wire name: `force`.
    */
-  get isForced(): boolean | undefined {
-    return this._get('isForced') as boolean | undefined;
-  }
-
-  set isForced(value: boolean | null | undefined) {
-    this._set('isForced', value);
-  }
-
+  get isForced(): boolean | undefined;
+  set isForced(value: boolean | null | undefined);
   /** The snapshot status: `creating`, `available`, `backing-up`, `deleting`, `error`, `deleted`, `unmanaging`, `restoring` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /** The size of the snapshot's volume, in gibibytes (GiB). */
-  get size(): number | undefined {
-    return this._get('size') as number | undefined;
-  }
-
+  get size(): number | undefined;
   /** Key/value pairs of user metadata of the snapshot. Cinder accepts it on create only; change it later with the metadata methods. */
-  get metadata(): Readonly<Record<string, string>> | undefined {
-    return this._get('metadata') as Readonly<Record<string, string>> | undefined;
-  }
-
-  set metadata(value: Readonly<Record<string, string>> | null | undefined) {
-    this._set('metadata', value);
-  }
-
+  get metadata(): Readonly<Record<string, string>> | undefined;
+  set metadata(value: Readonly<Record<string, string>> | null | undefined);
   /**
    * The build progress of the snapshot as a percentage string, such as `100%`.
    * @remarks Wire name: `os-extended-snapshot-attributes:progress`.
    */
-  get progress(): string | undefined {
-    return this._get('progress') as string | undefined;
-  }
-
+  get progress(): string | undefined;
   /**
    * The UUID of the project that owns the snapshot.
    * @remarks Wire name: `os-extended-snapshot-attributes:project_id`.
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /**
    * The date and time when the snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * The date and time when the snapshot was last updated (ISO 8601), or null.
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
+  get updatedAt(): string | undefined;
 }
 
 /** Options of `snapshots`. */

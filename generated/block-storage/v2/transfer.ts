@@ -114,53 +114,33 @@ export class Transfer extends Resource {
   constructor(attrs?: TransferAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Transfer}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Transfer {
   /** The UUID of the volume transfer. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the volume transfer. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /**
    * The UUID of the volume to transfer (required on create). The volume must be available, not encrypted, and its snapshots must be available.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined {
-    return this._get('volumeId') as string | undefined;
-  }
-
-  set volumeId(value: string | null | undefined) {
-    this._set('volumeId', value);
-  }
-
+  get volumeId(): string | undefined;
+  set volumeId(value: string | null | undefined);
   /**
    * The authentication key the recipient needs to accept the transfer. Cinder returns it only in the response to create.
    * @remarks Wire name: `auth_key`.
    */
-  get authKey(): string | undefined {
-    return this._get('authKey') as string | undefined;
-  }
-
+  get authKey(): string | undefined;
   /**
    * The date and time when the transfer was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /** Links to the volume transfer. */
-  get links(): readonly TransferLink[] | undefined {
-    return this._get('links') as readonly TransferLink[] | undefined;
-  }
+  get links(): readonly TransferLink[] | undefined;
 }
 
 /** Options of `transfers`. */

@@ -155,73 +155,41 @@ export class Type extends Resource {
   constructor(attrs?: TypeAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Type}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Type {
   /** The UUID of the volume type. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the volume type (required on create, unique). */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The volume type description. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * Whether the volume type is visible to every project. Cinder returns it in every view and accepts it under this name only on update; on create, send `publicAccess` instead.
    * @remarks Wire name: `is_public`.
    */
-  get isPublic(): boolean | undefined {
-    return this._get('isPublic') as boolean | undefined;
-  }
-
-  set isPublic(value: boolean | null | undefined) {
-    this._set('isPublic', value);
-  }
-
+  get isPublic(): boolean | undefined;
+  set isPublic(value: boolean | null | undefined);
   /**
    * Whether the volume type is public, as sent on create (default true) and as added to the show, list and create responses by the volume-type-access extension. Cinder does not refresh it on update; read `isPublic` for the current value.
    * @remarks Wire name: `os-volume-type-access:is_public`.
    */
-  get publicAccess(): boolean | undefined {
-    return this._get('publicAccess') as boolean | undefined;
-  }
-
-  set publicAccess(value: boolean | null | undefined) {
-    this._set('publicAccess', value);
-  }
-
+  get publicAccess(): boolean | undefined;
+  set publicAccess(value: boolean | null | undefined);
   /**
    * Key/value pairs of extra specifications for the scheduler and driver (capabilities, back-end name, and so on). Non-administrators only see the user-visible keys.
    * @remarks Wire name: `extra_specs`.
    */
-  get extraSpecs(): Readonly<Record<string, string>> | undefined {
-    return this._get('extraSpecs') as Readonly<Record<string, string>> | undefined;
-  }
-
-  set extraSpecs(value: Readonly<Record<string, string>> | null | undefined) {
-    this._set('extraSpecs', value);
-  }
-
+  get extraSpecs(): Readonly<Record<string, string>> | undefined;
+  set extraSpecs(value: Readonly<Record<string, string>> | null | undefined);
   /**
    * The ID of the QoS specification associated with the type (administrators only).
    * @remarks Wire name: `qos_specs_id`.
    */
-  get qosSpecsId(): string | undefined {
-    return this._get('qosSpecsId') as string | undefined;
-  }
+  get qosSpecsId(): string | undefined;
 }
 
 /**

@@ -437,258 +437,142 @@ export class Volume extends Resource {
   constructor(attrs?: VolumeAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Volume}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Volume {
   /** The UUID of the volume. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The volume name. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The volume description. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /** The size of the volume, in gibibytes (GiB). Required on create unless the volume is made from a snapshot or a source volume. */
-  get size(): number | undefined {
-    return this._get('size') as number | undefined;
-  }
-
-  set size(value: number | null | undefined) {
-    this._set('size', value);
-  }
-
+  get size(): number | undefined;
+  set size(value: number | null | undefined);
   /** The volume status, such as `creating`, `available`, `in-use`, `extending`, `error`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined {
-    return this._get('availabilityZone') as string | undefined;
-  }
-
-  set availabilityZone(value: string | null | undefined) {
-    this._set('availabilityZone', value);
-  }
-
+  get availabilityZone(): string | undefined;
+  set availabilityZone(value: string | null | undefined);
   /**
    * The volume type (name or ID on create; the name in responses).
    * @remarks Wire name: `volume_type`.
    */
-  get volumeType(): string | undefined {
-    return this._get('volumeType') as string | undefined;
-  }
-
-  set volumeType(value: string | null | undefined) {
-    this._set('volumeType', value);
-  }
-
+  get volumeType(): string | undefined;
+  set volumeType(value: string | null | undefined);
   /**
    * To create a volume from an existing snapshot, the UUID of that snapshot.
    * @remarks Wire name: `snapshot_id`.
    */
-  get snapshotId(): string | undefined {
-    return this._get('snapshotId') as string | undefined;
-  }
-
-  set snapshotId(value: string | null | undefined) {
-    this._set('snapshotId', value);
-  }
-
+  get snapshotId(): string | undefined;
+  set snapshotId(value: string | null | undefined);
   /**
    * To clone an existing volume, the UUID of the source volume.
    * @remarks Wire name: `source_volid`.
    */
-  get sourceVolumeId(): string | undefined {
-    return this._get('sourceVolumeId') as string | undefined;
-  }
-
-  set sourceVolumeId(value: string | null | undefined) {
-    this._set('sourceVolumeId', value);
-  }
-
+  get sourceVolumeId(): string | undefined;
+  set sourceVolumeId(value: string | null | undefined);
   /**
    * The UUID of the image from which to create a bootable volume.
    * @remarks Wire name: `imageRef`.
    */
-  get imageId(): string | undefined {
-    return this._get('imageId') as string | undefined;
-  }
-
-  set imageId(value: string | null | undefined) {
-    this._set('imageId', value);
-  }
-
+  get imageId(): string | undefined;
+  set imageId(value: string | null | undefined);
   /**
    * The UUID of the consistency group the volume belongs to.
    * @remarks Wire name: `consistencygroup_id`.
    */
-  get consistencyGroupId(): string | undefined {
-    return this._get('consistencyGroupId') as string | undefined;
-  }
-
-  set consistencyGroupId(value: string | null | undefined) {
-    this._set('consistencyGroupId', value);
-  }
-
+  get consistencyGroupId(): string | undefined;
+  set consistencyGroupId(value: string | null | undefined);
   /** Key/value pairs of user metadata associated with the volume. */
-  get metadata(): Readonly<Record<string, string>> | undefined {
-    return this._get('metadata') as Readonly<Record<string, string>> | undefined;
-  }
-
-  set metadata(value: Readonly<Record<string, string>> | null | undefined) {
-    this._set('metadata', value);
-  }
-
+  get metadata(): Readonly<Record<string, string>> | undefined;
+  set metadata(value: Readonly<Record<string, string>> | null | undefined);
   /**
    * Hints for the scheduler (for example `same_host` or `different_host`). Cinder reads them at the top level of the request body, beside `volume`.
    * @remarks Wire name: `OS-SCH-HNT:scheduler_hints`.
    */
-  get schedulerHints(): Record<string, unknown> | undefined {
-    return this._get('schedulerHints') as Record<string, unknown> | undefined;
-  }
-
-  set schedulerHints(value: Record<string, unknown> | null | undefined) {
-    this._set('schedulerHints', value);
-  }
-
+  get schedulerHints(): Record<string, unknown> | undefined;
+  set schedulerHints(value: Record<string, unknown> | null | undefined);
   /**
    * Whether the volume is bootable (Cinder sends the string "true" or "false").
    * @remarks Wire name: `bootable`.
    */
-  get isBootable(): boolean | undefined {
-    return this._get('isBootable') as boolean | undefined;
-  }
-
+  get isBootable(): boolean | undefined;
   /**
    * Whether the volume is encrypted.
    * @remarks Wire name: `encrypted`.
    */
-  get isEncrypted(): boolean | undefined {
-    return this._get('isEncrypted') as boolean | undefined;
-  }
-
+  get isEncrypted(): boolean | undefined;
   /**
    * Whether the volume can be attached to more than one instance.
    * @remarks Wire name: `multiattach`.
    */
-  get isMultiattach(): boolean | undefined {
-    return this._get('isMultiattach') as boolean | undefined;
-  }
-
+  get isMultiattach(): boolean | undefined;
   /** The attachments of the volume. */
-  get attachments(): readonly VolumeAttachment[] | undefined {
-    return this._get('attachments') as readonly VolumeAttachment[] | undefined;
-  }
-
+  get attachments(): readonly VolumeAttachment[] | undefined;
   /**
    * The current back-end of the volume (host@backend#pool). Administrators only.
    * @remarks Wire name: `os-vol-host-attr:host`.
    */
-  get host(): string | undefined {
-    return this._get('host') as string | undefined;
-  }
-
+  get host(): string | undefined;
   /**
    * The project ID that owns the volume.
    * @remarks Wire name: `os-vol-tenant-attr:tenant_id`.
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /**
    * The UUID of the user that created the volume.
    * @remarks Wire name: `user_id`.
    */
-  get userId(): string | undefined {
-    return this._get('userId') as string | undefined;
-  }
-
+  get userId(): string | undefined;
   /**
    * The status of a volume migration, if any. Administrators only.
    * @remarks Wire name: `os-vol-mig-status-attr:migstat`.
    */
-  get migrationStatus(): string | undefined {
-    return this._get('migrationStatus') as string | undefined;
-  }
-
+  get migrationStatus(): string | undefined;
   /**
    * The volume ID that this volume's name on the back-end is based on. Administrators only.
    * @remarks Wire name: `os-vol-mig-status-attr:name_id`.
    */
-  get migrationId(): string | undefined {
-    return this._get('migrationId') as string | undefined;
-  }
-
+  get migrationId(): string | undefined;
   /**
    * The volume replication status.
    * @remarks Wire name: `replication_status`.
    */
-  get replicationStatus(): string | undefined {
-    return this._get('replicationStatus') as string | undefined;
-  }
-
+  get replicationStatus(): string | undefined;
   /**
    * The extended replication status of the volume.
    * @remarks Wire name: `os-volume-replication:extended_status`.
    */
-  get extendedReplicationStatus(): string | undefined {
-    return this._get('extendedReplicationStatus') as string | undefined;
-  }
-
+  get extendedReplicationStatus(): string | undefined;
   /**
    * Replication data of the volume driver.
    * @remarks Wire name: `os-volume-replication:driver_data`.
    */
-  get replicationDriverData(): string | undefined {
-    return this._get('replicationDriverData') as string | undefined;
-  }
-
+  get replicationDriverData(): string | undefined;
   /**
    * Image metadata copied to the volume when it was created from an image.
    * @remarks Wire name: `volume_image_metadata`.
    */
-  get volumeImageMetadata(): Readonly<Record<string, string>> | undefined {
-    return this._get('volumeImageMetadata') as Readonly<Record<string, string>> | undefined;
-  }
-
+  get volumeImageMetadata(): Readonly<Record<string, string>> | undefined;
   /** Links to the volume. */
-  get links(): readonly Link[] | undefined {
-    return this._get('links') as readonly Link[] | undefined;
-  }
-
+  get links(): readonly Link[] | undefined;
   /**
    * The date and time when the volume was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * The date and time when the volume was last updated (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
+  get updatedAt(): string | undefined;
 }
 
 /** Options of `volumes`. */

@@ -106,61 +106,41 @@ export class Attachment extends Resource {
   constructor(attrs?: AttachmentAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Attachment}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Attachment {
   /** The UUID of the attachment. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The attach status: `reserved`, `attaching`, `attached`, `detached`, `error_attaching`, `error_detaching` or `deleted`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The UUID of the attached volume.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined {
-    return this._get('volumeId') as string | undefined;
-  }
-
+  get volumeId(): string | undefined;
   /** The UUID of the server (instance) the volume is attached to, or null. */
-  get instance(): string | undefined {
-    return this._get('instance') as string | undefined;
-  }
-
+  get instance(): string | undefined;
   /**
    * The attach mode: rw (read-write) or ro (read-only). Details only.
    * @remarks Wire name: `attach_mode`.
    */
-  get attachMode(): string | undefined {
-    return this._get('attachMode') as string | undefined;
-  }
-
+  get attachMode(): string | undefined;
   /**
    * When the volume was attached (ISO 8601), or an empty string. Details only.
    * @remarks Wire name: `attached_at`.
    */
-  get attachedAt(): string | undefined {
-    return this._get('attachedAt') as string | undefined;
-  }
-
+  get attachedAt(): string | undefined;
   /**
    * When the volume was detached (ISO 8601), or an empty string. Details only.
    * @remarks Wire name: `detached_at`.
    */
-  get detachedAt(): string | undefined {
-    return this._get('detachedAt') as string | undefined;
-  }
-
+  get detachedAt(): string | undefined;
   /**
    * What the host needs to connect to the volume (driver-specific). Details only.
    * @remarks Wire name: `connection_info`.
    */
-  get connectionInfo(): Record<string, unknown> | undefined {
-    return this._get('connectionInfo') as Record<string, unknown> | undefined;
-  }
+  get connectionInfo(): Record<string, unknown> | undefined;
 }
 
 /** Options of `createAttachment`. */

@@ -64,22 +64,20 @@ export class AvailabilityZone extends Resource {
   constructor(attrs?: AvailabilityZoneAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link AvailabilityZone}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface AvailabilityZone {
   /**
    * The name of the availability zone, such as `nova`.
    * @remarks Wire name: `zoneName`.
    */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
+  get name(): string | undefined;
   /**
    * The current state of the availability zone.
    * @remarks Wire name: `zoneState`.
    */
-  get state(): ZoneState | undefined {
-    return this._get('state') as ZoneState | undefined;
-  }
+  get state(): ZoneState | undefined;
 }
 
 /**

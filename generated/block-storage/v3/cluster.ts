@@ -121,98 +121,63 @@ export class Cluster extends Resource {
   constructor(attrs?: ClusterAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Cluster}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Cluster {
   /** The name of the cluster, such as `cluster@lvmdriver-1`. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
+  get name(): string | undefined;
   /** The binary of the cluster's services (`cinder-volume`). */
-  get binary(): string | undefined {
-    return this._get('binary') as string | undefined;
-  }
-
+  get binary(): string | undefined;
   /** Whether any service of the cluster has reported in recently (up) or none has (down). */
-  get state(): 'up' | 'down' | undefined {
-    return this._get('state') as 'up' | 'down' | undefined;
-  }
-
+  get state(): 'up' | 'down' | undefined;
   /** Whether the cluster is enabled or disabled (administratively). */
-  get status(): 'enabled' | 'disabled' | undefined {
-    return this._get('status') as 'enabled' | 'disabled' | undefined;
-  }
-
+  get status(): 'enabled' | 'disabled' | undefined;
   /**
    * The number of hosts in the cluster (details only).
    * @remarks Wire name: `num_hosts`.
    */
-  get numHosts(): number | undefined {
-    return this._get('numHosts') as number | undefined;
-  }
-
+  get numHosts(): number | undefined;
   /**
    * The number of hosts in the cluster that are down (details only).
    * @remarks Wire name: `num_down_hosts`.
    */
-  get numDownHosts(): number | undefined {
-    return this._get('numDownHosts') as number | undefined;
-  }
-
+  get numDownHosts(): number | undefined;
   /**
    * When a service of the cluster last reported in (ISO 8601; empty if never; details only).
    * @remarks Wire name: `last_heartbeat`.
    */
-  get lastHeartbeat(): string | undefined {
-    return this._get('lastHeartbeat') as string | undefined;
-  }
-
+  get lastHeartbeat(): string | undefined;
   /**
    * When the cluster was created (ISO 8601; details only).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * When the cluster was last updated (ISO 8601; details only).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
-
+  get updatedAt(): string | undefined;
   /**
    * Why the cluster was disabled, if a reason was given (details, enable and disable only).
    * @remarks Wire name: `disabled_reason`.
    */
-  get disabledReason(): string | undefined {
-    return this._get('disabledReason') as string | undefined;
-  }
-
+  get disabledReason(): string | undefined;
   /**
    * The replication status of the cluster's back end (microversion 3.26).
    * @remarks Wire name: `replication_status`. Microversions 3.26–….
    */
-  get replicationStatus(): string | undefined {
-    return this._get('replicationStatus') as string | undefined;
-  }
-
+  get replicationStatus(): string | undefined;
   /**
    * Whether the cluster's back end is frozen (details only, microversion 3.26).
    * @remarks Wire name: `frozen`. Microversions 3.26–….
    */
-  get isFrozen(): boolean | undefined {
-    return this._get('isFrozen') as boolean | undefined;
-  }
-
+  get isFrozen(): boolean | undefined;
   /**
    * The back end active after a failover (details only, microversion 3.26).
    * @remarks Wire name: `active_backend_id`. Microversions 3.26–….
    */
-  get activeBackendId(): string | undefined {
-    return this._get('activeBackendId') as string | undefined;
-  }
+  get activeBackendId(): string | undefined;
 }
 
 /**

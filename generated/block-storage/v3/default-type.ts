@@ -83,22 +83,20 @@ export class DefaultType extends Resource {
   constructor(attrs?: DefaultTypeAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link DefaultType}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface DefaultType {
   /**
    * The ID of the project the default applies to.
    * @remarks Wire name: `project_id`.
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /**
    * The ID of the project's default volume type.
    * @remarks Wire name: `volume_type_id`.
    */
-  get volumeTypeId(): string | undefined {
-    return this._get('volumeTypeId') as string | undefined;
-  }
+  get volumeTypeId(): string | undefined;
 }
 
 /**

@@ -55,34 +55,23 @@ export class Extension extends Resource {
   constructor(attrs?: ExtensionAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Extension}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Extension {
   /** The alias of the extension, such as `os-used-limits`. */
-  get alias(): string | undefined {
-    return this._get('alias') as string | undefined;
-  }
-
+  get alias(): string | undefined;
   /** The name of the extension, such as `UsedLimits`. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
+  get name(): string | undefined;
   /** What the extension provides. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
+  get description(): string | undefined;
   /** Links of the extension (Cinder sends an empty list). */
-  get links(): readonly Record<string, unknown>[] | undefined {
-    return this._get('links') as readonly Record<string, unknown>[] | undefined;
-  }
-
+  get links(): readonly Record<string, unknown>[] | undefined;
   /**
    * When the extension was last updated (ISO 8601).
    * @remarks Wire name: `updated`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
+  get updatedAt(): string | undefined;
 }
 
 /**

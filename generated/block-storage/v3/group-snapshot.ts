@@ -117,70 +117,41 @@ export class GroupSnapshot extends Resource {
   constructor(attrs?: GroupSnapshotAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link GroupSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface GroupSnapshot {
   /** The UUID of the group snapshot. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the group snapshot. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The description of the group snapshot. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * The UUID of the group that is snapshotted (required on create).
    * @remarks Wire name: `group_id`.
    */
-  get groupId(): string | undefined {
-    return this._get('groupId') as string | undefined;
-  }
-
-  set groupId(value: string | null | undefined) {
-    this._set('groupId', value);
-  }
-
+  get groupId(): string | undefined;
+  set groupId(value: string | null | undefined);
   /**
    * The UUID of the group type of the snapshotted group.
    * @remarks Wire name: `group_type_id`.
    */
-  get groupTypeId(): string | undefined {
-    return this._get('groupTypeId') as string | undefined;
-  }
-
+  get groupTypeId(): string | undefined;
   /** The status of the group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The UUID of the project that owns the group snapshot (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /**
    * The date and time when the group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
+  get createdAt(): string | undefined;
 }
 
 /**

@@ -145,53 +145,30 @@ export class GroupType extends Resource {
   constructor(attrs?: GroupTypeAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link GroupType}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface GroupType {
   /** The UUID of the group type. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the group type (required on create, unique). */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The description of the group type. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /**
    * Whether the group type is visible to every project (default true). Unlike a volume type's, it is sent and returned under this one name.
    * @remarks Wire name: `is_public`.
    */
-  get isPublic(): boolean | undefined {
-    return this._get('isPublic') as boolean | undefined;
-  }
-
-  set isPublic(value: boolean | null | undefined) {
-    this._set('isPublic', value);
-  }
-
+  get isPublic(): boolean | undefined;
+  set isPublic(value: boolean | null | undefined);
   /**
    * The group specs of the type, as key/value pairs. Cinder shows them only to callers its policy allows (administrators by default); change them later with the group spec methods.
    * @remarks Wire name: `group_specs`.
    */
-  get groupSpecs(): Readonly<Record<string, string>> | undefined {
-    return this._get('groupSpecs') as Readonly<Record<string, string>> | undefined;
-  }
-
-  set groupSpecs(value: Readonly<Record<string, string>> | null | undefined) {
-    this._set('groupSpecs', value);
-  }
+  get groupSpecs(): Readonly<Record<string, string>> | undefined;
+  set groupSpecs(value: Readonly<Record<string, string>> | null | undefined);
 }
 
 /**

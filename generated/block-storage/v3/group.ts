@@ -206,142 +206,80 @@ export class Group extends Resource {
   constructor(attrs?: GroupAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Group}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Group {
   /** The UUID of the group. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the group. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** The description of the group. */
-  get description(): string | undefined {
-    return this._get('description') as string | undefined;
-  }
-
-  set description(value: string | null | undefined) {
-    this._set('description', value);
-  }
-
+  get description(): string | undefined;
+  set description(value: string | null | undefined);
   /** The status of the group: `creating`, `available`, `updating`, `in-use`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined {
-    return this._get('status') as string | undefined;
-  }
-
+  get status(): string | undefined;
   /**
    * The group type of the group (required on create). Cinder accepts its ID or name on create and returns its ID.
    * @remarks Wire name: `group_type`.
    */
-  get groupType(): string | undefined {
-    return this._get('groupType') as string | undefined;
-  }
-
-  set groupType(value: string | null | undefined) {
-    this._set('groupType', value);
-  }
-
+  get groupType(): string | undefined;
+  set groupType(value: string | null | undefined);
   /**
    * The volume types the group's volumes may have (required on create, at least one): IDs or names on create, IDs in responses.
    * @remarks Wire name: `volume_types`.
    */
-  get volumeTypes(): readonly string[] | undefined {
-    return this._get('volumeTypes') as readonly string[] | undefined;
-  }
-
-  set volumeTypes(value: string[] | null | undefined) {
-    this._set('volumeTypes', value);
-  }
-
+  get volumeTypes(): readonly string[] | undefined;
+  set volumeTypes(value: string[] | null | undefined);
   /**
    * The name of the availability zone of the group.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined {
-    return this._get('availabilityZone') as string | undefined;
-  }
-
-  set availabilityZone(value: string | null | undefined) {
-    this._set('availabilityZone', value);
-  }
-
+  get availabilityZone(): string | undefined;
+  set availabilityZone(value: string | null | undefined);
   /**
    * The UUID of the group snapshot the group was created from, or null.
    * @remarks Wire name: `group_snapshot_id`. Microversions 3.14–….
    */
-  get groupSnapshotId(): string | undefined {
-    return this._get('groupSnapshotId') as string | undefined;
-  }
-
+  get groupSnapshotId(): string | undefined;
   /**
    * The UUID of the group the group was cloned from, or null.
    * @remarks Wire name: `source_group_id`. Microversions 3.14–….
    */
-  get sourceGroupId(): string | undefined {
-    return this._get('sourceGroupId') as string | undefined;
-  }
-
+  get sourceGroupId(): string | undefined;
   /**
    * The UUIDs of the volumes of the group; Cinder returns them only when asked with listVolume.
    * @remarks Microversions 3.25–….
    */
-  get volumes(): readonly string[] | undefined {
-    return this._get('volumes') as readonly string[] | undefined;
-  }
-
+  get volumes(): readonly string[] | undefined;
   /**
    * The replication status of the group: `enabled`, `disabled`, `not-capable`, `enabling`, `disabling`, `failing-over`, `failed-over`, `failover-error` or `error`.
    * @remarks Wire name: `replication_status`. Microversions 3.38–….
    */
-  get replicationStatus(): string | undefined {
-    return this._get('replicationStatus') as string | undefined;
-  }
-
+  get replicationStatus(): string | undefined;
   /**
    * The UUID of the project that owns the group (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /**
    * The date and time when the group was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * On update, the UUIDs of the volumes to add to the group, separated by commas.
    * @remarks Wire name: `add_volumes`.
    */
-  get addVolumes(): string | undefined {
-    return this._get('addVolumes') as string | undefined;
-  }
-
-  set addVolumes(value: string | null | undefined) {
-    this._set('addVolumes', value);
-  }
-
+  get addVolumes(): string | undefined;
+  set addVolumes(value: string | null | undefined);
   /**
    * On update, the UUIDs of the volumes to remove from the group, separated by commas.
    * @remarks Wire name: `remove_volumes`.
    */
-  get removeVolumes(): string | undefined {
-    return this._get('removeVolumes') as string | undefined;
-  }
-
-  set removeVolumes(value: string | null | undefined) {
-    this._set('removeVolumes', value);
-  }
+  get removeVolumes(): string | undefined;
+  set removeVolumes(value: string | null | undefined);
 }
 
 /** Options of `getGroup`. */

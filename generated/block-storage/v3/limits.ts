@@ -140,21 +140,16 @@ export class Limits extends Resource {
   constructor(attrs?: LimitsAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Limits}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Limits {
   /** Not sent by Cinder: limits have no identifier, so this stays undefined (the spec format needs an id field). */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The absolute limits of the project. */
-  get absolute(): AbsoluteLimit | undefined {
-    return this._get('absolute') as AbsoluteLimit | undefined;
-  }
-
+  get absolute(): AbsoluteLimit | undefined;
   /** The rate limits, grouped by the URI they apply to (usually empty). */
-  get rate(): readonly RateLimits[] | undefined {
-    return this._get('rate') as readonly RateLimits[] | undefined;
-  }
+  get rate(): readonly RateLimits[] | undefined;
 }
 
 /** Options of `getLimits`. */

@@ -81,56 +81,39 @@ export class ManageableSnapshot extends Resource {
   constructor(attrs?: ManageableSnapshotAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link ManageableSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface ManageableSnapshot {
   /** The driver's reference to the snapshot, such as `{"source-name": "lvol0"}`; give it to manageSnapshot. */
-  get reference(): Record<string, unknown> | undefined {
-    return this._get('reference') as Record<string, unknown> | undefined;
-  }
-
+  get reference(): Record<string, unknown> | undefined;
   /**
    * The driver's reference to the snapshot's origin volume.
    * @remarks Wire name: `source_reference`.
    */
-  get sourceReference(): Record<string, unknown> | undefined {
-    return this._get('sourceReference') as Record<string, unknown> | undefined;
-  }
-
+  get sourceReference(): Record<string, unknown> | undefined;
   /** The size of the snapshot, in GiB (rounded up). */
-  get size(): number | undefined {
-    return this._get('size') as number | undefined;
-  }
-
+  get size(): number | undefined;
   /**
    * Whether Cinder may manage the snapshot.
    * @remarks Wire name: `safe_to_manage`.
    */
-  get safeToManage(): boolean | undefined {
-    return this._get('safeToManage') as boolean | undefined;
-  }
-
+  get safeToManage(): boolean | undefined;
   /**
    * Why the snapshot cannot be managed, such as `already managed` (details only).
    * @remarks Wire name: `reason_not_safe`.
    */
-  get reasonNotSafe(): string | undefined {
-    return this._get('reasonNotSafe') as string | undefined;
-  }
-
+  get reasonNotSafe(): string | undefined;
   /**
    * The UUID of the Cinder snapshot when it is already managed, else null (details only).
    * @remarks Wire name: `cinder_id`.
    */
-  get cinderId(): string | undefined {
-    return this._get('cinderId') as string | undefined;
-  }
-
+  get cinderId(): string | undefined;
   /**
    * More information the driver gives about the snapshot, or null (details only).
    * @remarks Wire name: `extra_info`.
    */
-  get extraInfo(): unknown | undefined {
-    return this._get('extraInfo') as unknown | undefined;
-  }
+  get extraInfo(): unknown | undefined;
 }
 
 /** Options of `manageableSnapshots`. */

@@ -75,48 +75,34 @@ export class ManageableVolume extends Resource {
   constructor(attrs?: ManageableVolumeAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link ManageableVolume}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface ManageableVolume {
   /** The driver's reference to the storage object, such as `{"source-name": "lvol0"}`; give it to manageVolume. */
-  get reference(): Record<string, unknown> | undefined {
-    return this._get('reference') as Record<string, unknown> | undefined;
-  }
-
+  get reference(): Record<string, unknown> | undefined;
   /** The size of the storage object, in GiB (rounded up). */
-  get size(): number | undefined {
-    return this._get('size') as number | undefined;
-  }
-
+  get size(): number | undefined;
   /**
    * Whether Cinder may manage the object.
    * @remarks Wire name: `safe_to_manage`.
    */
-  get safeToManage(): boolean | undefined {
-    return this._get('safeToManage') as boolean | undefined;
-  }
-
+  get safeToManage(): boolean | undefined;
   /**
    * Why the object cannot be managed, such as `already managed` (details only).
    * @remarks Wire name: `reason_not_safe`.
    */
-  get reasonNotSafe(): string | undefined {
-    return this._get('reasonNotSafe') as string | undefined;
-  }
-
+  get reasonNotSafe(): string | undefined;
   /**
    * The UUID of the Cinder volume when the object is already managed, else null (details only).
    * @remarks Wire name: `cinder_id`.
    */
-  get cinderId(): string | undefined {
-    return this._get('cinderId') as string | undefined;
-  }
-
+  get cinderId(): string | undefined;
   /**
    * More information the driver gives about the object, or null (details only).
    * @remarks Wire name: `extra_info`.
    */
-  get extraInfo(): unknown | undefined {
-    return this._get('extraInfo') as unknown | undefined;
-  }
+  get extraInfo(): unknown | undefined;
 }
 
 /** Options of `manageableVolumes`. */

@@ -120,80 +120,54 @@ export class Message extends Resource {
   constructor(attrs?: MessageAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Message}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Message {
   /** The UUID of the message. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /**
    * The ID of the event that caused the message, such as `VOLUME_000002`.
    * @remarks Wire name: `event_id`.
    */
-  get eventId(): string | undefined {
-    return this._get('eventId') as string | undefined;
-  }
-
+  get eventId(): string | undefined;
   /**
    * The translated, human-readable message.
    * @remarks Wire name: `user_message`.
    */
-  get userMessage(): string | undefined {
-    return this._get('userMessage') as string | undefined;
-  }
-
+  get userMessage(): string | undefined;
   /**
    * The level of the message, such as `ERROR`.
    * @remarks Wire name: `message_level`.
    */
-  get messageLevel(): string | undefined {
-    return this._get('messageLevel') as string | undefined;
-  }
-
+  get messageLevel(): string | undefined;
   /**
    * The type of the resource the message is about, such as `VOLUME` (absent when none).
    * @remarks Wire name: `resource_type`.
    */
-  get resourceType(): string | undefined {
-    return this._get('resourceType') as string | undefined;
-  }
-
+  get resourceType(): string | undefined;
   /**
    * The UUID of the resource the message is about (absent when none).
    * @remarks Wire name: `resource_uuid`.
    */
-  get resourceUuid(): string | undefined {
-    return this._get('resourceUuid') as string | undefined;
-  }
-
+  get resourceUuid(): string | undefined;
   /**
    * The ID of the request during which the error happened.
    * @remarks Wire name: `request_id`.
    */
-  get requestId(): string | undefined {
-    return this._get('requestId') as string | undefined;
-  }
-
+  get requestId(): string | undefined;
   /**
    * The date and time when the message was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * The date and time until which the message is kept (ISO 8601).
    * @remarks Wire name: `guaranteed_until`.
    */
-  get guaranteedUntil(): string | undefined {
-    return this._get('guaranteedUntil') as string | undefined;
-  }
-
+  get guaranteedUntil(): string | undefined;
   /** Links to the message. */
-  get links(): readonly MessageLink[] | undefined {
-    return this._get('links') as readonly MessageLink[] | undefined;
-  }
+  get links(): readonly MessageLink[] | undefined;
 }
 
 /**

@@ -103,38 +103,21 @@ export class QosSpec extends Resource {
   constructor(attrs?: QosSpecAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link QosSpec}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface QosSpec {
   /** The generated ID of the QoS specification. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the QoS specification (required on create, unique). Cinder cannot rename a specification: on update a `name` key would be stored as a spec key. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /** Where the limits are enforced: `front-end` (Nova), `back-end` (the storage driver) or `both`. Cinder uses `back-end` when none is given on create. */
-  get consumer(): 'front-end' | 'back-end' | 'both' | undefined {
-    return this._get('consumer') as 'front-end' | 'back-end' | 'both' | undefined;
-  }
-
-  set consumer(value: 'front-end' | 'back-end' | 'both' | null | undefined) {
-    this._set('consumer', value);
-  }
-
+  get consumer(): 'front-end' | 'back-end' | 'both' | undefined;
+  set consumer(value: 'front-end' | 'back-end' | 'both' | null | undefined);
   /** The key/value pairs of the specification, such as `read_iops_sec: "500"`. Cinder reads them as flat keys of the `qos_specs` request object; on update only the keys given are added or changed. */
-  get specs(): Readonly<Record<string, string>> | undefined {
-    return this._get('specs') as Readonly<Record<string, string>> | undefined;
-  }
-
-  set specs(value: Readonly<Record<string, string>> | null | undefined) {
-    this._set('specs', value);
-  }
+  get specs(): Readonly<Record<string, string>> | undefined;
+  set specs(value: Readonly<Record<string, string>> | null | undefined);
 }
 
 /**

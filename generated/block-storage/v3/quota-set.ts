@@ -118,93 +118,46 @@ export class QuotaSet extends Resource {
   constructor(attrs?: QuotaSetAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link QuotaSet}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface QuotaSet {
   /**
    * The ID of the project the quotas belong to (Cinder returns it as `id`).
    * @remarks Wire name: `id`.
    */
-  get projectId(): string | undefined {
-    return this._get('projectId') as string | undefined;
-  }
-
+  get projectId(): string | undefined;
   /** The number of volumes allowed for the project. */
-  get volumes(): number | undefined {
-    return this._get('volumes') as number | undefined;
-  }
-
-  set volumes(value: number | null | undefined) {
-    this._set('volumes', value);
-  }
-
+  get volumes(): number | undefined;
+  set volumes(value: number | null | undefined);
   /** The number of snapshots allowed for the project. */
-  get snapshots(): number | undefined {
-    return this._get('snapshots') as number | undefined;
-  }
-
-  set snapshots(value: number | null | undefined) {
-    this._set('snapshots', value);
-  }
-
+  get snapshots(): number | undefined;
+  set snapshots(value: number | null | undefined);
   /** The size of volumes and snapshots allowed for the project, in gibibytes (GiB). */
-  get gigabytes(): number | undefined {
-    return this._get('gigabytes') as number | undefined;
-  }
-
-  set gigabytes(value: number | null | undefined) {
-    this._set('gigabytes', value);
-  }
-
+  get gigabytes(): number | undefined;
+  set gigabytes(value: number | null | undefined);
   /** The number of backups allowed for the project. */
-  get backups(): number | undefined {
-    return this._get('backups') as number | undefined;
-  }
-
-  set backups(value: number | null | undefined) {
-    this._set('backups', value);
-  }
-
+  get backups(): number | undefined;
+  set backups(value: number | null | undefined);
   /**
    * The size of backups allowed for the project, in gibibytes (GiB).
    * @remarks Wire name: `backup_gigabytes`.
    */
-  get backupGigabytes(): number | undefined {
-    return this._get('backupGigabytes') as number | undefined;
-  }
-
-  set backupGigabytes(value: number | null | undefined) {
-    this._set('backupGigabytes', value);
-  }
-
+  get backupGigabytes(): number | undefined;
+  set backupGigabytes(value: number | null | undefined);
   /**
    * The largest size allowed for a single volume, in gibibytes (GiB).
    * @remarks Wire name: `per_volume_gigabytes`.
    */
-  get perVolumeGigabytes(): number | undefined {
-    return this._get('perVolumeGigabytes') as number | undefined;
-  }
-
-  set perVolumeGigabytes(value: number | null | undefined) {
-    this._set('perVolumeGigabytes', value);
-  }
-
+  get perVolumeGigabytes(): number | undefined;
+  set perVolumeGigabytes(value: number | null | undefined);
   /** The number of groups allowed for the project. */
-  get groups(): number | undefined {
-    return this._get('groups') as number | undefined;
-  }
-
-  set groups(value: number | null | undefined) {
-    this._set('groups', value);
-  }
-
+  get groups(): number | undefined;
+  set groups(value: number | null | undefined);
   /** With `usage`, the amount in use per quota key (Cinder's `in_use`); the limits stay in the quota fields. */
-  get usage(): Readonly<Record<string, number>> | undefined {
-    return this._get('usage') as Readonly<Record<string, number>> | undefined;
-  }
-
+  get usage(): Readonly<Record<string, number>> | undefined;
   /** With `usage`, the amount reserved by operations in progress per quota key (Cinder's `reserved`). */
-  get reservation(): Readonly<Record<string, number>> | undefined {
-    return this._get('reservation') as Readonly<Record<string, number>> | undefined;
-  }
+  get reservation(): Readonly<Record<string, number>> | undefined;
 }
 
 /** Options of `getQuotaSet`. */

@@ -44,16 +44,14 @@ export class ResourceFilter extends Resource {
   constructor(attrs?: ResourceFilterAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link ResourceFilter}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface ResourceFilter {
   /** The resource the filters apply to, such as `volume`, `snapshot` or `pool`. */
-  get resource(): string | undefined {
-    return this._get('resource') as string | undefined;
-  }
-
+  get resource(): string | undefined;
   /** The filter keys accepted by that resource's list, such as `name` or `status`. */
-  get filters(): readonly string[] | undefined {
-    return this._get('filters') as readonly string[] | undefined;
-  }
+  get filters(): readonly string[] | undefined;
 }
 
 /** Options of `resourceFilters`. */

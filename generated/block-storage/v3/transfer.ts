@@ -191,89 +191,54 @@ export class Transfer extends Resource {
   constructor(attrs?: TransferAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link Transfer}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface Transfer {
   /** The UUID of the volume transfer. */
-  get id(): string | undefined {
-    return this._get('id') as string | undefined;
-  }
-
+  get id(): string | undefined;
   /** The name of the volume transfer. */
-  get name(): string | undefined {
-    return this._get('name') as string | undefined;
-  }
-
-  set name(value: string | null | undefined) {
-    this._set('name', value);
-  }
-
+  get name(): string | undefined;
+  set name(value: string | null | undefined);
   /**
    * The UUID of the volume to transfer (required on create). The volume must be available, not encrypted, and its snapshots must be available.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined {
-    return this._get('volumeId') as string | undefined;
-  }
-
-  set volumeId(value: string | null | undefined) {
-    this._set('volumeId', value);
-  }
-
+  get volumeId(): string | undefined;
+  set volumeId(value: string | null | undefined);
   /**
    * The authentication key the recipient needs to accept the transfer. Cinder returns it only in the response to create.
    * @remarks Wire name: `auth_key`.
    */
-  get authKey(): string | undefined {
-    return this._get('authKey') as string | undefined;
-  }
-
+  get authKey(): string | undefined;
   /**
    * The date and time when the transfer was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /** Links to the volume transfer. */
-  get links(): readonly TransferLink[] | undefined {
-    return this._get('links') as readonly TransferLink[] | undefined;
-  }
-
+  get links(): readonly TransferLink[] | undefined;
   /**
    * Transfer the volume without its snapshots (default false). Microversion 3.55; the older route transfers the snapshots too.
    * @remarks Wire name: `no_snapshots`. Microversions 3.55–….
    */
-  get noSnapshots(): boolean | undefined {
-    return this._get('noSnapshots') as boolean | undefined;
-  }
-
-  set noSnapshots(value: boolean | null | undefined) {
-    this._set('noSnapshots', value);
-  }
-
+  get noSnapshots(): boolean | undefined;
+  set noSnapshots(value: boolean | null | undefined);
   /**
    * The project the volume is transferred from (microversion 3.57).
    * @remarks Wire name: `source_project_id`. Microversions 3.57–….
    */
-  get sourceProjectId(): string | undefined {
-    return this._get('sourceProjectId') as string | undefined;
-  }
-
+  get sourceProjectId(): string | undefined;
   /**
    * The project that accepted the transfer, or null (microversion 3.57).
    * @remarks Wire name: `destination_project_id`. Microversions 3.57–….
    */
-  get destinationProjectId(): string | undefined {
-    return this._get('destinationProjectId') as string | undefined;
-  }
-
+  get destinationProjectId(): string | undefined;
   /**
    * Whether the transfer was accepted (microversion 3.57).
    * @remarks Microversions 3.57–….
    */
-  get accepted(): boolean | undefined {
-    return this._get('accepted') as boolean | undefined;
-  }
+  get accepted(): boolean | undefined;
 }
 
 /** Options of `transfers`. */

@@ -136,93 +136,55 @@ export class TypeEncryption extends Resource {
   constructor(attrs?: TypeEncryptionAttributes) {
     super(attrs);
   }
+}
 
+/** The fields of a {@link TypeEncryption}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+export interface TypeEncryption {
   /**
    * The UUID of the encryption specification.
    * @remarks Wire name: `encryption_id`.
    */
-  get encryptionId(): string | undefined {
-    return this._get('encryptionId') as string | undefined;
-  }
-
+  get encryptionId(): string | undefined;
   /**
    * The UUID of the volume type the specification belongs to.
    * @remarks Wire name: `volume_type_id`.
    */
-  get volumeTypeId(): string | undefined {
-    return this._get('volumeTypeId') as string | undefined;
-  }
-
+  get volumeTypeId(): string | undefined;
   /** The class that provides encryption support: `luks` (Linux Unified Key Setup, recommended) or `plain` (dm-crypt). Required on create. */
-  get provider(): string | undefined {
-    return this._get('provider') as string | undefined;
-  }
-
-  set provider(value: string | null | undefined) {
-    this._set('provider', value);
-  }
-
+  get provider(): string | undefined;
+  set provider(value: string | null | undefined);
   /**
    * Notional service where encryption is performed, `front-end` (Nova) or `back-end` (Cinder). Required on create.
    * @remarks Wire name: `control_location`.
    */
-  get controlLocation(): 'front-end' | 'back-end' | undefined {
-    return this._get('controlLocation') as 'front-end' | 'back-end' | undefined;
-  }
-
-  set controlLocation(value: 'front-end' | 'back-end' | null | undefined) {
-    this._set('controlLocation', value);
-  }
-
+  get controlLocation(): 'front-end' | 'back-end' | undefined;
+  set controlLocation(value: 'front-end' | 'back-end' | null | undefined);
   /** The encryption algorithm or mode, for example aes-xts-plain64. */
-  get cipher(): string | undefined {
-    return this._get('cipher') as string | undefined;
-  }
-
-  set cipher(value: string | null | undefined) {
-    this._set('cipher', value);
-  }
-
+  get cipher(): string | undefined;
+  set cipher(value: string | null | undefined);
   /**
    * The size of the encryption key, in bits (usually 256).
    * @remarks Wire name: `key_size`.
    */
-  get keySize(): number | undefined {
-    return this._get('keySize') as number | undefined;
-  }
-
-  set keySize(value: number | null | undefined) {
-    this._set('keySize', value);
-  }
-
+  get keySize(): number | undefined;
+  set keySize(value: number | null | undefined);
   /** Whether the encryption specification is deleted. */
-  get deleted(): boolean | undefined {
-    return this._get('deleted') as boolean | undefined;
-  }
-
+  get deleted(): boolean | undefined;
   /**
    * When the encryption specification was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined {
-    return this._get('createdAt') as string | undefined;
-  }
-
+  get createdAt(): string | undefined;
   /**
    * When the encryption specification was last updated (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined {
-    return this._get('updatedAt') as string | undefined;
-  }
-
+  get updatedAt(): string | undefined;
   /**
    * When the encryption specification was deleted (ISO 8601), if it was.
    * @remarks Wire name: `deleted_at`.
    */
-  get deletedAt(): string | undefined {
-    return this._get('deletedAt') as string | undefined;
-  }
+  get deletedAt(): string | undefined;
 }
 
 /**

@@ -433,6 +433,53 @@ describe('resources that keep unknown attributes (QoS specs, quota sets)', () =>
   });
 });
 
+describe('field accessors come from the schema, once per class', () => {
+  it('a getter per field and a setter per field that can be sent, on the prototype', () => {
+    const g = fromWire(Gadget, { id: 'g-1', 'display:label': 'lamp', count: '3' });
+    const fields = g as unknown as Record<string, unknown>;
+    expect([fields['id'], fields['label'], fields['count']]).toEqual(['g-1', 'lamp', 3]);
+    fields['label'] = 'desk lamp';
+    expect(g.isDirty('label')).toBe(true);
+    expect(g.toJSON()).toMatchObject({ label: 'desk lamp' });
+    // Read-only (id): a getter without setter, so a write throws as for any getter-only property.
+    expect(() => {
+      fields['id'] = 'other';
+    }).toThrow(TypeError);
+    expect(g.resourceId).toBe('g-1');
+    const proto = Gadget.prototype as object;
+    expect(Object.getOwnPropertyDescriptor(proto, 'id')?.set).toBeUndefined();
+    expect(typeof Object.getOwnPropertyDescriptor(proto, 'label')?.set).toBe('function');
+    // Not on the instance: Object.keys and spreads see no fields (toJSON is how to copy them).
+    expect(Object.keys(g)).not.toContain('label');
+  });
+
+  it('generated classes get the same accessors: Volume reads, writes and refuses read-only fields', () => {
+    const v = fromWire(Volume, { ...VOLUME });
+    expect([v.name, v.size, v.isBootable, v.host]).toEqual(['one', 10, false, 'node1@lvm#pool']);
+    v.name = 'two';
+    expect(v.isDirty('name')).toBe(true);
+    expect(() => {
+      (v as unknown as Record<string, unknown>)['status'] = 'error';
+    }).toThrow(TypeError);
+  });
+
+  it('a subclass inherits them, and an accessor a class writes itself is kept', () => {
+    class LoudGadget extends Gadget {
+      get label(): string {
+        return String(this.get('label')).toUpperCase();
+      }
+    }
+    class Lamp extends Gadget {}
+    const loud = fromWire(LoudGadget, { id: 'g', 'display:label': 'lamp', count: 1 }) as unknown as Record<string, unknown>;
+    expect([loud['label'], loud['count']]).toEqual(['LAMP', 1]);
+    const lamp = fromWire(Lamp, { id: 'g', 'display:label': 'lamp' }) as unknown as Record<string, unknown>;
+    expect(lamp['label']).toBe('lamp');
+    // Defined on the class that declares the schema, not copied onto each subclass.
+    expect(Object.hasOwn(Lamp.prototype, 'label')).toBe(false);
+    expect(Object.hasOwn(LoudGadget.prototype, 'count')).toBe(false);
+  });
+});
+
 describe('toJSON and inspect never throw', () => {
   it('a resource with broken values still prints, showing them raw', () => {
     const v = fromWire(Volume, { id: 'v', size: 'ten', bootable: 'maybe', metadata: 'x', attachments: [1] });
