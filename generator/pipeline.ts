@@ -5,202 +5,45 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StructureKind, printStructure, type StatementStructures } from 'ts-morph';
 import * as prettier from 'prettier';
-import type { ResourceModel, ServiceModel, SpecModel } from './model/types.js';
-import { withApiReports } from './emit/api-report.js';
+import type { SpecModel } from './model/types.js';
 import { COVERAGE_FILE, coverageReport } from './emit/coverage.js';
 import { FormatPool } from './emit/format.js';
-import { emitProxyModule } from './emit/proxy-module.js';
-import { literal, renderTemplate } from './emit/render.js';
-import { emitResourceModule } from './emit/resource-module.js';
-import { methodSignature } from './emit/signature.js';
+import { banner, moduleName } from './emit/naming.js';
 import { emitSweepTests } from './emit/sweep-module.js';
 import { emitResourceTests, emitServiceTests } from './emit/test-module.js';
 
 export const OUTPUT_DIR = 'generated';
 
-/** Module file name of a resource: `QosSpecAssociation` → `qos-spec-association`. */
-export function moduleName(resource: ResourceModel): string {
-  return path.posix.basename(resource.file, '.yaml').replace(/_/g, '-');
-}
-
-/** ts-morph's printer in the house style (prettier reformats anyway; this keeps its work small). */
-const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true } as const;
-
-function banner(sources: readonly string[]): string {
-  return renderTemplate('banner', { sources: [...sources].sort().join(', ') }).trim();
-}
-
 /**
  * Every generated file, relative to the project root, unformatted. `onFile` sees each file as soon
- * as it is emitted, so formatting can start while the rest is still being emitted.
+ * as it is emitted, so formatting can start while the rest is still being emitted: the tests
+ * (templates only) go first, then ts-morph is loaded and the SDK's modules follow.
  */
-export function emitFiles(model: SpecModel, onFile?: (file: string, text: string) => void): Map<string, string> {
-  const files = new Map<string, string>() as Map<string, string> & { set(file: string, text: string): Map<string, string> };
+export async function emitFiles(model: SpecModel, onFile?: (file: string, text: string) => void): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
   const add = (file: string, text: string): void => {
     files.set(file, text);
     onFile?.(file, text);
   };
-  // Structures are printed straight to text (no in-memory project, nothing parsed back).
-  const print = (file: string, sources: readonly string[], statements: StatementStructures[]): void => {
-    add(file, `${banner(sources)}\n${printStructure({ kind: StructureKind.SourceFile, statements }, PRINT_OPTIONS)}`);
-  };
-  const families = new Map<string, ServiceModel[]>();
   for (const service of model.services) {
-    const byName = new Map(service.resources.map((r) => [r.name, r]));
-    const modulePath = (name: string): string => `./${moduleName(byName.get(name)!)}.js`;
     for (const resource of service.resources) {
-      print(`${service.outDir}/${moduleName(resource)}.ts`, resource.sources, emitResourceModule(service, resource, modulePath));
-      if (resource.methods.length > 0) {
-        add(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, emitResourceTests(service, resource, banner(resource.sources)));
-      }
+      if (resource.methods.length === 0) continue;
+      const tests = emitResourceTests(service, resource, banner(resource.sources), `${moduleName(resource)}.cases.json`);
+      add(`${service.outDir}/tests/${moduleName(resource)}.cases.json`, tests.cases);
+      add(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, tests.code);
     }
     const sweep = emitSweepTests(service, banner([service.serviceFile, ...service.resources.flatMap((r) => r.sources)]));
     if (sweep) add(`${service.outDir}/tests/microversions.test.ts`, sweep);
     if (service.helpers.length > 0) {
-      add(`${service.outDir}/tests/helpers.test.ts`, emitServiceTests(service, banner([service.serviceFile])));
+      const tests = emitServiceTests(service, banner([service.serviceFile]), 'helpers.cases.json');
+      add(`${service.outDir}/tests/helpers.cases.json`, tests.cases);
+      add(`${service.outDir}/tests/helpers.test.ts`, tests.code);
     }
-    const allSources = [...new Set([service.serviceFile, ...service.resources.flatMap((r) => r.sources)])];
-    print(`${service.outDir}/proxy.ts`, allSources, emitProxyModule(service, modulePath));
-    print(`${service.outDir}/index.ts`, allSources, indexModule(service, modulePath));
-    const family = families.get(service.serviceType) ?? [];
-    family.push(service);
-    families.set(service.serviceType, family);
   }
-  for (const [, services] of families) {
-    const outRoot = path.posix.dirname(services[0]!.outDir);
-    const sources = services.map((s) => s.serviceFile);
-    print(`${outRoot}/index.ts`, sources, familyModule(services));
-  }
-  const allServiceFiles = model.services.map((s) => s.serviceFile);
-  print(`${OUTPUT_DIR}/index.ts`, allServiceFiles, entryModule([...families.values()]));
+  const { emitModules } = await import('./emit/modules.js');
+  emitModules(model, OUTPUT_DIR, add);
   return files;
-}
-
-/** `index.ts` of a version: explicit named exports of everything public. */
-function indexModule(service: ServiceModel, modulePath: (name: string) => string): StatementStructures[] {
-  const statements: StatementStructures[] = [
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: './proxy.js', namedExports: [{ name: service.className }] },
-  ];
-  for (const resource of service.resources) {
-    const values = new Set<string>([resource.name, `${resource.name}Operations`]);
-    const types = new Set<string>([`${resource.name}Attributes`]);
-    if (resource.methods.some((m) => m.kind === 'create')) types.add(`${resource.name}Create`);
-    if (resource.methods.some((m) => m.kind === 'update')) types.add(`${resource.name}Update`);
-    for (const s of resource.structs) {
-      types.add(s.name);
-      values.add(`${s.name}Schema`);
-    }
-    for (const m of resource.methods) {
-      values.add(m.name);
-      const sig = methodSignature(service, resource, m);
-      if (sig.optionsInterface) types.add(sig.optionsInterface.name);
-    }
-    statements.push({
-      kind: StructureKind.ExportDeclaration,
-      moduleSpecifier: modulePath(resource.name),
-      namedExports: [...[...values].sort().map((name) => ({ name })), ...[...types].sort().map((name) => ({ name, isTypeOnly: true }))],
-    });
-  }
-  return statements;
-}
-
-/** `generated/<service>/index.ts`: the versions this build contains, for connect(). */
-function familyModule(services: readonly ServiceModel[]): StatementStructures[] {
-  const sorted = [...services].sort((a, b) => Number(b.version) - Number(a.version));
-  const first = sorted[0]!;
-  const version = (s: ServiceModel): string => path.posix.basename(s.outDir);
-  return [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../runtime/index.js', namedImports: [{ name: 'ServiceFamily', isTypeOnly: true }] },
-    ...sorted.map((s) => ({
-      kind: StructureKind.ImportDeclaration as const,
-      moduleSpecifier: `./${version(s)}/proxy.js`,
-      namedImports: [{ name: s.className }],
-    })),
-    ...sorted.map((s) => ({
-      kind: StructureKind.ExportDeclaration as const,
-      moduleSpecifier: `./${version(s)}/proxy.js`,
-      namedExports: [{ name: s.className }],
-    })),
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: 'const' as never,
-      docs: [`Every ${first.serviceType} version in this build, newest first; connect() picks the one the cloud offers.`],
-      declarations: [
-        {
-          name: first.attribute,
-          initializer: `{ attribute: ${literal(first.attribute)}, serviceType: ${literal(first.serviceType)}, versions: [${sorted.map((s) => s.className).join(', ')}] } as const satisfies ServiceFamily`,
-        },
-      ],
-    },
-  ];
-}
-
-/** `generated/index.ts`: the package entry — the runtime, every service family, and connect(). */
-function entryModule(families: readonly (readonly ServiceModel[])[]): StatementStructures[] {
-  const names = families.map((f) => f[0]!.attribute);
-  const dirs = families.map((f) => path.posix.basename(path.posix.dirname(f[0]!.outDir)));
-  return [
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: '../runtime/index.js',
-      namedImports: [{ name: 'createConnection' }, { name: 'Connection', isTypeOnly: true }, { name: 'ConnectOptions', isTypeOnly: true }],
-    },
-    ...families.map((f, i) => ({
-      kind: StructureKind.ImportDeclaration as const,
-      moduleSpecifier: `./${dirs[i]!}/index.js`,
-      namedImports: [{ name: f[0]!.attribute }, ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : [])],
-    })),
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: '../runtime/index.js' },
-    ...dirs.map((dir) => ({
-      kind: StructureKind.ExportDeclaration as const,
-      moduleSpecifier: `./${dir}/index.js`,
-    })),
-    {
-      kind: StructureKind.VariableStatement,
-      isExported: true,
-      declarationKind: 'const' as never,
-      docs: ['Every service family this SDK was generated for.'],
-      declarations: [{ name: 'services', initializer: `[${names.join(', ')}] as const` }],
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'CloudConnection',
-      type: 'Connection<typeof services>',
-      docs: ['A connection with one proxy per service family the cloud offers.'],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      name: 'connect',
-      parameters: [{ name: 'options', type: 'ConnectOptions', initializer: '{}' }],
-      returnType: 'Promise<CloudConnection>',
-      statements: ['return createConnection(options, services);'],
-      // With one service family, pinning `version` also narrows the proxy's type.
-      overloads: [
-        ...(families.length === 1
-          ? families[0]!.map((s) => ({
-              parameters: [{ name: 'options', type: `ConnectOptions & { readonly version: ${literal(s.version)} }` }],
-              returnType: `Promise<CloudConnection & { readonly ${s.attribute}: ${s.className} }>`,
-              docs: [`Connects pinned to ${s.serviceType} v${s.version}: \`connection.${s.attribute}\` is a {@link ${s.className}}.`],
-            }))
-          : []),
-        {
-          parameters: [{ name: 'options', type: 'ConnectOptions', hasQuestionToken: true }],
-          returnType: 'Promise<CloudConnection>',
-          docs: [
-            'Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml\n' +
-              '(selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,\n' +
-              'so that `connection.' + names[0] + '` is ready to use when the promise resolves: the newest\n' +
-              'version the cloud offers (pin one with `version` to get its type).',
-          ],
-        },
-      ],
-    },
-  ];
 }
 
 /**
@@ -212,12 +55,22 @@ export async function generate(root: string, model: SpecModel, pool?: FormatPool
   try {
     const config = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
     const pending: Promise<readonly [string, string]>[] = [];
-    emitFiles(model, (file, text) => {
-      pending.push(own.format(text, { ...config, parser: 'babel-ts', filepath: file }).then((out) => [file, out] as const));
+    const modules: (readonly [string, Promise<string>])[] = [];
+    await emitFiles(model, (file, text) => {
+      // JSON (the example cases) is written canonical by JSON.stringify: nothing for prettier to do.
+      const formatted = file.endsWith('.json') ? Promise.resolve(text) : own.format(text, { ...config, parser: 'babel-ts', filepath: file });
+      pending.push(formatted.then((out) => [file, out] as const));
+      if (file.endsWith('.ts') && !file.includes('/tests/')) modules.push([file, formatted]);
     });
+    // The API reports read the formatted modules back with TypeScript's parser. ts-morph is loaded
+    // by now (the modules were emitted with it), and this thread is idle while the worker formats:
+    // parse each module the moment it comes back instead of all of them at the end.
+    const { parseModule, withApiReports } = await import('./emit/api-report.js');
+    const parsed = new Map<string, ReturnType<typeof parseModule>>();
+    for (const [file, formatted] of modules) void formatted.then((out) => parsed.set(file, parseModule(file, out)), () => undefined);
     const formatted = new Map((await Promise.all(pending)).sort(([a], [b]) => a.localeCompare(b)));
     formatted.set(COVERAGE_FILE, coverageReport(model));
-    return withApiReports(model, formatted);
+    return withApiReports(model, formatted, parsed);
   } finally {
     if (!pool) await own.close();
   }

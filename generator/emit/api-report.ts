@@ -6,16 +6,25 @@
  * changed lines here, next to the spec diff (`npm run spec:diff`).
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts-morph.js';
 import type { ServiceModel, SpecModel } from '../model/types.js';
 import { renderTemplate } from './render.js';
 
 export const API_REPORT_FILE = 'api.md';
 
-/** Adds `<outDir>/api.md` for every service version to the (formatted) generated files. */
-export function withApiReports(model: SpecModel, files: Map<string, string>): Map<string, string> {
+/** Parses one formatted module the way the report reads it (the pipeline does this as files arrive). */
+export function parseModule(file: string, text: string): TS.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
+/**
+ * Adds `<outDir>/api.md` for every service version to the (formatted) generated files. `parsed`
+ * may hold modules already parsed from exactly these texts; the rest are parsed here.
+ */
+export function withApiReports(model: SpecModel, files: Map<string, string>, parsed?: ReadonlyMap<string, TS.SourceFile>): Map<string, string> {
   for (const service of model.services) {
-    files.set(`${service.outDir}/${API_REPORT_FILE}`, apiReport(service, files));
+    files.set(`${service.outDir}/${API_REPORT_FILE}`, apiReport(service, files, parsed));
   }
   return files;
 }
@@ -28,15 +37,16 @@ interface Section {
 }
 
 /** The report of one version, from its emitted files (keys relative to the project root). */
-export function apiReport(service: ServiceModel, files: ReadonlyMap<string, string>): string {
-  const parsed = new Map<string, ts.SourceFile>();
-  const source = (rel: string): ts.SourceFile => {
+export function apiReport(service: ServiceModel, files: ReadonlyMap<string, string>, preparsed?: ReadonlyMap<string, TS.SourceFile>): string {
+  const parsed = new Map<string, TS.SourceFile>();
+  const source = (rel: string): TS.SourceFile => {
     const file = `${service.outDir}/${rel}`;
     let sf = parsed.get(file);
     if (!sf) {
       const text = files.get(file);
       if (text === undefined) throw new Error(`api report: ${file} was not emitted`);
-      sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      const early = preparsed?.get(file);
+      sf = early && early.text === text ? early : parseModule(file, text);
       parsed.set(file, sf);
     }
     return sf;
@@ -57,9 +67,9 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
   const modules = [...byModule].sort(([a], [b]) => (a === 'proxy.ts' ? -1 : b === 'proxy.ts' ? 1 : compare(a, b)));
   for (const [rel, names] of modules) {
     const sf = source(rel);
-    const declared = new Map<string, ts.Statement>();
+    const declared = new Map<string, TS.Statement>();
     // Interfaces merged into a class (a resource's field accessors) are reported as its members.
-    const merged = new Map<string, ts.InterfaceDeclaration[]>();
+    const merged = new Map<string, TS.InterfaceDeclaration[]>();
     for (const st of sf.statements) {
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.set(d.name.text, st);
@@ -93,26 +103,26 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
 
 /** Declaration order of the report: classes, interfaces and types, constants, functions. */
 function declarationLines(
-  sf: ts.SourceFile,
-  st: ts.Statement,
+  sf: TS.SourceFile,
+  st: TS.Statement,
   name: string,
-  mergedInterfaces: readonly ts.InterfaceDeclaration[],
+  mergedInterfaces: readonly TS.InterfaceDeclaration[],
 ): { order: number; lines: string[] } | undefined {
-  const text = (node: ts.Node | undefined, fallback = 'unknown'): string => (node ? typeText(node.getText(sf)) : fallback);
-  const params = (list: ts.NodeArray<ts.ParameterDeclaration>): string =>
+  const text = (node: TS.Node | undefined, fallback = 'unknown'): string => (node ? typeText(node.getText(sf)) : fallback);
+  const params = (list: TS.NodeArray<TS.ParameterDeclaration>): string =>
     list
       .map((p) => {
         const optional = p.questionToken !== undefined || p.initializer !== undefined;
         return `${p.dotDotDotToken ? '...' : ''}${p.name.getText(sf)}${optional ? '?' : ''}: ${text(p.type)}`;
       })
       .join(', ');
-  const typeParams = (list: ts.NodeArray<ts.TypeParameterDeclaration> | undefined): string =>
+  const typeParams = (list: TS.NodeArray<TS.TypeParameterDeclaration> | undefined): string =>
     list && list.length > 0 ? `<${list.map((t) => typeText(t.getText(sf))).join(', ')}>` : '';
 
   if (ts.isClassDeclaration(st)) {
     const heritage = (st.heritageClauses ?? []).map((h) => ` ${h.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements'} ${h.types.map((t) => typeText(t.getText(sf))).join(', ')}`).join('');
     const members: { key: string; text: string }[] = [];
-    const methods = new Map<string, ts.MethodDeclaration[]>();
+    const methods = new Map<string, TS.MethodDeclaration[]>();
     for (const m of [...st.members, ...mergedInterfaces.flatMap((i) => i.members)]) {
       if (hasModifier(m, ts.SyntaxKind.PrivateKeyword) || hasModifier(m, ts.SyntaxKind.ProtectedKeyword)) continue;
       if (m.name && ts.isPrivateIdentifier(m.name)) continue;
@@ -188,7 +198,7 @@ function declarationLines(
   }
 
   if (ts.isFunctionDeclaration(st)) {
-    const all = sf.statements.filter((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name);
+    const all = sf.statements.filter((s): s is TS.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name);
     const sigs = all.length > 1 ? all.filter((d) => !d.body) : all;
     const anyDeprecated = all.map(deprecated).find(Boolean) ?? '';
     return {
@@ -199,11 +209,11 @@ function declarationLines(
   return undefined;
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 
-function deprecated(node: ts.Node): string {
+function deprecated(node: TS.Node): string {
   return ts.getJSDocDeprecatedTag(node) ? '/** @deprecated */ ' : '';
 }
 

@@ -3,7 +3,8 @@
  * spec, each a one-line delegation to the standalone function of the resource module, plus the
  * generic waiters. It holds the ServiceClient; nothing else.
  */
-import { StructureKind, type MethodDeclarationStructure, type OptionalKind, type StatementStructures } from 'ts-morph';
+import type { MethodDeclarationStructure, OptionalKind, StatementStructures } from 'ts-morph';
+import { StructureKind } from './ts-morph.js';
 import type { ProxyMethodModel, ServiceModel } from '../model/types.js';
 import { doc, returnsText } from './docs.js';
 import { literal } from './render.js';

@@ -3,15 +3,13 @@
  * over the wire mapping), its wire operations as data, and one standalone function per proxy
  * method — tree-shakeable, and what the Proxy class delegates to.
  */
-import {
-  StructureKind,
-  type ClassDeclarationStructure,
-  type FunctionDeclarationStructure,
-  type InterfaceDeclarationStructure,
-  type OptionalKind,
-  type PropertySignatureStructure,
-  type StatementStructures,
-  VariableDeclarationKind,
+import type {
+  ClassDeclarationStructure,
+  FunctionDeclarationStructure,
+  InterfaceDeclarationStructure,
+  OptionalKind,
+  PropertySignatureStructure,
+  StatementStructures,
 } from 'ts-morph';
 import type {
   ArgModel,
@@ -29,6 +27,8 @@ import { lowerFirst } from '../model/util.js';
 import { doc, returnsText } from './docs.js';
 import { fieldTypeExpr, literal, propertyKey, structSchemaName, structsIn, tsType, tsTypeWithEnum } from './render.js';
 import { methodSignature, paramType, type EmittedParam } from './signature.js';
+import { operationsConstName } from './naming.js';
+import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
 
 export interface ModuleOutput {
   readonly statements: StatementStructures[];
@@ -48,10 +48,6 @@ class Uses {
     for (const n of names) this.types.add(n);
     return names[0]!;
   }
-}
-
-export function operationsConstName(resource: ResourceModel): string {
-  return `${resource.name}Operations`;
 }
 
 export function emitResourceModule(service: ServiceModel, resource: ResourceModel, modulePath: (r: string) => string): StatementStructures[] {

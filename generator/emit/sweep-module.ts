@@ -5,7 +5,7 @@
  */
 import type { OperationModel, RouteModel, ServiceModel } from '../model/types.js';
 import { compareVersions } from '../model/util.js';
-import { operationsConstName } from './resource-module.js';
+import { operationsConstName } from './naming.js';
 import { renderTemplate } from './render.js';
 
 /** Server maxima swept: the base version, the v3.55 transfer switch, Cinder 21's maximum. */

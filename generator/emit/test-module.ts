@@ -2,147 +2,189 @@
  * Tests emitted from the spec: every example of every proxy method becomes a vitest case that runs
  * the real SDK against a recording server and asserts the exact requests; get and find methods also
  * get their error cases (404 → NotFoundError, duplicate names, nothing found).
+ *
+ * Each resource gets two files. `<resource>.cases.json` holds the data of every case — the replies
+ * the server gives, the exact requests expected (method, path, query, headers, body) and the
+ * expected outcome — written as canonical JSON, so it needs no formatter and reads like a table in
+ * review. `<resource>.test.ts` holds only the calls, one arrow function per case, so that the
+ * compiler still checks every example's arguments against the generated signatures. The runner
+ * (test/support/example-suite.ts) pairs them by method name and position and fails on any mismatch.
  */
 import type { ExampleExchange, ExampleModel, JsonValue, ProxyMethodModel, ResourceModel, ServiceModel } from '../model/types.js';
-import { literal } from './render.js';
-import { renderTemplate } from './render.js';
+import { literal, propertyKey, renderTemplate } from './render.js';
 
-interface TestCase {
+/** The data half of one case (see test/support/example-suite.ts for the reader). */
+interface CaseData {
   title: string;
-  /** The server's maximum microversion for this case (an argument of fixture.at()). */
-  serverVersion?: string;
-  responses: string;
-  call: string;
-  requests: string;
-  error?: string | undefined;
-  errorMessage?: string | undefined;
-  assertion?: string | undefined;
+  /** The server's maximum microversion, when the case needs one other than the default. */
+  server?: string;
+  replies: ReplyData[];
+  requests: RequestData[];
+  expect: Outcome;
 }
 
-export function emitResourceTests(service: ServiceModel, resource: ResourceModel, banner: string): string {
-  return emitTests(service, resource.methods, `${resource.name} (${resource.file})`, banner, resource);
+interface ReplyData {
+  status: number;
+  headers?: Record<string, string>;
+  body?: JsonValue;
+}
+
+interface RequestData {
+  method: string;
+  path: string;
+  query: Readonly<Record<string, string | readonly string[]>>;
+  headers?: Readonly<Record<string, string | null>>;
+  /** Absent: no body may be sent. */
+  body?: JsonValue;
+}
+
+type Outcome =
+  | { kind: 'undefined' }
+  | { kind: 'unchecked' }
+  | { kind: 'instance'; class: string; json: JsonValue }
+  | { kind: 'items'; json: JsonValue }
+  | { kind: 'json'; json: JsonValue }
+  | { kind: 'matches'; value: JsonValue }
+  | { kind: 'equals'; value: JsonValue }
+  | { kind: 'error'; class: string; message?: string };
+
+interface Case {
+  data: CaseData;
+  /** TypeScript: the call, given the proxy as `p`. */
+  call: string;
+}
+
+export interface EmittedTests {
+  /** `<resource>.test.ts`: the calls. */
+  readonly code: string;
+  /** `<resource>.cases.json`: everything else. */
+  readonly cases: string;
+}
+
+export function emitResourceTests(service: ServiceModel, resource: ResourceModel, banner: string, casesFile: string): EmittedTests {
+  return emitTests(service, resource.methods, `${resource.name} (${resource.file})`, banner, casesFile, resource);
 }
 
 /** Tests of the service-level helpers (waiters), from the examples in service.yaml. */
-export function emitServiceTests(service: ServiceModel, banner: string): string {
-  return emitTests(service, service.helpers, `helpers (${service.serviceFile})`, banner, undefined);
+export function emitServiceTests(service: ServiceModel, banner: string, casesFile: string): EmittedTests {
+  return emitTests(service, service.helpers, `helpers (${service.serviceFile})`, banner, casesFile, undefined);
 }
 
-function emitTests(service: ServiceModel, methodsIn: readonly ProxyMethodModel[], suite: string, banner: string, resource: ResourceModel | undefined): string {
-  const sdkImports = new Set<string>();
-  const runtimeImports = new Set<string>();
+function emitTests(
+  service: ServiceModel,
+  methodsIn: readonly ProxyMethodModel[],
+  suite: string,
+  banner: string,
+  casesFile: string,
+  resource: ResourceModel | undefined,
+): EmittedTests {
   const methods = methodsIn.map((method) => ({
     name: method.name,
-    cases: [
-      ...method.examples.map((example) => exampleCase(method, example, sdkImports, runtimeImports, service)),
-      ...(resource ? autoCases(resource, method, sdkImports, runtimeImports) : []),
-    ],
+    cases: [...method.examples.map((example) => exampleCase(method, example)), ...(resource ? autoCases(resource, method) : [])],
   }));
-  sdkImports.add(service.className);
-  return renderTemplate('resource-test', {
-    banner,
+  const data = {
+    generated: banner.replace(/^\/\/\s*/, ''),
     suite: `${service.className} · ${suite}`,
+    methods: Object.fromEntries(methods.map((m) => [m.name, m.cases.map((c) => c.data)])),
+  };
+  const code = renderTemplate('resource-test', {
+    banner,
     className: service.className,
-    sdkImports: [...sdkImports].sort().join(', '),
-    runtimeImports: [...runtimeImports].sort().join(', '),
-    methods,
+    casesFile: literal(`./${casesFile}`),
+    casesName: commentText(casesFile),
+    methods: methods.map((m) => ({ key: propertyKey(m.name), calls: m.cases.map((c) => ({ title: commentText(c.data.title), call: c.call })) })),
   });
+  return { code, cases: `${JSON.stringify(data, null, 2)}\n` };
+}
+
+/** A case title as a one-line comment: no line break can end the comment early. */
+function commentText(title: string): string {
+  return title.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 /** Turns example arguments into TypeScript: `{"$new": "Service", …}` builds an instance. */
-function argExpr(value: JsonValue, sdkImports: Set<string>): string {
-  if (Array.isArray(value)) return `[${value.map((v) => argExpr(v as JsonValue, sdkImports)).join(', ')}]`;
+function argExpr(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map((v) => argExpr(v as JsonValue)).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, JsonValue>;
     const cls = record['$new'];
     if (typeof cls === 'string') {
-      sdkImports.add(cls);
       const attrs = Object.fromEntries(Object.entries(record).filter(([k]) => k !== '$new'));
-      return `new ${cls}(${literal(attrs)})`;
+      return `new sdk.${cls}(${literal(attrs)})`;
     }
-    return `{ ${Object.entries(record).map(([k, v]) => `${literal(k)}: ${argExpr(v, sdkImports)}`).join(', ')} }`;
+    return `{ ${Object.entries(record).map(([k, v]) => `${literal(k)}: ${argExpr(v)}`).join(', ')} }`;
   }
   return literal(value);
 }
 
-function callExpr(method: ProxyMethodModel, args: readonly JsonValue[], sdkImports: Set<string>): string {
-  const call = `f.proxy.${method.name}(${args.map((a) => argExpr(a, sdkImports)).join(', ')})`;
+function callExpr(method: ProxyMethodModel, args: readonly JsonValue[]): string {
+  const call = `p.${method.name}(${args.map((a) => argExpr(a)).join(', ')})`;
   return method.returns.kind === 'paginated' ? `${call}.toArray()` : call;
 }
 
-function responsesExpr(exchanges: readonly ExampleExchange[]): string {
-  return exchanges
-    .map((x) => {
-      const parts = [`status: ${x.response.status}`];
-      if (Object.keys(x.response.headers).length > 0) parts.push(`headers: ${literal(x.response.headers)}`);
-      if (x.response.body !== undefined) parts.push(`body: ${literal(x.response.body)}`);
-      return `{ ${parts.join(', ')} }`;
-    })
-    .join(', ');
+function replies(exchanges: readonly ExampleExchange[]): ReplyData[] {
+  return exchanges.map((x) => ({
+    status: x.response.status,
+    ...(Object.keys(x.response.headers).length > 0 ? { headers: { ...x.response.headers } } : {}),
+    ...(x.response.body !== undefined ? { body: x.response.body } : {}),
+  }));
 }
 
-function requestsExpr(exchanges: readonly ExampleExchange[]): string {
-  return `[${exchanges
-    .map((x) => {
-      const r = x.request;
-      const parts = [`method: ${literal(r.method)}`, `path: ${literal(r.path)}`, `query: ${literal(r.query as JsonValue)}`];
-      if (Object.keys(r.headers).length > 0) parts.push(`headers: ${literal(r.headers as JsonValue)}`);
-      parts.push(`body: ${r.body === undefined ? 'undefined' : literal(r.body)}`);
-      return `{ ${parts.join(', ')} }`;
-    })
-    .join(', ')}]`;
+function requests(exchanges: readonly ExampleExchange[]): RequestData[] {
+  return exchanges.map(({ request: r }) => ({
+    method: r.method,
+    path: r.path,
+    query: r.query,
+    ...(Object.keys(r.headers).length > 0 ? { headers: r.headers } : {}),
+    ...(r.body !== undefined ? { body: r.body } : {}),
+  }));
 }
 
-function resultAssertion(method: ProxyMethodModel, example: ExampleModel, sdkImports: Set<string>): string | undefined {
+function outcome(method: ProxyMethodModel, example: ExampleModel): Outcome {
+  if (example.error) return { kind: 'error', class: example.error };
   const r = method.returns;
-  if (r.kind === 'void') return 'expect(result).toBeUndefined();';
-  if (!example.hasResult) return undefined;
+  if (r.kind === 'void') return { kind: 'undefined' };
+  if (!example.hasResult) return { kind: 'unchecked' };
   const expected = example.result ?? null;
-  if (method.kind === 'waitStatus' || method.kind === 'waitDelete') {
-    return `expect(result.toJSON()).toMatchObject(${literal(expected)});`;
-  }
+  if (method.kind === 'waitStatus' || method.kind === 'waitDelete') return { kind: 'json', json: expected };
   switch (r.kind) {
     case 'paginated':
-      return `expect(result.map((item) => item.toJSON())).toMatchObject(${literal(expected)});`;
+      return { kind: 'items', json: expected };
     case 'resource':
-      sdkImports.add(r.resource);
-      if (expected === null) return 'expect(result).toBeUndefined();';
-      return `expect(result).toBeInstanceOf(${r.resource});\n      expect(result${r.optional ? '?' : ''}.toJSON()).toMatchObject(${literal(expected)});`;
+      return expected === null ? { kind: 'undefined' } : { kind: 'instance', class: r.resource, json: expected };
     case 'value':
-      return expected !== null && typeof expected === 'object' ? `expect(result).toMatchObject(${literal(expected)});` : `expect(result).toEqual(${literal(expected)});`;
+      return expected !== null && typeof expected === 'object' ? { kind: 'matches', value: expected } : { kind: 'equals', value: expected };
   }
 }
 
-function exampleCase(method: ProxyMethodModel, example: ExampleModel, sdkImports: Set<string>, runtimeImports: Set<string>, service: ServiceModel): TestCase {
-  if (example.error) runtimeImports.add(example.error);
-  void service;
+function exampleCase(method: ProxyMethodModel, example: ExampleModel): Case {
   return {
-    title: example.title,
-    serverVersion: example.serverVersion ? literal(example.serverVersion) : '',
-    responses: responsesExpr(example.exchanges),
-    call: callExpr(method, example.args, sdkImports),
-    requests: requestsExpr(example.exchanges),
-    error: example.error,
-    assertion: example.error ? undefined : resultAssertion(method, example, sdkImports),
+    data: {
+      title: example.title,
+      ...(example.serverVersion ? { server: example.serverVersion } : {}),
+      replies: replies(example.exchanges),
+      requests: requests(example.exchanges),
+      expect: outcome(method, example),
+    },
+    call: callExpr(method, example.args),
   };
 }
 
 /** Error behaviour every get and find method must have, generated from its first example. */
-function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports: Set<string>, runtimeImports: Set<string>): TestCase[] {
+function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
   const example = method.examples[0];
   if (!example || example.error) return [];
   const first = example.exchanges[0];
   if (method.kind === 'get' && first) {
-    runtimeImports.add('NotFoundError');
     return [
       {
-        title: 'a missing resource raises NotFoundError naming it',
-        serverVersion: '',
-        responses: `{ status: 404, body: { itemNotFound: { code: 404, message: "not here" } } }`,
-        call: callExpr(method, example.args, sdkImports),
-        requests: `[{ method: ${literal(first.request.method)}, path: ${literal(first.request.path)}, query: ${literal(first.request.query as JsonValue)}, body: undefined }]`,
-        error: 'NotFoundError',
-        errorMessage: `No ${resource.name} found`,
+        data: {
+          title: 'a missing resource raises NotFoundError naming it',
+          replies: [{ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } }],
+          requests: [{ method: first.request.method, path: first.request.path, query: first.request.query }],
+          expect: { kind: 'error', class: 'NotFoundError', message: `No ${resource.name} found` },
+        },
+        call: callExpr(method, example.args),
       },
     ];
   }
@@ -156,40 +198,20 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel, sdkImports
     : (resource.operations.find((o) => o.name === f.list)?.path ?? '');
   const getPath = f.get ? resource.operations.find((o) => o.name === f.get)?.path : undefined;
   const name = 'dup';
-  const getRequest = getPath ? [`{ method: "GET", path: ${literal(getPath.replace(/\{[^}]+\}/, name))}, query: {}, body: undefined }`] : [];
-  const getReply = getPath ? [`{ status: 404, body: { itemNotFound: { code: 404, message: "not found" } } }`] : [];
-  const listQuery = f.nameFilter === 'server' ? { [nameWire]: name } : {};
-  const listRequest = `{ method: "GET", path: ${literal(listPath)}, query: ${literal(listQuery)}, body: undefined }`;
+  const getRequest: RequestData[] = getPath ? [{ method: 'GET', path: getPath.replace(/\{[^}]+\}/, name), query: {} }] : [];
+  const getReply: ReplyData[] = getPath ? [{ status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } }] : [];
+  const listRequest: RequestData = { method: 'GET', path: listPath, query: f.nameFilter === 'server' ? { [nameWire]: name } : {} };
   const item = (id: string): JsonValue => ({ [idWire]: id, [nameWire]: name });
   const other: JsonValue = { [idWire]: 'other-id', [nameWire]: 'someone-else' };
-  const listBody = (items: JsonValue[]): string => literal(key ? { [key]: items } : items);
-  runtimeImports.add('DuplicateResourceError');
-  runtimeImports.add('ResourceNotFoundError');
-  const call = (extra: string): string => `f.proxy.${method.name}(${literal(name)}${extra})`;
+  const listBody = (items: JsonValue[]): JsonValue => (key ? { [key]: items } : items);
+  const call = (extra: string): string => `p.${method.name}(${literal(name)}${extra})`;
+  const lookup = (items: JsonValue[], title: string, expected: Outcome, extra = ''): Case => ({
+    data: { title, replies: [...getReply, { status: 200, body: listBody(items) }], requests: [...getRequest, listRequest], expect: expected },
+    call: call(extra),
+  });
   return [
-    {
-      title: 'two resources with the name raise DuplicateResourceError',
-      serverVersion: '',
-      responses: [...getReply, `{ status: 200, body: ${listBody([item('id-1'), other, item('id-2')])} }`].join(', '),
-      call: call(''),
-      requests: `[${[...getRequest, listRequest].join(', ')}]`,
-      error: 'DuplicateResourceError',
-    },
-    {
-      title: 'no match gives undefined',
-      serverVersion: '',
-      responses: [...getReply, `{ status: 200, body: ${listBody(f.nameFilter === 'server' ? [] : [other])} }`].join(', '),
-      call: call(''),
-      requests: `[${[...getRequest, listRequest].join(', ')}]`,
-      assertion: 'expect(result).toBeUndefined();',
-    },
-    {
-      title: 'no match with ignoreMissing: false raises ResourceNotFoundError',
-      serverVersion: '',
-      responses: [...getReply, `{ status: 200, body: ${listBody([])} }`].join(', '),
-      call: call(', { ignoreMissing: false }'),
-      requests: `[${[...getRequest, listRequest].join(', ')}]`,
-      error: 'ResourceNotFoundError',
-    },
+    lookup([item('id-1'), other, item('id-2')], 'two resources with the name raise DuplicateResourceError', { kind: 'error', class: 'DuplicateResourceError' }),
+    lookup(f.nameFilter === 'server' ? [] : [other], 'no match gives undefined', { kind: 'undefined' }),
+    lookup([], 'no match with ignoreMissing: false raises ResourceNotFoundError', { kind: 'error', class: 'ResourceNotFoundError' }, ', { ignoreMissing: false }'),
   ];
 }

@@ -19,6 +19,7 @@ const HOSTILE_DESCRIPTION = 'Ends a comment */ then ${process.exit(1)} `backtick
 const HOSTILE_WIRE = 'os-"weird"`${x}`*/:name\\';
 const HOSTILE_ENUM = 'it\'s "quoted" ${no}';
 const HOSTILE_LITERAL = '</script>\u2028${1+1}`';
+const HOSTILE_TITLE = 'ends the line\nthrow new Error("injected") // \u2028 and */ `${x}` "quotes"';
 
 function yamlString(s: string): string {
   return JSON.stringify(s);
@@ -31,6 +32,7 @@ const SPEC = WIDGET_YAML.replace('description: A widget.', `description: ${yamlS
   hostile: {type: string, wire: ${yamlString(HOSTILE_WIRE)}, write: create, enum: [${yamlString(HOSTILE_ENUM)}, plain], description: ${yamlString(HOSTILE_DESCRIPTION)}}`,
   )
   .replace('        new_size: $newSize', `        new_size: $newSize\n        note: ${yamlString(HOSTILE_LITERAL)}`)
+  .replace('      - args: [w-1]\n', `      - args: [w-1]\n        title: ${yamlString(HOSTILE_TITLE)}\n`)
   .replace(
     '        request: {method: POST, path: /widgets/w-1/action, body: {os-extend: {new_size: 3}}}',
     `        request: {method: POST, path: /widgets/w-1/action, body: {os-extend: {new_size: 3, note: ${yamlString(HOSTILE_LITERAL)}}}}`,
@@ -64,6 +66,19 @@ describe('hostile strings in the spec', () => {
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   }, 60_000);
+
+  it('an example title stays data: exact in the cases file, one comment line in the test file', async () => {
+    const cases = JSON.parse(await readFile(path.join(project.root, 'generated/block-storage/v2/tests/widget.cases.json'), 'utf8')) as {
+      methods: Record<string, { title: string }[]>;
+    };
+    expect(cases.methods['getWidget']![0]!.title).toBe(HOSTILE_TITLE);
+    const code = await readFile(path.join(project.root, 'generated/block-storage/v2/tests/widget.test.ts'), 'utf8');
+    const parsed = ts.createSourceFile('widget.test.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    expect((parsed as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
+    // The title's line breaks are gone: nothing of it runs as code.
+    expect(code).not.toMatch(/^\s*throw new Error\("injected"\)/m);
+    expect(code).toContain('// ends the line throw new Error("injected")');
+  });
 
   it('no comment is closed early and no tag is injected', async () => {
     const text = await readFile(path.join(project.root, 'generated/block-storage/v2/widget.ts'), 'utf8');

@@ -1,0 +1,129 @@
+/**
+ * Runs a generated example suite: `<resource>.cases.json` (the data: replies, exact requests,
+ * expected outcome) paired with the calls in `<resource>.test.ts` (code, so the compiler checks
+ * their arguments). Each case runs the real SDK against a recording server on 127.0.0.1.
+ *
+ * The two halves are generated together; any mismatch between them (a method or a case on one side
+ * only) fails the suite rather than skipping something.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as runtime from '../../runtime/index.js';
+import type { ProxyClass } from '../../runtime/service.js';
+import { proxyFixture, type ExpectedRequest } from './proxy-fixture.js';
+import type { CannedResponse } from './recording-server.js';
+
+export type ExampleCall<P> = (proxy: P) => Promise<unknown>;
+
+export type Outcome =
+  | { readonly kind: 'undefined' }
+  | { readonly kind: 'unchecked' }
+  | { readonly kind: 'instance'; readonly class: string; readonly json: unknown }
+  | { readonly kind: 'items'; readonly json: unknown }
+  | { readonly kind: 'json'; readonly json: unknown }
+  | { readonly kind: 'matches'; readonly value: unknown }
+  | { readonly kind: 'equals'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly class: string; readonly message?: string };
+
+export interface ExampleCase {
+  readonly title: string;
+  readonly server?: string;
+  readonly replies: readonly CannedResponse[];
+  /** A request without `body` must have been sent without one. */
+  readonly requests: readonly (Omit<ExpectedRequest, 'body'> & { readonly body?: unknown })[];
+  readonly expect: Outcome;
+}
+
+export interface CaseFile {
+  readonly generated: string;
+  readonly suite: string;
+  readonly methods: Readonly<Record<string, readonly ExampleCase[]>>;
+}
+
+function classNamed(where: string, exports: Readonly<Record<string, unknown>>, name: string): new (...args: never[]) => unknown {
+  const value = exports[name];
+  if (typeof value !== 'function') throw new Error(`${where}: no class ${name} is exported`);
+  return value as new (...args: never[]) => unknown;
+}
+
+function toJSON(value: unknown): unknown {
+  return (value as { toJSON(): unknown }).toJSON();
+}
+
+function checkOutcome(result: unknown, outcome: Outcome, sdk: Readonly<Record<string, unknown>>, where: string): void {
+  switch (outcome.kind) {
+    case 'undefined':
+      expect(result).toBeUndefined();
+      return;
+    case 'unchecked':
+      return;
+    case 'instance':
+      expect(result).toBeInstanceOf(classNamed(where, sdk, outcome.class));
+      expect(toJSON(result)).toMatchObject(outcome.json as object);
+      return;
+    case 'items':
+      expect((result as unknown[]).map(toJSON)).toMatchObject(outcome.json as object);
+      return;
+    case 'json':
+      expect(toJSON(result)).toMatchObject(outcome.json as object);
+      return;
+    case 'matches':
+      expect(result).toMatchObject(outcome.value as object);
+      return;
+    case 'equals':
+      expect(result).toEqual(outcome.value);
+      return;
+    case 'error':
+      throw new Error(`${where}: an error outcome is checked by the caller`);
+  }
+}
+
+export function exampleSuite<P>(
+  Proxy: ProxyClass<P>,
+  sdk: Readonly<Record<string, unknown>>,
+  casesFile: URL,
+  calls: Readonly<Record<string, readonly ExampleCall<P>[]>>,
+): void {
+  const file = JSON.parse(readFileSync(casesFile, 'utf8')) as CaseFile;
+  const name = fileURLToPath(casesFile);
+  const unpaired = [
+    ...Object.keys(calls).filter((m) => !(m in file.methods)).map((m) => `${m}: calls but no cases`),
+    ...Object.entries(file.methods)
+      .filter(([m, cases]) => (calls[m]?.length ?? 0) !== cases.length)
+      .map(([m, cases]) => `${m}: ${cases.length} case(s), ${calls[m]?.length ?? 0} call(s)`),
+  ];
+  describe(file.suite, () => {
+    it('pairs every case with a call', () => {
+      expect(unpaired, `${name} and its test file disagree (regenerate both)`).toEqual([]);
+    });
+    const fixture = proxyFixture(Proxy);
+    for (const [method, cases] of Object.entries(file.methods)) {
+      describe(method, () => {
+        cases.forEach((c, i) => {
+          const call = calls[method]?.[i];
+          it(c.title, async () => {
+            if (!call) throw new Error(`${name}: no call for ${method} case ${i}`);
+            const where = `${name}: ${method}[${i}]`;
+            const f = await fixture.at(c.server);
+            if (c.replies.length > 0) f.server.reply(...c.replies);
+            const expected = c.requests.map((r) => ({ ...r, body: r.body }));
+            if (c.expect.kind === 'error') {
+              const error: unknown = await call(f.proxy).then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+              expect(error).toBeInstanceOf(classNamed(where, runtime as Readonly<Record<string, unknown>>, c.expect.class));
+              if (c.expect.message !== undefined) expect((error as Error).message).toContain(c.expect.message);
+              f.expectRequests(expected);
+              return;
+            }
+            const result = await call(f.proxy);
+            f.expectRequests(expected);
+            checkOutcome(result, c.expect, sdk, where);
+          });
+        });
+      });
+    }
+  });
+}
