@@ -6,11 +6,10 @@
  *   --validate  load and check the spec only
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SpecError } from './load/diagnostics.js';
 import { buildModel } from './model/build.js';
+import { projectRoot } from './paths.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = 'usage: generate [--check | --validate] [--no-cache] [--root <project dir>]';
 
 async function main(args: readonly string[]): Promise<number> {

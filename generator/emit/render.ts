@@ -5,11 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { JsonValue, TypeRef } from '../model/types.js';
-
-const templatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+import { templatesDir } from '../paths.js';
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 

@@ -5,13 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { SpecError } from '../load/diagnostics.js';
 import { buildModel } from '../model/build.js';
 import { exportOpenApi } from './export.js';
+import { projectRoot as root } from '../paths.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = 'usage: npm run openapi [-- --out <dir>] [--format yaml|json]';
 
 async function main(args: readonly string[]): Promise<number> {

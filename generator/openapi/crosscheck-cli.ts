@@ -5,13 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SpecError } from '../load/diagnostics.js';
 import { buildModel } from '../model/build.js';
 import { crosscheck, counts, toText } from './crosscheck.js';
+import { projectRoot as root } from '../paths.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = 'usage: npm run spec:crosscheck -- <openapi.yaml|json> [--version v2] [--format text|json] [--summary]';
 
 async function main(args: readonly string[]): Promise<number> {

@@ -15,9 +15,8 @@ const run = promisify(execFile);
 
 async function cli(root: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'generator/cli.ts'), '--root', root, ...args], {
-      cwd: REPO,
-    });
+    // What `npm run generate` runs: the generator bundled by scripts/generate.mjs, on plain Node.
+    const { stdout, stderr } = await run(process.execPath, [path.join(REPO, 'scripts/generate.mjs'), '--root', root, ...args], { cwd: REPO });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
