@@ -33,6 +33,38 @@ export function literal(value: JsonValue | undefined): string {
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * A value as TypeScript source in the house style (single quotes, bare keys where possible, spaces
+ * inside braces), for code that prettier leaves as laid out (a `// prettier-ignore` table). Every
+ * string is escaped like `literal()` does: nothing can end the string or the line.
+ */
+export function tsValue(value: JsonValue | undefined): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return singleQuoted(value);
+  if (Array.isArray(value)) return `[${value.map((v) => tsValue(v as JsonValue)).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, JsonValue>);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${tsKey(k)}: ${tsValue(v)}`).join(', ')} }`;
+  }
+  return literal(value);
+}
+
+/** A property key in the same style: bare when it is a plain identifier. */
+export function tsKey(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : singleQuoted(key);
+}
+
+function singleQuoted(s: string): string {
+  // JSON.stringify escapes backslashes, controls and `"`; swap the quotes it uses for single ones.
+  const body = JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/\\(.)/g, (escape, c: string) => (c === '"' ? '"' : escape))
+    .replace(/'/g, "\\'")
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return `'${body}'`;
+}
+
 /** A property key: bare when it is a plain identifier, quoted otherwise. */
 export function propertyKey(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : literal(key);

@@ -11,7 +11,7 @@
  * (test/support/example-suite.ts) pairs them by method name and position and fails on any mismatch.
  */
 import type { ExampleExchange, ExampleModel, JsonValue, ProxyMethodModel, ResourceModel, ServiceModel } from '../model/types.js';
-import { literal, propertyKey, renderTemplate } from './render.js';
+import { renderTemplate, tsKey, tsValue } from './render.js';
 
 /** The data half of one case (see test/support/example-suite.ts for the reader). */
 interface CaseData {
@@ -90,9 +90,9 @@ function emitTests(
   const code = renderTemplate('resource-test', {
     banner,
     className: service.className,
-    casesFile: literal(`./${casesFile}`),
+    casesFile: tsValue(`./${casesFile}`),
     casesName: commentText(casesFile),
-    methods: methods.map((m) => ({ key: propertyKey(m.name), calls: m.cases.map((c) => ({ title: commentText(c.data.title), call: c.call })) })),
+    methods: methods.map((m) => ({ key: tsKey(m.name), calls: m.cases.map((c) => ({ title: commentText(c.data.title), call: c.call })) })),
   });
   return { code, cases: `${JSON.stringify(data, null, 2)}\n` };
 }
@@ -110,11 +110,13 @@ function argExpr(value: JsonValue): string {
     const cls = record['$new'];
     if (typeof cls === 'string') {
       const attrs = Object.fromEntries(Object.entries(record).filter(([k]) => k !== '$new'));
-      return `new sdk.${cls}(${literal(attrs)})`;
+      return `new sdk.${cls}(${tsValue(attrs)})`;
     }
-    return `{ ${Object.entries(record).map(([k, v]) => `${literal(k)}: ${argExpr(v)}`).join(', ')} }`;
+    const entries = Object.entries(record);
+    if (entries.length === 0) return '{}';
+    return `{ ${entries.map(([k, v]) => `${tsKey(k)}: ${argExpr(v)}`).join(', ')} }`;
   }
-  return literal(value);
+  return tsValue(value);
 }
 
 function callExpr(method: ProxyMethodModel, args: readonly JsonValue[]): string {
@@ -204,7 +206,7 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
   const item = (id: string): JsonValue => ({ [idWire]: id, [nameWire]: name });
   const other: JsonValue = { [idWire]: 'other-id', [nameWire]: 'someone-else' };
   const listBody = (items: JsonValue[]): JsonValue => (key ? { [key]: items } : items);
-  const call = (extra: string): string => `p.${method.name}(${literal(name)}${extra})`;
+  const call = (extra: string): string => `p.${method.name}(${tsValue(name)}${extra})`;
   const lookup = (items: JsonValue[], title: string, expected: Outcome, extra = ''): Case => ({
     data: { title, replies: [...getReply, { status: 200, body: listBody(items) }], requests: [...getRequest, listRequest], expect: expected },
     call: call(extra),

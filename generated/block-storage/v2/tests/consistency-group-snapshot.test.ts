@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of consistency-group-snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./consistency-group-snapshot.cases.json', import.meta.url), {
   consistencyGroupSnapshots: [
     // lists with details by default
@@ -30,12 +32,7 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./consistency-group-snapshot.case
   ],
   createConsistencyGroupSnapshot: [
     // POST /cgsnapshots
-    (p) =>
-      p.createConsistencyGroupSnapshot({
-        consistencyGroupId: 'cg-1',
-        name: 'firstcg',
-        description: 'first consistency group',
-      }),
+    (p) => p.createConsistencyGroupSnapshot({ consistencyGroupId: 'cg-1', name: 'firstcg', description: 'first consistency group' }),
   ],
   deleteConsistencyGroupSnapshot: [
     // DELETE /cgsnapshots/cgs-1

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of consistency-group.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./consistency-group.cases.json', import.meta.url), {
   consistencyGroups: [
     // lists with details by default
@@ -28,22 +30,11 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./consistency-group.cases.json', 
   ],
   createConsistencyGroup: [
     // POST /consistencygroups
-    (p) =>
-      p.createConsistencyGroup({
-        name: 'firstcg',
-        description: 'first consistency group',
-        volumeTypes: 'type1,type2',
-        availabilityZone: 'az0',
-      }),
+    (p) => p.createConsistencyGroup({ name: 'firstcg', description: 'first consistency group', volumeTypes: 'type1,type2', availabilityZone: 'az0' }),
   ],
   createConsistencyGroupFromSource: [
     // from a consistency group snapshot
-    (p) =>
-      p.createConsistencyGroupFromSource({
-        consistencyGroupSnapshot: 'cgs-1',
-        name: 'firstcg',
-        description: 'restored',
-      }),
+    (p) => p.createConsistencyGroupFromSource({ consistencyGroupSnapshot: 'cgs-1', name: 'firstcg', description: 'restored' }),
     // cloning a consistency group
     (p) => p.createConsistencyGroupFromSource({ consistencyGroup: 'cg-1' }),
   ],

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of os-service.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./os-service.cases.json', import.meta.url), {
   services: [
     // GET /os-services
@@ -26,17 +28,13 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./os-service.cases.json', import.
   ],
   enableService: [
     // PUT /os-services/enable
-    (p) =>
-      p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' })),
+    (p) => p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' })),
   ],
   disableService: [
     // PUT /os-services/disable
     (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
     // with a reason
-    (p) =>
-      p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        reason: 'maintenance',
-      }),
+    (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { reason: 'maintenance' }),
   ],
   freezeService: [
     // PUT /os-services/freeze
@@ -50,9 +48,6 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./os-service.cases.json', import.
     // PUT /os-services/failover_host
     (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
     // to a given replication target
-    (p) =>
-      p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        backendId: 'replica-1',
-      }),
+    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { backendId: 'replica-1' }),
   ],
 });

@@ -3,13 +3,14 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./snapshot.cases.json', import.meta.url), {
   snapshots: [
     // lists with details by default
     (p) => p.snapshots().toArray(),
     // sends filters by their wire names without details
-    (p) =>
-      p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray(),
+    (p) => p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray(),
   ],
   getSnapshot: [
     // GET /snapshots/snap-1
@@ -33,14 +34,7 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./snapshot.cases.json', import.me
   ],
   createSnapshot: [
     // POST /snapshots
-    (p) =>
-      p.createSnapshot({
-        volumeId: 'vol-1',
-        name: 'snap-001',
-        description: 'Daily backup',
-        isForced: true,
-        metadata: { k: 'v' },
-      }),
+    (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', isForced: true, metadata: { k: 'v' } }),
   ],
   updateSnapshot: [
     // PUT /snapshots/snap-1

@@ -3,15 +3,12 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of attachment.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./attachment.cases.json', import.meta.url), {
   createAttachment: [
     // POST /attachments
-    (p) =>
-      p.createAttachment('vol-1', {
-        instance: 'srv-1',
-        connector: { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' },
-        mode: 'ro',
-      }),
+    (p) => p.createAttachment('vol-1', { instance: 'srv-1', connector: { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' }, mode: 'ro' }),
     // a reservation without connector
     (p) => p.createAttachment(new sdk.Volume({ id: 'vol-1' }), { instance: 'srv-1' }),
     // the mode fails before any request below 3.54
@@ -29,10 +26,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./attachment.cases.json', import.
     // lists with details by default
     (p) => p.attachments().toArray(),
     // sends filters by their wire names without details
-    (p) =>
-      p
-        .attachments({ details: false, volumeId: 'vol-1', instanceId: 'srv-1', status: 'attached', allProjects: true })
-        .toArray(),
+    (p) => p.attachments({ details: false, volumeId: 'vol-1', instanceId: 'srv-1', status: 'attached', allProjects: true }).toArray(),
     // fails before any request below 3.27
     (p) => p.attachments().toArray(),
   ],

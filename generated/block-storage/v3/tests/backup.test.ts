@@ -3,15 +3,14 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of backup.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./backup.cases.json', import.meta.url), {
   backups: [
     // lists with details by default
     (p) => p.backups().toArray(),
     // sends filters and paging by their wire names without details
-    (p) =>
-      p
-        .backups({ details: false, allProjects: true, volumeId: 'vol-1', sort: 'created_at:asc', limit: 1, offset: 2 })
-        .toArray(),
+    (p) => p.backups({ details: false, allProjects: true, volumeId: 'vol-1', sort: 'created_at:asc', limit: 1, offset: 2 }).toArray(),
   ],
   getBackup: [
     // GET /backups/bk-1
@@ -35,14 +34,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./backup.cases.json', import.meta
   ],
   createBackup: [
     // POST /backups
-    (p) =>
-      p.createBackup({
-        volumeId: 'vol-1',
-        name: 'backup001',
-        incremental: true,
-        force: true,
-        container: 'volumebackups',
-      }),
+    (p) => p.createBackup({ volumeId: 'vol-1', name: 'backup001', incremental: true, force: true, container: 'volumebackups' }),
     // with metadata and an availability zone (microversions 3.43 and 3.51)
     (p) => p.createBackup({ volumeId: 'vol-1', metadata: { k: 'v' }, availabilityZone: 'az2' }),
     // an availability zone is sent from 3.51

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of cluster.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./cluster.cases.json', import.meta.url), {
   getCluster: [
     // GET /clusters/cluster@lvm
@@ -34,8 +36,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./cluster.cases.json', import.met
     // GET /clusters/detail
     (p) => p.clusters().toArray(),
     // the summary listing, filtered
-    (p) =>
-      p.clusters({ details: false, binary: 'cinder-volume', isUp: true, isDisabled: false, numHosts: 2 }).toArray(),
+    (p) => p.clusters({ details: false, binary: 'cinder-volume', isUp: true, isDisabled: false, numHosts: 2 }).toArray(),
     // replication filters from 3.26
     (p) => p.clusters({ replicationStatus: 'enabled', isFrozen: false, activeBackendId: 'backend-2' }).toArray(),
     // replication filters fail early below 3.26

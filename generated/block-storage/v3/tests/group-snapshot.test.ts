@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of group-snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-snapshot.cases.json', import.meta.url), {
   getGroupSnapshot: [
     // GET /group_snapshots/gs-1
@@ -32,19 +34,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-snapshot.cases.json', imp
     // lists with details by default
     (p) => p.groupSnapshots().toArray(),
     // sends filters and paging by their wire names without details
-    (p) =>
-      p
-        .groupSnapshots({
-          details: false,
-          allProjects: true,
-          groupId: 'grp-1',
-          status: 'available',
-          sortKey: 'name',
-          sortDir: 'asc',
-          limit: 10,
-          marker: 'gs-0',
-        })
-        .toArray(),
+    (p) => p.groupSnapshots({ details: false, allProjects: true, groupId: 'grp-1', status: 'available', sortKey: 'name', sortDir: 'asc', limit: 10, marker: 'gs-0' }).toArray(),
     // follows the group_snapshot_links next link
     (p) => p.groupSnapshots({ limit: 1 }).toArray(),
     // lists without filters at 3.14
@@ -54,8 +44,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-snapshot.cases.json', imp
   ],
   createGroupSnapshot: [
     // POST /group_snapshots
-    (p) =>
-      p.createGroupSnapshot({ groupId: 'grp-1', name: 'first_group_snapshot', description: 'first group snapshot' }),
+    (p) => p.createGroupSnapshot({ groupId: 'grp-1', name: 'first_group_snapshot', description: 'first group snapshot' }),
     // fails before any request below 3.14
     (p) => p.createGroupSnapshot({ groupId: 'grp-1' }),
   ],

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of group-type.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-type.cases.json', import.meta.url), {
   getGroupType: [
     // GET /group_types/gt-1
@@ -42,13 +44,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-type.cases.json', import.
   ],
   createGroupType: [
     // POST /group_types
-    (p) =>
-      p.createGroupType({
-        name: 'grp-type-001',
-        description: 'group type 0001',
-        isPublic: true,
-        groupSpecs: { consistent_group_snapshot_enabled: '<is> False' },
-      }),
+    (p) => p.createGroupType({ name: 'grp-type-001', description: 'group type 0001', isPublic: true, groupSpecs: { consistent_group_snapshot_enabled: '<is> False' } }),
     // a name is enough
     (p) => p.createGroupType({ name: 'plain' }),
   ],

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of group.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.url), {
   getGroup: [
     // GET /groups/grp-1
@@ -38,10 +40,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.
     // lists with details by default
     (p) => p.groups().toArray(),
     // sends filters and paging by their wire names without details
-    (p) =>
-      p
-        .groups({ details: false, allProjects: true, name: 'my_group1', sort: 'name:asc', limit: 5, offset: 2 })
-        .toArray(),
+    (p) => p.groups({ details: false, allProjects: true, name: 'my_group1', sort: 'name:asc', limit: 5, offset: 2 }).toArray(),
     // asks for the volumes and follows the group_links next link
     (p) => p.groups({ listVolume: true, limit: 1 }).toArray(),
     // fails before any request below 3.13
@@ -49,14 +48,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.
   ],
   createGroup: [
     // POST /groups
-    (p) =>
-      p.createGroup({
-        name: 'first_group',
-        description: 'first group',
-        groupType: 'gt-1',
-        volumeTypes: ['vt-1', 'vt-2'],
-        availabilityZone: 'az0',
-      }),
+    (p) => p.createGroup({ name: 'first_group', description: 'first group', groupType: 'gt-1', volumeTypes: ['vt-1', 'vt-2'], availabilityZone: 'az0' }),
     // fails before any request below 3.13
     (p) => p.createGroup({ groupType: 'gt-1', volumeTypes: ['vt-1'] }),
   ],
@@ -70,13 +62,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.
   ],
   updateGroup: [
     // PUT /groups/grp-1
-    (p) =>
-      p.updateGroup('grp-1', {
-        name: 'my_group',
-        description: 'My group',
-        addVolumes: 'vol-1,vol-2',
-        removeVolumes: 'vol-8,vol-9',
-      }),
+    (p) => p.updateGroup('grp-1', { name: 'my_group', description: 'My group', addVolumes: 'vol-1,vol-2', removeVolumes: 'vol-8,vol-9' }),
   ],
   deleteGroup: [
     // POST /groups/grp-1/action

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of message.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./message.cases.json', import.meta.url), {
   getMessage: [
     // GET /messages/msg-1
@@ -30,16 +32,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./message.cases.json', import.met
     // lists every message
     (p) => p.messages().toArray(),
     // sends filters and paging by their wire names and follows next links
-    (p) =>
-      p
-        .messages({
-          resourceType: 'VOLUME',
-          eventId: 'VOLUME_000002',
-          messageLevel: 'ERROR',
-          sort: 'created_at:desc',
-          limit: 1,
-        })
-        .toArray(),
+    (p) => p.messages({ resourceType: 'VOLUME', eventId: 'VOLUME_000002', messageLevel: 'ERROR', sort: 'created_at:desc', limit: 1 }).toArray(),
     // without filters below 3.5 the listing is one request
     (p) => p.messages().toArray(),
     // a filter needs 3.5 and fails before any request below it

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of os-service.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.meta.url), {
   services: [
     // GET /os-services
@@ -26,17 +28,13 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
   ],
   enableService: [
     // PUT /os-services/enable
-    (p) =>
-      p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' })),
+    (p) => p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' })),
   ],
   disableService: [
     // PUT /os-services/disable
     (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
     // with a reason
-    (p) =>
-      p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        reason: 'maintenance',
-      }),
+    (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { reason: 'maintenance' }),
   ],
   freezeService: [
     // PUT /os-services/freeze
@@ -50,21 +48,11 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
     // PUT /os-services/failover_host
     (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
     // to a given replication target
-    (p) =>
-      p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        backendId: 'replica-1',
-      }),
+    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { backendId: 'replica-1' }),
     // a whole cluster from 3.26, still on failover_host
-    (p) =>
-      p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        cluster: 'cluster@lvmdriver-1',
-        backendId: 'replica-1',
-      }),
+    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1', backendId: 'replica-1' }),
     // a cluster fails early below 3.26
-    (p) =>
-      p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), {
-        cluster: 'cluster@lvmdriver-1',
-      }),
+    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1' }),
   ],
   getServiceLogLevels: [
     // PUT /os-services/get-log
@@ -76,12 +64,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
   ],
   setServiceLogLevels: [
     // PUT /os-services/set-log
-    (p) =>
-      p.setServiceLogLevels('ERROR', {
-        binary: 'cinder-volume',
-        server: 'devstack@lvmdriver-1',
-        prefix: 'cinder.volume',
-      }),
+    (p) => p.setServiceLogLevels('ERROR', { binary: 'cinder-volume', server: 'devstack@lvmdriver-1', prefix: 'cinder.volume' }),
     // every service, at 3.32
     (p) => p.setServiceLogLevels('DEBUG'),
     // fails early below 3.32
@@ -89,17 +72,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
   ],
   cleanupServiceWorkers: [
     // POST /workers/cleanup
-    (p) =>
-      p.cleanupServiceWorkers({
-        clusterName: 'test',
-        host: 'host1@lvmdriver',
-        binary: 'cinder-volume',
-        isUp: true,
-        isDisabled: true,
-        serviceId: 1,
-        resourceId: 'b122f668-d15a-40f8-af21-38d218796ab8',
-        resourceType: 'Volume',
-      }),
+    (p) => p.cleanupServiceWorkers({ clusterName: 'test', host: 'host1@lvmdriver', binary: 'cinder-volume', isUp: true, isDisabled: true, serviceId: 1, resourceId: 'b122f668-d15a-40f8-af21-38d218796ab8', resourceType: 'Volume' }),
     // with no filter, at 3.24
     (p) => p.cleanupServiceWorkers(),
     // fails early below 3.24

@@ -3,15 +3,12 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of qos-spec.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./qos-spec.cases.json', import.meta.url), {
   createQosSpec: [
     // POST /qos-specs
-    (p) =>
-      p.createQosSpec({
-        name: 'gold-qos',
-        consumer: 'front-end',
-        specs: { read_iops_sec: '500', write_iops_sec: '200' },
-      }),
+    (p) => p.createQosSpec({ name: 'gold-qos', consumer: 'front-end', specs: { read_iops_sec: '500', write_iops_sec: '200' } }),
   ],
   getQosSpec: [
     // GET /qos-specs/qos-1

@@ -3,13 +3,14 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./snapshot.cases.json', import.meta.url), {
   snapshots: [
     // lists with details by default
     (p) => p.snapshots().toArray(),
     // sends filters by their wire names without details
-    (p) =>
-      p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray(),
+    (p) => p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray(),
     // metadata and quota filters of microversions 3.22 and 3.65
     (p) => p.snapshots({ metadata: '{"k": "v"}', consumesQuota: false }).toArray(),
     // the metadata filter fails before any request below 3.22

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of type-encryption.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type-encryption.cases.json', import.meta.url), {
   getTypeEncryption: [
     // GET /types/t-1/encryption
@@ -16,18 +18,11 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type-encryption.cases.json', im
   ],
   createTypeEncryption: [
     // POST /types/t-1/encryption
-    (p) =>
-      p.createTypeEncryption('t-1', {
-        provider: 'luks',
-        controlLocation: 'front-end',
-        cipher: 'aes-xts-plain64',
-        keySize: 256,
-      }),
+    (p) => p.createTypeEncryption('t-1', { provider: 'luks', controlLocation: 'front-end', cipher: 'aes-xts-plain64', keySize: 256 }),
   ],
   updateTypeEncryption: [
     // an encryption instance is updated directly
-    (p) =>
-      p.updateTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { keySize: 512 }),
+    (p) => p.updateTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { keySize: 512 }),
     // a volume type ID is resolved to its encryption first
     (p) => p.updateTypeEncryption('t-1', { controlLocation: 'back-end' }),
   ],
@@ -39,9 +34,6 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type-encryption.cases.json', im
     // a missing volume type is ignored by default
     (p) => p.deleteTypeEncryption('t-9'),
     // a missing specification is an error without ignoreMissing
-    (p) =>
-      p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), {
-        ignoreMissing: false,
-      }),
+    (p) => p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { ignoreMissing: false }),
   ],
 });

@@ -3,6 +3,8 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of type.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type.cases.json', import.meta.url), {
   getType: [
     // GET /types/t-1
@@ -38,13 +40,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type.cases.json', import.meta.u
   ],
   createType: [
     // POST /types
-    (p) =>
-      p.createType({
-        name: 'gold',
-        description: 'fast',
-        publicAccess: false,
-        extraSpecs: { volume_backend_name: 'lvm' },
-      }),
+    (p) => p.createType({ name: 'gold', description: 'fast', publicAccess: false, extraSpecs: { volume_backend_name: 'lvm' } }),
   ],
   updateType: [
     // PUT /types/t-1

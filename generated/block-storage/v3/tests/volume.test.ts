@@ -3,13 +3,14 @@ import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
 // The calls of volume.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// A table, one case per line: prettier keeps it as laid out.
+// prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta.url), {
   volumes: [
     // lists with details by default
     (p) => p.volumes().toArray(),
     // sends filters by their wire names without details
-    (p) =>
-      p.volumes({ details: false, allProjects: true, status: 'available', metadata: '{"k": "v"}', limit: 2 }).toArray(),
+    (p) => p.volumes({ details: false, allProjects: true, status: 'available', metadata: '{"k": "v"}', limit: 2 }).toArray(),
     // time and quota filters of microversions 3.60 and 3.65
     (p) => p.volumes({ createdAt: 'gt:2024-01-01T00:00:00Z', consumesQuota: true, groupId: 'grp-1' }).toArray(),
     // a 3.60 filter fails before any request on a 3.59 cloud
@@ -173,11 +174,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta
   ],
   manageVolume: [
     // POST /manageable_volumes
-    (p) =>
-      p.manageVolume(
-        { 'source-name': 'existingLV' },
-        { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } },
-      ),
+    (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } }),
     // on a cluster from 3.16
     (p) => p.manageVolume({ 'source-name': 'existingLV' }, { cluster: 'cluster@backend' }),
     // below 3.8 through the os-volume-manage extension
@@ -201,12 +198,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta
   ],
   initVolumeAttachment: [
     // POST /volumes/vol-1/action
-    (p) =>
-      p.initVolumeAttachment('vol-1', {
-        host: 'node2',
-        initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5',
-        multipath: false,
-      }),
+    (p) => p.initVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5', multipath: false }),
   ],
   terminateVolumeAttachment: [
     // POST /volumes/vol-1/action
