@@ -1,17 +1,21 @@
 /**
- * The default Transport on Node: `node:http`/`node:https` with keep-alive agents.
+ * The default Transport on Node.
  *
- * Why not undici's `request()`: it is as fast, but a dependency; why not Node's global `fetch`: it
- * costs about 2.4× a keep-alive `http.request` per call on a local server (644 µs vs 273 µs here),
- * and it cannot take TLS or proxy options without undici's `Agent`. `node:http` gives keep-alive,
- * custom CAs, client certificates and CONNECT tunnels with no dependency, and it tells exactly
- * whether a request was written before a failure (`sent`).
+ * Direct requests (no proxy) go through `http1.ts`, a small HTTP/1.1 client on keep-alive
+ * `node:net`/`node:tls` sockets; requests through a proxy (forward, or a CONNECT tunnel) go
+ * through `node:http`/`node:https` agents. Why not `node:http` for everything: against a local
+ * server it costs 0.6–0.7× a bare `fetch()` per call (request and response objects, streams and
+ * events per request), which left no room for the SDK's own work under its 0.6× target; the
+ * HTTP/1.1 client costs about half (benchmark: bench/http-latency.bench.ts). Why not Node's global
+ * `fetch`: ~1.5–2.4× `node:http`, and no TLS or proxy options without undici's `Agent`. Why not
+ * undici's `request()`: no faster than `node:http` here, and a dependency.
  *
- * Agents: one keep-alive agent per scheme (plus one per proxy), LIFO reuse so idle sockets at the
- * back of the pool expire, `maxSockets` unbounded by default because the HttpClient's
- * `concurrency` option is the limit callers configure. Idle sockets are closed after 4 s, before
- * the 5 s idle timeout of Node, Apache and many load balancers, so a request rarely lands on a
- * socket the server is closing (that race would look like "reset after sending").
+ * Both paths keep the same contract: keep-alive with LIFO reuse, idle sockets closed after 4 s
+ * (before the 5 s idle timeout of Node, Apache and many load balancers, so a request rarely lands
+ * on a socket the server is closing), custom CAs, client certificates, `insecure`, per-attempt
+ * timeouts, AbortSignal, and exact knowledge of whether a failed request may have reached the
+ * server (`sent`). `maxSockets` is unbounded by default: the HttpClient's `concurrency` option is
+ * the limit callers configure.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -20,6 +24,7 @@ import * as tls from 'node:tls';
 import { ConnectionError, RequestTimeoutError } from '../errors.js';
 import { abortError } from './abort.js';
 import { describeNetworkError, failedBeforeSend, isTlsFailure } from './network-errors.js';
+import { Http1Failure, Http1Pool, type Http1Control, type Http1Response } from './http1.js';
 import { TunnelAgent, proxyAuthorization } from './node-tunnel-agent.js';
 import { type ProxyConfig, proxyFor, proxyFromEnv } from './proxy.js';
 import type { HeaderReader } from '../client.js';
@@ -43,6 +48,8 @@ export interface NodeTransportOptions {
 export const DEFAULT_IDLE_SOCKET_TIMEOUT = 4000;
 
 interface Route {
+  /** No proxy: requests go through the HTTP/1.1 pool (http1.ts) instead of node:http. */
+  readonly direct?: boolean | undefined;
   readonly agent: http.Agent;
   readonly request: typeof http.request;
   /** Set when going through a forwarding proxy (plain HTTP). */
@@ -59,6 +66,7 @@ export class NodeTransport implements Transport {
   private readonly httpsAgent: https.Agent;
   private readonly proxyAgents = new Map<string, http.Agent>();
   private readonly routes = new Map<string, Route>();
+  private readonly pool: Http1Pool;
 
   constructor(options: NodeTransportOptions = {}) {
     this.timeout = options.timeout;
@@ -73,6 +81,11 @@ export class NodeTransport implements Transport {
     this.agentOptions = { ...base, ...tlsAgentOptions(options.tls) };
     this.httpAgent = new http.Agent(base);
     this.httpsAgent = new https.Agent(this.agentOptions);
+    this.pool = new Http1Pool({
+      idleTimeout: options.idleSocketTimeout ?? DEFAULT_IDLE_SOCKET_TIMEOUT,
+      tls: tlsAgentOptions(options.tls),
+      maxSockets: options.maxSockets,
+    });
   }
 
   send(request: HttpRequest): Promise<HttpResponse> {
@@ -93,6 +106,7 @@ export class NodeTransport implements Transport {
       );
     }
     const timeout = request.timeout ?? this.timeout;
+    if (route.direct) return this.sendDirect(request, url, timeout);
     const options: http.RequestOptions = {
       agent: route.agent,
       method,
@@ -131,37 +145,8 @@ export class NodeTransport implements Transport {
       const fail = (error: Error & { code?: string }): void => {
         if (settled) return;
         cleanup();
-        const sent = finished && secured;
-        if (timedOut) {
-          reject(
-            new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, {
-              cause: error,
-              sent,
-              code: 'ETIMEDOUT',
-            }),
-          );
-        } else if (signal?.aborted) {
-          reject(abortError(method, rawUrl, signal));
-        } else {
-          const code = typeof error.code === 'string' ? error.code : undefined;
-          const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
-          const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
-          const reason = handshake
-            ? `TLS handshake failed (${code ?? 'error'}: ${error.message})`
-            : describeNetworkError(code, error.message);
-          reject(
-            new ConnectionError(
-              method,
-              rawUrl,
-              maybeSent ? `${reason}; the request may have reached the server` : reason,
-              {
-                cause: error,
-                code,
-                sent: maybeSent,
-              },
-            ),
-          );
-        }
+        const code = typeof error.code === 'string' ? error.code : undefined;
+        reject(failure(method, rawUrl, error, { code, timeout, timedOut, signal, sent: finished && secured, connected, secured }));
       };
       const onAbort = (): void => {
         req.destroy(new Error('aborted'));
@@ -224,7 +209,67 @@ export class NodeTransport implements Transport {
     });
   }
 
+  /** Without a proxy: the HTTP/1.1 pool, with the same timeout, abort and error semantics. */
+  private sendDirect(request: HttpRequest, url: URL, timeout: number | undefined): Promise<HttpResponse> {
+    const { method, url: rawUrl, signal } = request;
+    const secure = url.protocol === 'https:';
+    const control: Http1Control = {};
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = (): void => control.cancel?.({ message: 'aborted' });
+    const sending = this.pool.send(
+      {
+        method,
+        secure,
+        hostname: stripBrackets(url.hostname),
+        port: url.port !== '' ? Number(url.port) : secure ? 443 : 80,
+        host: url.host,
+        path: url.pathname + url.search,
+        headers: request.headers,
+        body: request.body,
+      },
+      control,
+    );
+    if (timeout !== undefined && timeout > 0) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        control.cancel?.({ message: `timeout after ${timeout} ms`, code: 'ETIMEDOUT' });
+      }, timeout);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const cleanup = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    return sending.then(
+      (response: Http1Response) => {
+        cleanup();
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          headers: new RecordHeaders(response.headers),
+          body: response.body,
+          url: rawUrl,
+        };
+      },
+      (error: unknown) => {
+        cleanup();
+        if (!(error instanceof Http1Failure)) throw error;
+        throw failure(method, rawUrl, error, {
+          code: error.code,
+          timeout,
+          timedOut,
+          signal,
+          sent: error.written,
+          connected: error.connected,
+          secured: error.secured,
+        });
+      },
+    );
+  }
+
   close(): void {
+    this.pool.close();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
     for (const agent of this.proxyAgents.values()) agent.destroy();
@@ -249,8 +294,8 @@ export class NodeTransport implements Transport {
     const proxy = this.proxy ? proxyFor(url, this.proxy) : undefined;
     if (!proxy)
       return isHttps
-        ? { agent: this.httpsAgent, request: https.request }
-        : { agent: this.httpAgent, request: http.request };
+        ? { direct: true, agent: this.httpsAgent, request: https.request }
+        : { direct: true, agent: this.httpAgent, request: http.request };
     if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:')
       throw new Error(`unsupported proxy protocol ${proxy.protocol}`);
     const proxyKey = `${isHttps ? 'tunnel' : 'forward'} ${proxy.href}`;
@@ -273,6 +318,48 @@ export class NodeTransport implements Transport {
       forwardProxy: proxy,
       proxyAuth: proxyAuthorization(proxy),
     };
+  }
+}
+
+/**
+ * The typed error for an attempt that got no response: timeout, abort, or a network failure whose
+ * message says whether the request may have reached the server.
+ */
+function failure(
+  method: HttpRequest['method'],
+  rawUrl: string,
+  error: Error,
+  at: {
+    code: string | undefined;
+    timeout: number | undefined;
+    timedOut: boolean;
+    signal: AbortSignal | undefined;
+    /** The request was handed to the socket (after connect and TLS). */
+    sent: boolean;
+    connected: boolean;
+    secured: boolean;
+  },
+): Error {
+  const { code, sent, connected, secured } = at;
+  if (at.timedOut) {
+    return new RequestTimeoutError(method, rawUrl, `no response within ${at.timeout} ms`, { cause: error, sent, code: 'ETIMEDOUT' });
+  }
+  if (at.signal?.aborted) return abortError(method, rawUrl, at.signal);
+  const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
+  const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
+  const reason = handshake ? `TLS handshake failed (${code ?? 'error'}: ${error.message})` : describeNetworkError(code, error.message);
+  return new ConnectionError(method, rawUrl, maybeSent ? `${reason}; the request may have reached the server` : reason, {
+    cause: error,
+    code,
+    sent: maybeSent,
+  });
+}
+
+/** Response headers read by the HTTP/1.1 pool (names already lower-case). */
+class RecordHeaders implements HeaderReader {
+  constructor(private readonly raw: Readonly<Record<string, string>>) {}
+  get(name: string): string | null {
+    return this.raw[name.toLowerCase()] ?? null;
   }
 }
 
