@@ -169,6 +169,27 @@ describe('HTTP/1.1 client: framing', () => {
   });
 });
 
+describe('HTTP/1.1 client: responses match requests', () => {
+  it('hundreds of sequential and concurrent requests each get their own response', async () => {
+    const { server, transport } = await setup((request) => {
+      const target = request.split(' ')[1]!;
+      const body = JSON.stringify({ target });
+      // Odd requests answer in two packets, head then body, to vary the framing path.
+      return target.endsWith('1') || target.endsWith('3') ? [ok(body).slice(0, 20), ok(body).slice(20)] : [ok(body)];
+    });
+    for (let i = 0; i < 200; i++) {
+      const res = await transport.send({ method: 'GET', url: `${server.url}/seq/${i}`, headers: {} });
+      expect(JSON.parse(res.body)).toEqual({ target: `/seq/${i}` });
+    }
+    const all = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => transport.send({ method: 'GET', url: `${server.url}/par/${i}`, headers: {} })),
+    );
+    all.forEach((res, i) => expect(JSON.parse(res.body)).toEqual({ target: `/par/${i}` }));
+    // Sequential calls share one socket; concurrent ones open more and keep them for reuse.
+    expect(server.connections).toBeLessThanOrEqual(51);
+  });
+});
+
 describe('HTTP/1.1 client: keep-alive', () => {
   it('reuses one socket, and opens another after the server says close', async () => {
     const { server, transport } = await setup((_r, i) => [ok('{}', i === 1 ? 'connection: close\r\n' : '')]);
