@@ -16,6 +16,7 @@
  * servers), unref'd while idle so they never keep a process alive; TLS sessions are resumed.
  */
 import * as net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import * as tls from 'node:tls';
 
 /** Why an exchange failed, for the transport to map onto its typed errors. */
@@ -69,6 +70,7 @@ export interface Http1Request {
 }
 
 const MAX_HEAD = 64 * 1024;
+const READ_BUFFER = 64 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Header values: visible ASCII, space, tab and obs-text; never CR, LF or NUL.
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
@@ -99,7 +101,13 @@ class Connection {
   #headers: Record<string, string> = {};
   #keepAlive = true;
   #framing: Framing | undefined;
-  #body: Buffer[] = [];
+  // Body bytes: with a Content-Length, copied into one buffer of that size (off the JS heap) and
+  // decoded once at the end into one flat string; without one, decoded as they arrive. A page of
+  // a listing then leaves one string behind instead of a rope of pieces plus its flattened copy.
+  #fixed: Buffer | undefined;
+  #filled = 0;
+  #body = '';
+  #decoder: StringDecoder | undefined;
   #chunkBuffer: Buffer | undefined;
   #chunkRemaining = -1;
   #trailers = false;
@@ -107,9 +115,10 @@ class Connection {
 
   constructor(
     readonly origin: Origin,
-    socket: net.Socket,
+    connect: (onRead: (bytes: Buffer) => void) => net.Socket,
     secure: boolean,
   ) {
+    const socket = connect((bytes) => this.#onData(bytes));
     this.socket = socket;
     this.connected = !socket.connecting;
     this.secured = !secure;
@@ -117,7 +126,6 @@ class Connection {
     socket.setKeepAlive(true, 1000);
     if (socket.connecting) socket.once('connect', () => (this.connected = true));
     if (secure) socket.once('secureConnect', () => (this.secured = true));
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error: Error & { code?: string }) => this.#fail(error.message, error.code, error));
     socket.on('close', () => this.#fail('socket closed before the response was complete', 'ECONNRESET'));
   }
@@ -187,7 +195,10 @@ class Connection {
     this.#headers = {};
     this.#keepAlive = true;
     this.#framing = undefined;
-    this.#body = [];
+    this.#fixed = undefined;
+    this.#filled = 0;
+    this.#body = '';
+    this.#decoder = undefined;
     this.#chunkBuffer = undefined;
     this.#chunkRemaining = -1;
     this.#trailers = false;
@@ -233,7 +244,8 @@ class Connection {
     const end = buffer.indexOf(HEAD_END);
     if (end < 0) {
       if (buffer.length > MAX_HEAD) this.#protocolError('response head larger than 64 KiB');
-      else this.#head = buffer;
+      // A copy: `chunk` may be the socket's read buffer, which the next read overwrites.
+      else this.#head = this.#head ? buffer : Buffer.from(buffer);
       return undefined;
     }
     this.#head = undefined;
@@ -283,6 +295,7 @@ class Connection {
         return undefined;
       }
       this.#framing = { kind: 'length', remaining: Number(value) };
+      if (this.#framing.remaining > 0) this.#fixed = Buffer.allocUnsafe(this.#framing.remaining);
     } else {
       this.#framing = { kind: 'close' };
       this.#keepAlive = false;
@@ -299,15 +312,15 @@ class Connection {
     const framing = this.#framing!;
     switch (framing.kind) {
       case 'close':
-        this.#body.push(chunk);
+        this.#append(chunk);
         return undefined;
       case 'length': {
         if (chunk.length < framing.remaining) {
-          this.#body.push(chunk);
+          this.#append(chunk);
           framing.remaining -= chunk.length;
           return undefined;
         }
-        this.#body.push(chunk.subarray(0, framing.remaining));
+        this.#append(chunk.subarray(0, framing.remaining));
         const rest = chunk.subarray(framing.remaining);
         framing.remaining = 0;
         this.#complete();
@@ -326,18 +339,18 @@ class Connection {
     for (;;) {
       if (this.#chunkRemaining > 0) {
         if (data.length <= this.#chunkRemaining) {
-          this.#body.push(data);
+          this.#append(data);
           this.#chunkRemaining -= data.length;
           return undefined;
         }
-        this.#body.push(data.subarray(0, this.#chunkRemaining));
+        this.#append(data.subarray(0, this.#chunkRemaining));
         data = data.subarray(this.#chunkRemaining);
         this.#chunkRemaining = 0;
       }
       if (this.#chunkRemaining === 0) {
         // The CRLF after a chunk's data.
         if (data.length < 2) {
-          this.#chunkBuffer = data;
+          this.#chunkBuffer = Buffer.from(data);
           return undefined;
         }
         if (data[0] !== 0x0d || data[1] !== 0x0a) {
@@ -350,7 +363,7 @@ class Connection {
       const eol = data.indexOf(CRLF);
       if (eol < 0) {
         if (data.length > MAX_HEAD) this.#protocolError('chunk line too long');
-        else this.#chunkBuffer = data;
+        else this.#chunkBuffer = Buffer.from(data);
         return undefined;
       }
       const line = data.toString('latin1', 0, eol);
@@ -374,6 +387,16 @@ class Connection {
     }
   }
 
+  #append(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.#fixed) {
+      this.#filled += bytes.copy(this.#fixed, this.#filled);
+      return;
+    }
+    this.#decoder ??= new StringDecoder('utf8');
+    this.#body += this.#decoder.write(bytes);
+  }
+
   #unexpected(): undefined {
     // Bytes after a complete response (no pipelining here): the connection is out of sync.
     this.#keepAlive = false;
@@ -385,7 +408,7 @@ class Connection {
     const exchange = this.exchange;
     if (!exchange) return;
     this.exchange = undefined;
-    const body = this.#body.length === 0 ? '' : this.#body.length === 1 ? this.#body[0]!.toString('utf8') : Buffer.concat(this.#body).toString('utf8');
+    const body = this.#fixed ? this.#fixed.toString('utf8', 0, this.#filled) : this.#decoder ? this.#body + this.#decoder.end() : this.#body;
     const response: Http1Response = { status: this.#status, statusText: this.#statusText, headers: this.#headers, body };
     const reusable = this.reusable;
     this.#reset();
@@ -423,7 +446,7 @@ class Origin {
     const max = this.pool.options.maxSockets;
     if (max !== undefined && this.#open >= max) return undefined;
     this.#open++;
-    const created = new Connection(this, this.#connect(), this.secure);
+    const created = new Connection(this, (onRead) => this.#connect(onRead), this.secure);
     this.#all.add(created);
     return created;
   }
@@ -472,8 +495,26 @@ class Origin {
     }
   }
 
-  #connect(): net.Socket {
-    if (!this.secure) return net.connect({ host: this.hostname, port: this.port });
+  /**
+   * Plain sockets read into one buffer of their own (`onread`), so that reading a large response
+   * does not allocate a new 64 KiB buffer per packet: a page of a listing then costs its text and
+   * its objects, nothing more. What the parser keeps beyond a callback, it copies. TLS sockets
+   * have no `onread`; they hand over fresh buffers.
+   */
+  #connect(onRead: (bytes: Buffer) => void): net.Socket {
+    if (!this.secure) {
+      return net.connect({
+        host: this.hostname,
+        port: this.port,
+        onread: {
+          buffer: Buffer.allocUnsafe(READ_BUFFER),
+          callback: (n: number, buffer: Uint8Array): boolean => {
+            onRead(Buffer.from(buffer.buffer, buffer.byteOffset, n));
+            return true;
+          },
+        },
+      });
+    }
     const socket = tls.connect({
       ...this.pool.options.tls,
       host: this.hostname,
@@ -486,11 +527,11 @@ class Origin {
     socket.on('session', (session: Buffer) => {
       this.#session = session;
     });
+    socket.on('data', onRead);
     return socket;
   }
 }
 
-/** Lets the caller abandon a request in flight. */
 export interface Http1Control {
   cancel?: ((reason: { message: string; code?: string | undefined; cause?: unknown }) => void) | undefined;
 }
