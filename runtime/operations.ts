@@ -204,7 +204,10 @@ export async function fetchResource<T extends Resource>(
     const result = readResource(cls, response);
     // Keep what the caller knew (a parent id the response does not repeat).
     const known = pathWire(target);
-    for (const wire of Object.keys(known)) if (result.toWire()[wire] !== undefined) delete known[wire];
+    const keys = Object.keys(known);
+    if (keys.length === 0) return result;
+    const read = result.toWire();
+    for (const wire of keys) if (read[wire] !== undefined) delete known[wire];
     return Object.keys(known).length > 0 ? result.seedWire(known) : result;
   } catch (error) {
     throw renameNotFound(error, cls.schema.name, target);

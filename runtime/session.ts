@@ -328,7 +328,7 @@ export class ServiceSession implements ServiceClient {
 
   /** The headers of one attempt, lower-cased: built once per attempt, with that attempt's token. */
   #headers(microversion: string | undefined, hasBody: boolean, options: RequestOptions, state: AuthState): Record<string, string> {
-    const headers: Record<string, string> = { ...this.#baseHeaders };
+    const headers: Record<string, string> = Object.assign({}, this.#baseHeaders);
     if (hasBody) headers['content-type'] = 'application/json';
     if (options.globalRequestId !== undefined) headers['x-openstack-request-id'] = options.globalRequestId;
     if (microversion !== undefined) {
