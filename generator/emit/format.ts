@@ -65,8 +65,10 @@ export class FormatPool {
   constructor(options: FormatPoolOptions = {}) {
     // One core stays with the main thread, which emits while the workers format. On the 2-vCPU
     // machines this is built on, one worker: two prettier workers each formatting half the files
-    // took as long as one formatting all of them (1.66 s vs 1.61 s), though a pure CPU loop scales
-    // 2x there; prettier's allocation-heavy work does not.
+    // took as long as one formatting all of them (1.69 s vs 1.56 s). Half of prettier's time in a
+    // fresh process is V8 warming it up (the same files format in 1.57 s cold, 0.77 s warm), and
+    // every worker pays that again; and the two vCPUs slow each other (a busy main thread makes
+    // the worker ~30% slower).
     const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     const require = createRequire(import.meta.url);
     const prettier = pathToFileURL(require.resolve('prettier')).href;
