@@ -71,6 +71,7 @@ export interface Http1Request {
 
 const MAX_HEAD = 64 * 1024;
 const READ_BUFFER = 64 * 1024;
+const PREALLOCATE_MAX = 16 * 1024 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Header values: visible ASCII, space, tab and obs-text; never CR, LF or NUL.
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
@@ -233,8 +234,15 @@ class Connection {
       return;
     }
     let data: Buffer | undefined = chunk;
-    while (data && data.length > 0 && this.exchange) {
-      data = this.#framing === undefined ? this.#readHead(data) : this.#readBody(data);
+    try {
+      while (data && data.length > 0 && this.exchange) {
+        data = this.#framing === undefined ? this.#readHead(data) : this.#readBody(data);
+      }
+    } catch (error) {
+      // Nothing here may throw into the socket's read callback (it would crash the process):
+      // whatever went wrong fails this request and closes the connection.
+      this.#keepAlive = false;
+      this.#fail(`could not read the response: ${(error as Error).message}`, (error as { code?: string }).code ?? 'ERR_RESPONSE', error);
     }
   }
 
@@ -295,7 +303,9 @@ class Connection {
         return undefined;
       }
       this.#framing = { kind: 'length', remaining: Number(value) };
-      if (this.#framing.remaining > 0) this.#fixed = Buffer.allocUnsafe(this.#framing.remaining);
+      // Only a length this client can hold is allocated up front: the server's word is not
+      // enough to reserve gigabytes (larger bodies are decoded as they arrive).
+      if (this.#framing.remaining > 0 && this.#framing.remaining <= PREALLOCATE_MAX) this.#fixed = Buffer.allocUnsafe(this.#framing.remaining);
     } else {
       this.#framing = { kind: 'close' };
       this.#keepAlive = false;

@@ -305,6 +305,15 @@ describe('HTTP/1.1 client: failures', () => {
     expect((after as ConnectionError).sent).toBe(false);
   });
 
+  it('a huge declared Content-Length reserves nothing up front, and a cut body is a ConnectionError', async () => {
+    const { server, transport } = await setup(() => (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 999999999999999\r\n\r\n{"partial":');
+      setTimeout(() => socket.destroy(), 20);
+    });
+    const error = await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+  });
+
   it('a response head over 64 KiB is refused', async () => {
     const { server, transport } = await setup(() => [`HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70_000)}`]);
     const error = await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} }).catch((e: unknown) => e);
