@@ -13,40 +13,54 @@
 import type { ExampleExchange, ExampleModel, JsonValue, ProxyMethodModel, ResourceModel, ServiceModel } from '../model/types.js';
 import { renderTemplate, tsKey, tsValue } from './render.js';
 
-/** The data half of one case (see test/support/example-suite.ts for the reader). */
-interface CaseData {
-  title: string;
+/**
+ * The format of `<resource>.cases.json`, written here and read by test/support/example-suite.ts
+ * (which imports these types, so the two cannot drift apart).
+ */
+export interface CaseFile {
+  /** The banner, as data (JSON has no comments). */
+  readonly generated: string;
+  readonly suite: string;
+  /** Per proxy method, its cases in the order of the calls in `<resource>.test.ts`. */
+  readonly methods: Readonly<Record<string, readonly CaseData[]>>;
+}
+
+/** The data half of one case. */
+export interface CaseData {
+  readonly title: string;
   /** The server's maximum microversion, when the case needs one other than the default. */
-  server?: string;
-  replies: ReplyData[];
-  requests: RequestData[];
-  expect: Outcome;
+  readonly server?: string;
+  readonly replies: readonly ReplyData[];
+  readonly requests: readonly RequestData[];
+  readonly expect: Outcome;
 }
 
-interface ReplyData {
-  status: number;
-  headers?: Record<string, string>;
-  body?: JsonValue;
+export interface ReplyData {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: JsonValue;
 }
 
-interface RequestData {
-  method: string;
-  path: string;
-  query: Readonly<Record<string, string | readonly string[]>>;
-  headers?: Readonly<Record<string, string | null>>;
+export interface RequestData {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string | readonly string[]>>;
+  /** Extra headers to check; `null`: the header must be absent. */
+  readonly headers?: Readonly<Record<string, string | null>>;
   /** Absent: no body may be sent. */
-  body?: JsonValue;
+  readonly body?: JsonValue;
 }
 
-type Outcome =
-  | { kind: 'undefined' }
-  | { kind: 'unchecked' }
-  | { kind: 'instance'; class: string; json: JsonValue }
-  | { kind: 'items'; json: JsonValue }
-  | { kind: 'json'; json: JsonValue }
-  | { kind: 'matches'; value: JsonValue }
-  | { kind: 'equals'; value: JsonValue }
-  | { kind: 'error'; class: string; message?: string };
+/** What the call must give: its result (by kind) or the error class it must throw. */
+export type Outcome =
+  | { readonly kind: 'undefined' }
+  | { readonly kind: 'unchecked' }
+  | { readonly kind: 'instance'; readonly class: string; readonly json: JsonValue }
+  | { readonly kind: 'items'; readonly json: JsonValue }
+  | { readonly kind: 'json'; readonly json: JsonValue }
+  | { readonly kind: 'matches'; readonly value: JsonValue }
+  | { readonly kind: 'equals'; readonly value: JsonValue }
+  | { readonly kind: 'error'; readonly class: string; readonly message?: string };
 
 interface Case {
   data: CaseData;
@@ -82,7 +96,7 @@ function emitTests(
     name: method.name,
     cases: [...method.examples.map((example) => exampleCase(method, example)), ...(resource ? autoCases(resource, method) : [])],
   }));
-  const data = {
+  const data: CaseFile = {
     generated: banner.replace(/^\/\/\s*/, ''),
     suite: `${service.className} · ${suite}`,
     methods: Object.fromEntries(methods.map((m) => [m.name, m.cases.map((c) => c.data)])),

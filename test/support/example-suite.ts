@@ -10,36 +10,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as runtime from '../../runtime/index.js';
+import type { CaseFile, Outcome } from '../../generator/emit/test-module.js';
 import type { ProxyClass } from '../../runtime/service.js';
-import { proxyFixture, type ExpectedRequest } from './proxy-fixture.js';
-import type { CannedResponse } from './recording-server.js';
+import { proxyFixture } from './proxy-fixture.js';
 
 export type ExampleCall<P> = (proxy: P) => Promise<unknown>;
-
-export type Outcome =
-  | { readonly kind: 'undefined' }
-  | { readonly kind: 'unchecked' }
-  | { readonly kind: 'instance'; readonly class: string; readonly json: unknown }
-  | { readonly kind: 'items'; readonly json: unknown }
-  | { readonly kind: 'json'; readonly json: unknown }
-  | { readonly kind: 'matches'; readonly value: unknown }
-  | { readonly kind: 'equals'; readonly value: unknown }
-  | { readonly kind: 'error'; readonly class: string; readonly message?: string };
-
-export interface ExampleCase {
-  readonly title: string;
-  readonly server?: string;
-  readonly replies: readonly CannedResponse[];
-  /** A request without `body` must have been sent without one. */
-  readonly requests: readonly (Omit<ExpectedRequest, 'body'> & { readonly body?: unknown })[];
-  readonly expect: Outcome;
-}
-
-export interface CaseFile {
-  readonly generated: string;
-  readonly suite: string;
-  readonly methods: Readonly<Record<string, readonly ExampleCase[]>>;
-}
 
 function classNamed(where: string, exports: Readonly<Record<string, unknown>>, name: string): new (...args: never[]) => unknown {
   const value = exports[name];
