@@ -259,6 +259,23 @@ describe('HTTP/1.1 client: requests', () => {
     );
   });
 
+  it('reaches an IPv6 literal host, with the brackets in Host only', async () => {
+    let head = '';
+    const server = net.createServer((socket) => {
+      socket.once('data', (d: Buffer) => {
+        head = d.toString('latin1');
+        socket.end(ok('{"v6":true}', 'connection: close\r\n'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const transport = new NodeTransport({ proxy: false });
+    cleanup.push(() => closeServer(server), () => transport.close());
+    const res = await transport.send({ method: 'GET', url: `http://[::1]:${port}/v`, headers: {} });
+    expect(JSON.parse(res.body)).toEqual({ v6: true });
+    expect(head).toContain(`\r\nhost: [::1]:${port}\r\n`);
+  });
+
   it('sends content-length: 0 for a POST without a body, none for a GET', async () => {
     const { server, transport } = await setup(() => [ok('{}')]);
     await transport.send({ method: 'POST', url: `${server.url}/a`, headers: {} });
