@@ -106,12 +106,12 @@ function emitTests(
     className: service.className,
     casesFile: tsValue(`./${casesFile}`),
     casesName: commentText(casesFile),
-    methods: methods.map((m) => ({ key: tsKey(m.name), calls: m.cases.map((c) => ({ title: commentText(c.data.title), call: c.call })) })),
+    methods: methods.map((m) => ({ key: tsKey(m.name), calls: m.cases.map((c) => ({ title: tsValue(c.data.title), call: c.call })) })),
   });
   return { code, cases: `${JSON.stringify(data, null, 2)}\n` };
 }
 
-/** A case title as a one-line comment: no line break can end the comment early. */
+/** Text for a one-line comment: no line break can end the comment early. */
 function commentText(title: string): string {
   return title.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }

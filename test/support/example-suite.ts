@@ -14,7 +14,8 @@ import type { CaseFile, Outcome } from '../../generator/emit/test-module.js';
 import type { ProxyClass } from '../../runtime/service.js';
 import { proxyFixture } from './proxy-fixture.js';
 
-export type ExampleCall<P> = (proxy: P) => Promise<unknown>;
+/** One row of a generated call table: the case's title (as in the cases file) and its call. */
+export type ExampleCall<P> = readonly [title: string, call: (proxy: P) => Promise<unknown>];
 
 function classNamed(where: string, exports: Readonly<Record<string, unknown>>, name: string): new (...args: never[]) => unknown {
   const value = exports[name];
@@ -67,6 +68,13 @@ export function exampleSuite<P>(
     ...Object.entries(file.methods)
       .filter(([m, cases]) => (calls[m]?.length ?? 0) !== cases.length)
       .map(([m, cases]) => `${m}: ${cases.length} case(s), ${calls[m]?.length ?? 0} call(s)`),
+    // Same order on both sides: each call carries the title of its case.
+    ...Object.entries(file.methods).flatMap(([m, cases]) =>
+      cases.flatMap((c, i) => {
+        const title = calls[m]?.[i]?.[0];
+        return title !== undefined && title !== c.title ? [`${m}[${i}]: case "${c.title}", call "${title}"`] : [];
+      }),
+    ),
   ];
   describe(file.suite, () => {
     it('pairs every case with a call', () => {
@@ -76,7 +84,7 @@ export function exampleSuite<P>(
     for (const [method, cases] of Object.entries(file.methods)) {
       describe(method, () => {
         cases.forEach((c, i) => {
-          const call = calls[method]?.[i];
+          const call = calls[method]?.[i]?.[1];
           it(c.title, async () => {
             if (!call) throw new Error(`${name}: no call for ${method} case ${i}`);
             const where = `${name}: ${method}[${i}]`;

@@ -2,54 +2,39 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of consistency-group.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of consistency-group.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./consistency-group.cases.json', import.meta.url), {
   consistencyGroups: [
-    // lists with details by default
-    (p) => p.consistencyGroups().toArray(),
-    // sends paging and sorting without details
-    (p) => p.consistencyGroups({ details: false, sortKey: 'name', sortDir: 'asc', limit: 5, marker: 'cg-0' }).toArray(),
+    ['lists with details by default', (p) => p.consistencyGroups().toArray()],
+    ['sends paging and sorting without details', (p) => p.consistencyGroups({ details: false, sortKey: 'name', sortDir: 'asc', limit: 5, marker: 'cg-0' }).toArray()],
   ],
   getConsistencyGroup: [
-    // GET /consistencygroups/cg-1
-    (p) => p.getConsistencyGroup('cg-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getConsistencyGroup('cg-1'),
+    ['GET /consistencygroups/cg-1', (p) => p.getConsistencyGroup('cg-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getConsistencyGroup('cg-1')],
   ],
   findConsistencyGroup: [
-    // falls back to a server-side name filter
-    (p) => p.findConsistencyGroup('my-cg1'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findConsistencyGroup('dup'),
-    // no match gives undefined
-    (p) => p.findConsistencyGroup('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findConsistencyGroup('dup', { ignoreMissing: false }),
+    ['falls back to a server-side name filter', (p) => p.findConsistencyGroup('my-cg1')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findConsistencyGroup('dup')],
+    ['no match gives undefined', (p) => p.findConsistencyGroup('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findConsistencyGroup('dup', { ignoreMissing: false })],
   ],
   createConsistencyGroup: [
-    // POST /consistencygroups
-    (p) => p.createConsistencyGroup({ name: 'firstcg', description: 'first consistency group', volumeTypes: 'type1,type2', availabilityZone: 'az0' }),
+    ['POST /consistencygroups', (p) => p.createConsistencyGroup({ name: 'firstcg', description: 'first consistency group', volumeTypes: 'type1,type2', availabilityZone: 'az0' })],
   ],
   createConsistencyGroupFromSource: [
-    // from a consistency group snapshot
-    (p) => p.createConsistencyGroupFromSource({ consistencyGroupSnapshot: 'cgs-1', name: 'firstcg', description: 'restored' }),
-    // cloning a consistency group
-    (p) => p.createConsistencyGroupFromSource({ consistencyGroup: 'cg-1' }),
+    ['from a consistency group snapshot', (p) => p.createConsistencyGroupFromSource({ consistencyGroupSnapshot: 'cgs-1', name: 'firstcg', description: 'restored' })],
+    ['cloning a consistency group', (p) => p.createConsistencyGroupFromSource({ consistencyGroup: 'cg-1' })],
   ],
   updateConsistencyGroup: [
-    // PUT /consistencygroups/cg-1
-    (p) => p.updateConsistencyGroup('cg-1', { name: 'my_cg', addVolumes: 'vol-1,vol-2', removeVolumes: 'vol-8' }),
+    ['PUT /consistencygroups/cg-1', (p) => p.updateConsistencyGroup('cg-1', { name: 'my_cg', addVolumes: 'vol-1,vol-2', removeVolumes: 'vol-8' })],
   ],
   deleteConsistencyGroup: [
-    // POST /consistencygroups/cg-1/delete
-    (p) => p.deleteConsistencyGroup('cg-1'),
-    // deletes the volumes too with force
-    (p) => p.deleteConsistencyGroup('cg-1', { force: true }),
-    // a missing consistency group is ignored by default
-    (p) => p.deleteConsistencyGroup('cg-x'),
-    // a missing consistency group is an error without ignoreMissing
-    (p) => p.deleteConsistencyGroup('cg-x', { ignoreMissing: false }),
+    ['POST /consistencygroups/cg-1/delete', (p) => p.deleteConsistencyGroup('cg-1')],
+    ['deletes the volumes too with force', (p) => p.deleteConsistencyGroup('cg-1', { force: true })],
+    ['a missing consistency group is ignored by default', (p) => p.deleteConsistencyGroup('cg-x')],
+    ['a missing consistency group is an error without ignoreMissing', (p) => p.deleteConsistencyGroup('cg-x', { ignoreMissing: false })],
   ],
 });

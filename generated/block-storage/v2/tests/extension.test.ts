@@ -2,12 +2,12 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of extension.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of extension.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./extension.cases.json', import.meta.url), {
   extensions: [
-    // GET /extensions
-    (p) => p.extensions().toArray(),
+    ['GET /extensions', (p) => p.extensions().toArray()],
   ],
 });

@@ -2,16 +2,14 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of limits.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of limits.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./limits.cases.json', import.meta.url), {
   getLimits: [
-    // GET /limits
-    (p) => p.getLimits(),
-    // reads rate limits
-    (p) => p.getLimits(),
-    // another project needs microversion 3.39, which v2 cannot send
-    (p) => p.getLimits({ project: 'p-2' }),
+    ['GET /limits', (p) => p.getLimits()],
+    ['reads rate limits', (p) => p.getLimits()],
+    ['another project needs microversion 3.39, which v2 cannot send', (p) => p.getLimits({ project: 'p-2' })],
   ],
 });

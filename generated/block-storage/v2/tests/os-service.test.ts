@@ -2,52 +2,38 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of os-service.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of os-service.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./os-service.cases.json', import.meta.url), {
   services: [
-    // GET /os-services
-    (p) => p.services().toArray(),
-    // filters by binary and host on the server
-    (p) => p.services({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }).toArray(),
+    ['GET /os-services', (p) => p.services().toArray()],
+    ['filters by binary and host on the server', (p) => p.services({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }).toArray()],
   ],
   findService: [
-    // lists the services with that binary
-    (p) => p.findService('cinder-scheduler'),
-    // a host narrows the listing on the server
-    (p) => p.findService('cinder-volume', { host: 'devstack@lvmdriver-1' }),
-    // the same binary on two hosts is ambiguous
-    (p) => p.findService('cinder-volume', { ignoreMissing: false }),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findService('dup'),
-    // no match gives undefined
-    (p) => p.findService('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findService('dup', { ignoreMissing: false }),
+    ['lists the services with that binary', (p) => p.findService('cinder-scheduler')],
+    ['a host narrows the listing on the server', (p) => p.findService('cinder-volume', { host: 'devstack@lvmdriver-1' })],
+    ['the same binary on two hosts is ambiguous', (p) => p.findService('cinder-volume', { ignoreMissing: false })],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findService('dup')],
+    ['no match gives undefined', (p) => p.findService('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findService('dup', { ignoreMissing: false })],
   ],
   enableService: [
-    // PUT /os-services/enable
-    (p) => p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' })),
+    ['PUT /os-services/enable', (p) => p.enableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1', status: 'disabled' }))],
   ],
   disableService: [
-    // PUT /os-services/disable
-    (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
-    // with a reason
-    (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { reason: 'maintenance' }),
+    ['PUT /os-services/disable', (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }))],
+    ['with a reason', (p) => p.disableService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { reason: 'maintenance' })],
   ],
   freezeService: [
-    // PUT /os-services/freeze
-    (p) => p.freezeService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' })),
+    ['PUT /os-services/freeze', (p) => p.freezeService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }))],
   ],
   thawService: [
-    // PUT /os-services/thaw
-    (p) => p.thawService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' })),
+    ['PUT /os-services/thaw', (p) => p.thawService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }))],
   ],
   failoverService: [
-    // PUT /os-services/failover_host
-    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' })),
-    // to a given replication target
-    (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { backendId: 'replica-1' }),
+    ['PUT /os-services/failover_host', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }))],
+    ['to a given replication target', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { backendId: 'replica-1' })],
   ],
 });

@@ -2,14 +2,13 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of pool.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of pool.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./pool.cases.json', import.meta.url), {
   backendPools: [
-    // GET /scheduler-stats/get_pools
-    (p) => p.backendPools().toArray(),
-    // names only without details
-    (p) => p.backendPools({ detail: false }).toArray(),
+    ['GET /scheduler-stats/get_pools', (p) => p.backendPools().toArray()],
+    ['names only without details', (p) => p.backendPools({ detail: false }).toArray()],
   ],
 });

@@ -2,22 +2,18 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of quota-class-set.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of quota-class-set.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./quota-class-set.cases.json', import.meta.url), {
   getQuotaClassSet: [
-    // the default class when none is given
-    (p) => p.getQuotaClassSet(),
-    // GET /os-quota-class-sets/default
-    (p) => p.getQuotaClassSet('default'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getQuotaClassSet(),
+    ['the default class when none is given', (p) => p.getQuotaClassSet()],
+    ['GET /os-quota-class-sets/default', (p) => p.getQuotaClassSet('default')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getQuotaClassSet()],
   ],
   updateQuotaClassSet: [
-    // PUT /os-quota-class-sets/default
-    (p) => p.updateQuotaClassSet('default', { volumes: 20, gigabytes: 2000 }),
-    // per-volume-type quota keys are sent as they are
-    (p) => p.updateQuotaClassSet('default', { 'volumes_lvmdriver-1': 5 }),
+    ['PUT /os-quota-class-sets/default', (p) => p.updateQuotaClassSet('default', { volumes: 20, gigabytes: 2000 })],
+    ['per-volume-type quota keys are sent as they are', (p) => p.updateQuotaClassSet('default', { 'volumes_lvmdriver-1': 5 })],
   ],
 });

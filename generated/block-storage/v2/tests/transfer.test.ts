@@ -2,48 +2,35 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of transfer.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of transfer.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./transfer.cases.json', import.meta.url), {
   transfers: [
-    // lists with details by default
-    (p) => p.transfers().toArray(),
-    // lists all projects without details
-    (p) => p.transfers({ details: false, allProjects: true }).toArray(),
+    ['lists with details by default', (p) => p.transfers().toArray()],
+    ['lists all projects without details', (p) => p.transfers({ details: false, allProjects: true }).toArray()],
   ],
   getTransfer: [
-    // GET /os-volume-transfer/tr-1
-    (p) => p.getTransfer('tr-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getTransfer('tr-1'),
+    ['GET /os-volume-transfer/tr-1', (p) => p.getTransfer('tr-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getTransfer('tr-1')],
   ],
   findTransfer: [
-    // returns the transfer found by ID
-    (p) => p.findTransfer('tr-1'),
-    // falls back to a server-side name filter
-    (p) => p.findTransfer('move-db'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findTransfer('dup'),
-    // no match gives undefined
-    (p) => p.findTransfer('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findTransfer('dup', { ignoreMissing: false }),
+    ['returns the transfer found by ID', (p) => p.findTransfer('tr-1')],
+    ['falls back to a server-side name filter', (p) => p.findTransfer('move-db')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findTransfer('dup')],
+    ['no match gives undefined', (p) => p.findTransfer('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findTransfer('dup', { ignoreMissing: false })],
   ],
   createTransfer: [
-    // POST /os-volume-transfer
-    (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume' }),
+    ['POST /os-volume-transfer', (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume' })],
   ],
   deleteTransfer: [
-    // DELETE /os-volume-transfer/tr-1
-    (p) => p.deleteTransfer('tr-1'),
-    // a missing transfer is ignored by default
-    (p) => p.deleteTransfer('tr-x'),
-    // a missing transfer is an error without ignoreMissing
-    (p) => p.deleteTransfer('tr-x', { ignoreMissing: false }),
+    ['DELETE /os-volume-transfer/tr-1', (p) => p.deleteTransfer('tr-1')],
+    ['a missing transfer is ignored by default', (p) => p.deleteTransfer('tr-x')],
+    ['a missing transfer is an error without ignoreMissing', (p) => p.deleteTransfer('tr-x', { ignoreMissing: false })],
   ],
   acceptTransfer: [
-    // POST /os-volume-transfer/tr-1/accept
-    (p) => p.acceptTransfer('tr-1', '9266c59563c84664'),
+    ['POST /os-volume-transfer/tr-1/accept', (p) => p.acceptTransfer('tr-1', '9266c59563c84664')],
   ],
 });

@@ -2,72 +2,52 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of type.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of type.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./type.cases.json', import.meta.url), {
   getType: [
-    // GET /types/t-1
-    (p) => p.getType('t-1'),
-    // a missing type is a NotFoundError
-    (p) => p.getType('nope'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getType('t-1'),
+    ['GET /types/t-1', (p) => p.getType('t-1')],
+    ['a missing type is a NotFoundError', (p) => p.getType('nope')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getType('t-1')],
   ],
   findType: [
-    // falls back to the listing and matches the name
-    (p) => p.findType('gold'),
-    // an administrator can include private types
-    (p) => p.findType('hidden', { isPublic: 'none' }),
-    // an ID is found directly
-    (p) => p.findType('t-1'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findType('dup'),
-    // no match gives undefined
-    (p) => p.findType('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findType('dup', { ignoreMissing: false }),
+    ['falls back to the listing and matches the name', (p) => p.findType('gold')],
+    ['an administrator can include private types', (p) => p.findType('hidden', { isPublic: 'none' })],
+    ['an ID is found directly', (p) => p.findType('t-1')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findType('dup')],
+    ['no match gives undefined', (p) => p.findType('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findType('dup', { ignoreMissing: false })],
   ],
   types: [
-    // GET /types
-    (p) => p.types().toArray(),
-    // sends filters by their wire names
-    (p) => p.types({ isPublic: 'false', sort: 'name:asc', limit: 5 }).toArray(),
+    ['GET /types', (p) => p.types().toArray()],
+    ['sends filters by their wire names', (p) => p.types({ isPublic: 'false', sort: 'name:asc', limit: 5 }).toArray()],
   ],
   createType: [
-    // POST /types
-    (p) => p.createType({ name: 'gold', description: 'fast', publicAccess: false, extraSpecs: { volume_backend_name: 'lvm' } }),
+    ['POST /types', (p) => p.createType({ name: 'gold', description: 'fast', publicAccess: false, extraSpecs: { volume_backend_name: 'lvm' } })],
   ],
   updateType: [
-    // PUT /types/t-1
-    (p) => p.updateType('t-1', { name: 'platinum', isPublic: false }),
+    ['PUT /types/t-1', (p) => p.updateType('t-1', { name: 'platinum', isPublic: false })],
   ],
   deleteType: [
-    // DELETE /types/t-1
-    (p) => p.deleteType('t-1'),
-    // a missing type is ignored by default
-    (p) => p.deleteType('t-9'),
-    // a missing type is an error without ignoreMissing
-    (p) => p.deleteType('t-9', { ignoreMissing: false }),
+    ['DELETE /types/t-1', (p) => p.deleteType('t-1')],
+    ['a missing type is ignored by default', (p) => p.deleteType('t-9')],
+    ['a missing type is an error without ignoreMissing', (p) => p.deleteType('t-9', { ignoreMissing: false })],
   ],
   updateTypeExtraSpecs: [
-    // POST /types/t-1/extra_specs
-    (p) => p.updateTypeExtraSpecs('t-1', { volume_backend_name: 'lvm', 'capabilities:qos': '<is> True' }),
+    ['POST /types/t-1/extra_specs', (p) => p.updateTypeExtraSpecs('t-1', { volume_backend_name: 'lvm', 'capabilities:qos': '<is> True' })],
   ],
   deleteTypeExtraSpecs: [
-    // DELETE /types/t-1/extra_specs/foo
-    (p) => p.deleteTypeExtraSpecs('t-1', ['foo', 'baz']),
+    ['DELETE /types/t-1/extra_specs/foo', (p) => p.deleteTypeExtraSpecs('t-1', ['foo', 'baz'])],
   ],
   getTypeAccess: [
-    // GET /types/t-1/os-volume-type-access
-    (p) => p.getTypeAccess('t-1'),
+    ['GET /types/t-1/os-volume-type-access', (p) => p.getTypeAccess('t-1')],
   ],
   addTypeAccess: [
-    // POST /types/t-1/action
-    (p) => p.addTypeAccess('t-1', 'p-2'),
+    ['POST /types/t-1/action', (p) => p.addTypeAccess('t-1', 'p-2')],
   ],
   removeTypeAccess: [
-    // POST /types/t-1/action
-    (p) => p.removeTypeAccess('t-1', 'p-2'),
+    ['POST /types/t-1/action', (p) => p.removeTypeAccess('t-1', 'p-2')],
   ],
 });

@@ -2,120 +2,88 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of volume.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of volume.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV2, sdk, new URL('./volume.cases.json', import.meta.url), {
   volumes: [
-    // lists with details by default
-    (p) => p.volumes().toArray(),
-    // sends filters by their wire names without details
-    (p) => p.volumes({ details: false, allProjects: true, status: 'available', limit: 2 }).toArray(),
+    ['lists with details by default', (p) => p.volumes().toArray()],
+    ['sends filters by their wire names without details', (p) => p.volumes({ details: false, allProjects: true, status: 'available', limit: 2 }).toArray()],
   ],
   getVolume: [
-    // GET /volumes/vol-1
-    (p) => p.getVolume('vol-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getVolume('vol-1'),
+    ['GET /volumes/vol-1', (p) => p.getVolume('vol-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getVolume('vol-1')],
   ],
   findVolume: [
-    // falls back to a server-side name filter
-    (p) => p.findVolume('data'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findVolume('dup'),
-    // no match gives undefined
-    (p) => p.findVolume('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findVolume('dup', { ignoreMissing: false }),
+    ['falls back to a server-side name filter', (p) => p.findVolume('data')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findVolume('dup')],
+    ['no match gives undefined', (p) => p.findVolume('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findVolume('dup', { ignoreMissing: false })],
   ],
   createVolume: [
-    // POST /volumes
-    (p) => p.createVolume({ size: 1, name: 'v', metadata: { k: 'v' }, schedulerHints: { same_host: ['vol-2'] } }),
+    ['POST /volumes', (p) => p.createVolume({ size: 1, name: 'v', metadata: { k: 'v' }, schedulerHints: { same_host: ['vol-2'] } })],
   ],
   updateVolume: [
-    // PUT /volumes/vol-1
-    (p) => p.updateVolume('vol-1', { name: 'new', description: 'nd' }),
+    ['PUT /volumes/vol-1', (p) => p.updateVolume('vol-1', { name: 'new', description: 'nd' })],
   ],
   deleteVolume: [
-    // DELETE /volumes/vol-1
-    (p) => p.deleteVolume('vol-1', { cascade: true }),
-    // force-deletes through the action
-    (p) => p.deleteVolume('vol-1', { force: true }),
+    ['DELETE /volumes/vol-1', (p) => p.deleteVolume('vol-1', { cascade: true })],
+    ['force-deletes through the action', (p) => p.deleteVolume('vol-1', { force: true })],
   ],
   extendVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.extendVolume('vol-1', 20),
+    ['POST /volumes/vol-1/action', (p) => p.extendVolume('vol-1', 20)],
   ],
   setVolumeReadonly: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeReadonly('vol-1'),
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeReadonly('vol-1', { readonly: false }),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeReadonly('vol-1')],
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeReadonly('vol-1', { readonly: false })],
   ],
   retypeVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.retypeVolume('vol-1', 'gold'),
+    ['POST /volumes/vol-1/action', (p) => p.retypeVolume('vol-1', 'gold')],
   ],
   setVolumeBootableStatus: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeBootableStatus('vol-1', true),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeBootableStatus('vol-1', true)],
   ],
   setVolumeImageMetadata: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeImageMetadata('vol-1', { os_distro: 'debian' }),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeImageMetadata('vol-1', { os_distro: 'debian' })],
   ],
   deleteVolumeImageMetadata: [
-    // POST /volumes/vol-1/action
-    (p) => p.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] }),
-    // without keys removes every image metadata key
-    (p) => p.deleteVolumeImageMetadata('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] })],
+    ['without keys removes every image metadata key', (p) => p.deleteVolumeImageMetadata('vol-1')],
   ],
   resetVolumeStatus: [
-    // POST /volumes/vol-1/action
-    (p) => p.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' }),
+    ['POST /volumes/vol-1/action', (p) => p.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' })],
   ],
   attachVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' }),
+    ['POST /volumes/vol-1/action', (p) => p.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' })],
   ],
   detachVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.detachVolume('vol-1', 'att-1'),
-    // POST /volumes/vol-1/action
-    (p) => p.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } }),
+    ['POST /volumes/vol-1/action', (p) => p.detachVolume('vol-1', 'att-1')],
+    ['POST /volumes/vol-1/action', (p) => p.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } })],
   ],
   unmanageVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.unmanageVolume('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.unmanageVolume('vol-1')],
   ],
   migrateVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.migrateVolume('vol-1', 'h@b#p', { forceHostCopy: true }),
+    ['POST /volumes/vol-1/action', (p) => p.migrateVolume('vol-1', 'h@b#p', { forceHostCopy: true })],
   ],
   completeVolumeMigration: [
-    // POST /volumes/vol-1/action
-    (p) => p.completeVolumeMigration('vol-1', 'vol-2'),
+    ['POST /volumes/vol-1/action', (p) => p.completeVolumeMigration('vol-1', 'vol-2')],
   ],
   uploadVolumeToImage: [
-    // POST /volumes/vol-1/action
-    (p) => p.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' }),
+    ['POST /volumes/vol-1/action', (p) => p.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' })],
   ],
   fetchVolumeMetadata: [
-    // GET /volumes/vol-1/metadata
-    (p) => p.fetchVolumeMetadata('vol-1'),
+    ['GET /volumes/vol-1/metadata', (p) => p.fetchVolumeMetadata('vol-1')],
   ],
   getVolumeMetadata: [
-    // GET /volumes/vol-1/metadata
-    (p) => p.getVolumeMetadata('vol-1'),
+    ['GET /volumes/vol-1/metadata', (p) => p.getVolumeMetadata('vol-1')],
   ],
   setVolumeMetadata: [
-    // POST /volumes/vol-1/metadata
-    (p) => p.setVolumeMetadata('vol-1', { k: 'v' }),
+    ['POST /volumes/vol-1/metadata', (p) => p.setVolumeMetadata('vol-1', { k: 'v' })],
   ],
   deleteVolumeMetadata: [
-    // DELETE /volumes/vol-1/metadata/a
-    (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] }),
-    // PUT /volumes/vol-1/metadata
-    (p) => p.deleteVolumeMetadata('vol-1'),
+    ['DELETE /volumes/vol-1/metadata/a', (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] })],
+    ['PUT /volumes/vol-1/metadata', (p) => p.deleteVolumeMetadata('vol-1')],
   ],
 });

@@ -2,50 +2,36 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of attachment.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of attachment.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./attachment.cases.json', import.meta.url), {
   createAttachment: [
-    // POST /attachments
-    (p) => p.createAttachment('vol-1', { instance: 'srv-1', connector: { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' }, mode: 'ro' }),
-    // a reservation without connector
-    (p) => p.createAttachment(new sdk.Volume({ id: 'vol-1' }), { instance: 'srv-1' }),
-    // the mode fails before any request below 3.54
-    (p) => p.createAttachment('vol-1', { instance: 'srv-1', mode: 'rw' }),
-    // fails before any request below 3.27
-    (p) => p.createAttachment('vol-1', { instance: 'srv-1' }),
+    ['POST /attachments', (p) => p.createAttachment('vol-1', { instance: 'srv-1', connector: { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' }, mode: 'ro' })],
+    ['a reservation without connector', (p) => p.createAttachment(new sdk.Volume({ id: 'vol-1' }), { instance: 'srv-1' })],
+    ['the mode fails before any request below 3.54', (p) => p.createAttachment('vol-1', { instance: 'srv-1', mode: 'rw' })],
+    ['fails before any request below 3.27', (p) => p.createAttachment('vol-1', { instance: 'srv-1' })],
   ],
   getAttachment: [
-    // GET /attachments/att-1
-    (p) => p.getAttachment('att-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getAttachment('att-1'),
+    ['GET /attachments/att-1', (p) => p.getAttachment('att-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getAttachment('att-1')],
   ],
   attachments: [
-    // lists with details by default
-    (p) => p.attachments().toArray(),
-    // sends filters by their wire names without details
-    (p) => p.attachments({ details: false, volumeId: 'vol-1', instanceId: 'srv-1', status: 'attached', allProjects: true }).toArray(),
-    // fails before any request below 3.27
-    (p) => p.attachments().toArray(),
+    ['lists with details by default', (p) => p.attachments().toArray()],
+    ['sends filters by their wire names without details', (p) => p.attachments({ details: false, volumeId: 'vol-1', instanceId: 'srv-1', status: 'attached', allProjects: true }).toArray()],
+    ['fails before any request below 3.27', (p) => p.attachments().toArray()],
   ],
   updateAttachment: [
-    // PUT /attachments/att-1
-    (p) => p.updateAttachment('att-1', { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' }),
+    ['PUT /attachments/att-1', (p) => p.updateAttachment('att-1', { host: 'tempest-1', initiator: 'iqn.1993-08.org.debian:01:cad181614cec' })],
   ],
   deleteAttachment: [
-    // DELETE /attachments/att-1
-    (p) => p.deleteAttachment('att-1'),
-    // a missing attachment is ignored by default
-    (p) => p.deleteAttachment('att-x'),
-    // a missing attachment is an error without ignoreMissing
-    (p) => p.deleteAttachment('att-x', { ignoreMissing: false }),
+    ['DELETE /attachments/att-1', (p) => p.deleteAttachment('att-1')],
+    ['a missing attachment is ignored by default', (p) => p.deleteAttachment('att-x')],
+    ['a missing attachment is an error without ignoreMissing', (p) => p.deleteAttachment('att-x', { ignoreMissing: false })],
   ],
   completeAttachment: [
-    // POST /attachments/att-1/action
-    (p) => p.completeAttachment('att-1'),
-    // fails before any request below 3.44
-    (p) => p.completeAttachment('att-1'),
+    ['POST /attachments/att-1/action', (p) => p.completeAttachment('att-1')],
+    ['fails before any request below 3.44', (p) => p.completeAttachment('att-1')],
   ],
 });

@@ -2,14 +2,13 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of availability-zone.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of availability-zone.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./availability-zone.cases.json', import.meta.url), {
   availabilityZones: [
-    // GET /os-availability-zone
-    (p) => p.availabilityZones().toArray(),
-    // works at the base microversion
-    (p) => p.availabilityZones().toArray(),
+    ['GET /os-availability-zone', (p) => p.availabilityZones().toArray()],
+    ['works at the base microversion', (p) => p.availabilityZones().toArray()],
   ],
 });

@@ -2,114 +2,78 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of backup.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of backup.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./backup.cases.json', import.meta.url), {
   backups: [
-    // lists with details by default
-    (p) => p.backups().toArray(),
-    // sends filters and paging by their wire names without details
-    (p) => p.backups({ details: false, allProjects: true, volumeId: 'vol-1', sort: 'created_at:asc', limit: 1, offset: 2 }).toArray(),
+    ['lists with details by default', (p) => p.backups().toArray()],
+    ['sends filters and paging by their wire names without details', (p) => p.backups({ details: false, allProjects: true, volumeId: 'vol-1', sort: 'created_at:asc', limit: 1, offset: 2 }).toArray()],
   ],
   getBackup: [
-    // GET /backups/bk-1
-    (p) => p.getBackup('bk-1'),
-    // the availability zone is read at every microversion
-    (p) => p.getBackup('bk-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getBackup('bk-1'),
+    ['GET /backups/bk-1', (p) => p.getBackup('bk-1')],
+    ['the availability zone is read at every microversion', (p) => p.getBackup('bk-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getBackup('bk-1')],
   ],
   findBackup: [
-    // falls back to a server-side name filter
-    (p) => p.findBackup('backup001'),
-    // nothing found is an error without ignoreMissing
-    (p) => p.findBackup('nope', { ignoreMissing: false, details: false }),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findBackup('dup'),
-    // no match gives undefined
-    (p) => p.findBackup('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findBackup('dup', { ignoreMissing: false }),
+    ['falls back to a server-side name filter', (p) => p.findBackup('backup001')],
+    ['nothing found is an error without ignoreMissing', (p) => p.findBackup('nope', { ignoreMissing: false, details: false })],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findBackup('dup')],
+    ['no match gives undefined', (p) => p.findBackup('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findBackup('dup', { ignoreMissing: false })],
   ],
   createBackup: [
-    // POST /backups
-    (p) => p.createBackup({ volumeId: 'vol-1', name: 'backup001', incremental: true, force: true, container: 'volumebackups' }),
-    // with metadata and an availability zone (microversions 3.43 and 3.51)
-    (p) => p.createBackup({ volumeId: 'vol-1', metadata: { k: 'v' }, availabilityZone: 'az2' }),
-    // an availability zone is sent from 3.51
-    (p) => p.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' }),
-    // an availability zone fails before any request below 3.51
-    (p) => p.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' }),
-    // metadata fails before any request below 3.43
-    (p) => p.createBackup({ volumeId: 'vol-1', metadata: { k: 'v' } }),
+    ['POST /backups', (p) => p.createBackup({ volumeId: 'vol-1', name: 'backup001', incremental: true, force: true, container: 'volumebackups' })],
+    ['with metadata and an availability zone (microversions 3.43 and 3.51)', (p) => p.createBackup({ volumeId: 'vol-1', metadata: { k: 'v' }, availabilityZone: 'az2' })],
+    ['an availability zone is sent from 3.51', (p) => p.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' })],
+    ['an availability zone fails before any request below 3.51', (p) => p.createBackup({ volumeId: 'vol-1', availabilityZone: 'az2' })],
+    ['metadata fails before any request below 3.43', (p) => p.createBackup({ volumeId: 'vol-1', metadata: { k: 'v' } })],
   ],
   deleteBackup: [
-    // DELETE /backups/bk-1
-    (p) => p.deleteBackup('bk-1'),
-    // force-deletes through the action
-    (p) => p.deleteBackup('bk-1', { force: true }),
-    // force-delete of a missing backup is still ignored
-    (p) => p.deleteBackup('bk-x', { force: true }),
-    // force-delete of a missing backup is an error without ignoreMissing
-    (p) => p.deleteBackup('bk-x', { force: true, ignoreMissing: false }),
+    ['DELETE /backups/bk-1', (p) => p.deleteBackup('bk-1')],
+    ['force-deletes through the action', (p) => p.deleteBackup('bk-1', { force: true })],
+    ['force-delete of a missing backup is still ignored', (p) => p.deleteBackup('bk-x', { force: true })],
+    ['force-delete of a missing backup is an error without ignoreMissing', (p) => p.deleteBackup('bk-x', { force: true, ignoreMissing: false })],
   ],
   importBackup: [
-    // POST /backups/import_record
-    (p) => p.importBackup('cinder.backup.drivers.swift', 'eyJzdGF0'),
+    ['POST /backups/import_record', (p) => p.importBackup('cinder.backup.drivers.swift', 'eyJzdGF0')],
   ],
   exportBackup: [
-    // GET /backups/bk-1/export_record
-    (p) => p.exportBackup('bk-1'),
+    ['GET /backups/bk-1/export_record', (p) => p.exportBackup('bk-1')],
   ],
   restoreBackup: [
-    // restores to an existing volume
-    (p) => p.restoreBackup('bk-1', { volume: 'vol-2' }),
-    // restores to a new volume with a name
-    (p) => p.restoreBackup('bk-1', { name: 'vol-01' }),
-    // without volume or name Cinder creates a volume named after the backup
-    (p) => p.restoreBackup('bk-1'),
+    ['restores to an existing volume', (p) => p.restoreBackup('bk-1', { volume: 'vol-2' })],
+    ['restores to a new volume with a name', (p) => p.restoreBackup('bk-1', { name: 'vol-01' })],
+    ['without volume or name Cinder creates a volume named after the backup', (p) => p.restoreBackup('bk-1')],
   ],
   resetBackupStatus: [
-    // POST /backups/bk-1/action
-    (p) => p.resetBackupStatus('bk-1', 'error'),
+    ['POST /backups/bk-1/action', (p) => p.resetBackupStatus('bk-1', 'error')],
   ],
   updateBackup: [
-    // PUT /backups/bk-1
-    (p) => p.updateBackup('bk-1', { name: 'backup001', description: 'this is a backup' }),
-    // metadata from 3.43
-    (p) => p.updateBackup('bk-1', { metadata: { k: 'v' } }),
-    // fails before any request below 3.9
-    (p) => p.updateBackup('bk-1', { name: 'x' }),
+    ['PUT /backups/bk-1', (p) => p.updateBackup('bk-1', { name: 'backup001', description: 'this is a backup' })],
+    ['metadata from 3.43', (p) => p.updateBackup('bk-1', { metadata: { k: 'v' } })],
+    ['fails before any request below 3.9', (p) => p.updateBackup('bk-1', { name: 'x' })],
   ],
   fetchBackupMetadata: [
-    // GET /backups/bk-1
-    (p) => p.fetchBackupMetadata('bk-1'),
-    // fails before any request below 3.43
-    (p) => p.fetchBackupMetadata('bk-1'),
+    ['GET /backups/bk-1', (p) => p.fetchBackupMetadata('bk-1')],
+    ['fails before any request below 3.43', (p) => p.fetchBackupMetadata('bk-1')],
   ],
   getBackupMetadata: [
-    // GET /backups/bk-1
-    (p) => p.getBackupMetadata('bk-1'),
+    ['GET /backups/bk-1', (p) => p.getBackupMetadata('bk-1')],
   ],
   setBackupMetadata: [
-    // PUT /backups/bk-1
-    (p) => p.setBackupMetadata('bk-1', { k: 'v', k2: 'v2' }),
-    // fails before any request below 3.43
-    (p) => p.setBackupMetadata('bk-1', { k: 'v' }),
+    ['PUT /backups/bk-1', (p) => p.setBackupMetadata('bk-1', { k: 'v', k2: 'v2' })],
+    ['fails before any request below 3.43', (p) => p.setBackupMetadata('bk-1', { k: 'v' })],
   ],
   deleteBackupMetadata: [
-    // PUT /backups/bk-1
-    (p) => p.deleteBackupMetadata('bk-1'),
-    // fails before any request below 3.43
-    (p) => p.deleteBackupMetadata('bk-1'),
+    ['PUT /backups/bk-1', (p) => p.deleteBackupMetadata('bk-1')],
+    ['fails before any request below 3.43', (p) => p.deleteBackupMetadata('bk-1')],
   ],
   exportRecord: [
-    // GET /backups/bk-1/export_record
-    (p) => p.exportRecord('bk-1'),
+    ['GET /backups/bk-1/export_record', (p) => p.exportRecord('bk-1')],
   ],
   resetBackup: [
-    // POST /backups/bk-1/action
-    (p) => p.resetBackup('bk-1', 'available'),
+    ['POST /backups/bk-1/action', (p) => p.resetBackup('bk-1', 'available')],
   ],
 });

@@ -2,14 +2,13 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of capabilities.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of capabilities.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./capabilities.cases.json', import.meta.url), {
   getCapabilities: [
-    // GET /capabilities/host1@lvm
-    (p) => p.getCapabilities('host1@lvm'),
-    // an unknown host is a NotFoundError
-    (p) => p.getCapabilities('nohost'),
+    ['GET /capabilities/host1@lvm', (p) => p.getCapabilities('host1@lvm')],
+    ['an unknown host is a NotFoundError', (p) => p.getCapabilities('nohost')],
   ],
 });

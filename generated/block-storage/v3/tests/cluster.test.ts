@@ -2,64 +2,42 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of cluster.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of cluster.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./cluster.cases.json', import.meta.url), {
   getCluster: [
-    // GET /clusters/cluster@lvm
-    (p) => p.getCluster('cluster@lvm'),
-    // at 3.7, without the replication fields
-    (p) => p.getCluster('cluster@lvm'),
-    // a missing cluster is a NotFoundError
-    (p) => p.getCluster('nope'),
-    // fails early below 3.7
-    (p) => p.getCluster('cluster@lvm'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getCluster('cluster@lvm'),
+    ['GET /clusters/cluster@lvm', (p) => p.getCluster('cluster@lvm')],
+    ['at 3.7, without the replication fields', (p) => p.getCluster('cluster@lvm')],
+    ['a missing cluster is a NotFoundError', (p) => p.getCluster('nope')],
+    ['fails early below 3.7', (p) => p.getCluster('cluster@lvm')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getCluster('cluster@lvm')],
   ],
   findCluster: [
-    // an existing cluster is found directly
-    (p) => p.findCluster('cluster@lvm'),
-    // falls back to the detailed listing, filtered by name
-    (p) => p.findCluster('other', { binary: 'cinder-backup' }),
-    // nothing found is undefined by default
-    (p) => p.findCluster('none'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findCluster('dup'),
-    // no match gives undefined
-    (p) => p.findCluster('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findCluster('dup', { ignoreMissing: false }),
+    ['an existing cluster is found directly', (p) => p.findCluster('cluster@lvm')],
+    ['falls back to the detailed listing, filtered by name', (p) => p.findCluster('other', { binary: 'cinder-backup' })],
+    ['nothing found is undefined by default', (p) => p.findCluster('none')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findCluster('dup')],
+    ['no match gives undefined', (p) => p.findCluster('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findCluster('dup', { ignoreMissing: false })],
   ],
   clusters: [
-    // GET /clusters/detail
-    (p) => p.clusters().toArray(),
-    // the summary listing, filtered
-    (p) => p.clusters({ details: false, binary: 'cinder-volume', isUp: true, isDisabled: false, numHosts: 2 }).toArray(),
-    // replication filters from 3.26
-    (p) => p.clusters({ replicationStatus: 'enabled', isFrozen: false, activeBackendId: 'backend-2' }).toArray(),
-    // replication filters fail early below 3.26
-    (p) => p.clusters({ isFrozen: true }).toArray(),
-    // fails early below 3.7
-    (p) => p.clusters().toArray(),
+    ['GET /clusters/detail', (p) => p.clusters().toArray()],
+    ['the summary listing, filtered', (p) => p.clusters({ details: false, binary: 'cinder-volume', isUp: true, isDisabled: false, numHosts: 2 }).toArray()],
+    ['replication filters from 3.26', (p) => p.clusters({ replicationStatus: 'enabled', isFrozen: false, activeBackendId: 'backend-2' }).toArray()],
+    ['replication filters fail early below 3.26', (p) => p.clusters({ isFrozen: true }).toArray()],
+    ['fails early below 3.7', (p) => p.clusters().toArray()],
   ],
   enableCluster: [
-    // PUT /clusters/enable
-    (p) => p.enableCluster(new sdk.Cluster({ name: 'cluster@lvm', binary: 'cinder-volume' })),
-    // a name alone lets Cinder assume cinder-volume, at 3.7
-    (p) => p.enableCluster('cluster@lvm'),
-    // fails early below 3.7
-    (p) => p.enableCluster('cluster@lvm'),
+    ['PUT /clusters/enable', (p) => p.enableCluster(new sdk.Cluster({ name: 'cluster@lvm', binary: 'cinder-volume' }))],
+    ['a name alone lets Cinder assume cinder-volume, at 3.7', (p) => p.enableCluster('cluster@lvm')],
+    ['fails early below 3.7', (p) => p.enableCluster('cluster@lvm')],
   ],
   disableCluster: [
-    // PUT /clusters/disable
-    (p) => p.disableCluster('cluster@lvm', { reason: 'maintenance' }),
-    // without a reason
-    (p) => p.disableCluster(new sdk.Cluster({ name: 'cluster@lvm', binary: 'cinder-volume' })),
-    // an unknown cluster is a NotFoundError
-    (p) => p.disableCluster('nope'),
-    // fails early below 3.7
-    (p) => p.disableCluster('cluster@lvm'),
+    ['PUT /clusters/disable', (p) => p.disableCluster('cluster@lvm', { reason: 'maintenance' })],
+    ['without a reason', (p) => p.disableCluster(new sdk.Cluster({ name: 'cluster@lvm', binary: 'cinder-volume' }))],
+    ['an unknown cluster is a NotFoundError', (p) => p.disableCluster('nope')],
+    ['fails early below 3.7', (p) => p.disableCluster('cluster@lvm')],
   ],
 });

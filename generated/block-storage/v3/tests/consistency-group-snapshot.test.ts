@@ -2,46 +2,33 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of consistency-group-snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of consistency-group-snapshot.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./consistency-group-snapshot.cases.json', import.meta.url), {
   consistencyGroupSnapshots: [
-    // lists with details by default
-    (p) => p.consistencyGroupSnapshots().toArray(),
-    // a slice without details
-    (p) => p.consistencyGroupSnapshots({ details: false, limit: 2, offset: 1 }).toArray(),
+    ['lists with details by default', (p) => p.consistencyGroupSnapshots().toArray()],
+    ['a slice without details', (p) => p.consistencyGroupSnapshots({ details: false, limit: 2, offset: 1 }).toArray()],
   ],
   getConsistencyGroupSnapshot: [
-    // GET /cgsnapshots/cgs-1
-    (p) => p.getConsistencyGroupSnapshot('cgs-1'),
-    // has no minimum microversion and is sent at 3.0 by a server that stops there
-    (p) => p.getConsistencyGroupSnapshot('cgs-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getConsistencyGroupSnapshot('cgs-1'),
+    ['GET /cgsnapshots/cgs-1', (p) => p.getConsistencyGroupSnapshot('cgs-1')],
+    ['has no minimum microversion and is sent at 3.0 by a server that stops there', (p) => p.getConsistencyGroupSnapshot('cgs-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getConsistencyGroupSnapshot('cgs-1')],
   ],
   findConsistencyGroupSnapshot: [
-    // matches the name in the full listing
-    (p) => p.findConsistencyGroupSnapshot('my-cg2'),
-    // two matches are an error
-    (p) => p.findConsistencyGroupSnapshot('dup'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findConsistencyGroupSnapshot('dup'),
-    // no match gives undefined
-    (p) => p.findConsistencyGroupSnapshot('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findConsistencyGroupSnapshot('dup', { ignoreMissing: false }),
+    ['matches the name in the full listing', (p) => p.findConsistencyGroupSnapshot('my-cg2')],
+    ['two matches are an error', (p) => p.findConsistencyGroupSnapshot('dup')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findConsistencyGroupSnapshot('dup')],
+    ['no match gives undefined', (p) => p.findConsistencyGroupSnapshot('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findConsistencyGroupSnapshot('dup', { ignoreMissing: false })],
   ],
   createConsistencyGroupSnapshot: [
-    // POST /cgsnapshots
-    (p) => p.createConsistencyGroupSnapshot({ consistencyGroupId: 'cg-1', name: 'firstcg', description: 'first consistency group' }),
+    ['POST /cgsnapshots', (p) => p.createConsistencyGroupSnapshot({ consistencyGroupId: 'cg-1', name: 'firstcg', description: 'first consistency group' })],
   ],
   deleteConsistencyGroupSnapshot: [
-    // DELETE /cgsnapshots/cgs-1
-    (p) => p.deleteConsistencyGroupSnapshot('cgs-1'),
-    // a missing snapshot is ignored by default
-    (p) => p.deleteConsistencyGroupSnapshot('cgs-x'),
-    // a missing snapshot is an error without ignoreMissing
-    (p) => p.deleteConsistencyGroupSnapshot('cgs-x', { ignoreMissing: false }),
+    ['DELETE /cgsnapshots/cgs-1', (p) => p.deleteConsistencyGroupSnapshot('cgs-1')],
+    ['a missing snapshot is ignored by default', (p) => p.deleteConsistencyGroupSnapshot('cgs-x')],
+    ['a missing snapshot is an error without ignoreMissing', (p) => p.deleteConsistencyGroupSnapshot('cgs-x', { ignoreMissing: false })],
   ],
 });

@@ -2,42 +2,30 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of default-type.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of default-type.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./default-type.cases.json', import.meta.url), {
   defaultTypes: [
-    // GET /v3/default-types
-    (p) => p.defaultTypes().toArray(),
-    // works at 3.62, before project IDs became optional in URLs
-    (p) => p.defaultTypes().toArray(),
-    // fails early below 3.62
-    (p) => p.defaultTypes().toArray(),
+    ['GET /v3/default-types', (p) => p.defaultTypes().toArray()],
+    ['works at 3.62, before project IDs became optional in URLs', (p) => p.defaultTypes().toArray()],
+    ['fails early below 3.62', (p) => p.defaultTypes().toArray()],
   ],
   showDefaultType: [
-    // GET /v3/default-types/p-1
-    (p) => p.showDefaultType('p-1'),
-    // a project without its own default is a NotFoundError
-    (p) => p.showDefaultType('p-2'),
-    // fails early below 3.62
-    (p) => p.showDefaultType('p-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.showDefaultType('p-1'),
+    ['GET /v3/default-types/p-1', (p) => p.showDefaultType('p-1')],
+    ['a project without its own default is a NotFoundError', (p) => p.showDefaultType('p-2')],
+    ['fails early below 3.62', (p) => p.showDefaultType('p-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.showDefaultType('p-1')],
   ],
   setDefaultType: [
-    // PUT /v3/default-types/p-1
-    (p) => p.setDefaultType('p-1', 't-1'),
-    // a Type is sent by its ID, at 3.62
-    (p) => p.setDefaultType('p-1', new sdk.Type({ id: 't-2', name: 'gold' })),
-    // a type name is resolved by Cinder
-    (p) => p.setDefaultType('p-1', 'lvm_backend'),
-    // an unknown type is a BadRequestError
-    (p) => p.setDefaultType('p-1', 'nope'),
+    ['PUT /v3/default-types/p-1', (p) => p.setDefaultType('p-1', 't-1')],
+    ['a Type is sent by its ID, at 3.62', (p) => p.setDefaultType('p-1', new sdk.Type({ id: 't-2', name: 'gold' }))],
+    ['a type name is resolved by Cinder', (p) => p.setDefaultType('p-1', 'lvm_backend')],
+    ['an unknown type is a BadRequestError', (p) => p.setDefaultType('p-1', 'nope')],
   ],
   unsetDefaultType: [
-    // DELETE /v3/default-types/p-1
-    (p) => p.unsetDefaultType('p-1'),
-    // fails early below 3.62
-    (p) => p.unsetDefaultType('p-1'),
+    ['DELETE /v3/default-types/p-1', (p) => p.unsetDefaultType('p-1')],
+    ['fails early below 3.62', (p) => p.unsetDefaultType('p-1')],
   ],
 });

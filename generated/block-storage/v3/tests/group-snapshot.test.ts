@@ -2,70 +2,47 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of group-snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of group-snapshot.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-snapshot.cases.json', import.meta.url), {
   getGroupSnapshot: [
-    // GET /group_snapshots/gs-1
-    (p) => p.getGroupSnapshot('gs-1'),
-    // is sent at 3.14 by a server that stops there
-    (p) => p.getGroupSnapshot('gs-1'),
-    // fails before any request below 3.14
-    (p) => p.getGroupSnapshot('gs-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getGroupSnapshot('gs-1'),
+    ['GET /group_snapshots/gs-1', (p) => p.getGroupSnapshot('gs-1')],
+    ['is sent at 3.14 by a server that stops there', (p) => p.getGroupSnapshot('gs-1')],
+    ['fails before any request below 3.14', (p) => p.getGroupSnapshot('gs-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getGroupSnapshot('gs-1')],
   ],
   findGroupSnapshot: [
-    // an ID is found directly
-    (p) => p.findGroupSnapshot('gs-1'),
-    // falls back to a server-side name filter
-    (p) => p.findGroupSnapshot('nightly'),
-    // below 3.29 Cinder ignores the filter and the name is matched here
-    (p) => p.findGroupSnapshot('nightly'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findGroupSnapshot('dup'),
-    // no match gives undefined
-    (p) => p.findGroupSnapshot('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findGroupSnapshot('dup', { ignoreMissing: false }),
+    ['an ID is found directly', (p) => p.findGroupSnapshot('gs-1')],
+    ['falls back to a server-side name filter', (p) => p.findGroupSnapshot('nightly')],
+    ['below 3.29 Cinder ignores the filter and the name is matched here', (p) => p.findGroupSnapshot('nightly')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findGroupSnapshot('dup')],
+    ['no match gives undefined', (p) => p.findGroupSnapshot('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findGroupSnapshot('dup', { ignoreMissing: false })],
   ],
   groupSnapshots: [
-    // lists with details by default
-    (p) => p.groupSnapshots().toArray(),
-    // sends filters and paging by their wire names without details
-    (p) => p.groupSnapshots({ details: false, allProjects: true, groupId: 'grp-1', status: 'available', sortKey: 'name', sortDir: 'asc', limit: 10, marker: 'gs-0' }).toArray(),
-    // follows the group_snapshot_links next link
-    (p) => p.groupSnapshots({ limit: 1 }).toArray(),
-    // lists without filters at 3.14
-    (p) => p.groupSnapshots().toArray(),
-    // paging needs 3.29 and fails before any request below it
-    (p) => p.groupSnapshots({ limit: 10 }).toArray(),
+    ['lists with details by default', (p) => p.groupSnapshots().toArray()],
+    ['sends filters and paging by their wire names without details', (p) => p.groupSnapshots({ details: false, allProjects: true, groupId: 'grp-1', status: 'available', sortKey: 'name', sortDir: 'asc', limit: 10, marker: 'gs-0' }).toArray()],
+    ['follows the group_snapshot_links next link', (p) => p.groupSnapshots({ limit: 1 }).toArray()],
+    ['lists without filters at 3.14', (p) => p.groupSnapshots().toArray()],
+    ['paging needs 3.29 and fails before any request below it', (p) => p.groupSnapshots({ limit: 10 }).toArray()],
   ],
   createGroupSnapshot: [
-    // POST /group_snapshots
-    (p) => p.createGroupSnapshot({ groupId: 'grp-1', name: 'first_group_snapshot', description: 'first group snapshot' }),
-    // fails before any request below 3.14
-    (p) => p.createGroupSnapshot({ groupId: 'grp-1' }),
+    ['POST /group_snapshots', (p) => p.createGroupSnapshot({ groupId: 'grp-1', name: 'first_group_snapshot', description: 'first group snapshot' })],
+    ['fails before any request below 3.14', (p) => p.createGroupSnapshot({ groupId: 'grp-1' })],
   ],
   resetGroupSnapshotStatus: [
-    // POST /group_snapshots/gs-1/action
-    (p) => p.resetGroupSnapshotStatus('gs-1', 'error'),
-    // is sent at 3.19 by a server that stops there
-    (p) => p.resetGroupSnapshotStatus('gs-1', 'available'),
-    // fails before any request below 3.19
-    (p) => p.resetGroupSnapshotStatus('gs-1', 'available'),
+    ['POST /group_snapshots/gs-1/action', (p) => p.resetGroupSnapshotStatus('gs-1', 'error')],
+    ['is sent at 3.19 by a server that stops there', (p) => p.resetGroupSnapshotStatus('gs-1', 'available')],
+    ['fails before any request below 3.19', (p) => p.resetGroupSnapshotStatus('gs-1', 'available')],
   ],
   resetGroupSnapshotState: [
-    // POST /group_snapshots/gs-1/action
-    (p) => p.resetGroupSnapshotState('gs-1', 'available'),
+    ['POST /group_snapshots/gs-1/action', (p) => p.resetGroupSnapshotState('gs-1', 'available')],
   ],
   deleteGroupSnapshot: [
-    // DELETE /group_snapshots/gs-1
-    (p) => p.deleteGroupSnapshot('gs-1'),
-    // a missing group snapshot is ignored by default
-    (p) => p.deleteGroupSnapshot('gs-x'),
-    // a missing group snapshot is an error without ignoreMissing
-    (p) => p.deleteGroupSnapshot('gs-x', { ignoreMissing: false }),
+    ['DELETE /group_snapshots/gs-1', (p) => p.deleteGroupSnapshot('gs-1')],
+    ['a missing group snapshot is ignored by default', (p) => p.deleteGroupSnapshot('gs-x')],
+    ['a missing group snapshot is an error without ignoreMissing', (p) => p.deleteGroupSnapshot('gs-x', { ignoreMissing: false })],
   ],
 });

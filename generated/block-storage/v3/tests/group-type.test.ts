@@ -2,108 +2,70 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of group-type.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of group-type.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-type.cases.json', import.meta.url), {
   getGroupType: [
-    // GET /group_types/gt-1
-    (p) => p.getGroupType('gt-1'),
-    // the default group type
-    (p) => p.getGroupType('default'),
-    // is sent at 3.11 by a server that stops there
-    (p) => p.getGroupType('gt-1'),
-    // fails before any request below 3.11
-    (p) => p.getGroupType('gt-1'),
-    // a missing group type is an error
-    (p) => p.getGroupType('gt-x'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getGroupType('gt-1'),
+    ['GET /group_types/gt-1', (p) => p.getGroupType('gt-1')],
+    ['the default group type', (p) => p.getGroupType('default')],
+    ['is sent at 3.11 by a server that stops there', (p) => p.getGroupType('gt-1')],
+    ['fails before any request below 3.11', (p) => p.getGroupType('gt-1')],
+    ['a missing group type is an error', (p) => p.getGroupType('gt-x')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getGroupType('gt-1')],
   ],
   findGroupType: [
-    // an ID is found directly
-    (p) => p.findGroupType('gt-1'),
-    // falls back to the listing and matches the name
-    (p) => p.findGroupType('gold-group'),
-    // nothing found is undefined
-    (p) => p.findGroupType('nope'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findGroupType('dup'),
-    // no match gives undefined
-    (p) => p.findGroupType('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findGroupType('dup', { ignoreMissing: false }),
+    ['an ID is found directly', (p) => p.findGroupType('gt-1')],
+    ['falls back to the listing and matches the name', (p) => p.findGroupType('gold-group')],
+    ['nothing found is undefined', (p) => p.findGroupType('nope')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findGroupType('dup')],
+    ['no match gives undefined', (p) => p.findGroupType('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findGroupType('dup', { ignoreMissing: false })],
   ],
   groupTypes: [
-    // GET /group_types
-    (p) => p.groupTypes().toArray(),
-    // sends filters and paging by their wire names
-    (p) => p.groupTypes({ isPublic: 'none', sort: 'name:asc', limit: 5, offset: 1 }).toArray(),
-    // fails before any request below 3.11
-    (p) => p.groupTypes().toArray(),
+    ['GET /group_types', (p) => p.groupTypes().toArray()],
+    ['sends filters and paging by their wire names', (p) => p.groupTypes({ isPublic: 'none', sort: 'name:asc', limit: 5, offset: 1 }).toArray()],
+    ['fails before any request below 3.11', (p) => p.groupTypes().toArray()],
   ],
   createGroupType: [
-    // POST /group_types
-    (p) => p.createGroupType({ name: 'grp-type-001', description: 'group type 0001', isPublic: true, groupSpecs: { consistent_group_snapshot_enabled: '<is> False' } }),
-    // a name is enough
-    (p) => p.createGroupType({ name: 'plain' }),
+    ['POST /group_types', (p) => p.createGroupType({ name: 'grp-type-001', description: 'group type 0001', isPublic: true, groupSpecs: { consistent_group_snapshot_enabled: '<is> False' } })],
+    ['a name is enough', (p) => p.createGroupType({ name: 'plain' })],
   ],
   updateGroupType: [
-    // PUT /group_types/gt-1
-    (p) => p.updateGroupType('gt-1', { name: 'grp-type-002', description: 'renamed', isPublic: false }),
+    ['PUT /group_types/gt-1', (p) => p.updateGroupType('gt-1', { name: 'grp-type-002', description: 'renamed', isPublic: false })],
   ],
   deleteGroupType: [
-    // DELETE /group_types/gt-1
-    (p) => p.deleteGroupType('gt-1'),
-    // a missing group type is ignored by default
-    (p) => p.deleteGroupType('gt-x'),
-    // a missing group type is an error without ignoreMissing
-    (p) => p.deleteGroupType('gt-x', { ignoreMissing: false }),
-    // a group type in use is refused
-    (p) => p.deleteGroupType('gt-1'),
+    ['DELETE /group_types/gt-1', (p) => p.deleteGroupType('gt-1')],
+    ['a missing group type is ignored by default', (p) => p.deleteGroupType('gt-x')],
+    ['a missing group type is an error without ignoreMissing', (p) => p.deleteGroupType('gt-x', { ignoreMissing: false })],
+    ['a group type in use is refused', (p) => p.deleteGroupType('gt-1')],
   ],
   fetchGroupTypeGroupSpecs: [
-    // GET /group_types/gt-1/group_specs
-    (p) => p.fetchGroupTypeGroupSpecs('gt-1'),
-    // fails before any request below 3.11
-    (p) => p.fetchGroupTypeGroupSpecs('gt-1'),
+    ['GET /group_types/gt-1/group_specs', (p) => p.fetchGroupTypeGroupSpecs('gt-1')],
+    ['fails before any request below 3.11', (p) => p.fetchGroupTypeGroupSpecs('gt-1')],
   ],
   createGroupTypeGroupSpecs: [
-    // POST /group_types/gt-1/group_specs
-    (p) => p.createGroupTypeGroupSpecs('gt-1', { key1: 'value1', key2: 'value2' }),
+    ['POST /group_types/gt-1/group_specs', (p) => p.createGroupTypeGroupSpecs('gt-1', { key1: 'value1', key2: 'value2' })],
   ],
   getGroupTypeGroupSpecsProperty: [
-    // GET /group_types/gt-1/group_specs/key1
-    (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1'),
-    // is sent at 3.11 by a server that stops there
-    (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'consistent_group_snapshot_enabled'),
-    // fails before any request below 3.11
-    (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1'),
-    // a missing key is an error
-    (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'nokey'),
-    // an answer without the key is an invalid response
-    (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1'),
+    ['GET /group_types/gt-1/group_specs/key1', (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1')],
+    ['is sent at 3.11 by a server that stops there', (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'consistent_group_snapshot_enabled')],
+    ['fails before any request below 3.11', (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1')],
+    ['a missing key is an error', (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'nokey')],
+    ['an answer without the key is an invalid response', (p) => p.getGroupTypeGroupSpecsProperty('gt-1', 'key1')],
   ],
   updateGroupTypeGroupSpecsProperty: [
-    // PUT /group_types/gt-1/group_specs/key1
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value2'),
-    // the key names the single body entry
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'consistent_group_snapshot_enabled', '<is> True'),
-    // is sent at 3.11 by a server that stops there
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1'),
-    // fails before any request below 3.11
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1'),
-    // a key Cinder does not accept is a BadRequestError
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'bad key', 'value1'),
-    // a missing group type is an error
-    (p) => p.updateGroupTypeGroupSpecsProperty('gt-x', 'key1', 'value1'),
+    ['PUT /group_types/gt-1/group_specs/key1', (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value2')],
+    ['the key names the single body entry', (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'consistent_group_snapshot_enabled', '<is> True')],
+    ['is sent at 3.11 by a server that stops there', (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1')],
+    ['fails before any request below 3.11', (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'key1', 'value1')],
+    ['a key Cinder does not accept is a BadRequestError', (p) => p.updateGroupTypeGroupSpecsProperty('gt-1', 'bad key', 'value1')],
+    ['a missing group type is an error', (p) => p.updateGroupTypeGroupSpecsProperty('gt-x', 'key1', 'value1')],
   ],
   deleteGroupTypeGroupSpecsProperty: [
-    // DELETE /group_types/gt-1/group_specs/key1
-    (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'key1'),
-    // a missing key is ignored by default
-    (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'nokey'),
-    // a missing key is an error without ignoreMissing
-    (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'nokey', { ignoreMissing: false }),
+    ['DELETE /group_types/gt-1/group_specs/key1', (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'key1')],
+    ['a missing key is ignored by default', (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'nokey')],
+    ['a missing key is an error without ignoreMissing', (p) => p.deleteGroupTypeGroupSpecsProperty('gt-1', 'nokey', { ignoreMissing: false })],
   ],
 });

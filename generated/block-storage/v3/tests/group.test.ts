@@ -2,110 +2,72 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of group.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of group.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.url), {
   getGroup: [
-    // GET /groups/grp-1
-    (p) => p.getGroup('grp-1'),
-    // lists the group's volumes when asked
-    (p) => p.getGroup('grp-1', { listVolume: true }),
-    // is sent at 3.13 by a server that stops there
-    (p) => p.getGroup('grp-1'),
-    // listVolume needs 3.25 and fails before any request below it
-    (p) => p.getGroup('grp-1', { listVolume: true }),
-    // fails before any request below 3.13
-    (p) => p.getGroup('grp-1'),
-    // a missing group is an error
-    (p) => p.getGroup('grp-x'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getGroup('grp-1'),
+    ['GET /groups/grp-1', (p) => p.getGroup('grp-1')],
+    ['lists the group\'s volumes when asked', (p) => p.getGroup('grp-1', { listVolume: true })],
+    ['is sent at 3.13 by a server that stops there', (p) => p.getGroup('grp-1')],
+    ['listVolume needs 3.25 and fails before any request below it', (p) => p.getGroup('grp-1', { listVolume: true })],
+    ['fails before any request below 3.13', (p) => p.getGroup('grp-1')],
+    ['a missing group is an error', (p) => p.getGroup('grp-x')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getGroup('grp-1')],
   ],
   findGroup: [
-    // an ID is found directly
-    (p) => p.findGroup('grp-1'),
-    // falls back to a server-side name filter
-    (p) => p.findGroup('first_group'),
-    // two matches are an error
-    (p) => p.findGroup('dup'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findGroup('dup'),
-    // no match gives undefined
-    (p) => p.findGroup('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findGroup('dup', { ignoreMissing: false }),
+    ['an ID is found directly', (p) => p.findGroup('grp-1')],
+    ['falls back to a server-side name filter', (p) => p.findGroup('first_group')],
+    ['two matches are an error', (p) => p.findGroup('dup')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findGroup('dup')],
+    ['no match gives undefined', (p) => p.findGroup('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findGroup('dup', { ignoreMissing: false })],
   ],
   groups: [
-    // lists with details by default
-    (p) => p.groups().toArray(),
-    // sends filters and paging by their wire names without details
-    (p) => p.groups({ details: false, allProjects: true, name: 'my_group1', sort: 'name:asc', limit: 5, offset: 2 }).toArray(),
-    // asks for the volumes and follows the group_links next link
-    (p) => p.groups({ listVolume: true, limit: 1 }).toArray(),
-    // fails before any request below 3.13
-    (p) => p.groups().toArray(),
+    ['lists with details by default', (p) => p.groups().toArray()],
+    ['sends filters and paging by their wire names without details', (p) => p.groups({ details: false, allProjects: true, name: 'my_group1', sort: 'name:asc', limit: 5, offset: 2 }).toArray()],
+    ['asks for the volumes and follows the group_links next link', (p) => p.groups({ listVolume: true, limit: 1 }).toArray()],
+    ['fails before any request below 3.13', (p) => p.groups().toArray()],
   ],
   createGroup: [
-    // POST /groups
-    (p) => p.createGroup({ name: 'first_group', description: 'first group', groupType: 'gt-1', volumeTypes: ['vt-1', 'vt-2'], availabilityZone: 'az0' }),
-    // fails before any request below 3.13
-    (p) => p.createGroup({ groupType: 'gt-1', volumeTypes: ['vt-1'] }),
+    ['POST /groups', (p) => p.createGroup({ name: 'first_group', description: 'first group', groupType: 'gt-1', volumeTypes: ['vt-1', 'vt-2'], availabilityZone: 'az0' })],
+    ['fails before any request below 3.13', (p) => p.createGroup({ groupType: 'gt-1', volumeTypes: ['vt-1'] })],
   ],
   createGroupFromSource: [
-    // from a group snapshot
-    (p) => p.createGroupFromSource({ groupSnapshot: 'gs-1', name: 'first_group', description: 'first group' }),
-    // cloning a group
-    (p) => p.createGroupFromSource({ sourceGroup: 'grp-1' }),
-    // fails before any request below 3.14
-    (p) => p.createGroupFromSource({ groupSnapshot: 'gs-1' }),
+    ['from a group snapshot', (p) => p.createGroupFromSource({ groupSnapshot: 'gs-1', name: 'first_group', description: 'first group' })],
+    ['cloning a group', (p) => p.createGroupFromSource({ sourceGroup: 'grp-1' })],
+    ['fails before any request below 3.14', (p) => p.createGroupFromSource({ groupSnapshot: 'gs-1' })],
   ],
   updateGroup: [
-    // PUT /groups/grp-1
-    (p) => p.updateGroup('grp-1', { name: 'my_group', description: 'My group', addVolumes: 'vol-1,vol-2', removeVolumes: 'vol-8,vol-9' }),
+    ['PUT /groups/grp-1', (p) => p.updateGroup('grp-1', { name: 'my_group', description: 'My group', addVolumes: 'vol-1,vol-2', removeVolumes: 'vol-8,vol-9' })],
   ],
   deleteGroup: [
-    // POST /groups/grp-1/action
-    (p) => p.deleteGroup('grp-1'),
-    // deletes the volumes too
-    (p) => p.deleteGroup('grp-1', { deleteVolumes: true }),
-    // a missing group is ignored by default
-    (p) => p.deleteGroup('grp-x'),
-    // a missing group is an error without ignoreMissing
-    (p) => p.deleteGroup('grp-x', { ignoreMissing: false }),
-    // a group with volumes is refused without deleteVolumes
-    (p) => p.deleteGroup('grp-1'),
+    ['POST /groups/grp-1/action', (p) => p.deleteGroup('grp-1')],
+    ['deletes the volumes too', (p) => p.deleteGroup('grp-1', { deleteVolumes: true })],
+    ['a missing group is ignored by default', (p) => p.deleteGroup('grp-x')],
+    ['a missing group is an error without ignoreMissing', (p) => p.deleteGroup('grp-x', { ignoreMissing: false })],
+    ['a group with volumes is refused without deleteVolumes', (p) => p.deleteGroup('grp-1')],
   ],
   resetGroupStatus: [
-    // POST /groups/grp-1/action
-    (p) => p.resetGroupStatus('grp-1', 'available'),
-    // is sent at 3.20 by a server that stops there
-    (p) => p.resetGroupStatus('grp-1', 'error'),
-    // fails before any request below 3.20
-    (p) => p.resetGroupStatus('grp-1', 'available'),
+    ['POST /groups/grp-1/action', (p) => p.resetGroupStatus('grp-1', 'available')],
+    ['is sent at 3.20 by a server that stops there', (p) => p.resetGroupStatus('grp-1', 'error')],
+    ['fails before any request below 3.20', (p) => p.resetGroupStatus('grp-1', 'available')],
   ],
   resetGroupState: [
-    // POST /groups/grp-1/action
-    (p) => p.resetGroupState('grp-1', 'available'),
+    ['POST /groups/grp-1/action', (p) => p.resetGroupState('grp-1', 'available')],
   ],
   enableGroupReplication: [
-    // POST /groups/grp-1/action
-    (p) => p.enableGroupReplication('grp-1'),
-    // fails before any request below 3.38
-    (p) => p.enableGroupReplication('grp-1'),
+    ['POST /groups/grp-1/action', (p) => p.enableGroupReplication('grp-1')],
+    ['fails before any request below 3.38', (p) => p.enableGroupReplication('grp-1')],
   ],
   disableGroupReplication: [
-    // POST /groups/grp-1/action
-    (p) => p.disableGroupReplication('grp-1'),
-    // is sent at 3.38 by a server that stops there
-    (p) => p.disableGroupReplication('grp-1'),
+    ['POST /groups/grp-1/action', (p) => p.disableGroupReplication('grp-1')],
+    ['is sent at 3.38 by a server that stops there', (p) => p.disableGroupReplication('grp-1')],
   ],
   failoverGroupReplication: [
-    // POST /groups/grp-1/action
-    (p) => p.failoverGroupReplication('grp-1', { allowAttachedVolume: true, secondaryBackendId: 'vendor-id-1' }),
-    // defaults to refusing attached volumes and lets the back end choose the target
-    (p) => p.failoverGroupReplication('grp-1'),
-    // fails before any request below 3.38
-    (p) => p.failoverGroupReplication('grp-1'),
+    ['POST /groups/grp-1/action', (p) => p.failoverGroupReplication('grp-1', { allowAttachedVolume: true, secondaryBackendId: 'vendor-id-1' })],
+    ['defaults to refusing attached volumes and lets the back end choose the target', (p) => p.failoverGroupReplication('grp-1')],
+    ['fails before any request below 3.38', (p) => p.failoverGroupReplication('grp-1')],
   ],
 });

@@ -2,18 +2,16 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of helpers.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of helpers.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./helpers.cases.json', import.meta.url), {
   waitForStatus: [
-    // polls until the volume is available
-    (p) => p.waitForStatus(new sdk.Volume({ id: 'vol-1', status: 'creating' }), 'available', { interval: 0.01 }),
-    // stops at a failure state of the resource
-    (p) => p.waitForStatus(new sdk.Volume({ id: 'vol-1', status: 'extending' }), 'available', { interval: 0.01 }),
+    ['polls until the volume is available', (p) => p.waitForStatus(new sdk.Volume({ id: 'vol-1', status: 'creating' }), 'available', { interval: 0.01 })],
+    ['stops at a failure state of the resource', (p) => p.waitForStatus(new sdk.Volume({ id: 'vol-1', status: 'extending' }), 'available', { interval: 0.01 })],
   ],
   waitForDelete: [
-    // returns when the snapshot answers 404
-    (p) => p.waitForDelete(new sdk.Snapshot({ id: 'snap-1', status: 'deleting' }), { interval: 0.01 }),
+    ['returns when the snapshot answers 404', (p) => p.waitForDelete(new sdk.Snapshot({ id: 'snap-1', status: 'deleting' }), { interval: 0.01 })],
   ],
 });

@@ -2,22 +2,17 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of limits.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of limits.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./limits.cases.json', import.meta.url), {
   getLimits: [
-    // GET /limits
-    (p) => p.getLimits(),
-    // the limits of another project
-    (p) => p.getLimits({ project: 'p-2' }),
-    // another project at exactly 3.39
-    (p) => p.getLimits({ project: 'p-2' }),
-    // without a project the call works at the base microversion
-    (p) => p.getLimits(),
-    // another project fails early below 3.39
-    (p) => p.getLimits({ project: 'p-2' }),
-    // reads rate limits
-    (p) => p.getLimits(),
+    ['GET /limits', (p) => p.getLimits()],
+    ['the limits of another project', (p) => p.getLimits({ project: 'p-2' })],
+    ['another project at exactly 3.39', (p) => p.getLimits({ project: 'p-2' })],
+    ['without a project the call works at the base microversion', (p) => p.getLimits()],
+    ['another project fails early below 3.39', (p) => p.getLimits({ project: 'p-2' })],
+    ['reads rate limits', (p) => p.getLimits()],
   ],
 });

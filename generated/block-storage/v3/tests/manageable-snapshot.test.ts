@@ -2,16 +2,14 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of manageable-snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of manageable-snapshot.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./manageable-snapshot.cases.json', import.meta.url), {
   manageableSnapshots: [
-    // lists with details by default
-    (p) => p.manageableSnapshots({ host: 'host1@lvm' }).toArray(),
-    // summaries with paging by marker
-    (p) => p.manageableSnapshots({ details: false, host: 'host1@lvm', limit: 1, marker: '{"source-name": "lvol0"}' }).toArray(),
-    // fails before any request below 3.8
-    (p) => p.manageableSnapshots({ host: 'host1@lvm' }).toArray(),
+    ['lists with details by default', (p) => p.manageableSnapshots({ host: 'host1@lvm' }).toArray()],
+    ['summaries with paging by marker', (p) => p.manageableSnapshots({ details: false, host: 'host1@lvm', limit: 1, marker: '{"source-name": "lvol0"}' }).toArray()],
+    ['fails before any request below 3.8', (p) => p.manageableSnapshots({ host: 'host1@lvm' }).toArray()],
   ],
 });

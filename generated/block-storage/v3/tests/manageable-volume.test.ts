@@ -2,16 +2,14 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of manageable-volume.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of manageable-volume.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./manageable-volume.cases.json', import.meta.url), {
   manageableVolumes: [
-    // lists with details by default
-    (p) => p.manageableVolumes({ host: 'host1@lvm' }).toArray(),
-    // summaries of a cluster, one page
-    (p) => p.manageableVolumes({ details: false, cluster: 'cluster@lvm', sort: 'size:desc', limit: 2, offset: 2 }).toArray(),
-    // fails before any request below 3.8
-    (p) => p.manageableVolumes({ host: 'host1@lvm' }).toArray(),
+    ['lists with details by default', (p) => p.manageableVolumes({ host: 'host1@lvm' }).toArray()],
+    ['summaries of a cluster, one page', (p) => p.manageableVolumes({ details: false, cluster: 'cluster@lvm', sort: 'size:desc', limit: 2, offset: 2 }).toArray()],
+    ['fails before any request below 3.8', (p) => p.manageableVolumes({ host: 'host1@lvm' }).toArray()],
   ],
 });

@@ -2,40 +2,28 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of message.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of message.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./message.cases.json', import.meta.url), {
   getMessage: [
-    // GET /messages/msg-1
-    (p) => p.getMessage('msg-1'),
-    // is sent at 3.3 by a server that stops there
-    (p) => p.getMessage('msg-1'),
-    // fails before any request below 3.3
-    (p) => p.getMessage('msg-1'),
-    // a missing message is an error
-    (p) => p.getMessage('msg-x'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getMessage('msg-1'),
+    ['GET /messages/msg-1', (p) => p.getMessage('msg-1')],
+    ['is sent at 3.3 by a server that stops there', (p) => p.getMessage('msg-1')],
+    ['fails before any request below 3.3', (p) => p.getMessage('msg-1')],
+    ['a missing message is an error', (p) => p.getMessage('msg-x')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getMessage('msg-1')],
   ],
   deleteMessage: [
-    // DELETE /messages/msg-1
-    (p) => p.deleteMessage('msg-1'),
-    // a missing message is ignored by default
-    (p) => p.deleteMessage('msg-x'),
-    // a missing message is an error without ignoreMissing
-    (p) => p.deleteMessage('msg-x', { ignoreMissing: false }),
-    // fails before any request below 3.3
-    (p) => p.deleteMessage('msg-1'),
+    ['DELETE /messages/msg-1', (p) => p.deleteMessage('msg-1')],
+    ['a missing message is ignored by default', (p) => p.deleteMessage('msg-x')],
+    ['a missing message is an error without ignoreMissing', (p) => p.deleteMessage('msg-x', { ignoreMissing: false })],
+    ['fails before any request below 3.3', (p) => p.deleteMessage('msg-1')],
   ],
   messages: [
-    // lists every message
-    (p) => p.messages().toArray(),
-    // sends filters and paging by their wire names and follows next links
-    (p) => p.messages({ resourceType: 'VOLUME', eventId: 'VOLUME_000002', messageLevel: 'ERROR', sort: 'created_at:desc', limit: 1 }).toArray(),
-    // without filters below 3.5 the listing is one request
-    (p) => p.messages().toArray(),
-    // a filter needs 3.5 and fails before any request below it
-    (p) => p.messages({ resourceUuid: 'vol-1' }).toArray(),
+    ['lists every message', (p) => p.messages().toArray()],
+    ['sends filters and paging by their wire names and follows next links', (p) => p.messages({ resourceType: 'VOLUME', eventId: 'VOLUME_000002', messageLevel: 'ERROR', sort: 'created_at:desc', limit: 1 }).toArray()],
+    ['without filters below 3.5 the listing is one request', (p) => p.messages().toArray()],
+    ['a filter needs 3.5 and fails before any request below it', (p) => p.messages({ resourceUuid: 'vol-1' }).toArray()],
   ],
 });

@@ -2,20 +2,16 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of pool.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of pool.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./pool.cases.json', import.meta.url), {
   backendPools: [
-    // GET /scheduler-stats/get_pools
-    (p) => p.backendPools().toArray(),
-    // names only without details
-    (p) => p.backendPools({ detail: false }).toArray(),
-    // filters by name and volume type
-    (p) => p.backendPools({ name: 'host1@lvm#lvm', volumeType: new sdk.Type({ id: 't-1' }) }).toArray(),
-    // the name filter at exactly 3.28
-    (p) => p.backendPools({ name: 'host1@lvm#lvm' }).toArray(),
-    // the volume type filter fails early below 3.35
-    (p) => p.backendPools({ volumeType: 'gold' }).toArray(),
+    ['GET /scheduler-stats/get_pools', (p) => p.backendPools().toArray()],
+    ['names only without details', (p) => p.backendPools({ detail: false }).toArray()],
+    ['filters by name and volume type', (p) => p.backendPools({ name: 'host1@lvm#lvm', volumeType: new sdk.Type({ id: 't-1' }) }).toArray()],
+    ['the name filter at exactly 3.28', (p) => p.backendPools({ name: 'host1@lvm#lvm' }).toArray()],
+    ['the volume type filter fails early below 3.35', (p) => p.backendPools({ volumeType: 'gold' }).toArray()],
   ],
 });

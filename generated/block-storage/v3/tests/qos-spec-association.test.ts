@@ -2,14 +2,13 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of qos-spec-association.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of qos-spec-association.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./qos-spec-association.cases.json', import.meta.url), {
   qosSpecAssociations: [
-    // GET /qos-specs/qos-1/associations
-    (p) => p.qosSpecAssociations('qos-1').toArray(),
-    // accepts a QosSpec
-    (p) => p.qosSpecAssociations(new sdk.QosSpec({ id: 'qos-2' })).toArray(),
+    ['GET /qos-specs/qos-1/associations', (p) => p.qosSpecAssociations('qos-1').toArray()],
+    ['accepts a QosSpec', (p) => p.qosSpecAssociations(new sdk.QosSpec({ id: 'qos-2' })).toArray()],
   ],
 });

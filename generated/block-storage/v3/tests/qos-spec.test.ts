@@ -2,68 +2,49 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of qos-spec.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of qos-spec.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./qos-spec.cases.json', import.meta.url), {
   createQosSpec: [
-    // POST /qos-specs
-    (p) => p.createQosSpec({ name: 'gold-qos', consumer: 'front-end', specs: { read_iops_sec: '500', write_iops_sec: '200' } }),
+    ['POST /qos-specs', (p) => p.createQosSpec({ name: 'gold-qos', consumer: 'front-end', specs: { read_iops_sec: '500', write_iops_sec: '200' } })],
   ],
   getQosSpec: [
-    // GET /qos-specs/qos-1
-    (p) => p.getQosSpec('qos-1'),
-    // a missing specification is a NotFoundError
-    (p) => p.getQosSpec('qos-9'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getQosSpec('qos-1'),
+    ['GET /qos-specs/qos-1', (p) => p.getQosSpec('qos-1')],
+    ['a missing specification is a NotFoundError', (p) => p.getQosSpec('qos-9')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getQosSpec('qos-1')],
   ],
   findQosSpec: [
-    // falls back to the listing and matches the name
-    (p) => p.findQosSpec('gold-qos'),
-    // nothing found is undefined by default
-    (p) => p.findQosSpec('none-qos'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findQosSpec('dup'),
-    // no match gives undefined
-    (p) => p.findQosSpec('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findQosSpec('dup', { ignoreMissing: false }),
+    ['falls back to the listing and matches the name', (p) => p.findQosSpec('gold-qos')],
+    ['nothing found is undefined by default', (p) => p.findQosSpec('none-qos')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findQosSpec('dup')],
+    ['no match gives undefined', (p) => p.findQosSpec('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findQosSpec('dup', { ignoreMissing: false })],
   ],
   qosSpecs: [
-    // GET /qos-specs
-    (p) => p.qosSpecs().toArray(),
-    // sends sorting and paging by their wire names
-    (p) => p.qosSpecs({ sortKey: 'created_at', sortDir: 'asc', limit: 10 }).toArray(),
+    ['GET /qos-specs', (p) => p.qosSpecs().toArray()],
+    ['sends sorting and paging by their wire names', (p) => p.qosSpecs({ sortKey: 'created_at', sortDir: 'asc', limit: 10 }).toArray()],
   ],
   updateQosSpec: [
-    // PUT /qos-specs/qos-1
-    (p) => p.updateQosSpec('qos-1', { consumer: 'back-end', specs: { read_iops_sec: '200' } }),
+    ['PUT /qos-specs/qos-1', (p) => p.updateQosSpec('qos-1', { consumer: 'back-end', specs: { read_iops_sec: '200' } })],
   ],
   deleteQosSpec: [
-    // DELETE /qos-specs/qos-1
-    (p) => p.deleteQosSpec('qos-1'),
-    // force deletes a specification that is still in use
-    (p) => p.deleteQosSpec('qos-1', { force: true }),
-    // a missing specification is ignored by default
-    (p) => p.deleteQosSpec('qos-9'),
+    ['DELETE /qos-specs/qos-1', (p) => p.deleteQosSpec('qos-1')],
+    ['force deletes a specification that is still in use', (p) => p.deleteQosSpec('qos-1', { force: true })],
+    ['a missing specification is ignored by default', (p) => p.deleteQosSpec('qos-9')],
   ],
   associateQosSpec: [
-    // GET /qos-specs/qos-1/associate
-    (p) => p.associateQosSpec('qos-1', 't-1'),
-    // accepts a Type
-    (p) => p.associateQosSpec('qos-1', new sdk.Type({ id: 't-2' })),
+    ['GET /qos-specs/qos-1/associate', (p) => p.associateQosSpec('qos-1', 't-1')],
+    ['accepts a Type', (p) => p.associateQosSpec('qos-1', new sdk.Type({ id: 't-2' }))],
   ],
   disassociateQosSpec: [
-    // GET /qos-specs/qos-1/disassociate
-    (p) => p.disassociateQosSpec('qos-1', 't-1'),
+    ['GET /qos-specs/qos-1/disassociate', (p) => p.disassociateQosSpec('qos-1', 't-1')],
   ],
   disassociateAllQosSpec: [
-    // GET /qos-specs/qos-1/disassociate_all
-    (p) => p.disassociateAllQosSpec('qos-1'),
+    ['GET /qos-specs/qos-1/disassociate_all', (p) => p.disassociateAllQosSpec('qos-1')],
   ],
   deleteQosSpecMetadata: [
-    // PUT /qos-specs/qos-1/delete_keys
-    (p) => p.deleteQosSpecMetadata('qos-1', ['read_iops_sec', 'write_iops_sec']),
+    ['PUT /qos-specs/qos-1/delete_keys', (p) => p.deleteQosSpecMetadata('qos-1', ['read_iops_sec', 'write_iops_sec'])],
   ],
 });

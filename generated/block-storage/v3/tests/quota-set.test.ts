@@ -2,32 +2,25 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of quota-set.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of quota-set.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./quota-set.cases.json', import.meta.url), {
   getQuotaSet: [
-    // GET /os-quota-sets/p-1
-    (p) => p.getQuotaSet('p-1'),
-    // with usage, limits stay in the fields and usage and reservations are split out
-    (p) => p.getQuotaSet('p-1', { usage: true }),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getQuotaSet('p-1'),
+    ['GET /os-quota-sets/p-1', (p) => p.getQuotaSet('p-1')],
+    ['with usage, limits stay in the fields and usage and reservations are split out', (p) => p.getQuotaSet('p-1', { usage: true })],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getQuotaSet('p-1')],
   ],
   getQuotaSetDefaults: [
-    // GET /os-quota-sets/p-1/defaults
-    (p) => p.getQuotaSetDefaults('p-1'),
+    ['GET /os-quota-sets/p-1/defaults', (p) => p.getQuotaSetDefaults('p-1')],
   ],
   updateQuotaSet: [
-    // PUT /os-quota-sets/p-1
-    (p) => p.updateQuotaSet('p-1', { volumes: 20, backupGigabytes: 500 }),
-    // per-volume-type quota keys are sent as they are
-    (p) => p.updateQuotaSet('p-1', { gigabytes_lvm: 100 }),
-    // a limit below the usage is refused
-    (p) => p.updateQuotaSet('p-1', { volumes: 1 }),
+    ['PUT /os-quota-sets/p-1', (p) => p.updateQuotaSet('p-1', { volumes: 20, backupGigabytes: 500 })],
+    ['per-volume-type quota keys are sent as they are', (p) => p.updateQuotaSet('p-1', { gigabytes_lvm: 100 })],
+    ['a limit below the usage is refused', (p) => p.updateQuotaSet('p-1', { volumes: 1 })],
   ],
   revertQuotaSet: [
-    // DELETE /os-quota-sets/p-1
-    (p) => p.revertQuotaSet('p-1'),
+    ['DELETE /os-quota-sets/p-1', (p) => p.revertQuotaSet('p-1')],
   ],
 });

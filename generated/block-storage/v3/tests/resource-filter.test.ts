@@ -2,16 +2,14 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of resource-filter.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of resource-filter.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./resource-filter.cases.json', import.meta.url), {
   resourceFilters: [
-    // GET /resource_filters
-    (p) => p.resourceFilters().toArray(),
-    // only the filters of one resource
-    (p) => p.resourceFilters({ resource: 'volume' }).toArray(),
-    // fails early below 3.33
-    (p) => p.resourceFilters().toArray(),
+    ['GET /resource_filters', (p) => p.resourceFilters().toArray()],
+    ['only the filters of one resource', (p) => p.resourceFilters({ resource: 'volume' }).toArray()],
+    ['fails early below 3.33', (p) => p.resourceFilters().toArray()],
   ],
 });

@@ -2,102 +2,71 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of snapshot.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of snapshot.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./snapshot.cases.json', import.meta.url), {
   snapshots: [
-    // lists with details by default
-    (p) => p.snapshots().toArray(),
-    // sends filters by their wire names without details
-    (p) => p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray(),
-    // metadata and quota filters of microversions 3.22 and 3.65
-    (p) => p.snapshots({ metadata: '{"k": "v"}', consumesQuota: false }).toArray(),
-    // the metadata filter fails before any request below 3.22
-    (p) => p.snapshots({ metadata: '{"k": "v"}' }).toArray(),
+    ['lists with details by default', (p) => p.snapshots().toArray()],
+    ['sends filters by their wire names without details', (p) => p.snapshots({ details: false, allProjects: true, volumeId: 'vol-1', status: 'available', limit: 10 }).toArray()],
+    ['metadata and quota filters of microversions 3.22 and 3.65', (p) => p.snapshots({ metadata: '{"k": "v"}', consumesQuota: false }).toArray()],
+    ['the metadata filter fails before any request below 3.22', (p) => p.snapshots({ metadata: '{"k": "v"}' }).toArray()],
   ],
   getSnapshot: [
-    // GET /snapshots/snap-1
-    (p) => p.getSnapshot('snap-1'),
-    // a missing snapshot is an error
-    (p) => p.getSnapshot('snap-x'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getSnapshot('snap-1'),
+    ['GET /snapshots/snap-1', (p) => p.getSnapshot('snap-1')],
+    ['a missing snapshot is an error', (p) => p.getSnapshot('snap-x')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getSnapshot('snap-1')],
   ],
   findSnapshot: [
-    // returns the snapshot found by ID
-    (p) => p.findSnapshot('snap-1'),
-    // falls back to a server-side name filter, across projects when asked
-    (p) => p.findSnapshot('daily', { allProjects: true }),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findSnapshot('dup'),
-    // no match gives undefined
-    (p) => p.findSnapshot('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findSnapshot('dup', { ignoreMissing: false }),
+    ['returns the snapshot found by ID', (p) => p.findSnapshot('snap-1')],
+    ['falls back to a server-side name filter, across projects when asked', (p) => p.findSnapshot('daily', { allProjects: true })],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findSnapshot('dup')],
+    ['no match gives undefined', (p) => p.findSnapshot('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findSnapshot('dup', { ignoreMissing: false })],
   ],
   createSnapshot: [
-    // POST /snapshots
-    (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', metadata: { k: 'v' } }),
-    // force for an attached volume on clouds below 3.66
-    (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: true }),
+    ['POST /snapshots', (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', metadata: { k: 'v' } })],
+    ['force for an attached volume on clouds below 3.66', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: true })],
   ],
   updateSnapshot: [
-    // PUT /snapshots/snap-1
-    (p) => p.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' }),
+    ['PUT /snapshots/snap-1', (p) => p.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' })],
   ],
   deleteSnapshot: [
-    // DELETE /snapshots/snap-1
-    (p) => p.deleteSnapshot('snap-1'),
-    // a missing snapshot is ignored by default
-    (p) => p.deleteSnapshot('snap-x'),
-    // a missing snapshot is an error without ignoreMissing
-    (p) => p.deleteSnapshot('snap-x', { ignoreMissing: false }),
-    // force-deletes through the action
-    (p) => p.deleteSnapshot('snap-1', { force: true }),
-    // force-delete of a missing snapshot is still ignored
-    (p) => p.deleteSnapshot('snap-x', { force: true }),
+    ['DELETE /snapshots/snap-1', (p) => p.deleteSnapshot('snap-1')],
+    ['a missing snapshot is ignored by default', (p) => p.deleteSnapshot('snap-x')],
+    ['a missing snapshot is an error without ignoreMissing', (p) => p.deleteSnapshot('snap-x', { ignoreMissing: false })],
+    ['force-deletes through the action', (p) => p.deleteSnapshot('snap-1', { force: true })],
+    ['force-delete of a missing snapshot is still ignored', (p) => p.deleteSnapshot('snap-x', { force: true })],
   ],
   resetSnapshotStatus: [
-    // POST /snapshots/snap-1/action
-    (p) => p.resetSnapshotStatus('snap-1', 'available'),
+    ['POST /snapshots/snap-1/action', (p) => p.resetSnapshotStatus('snap-1', 'available')],
   ],
   manageSnapshot: [
-    // POST /manageable_snapshots
-    (p) => p.manageSnapshot('vol-1', { 'source-name': 'lvol0' }, { name: 'managed', metadata: { k: 'v' } }),
-    // below 3.8 through the os-snapshot-manage extension
-    (p) => p.manageSnapshot('vol-1', { 'source-name': 'lvol0' }),
+    ['POST /manageable_snapshots', (p) => p.manageSnapshot('vol-1', { 'source-name': 'lvol0' }, { name: 'managed', metadata: { k: 'v' } })],
+    ['below 3.8 through the os-snapshot-manage extension', (p) => p.manageSnapshot('vol-1', { 'source-name': 'lvol0' })],
   ],
   unmanageSnapshot: [
-    // POST /snapshots/snap-1/action
-    (p) => p.unmanageSnapshot('snap-1'),
+    ['POST /snapshots/snap-1/action', (p) => p.unmanageSnapshot('snap-1')],
   ],
   fetchSnapshotMetadata: [
-    // GET /snapshots/snap-1/metadata
-    (p) => p.fetchSnapshotMetadata('snap-1'),
+    ['GET /snapshots/snap-1/metadata', (p) => p.fetchSnapshotMetadata('snap-1')],
   ],
   getSnapshotMetadata: [
-    // GET /snapshots/snap-1/metadata
-    (p) => p.getSnapshotMetadata('snap-1'),
+    ['GET /snapshots/snap-1/metadata', (p) => p.getSnapshotMetadata('snap-1')],
   ],
   setSnapshotMetadata: [
-    // POST /snapshots/snap-1/metadata
-    (p) => p.setSnapshotMetadata('snap-1', { k: 'v' }),
+    ['POST /snapshots/snap-1/metadata', (p) => p.setSnapshotMetadata('snap-1', { k: 'v' })],
   ],
   deleteSnapshotMetadata: [
-    // DELETE /snapshots/snap-1/metadata/a
-    (p) => p.deleteSnapshotMetadata('snap-1', { keys: ['a', 'b'] }),
-    // without keys clears all metadata
-    (p) => p.deleteSnapshotMetadata('snap-1'),
+    ['DELETE /snapshots/snap-1/metadata/a', (p) => p.deleteSnapshotMetadata('snap-1', { keys: ['a', 'b'] })],
+    ['without keys clears all metadata', (p) => p.deleteSnapshotMetadata('snap-1')],
   ],
   resetSnapshot: [
-    // POST /snapshots/snap-1/action
-    (p) => p.resetSnapshot('snap-1', 'error'),
+    ['POST /snapshots/snap-1/action', (p) => p.resetSnapshot('snap-1', 'error')],
   ],
   setSnapshotStatus: [
-    // POST /snapshots/snap-1/action
-    (p) => p.setSnapshotStatus('snap-1', 'available'),
-    // with progress
-    (p) => p.setSnapshotStatus('snap-1', 'creating', { progress: '50%' }),
+    ['POST /snapshots/snap-1/action', (p) => p.setSnapshotStatus('snap-1', 'available')],
+    ['with progress', (p) => p.setSnapshotStatus('snap-1', 'creating', { progress: '50%' })],
   ],
 });

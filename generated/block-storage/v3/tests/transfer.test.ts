@@ -2,68 +2,45 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of transfer.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of transfer.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./transfer.cases.json', import.meta.url), {
   transfers: [
-    // lists with details at the 3.55 route
-    (p) => p.transfers().toArray(),
-    // lists summaries without details at the 3.55 route
-    (p) => p.transfers({ details: false, volumeId: 'vol-1' }).toArray(),
-    // pages and sorts from 3.59
-    (p) => p.transfers({ allProjects: true, sort: 'created_at:asc', limit: 1 }).toArray(),
-    // below 3.55 with details at the os-volume-transfer route
-    (p) => p.transfers().toArray(),
-    // below 3.55 without details at the os-volume-transfer route
-    (p) => p.transfers({ details: false, allProjects: true }).toArray(),
-    // paging fails before any request below 3.59
-    (p) => p.transfers({ limit: 10 }).toArray(),
+    ['lists with details at the 3.55 route', (p) => p.transfers().toArray()],
+    ['lists summaries without details at the 3.55 route', (p) => p.transfers({ details: false, volumeId: 'vol-1' }).toArray()],
+    ['pages and sorts from 3.59', (p) => p.transfers({ allProjects: true, sort: 'created_at:asc', limit: 1 }).toArray()],
+    ['below 3.55 with details at the os-volume-transfer route', (p) => p.transfers().toArray()],
+    ['below 3.55 without details at the os-volume-transfer route', (p) => p.transfers({ details: false, allProjects: true }).toArray()],
+    ['paging fails before any request below 3.59', (p) => p.transfers({ limit: 10 }).toArray()],
   ],
   getTransfer: [
-    // GET /volume-transfers/tr-1
-    (p) => p.getTransfer('tr-1'),
-    // below 3.55 at the os-volume-transfer route
-    (p) => p.getTransfer('tr-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getTransfer('tr-1'),
+    ['GET /volume-transfers/tr-1', (p) => p.getTransfer('tr-1')],
+    ['below 3.55 at the os-volume-transfer route', (p) => p.getTransfer('tr-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getTransfer('tr-1')],
   ],
   findTransfer: [
-    // returns the transfer found by ID
-    (p) => p.findTransfer('tr-1'),
-    // falls back to a server-side name filter on the same route
-    (p) => p.findTransfer('move-db'),
-    // below 3.55 both requests take the os-volume-transfer route
-    (p) => p.findTransfer('move-db'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findTransfer('dup'),
-    // no match gives undefined
-    (p) => p.findTransfer('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findTransfer('dup', { ignoreMissing: false }),
+    ['returns the transfer found by ID', (p) => p.findTransfer('tr-1')],
+    ['falls back to a server-side name filter on the same route', (p) => p.findTransfer('move-db')],
+    ['below 3.55 both requests take the os-volume-transfer route', (p) => p.findTransfer('move-db')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findTransfer('dup')],
+    ['no match gives undefined', (p) => p.findTransfer('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findTransfer('dup', { ignoreMissing: false })],
   ],
   createTransfer: [
-    // POST /volume-transfers
-    (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume', noSnapshots: true }),
-    // below 3.55 at the os-volume-transfer route
-    (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume' }),
-    // noSnapshots fails before any request below 3.55
-    (p) => p.createTransfer({ volumeId: 'vol-1', noSnapshots: true }),
+    ['POST /volume-transfers', (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume', noSnapshots: true })],
+    ['below 3.55 at the os-volume-transfer route', (p) => p.createTransfer({ volumeId: 'vol-1', name: 'first volume' })],
+    ['noSnapshots fails before any request below 3.55', (p) => p.createTransfer({ volumeId: 'vol-1', noSnapshots: true })],
   ],
   deleteTransfer: [
-    // DELETE /volume-transfers/tr-1
-    (p) => p.deleteTransfer('tr-1'),
-    // below 3.55 at the os-volume-transfer route
-    (p) => p.deleteTransfer('tr-1'),
-    // a missing transfer is ignored by default
-    (p) => p.deleteTransfer('tr-x'),
-    // a missing transfer is an error without ignoreMissing
-    (p) => p.deleteTransfer('tr-x', { ignoreMissing: false }),
+    ['DELETE /volume-transfers/tr-1', (p) => p.deleteTransfer('tr-1')],
+    ['below 3.55 at the os-volume-transfer route', (p) => p.deleteTransfer('tr-1')],
+    ['a missing transfer is ignored by default', (p) => p.deleteTransfer('tr-x')],
+    ['a missing transfer is an error without ignoreMissing', (p) => p.deleteTransfer('tr-x', { ignoreMissing: false })],
   ],
   acceptTransfer: [
-    // POST /volume-transfers/tr-1/accept
-    (p) => p.acceptTransfer('tr-1', '9266c59563c84664'),
-    // below 3.55 at the os-volume-transfer route
-    (p) => p.acceptTransfer('tr-1', '9266c59563c84664'),
+    ['POST /volume-transfers/tr-1/accept', (p) => p.acceptTransfer('tr-1', '9266c59563c84664')],
+    ['below 3.55 at the os-volume-transfer route', (p) => p.acceptTransfer('tr-1', '9266c59563c84664')],
   ],
 });

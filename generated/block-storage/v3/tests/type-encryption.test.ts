@@ -2,38 +2,28 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of type-encryption.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of type-encryption.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type-encryption.cases.json', import.meta.url), {
   getTypeEncryption: [
-    // GET /types/t-1/encryption
-    (p) => p.getTypeEncryption('t-1'),
-    // accepts the Type itself
-    (p) => p.getTypeEncryption(new sdk.Type({ id: 't-1' })),
-    // a type without encryption gives an empty specification
-    (p) => p.getTypeEncryption('t-2'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getTypeEncryption('t-1'),
+    ['GET /types/t-1/encryption', (p) => p.getTypeEncryption('t-1')],
+    ['accepts the Type itself', (p) => p.getTypeEncryption(new sdk.Type({ id: 't-1' }))],
+    ['a type without encryption gives an empty specification', (p) => p.getTypeEncryption('t-2')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getTypeEncryption('t-1')],
   ],
   createTypeEncryption: [
-    // POST /types/t-1/encryption
-    (p) => p.createTypeEncryption('t-1', { provider: 'luks', controlLocation: 'front-end', cipher: 'aes-xts-plain64', keySize: 256 }),
+    ['POST /types/t-1/encryption', (p) => p.createTypeEncryption('t-1', { provider: 'luks', controlLocation: 'front-end', cipher: 'aes-xts-plain64', keySize: 256 })],
   ],
   updateTypeEncryption: [
-    // an encryption instance is updated directly
-    (p) => p.updateTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { keySize: 512 }),
-    // a volume type ID is resolved to its encryption first
-    (p) => p.updateTypeEncryption('t-1', { controlLocation: 'back-end' }),
+    ['an encryption instance is updated directly', (p) => p.updateTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { keySize: 512 })],
+    ['a volume type ID is resolved to its encryption first', (p) => p.updateTypeEncryption('t-1', { controlLocation: 'back-end' })],
   ],
   deleteTypeEncryption: [
-    // an encryption instance is deleted directly
-    (p) => p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' })),
-    // a volume type ID is resolved to its encryption first
-    (p) => p.deleteTypeEncryption('t-1'),
-    // a missing volume type is ignored by default
-    (p) => p.deleteTypeEncryption('t-9'),
-    // a missing specification is an error without ignoreMissing
-    (p) => p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { ignoreMissing: false }),
+    ['an encryption instance is deleted directly', (p) => p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }))],
+    ['a volume type ID is resolved to its encryption first', (p) => p.deleteTypeEncryption('t-1')],
+    ['a missing volume type is ignored by default', (p) => p.deleteTypeEncryption('t-9')],
+    ['a missing specification is an error without ignoreMissing', (p) => p.deleteTypeEncryption(new sdk.TypeEncryption({ volumeTypeId: 't-1', encryptionId: 'enc-1' }), { ignoreMissing: false })],
   ],
 });

@@ -2,206 +2,142 @@
 import { exampleSuite } from '../../../../test/support/example-suite.js';
 import * as sdk from '../index.js';
 
-// The calls of volume.cases.json, in its order; the replies, the exact requests and the expected results are the data there.
+// The calls of volume.cases.json, in its order, each with its case's title; the replies, the exact requests and
+// the expected results are the data there.
 // A table, one case per line: prettier keeps it as laid out.
 // prettier-ignore
 exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta.url), {
   volumes: [
-    // lists with details by default
-    (p) => p.volumes().toArray(),
-    // sends filters by their wire names without details
-    (p) => p.volumes({ details: false, allProjects: true, status: 'available', metadata: '{"k": "v"}', limit: 2 }).toArray(),
-    // time and quota filters of microversions 3.60 and 3.65
-    (p) => p.volumes({ createdAt: 'gt:2024-01-01T00:00:00Z', consumesQuota: true, groupId: 'grp-1' }).toArray(),
-    // a 3.60 filter fails before any request on a 3.59 cloud
-    (p) => p.volumes({ updatedAt: 'lt:2024-01-01T00:00:00Z' }).toArray(),
+    ['lists with details by default', (p) => p.volumes().toArray()],
+    ['sends filters by their wire names without details', (p) => p.volumes({ details: false, allProjects: true, status: 'available', metadata: '{"k": "v"}', limit: 2 }).toArray()],
+    ['time and quota filters of microversions 3.60 and 3.65', (p) => p.volumes({ createdAt: 'gt:2024-01-01T00:00:00Z', consumesQuota: true, groupId: 'grp-1' }).toArray()],
+    ['a 3.60 filter fails before any request on a 3.59 cloud', (p) => p.volumes({ updatedAt: 'lt:2024-01-01T00:00:00Z' }).toArray()],
   ],
   getVolume: [
-    // reads the fields of the newest microversion
-    (p) => p.getVolume('vol-1'),
-    // at microversion 3.0 on an older cloud
-    (p) => p.getVolume('vol-1'),
-    // a missing resource raises NotFoundError naming it
-    (p) => p.getVolume('vol-1'),
+    ['reads the fields of the newest microversion', (p) => p.getVolume('vol-1')],
+    ['at microversion 3.0 on an older cloud', (p) => p.getVolume('vol-1')],
+    ['a missing resource raises NotFoundError naming it', (p) => p.getVolume('vol-1')],
   ],
   findVolume: [
-    // falls back to a server-side name filter
-    (p) => p.findVolume('data'),
-    // two resources with the name raise DuplicateResourceError
-    (p) => p.findVolume('dup'),
-    // no match gives undefined
-    (p) => p.findVolume('dup'),
-    // no match with ignoreMissing: false raises ResourceNotFoundError
-    (p) => p.findVolume('dup', { ignoreMissing: false }),
+    ['falls back to a server-side name filter', (p) => p.findVolume('data')],
+    ['two resources with the name raise DuplicateResourceError', (p) => p.findVolume('dup')],
+    ['no match gives undefined', (p) => p.findVolume('dup')],
+    ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findVolume('dup', { ignoreMissing: false })],
   ],
   createVolume: [
-    // POST /volumes
-    (p) => p.createVolume({ size: 1, name: 'v', metadata: { k: 'v' }, schedulerHints: { same_host: ['vol-2'] } }),
-    // from a backup, in a group (microversions 3.47 and 3.13)
-    (p) => p.createVolume({ backupId: 'bk-1', groupId: 'grp-1', volumeType: 'lvm' }),
-    // a backup source fails before any request below 3.47
-    (p) => p.createVolume({ backupId: 'bk-1' }),
+    ['POST /volumes', (p) => p.createVolume({ size: 1, name: 'v', metadata: { k: 'v' }, schedulerHints: { same_host: ['vol-2'] } })],
+    ['from a backup, in a group (microversions 3.47 and 3.13)', (p) => p.createVolume({ backupId: 'bk-1', groupId: 'grp-1', volumeType: 'lvm' })],
+    ['a backup source fails before any request below 3.47', (p) => p.createVolume({ backupId: 'bk-1' })],
   ],
   updateVolume: [
-    // PUT /volumes/vol-1
-    (p) => p.updateVolume('vol-1', { name: 'new', description: 'nd' }),
+    ['PUT /volumes/vol-1', (p) => p.updateVolume('vol-1', { name: 'new', description: 'nd' })],
   ],
   deleteVolume: [
-    // DELETE /volumes/vol-1
-    (p) => p.deleteVolume('vol-1', { cascade: true }),
-    // force is a query parameter from 3.23
-    (p) => p.deleteVolume('vol-1', { force: true, cascade: true }),
-    // below 3.23 force goes through the os-force_delete action
-    (p) => p.deleteVolume('vol-1', { force: true }),
-    // a missing volume is ignored by default
-    (p) => p.deleteVolume('vol-x'),
+    ['DELETE /volumes/vol-1', (p) => p.deleteVolume('vol-1', { cascade: true })],
+    ['force is a query parameter from 3.23', (p) => p.deleteVolume('vol-1', { force: true, cascade: true })],
+    ['below 3.23 force goes through the os-force_delete action', (p) => p.deleteVolume('vol-1', { force: true })],
+    ['a missing volume is ignored by default', (p) => p.deleteVolume('vol-x')],
   ],
   extendVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.extendVolume('vol-1', 20),
+    ['POST /volumes/vol-1/action', (p) => p.extendVolume('vol-1', 20)],
   ],
   setVolumeReadonly: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeReadonly('vol-1'),
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeReadonly('vol-1', { readonly: false }),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeReadonly('vol-1')],
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeReadonly('vol-1', { readonly: false })],
   ],
   retypeVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.retypeVolume('vol-1', 'gold'),
+    ['POST /volumes/vol-1/action', (p) => p.retypeVolume('vol-1', 'gold')],
   ],
   setVolumeBootableStatus: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeBootableStatus('vol-1', true),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeBootableStatus('vol-1', true)],
   ],
   setVolumeImageMetadata: [
-    // POST /volumes/vol-1/action
-    (p) => p.setVolumeImageMetadata('vol-1', { os_distro: 'debian' }),
+    ['POST /volumes/vol-1/action', (p) => p.setVolumeImageMetadata('vol-1', { os_distro: 'debian' })],
   ],
   deleteVolumeImageMetadata: [
-    // POST /volumes/vol-1/action
-    (p) => p.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] }),
-    // without keys removes every image metadata key
-    (p) => p.deleteVolumeImageMetadata('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.deleteVolumeImageMetadata('vol-1', { keys: ['a', 'b'] })],
+    ['without keys removes every image metadata key', (p) => p.deleteVolumeImageMetadata('vol-1')],
   ],
   resetVolumeStatus: [
-    // POST /volumes/vol-1/action
-    (p) => p.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' }),
+    ['POST /volumes/vol-1/action', (p) => p.resetVolumeStatus('vol-1', { status: 'available', attachStatus: 'detached' })],
   ],
   attachVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' }),
-    // to a server, read-only
-    (p) => p.attachVolume('vol-1', '/dev/vdc', { instance: 'srv-1', mode: 'ro' }),
+    ['POST /volumes/vol-1/action', (p) => p.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' })],
+    ['to a server, read-only', (p) => p.attachVolume('vol-1', '/dev/vdc', { instance: 'srv-1', mode: 'ro' })],
   ],
   detachVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.detachVolume('vol-1', 'att-1'),
-    // POST /volumes/vol-1/action
-    (p) => p.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } }),
+    ['POST /volumes/vol-1/action', (p) => p.detachVolume('vol-1', 'att-1')],
+    ['POST /volumes/vol-1/action', (p) => p.detachVolume('vol-1', 'att-1', { force: true, connector: { host: 'h' } })],
   ],
   unmanageVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.unmanageVolume('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.unmanageVolume('vol-1')],
   ],
   migrateVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.migrateVolume('vol-1', { host: 'h@b#p', forceHostCopy: true }),
-    // to a cluster from 3.16
-    (p) => p.migrateVolume('vol-1', { cluster: 'cl@lvm' }),
-    // a cluster fails before any request below 3.16
-    (p) => p.migrateVolume('vol-1', { cluster: 'cl@lvm' }),
+    ['POST /volumes/vol-1/action', (p) => p.migrateVolume('vol-1', { host: 'h@b#p', forceHostCopy: true })],
+    ['to a cluster from 3.16', (p) => p.migrateVolume('vol-1', { cluster: 'cl@lvm' })],
+    ['a cluster fails before any request below 3.16', (p) => p.migrateVolume('vol-1', { cluster: 'cl@lvm' })],
   ],
   completeVolumeMigration: [
-    // POST /volumes/vol-1/action
-    (p) => p.completeVolumeMigration('vol-1', 'vol-2'),
+    ['POST /volumes/vol-1/action', (p) => p.completeVolumeMigration('vol-1', 'vol-2')],
   ],
   uploadVolumeToImage: [
-    // POST /volumes/vol-1/action
-    (p) => p.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' }),
-    // visibility and protection from 3.1
-    (p) => p.uploadVolumeToImage('vol-1', 'img', { visibility: 'shared', isProtected: true }),
-    // visibility fails before any request at 3.0
-    (p) => p.uploadVolumeToImage('vol-1', 'img', { visibility: 'public' }),
+    ['POST /volumes/vol-1/action', (p) => p.uploadVolumeToImage('vol-1', 'img', { diskFormat: 'raw' })],
+    ['visibility and protection from 3.1', (p) => p.uploadVolumeToImage('vol-1', 'img', { visibility: 'shared', isProtected: true })],
+    ['visibility fails before any request at 3.0', (p) => p.uploadVolumeToImage('vol-1', 'img', { visibility: 'public' })],
   ],
   fetchVolumeMetadata: [
-    // GET /volumes/vol-1/metadata
-    (p) => p.fetchVolumeMetadata('vol-1'),
+    ['GET /volumes/vol-1/metadata', (p) => p.fetchVolumeMetadata('vol-1')],
   ],
   getVolumeMetadata: [
-    // GET /volumes/vol-1/metadata
-    (p) => p.getVolumeMetadata('vol-1'),
+    ['GET /volumes/vol-1/metadata', (p) => p.getVolumeMetadata('vol-1')],
   ],
   setVolumeMetadata: [
-    // POST /volumes/vol-1/metadata
-    (p) => p.setVolumeMetadata('vol-1', { k: 'v' }),
+    ['POST /volumes/vol-1/metadata', (p) => p.setVolumeMetadata('vol-1', { k: 'v' })],
   ],
   deleteVolumeMetadata: [
-    // DELETE /volumes/vol-1/metadata/a
-    (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] }),
-    // PUT /volumes/vol-1/metadata
-    (p) => p.deleteVolumeMetadata('vol-1'),
+    ['DELETE /volumes/vol-1/metadata/a', (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] })],
+    ['PUT /volumes/vol-1/metadata', (p) => p.deleteVolumeMetadata('vol-1')],
   ],
   summary: [
-    // GET /volumes/summary
-    (p) => p.summary({ allProjects: true }),
-    // without metadata below 3.36
-    (p) => p.summary(),
-    // fails before any request below 3.12
-    (p) => p.summary(),
+    ['GET /volumes/summary', (p) => p.summary({ allProjects: true })],
+    ['without metadata below 3.36', (p) => p.summary()],
+    ['fails before any request below 3.12', (p) => p.summary()],
   ],
   createImage: [
-    // POST /volumes/vol-1/action
-    (p) => p.createImage('vol-1', 'img-name'),
-    // raw for an encrypted volume
-    (p) => p.createImage('vol-1', 'img-name', { diskFormat: 'raw', force: true }),
+    ['POST /volumes/vol-1/action', (p) => p.createImage('vol-1', 'img-name')],
+    ['raw for an encrypted volume', (p) => p.createImage('vol-1', 'img-name', { diskFormat: 'raw', force: true })],
   ],
   completeVolumeExtend: [
-    // POST /volumes/vol-1/action
-    (p) => p.completeVolumeExtend('vol-1'),
-    // reports a failure
-    (p) => p.completeVolumeExtend('vol-1', { error: true }),
-    // fails before any request on a 3.70 cloud
-    (p) => p.completeVolumeExtend('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.completeVolumeExtend('vol-1')],
+    ['reports a failure', (p) => p.completeVolumeExtend('vol-1', { error: true })],
+    ['fails before any request on a 3.70 cloud', (p) => p.completeVolumeExtend('vol-1')],
   ],
   revertVolumeToSnapshot: [
-    // POST /volumes/vol-1/action
-    (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1'),
-    // takes a Snapshot instance
-    (p) => p.revertVolumeToSnapshot('vol-1', new sdk.Snapshot({ id: 'snap-2', volumeId: 'vol-1' })),
-    // fails before any request below 3.40
-    (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1'),
+    ['POST /volumes/vol-1/action', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
+    ['takes a Snapshot instance', (p) => p.revertVolumeToSnapshot('vol-1', new sdk.Snapshot({ id: 'snap-2', volumeId: 'vol-1' }))],
+    ['fails before any request below 3.40', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
   ],
   manageVolume: [
-    // POST /manageable_volumes
-    (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } }),
-    // on a cluster from 3.16
-    (p) => p.manageVolume({ 'source-name': 'existingLV' }, { cluster: 'cluster@backend' }),
-    // below 3.8 through the os-volume-manage extension
-    (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'h@lvm#lvm' }),
+    ['POST /manageable_volumes', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } })],
+    ['on a cluster from 3.16', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { cluster: 'cluster@backend' })],
+    ['below 3.8 through the os-volume-manage extension', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'h@lvm#lvm' })],
   ],
   reserveVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.reserveVolume('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.reserveVolume('vol-1')],
   ],
   unreserveVolume: [
-    // POST /volumes/vol-1/action
-    (p) => p.unreserveVolume('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.unreserveVolume('vol-1')],
   ],
   beginVolumeDetaching: [
-    // POST /volumes/vol-1/action
-    (p) => p.beginVolumeDetaching('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.beginVolumeDetaching('vol-1')],
   ],
   abortVolumeDetaching: [
-    // POST /volumes/vol-1/action
-    (p) => p.abortVolumeDetaching('vol-1'),
+    ['POST /volumes/vol-1/action', (p) => p.abortVolumeDetaching('vol-1')],
   ],
   initVolumeAttachment: [
-    // POST /volumes/vol-1/action
-    (p) => p.initVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5', multipath: false }),
+    ['POST /volumes/vol-1/action', (p) => p.initVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5', multipath: false })],
   ],
   terminateVolumeAttachment: [
-    // POST /volumes/vol-1/action
-    (p) => p.terminateVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5' }),
+    ['POST /volumes/vol-1/action', (p) => p.terminateVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5' })],
   ],
 });
