@@ -137,7 +137,7 @@ class Connection {
 
   /** Writes the request (one write, head and body together). */
   send(request: Http1Request, exchange: Exchange): void {
-    this.#clearIdle();
+    // (Origin.acquire stopped the idle timer.)
     this.socket.ref();
     this.exchange = exchange;
     this.#reset();
@@ -168,10 +168,6 @@ class Connection {
     exchange.reject(this.#failure(exchange, reason.message, reason.code, reason.cause));
   }
 
-  clearIdle(): void {
-    this.#clearIdle();
-  }
-
   #failure(exchange: Exchange, message: string, code: string | undefined, cause?: unknown): Http1Failure {
     // Sent = handed to the socket and, for TLS, the handshake done: only then can the server have it.
     return new Http1Failure(message, code, exchange.flushed && this.connected && this.secured, this.connected, this.secured, { cause });
@@ -184,7 +180,8 @@ class Connection {
     this.#idleTimer.unref?.();
   }
 
-  #clearIdle(): void {
+  /** Stops the idle timer (the connection is taken again, or dropped). */
+  clearIdle(): void {
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
   }
