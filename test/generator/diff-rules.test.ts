@@ -100,7 +100,9 @@ describe('spec diff rules', () => {
   });
 
   it('the README carries the catalogue as rendered from the rules', async () => {
+    // Compared cell by cell: prettier pads the README's table columns, the rendering does not.
+    const cells = (markdown: string) => markdown.replace(/ *\| */g, '|').replace(/\|-{3,}(?=\|)/g, '|---');
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
-    expect(readme).toContain(rulesMarkdown());
+    expect(cells(readme)).toContain(cells(rulesMarkdown()));
   });
 });
