@@ -71,7 +71,9 @@ async function main(): Promise<void> {
       sizes[app] = await bundleSize(APPS[app]);
     } catch (error) {
       if (app !== 'aws') throw error;
-      console.warn(`aws: not measured (${(error as Error).message.split('\n')[0]}); npm ci installs @aws-sdk/client-dynamodb`);
+      console.warn(
+        `aws: not measured (${(error as Error).message.split('\n')[0]}); npm ci installs @aws-sdk/client-dynamodb`,
+      );
     }
   }
 
@@ -120,7 +122,9 @@ async function main(): Promise<void> {
       const change = ((bytes / base - 1) * 100).toFixed(1);
       const ok = bytes <= limit;
       failed ||= !ok;
-      console.log(`${name.padEnd(8)} ${bytes} bytes (baseline ${base}, ${change}%, limit ${limit}): ${ok ? 'ok' : 'TOO BIG'}`);
+      console.log(
+        `${name.padEnd(8)} ${bytes} bytes (baseline ${base}, ${change}%, limit ${limit}): ${ok ? 'ok' : 'TOO BIG'}`,
+      );
     }
     if (failed) {
       console.error(

@@ -36,7 +36,6 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port
 parentPort.on('message', (m) => { if (m === 'stop') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
 
-
 const PROCESS_SOURCE = `
 const http = require('node:http');
 const parentPort = { postMessage: (m) => process.send(m) };
@@ -64,7 +63,6 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
 process.on('message', (m) => { if (m === 'stop') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
-
 
 export type ServerKind = 'thread' | 'process';
 

@@ -136,8 +136,14 @@ async function main(kind: ServerKind): Promise<void> {
     ['NodeTransport', () => nodeTransport.send({ method: 'GET', url: server.url, headers })],
     ['NodeTransport + HttpClient', () => nodeClient.request({ method: 'GET', url: server.url, headers }, context)],
     ['SDK getVolume() on FetchTransport', async () => (await sdkFetch.blockStorage.getVolume(volumeId)).size],
-    ['SDK getVolume() on NodeTransport (Node default)', async () => (await sdkNode.blockStorage.getVolume(volumeId)).size],
-    ['(SDK getVolume() on FetchTransport, timeout: 0)', async () => (await sdkFetchUntimed.blockStorage.getVolume(volumeId)).size],
+    [
+      'SDK getVolume() on NodeTransport (Node default)',
+      async () => (await sdkNode.blockStorage.getVolume(volumeId)).size,
+    ],
+    [
+      '(SDK getVolume() on FetchTransport, timeout: 0)',
+      async () => (await sdkFetchUntimed.blockStorage.getVolume(volumeId)).size,
+    ],
   ];
 
   const best = new Map<string, Result>();
@@ -173,5 +179,7 @@ async function main(kind: ServerKind): Promise<void> {
 }
 
 // BENCH_SERVER=thread|process runs one setup; by default both.
-const kinds: ServerKind[] = process.env['BENCH_SERVER'] ? [process.env['BENCH_SERVER'] as ServerKind] : ['thread', 'process'];
+const kinds: ServerKind[] = process.env['BENCH_SERVER']
+  ? [process.env['BENCH_SERVER'] as ServerKind]
+  : ['thread', 'process'];
 for (const kind of kinds) await main(kind);

@@ -39,7 +39,11 @@ try {
   const cases: Case[] = [
     { name: 'node -e 0', cwd: pkg.project, code: undefined },
     { name: "import 'openstack-block-storage'", cwd: pkg.project, code: "await import('openstack-block-storage')" },
-    { name: "import '…/block-storage/v2'", cwd: pkg.project, code: "await import('openstack-block-storage/block-storage/v2')" },
+    {
+      name: "import '…/block-storage/v2'",
+      cwd: pkg.project,
+      code: "await import('openstack-block-storage/block-storage/v2')",
+    },
     { name: "import '…/lite'", cwd: pkg.project, code: "await import('openstack-block-storage/lite')" },
     { name: "import '@aws-sdk/client-dynamodb'", cwd: repoRoot, code: "await import('@aws-sdk/client-dynamodb')" },
   ];
@@ -56,7 +60,9 @@ try {
     console.log(`${c.name.padEnd(40)} ${m.toFixed(1).padStart(6)} ms ${over}`);
   }
   const entry = median(samples.get("import 'openstack-block-storage'")!) - base;
-  console.log(`target: package entry < ${TARGET_MS} ms over node -e 0 → ${entry.toFixed(1)} ms, ${entry < TARGET_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `target: package entry < ${TARGET_MS} ms over node -e 0 → ${entry.toFixed(1)} ms, ${entry < TARGET_MS ? 'met' : 'NOT met'}`,
+  );
 } finally {
   pkg.remove();
 }

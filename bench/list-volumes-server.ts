@@ -105,7 +105,13 @@ export interface ListBenchServer {
 
 export async function startListServer(total: number, maxPage: number, project: string): Promise<ListBenchServer> {
   const child: ChildProcess = spawn(process.execPath, ['-e', SERVER_SOURCE], {
-    env: { ...process.env, LIST_BENCH_TOTAL: String(total), LIST_BENCH_MAX_PAGE: String(maxPage), LIST_BENCH_PROJECT: project, NODE_OPTIONS: '' },
+    env: {
+      ...process.env,
+      LIST_BENCH_TOTAL: String(total),
+      LIST_BENCH_MAX_PAGE: String(maxPage),
+      LIST_BENCH_PROJECT: project,
+      NODE_OPTIONS: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const first = await new Promise<string>((resolve, reject) => {

@@ -78,7 +78,14 @@ async function measured(body: () => Promise<{ items: number; sum: number; reques
   sample();
   gc();
   const after = process.memoryUsage();
-  return { ms, ...out, rssGrowth: rssPeak - rss0, heapGrowth: heapPeak - heap0, rssRetained: after.rss - rss0, heapRetained: after.heapUsed - heap0 };
+  return {
+    ms,
+    ...out,
+    rssGrowth: rssPeak - rss0,
+    heapGrowth: heapPeak - heap0,
+    rssRetained: after.rss - rss0,
+    heapRetained: after.heapUsed - heap0,
+  };
 }
 
 async function baseline(endpoint: string): Promise<{ items: number; sum: number; requests: number }> {
@@ -114,7 +121,9 @@ function nodeGet(url: string, headers: Record<string, string>): Promise<string> 
       res.on('data', (c: string) => {
         body += c;
       });
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`node:http: HTTP ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`node:http: HTTP ${res.statusCode}`)),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -203,7 +212,9 @@ async function main(): Promise<void> {
       const s = mine.at(-1)!;
       const f = floor.at(-1)!;
       if (b.items !== TOTAL || s.items !== TOTAL || f.items !== TOTAL || b.sum !== s.sum || f.sum !== s.sum) {
-        throw new Error(`round ${round}: baseline saw ${b.items} (sum ${b.sum}), sdk ${s.items} (sum ${s.sum}), node:http ${f.items}`);
+        throw new Error(
+          `round ${round}: baseline saw ${b.items} (sum ${b.sum}), sdk ${s.items} (sum ${s.sum}), node:http ${f.items}`,
+        );
       }
       console.log(
         `  round ${round + 1}: baseline ${b.ms.toFixed(0)} ms, sdk ${s.ms.toFixed(0)} ms ` +
@@ -219,8 +230,12 @@ async function main(): Promise<void> {
     const fMs = median(floor.map((r) => r.ms));
     const retained = median(mine.map((r) => r.heapRetained));
     console.log('');
-    console.log(`  baseline (fetch + JSON.parse)   median ${bMs.toFixed(0)} ms  (${((TOTAL / bMs) * 1000).toFixed(0)} volumes/s)`);
-    console.log(`  sdk (proxy.volumes)             median ${sMs.toFixed(0)} ms  (${((TOTAL / sMs) * 1000).toFixed(0)} volumes/s)`);
+    console.log(
+      `  baseline (fetch + JSON.parse)   median ${bMs.toFixed(0)} ms  (${((TOTAL / bMs) * 1000).toFixed(0)} volumes/s)`,
+    );
+    console.log(
+      `  sdk (proxy.volumes)             median ${sMs.toFixed(0)} ms  (${((TOTAL / sMs) * 1000).toFixed(0)} volumes/s)`,
+    );
     console.log(`  bare node:http + JSON.parse     median ${fMs.toFixed(0)} ms  (reference: the fastest client)`);
     console.log(`  ratio sdk/baseline              ${(sMs / bMs).toFixed(2)}×   (target ≤ 1.5×)`);
     console.log(`  ratio sdk/node:http             ${(sMs / fMs).toFixed(2)}×   (the SDK's whole overhead)`);

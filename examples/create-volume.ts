@@ -9,7 +9,11 @@ import { BlockStorageV3, connect, type CloudConnection } from 'openstack-block-s
 const cloud = await connect(); // options → OS_* variables → clouds.yaml (OS_CLOUD)
 const bs = v3(cloud.blockStorage);
 try {
-  const volume = await bs.createVolume({ name: `example-${Date.now()}`, size: 1, description: 'created by examples/create-volume.ts' });
+  const volume = await bs.createVolume({
+    name: `example-${Date.now()}`,
+    size: 1,
+    description: 'created by examples/create-volume.ts',
+  });
   console.log(`created volume ${volume.id} (${volume.status})`);
   try {
     // Polls with backoff; fails fast on error states (error, error_extending, …) instead of timing out.

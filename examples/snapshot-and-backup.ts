@@ -17,11 +17,19 @@ try {
   cleanup.push(() => deleted(volume, () => bs.deleteVolume(volume)));
   console.log(`volume ${volume.id} is available`);
 
-  const snapshot = await bs.waitForStatus(await bs.createSnapshot({ volumeId: volume.id!, name: `${name}-snap` }), 'available', wait);
+  const snapshot = await bs.waitForStatus(
+    await bs.createSnapshot({ volumeId: volume.id!, name: `${name}-snap` }),
+    'available',
+    wait,
+  );
   cleanup.push(() => deleted(snapshot, () => bs.deleteSnapshot(snapshot)));
   console.log(`snapshot ${snapshot.id} is available (${snapshot.size} GiB)`);
 
-  const backup = await bs.waitForStatus(await bs.createBackup({ volumeId: volume.id!, name: `${name}-backup` }), 'available', wait);
+  const backup = await bs.waitForStatus(
+    await bs.createBackup({ volumeId: volume.id!, name: `${name}-backup` }),
+    'available',
+    wait,
+  );
   cleanup.push(() => deleted(backup, () => bs.deleteBackup(backup)));
   console.log(`backup ${backup.id} is available (${backup.size} GiB)`);
 
@@ -34,7 +42,8 @@ try {
   console.log(`restored backup ${backup.id} to volume ${restored.id}`);
 } finally {
   // Newest first: the restored volume, the backup, the snapshot, then the volume they came from.
-  for (const step of cleanup.reverse()) await step().catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  for (const step of cleanup.reverse())
+    await step().catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   await cloud.close();
 }
 

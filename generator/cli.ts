@@ -33,13 +33,18 @@ async function main(args: readonly string[]): Promise<number> {
   const started = performance.now();
   // Formatting workers start now: they load prettier while this thread reads the spec and emits.
   // Formatted files are cached by content under node_modules/.cache (--no-cache: format all).
-  const cacheDir = argv.includes('--no-cache') ? undefined : path.join(root, 'node_modules/.cache/openstack-block-storage/prettier');
-  const pool = argv.includes('--validate') ? undefined : new (await import('./emit/format.js')).FormatPool({ cacheDir });
+  const cacheDir = argv.includes('--no-cache')
+    ? undefined
+    : path.join(root, 'node_modules/.cache/openstack-block-storage/prettier');
+  const pool = argv.includes('--validate')
+    ? undefined
+    : new (await import('./emit/format.js')).FormatPool({ cacheDir });
   try {
     const model = await buildModel({ root });
     if (argv.includes('--validate')) {
       const counts = model.services.map(
-        (s) => `${s.specDir}: ${s.resources.length} resources, ${s.resources.reduce((n, r) => n + r.methods.length, 0) + s.helpers.length} proxy methods`,
+        (s) =>
+          `${s.specDir}: ${s.resources.length} resources, ${s.resources.reduce((n, r) => n + r.methods.length, 0) + s.helpers.length} proxy methods`,
       );
       process.stdout.write(`spec OK\n${counts.join('\n')}\n`);
       return 0;

@@ -20,7 +20,10 @@ export const OUTPUT_DIR = 'generated';
  * as it is emitted, so formatting can start while the rest is still being emitted: the tests
  * (templates only) go first, then ts-morph is loaded and the SDK's modules follow.
  */
-export async function emitFiles(model: SpecModel, onFile?: (file: string, text: string) => void): Promise<Map<string, string>> {
+export async function emitFiles(
+  model: SpecModel,
+  onFile?: (file: string, text: string) => void,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const add = (file: string, text: string): void => {
     files.set(file, text);
@@ -29,11 +32,19 @@ export async function emitFiles(model: SpecModel, onFile?: (file: string, text: 
   for (const service of model.services) {
     for (const resource of service.resources) {
       if (resource.methods.length === 0) continue;
-      const tests = emitResourceTests(service, resource, banner(resource.sources), `${moduleName(resource)}.cases.json`);
+      const tests = emitResourceTests(
+        service,
+        resource,
+        banner(resource.sources),
+        `${moduleName(resource)}.cases.json`,
+      );
       add(`${service.outDir}/tests/${moduleName(resource)}.cases.json`, tests.cases);
       add(`${service.outDir}/tests/${moduleName(resource)}.test.ts`, tests.code);
     }
-    const sweep = emitSweepTests(service, banner([service.serviceFile, ...service.resources.flatMap((r) => r.sources)]));
+    const sweep = emitSweepTests(
+      service,
+      banner([service.serviceFile, ...service.resources.flatMap((r) => r.sources)]),
+    );
     if (sweep) add(`${service.outDir}/tests/microversions.test.ts`, sweep);
     if (service.helpers.length > 0) {
       const tests = emitServiceTests(service, banner([service.serviceFile]), 'helpers.cases.json');
@@ -58,7 +69,9 @@ export async function generate(root: string, model: SpecModel, pool?: FormatPool
     const modules: (readonly [string, Promise<string>])[] = [];
     await emitFiles(model, (file, text) => {
       // JSON (the example cases) is written canonical by JSON.stringify: nothing for prettier to do.
-      const formatted = file.endsWith('.json') ? Promise.resolve(text) : own.format(text, { ...config, parser: 'babel-ts', filepath: file });
+      const formatted = file.endsWith('.json')
+        ? Promise.resolve(text)
+        : own.format(text, { ...config, parser: 'babel-ts', filepath: file });
       pending.push(formatted.then((out) => [file, out] as const));
       if (file.endsWith('.ts') && !file.includes('/tests/')) modules.push([file, formatted]);
     });
@@ -67,7 +80,11 @@ export async function generate(root: string, model: SpecModel, pool?: FormatPool
     // parse each module the moment it comes back instead of all of them at the end.
     const { parseModule, withApiReports } = await import('./emit/api-report.js');
     const parsed = new Map<string, ReturnType<typeof parseModule>>();
-    for (const [file, formatted] of modules) void formatted.then((out) => parsed.set(file, parseModule(file, out)), () => undefined);
+    for (const [file, formatted] of modules)
+      void formatted.then(
+        (out) => parsed.set(file, parseModule(file, out)),
+        () => undefined,
+      );
     const formatted = new Map((await Promise.all(pending)).sort(([a], [b]) => a.localeCompare(b)));
     formatted.set(COVERAGE_FILE, coverageReport(model));
     return withApiReports(model, formatted, parsed);
@@ -143,13 +160,19 @@ export async function writeTree(root: string, files: ReadonlyMap<string, string>
   if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
-export async function runGenerate(root: string, model: SpecModel, options: { check: boolean; started: number; pool?: FormatPool }): Promise<number> {
+export async function runGenerate(
+  root: string,
+  model: SpecModel,
+  options: { check: boolean; started: number; pool?: FormatPool },
+): Promise<number> {
   const files = await generate(root, model, options.pool);
   const seconds = ((performance.now() - options.started) / 1000).toFixed(2);
   if (options.check) {
     const problems = await drift(root, files);
     if (problems.length > 0) {
-      process.stderr.write(`generated/ does not match spec/ (${problems.length} file(s)):\n${problems.map((p) => `  ${p}`).join('\n')}\nRun \`npm run generate\` and commit the result.\n`);
+      process.stderr.write(
+        `generated/ does not match spec/ (${problems.length} file(s)):\n${problems.map((p) => `  ${p}`).join('\n')}\nRun \`npm run generate\` and commit the result.\n`,
+      );
       return 1;
     }
     process.stdout.write(`generated/ matches spec/ (${files.size} files, ${seconds} s)\n`);

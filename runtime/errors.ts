@@ -262,10 +262,7 @@ export class MicroversionNotSupportedError extends NotSupportedError {
   readonly required: string;
   readonly available: string;
   constructor(operation: string, required: string, available: string, why?: string) {
-    super(
-      `${operation} needs microversion ${required}, but ${available} is available` +
-        (why ? ` (${why})` : ''),
-    );
+    super(`${operation} needs microversion ${required}, but ${available} is available` + (why ? ` (${why})` : ''));
     this.operation = operation;
     this.required = required;
     this.available = available;

@@ -4,7 +4,14 @@
  * name. Two matches are an error; none is `undefined` or an error, as the caller chose.
  */
 import type { Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
-import { BadRequestError, DuplicateResourceError, ForbiddenError, InvalidArgumentError, NotFoundError, ResourceNotFoundError } from './errors.js';
+import {
+  BadRequestError,
+  DuplicateResourceError,
+  ForbiddenError,
+  InvalidArgumentError,
+  NotFoundError,
+  ResourceNotFoundError,
+} from './errors.js';
 import { fetchResource } from './operations.js';
 import { listResources } from './paginate.js';
 import { construct, type Resource, type ResourceClass } from './resource.js';
@@ -43,14 +50,21 @@ export async function findResource<T extends Resource>(
       const target = construct(cls, { [schema.idField ?? 'id']: nameOrId });
       return await fetchResource(client, cls, plan.get, target, undefined, options);
     } catch (error) {
-      if (!(error instanceof NotFoundError || error instanceof BadRequestError || error instanceof ForbiddenError)) throw error;
+      if (!(error instanceof NotFoundError || error instanceof BadRequestError || error instanceof ForbiddenError))
+        throw error;
     }
   }
   const query = plan.nameFilter === 'server' ? { ...input.query, [plan.nameWire]: nameOrId } : input.query;
   const nameField = schema.nameField ?? 'name';
   let match: T | undefined;
   let matches = 0;
-  for await (const item of listResources(client, cls, plan.list, { path: input.path, query, paginated: plan.paginated }, options ?? {})) {
+  for await (const item of listResources(
+    client,
+    cls,
+    plan.list,
+    { path: input.path, query, paginated: plan.paginated },
+    options ?? {},
+  )) {
     if (item.resourceId === nameOrId || item.getAttribute(nameField) === nameOrId) {
       matches += 1;
       if (matches === 1) match = item;

@@ -32,12 +32,7 @@ import type {
   RequestOptions,
   ServiceClient,
 } from './client.js';
-import {
-  ConfigurationError,
-  ConnectionError,
-  RequestTimeoutError,
-  httpErrorFor,
-} from './errors.js';
+import { ConfigurationError, ConnectionError, RequestTimeoutError, httpErrorFor } from './errors.js';
 import { parseVersionDocument, splitVersionedUrl } from './discovery.js';
 import { abortError } from './http/abort.js';
 import { backoffDelay, parseRetryAfter } from './http/retry.js';
@@ -103,13 +98,19 @@ export function createClient(options: ClientOptions): Client {
   // rule). Without a known range, the service's base version is all that is assumed.
   const major = /\/v(\d+)(?:\.\d+)?(?:\/|$)/i.exec(new URL(endpoint).pathname)?.[1];
   const server =
-    mv && (major === undefined || major === service?.version) ? (o.serverVersions ?? { min: mv.min, max: mv.min }) : undefined;
+    mv && (major === undefined || major === service?.version)
+      ? (o.serverVersions ?? { min: mv.min, max: mv.min })
+      : undefined;
   // HttpClient's defaults (HTTP_CLIENT_DEFAULTS), written out so that its module stays out of bundles.
   const timeout = o.timeout ?? 60_000;
   const retriable = o.retriableStatusCodes ?? [503, 429];
   const backoff = (retry: number): number => backoffDelay(retry, o.retryBaseDelay ?? 500, o.retryMaxDelay ?? 30_000);
 
-  const negotiate = async (op: Operation, requires?: string, call: RequestOptions = {}): Promise<string | undefined> => {
+  const negotiate = async (
+    op: Operation,
+    requires?: string,
+    call: RequestOptions = {},
+  ): Promise<string | undefined> => {
     const pinned = call.microversion ?? o.microversion;
     return negotiateMicroversion({
       operation: op.id,

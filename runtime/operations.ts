@@ -23,7 +23,12 @@ export interface CallInput {
 }
 
 /** Sends an operation, filling its path from the target (fetching the target first if it is incomplete). */
-export function callOperation(client: ServiceClient, operation: Operation, input: CallInput, options?: RequestOptions): Promise<ApiResponse> {
+export function callOperation(
+  client: ServiceClient,
+  operation: Operation,
+  input: CallInput,
+  options?: RequestOptions,
+): Promise<ApiResponse> {
   const send = (pathParams: Record<string, string>): Promise<ApiResponse> =>
     client.send(
       {
@@ -86,7 +91,8 @@ async function resolvePath(
   const fetchOp = target?.schema.fetch;
   // Looked up and still unknown: there is no such resource (a volume type without encryption
   // answers `{}`). That is a not-found, which deletes with ignoreMissing accept as done.
-  if (target && !mayFetch) throw new ResourceNotFoundError(target.schema.name, Object.values(out).join('/') || (target.resourceId ?? '?'));
+  if (target && !mayFetch)
+    throw new ResourceNotFoundError(target.schema.name, Object.values(out).join('/') || (target.resourceId ?? '?'));
   if (!target || !fetchOp || fetchOp === operation || !mayFetch) throw missingError(operation, target, missing);
   // A child given by its parent (a type's encryption given as the type): look it up once.
   const response = await callOperation(client, fetchOp, { target }, options);
@@ -94,7 +100,11 @@ async function resolvePath(
   return resolvePath(client, operation, input, options, false);
 }
 
-function missingError(operation: Operation, target: Resource | undefined, missing: readonly string[]): InvalidArgumentError {
+function missingError(
+  operation: Operation,
+  target: Resource | undefined,
+  missing: readonly string[],
+): InvalidArgumentError {
   const what = target ? `the ${target.schema.name} does not say` : 'no value given for';
   return new InvalidArgumentError(operation.id, `${what} ${missing.map((m) => `{${m}}`).join(', ')}`);
 }
@@ -109,10 +119,15 @@ function targetValue(target: Resource, placeholder: string): string | undefined 
 /** The object inside `{resource_key: {...}}`, or the body itself when it is not wrapped. */
 export function unwrapResource(key: string | undefined, response: ApiResponse, what: string): Record<string, unknown> {
   const body = response.body;
-  if (!isObject(body)) throw new InvalidResponseError(`${what} from ${response.url}`, `expected a JSON object, got ${kindOf(body)}`);
+  if (!isObject(body))
+    throw new InvalidResponseError(`${what} from ${response.url}`, `expected a JSON object, got ${kindOf(body)}`);
   if (key && key in body) {
     const inner = body[key];
-    if (!isObject(inner)) throw new InvalidResponseError(`${what} from ${response.url}`, `"${key}" is ${kindOf(inner)}, expected an object`);
+    if (!isObject(inner))
+      throw new InvalidResponseError(
+        `${what} from ${response.url}`,
+        `"${key}" is ${kindOf(inner)}, expected an object`,
+      );
     return inner;
   }
   return body;
@@ -172,7 +187,12 @@ export async function createResource<T extends Resource>(
   const resource = attrs instanceof cls ? attrs : construct(cls, attrs);
   if (target) resource.seedWire(pathWire(target));
   const { body, requires, caps } = resourceBody(resource, 'create');
-  const response = await callOperation(client, operation, { target: target ?? resource, body, requires: [requires], caps: [caps] }, options);
+  const response = await callOperation(
+    client,
+    operation,
+    { target: target ?? resource, body, requires: [requires], caps: [caps] },
+    options,
+  );
   if (response.body === undefined) return resource.applyWire({}, response.requestId);
   return resource.applyWire(unwrapResource(cls.schema.resourceKey, response, cls.schema.name), response.requestId);
 }
@@ -223,7 +243,8 @@ export async function updateResource<T extends Resource>(
   options?: RequestOptions,
 ): Promise<T> {
   if (attrs !== undefined) {
-    if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${target.schema.name} attributes`);
+    if (!isObject(attrs))
+      throw new InvalidArgumentError('attrs', `expected an object of ${target.schema.name} attributes`);
     // Attributes given to an update are sent even when the instance already holds that value: it
     // may be stale (another client changed the server since it was read).
     for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value, true);
@@ -233,7 +254,12 @@ export async function updateResource<T extends Resource>(
   // Only the ID (or path fields) changed, e.g. an instance built from an ID: nothing to send.
   if (Object.keys(request.body).length === 0 && Object.keys(request.root).length === 0) return target;
   const { body, requires, caps } = resourceBody(target, 'update');
-  const response = await callOperation(client, operation, { target, body, requires: [requires], caps: [caps] }, options);
+  const response = await callOperation(
+    client,
+    operation,
+    { target, body, requires: [requires], caps: [caps] },
+    options,
+  );
   if (response.body === undefined) {
     // Cinder answered without the resource (204/202): what was sent is now what the server has.
     target.markClean();

@@ -104,25 +104,36 @@ export function listResources<T extends Resource>(
     // accepts a limit at the version this call is sent at.
     if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated && input.pageSize) {
       const min = input.pageSize.minVersion;
-      if (!min || withinBounds(await client.negotiate(operation, undefined, options), { minVersion: min })) query['limit'] = maxItems;
+      if (!min || withinBounds(await client.negotiate(operation, undefined, options), { minVersion: min }))
+        query['limit'] = maxItems;
     }
     const seen = new Set<string>();
     for (;;) {
-      const response = await callOperation(client, operation, { path: input.path, query, requires: input.requires }, options);
+      const response = await callOperation(
+        client,
+        operation,
+        { path: input.path, query, requires: input.requires },
+        options,
+      );
       const body = response.body;
       const raw = key ? (isObject(body) ? body[key] : undefined) : body;
       if (!Array.isArray(raw)) {
-        throw new InvalidResponseError(`${schema.name} list from ${response.url}`, key ? `expected a "${key}" list in the response` : 'expected a JSON list');
+        throw new InvalidResponseError(
+          `${schema.name} list from ${response.url}`,
+          key ? `expected a "${key}" list in the response` : 'expected a JSON list',
+        );
       }
       const items = raw.map((item, i) => {
-        if (!isObject(item)) throw new InvalidResponseError(`${schema.name} list from ${response.url}`, `item ${i} is not an object`);
+        if (!isObject(item))
+          throw new InvalidResponseError(`${schema.name} list from ${response.url}`, `item ${i} is not an object`);
         return fromWire(cls, item, response.requestId);
       });
       yield { items, requestId: response.requestId };
       if (!input.paginated || items.length === 0) return;
       const next = nextHref(body, key);
       if (next !== undefined) {
-        if (seen.has(next)) throw new PaginationLoopError(`${schema.name} listing returned the same next link twice: ${next}`);
+        if (seen.has(next))
+          throw new PaginationLoopError(`${schema.name} listing returned the same next link twice: ${next}`);
         seen.add(next);
         query = afterMarker(queryOf(next));
         continue;
@@ -163,7 +174,8 @@ function nextHref(body: unknown, key: string | undefined): string | undefined {
 function nextIn(links: unknown): string | undefined {
   const list = Array.isArray(links) ? links : isObject(links) ? [links] : [];
   for (const link of list) {
-    if (isObject(link) && link['rel'] === 'next' && typeof link['href'] === 'string' && link['href'] !== '') return link['href'];
+    if (isObject(link) && link['rel'] === 'next' && typeof link['href'] === 'string' && link['href'] !== '')
+      return link['href'];
   }
   return undefined;
 }

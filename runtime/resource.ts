@@ -96,7 +96,11 @@ export function construct<T extends Resource>(cls: ResourceClass<T>, attrs?: obj
 }
 
 /** Wraps a body read from the server in an instance of `cls`; nothing is dirty, nothing copied. */
-export function fromWire<T extends Resource>(cls: ResourceClass<T>, body: Record<string, unknown>, requestId?: string): T {
+export function fromWire<T extends Resource>(
+  cls: ResourceClass<T>,
+  body: Record<string, unknown>,
+  requestId?: string,
+): T {
   return Resource.fromWire.call(cls, body, requestId) as T;
 }
 
@@ -223,7 +227,12 @@ export abstract class Resource {
   protected _set(name: string, value: unknown, force = false): void {
     const spec = this.schema.fields[name];
     if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
-    this.#write(spec.wire, value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`), spec.type, force);
+    this.#write(
+      spec.wire,
+      value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`),
+      spec.type,
+      force,
+    );
     this.#cache?.delete(name);
   }
 
@@ -428,7 +437,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -457,7 +468,11 @@ function parseBool(raw: unknown): boolean | undefined {
 function readScalar(raw: unknown, type: FieldType & string, where: string): unknown {
   switch (type) {
     case 'string':
-      return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw);
+      return typeof raw === 'string'
+        ? raw
+        : typeof raw === 'number' || typeof raw === 'boolean'
+          ? String(raw)
+          : bad(raw);
     case 'integer':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -488,16 +503,19 @@ function readValue(raw: unknown, type: FieldType, where: string): unknown {
   if (raw === null || raw === undefined) return undefined;
   if (typeof type === 'string') return readScalar(raw, type, where);
   if ('list' in type) {
-    if (!Array.isArray(raw)) throw new InvalidResponseError(where, `expected a list from the server, got ${describe(raw)}`);
+    if (!Array.isArray(raw))
+      throw new InvalidResponseError(where, `expected a list from the server, got ${describe(raw)}`);
     return raw.map((item, i) => readValue(item, type.list, `${where}[${i}]`));
   }
   if ('map' in type) {
-    if (!isPlainObject(raw)) throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
+    if (!isPlainObject(raw))
+      throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) out[k] = readValue(v, type.map, `${where}.${k}`);
     return out;
   }
-  if (!isPlainObject(raw)) throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
+  if (!isPlainObject(raw))
+    throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(type.struct.fields)) {
     const v = readValue(raw[spec.wire], spec.type, `${where}.${name}`);

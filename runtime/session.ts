@@ -204,7 +204,14 @@ export class ServiceSession implements ServiceClient {
     const timeout = options.timeout ?? this.#options.timeout;
     const response = await this.#withAuth(options.signal, (state) =>
       this.#http.request(
-        { method: route.method, url, headers: this.#headers(microversion, body !== undefined, options, state), body, signal: options.signal, timeout },
+        {
+          method: route.method,
+          url,
+          headers: this.#headers(microversion, body !== undefined, options, state),
+          body,
+          signal: options.signal,
+          timeout,
+        },
         context,
       ),
     );
@@ -264,13 +271,20 @@ export class ServiceSession implements ServiceClient {
   }
 
   /** Runs `attempt` with a token; on a 401 drops that token and tries once more with a new one. */
-  #withAuth(signal: AbortSignal | undefined, attempt: (state: AuthState) => Promise<HttpResponse>): Promise<HttpResponse> {
+  #withAuth(
+    signal: AbortSignal | undefined,
+    attempt: (state: AuthState) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     const auth = this.#options.auth;
-    const retry = (first: AuthState) => (err: unknown): Promise<HttpResponse> => {
-      if (!(err instanceof UnauthorizedError) || !auth.invalidate(first)) throw err;
-      this.#logger.log('info', 'token rejected (401); authenticating again', { serviceType: this.service.serviceType });
-      return auth.get(signal).then(attempt);
-    };
+    const retry =
+      (first: AuthState) =>
+      (err: unknown): Promise<HttpResponse> => {
+        if (!(err instanceof UnauthorizedError) || !auth.invalidate(first)) throw err;
+        this.#logger.log('info', 'token rejected (401); authenticating again', {
+          serviceType: this.service.serviceType,
+        });
+        return auth.get(signal).then(attempt);
+      };
     // The usual case (a valid token at hand) without waiting for anything.
     const usable = auth.usable();
     if (usable) return attempt(usable).catch(retry(usable));
@@ -327,7 +341,12 @@ export class ServiceSession implements ServiceClient {
   }
 
   /** The headers of one attempt, lower-cased: built once per attempt, with that attempt's token. */
-  #headers(microversion: string | undefined, hasBody: boolean, options: RequestOptions, state: AuthState): Record<string, string> {
+  #headers(
+    microversion: string | undefined,
+    hasBody: boolean,
+    options: RequestOptions,
+    state: AuthState,
+  ): Record<string, string> {
     const headers: Record<string, string> = Object.assign({}, this.#baseHeaders);
     if (hasBody) headers['content-type'] = 'application/json';
     if (options.globalRequestId !== undefined) headers['x-openstack-request-id'] = options.globalRequestId;
@@ -364,7 +383,11 @@ export function versionRoot(endpoint: string): string {
 /** Path templates split once into literal text (even indexes) and parameter names (odd ones). */
 const COMPILED_PATHS = new Map<string, readonly string[]>();
 
-export function expandPath(template: string, params: Readonly<Record<string, string>> | undefined, opId: string): string {
+export function expandPath(
+  template: string,
+  params: Readonly<Record<string, string>> | undefined,
+  opId: string,
+): string {
   let parts = COMPILED_PATHS.get(template);
   if (!parts) {
     parts = (template.startsWith('/') ? template : `/${template}`).split(/\{([^}]+)\}/);

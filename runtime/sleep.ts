@@ -14,10 +14,13 @@ export function sleep(ms: number, signal?: AbortSignal, onAbort?: () => Error): 
   return new Promise((resolve, reject) => {
     // setTimeout fires at once (with a warning) beyond 2^31-1 ms: clamp, or a long pause would
     // become a tight loop. 24.8 days is as good as forever for a waiter.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }, Math.min(ms, MAX_TIMER));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', aborted);
+        resolve();
+      },
+      Math.min(ms, MAX_TIMER),
+    );
     const aborted = (): void => {
       clearTimeout(timer);
       reject(abort());

@@ -15,7 +15,12 @@ export interface TargetOptions {
 }
 
 /** Turns a target argument into an instance of `cls` (never mutates the caller's instance). */
-export function toTarget<T extends Resource>(cls: ResourceClass<T>, value: unknown, argument: string, options: TargetOptions = {}): T {
+export function toTarget<T extends Resource>(
+  cls: ResourceClass<T>,
+  value: unknown,
+  argument: string,
+  options: TargetOptions = {},
+): T {
   const schema = cls.schema;
   if (value instanceof cls) return value;
   if (value === undefined && options.defaultId !== undefined) value = options.defaultId;
@@ -24,12 +29,14 @@ export function toTarget<T extends Resource>(cls: ResourceClass<T>, value: unkno
   }
   if (options.parent && value instanceof options.parent.resource) {
     const id = value.resourceId;
-    if (id === undefined) throw new InvalidArgumentError(argument, `the ${options.parent.resource.schema.name} has no ID`);
+    if (id === undefined)
+      throw new InvalidArgumentError(argument, `the ${options.parent.resource.schema.name} has no ID`);
     return identified(cls, options.parent.field, id);
   }
   const expected = options.instanceOnly
     ? `a ${schema.name} instance (as returned by the API)`
-    : `a non-empty ${schema.name} ID or a ${schema.name}` + (options.parent ? ` or a ${options.parent.resource.schema.name}` : '');
+    : `a non-empty ${schema.name} ID or a ${schema.name}` +
+      (options.parent ? ` or a ${options.parent.resource.schema.name}` : '');
   throw new InvalidArgumentError(argument, `expected ${expected}, got ${describeArg(value)}`);
 }
 
@@ -60,6 +67,7 @@ export function describeArg(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Resource) return `a ${value.schema.name}`;
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`;
+  if (typeof value === 'string')
+    return value === '' ? 'an empty string' : `"${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`;
   return typeof value;
 }

@@ -34,9 +34,14 @@ export async function waitForStatus<T extends Resource>(
   options: WaitForStatusOptions = {},
 ): Promise<T> {
   const schema = resource.schema;
-  if (typeof status !== 'string' || status === '') throw new InvalidArgumentError('status', `expected a status such as "available", got ${typeof status === 'string' ? 'an empty string' : typeof status}`);
+  if (typeof status !== 'string' || status === '')
+    throw new InvalidArgumentError(
+      'status',
+      `expected a status such as "available", got ${typeof status === 'string' ? 'an empty string' : typeof status}`,
+    );
   const attribute = options.attribute ?? schema.status?.field ?? 'status';
-  if (!(attribute in schema.fields)) throw new InvalidArgumentError('attribute', `${schema.name} has no attribute "${attribute}"`);
+  if (!(attribute in schema.fields))
+    throw new InvalidArgumentError('attribute', `${schema.name} has no attribute "${attribute}"`);
   const target = status.toLowerCase();
   const failures = (options.failures ?? schema.status?.failures ?? ['error']).map((s) => s.toLowerCase());
   const read = (r: Resource): string | undefined => {
@@ -44,24 +49,43 @@ export async function waitForStatus<T extends Resource>(
     return typeof value === 'string' ? value.toLowerCase() : undefined;
   };
   if (read(resource) === target) return resource;
-  return poll(client, resource, options, options.wait, (current) => {
-    const now = read(current);
-    if (now === target) return true;
-    if (now !== undefined && failures.includes(now)) {
+  return poll(
+    client,
+    resource,
+    options,
+    options.wait,
+    (current) => {
+      const now = read(current);
+      if (now === target) return true;
+      if (now !== undefined && failures.includes(now)) {
+        throw new ResourceFailureError(
+          `${schema.name} ${resource.resourceId ?? ''} transitioned to failure state ${now} while waiting for ${target}`,
+          schema.name,
+          resource.resourceId,
+          now,
+        );
+      }
+      return false;
+    },
+    (last) =>
+      `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to transition to ${target}` +
+      (last ? ` (last status ${last})` : ''),
+    read,
+    (current) => {
       throw new ResourceFailureError(
-        `${schema.name} ${resource.resourceId ?? ''} transitioned to failure state ${now} while waiting for ${target}`,
+        `${schema.name} ${current.resourceId ?? ''} went away while waiting for ${target}`,
         schema.name,
-        resource.resourceId,
-        now,
+        current.resourceId,
       );
-    }
-    return false;
-  }, (last) => `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to transition to ${target}` + (last ? ` (last status ${last})` : ''), read, (current) => {
-    throw new ResourceFailureError(`${schema.name} ${current.resourceId ?? ''} went away while waiting for ${target}`, schema.name, current.resourceId);
-  });
+    },
+  );
 }
 
-export async function waitForDelete<T extends Resource>(client: ServiceClient, resource: T, options: WaitOptions = {}): Promise<T> {
+export async function waitForDelete<T extends Resource>(
+  client: ServiceClient,
+  resource: T,
+  options: WaitOptions = {},
+): Promise<T> {
   const schema = resource.schema;
   const deleted = (schema.status?.deleted ?? []).map((s) => s.toLowerCase());
   const statusField = schema.status?.field;
@@ -78,7 +102,9 @@ export async function waitForDelete<T extends Resource>(client: ServiceClient, r
       const now = read(current);
       return now !== undefined && deleted.includes(now);
     },
-    (last) => `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to delete` + (last ? ` (last status ${last})` : ''),
+    (last) =>
+      `Timeout waiting for ${schema.name} ${resource.resourceId ?? ''} to delete` +
+      (last ? ` (last status ${last})` : ''),
     read,
     () => true,
   );
@@ -96,7 +122,8 @@ async function poll<T extends Resource>(
 ): Promise<T> {
   const schema = resource.schema;
   const fetchOp = schema.fetch;
-  if (!fetchOp) throw new InvalidArgumentError('resource', `${schema.name} cannot be fetched, so it cannot be waited on`);
+  if (!fetchOp)
+    throw new InvalidArgumentError('resource', `${schema.name} cannot be fetched, so it cannot be waited on`);
   // As openstacksdk: an interval of 0 means 0.1 s (polling in a tight loop would hammer the API).
   const interval = seconds(options.interval, 'interval', 2) * 1000 || 100;
   const maxInterval = Math.max(interval, seconds(options.maxInterval, 'maxInterval', interval / 200) * 1000);

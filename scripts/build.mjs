@@ -57,28 +57,44 @@ const INTERNAL = {
 };
 /** Source constants naming the lazily loaded modules, and what they become in the node tree. */
 const LAZY = [
-  { file: 'runtime/http/default-transport.ts', from: "const NODE_TRANSPORT_MODULE = './node-transport.js';", to: "const NODE_TRANSPORT_MODULE = '#node-transport';" },
-  { file: 'runtime/config/resolve.ts', from: "const FILES_MODULE = './files.js';", to: "const FILES_MODULE = '#config-files';" },
+  {
+    file: 'runtime/http/default-transport.ts',
+    from: "const NODE_TRANSPORT_MODULE = './node-transport.js';",
+    to: "const NODE_TRANSPORT_MODULE = '#node-transport';",
+  },
+  {
+    file: 'runtime/config/resolve.ts',
+    from: "const FILES_MODULE = './files.js';",
+    to: "const FILES_MODULE = '#config-files';",
+  },
 ];
 
 rmSync(dist, { recursive: true, force: true });
 
 // The per-file tree: JavaScript, types and maps.
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 let rewritten = 0;
 for (const file of walk(join(dist, 'runtime'))) {
   if (!file.endsWith('.js') || /default-transport(\.node)?\.js$/.test(file)) continue;
   const text = readFileSync(file, 'utf8');
-  const next = text.replace(/(from\s+)'(?:\.\.?\/)+(?:http\/)?default-transport\.js'/g, (_all, from) => `${from}'#default-transport'`);
+  const next = text.replace(
+    /(from\s+)'(?:\.\.?\/)+(?:http\/)?default-transport\.js'/g,
+    (_all, from) => `${from}'#default-transport'`,
+  );
   if (next !== text) {
     writeFileSync(file, next);
     rewritten++;
   }
 }
-if (rewritten === 0) throw new Error('build: no import of default-transport.js found to route through #default-transport');
+if (rewritten === 0)
+  throw new Error('build: no import of default-transport.js found to route through #default-transport');
 
 // One subpath per generated API version, also for a version not yet listed in package.json.
 const subpaths = { ...source.exports };
@@ -88,7 +104,9 @@ for (const service of readdirSync(join(root, 'generated'))) {
     if (!existsSync(join(root, 'generated', service, version, 'index.ts'))) continue;
     const subpath = `./${service}/${version}`;
     if (subpaths[subpath]) continue;
-    console.warn(`build: package.json "exports" lacks "${subpath}"; added to dist/package.json (add it to package.json too)`);
+    console.warn(
+      `build: package.json "exports" lacks "${subpath}"; added to dist/package.json (add it to package.json too)`,
+    );
     subpaths[subpath] = `./generated/${service}/${version}/index.ts`;
   }
 }
@@ -129,7 +147,8 @@ const result = await build({
 
 /** `./generated/x.ts` → types, the node tree for plain Node, the per-file tree for everything else. */
 function target(path) {
-  if (typeof path !== 'string' || !path.endsWith('.ts')) throw new Error(`package.json: cannot map ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || !path.endsWith('.ts'))
+    throw new Error(`package.json: cannot map ${JSON.stringify(path)}`);
   const js = path.replace(/\.ts$/, '.js');
   const types = path.replace(/\.ts$/, '.d.ts');
   const node = `./node/${js.slice(2)}`;
@@ -171,7 +190,9 @@ const problems = [];
 for (const file of walk(dist)) {
   if (!file.endsWith('.js') || file.startsWith(join(dist, 'node'))) continue;
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     check(relative(root, file), m[1] ?? m[2]);
   }
 }
@@ -195,7 +216,10 @@ const packIndex = process.argv.indexOf('--pack');
 if (packIndex >= 0) {
   const into = process.argv[packIndex + 1] ?? root;
   mkdirSync(into, { recursive: true });
-  const out = execFileSync('npm', ['pack', dist, '--pack-destination', into, '--json'], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', dist, '--pack-destination', into, '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const [info] = JSON.parse(out);
   console.log(join(into, info.filename));
 } else {

@@ -43,7 +43,15 @@ export interface Change {
 }
 
 export type Kind = 'version' | 'resource' | 'field' | 'struct' | 'operation' | 'arg' | 'method';
-const KIND_ORDER: Record<Kind, number> = { version: 0, resource: 1, field: 2, struct: 3, operation: 4, arg: 5, method: 6 };
+const KIND_ORDER: Record<Kind, number> = {
+  version: 0,
+  resource: 1,
+  field: 2,
+  struct: 3,
+  operation: 4,
+  arg: 5,
+  method: 6,
+};
 
 export function diffModels(base: SpecModel, head: SpecModel): Change[] {
   const out: Change[] = [];
@@ -51,7 +59,13 @@ export function diffModels(base: SpecModel, head: SpecModel): Change[] {
   const headByDir = new Map(head.services.map((s) => [versionKey(s), s]));
   for (const [key, b] of baseByDir) {
     const h = headByDir.get(key);
-    if (!h) new Emitter(out, key, '').add('version-removed', key, `API version ${key} (${b.className}) removed`, b.serviceFile);
+    if (!h)
+      new Emitter(out, key, '').add(
+        'version-removed',
+        key,
+        `API version ${key} (${b.className}) removed`,
+        b.serviceFile,
+      );
     else diffService(new Emitter(out, key, ''), b, h);
   }
   for (const [key, h] of headByDir) {
@@ -59,7 +73,12 @@ export function diffModels(base: SpecModel, head: SpecModel): Change[] {
       const methods = h.resources.reduce((n, r) => n + (r.methods ?? []).length, 0) + (h.helpers ?? []).length;
       const ops = h.resources.reduce((n, r) => n + r.operations.length, 0);
       const range = h.microversion ? `, microversions ${h.microversion.min}–${h.microversion.max}` : '';
-      new Emitter(out, key, '').add('version-added', key, `API version ${key} (${h.className}) added: ${h.resources.length} resource(s), ${ops} operation(s), ${methods} method(s)${range}`, h.serviceFile);
+      new Emitter(out, key, '').add(
+        'version-added',
+        key,
+        `API version ${key} (${h.className}) added: ${h.resources.length} resource(s), ${ops} operation(s), ${methods} method(s)${range}`,
+        h.serviceFile,
+      );
     }
   }
   return sortChanges(out);
@@ -121,7 +140,17 @@ class Emitter {
   add(rule: RuleId, subject: string, message: string, at?: Position | string): void {
     const r = RULES_BY_ID.get(rule)!;
     const source = typeof at === 'string' ? at : at ? `${at.file}:${at.line}` : undefined;
-    this.out.push({ rule, version: this.version, resource: this.resource, kind: this.kind, subject, message, sdk: r.sdk, wire: r.wire, source });
+    this.out.push({
+      rule,
+      version: this.version,
+      resource: this.resource,
+      kind: this.kind,
+      subject,
+      message,
+      sdk: r.sdk,
+      wire: r.wire,
+      source,
+    });
   }
 }
 
@@ -130,10 +159,23 @@ const code = (s: string | undefined): string => (s === undefined ? '(none)' : `\
 function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
   const subject = versionKey(h);
   if (b.className !== h.className || b.attribute !== h.attribute) {
-    e.add('version-renamed', subject, `Proxy class ${code(b.className)} → ${code(h.className)}, attribute ${code(b.attribute)} → ${code(h.attribute)}`, h.serviceFile);
+    e.add(
+      'version-renamed',
+      subject,
+      `Proxy class ${code(b.className)} → ${code(h.className)}, attribute ${code(b.attribute)} → ${code(h.attribute)}`,
+      h.serviceFile,
+    );
   }
-  diffRange(e, subject, 'service microversions', { minVersion: b.microversion?.min, maxVersion: b.microversion?.max }, { minVersion: h.microversion?.min, maxVersion: h.microversion?.max }, h.serviceFile);
-  if (b.description !== h.description) e.add('description-changed', subject, 'service description changed', h.serviceFile);
+  diffRange(
+    e,
+    subject,
+    'service microversions',
+    { minVersion: b.microversion?.min, maxVersion: b.microversion?.max },
+    { minVersion: h.microversion?.min, maxVersion: h.microversion?.max },
+    h.serviceFile,
+  );
+  if (b.description !== h.description)
+    e.add('description-changed', subject, 'service description changed', h.serviceFile);
 
   // Resources: by name, then renamed ones by base path and keys.
   const bRes = new Map(b.resources.map((r) => [r.name, r]));
@@ -143,11 +185,18 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
   const added = h.resources.filter((r) => !bRes.has(r.name));
   for (const r of b.resources) if (hRes.has(r.name)) pairs.push([r, hRes.get(r.name)!]);
   for (const r of [...removed]) {
-    const twin = added.find((a) => a.basePath === r.basePath && a.resourceKey === r.resourceKey && a.resourcesKey === r.resourcesKey);
+    const twin = added.find(
+      (a) => a.basePath === r.basePath && a.resourceKey === r.resourceKey && a.resourcesKey === r.resourcesKey,
+    );
     if (!twin) continue;
     removed.splice(removed.indexOf(r), 1);
     added.splice(added.indexOf(twin), 1);
-    e.forResource(twin.name).add('resource-renamed', twin.name, `resource ${code(r.name)} renamed to ${code(twin.name)} (base path ${code(twin.basePath)})`, twin.source);
+    e.forResource(twin.name).add(
+      'resource-renamed',
+      twin.name,
+      `resource ${code(r.name)} renamed to ${code(twin.name)} (base path ${code(twin.basePath)})`,
+      twin.source,
+    );
     pairs.push([r, twin]);
   }
   const contents = (r: ResourceModel): string => {
@@ -155,10 +204,26 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
     const methods = (r.methods ?? []).map((m) => m.name);
     return `${r.fields.length} field(s), ${r.operations.length} operation(s) of which ${actions} action(s), methods: ${methods.length > 0 ? methods.join(', ') : 'none'}`;
   };
-  for (const r of removed) e.forResource(r.name).add('resource-removed', r.name, `resource ${code(r.name)} removed (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
-  for (const r of added) e.forResource(r.name).add('resource-added', r.name, `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})`, r.source);
+  for (const r of removed)
+    e.forResource(r.name).add(
+      'resource-removed',
+      r.name,
+      `resource ${code(r.name)} removed (base path ${code(r.basePath)}; ${contents(r)})`,
+      r.source,
+    );
+  for (const r of added)
+    e.forResource(r.name).add(
+      'resource-added',
+      r.name,
+      `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})`,
+      r.source,
+    );
 
-  const ctx: Context = { resources: new Map(pairs.map(([br, hr]) => [br.name, hr.name])), ops: new Map(), argChanges: new Map() };
+  const ctx: Context = {
+    resources: new Map(pairs.map(([br, hr]) => [br.name, hr.name])),
+    ops: new Map(),
+    argChanges: new Map(),
+  };
   for (const [br, hr] of pairs) diffResource(e.forResource(hr.name), br, hr, ctx);
 
   // Proxy methods, with the waiters of service.yaml.
@@ -181,9 +246,12 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
 
 function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
   const name = h.name;
-  if (b.description !== h.description) e.add('description-changed', name, `description of ${code(name)} changed`, h.source);
-  if (b.resourceKey !== h.resourceKey) e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
-  if (b.resourcesKey !== h.resourcesKey) e.add('resource-key-changed', name, `list key ${code(b.resourcesKey)} → ${code(h.resourcesKey)}`, h.source);
+  if (b.description !== h.description)
+    e.add('description-changed', name, `description of ${code(name)} changed`, h.source);
+  if (b.resourceKey !== h.resourceKey)
+    e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
+  if (b.resourcesKey !== h.resourcesKey)
+    e.add('resource-key-changed', name, `list key ${code(b.resourcesKey)} → ${code(h.resourcesKey)}`, h.source);
 
   diffFields(e.of('field'), name, b.fields, h.fields, h.source);
 
@@ -194,44 +262,97 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
     if (!hs) e.of('struct').add('struct-removed', `${name}.${s.name}`, `struct ${code(s.name)} removed`, s.source);
     else diffStruct(e.of('struct'), s, hs);
   }
-  for (const s of h.structs) if (!bStructs.has(s.name)) e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
+  for (const s of h.structs)
+    if (!bStructs.has(s.name))
+      e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
 
   diffOperations(e.of('operation'), b, h, ctx);
 }
 
 function diffStruct(e: Emitter, b: StructModel, h: StructModel): void {
-  if (b.description !== h.description) e.add('description-changed', h.name, `description of struct ${code(h.name)} changed`, h.source);
+  if (b.description !== h.description)
+    e.add('description-changed', h.name, `description of struct ${code(h.name)} changed`, h.source);
   diffFields(e, h.name, b.fields, h.fields, h.source);
 }
 
-function diffFields(e: Emitter, owner: string, base: readonly FieldModel[], head: readonly FieldModel[], ownerSource: Position): void {
+function diffFields(
+  e: Emitter,
+  owner: string,
+  base: readonly FieldModel[],
+  head: readonly FieldModel[],
+  ownerSource: Position,
+): void {
   const pairs = matchByNameThenWire(base, head, (f) => f.wire);
-  for (const f of pairs.removed) e.add('field-removed', `${owner}.${f.name}`, `field ${code(f.name)} (wire ${code(f.wire)}) removed`, f.source ?? ownerSource);
-  for (const f of pairs.added) e.add('field-added', `${owner}.${f.name}`, `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added`, f.source ?? ownerSource);
+  for (const f of pairs.removed)
+    e.add(
+      'field-removed',
+      `${owner}.${f.name}`,
+      `field ${code(f.name)} (wire ${code(f.wire)}) removed`,
+      f.source ?? ownerSource,
+    );
+  for (const f of pairs.added)
+    e.add(
+      'field-added',
+      `${owner}.${f.name}`,
+      `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added`,
+      f.source ?? ownerSource,
+    );
   for (const [b, h] of pairs.matched) {
     const subject = `${owner}.${h.name}`;
     const at = h.source ?? ownerSource;
-    if (b.name !== h.name) e.add('field-renamed', subject, `field ${code(b.name)} renamed to ${code(h.name)} (wire ${code(h.wire)} unchanged)`, at);
-    if (b.wire !== h.wire) e.add('field-wire-renamed', subject, `wire name of ${code(h.name)}: ${code(b.wire)} → ${code(h.wire)}`, at);
+    if (b.name !== h.name)
+      e.add(
+        'field-renamed',
+        subject,
+        `field ${code(b.name)} renamed to ${code(h.name)} (wire ${code(h.wire)} unchanged)`,
+        at,
+      );
+    if (b.wire !== h.wire)
+      e.add('field-wire-renamed', subject, `wire name of ${code(h.name)}: ${code(b.wire)} → ${code(h.wire)}`, at);
     const bw = [b.create && 'create', b.update && 'update'].filter(Boolean) as string[];
     const hw = [h.create && 'create', h.update && 'update'].filter(Boolean) as string[];
     const lost = bw.filter((x) => !hw.includes(x));
     const gained = hw.filter((x) => !bw.includes(x));
-    if (lost.length > 0) e.add('field-became-read-only', subject, `${code(h.name)} can no longer be sent on ${lost.join(' or ')}`, at);
-    if (gained.length > 0) e.add('field-became-writable', subject, `${code(h.name)} can now be sent on ${gained.join(' and ')}`, at);
+    if (lost.length > 0)
+      e.add('field-became-read-only', subject, `${code(h.name)} can no longer be sent on ${lost.join(' or ')}`, at);
+    if (gained.length > 0)
+      e.add('field-became-writable', subject, `${code(h.name)} can now be sent on ${gained.join(' and ')}`, at);
     if ((b.placement ?? 'inside') !== (h.placement ?? 'inside') && (hw.length > 0 || bw.length > 0)) {
-      e.add('field-placement-changed', subject, `placement of ${code(h.name)} in request bodies: ${b.placement ?? 'inside the resource key'} → ${h.placement ?? 'inside the resource key'}`, at);
+      e.add(
+        'field-placement-changed',
+        subject,
+        `placement of ${code(h.name)} in request bodies: ${b.placement ?? 'inside the resource key'} → ${h.placement ?? 'inside the resource key'}`,
+        at,
+      );
     }
     if (b.deprecated !== h.deprecated) {
-      e.add('field-deprecated', subject, h.deprecated ? `${code(h.name)} deprecated: ${h.deprecated}` : `${code(h.name)} no longer deprecated`, at);
+      e.add(
+        'field-deprecated',
+        subject,
+        h.deprecated ? `${code(h.name)} deprecated: ${h.deprecated}` : `${code(h.name)} no longer deprecated`,
+        at,
+      );
     }
     diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at);
     diffRange(e, subject, `field ${code(h.name)}`, b, h, at);
     const writeBound = b.writeMinVersion !== undefined || h.writeMinVersion !== undefined;
-    if (writeBound && (b.create || b.update) && (h.create || h.update) && (b.writeMinVersion ?? b.minVersion) !== (h.writeMinVersion ?? h.minVersion)) {
-      diffRange(e, subject, `sending field ${code(h.name)}`, { minVersion: b.writeMinVersion ?? b.minVersion }, { minVersion: h.writeMinVersion ?? h.minVersion }, at);
+    if (
+      writeBound &&
+      (b.create || b.update) &&
+      (h.create || h.update) &&
+      (b.writeMinVersion ?? b.minVersion) !== (h.writeMinVersion ?? h.minVersion)
+    ) {
+      diffRange(
+        e,
+        subject,
+        `sending field ${code(h.name)}`,
+        { minVersion: b.writeMinVersion ?? b.minVersion },
+        { minVersion: h.writeMinVersion ?? h.minVersion },
+        at,
+      );
     }
-    if (b.description !== h.description) e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
+    if (b.description !== h.description)
+      e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
   }
 }
 
@@ -268,7 +389,12 @@ function matchByNameThenWire<T extends { readonly name: string }>(
 export function actionKey(op: OperationModel): string | undefined {
   if (op.kind !== 'action' || !op.body || op.body === 'resource') return undefined;
   if (op.body.kind === 'object' && op.body.entries.length === 1) return op.body.entries[0]![0];
-  if (op.body.kind === 'literal' && op.body.value && typeof op.body.value === 'object' && !Array.isArray(op.body.value)) {
+  if (
+    op.body.kind === 'literal' &&
+    op.body.value &&
+    typeof op.body.value === 'object' &&
+    !Array.isArray(op.body.value)
+  ) {
     const keys = Object.keys(op.body.value);
     if (keys.length === 1) return keys[0];
   }
@@ -281,31 +407,66 @@ function opLabel(op: OperationModel): string {
 }
 
 function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
-  const pairs = matchByNameThenWire(b.operations, h.operations, (op) => `${op.method} ${op.path} ${actionKey(op) ?? ''}`);
-  for (const op of pairs.removed) e.add(op.kind === 'action' ? 'action-removed' : 'operation-removed', op.id, `${opLabel(op)} removed`, op.source);
-  for (const op of pairs.added) e.add(op.kind === 'action' ? 'action-added' : 'operation-added', op.id, `${opLabel(op)} added`, op.source);
+  const pairs = matchByNameThenWire(
+    b.operations,
+    h.operations,
+    (op) => `${op.method} ${op.path} ${actionKey(op) ?? ''}`,
+  );
+  for (const op of pairs.removed)
+    e.add(op.kind === 'action' ? 'action-removed' : 'operation-removed', op.id, `${opLabel(op)} removed`, op.source);
+  for (const op of pairs.added)
+    e.add(op.kind === 'action' ? 'action-added' : 'operation-added', op.id, `${opLabel(op)} added`, op.source);
   for (const [bo, ho] of pairs.matched) {
     ctx.ops.set(`${b.name}.${bo.name}`, `${h.name}.${ho.name}`);
     const subject = ho.id;
     const at = ho.source;
-    if (bo.name !== ho.name) e.add('operation-renamed', subject, `operation ${code(bo.id)} renamed to ${code(ho.id)} (same request)`, at);
-    if (bo.description !== ho.description) e.add('description-changed', subject, `description of ${code(ho.id)} changed`, at);
-    if (bo.method !== ho.method) e.add('operation-method-changed', subject, `${code(ho.id)} method ${bo.method} → ${ho.method} (${ho.path})`, at);
-    if (normPath(bo.path) !== normPath(ho.path)) e.add('operation-path-changed', subject, `${code(ho.id)} path ${code(bo.path)} → ${code(ho.path)}`, at);
+    if (bo.name !== ho.name)
+      e.add('operation-renamed', subject, `operation ${code(bo.id)} renamed to ${code(ho.id)} (same request)`, at);
+    if (bo.description !== ho.description)
+      e.add('description-changed', subject, `description of ${code(ho.id)} changed`, at);
+    if (bo.method !== ho.method)
+      e.add('operation-method-changed', subject, `${code(ho.id)} method ${bo.method} → ${ho.method} (${ho.path})`, at);
+    if (normPath(bo.path) !== normPath(ho.path))
+      e.add('operation-path-changed', subject, `${code(ho.id)} path ${code(bo.path)} → ${code(ho.path)}`, at);
     if ((bo.base ?? 'endpoint') !== (ho.base ?? 'endpoint')) {
-      e.add('operation-path-changed', subject, `${code(ho.id)} path is now relative to the ${ho.base === 'version' ? 'version root' : 'catalog endpoint'}`, at);
+      e.add(
+        'operation-path-changed',
+        subject,
+        `${code(ho.id)} path is now relative to the ${ho.base === 'version' ? 'version root' : 'catalog endpoint'}`,
+        at,
+      );
     }
-    if (normPath(bo.detailPath) !== normPath(ho.detailPath)) e.add('operation-path-changed', subject, `${code(ho.id)} detail path ${code(bo.detailPath)} → ${code(ho.detailPath)}`, at);
+    if (normPath(bo.detailPath) !== normPath(ho.detailPath))
+      e.add(
+        'operation-path-changed',
+        subject,
+        `${code(ho.id)} detail path ${code(bo.detailPath)} → ${code(ho.detailPath)}`,
+        at,
+      );
     const bk = actionKey(bo);
     const hk = actionKey(ho);
-    if (bk && hk && bk !== hk) e.add('action-renamed', subject, `action key of ${code(ho.id)}: ${code(bk)} → ${code(hk)}`, at);
+    if (bk && hk && bk !== hk)
+      e.add('action-renamed', subject, `action key of ${code(ho.id)}: ${code(bk)} → ${code(hk)}`, at);
     else if (bodySkeleton(bo.body) !== bodySkeleton(ho.body)) {
-      e.add('operation-body-changed', subject, `fixed request body of ${code(ho.id)}: ${bodySkeleton(bo.body)} → ${bodySkeleton(ho.body)}`, at);
+      e.add(
+        'operation-body-changed',
+        subject,
+        `fixed request body of ${code(ho.id)}: ${bodySkeleton(bo.body)} → ${bodySkeleton(ho.body)}`,
+        at,
+      );
     }
     // A renamed resource is still the same response.
-    const bResponse = bo.response.kind === 'resource' ? { ...bo.response, resource: ctx.resources.get(bo.response.resource) ?? bo.response.resource } : bo.response;
+    const bResponse =
+      bo.response.kind === 'resource'
+        ? { ...bo.response, resource: ctx.resources.get(bo.response.resource) ?? bo.response.resource }
+        : bo.response;
     if (responseLabel(bResponse) !== responseLabel(ho.response)) {
-      e.add('operation-response-changed', subject, `${code(ho.id)} returns ${responseLabel(bo.response)} → ${responseLabel(ho.response)}`, at);
+      e.add(
+        'operation-response-changed',
+        subject,
+        `${code(ho.id)} returns ${responseLabel(bo.response)} → ${responseLabel(ho.response)}`,
+        at,
+      );
     }
     diffRange(e, subject, code(ho.id), bo, ho, at);
     diffRoutes(e, bo, ho);
@@ -378,10 +539,27 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
     const hr = hRoutes.find((x) => rangeLabel(x) === rangeLabel(br));
     if (!hr) continue;
     const subject = `${h.id} route ${rangeLabel(hr)}`;
-    if (br.method !== hr.method) e.add('operation-method-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: method ${br.method} → ${hr.method}`, h.source);
-    if (normPath(br.path) !== normPath(hr.path)) e.add('operation-path-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: path ${code(br.path)} → ${code(hr.path)}`, h.source);
+    if (br.method !== hr.method)
+      e.add(
+        'operation-method-changed',
+        subject,
+        `${code(h.id)} at ${rangeLabel(hr)}: method ${br.method} → ${hr.method}`,
+        h.source,
+      );
+    if (normPath(br.path) !== normPath(hr.path))
+      e.add(
+        'operation-path-changed',
+        subject,
+        `${code(h.id)} at ${rangeLabel(hr)}: path ${code(br.path)} → ${code(hr.path)}`,
+        h.source,
+      );
     if (normPath(br.detailPath) !== normPath(hr.detailPath)) {
-      e.add('operation-path-changed', subject, `${code(h.id)} at ${rangeLabel(hr)}: detail path ${code(br.detailPath)} → ${code(hr.detailPath)}`, h.source);
+      e.add(
+        'operation-path-changed',
+        subject,
+        `${code(h.id)} at ${rangeLabel(hr)}: detail path ${code(br.detailPath)} → ${code(hr.detailPath)}`,
+        h.source,
+      );
     }
   }
   // A route whose range moved keeps its method and path.
@@ -392,8 +570,20 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
     unmatchedH.splice(unmatchedH.indexOf(hr), 1);
     diffRange(e, `${h.id} route ${hr.path}`, `route ${code(hr.path)} of ${code(h.id)}`, br, hr, h.source);
   }
-  for (const r of unmatchedB) e.add('route-removed', `${h.id} route ${rangeLabel(r)}`, `${code(h.id)} no longer routes ${rangeLabel(r)} to ${r.method} ${r.path}`, h.source);
-  for (const r of unmatchedH) e.add('route-added', `${h.id} route ${rangeLabel(r)}`, `${code(h.id)} routes ${rangeLabel(r)} to ${r.method} ${r.path}`, h.source);
+  for (const r of unmatchedB)
+    e.add(
+      'route-removed',
+      `${h.id} route ${rangeLabel(r)}`,
+      `${code(h.id)} no longer routes ${rangeLabel(r)} to ${r.method} ${r.path}`,
+      h.source,
+    );
+  for (const r of unmatchedH)
+    e.add(
+      'route-added',
+      `${h.id} route ${rangeLabel(r)}`,
+      `${code(h.id)} routes ${rangeLabel(r)} to ${r.method} ${r.path}`,
+      h.source,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,29 +634,66 @@ function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<strin
   for (const a of pairs.added) {
     changed.add(a.name);
     if (a.required) e.add('arg-added-required', subject(a), `${code(ho.id)} gains required ${argLabel(ho, a)}`, at);
-    else if (a.default !== undefined) e.add('arg-added-with-default', subject(a), `${code(ho.id)} gains ${argLabel(ho, a)}, always sent (default ${JSON.stringify(a.default)})`, at);
+    else if (a.default !== undefined)
+      e.add(
+        'arg-added-with-default',
+        subject(a),
+        `${code(ho.id)} gains ${argLabel(ho, a)}, always sent (default ${JSON.stringify(a.default)})`,
+        at,
+      );
     else e.add('arg-added-optional', subject(a), `${code(ho.id)} gains optional ${argLabel(ho, a)}`, at);
   }
   for (const [b, h] of pairs.matched) {
     const before = e.count();
-    if (b.name !== h.name) e.add('arg-renamed', subject(h), `${code(ho.id)} argument ${code(b.name)} renamed to ${code(h.name)} (wire ${code(argWire(ho, h))} unchanged)`, at);
+    if (b.name !== h.name)
+      e.add(
+        'arg-renamed',
+        subject(h),
+        `${code(ho.id)} argument ${code(b.name)} renamed to ${code(h.name)} (wire ${code(argWire(ho, h))} unchanged)`,
+        at,
+      );
     if (b.in !== h.in) {
-      e.add('arg-location-changed', subject(h), `${code(ho.id)} argument ${code(h.name)} moved from the ${b.in} to the ${h.in}`, at);
+      e.add(
+        'arg-location-changed',
+        subject(h),
+        `${code(ho.id)} argument ${code(h.name)} moved from the ${b.in} to the ${h.in}`,
+        at,
+      );
     } else if (argWire(bo, b) !== argWire(ho, h)) {
-      e.add('arg-wire-renamed', subject(h), `${code(ho.id)} argument ${code(h.name)} is sent as ${code(argWire(ho, h))}, was ${code(argWire(bo, b))}`, at);
+      e.add(
+        'arg-wire-renamed',
+        subject(h),
+        `${code(ho.id)} argument ${code(h.name)} is sent as ${code(argWire(ho, h))}, was ${code(argWire(bo, b))}`,
+        at,
+      );
     }
-    if (!b.required && h.required) e.add('arg-became-required', subject(h), `${code(ho.id)} argument ${code(h.name)} is now required`, at);
-    if (b.required && !h.required) e.add('arg-became-optional', subject(h), `${code(ho.id)} argument ${code(h.name)} is now optional`, at);
+    if (!b.required && h.required)
+      e.add('arg-became-required', subject(h), `${code(ho.id)} argument ${code(h.name)} is now required`, at);
+    if (b.required && !h.required)
+      e.add('arg-became-optional', subject(h), `${code(ho.id)} argument ${code(h.name)} is now optional`, at);
     if (JSON.stringify(b.default) !== JSON.stringify(h.default)) {
-      e.add('arg-default-changed', subject(h), `${code(ho.id)} argument ${code(h.name)} default ${JSON.stringify(b.default) ?? 'none'} → ${JSON.stringify(h.default) ?? 'none'}`, at);
+      e.add(
+        'arg-default-changed',
+        subject(h),
+        `${code(ho.id)} argument ${code(h.name)} default ${JSON.stringify(b.default) ?? 'none'} → ${JSON.stringify(h.default) ?? 'none'}`,
+        at,
+      );
     }
-    diffType(e, subject(h), 'arg', { type: b.type, enum: b.enum, ref: b.ref }, { type: h.type, enum: h.enum, ref: h.ref }, at);
+    diffType(
+      e,
+      subject(h),
+      'arg',
+      { type: b.type, enum: b.enum, ref: b.ref },
+      { type: h.type, enum: h.enum, ref: h.ref },
+      at,
+    );
     diffRange(e, subject(h), `argument ${code(h.name)} of ${code(ho.id)}`, b, h, at);
     if (e.count() > before) {
       changed.add(b.name);
       changed.add(h.name);
     }
-    if (b.description !== h.description) e.add('description-changed', subject(h), `description of argument ${code(h.name)} of ${code(ho.id)} changed`, at);
+    if (b.description !== h.description)
+      e.add('description-changed', subject(h), `description of argument ${code(h.name)} of ${code(ho.id)} changed`, at);
   }
   return changed;
 }
@@ -521,11 +748,14 @@ function wireOf(t: TypeRef): string {
 function accepts(h: TypeInfo, b: TypeInfo): boolean {
   if (h.type.kind === 'scalar' && h.type.name === 'any') return true;
   if (b.ref && !h.ref) return false;
-  if (h.ref && !b.ref) return h.type.kind === 'scalar' && h.type.name === 'string' && b.type.kind === 'scalar' && b.type.name === 'string';
+  if (h.ref && !b.ref)
+    return h.type.kind === 'scalar' && h.type.name === 'string' && b.type.kind === 'scalar' && b.type.name === 'string';
   const ht = h.type;
   const bt = b.type;
-  if (ht.kind === 'scalar' && bt.kind === 'scalar') return ht.name === bt.name || (ht.name === 'number' && bt.name === 'integer');
-  if ((ht.kind === 'list' && bt.kind === 'list') || (ht.kind === 'map' && bt.kind === 'map')) return accepts({ type: ht.of }, { type: bt.of });
+  if (ht.kind === 'scalar' && bt.kind === 'scalar')
+    return ht.name === bt.name || (ht.name === 'number' && bt.name === 'integer');
+  if ((ht.kind === 'list' && bt.kind === 'list') || (ht.kind === 'map' && bt.kind === 'map'))
+    return accepts({ type: ht.of }, { type: bt.of });
   if (ht.kind === 'scalar' && ht.name === 'object') return bt.kind === 'map' || bt.kind === 'struct';
   return typeLabel(ht) === typeLabel(bt);
 }
@@ -536,8 +766,14 @@ function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInf
   const what = `${infoLabel(b)} → ${infoLabel(h)}`;
   if (!sameTs || !sameWire) {
     if (sameTs) {
-      const widened = b.type.kind === 'scalar' && b.type.name === 'integer' && h.type.kind === 'scalar' && h.type.name === 'number';
-      e.add(widened ? 'type-widened' : 'type-encoding-changed', subject, `type ${what} (TypeScript ${tsOf(h)} either way; JSON ${wireOf(b.type)} → ${wireOf(h.type)})`, at);
+      const widened =
+        b.type.kind === 'scalar' && b.type.name === 'integer' && h.type.kind === 'scalar' && h.type.name === 'number';
+      e.add(
+        widened ? 'type-widened' : 'type-encoding-changed',
+        subject,
+        `type ${what} (TypeScript ${tsOf(h)} either way; JSON ${wireOf(b.type)} → ${wireOf(h.type)})`,
+        at,
+      );
     } else if (role === 'arg' && accepts(h, b)) {
       e.add('type-widened', subject, `type ${what} (accepts everything it did)`, at);
     } else {
@@ -546,12 +782,15 @@ function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInf
   }
   const be = b.enum ?? [];
   const he = h.enum ?? [];
-  if (be.length === 0 && he.length > 0) e.add('enum-added', subject, `restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
-  else if (be.length > 0 && he.length === 0) e.add('enum-removed', subject, `no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
+  if (be.length === 0 && he.length > 0)
+    e.add('enum-added', subject, `restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
+  else if (be.length > 0 && he.length === 0)
+    e.add('enum-removed', subject, `no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
   else {
     const removed = be.filter((v) => !he.includes(v));
     const added = he.filter((v) => !be.includes(v));
-    if (removed.length > 0) e.add('enum-value-removed', subject, `enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
+    if (removed.length > 0)
+      e.add('enum-value-removed', subject, `enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
     if (added.length > 0) e.add('enum-value-added', subject, `enum gains ${added.map((v) => code(v)).join(', ')}`, at);
   }
 }
@@ -559,18 +798,35 @@ function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInf
 // ---------------------------------------------------------------------------------------------
 // Microversion ranges
 
-function diffRange(e: Emitter, subject: string, what: string, b: VersionRange, h: VersionRange, at: Position | string): void {
+function diffRange(
+  e: Emitter,
+  subject: string,
+  what: string,
+  b: VersionRange,
+  h: VersionRange,
+  at: Position | string,
+): void {
   const bMin = b.minVersion;
   const hMin = h.minVersion;
   const bMax = b.maxVersion;
   const hMax = h.maxVersion;
   if (bMin !== hMin) {
     const raised = hMin !== undefined && (bMin === undefined || compareVersions(hMin, bMin) > 0);
-    e.add(raised ? 'microversion-min-raised' : 'microversion-min-lowered', subject, `${what}: minimum microversion ${bMin ?? 'none'} → ${hMin ?? 'none'}`, at);
+    e.add(
+      raised ? 'microversion-min-raised' : 'microversion-min-lowered',
+      subject,
+      `${what}: minimum microversion ${bMin ?? 'none'} → ${hMin ?? 'none'}`,
+      at,
+    );
   }
   if (bMax !== hMax) {
     const lowered = hMax !== undefined && (bMax === undefined || compareVersions(hMax, bMax) < 0);
-    e.add(lowered ? 'microversion-max-lowered' : 'microversion-max-raised', subject, `${what}: maximum microversion ${bMax ?? 'none'} → ${hMax ?? 'none'}`, at);
+    e.add(
+      lowered ? 'microversion-max-lowered' : 'microversion-max-raised',
+      subject,
+      `${what}: maximum microversion ${bMax ?? 'none'} → ${hMax ?? 'none'}`,
+      at,
+    );
   }
 }
 
@@ -598,7 +854,9 @@ function callPlan(m: ProxyMethodModel, resource: ResourceModel | undefined, ops?
   if (m.find) parts.push(`find (get ${op(m.find.get)}, list ${op(m.find.list)})`);
   if (m.plan) parts.push(`${op(m.plan.operation)}${m.plan.forEach ? ` for each of ${m.plan.forEach.param}` : ''}`);
   for (const s of m.switches ?? []) {
-    parts.push(`if ${s.if}${s.minVersion || s.maxVersion ? ` at ${rangeLabel(s)}` : ''}: ${op(s.operation)}${s.forEach ? ` for each of ${s.forEach.param}` : ''}`);
+    parts.push(
+      `if ${s.if}${s.minVersion || s.maxVersion ? ` at ${rangeLabel(s)}` : ''}: ${op(s.operation)}${s.forEach ? ` for each of ${s.forEach.param}` : ''}`,
+    );
   }
   return parts.join('; ');
 }
@@ -615,19 +873,39 @@ function diffMethods(
   const bNames = new Set(base.map((x) => x.method.name));
   const added = head.filter((x) => !bNames.has(x.method.name));
   const removed = base.filter((x) => !hByName.has(x.method.name));
-  const matched: [MethodEntry, MethodEntry][] = base.filter((x) => hByName.has(x.method.name)).map((x) => [x, hByName.get(x.method.name)!]);
+  const matched: [MethodEntry, MethodEntry][] = base
+    .filter((x) => hByName.has(x.method.name))
+    .map((x) => [x, hByName.get(x.method.name)!]);
   const owner = (x: MethodEntry): string => x.resource?.name ?? '';
-  const identity = (x: MethodEntry, ops?: ReadonlyMap<string, string>): string => `${x.method.kind}|${callPlan(x.method, x.resource, ops)}`;
+  const identity = (x: MethodEntry, ops?: ReadonlyMap<string, string>): string =>
+    `${x.method.kind}|${callPlan(x.method, x.resource, ops)}`;
   for (const b of [...removed]) {
     const twin = added.find((a) => identity(a) === identity(b, ctx.ops));
     if (!twin) continue;
     removed.splice(removed.indexOf(b), 1);
     added.splice(added.indexOf(twin), 1);
-    e.forResource(owner(twin), 'method').add('method-renamed', `${hService.className}.${twin.method.name}`, `method ${code(b.method.name)} renamed to ${code(twin.method.name)}`, twin.method.source);
+    e.forResource(owner(twin), 'method').add(
+      'method-renamed',
+      `${hService.className}.${twin.method.name}`,
+      `method ${code(b.method.name)} renamed to ${code(twin.method.name)}`,
+      twin.method.source,
+    );
     matched.push([b, twin]);
   }
-  for (const x of removed) e.forResource(owner(x), 'method').add('method-removed', `${bService.className}.${x.method.name}`, `method ${code(x.method.name)} removed`, x.method.source);
-  for (const x of added) e.forResource(owner(x), 'method').add('method-added', `${hService.className}.${x.method.name}`, `method ${code(x.method.name)} added`, x.method.source);
+  for (const x of removed)
+    e.forResource(owner(x), 'method').add(
+      'method-removed',
+      `${bService.className}.${x.method.name}`,
+      `method ${code(x.method.name)} removed`,
+      x.method.source,
+    );
+  for (const x of added)
+    e.forResource(owner(x), 'method').add(
+      'method-added',
+      `${hService.className}.${x.method.name}`,
+      `method ${code(x.method.name)} added`,
+      x.method.source,
+    );
 
   for (const [b, h] of matched) {
     const re = e.forResource(owner(h), 'method');
@@ -635,7 +913,12 @@ function diffMethods(
     const subject = `${hService.className}.${m.name}`;
     const at = m.source;
     if (b.method.deprecated !== m.deprecated) {
-      re.add('method-deprecated', subject, m.deprecated ? `${code(m.name)} deprecated: ${m.deprecated}` : `${code(m.name)} no longer deprecated`, at);
+      re.add(
+        'method-deprecated',
+        subject,
+        m.deprecated ? `${code(m.name)} deprecated: ${m.deprecated}` : `${code(m.name)} no longer deprecated`,
+        at,
+      );
     }
     const explicitDescription = (x: MethodEntry): string | undefined => {
       const op = x.method.plan && x.resource?.operations.find((o) => o.name === x.method.plan!.operation);
@@ -646,7 +929,13 @@ function diffMethods(
     }
     const bPlan = callPlan(b.method, b.resource, ctx.ops);
     const hPlan = callPlan(m, h.resource);
-    if (bPlan !== hPlan) re.add('method-operation-changed', subject, `${code(m.name)} sends ${bPlan || 'nothing'} → ${hPlan || 'nothing'}`, at);
+    if (bPlan !== hPlan)
+      re.add(
+        'method-operation-changed',
+        subject,
+        `${code(m.name)} sends ${bPlan || 'nothing'} → ${hPlan || 'nothing'}`,
+        at,
+      );
     diffSignature(re, subject, bService, b, hService, h, ctx);
   }
 }
@@ -660,16 +949,20 @@ interface Sig {
 /** The method's signature without the parameters whose argument changed (reported already). */
 function signatureOf(service: ServiceModel, entry: MethodEntry, skip: ReadonlySet<string>): Sig {
   const m = entry.method;
-  if (m.kind === 'waitStatus' || m.kind === 'waitDelete') return { positional: [m.kind], options: new Map(), returns: m.kind };
+  if (m.kind === 'waitStatus' || m.kind === 'waitDelete')
+    return { positional: [m.kind], options: new Map(), returns: m.kind };
   const sig = methodSignature(service, entry.resource, m);
   const mentions = new Set<string>();
   const isSkipped = (name: string): boolean => {
     const p = m.params.find((x) => x.name === name);
     return p !== undefined && p.role.kind === 'arg' && skip.has(name);
   };
-  const positional = sig.params.filter((p) => p.name !== 'options' && !isSkipped(p.name)).map((p) => `${p.name}${p.optional || p.initializer ? '?' : ''}: ${p.type}`);
+  const positional = sig.params
+    .filter((p) => p.name !== 'options' && !isSkipped(p.name))
+    .map((p) => `${p.name}${p.optional || p.initializer ? '?' : ''}: ${p.type}`);
   const options = new Map<string, string>();
-  for (const p of sig.optionsInterface?.members ?? []) if (!isSkipped(p.name)) options.set(p.name, paramType(p, mentions));
+  for (const p of sig.optionsInterface?.members ?? [])
+    if (!isSkipped(p.name)) options.set(p.name, paramType(p, mentions));
   return { positional, options, returns: sig.returnType };
 }
 
@@ -683,24 +976,44 @@ function diffSignature(
   ctx: Context,
 ): void {
   const opsOf = (x: MethodEntry, ops?: ReadonlyMap<string, string>): string[] =>
-    [x.method.plan?.operation, ...(x.method.switches ?? []).map((s) => s.operation), x.method.find?.get, x.method.find?.list]
+    [
+      x.method.plan?.operation,
+      ...(x.method.switches ?? []).map((s) => s.operation),
+      x.method.find?.get,
+      x.method.find?.list,
+    ]
       .filter((o): o is string => o !== undefined)
       .map((o) => `${x.resource?.name}.${o}`)
       .map((id) => ops?.get(id) ?? id);
   const skip = new Set<string>();
-  for (const key of [...opsOf(b, ctx.ops), ...opsOf(h)]) for (const name of ctx.argChanges.get(key) ?? []) skip.add(name);
+  for (const key of [...opsOf(b, ctx.ops), ...opsOf(h)])
+    for (const name of ctx.argChanges.get(key) ?? []) skip.add(name);
   const bs = signatureOf(bService, b, skip);
   const hs = signatureOf(hService, h, skip);
   const m = h.method.name;
-  if (bs.returns !== hs.returns) e.add('method-signature-changed', subject, `${code(m)} returns ${code(bs.returns)} → ${code(hs.returns)}`, h.method.source);
+  if (bs.returns !== hs.returns)
+    e.add(
+      'method-signature-changed',
+      subject,
+      `${code(m)} returns ${code(bs.returns)} → ${code(hs.returns)}`,
+      h.method.source,
+    );
   if (bs.positional.join(', ') !== hs.positional.join(', ')) {
-    e.add('method-signature-changed', subject, `${code(m)} parameters (${bs.positional.join(', ')}) → (${hs.positional.join(', ')})`, h.method.source);
+    e.add(
+      'method-signature-changed',
+      subject,
+      `${code(m)} parameters (${bs.positional.join(', ')}) → (${hs.positional.join(', ')})`,
+      h.method.source,
+    );
   }
   const lost = [...bs.options].filter(([k, t]) => hs.options.get(k) !== t);
   const gained = [...hs.options].filter(([k]) => !bs.options.has(k));
   if (lost.length > 0) {
-    const text = lost.map(([k, t]) => (hs.options.has(k) ? `${k}: ${t} → ${hs.options.get(k)}` : `${k} removed`)).join('; ');
+    const text = lost
+      .map(([k, t]) => (hs.options.has(k) ? `${k}: ${t} → ${hs.options.get(k)}` : `${k} removed`))
+      .join('; ');
     e.add('method-signature-changed', subject, `${code(m)} options: ${text}`, h.method.source);
   }
-  for (const [k, t] of gained) e.add('method-option-added', subject, `${code(m)} gains option ${code(`${k}?: ${t}`)}`, h.method.source);
+  for (const [k, t] of gained)
+    e.add('method-option-added', subject, `${code(m)} gains option ${code(`${k}?: ${t}`)}`, h.method.source);
 }

@@ -30,7 +30,9 @@ export class GitError extends Error {}
 
 /** Resolves a ref to a commit; throws GitError with git's message when it does not exist. */
 export function resolveRef(root: string, ref: string): string {
-  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim();
+  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+    .toString()
+    .trim();
 }
 
 /** `git cat-file --batch` output → file contents, in the order asked. */
@@ -50,7 +52,11 @@ function readBlobs(root: string, commit: string, files: readonly string[]): Buff
   return blobs;
 }
 
-export async function loadSpec(root: string, ref: string | undefined, builder: Builder = 'revision'): Promise<LoadedSpec> {
+export async function loadSpec(
+  root: string,
+  ref: string | undefined,
+  builder: Builder = 'revision',
+): Promise<LoadedSpec> {
   if (ref === undefined) return { label: 'working tree', model: await buildModel({ root }) };
   const commit = resolveRef(root, ref);
   const short = commit.slice(0, 10);
@@ -74,7 +80,9 @@ export async function loadSpec(root: string, ref: string | undefined, builder: B
       // The revision's builder imports its dependencies (yaml, ajv) from this project.
       await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
       await writeFile(path.join(dir, 'package.json'), '{"type":"module"}\n');
-      const mod = (await import(pathToFileURL(path.join(dir, 'generator/model/build.ts')).href)) as { buildModel: typeof buildModel };
+      const mod = (await import(pathToFileURL(path.join(dir, 'generator/model/build.ts')).href)) as {
+        buildModel: typeof buildModel;
+      };
       build = mod.buildModel;
     }
     return { label, model: normalizeModel(await build({ root: dir })) };

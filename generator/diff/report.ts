@@ -34,7 +34,10 @@ const level = (l: Level): string => (l === 'breaking' ? '**breaking**' : l);
 export function toMarkdown(result: DiffResult): string {
   const lines: string[] = [`# Spec diff: ${result.base} → ${result.head}`, ''];
   if (result.changes.length === 0) {
-    lines.push('No change to the API: the two specs build the same resources, operations, fields, arguments and methods.', '');
+    lines.push(
+      'No change to the API: the two specs build the same resources, operations, fields, arguments and methods.',
+      '',
+    );
     return lines.join('\n');
   }
   const s = summary(result.changes);
@@ -56,8 +59,17 @@ export function toMarkdown(result: DiffResult): string {
     const byResource = new Map<string, Change[]>();
     for (const c of changes) byResource.set(c.resource, [...(byResource.get(c.resource) ?? []), c]);
     for (const [resource, group] of byResource) {
-      lines.push('', `### ${resource || `${version} (the version itself)`}`, '', '| SDK | wire | change | rule | where |', '|---|---|---|---|---|');
-      for (const c of group) lines.push(`| ${level(c.sdk)} | ${level(c.wire)} | ${cell(c.message)} | \`${c.rule}\` | ${c.source ? cell(c.source) : ''} |`);
+      lines.push(
+        '',
+        `### ${resource || `${version} (the version itself)`}`,
+        '',
+        '| SDK | wire | change | rule | where |',
+        '|---|---|---|---|---|',
+      );
+      for (const c of group)
+        lines.push(
+          `| ${level(c.sdk)} | ${level(c.wire)} | ${cell(c.message)} | \`${c.rule}\` | ${c.source ? cell(c.source) : ''} |`,
+        );
     }
   }
   lines.push('');

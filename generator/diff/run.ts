@@ -107,4 +107,3 @@ function usage(io: Io, message: string): number {
   io.err(`${message}\n${USAGE}\n`);
   return 2;
 }
-

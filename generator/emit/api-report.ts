@@ -22,7 +22,11 @@ export function parseModule(file: string, text: string): TS.SourceFile {
  * Adds `<outDir>/api.md` for every service version to the (formatted) generated files. `parsed`
  * may hold modules already parsed from exactly these texts; the rest are parsed here.
  */
-export function withApiReports(model: SpecModel, files: Map<string, string>, parsed?: ReadonlyMap<string, TS.SourceFile>): Map<string, string> {
+export function withApiReports(
+  model: SpecModel,
+  files: Map<string, string>,
+  parsed?: ReadonlyMap<string, TS.SourceFile>,
+): Map<string, string> {
   for (const service of model.services) {
     files.set(`${service.outDir}/${API_REPORT_FILE}`, apiReport(service, files, parsed));
   }
@@ -37,7 +41,11 @@ interface Section {
 }
 
 /** The report of one version, from its emitted files (keys relative to the project root). */
-export function apiReport(service: ServiceModel, files: ReadonlyMap<string, string>, preparsed?: ReadonlyMap<string, TS.SourceFile>): string {
+export function apiReport(
+  service: ServiceModel,
+  files: ReadonlyMap<string, string>,
+  preparsed?: ReadonlyMap<string, TS.SourceFile>,
+): string {
   const parsed = new Map<string, TS.SourceFile>();
   const source = (rel: string): TS.SourceFile => {
     const file = `${service.outDir}/${rel}`;
@@ -75,7 +83,10 @@ export function apiReport(service: ServiceModel, files: ReadonlyMap<string, stri
         for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.set(d.name.text, st);
       } else if (ts.isInterfaceDeclaration(st) && ts.isClassDeclaration(declared.get(st.name.text) ?? st)) {
         merged.set(st.name.text, [...(merged.get(st.name.text) ?? []), st]);
-      } else if ((ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name) {
+      } else if (
+        (ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) &&
+        st.name
+      ) {
         declared.set(st.name.text, st);
       } else if (ts.isFunctionDeclaration(st) && st.name && st.body) {
         declared.set(st.name.text, st);
@@ -108,7 +119,8 @@ function declarationLines(
   name: string,
   mergedInterfaces: readonly TS.InterfaceDeclaration[],
 ): { order: number; lines: string[] } | undefined {
-  const text = (node: TS.Node | undefined, fallback = 'unknown'): string => (node ? typeText(node.getText(sf)) : fallback);
+  const text = (node: TS.Node | undefined, fallback = 'unknown'): string =>
+    node ? typeText(node.getText(sf)) : fallback;
   const params = (list: TS.NodeArray<TS.ParameterDeclaration>): string =>
     list
       .map((p) => {
@@ -120,7 +132,12 @@ function declarationLines(
     list && list.length > 0 ? `<${list.map((t) => typeText(t.getText(sf))).join(', ')}>` : '';
 
   if (ts.isClassDeclaration(st)) {
-    const heritage = (st.heritageClauses ?? []).map((h) => ` ${h.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements'} ${h.types.map((t) => typeText(t.getText(sf))).join(', ')}`).join('');
+    const heritage = (st.heritageClauses ?? [])
+      .map(
+        (h) =>
+          ` ${h.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements'} ${h.types.map((t) => typeText(t.getText(sf))).join(', ')}`,
+      )
+      .join('');
     const members: { key: string; text: string }[] = [];
     const methods = new Map<string, TS.MethodDeclaration[]>();
     for (const m of [...st.members, ...mergedInterfaces.flatMap((i) => i.members)]) {
@@ -130,13 +147,22 @@ function declarationLines(
       const memberName = m.name ? m.name.getText(sf) : '';
       if (ts.isPropertyDeclaration(m)) {
         const mods = `${isStatic ? 'static ' : ''}${hasModifier(m, ts.SyntaxKind.ReadonlyKeyword) ? 'readonly ' : ''}`;
-        members.push({ key: `0${isStatic ? 0 : 1}${memberName}`, text: `${deprecated(m)}${mods}${memberName}${m.questionToken ? '?' : ''}: ${text(m.type)};` });
+        members.push({
+          key: `0${isStatic ? 0 : 1}${memberName}`,
+          text: `${deprecated(m)}${mods}${memberName}${m.questionToken ? '?' : ''}: ${text(m.type)};`,
+        });
       } else if (ts.isConstructorDeclaration(m)) {
         members.push({ key: '1', text: `${deprecated(m)}constructor(${params(m.parameters)});` });
       } else if (ts.isGetAccessorDeclaration(m)) {
-        members.push({ key: `2${memberName}\u00000`, text: `${deprecated(m)}${isStatic ? 'static ' : ''}get ${memberName}(): ${text(m.type)};` });
+        members.push({
+          key: `2${memberName}\u00000`,
+          text: `${deprecated(m)}${isStatic ? 'static ' : ''}get ${memberName}(): ${text(m.type)};`,
+        });
       } else if (ts.isSetAccessorDeclaration(m)) {
-        members.push({ key: `2${memberName}\u00001`, text: `${isStatic ? 'static ' : ''}set ${memberName}(${params(m.parameters)});` });
+        members.push({
+          key: `2${memberName}\u00001`,
+          text: `${isStatic ? 'static ' : ''}set ${memberName}(${params(m.parameters)});`,
+        });
       } else if (ts.isMethodDeclaration(m)) {
         methods.set(memberName, [...(methods.get(memberName) ?? []), m]);
       }
@@ -154,7 +180,10 @@ function declarationLines(
       }
     }
     members.sort((a, b) => compare(a.key, b.key));
-    return { order: 0, lines: [`${deprecated(st)}class ${name}${heritage} {`, ...members.map((m) => `  ${m.text}`), '}'] };
+    return {
+      order: 0,
+      lines: [`${deprecated(st)}class ${name}${heritage} {`, ...members.map((m) => `  ${m.text}`), '}'],
+    };
   }
 
   if (ts.isInterfaceDeclaration(st)) {
@@ -164,16 +193,25 @@ function declarationLines(
       const readonly = hasModifier(m, ts.SyntaxKind.ReadonlyKeyword) ? 'readonly ' : '';
       if (ts.isPropertySignature(m)) {
         const memberName = m.name.getText(sf);
-        members.push({ key: `1${memberName.replace(/^['"]|['"]$/g, '')}`, text: `${deprecated(m)}${readonly}${memberName}${m.questionToken ? '?' : ''}: ${text(m.type)};` });
+        members.push({
+          key: `1${memberName.replace(/^['"]|['"]$/g, '')}`,
+          text: `${deprecated(m)}${readonly}${memberName}${m.questionToken ? '?' : ''}: ${text(m.type)};`,
+        });
       } else if (ts.isIndexSignatureDeclaration(m)) {
         members.push({ key: '0', text: `${readonly}[${params(m.parameters)}]: ${text(m.type)};` });
       } else if (ts.isMethodSignature(m)) {
-        members.push({ key: `2${m.name.getText(sf)}`, text: `${deprecated(m)}${m.name.getText(sf)}${typeParams(m.typeParameters)}(${params(m.parameters)}): ${text(m.type, 'void')};` });
+        members.push({
+          key: `2${m.name.getText(sf)}`,
+          text: `${deprecated(m)}${m.name.getText(sf)}${typeParams(m.typeParameters)}(${params(m.parameters)}): ${text(m.type, 'void')};`,
+        });
       }
     }
     members.sort((a, b) => compare(a.key, b.key));
     const head = `${deprecated(st)}interface ${name}${typeParams(st.typeParameters)}${ext.length > 0 ? ` extends ${ext.join(', ')}` : ''}`;
-    return { order: 1, lines: members.length === 0 ? [`${head} {}`] : [`${head} {`, ...members.map((m) => `  ${m.text}`), '}'] };
+    return {
+      order: 1,
+      lines: members.length === 0 ? [`${head} {}`] : [`${head} {`, ...members.map((m) => `  ${m.text}`), '}'],
+    };
   }
 
   if (ts.isTypeAliasDeclaration(st)) {
@@ -187,10 +225,13 @@ function declarationLines(
     // An `as const` object (the wire operations of a resource): one line per entry with its value,
     // so that a changed method, path or microversion bound shows.
     let init = decl.initializer;
-    while (init && (ts.isSatisfiesExpression(init) || ts.isAsExpression(init) || ts.isParenthesizedExpression(init))) init = init.expression;
+    while (init && (ts.isSatisfiesExpression(init) || ts.isAsExpression(init) || ts.isParenthesizedExpression(init)))
+      init = init.expression;
     if (init && ts.isObjectLiteralExpression(init)) {
       const entries = init.properties.map((p) =>
-        ts.isPropertyAssignment(p) ? `  ${p.name.getText(sf)}: ${text(p.initializer)};` : `  ${typeText(p.getText(sf))};`,
+        ts.isPropertyAssignment(p)
+          ? `  ${p.name.getText(sf)}: ${text(p.initializer)};`
+          : `  ${typeText(p.getText(sf))};`,
       );
       return { order: 2, lines: [`${prefix}const ${name}: {`, ...entries.sort(compare), '};'] };
     }
@@ -198,12 +239,17 @@ function declarationLines(
   }
 
   if (ts.isFunctionDeclaration(st)) {
-    const all = sf.statements.filter((s): s is TS.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name);
+    const all = sf.statements.filter(
+      (s): s is TS.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name,
+    );
     const sigs = all.length > 1 ? all.filter((d) => !d.body) : all;
     const anyDeprecated = all.map(deprecated).find(Boolean) ?? '';
     return {
       order: 3,
-      lines: sigs.map((s) => `${deprecated(s) || anyDeprecated}function ${name}${typeParams(s.typeParameters)}(${params(s.parameters)}): ${text(s.type, 'void')};`),
+      lines: sigs.map(
+        (s) =>
+          `${deprecated(s) || anyDeprecated}function ${name}${typeParams(s.typeParameters)}(${params(s.parameters)}): ${text(s.type, 'void')};`,
+      ),
     };
   }
   return undefined;

@@ -20,9 +20,15 @@ function sends(resource: ResourceModel | undefined, method: ProxyMethodModel): s
   const describe = (op: OperationModel): string => {
     const range = (r: { minVersion?: string | undefined; maxVersion?: string | undefined }): string =>
       r.minVersion || r.maxVersion ? ` (${r.minVersion ?? ''}–${r.maxVersion ?? ''})` : '';
-    const routes = op.routes.length > 0 ? op.routes.map((r) => `${r.method} \`${r.path}\`${range(r)}`) : [`${op.method} \`${op.path}\``];
+    const routes =
+      op.routes.length > 0
+        ? op.routes.map((r) => `${r.method} \`${r.path}\`${range(r)}`)
+        : [`${op.method} \`${op.path}\``];
     // An action is named by the one key of its body, e.g. os-extend.
-    const body = op.body && op.body !== 'resource' && op.body.kind === 'object' && op.body.entries.length === 1 ? ` \`${op.body.entries[0]![0]}\`` : '';
+    const body =
+      op.body && op.body !== 'resource' && op.body.kind === 'object' && op.body.entries.length === 1
+        ? ` \`${op.body.entries[0]![0]}\``
+        : '';
     return routes.join(' / ') + body;
   };
   return names.map((n) => describe(ops.get(n)!)).join('; then ');
@@ -30,7 +36,9 @@ function sends(resource: ResourceModel | undefined, method: ProxyMethodModel): s
 
 function versions(resource: ResourceModel | undefined, method: ProxyMethodModel): string {
   if (!resource) return '';
-  const op = resource.operations.find((o) => o.name === (method.plan?.operation ?? method.find?.get ?? method.find?.list));
+  const op = resource.operations.find(
+    (o) => o.name === (method.plan?.operation ?? method.find?.get ?? method.find?.list),
+  );
   if (!op || (!op.minVersion && !op.maxVersion)) return '';
   return `${op.minVersion ?? ''}–${op.maxVersion ?? ''}`;
 }
@@ -38,7 +46,9 @@ function versions(resource: ResourceModel | undefined, method: ProxyMethodModel)
 export function coverageReport(model: SpecModel): string {
   const services = model.services.map((service) => {
     const rows = [
-      ...service.resources.flatMap((r) => r.methods.map((m) => ({ resource: r as ResourceModel | undefined, method: m }))),
+      ...service.resources.flatMap((r) =>
+        r.methods.map((m) => ({ resource: r as ResourceModel | undefined, method: m })),
+      ),
       ...service.helpers.map((m) => ({ resource: undefined, method: m })),
     ].sort((a, b) => a.method.name.localeCompare(b.method.name));
     return {

@@ -40,7 +40,9 @@ export function returnsText(method: ProxyMethodModel): string | undefined {
     case 'paginated':
       return `A lazy, paginated async iterable of ${r.resource} objects.`;
     case 'resource':
-      return r.optional ? `The ${r.resource}, or undefined when none matches and ignoreMissing is true.` : `The ${r.resource}.`;
+      return r.optional
+        ? `The ${r.resource}, or undefined when none matches and ignoreMissing is true.`
+        : `The ${r.resource}.`;
     case 'value':
       return 'The value the API returned.';
   }

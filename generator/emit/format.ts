@@ -72,7 +72,9 @@ export class FormatPool {
     const size = options.size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     const require = createRequire(import.meta.url);
     const prettier = pathToFileURL(require.resolve('prettier')).href;
-    this.#version = (JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }).version;
+    this.#version = (
+      JSON.parse(readFileSync(require.resolve('prettier/package.json'), 'utf8')) as { version: string }
+    ).version;
     this.#cacheDir = options.cacheDir;
     this.#start = () => {
       for (let i = 0; i < size; i++) {

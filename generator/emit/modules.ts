@@ -18,11 +18,14 @@ import { methodSignature } from './signature.js';
 /** ts-morph's printer in the house style (prettier reformats anyway; this keeps its work small). */
 const PRINT_OPTIONS = { indentNumberOfSpaces: 2, useSingleQuote: true } as const;
 
-
 /** `index.ts` of a version: explicit named exports of everything public. */
 function indexModule(service: ServiceModel, modulePath: (name: string) => string): StatementStructures[] {
   const statements: StatementStructures[] = [
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: './proxy.js', namedExports: [{ name: service.className }] },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: './proxy.js',
+      namedExports: [{ name: service.className }],
+    },
   ];
   for (const resource of service.resources) {
     const values = new Set<string>([resource.name, `${resource.name}Operations`]);
@@ -41,7 +44,10 @@ function indexModule(service: ServiceModel, modulePath: (name: string) => string
     statements.push({
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: modulePath(resource.name),
-      namedExports: [...[...values].sort().map((name) => ({ name })), ...[...types].sort().map((name) => ({ name, isTypeOnly: true }))],
+      namedExports: [
+        ...[...values].sort().map((name) => ({ name })),
+        ...[...types].sort().map((name) => ({ name, isTypeOnly: true })),
+      ],
     });
   }
   return statements;
@@ -53,7 +59,11 @@ function familyModule(services: readonly ServiceModel[]): StatementStructures[] 
   const first = sorted[0]!;
   const version = (s: ServiceModel): string => path.posix.basename(s.outDir);
   return [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../runtime/index.js', namedImports: [{ name: 'ServiceFamily', isTypeOnly: true }] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: '../../runtime/index.js',
+      namedImports: [{ name: 'ServiceFamily', isTypeOnly: true }],
+    },
     ...sorted.map((s): ImportDeclarationStructure => ({
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: `./${version(s)}/proxy.js`,
@@ -68,7 +78,9 @@ function familyModule(services: readonly ServiceModel[]): StatementStructures[] 
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: 'const' as never,
-      docs: [`Every ${first.serviceType} version in this build, newest first; connect() picks the one the cloud offers.`],
+      docs: [
+        `Every ${first.serviceType} version in this build, newest first; connect() picks the one the cloud offers.`,
+      ],
       declarations: [
         {
           name: first.attribute,
@@ -87,12 +99,19 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: '../runtime/index.js',
-      namedImports: [{ name: 'createConnection' }, { name: 'Connection', isTypeOnly: true }, { name: 'ConnectOptions', isTypeOnly: true }],
+      namedImports: [
+        { name: 'createConnection' },
+        { name: 'Connection', isTypeOnly: true },
+        { name: 'ConnectOptions', isTypeOnly: true },
+      ],
     },
     ...families.map((f, i): ImportDeclarationStructure => ({
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: `./${dirs[i]!}/index.js`,
-      namedImports: [{ name: f[0]!.attribute }, ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : [])],
+      namedImports: [
+        { name: f[0]!.attribute },
+        ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : []),
+      ],
     })),
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: '../runtime/index.js' },
     ...dirs.map((dir): ExportDeclarationStructure => ({
@@ -126,7 +145,9 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
           ? families[0]!.map((s) => ({
               parameters: [{ name: 'options', type: `ConnectOptions & { readonly version: ${literal(s.version)} }` }],
               returnType: `Promise<CloudConnection & { readonly ${s.attribute}: ${s.className} }>`,
-              docs: [`Connects pinned to ${s.serviceType} v${s.version}: \`connection.${s.attribute}\` is a {@link ${s.className}}.`],
+              docs: [
+                `Connects pinned to ${s.serviceType} v${s.version}: \`connection.${s.attribute}\` is a {@link ${s.className}}.`,
+              ],
             }))
           : []),
         {
@@ -135,7 +156,9 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
           docs: [
             'Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml\n' +
               '(selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,\n' +
-              'so that `connection.' + names[0] + '` is ready to use when the promise resolves: the newest\n' +
+              'so that `connection.' +
+              names[0] +
+              '` is ready to use when the promise resolves: the newest\n' +
               'version the cloud offers (pin one with `version` to get its type).',
           ],
         },
@@ -143,7 +166,6 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
     },
   ];
 }
-
 
 /** Emits every module of the SDK through `add`, in a stable order. */
 export function emitModules(model: SpecModel, outputDir: string, add: (file: string, text: string) => void): void {
@@ -155,7 +177,11 @@ export function emitModules(model: SpecModel, outputDir: string, add: (file: str
     const byName = new Map(service.resources.map((r) => [r.name, r]));
     const modulePath = (name: string): string => `./${moduleName(byName.get(name)!)}.js`;
     for (const resource of service.resources) {
-      print(`${service.outDir}/${moduleName(resource)}.ts`, resource.sources, emitResourceModule(service, resource, modulePath));
+      print(
+        `${service.outDir}/${moduleName(resource)}.ts`,
+        resource.sources,
+        emitResourceModule(service, resource, modulePath),
+      );
     }
     const allSources = [...new Set([service.serviceFile, ...service.resources.flatMap((r) => r.sources)])];
     print(`${service.outDir}/proxy.ts`, allSources, emitProxyModule(service, modulePath));
@@ -166,7 +192,15 @@ export function emitModules(model: SpecModel, outputDir: string, add: (file: str
   }
   for (const [, services] of families) {
     const outRoot = path.posix.dirname(services[0]!.outDir);
-    print(`${outRoot}/index.ts`, services.map((s) => s.serviceFile), familyModule(services));
+    print(
+      `${outRoot}/index.ts`,
+      services.map((s) => s.serviceFile),
+      familyModule(services),
+    );
   }
-  print(`${outputDir}/index.ts`, model.services.map((s) => s.serviceFile), entryModule([...families.values()]));
+  print(
+    `${outputDir}/index.ts`,
+    model.services.map((s) => s.serviceFile),
+    entryModule([...families.values()]),
+  );
 }

@@ -10,7 +10,10 @@ import { doc, returnsText } from './docs.js';
 import { literal } from './render.js';
 import { methodSignature, type EmittedParam } from './signature.js';
 
-export function emitProxyModule(service: ServiceModel, modulePath: (resource: string) => string): StatementStructures[] {
+export function emitProxyModule(
+  service: ServiceModel,
+  modulePath: (resource: string) => string,
+): StatementStructures[] {
   const methods: OptionalKind<MethodDeclarationStructure>[] = [];
   const imports = new Map<string, { values: Set<string>; types: Set<string> }>();
   const need = (module: string, name: string, typeOnly: boolean): void => {
@@ -34,8 +37,11 @@ export function emitProxyModule(service: ServiceModel, modulePath: (resource: st
     if (sig.optionsInterface) need(module, sig.optionsInterface.name, true);
     for (const local of sig.localTypes) need(module, local, true);
     if (sig.returnType.startsWith('Paginated')) need(runtime, 'Paginated', true);
-    for (const base of ['RequestOptions', 'ListOptions']) if (sig.params.some((p) => p.type === base)) need(runtime, base, true);
-    const toParam = (p: EmittedParam): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
+    for (const base of ['RequestOptions', 'ListOptions'])
+      if (sig.params.some((p) => p.type === base)) need(runtime, base, true);
+    const toParam = (
+      p: EmittedParam,
+    ): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
       name: p.name,
       type: p.type,
       hasQuestionToken: p.optional && p.initializer === undefined,
@@ -46,7 +52,11 @@ export function emitProxyModule(service: ServiceModel, modulePath: (resource: st
       name: method.name,
       returnType: sig.returnType,
       parameters: sig.params.map(toParam),
-      overloads: sig.overloads.map((o) => ({ parameters: o.params.map(toParam), returnType: o.returnType, docs: overloadDocs(method, o.params) })),
+      overloads: sig.overloads.map((o) => ({
+        parameters: o.params.map(toParam),
+        returnType: o.returnType,
+        docs: overloadDocs(method, o.params),
+      })),
       statements: [`return ${method.name}(${args});`],
       docs: sig.overloads.length > 0 ? [] : [methodDoc(method, sig.params)],
     });
@@ -65,14 +75,21 @@ export function emitProxyModule(service: ServiceModel, modulePath: (resource: st
     `version: ${literal(service.version)}`,
     `endpointVersions: ${literal([...service.endpointVersions])}`,
     ...(service.microversion
-      ? [`microversion: { headerService: ${literal(service.microversion.headerService)}, min: ${literal(service.microversion.min)}, max: ${literal(service.microversion.max)} }`]
+      ? [
+          `microversion: { headerService: ${literal(service.microversion.headerService)}, min: ${literal(service.microversion.min)}, max: ${literal(service.microversion.max)} }`,
+        ]
       : []),
   ];
   const statements: StatementStructures[] = [];
-  for (const [module, { values, types }] of [...imports].sort(([a], [b]) => (a === runtime ? -1 : b === runtime ? 1 : a.localeCompare(b)))) {
+  for (const [module, { values, types }] of [...imports].sort(([a], [b]) =>
+    a === runtime ? -1 : b === runtime ? 1 : a.localeCompare(b),
+  )) {
     const named = [
       ...[...values].sort().map((name) => ({ name })),
-      ...[...types].filter((t) => !values.has(t)).sort().map((name) => ({ name, isTypeOnly: true })),
+      ...[...types]
+        .filter((t) => !values.has(t))
+        .sort()
+        .map((name) => ({ name, isTypeOnly: true })),
     ];
     statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: module, namedImports: named });
   }
@@ -88,9 +105,18 @@ export function emitProxyModule(service: ServiceModel, modulePath: (resource: st
         isReadonly: true,
         type: 'ServiceVersionDescriptor',
         initializer: `{ ${descriptor.join(', ')} }`,
-        docs: [doc({ description: 'What this proxy implements: connect() matches it against the catalog and version discovery.' })],
+        docs: [
+          doc({
+            description: 'What this proxy implements: connect() matches it against the catalog and version discovery.',
+          }),
+        ],
       },
-      { name: 'client', isReadonly: true, type: 'ServiceClient', docs: [doc({ description: 'The client every call goes through.' })] },
+      {
+        name: 'client',
+        isReadonly: true,
+        type: 'ServiceClient',
+        docs: [doc({ description: 'The client every call goes through.' })],
+      },
     ],
     ctors: [{ parameters: [{ name: 'client', type: 'ServiceClient' }], statements: ['this.client = client;'] }],
     methods,

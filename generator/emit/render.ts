@@ -18,7 +18,10 @@ export function renderTemplate(name: string, context: object): string {
     const hb = Handlebars.create();
     hb.registerHelper('json', (value: unknown) => new Handlebars.SafeString(literal(value as JsonValue)));
     hb.registerHelper('str', (value: unknown) => new Handlebars.SafeString(literal(String(value))));
-    template = hb.compile(readFileSync(path.join(templatesDir, `${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
+    template = hb.compile(readFileSync(path.join(templatesDir, `${name}.hbs`), 'utf8'), {
+      noEscape: true,
+      strict: true,
+    });
     compiled.set(name, template);
   }
   return template(context);
@@ -30,7 +33,9 @@ export function renderTemplate(name: string, context: object): string {
  */
 export function literal(value: JsonValue | undefined): string {
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**

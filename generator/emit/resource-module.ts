@@ -50,7 +50,11 @@ class Uses {
   }
 }
 
-export function emitResourceModule(service: ServiceModel, resource: ResourceModel, modulePath: (r: string) => string): StatementStructures[] {
+export function emitResourceModule(
+  service: ServiceModel,
+  resource: ResourceModel,
+  modulePath: (r: string) => string,
+): StatementStructures[] {
   const uses = new Uses();
   const body: StatementStructures[] = [];
   const resourcesByName = new Map(service.resources.map((r) => [r.name, r]));
@@ -59,14 +63,35 @@ export function emitResourceModule(service: ServiceModel, resource: ResourceMode
     body.push(structInterface(struct));
     body.push(structSchemaConst(struct, uses));
   }
-  body.push(attributesInterface(resource, 'Attributes', resource.fields, `Attributes of a {@link ${resource.name}}, by TypeScript name. Used to build an instance.`));
+  body.push(
+    attributesInterface(
+      resource,
+      'Attributes',
+      resource.fields,
+      `Attributes of a {@link ${resource.name}}, by TypeScript name. Used to build an instance.`,
+    ),
+  );
   const creatable = resource.fields.filter((f) => f.create);
   const updatable = resource.fields.filter((f) => f.update);
   if (resource.methods.some((m) => m.kind === 'create')) {
-    body.push(attributesInterface(resource, 'Create', creatable, `Attributes accepted when creating a {@link ${resource.name}}.`));
+    body.push(
+      attributesInterface(
+        resource,
+        'Create',
+        creatable,
+        `Attributes accepted when creating a {@link ${resource.name}}.`,
+      ),
+    );
   }
   if (resource.methods.some((m) => m.kind === 'update')) {
-    body.push(attributesInterface(resource, 'Update', updatable, `Attributes that can be changed on an existing {@link ${resource.name}}.`));
+    body.push(
+      attributesInterface(
+        resource,
+        'Update',
+        updatable,
+        `Attributes that can be changed on an existing {@link ${resource.name}}.`,
+      ),
+    );
   }
   body.push(operationsConst(resource, uses));
   body.push(resourceClass(resource, uses));
@@ -83,9 +108,16 @@ export function emitResourceModule(service: ServiceModel, resource: ResourceMode
   const imports: StatementStructures[] = [];
   const runtimeNamed = [
     ...[...uses.values].sort().map((n) => ({ name: n })),
-    ...[...uses.types].filter((t) => !uses.values.has(t)).sort().map((n) => ({ name: n, isTypeOnly: true })),
+    ...[...uses.types]
+      .filter((t) => !uses.values.has(t))
+      .sort()
+      .map((n) => ({ name: n, isTypeOnly: true })),
   ];
-  imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../../runtime/index.js', namedImports: runtimeNamed });
+  imports.push({
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: '../../../runtime/index.js',
+    namedImports: runtimeNamed,
+  });
   const others = new Set([...uses.resourceValues, ...uses.resourceTypes]);
   for (const other of [...others].sort()) {
     if (other === resource.name) continue;
@@ -121,7 +153,11 @@ function fieldDoc(f: FieldModel): string {
   const notes: string[] = [];
   if (f.wire !== f.name) notes.push(`Wire name: \`${f.wire}\`.`);
   if (f.minVersion || f.maxVersion) notes.push(`Microversions ${f.minVersion ?? '…'}–${f.maxVersion ?? '…'}.`);
-  return doc({ description: f.description, remarks: notes.length > 0 ? notes.join(' ') : undefined, deprecated: f.deprecated });
+  return doc({
+    description: f.description,
+    remarks: notes.length > 0 ? notes.join(' ') : undefined,
+    deprecated: f.deprecated,
+  });
 }
 
 function structInterface(struct: StructModel): InterfaceDeclarationStructure {
@@ -180,7 +216,12 @@ function inputType(f: FieldModel): string {
   return `${tsTypeWithEnum(f.type, f.enum).replace(/^readonly /, '')} | null`;
 }
 
-function attributesInterface(resource: ResourceModel, suffix: string, fields: readonly FieldModel[], description: string): InterfaceDeclarationStructure {
+function attributesInterface(
+  resource: ResourceModel,
+  suffix: string,
+  fields: readonly FieldModel[],
+  description: string,
+): InterfaceDeclarationStructure {
   const properties: OptionalKind<PropertySignatureStructure>[] = fields.map((f) => ({
     name: propertyKey(f.name),
     type: inputType(f),
@@ -195,7 +236,16 @@ function attributesInterface(resource: ResourceModel, suffix: string, fields: re
     docs: [doc({ description })],
     properties,
     ...(resource.keepUnknown
-      ? { indexSignatures: [{ keyName: 'key', keyType: 'string', returnType: 'unknown', docs: [doc({ description: 'Attributes the spec does not declare are sent as they are.' })] }] }
+      ? {
+          indexSignatures: [
+            {
+              keyName: 'key',
+              keyType: 'string',
+              returnType: 'unknown',
+              docs: [doc({ description: 'Attributes the spec does not declare are sent as they are.' })],
+            },
+          ],
+        }
       : {}),
   };
 }
@@ -221,16 +271,24 @@ function operationsConst(resource: ResourceModel, uses: Uses): StatementStructur
   uses.type('Operation');
   const entries: string[] = [];
   for (const op of resource.operations) {
-    entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} */\n${propertyKey(op.name)}: ${operationExpr(op, op.path, op.id)},`);
+    entries.push(
+      `/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} */\n${propertyKey(op.name)}: ${operationExpr(op, op.path, op.id)},`,
+    );
     if (op.detailPath) {
-      entries.push(`/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`, true)},`);
+      entries.push(
+        `/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`, true)},`,
+      );
     }
   }
   return {
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
     isExported: true,
-    docs: [doc({ description: `The wire operations of {@link ${resource.name}}: method, path and microversion bounds of each request.` })],
+    docs: [
+      doc({
+        description: `The wire operations of {@link ${resource.name}}: method, path and microversion bounds of each request.`,
+      }),
+    ],
     declarations: [
       {
         name: operationsConstName(resource),
@@ -259,7 +317,9 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
     schemaParts.push(`status: { ${st.join(', ')} }`);
   }
   if (resource.pathParams.size > 0) {
-    schemaParts.push(`paths: { ${[...resource.pathParams].map(([k, v]) => `${propertyKey(k)}: ${literal(v.field)}`).join(', ')} }`);
+    schemaParts.push(
+      `paths: { ${[...resource.pathParams].map(([k, v]) => `${propertyKey(k)}: ${literal(v.field)}`).join(', ')} }`,
+    );
   }
   const get = resource.operations.find((o) => o.kind === 'get');
   if (get) schemaParts.push(`fetch: ${operationsConstName(resource)}.${get.name}`);
@@ -285,7 +345,9 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
       {
         parameters: [{ name: 'attrs', type: `${resource.name}Attributes`, hasQuestionToken: true }],
         statements: ['super(attrs);'],
-        docs: [doc({ description: `Builds a ${resource.name} from attributes; every attribute given counts as changed.` })],
+        docs: [
+          doc({ description: `Builds a ${resource.name} from attributes; every attribute given counts as changed.` }),
+        ],
       },
     ],
   };
@@ -300,7 +362,11 @@ function fieldAccessors(resource: ResourceModel): InterfaceDeclarationStructure 
     kind: StructureKind.Interface,
     name: resource.name,
     isExported: true,
-    docs: [doc({ description: `The fields of a {@link ${resource.name}}: read converted from the wire value; those that can be sent are writable (\`null\` sends JSON null).` })],
+    docs: [
+      doc({
+        description: `The fields of a {@link ${resource.name}}: read converted from the wire value; those that can be sent are writable (\`null\` sends JSON null).`,
+      }),
+    ],
     getAccessors: resource.fields.map((f) => ({
       name: propertyKey(f.name),
       returnType: `${tsTypeWithEnum(f.type, f.enum)} | undefined`,
@@ -353,7 +419,9 @@ function methodFunction(
 ): FunctionDeclarationStructure {
   const isList = method.kind === 'list';
   const statements = new MethodBody(resource, method, uses).render();
-  const toParam = (p: EmittedParam): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
+  const toParam = (
+    p: EmittedParam,
+  ): { name: string; type: string; hasQuestionToken: boolean; initializer?: string } => ({
     name: p.name,
     type: p.type,
     hasQuestionToken: p.optional && p.initializer === undefined,
@@ -370,7 +438,10 @@ function methodFunction(
     docs: [
       doc({
         description: method.description,
-        params: [{ name: 'client', description: 'The service client (a session or connection proxy).' }, ...params.map((p) => ({ name: p.name, description: p.description }))],
+        params: [
+          { name: 'client', description: 'The service client (a session or connection proxy).' },
+          ...params.map((p) => ({ name: p.name, description: p.description })),
+        ],
         returns: returnsText(method),
         deprecated: method.deprecated,
       }),
@@ -444,7 +515,12 @@ class MethodBody {
     const members = this.optionParams();
     if (members.length === 0) return;
     const parts = members.map((p) => {
-      const def = p.role.kind === 'details' || p.role.kind === 'ignoreMissing' ? String(p.role.default) : p.role.kind === 'arg' && p.role.arg.default !== undefined ? literal(p.role.arg.default) : undefined;
+      const def =
+        p.role.kind === 'details' || p.role.kind === 'ignoreMissing'
+          ? String(p.role.default)
+          : p.role.kind === 'arg' && p.role.arg.default !== undefined
+            ? literal(p.role.arg.default)
+            : undefined;
       return def !== undefined ? `${p.name} = ${def}` : p.name;
     });
     this.lines.push(`const { ${parts.join(', ')} } = options;`);
@@ -458,10 +534,14 @@ class MethodBody {
         const required = p.positional;
         this.uses.value('checkArg');
         const extra = a.enum ? `, ${literal([...a.enum])}` : '';
-        this.lines.push(`checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(a.type)}, ${String(required)}${extra});`);
+        this.lines.push(
+          `checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(a.type)}, ${String(required)}${extra});`,
+        );
       } else if (p.role.kind === 'extra') {
         this.uses.value('checkArg');
-        this.lines.push(`checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(p.role.type)}, ${String(p.positional)});`);
+        this.lines.push(
+          `checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(p.role.type)}, ${String(p.positional)});`,
+        );
       }
     }
   }
@@ -481,7 +561,9 @@ class MethodBody {
       this.uses.resourceValues.add(p.role.parent.resource);
       opts.push(`parent: { resource: ${p.role.parent.resource}, field: ${literal(p.role.parent.field)} }`);
     }
-    this.lines.push(`const target = toTarget(${this.resource.name}, ${p.name}, ${literal(p.name)}${opts.length > 0 ? `, { ${opts.join(', ')} }` : ''});`);
+    this.lines.push(
+      `const target = toTarget(${this.resource.name}, ${p.name}, ${literal(p.name)}${opts.length > 0 ? `, { ${opts.join(', ')} }` : ''});`,
+    );
     return 'target';
   }
 
@@ -508,7 +590,9 @@ class MethodBody {
   private pathExpr(op: OperationModel, loopVar?: { as: string; value: string }): string | undefined {
     const entries = op.args
       .filter((a) => a.in === 'path')
-      .map((a) => `${propertyKey(a.wire)}: ${loopVar && loopVar.as === a.name ? loopVar.value : this.argValue(a, a.name)}`);
+      .map(
+        (a) => `${propertyKey(a.wire)}: ${loopVar && loopVar.as === a.name ? loopVar.value : this.argValue(a, a.name)}`,
+      );
     return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
   }
 
@@ -542,7 +626,14 @@ class MethodBody {
         return `{ ${body.entries
           .map(([k, v, key]) => {
             const name = key
-              ? `[${loopVar && loopVar.as === key.arg ? loopVar.value : this.argValue(this.allArgs().find((a) => a.name === key.arg)!, key.arg)}]`
+              ? `[${
+                  loopVar && loopVar.as === key.arg
+                    ? loopVar.value
+                    : this.argValue(
+                        this.allArgs().find((a) => a.name === key.arg)!,
+                        key.arg,
+                      )
+                }]`
               : propertyKey(k);
             return `${name}: ${this.bodyExpr(v, loopVar)}`;
           })
@@ -580,7 +671,8 @@ class MethodBody {
     this.uses.value('listResources');
     const input = [`query: ${this.queryExpr(op) ?? '{}'}`, `paginated: ${String(op.paginated)}`];
     const limit = op.args.find((a) => a.in === 'query' && a.wire === 'limit');
-    if (limit && op.paginated) input.push(`pageSize: { ${limit.minVersion ? `minVersion: ${literal(limit.minVersion)}` : ''} }`);
+    if (limit && op.paginated)
+      input.push(`pageSize: { ${limit.minVersion ? `minVersion: ${literal(limit.minVersion)}` : ''} }`);
     const path = this.pathExpr(op);
     if (path) input.unshift(`path: ${path}`);
     const requires = this.requiresExpr(op);
@@ -592,7 +684,9 @@ class MethodBody {
     const f = this.method.find!;
     const list = this.op(f.list);
     const details = this.method.params.some((p) => p.role.kind === 'details');
-    const listExpr = details ? `details ? ${this.opRef(list.name, true)} : ${this.opRef(list.name)}` : this.opRef(list.name);
+    const listExpr = details
+      ? `details ? ${this.opRef(list.name, true)} : ${this.opRef(list.name)}`
+      : this.opRef(list.name);
     const nameWire = this.resource.fields.find((x) => x.name === this.resource.nameField)?.wire ?? 'name';
     this.uses.value('findResource');
     const plan = [
@@ -603,11 +697,17 @@ class MethodBody {
       `paginated: ${String(list.paginated)}`,
     ];
     const queryArgs = this.method.params.filter((p) => p.role.kind === 'arg' && p.role.arg.in === 'query');
-    const query = queryArgs.map((p) => (p.role.kind === 'arg' ? `${propertyKey(p.role.arg.wire)}: ${this.argValue(p.role.arg, p.name)}` : '')).join(', ');
+    const query = queryArgs
+      .map((p) =>
+        p.role.kind === 'arg' ? `${propertyKey(p.role.arg.wire)}: ${this.argValue(p.role.arg, p.name)}` : '',
+      )
+      .join(', ');
     const input = [`query: { ${query} }`, 'ignoreMissing'];
     const path = this.pathExpr(list);
     if (path) input.unshift(`path: ${path}`);
-    this.lines.push(`return findResource(client, ${this.resource.name}, { ${plan.join(', ')} }, nameOrId, { ${input.join(', ')} }, options);`);
+    this.lines.push(
+      `return findResource(client, ${this.resource.name}, { ${plan.join(', ')} }, nameOrId, { ${input.join(', ')} }, options);`,
+    );
   }
 
   private get(): void {
@@ -624,7 +724,9 @@ class MethodBody {
     const op = this.op(this.method.plan!.operation);
     const target = this.target();
     this.uses.value('createResource');
-    this.lines.push(`return createResource(client, ${this.resource.name}, ${this.opRef(op.name)}, attrs, ${target ?? 'undefined'}, options);`);
+    this.lines.push(
+      `return createResource(client, ${this.resource.name}, ${this.opRef(op.name)}, attrs, ${target ?? 'undefined'}, options);`,
+    );
   }
 
   private update(): void {
@@ -639,7 +741,8 @@ class MethodBody {
     const target = this.target();
     for (const s of this.method.switches) {
       const param = this.method.params.find((p) => p.name === s.if)!;
-      const isBool = (param.role.kind === 'extra' && param.role.type.kind === 'scalar' && param.role.type.name === 'boolean') ||
+      const isBool =
+        (param.role.kind === 'extra' && param.role.type.kind === 'scalar' && param.role.type.name === 'boolean') ||
         (param.role.kind === 'arg' && param.role.arg.type.kind === 'scalar' && param.role.arg.type.name === 'boolean');
       const given = isBool ? s.if : `${s.if} !== undefined`;
       // A version-bound alternative: only when the default operation would be sent at such a version.
@@ -647,9 +750,10 @@ class MethodBody {
         ...(s.minVersion ? [`minVersion: ${literal(s.minVersion)}`] : []),
         ...(s.maxVersion ? [`maxVersion: ${literal(s.maxVersion)}`] : []),
       ];
-      const inRange = bounds.length > 0
-        ? ` && ${this.uses.value('withinBounds')}(await client.negotiate(${this.opRef(this.method.plan!.operation)}, undefined, options), { ${bounds.join(', ')} })`
-        : '';
+      const inRange =
+        bounds.length > 0
+          ? ` && ${this.uses.value('withinBounds')}(await client.negotiate(${this.opRef(this.method.plan!.operation)}, undefined, options), { ${bounds.join(', ')} })`
+          : '';
       this.lines.push(`if (${given}${inRange}) {`);
       this.plan(s, target);
       if (this.method.returns.kind === 'void') this.lines.push('return;');
@@ -690,7 +794,9 @@ class MethodBody {
       case 'resource': {
         this.uses.value('readResource');
         if (response.resource !== this.resource.name) this.uses.resourceValues.add(response.resource);
-        this.lines.push(`return readResource(${response.resource}, response${response.key ? `, ${literal(response.key)}` : ''});`);
+        this.lines.push(
+          `return readResource(${response.resource}, response${response.key ? `, ${literal(response.key)}` : ''});`,
+        );
         break;
       }
       case 'merge':
@@ -700,9 +806,10 @@ class MethodBody {
       case 'value':
         this.uses.value('readValue');
         const key = response.keyArg ? response.keyArg : response.key ? literal(response.key) : 'undefined';
-        this.lines.push(`return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${key}, ${literal(op.id)});`);
+        this.lines.push(
+          `return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${key}, ${literal(op.id)});`,
+        );
         break;
     }
   }
 }
-

@@ -19,7 +19,8 @@ export interface MethodSignature {
   readonly params: readonly EmittedParam[];
   readonly returnType: string;
   /** The options interface to emit, when the method has options of its own. */
-  readonly optionsInterface?: { readonly name: string; readonly extendsType: string; readonly members: readonly ProxyParam[] } | undefined;
+  readonly optionsInterface?:
+    { readonly name: string; readonly extendsType: string; readonly members: readonly ProxyParam[] } | undefined;
   /** Overloads (find with ignoreMissing: false returns the resource itself). */
   readonly overloads: readonly { readonly params: readonly EmittedParam[]; readonly returnType: string }[];
   /** Resource classes the signature mentions (for imports). */
@@ -59,7 +60,11 @@ export function optionsTypeName(method: ProxyMethodModel): string {
   return `${upperFirst(method.name)}Options`;
 }
 
-export function methodSignature(service: ServiceModel, resource: ResourceModel | undefined, method: ProxyMethodModel): MethodSignature {
+export function methodSignature(
+  service: ServiceModel,
+  resource: ResourceModel | undefined,
+  method: ProxyMethodModel,
+): MethodSignature {
   const mentions = new Set<string>();
   const positional: EmittedParam[] = method.params
     .filter((p) => p.positional || (p.role.kind === 'target' && p.optional))
@@ -95,7 +100,18 @@ export function methodSignature(service: ServiceModel, resource: ResourceModel |
     const resourceName = method.resource!;
     const noDefault = positional.map((p) => ({ ...p, initializer: undefined }));
     overloads.push(
-      { params: [...noDefault, { ...options, type: `${optionsType} & { readonly ignoreMissing: false }`, optional: false, initializer: undefined }], returnType: `Promise<${resourceName}>` },
+      {
+        params: [
+          ...noDefault,
+          {
+            ...options,
+            type: `${optionsType} & { readonly ignoreMissing: false }`,
+            optional: false,
+            initializer: undefined,
+          },
+        ],
+        returnType: `Promise<${resourceName}>`,
+      },
       { params: [...noDefault, { ...options, optional: true, initializer: undefined }], returnType },
     );
   }

@@ -16,11 +16,19 @@ function minOf(a: string, b: string): string {
 }
 
 function within(version: string, r: { minVersion?: string | undefined; maxVersion?: string | undefined }): boolean {
-  return (!r.minVersion || compareVersions(version, r.minVersion) >= 0) && (!r.maxVersion || compareVersions(version, r.maxVersion) <= 0);
+  return (
+    (!r.minVersion || compareVersions(version, r.minVersion) >= 0) &&
+    (!r.maxVersion || compareVersions(version, r.maxVersion) <= 0)
+  );
 }
 
 /** What the spec says a call of `op` does on a server whose maximum is `server`. */
-export function expectedAt(service: ServiceModel, op: OperationModel, path: string, server: string): { version: string; route: RouteModel } | undefined {
+export function expectedAt(
+  service: ServiceModel,
+  op: OperationModel,
+  path: string,
+  server: string,
+): { version: string; route: RouteModel } | undefined {
   const mv = service.microversion!;
   let version = minOf(server, mv.max);
   if (op.maxVersion) version = minOf(version, op.maxVersion);
@@ -47,7 +55,9 @@ export function emitSweepTests(service: ServiceModel, banner: string): string | 
       const variants: [string, string, boolean][] = [[op.id, op.path, false]];
       if (op.detailPath) variants.push([`${op.id}.detail`, op.detailPath, true]);
       for (const [id, path, detail] of variants) {
-        const effective = detail ? { ...op, routes: op.routes.map((r) => ({ ...r, path: r.detailPath ?? r.path })) } : op;
+        const effective = detail
+          ? { ...op, routes: op.routes.map((r) => ({ ...r, path: r.detailPath ?? r.path })) }
+          : op;
         for (const server of SWEEP_SERVERS) {
           const e = expectedAt(service, effective, path, server);
           const row = e
@@ -61,7 +71,10 @@ export function emitSweepTests(service: ServiceModel, banner: string): string | 
   return renderTemplate('microversion-sweep', {
     banner,
     imports: [...imports].sort().join(', '),
-    operationSets: [...imports].filter((i) => i !== service.className).sort().join(', '),
+    operationSets: [...imports]
+      .filter((i) => i !== service.className)
+      .sort()
+      .join(', '),
     className: service.className,
     suite: `${service.className} · microversion sweep (${service.specDir})`,
     serverList: SWEEP_SERVERS.join(', '),

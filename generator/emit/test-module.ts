@@ -10,7 +10,14 @@
  * compiler still checks every example's arguments against the generated signatures. The runner
  * (test/support/example-suite.ts) pairs them by method name and position and fails on any mismatch.
  */
-import type { ExampleExchange, ExampleModel, JsonValue, ProxyMethodModel, ResourceModel, ServiceModel } from '../model/types.js';
+import type {
+  ExampleExchange,
+  ExampleModel,
+  JsonValue,
+  ProxyMethodModel,
+  ResourceModel,
+  ServiceModel,
+} from '../model/types.js';
 import { renderTemplate, tsKey, tsValue } from './render.js';
 
 /**
@@ -75,7 +82,12 @@ export interface EmittedTests {
   readonly cases: string;
 }
 
-export function emitResourceTests(service: ServiceModel, resource: ResourceModel, banner: string, casesFile: string): EmittedTests {
+export function emitResourceTests(
+  service: ServiceModel,
+  resource: ResourceModel,
+  banner: string,
+  casesFile: string,
+): EmittedTests {
   return emitTests(service, resource.methods, `${resource.name} (${resource.file})`, banner, casesFile, resource);
 }
 
@@ -94,7 +106,10 @@ function emitTests(
 ): EmittedTests {
   const methods = methodsIn.map((method) => ({
     name: method.name,
-    cases: [...method.examples.map((example) => exampleCase(method, example)), ...(resource ? autoCases(resource, method) : [])],
+    cases: [
+      ...method.examples.map((example) => exampleCase(method, example)),
+      ...(resource ? autoCases(resource, method) : []),
+    ],
   }));
   const data: CaseFile = {
     generated: banner.replace(/^\/\/\s*/, ''),
@@ -106,7 +121,10 @@ function emitTests(
     className: service.className,
     casesFile: tsValue(`./${casesFile}`),
     casesName: commentText(casesFile),
-    methods: methods.map((m) => ({ key: tsKey(m.name), calls: m.cases.map((c) => ({ title: tsValue(c.data.title), call: c.call })) })),
+    methods: methods.map((m) => ({
+      key: tsKey(m.name),
+      calls: m.cases.map((c) => ({ title: tsValue(c.data.title), call: c.call })),
+    })),
   });
   return { code, cases: `${JSON.stringify(data, null, 2)}\n` };
 }
@@ -169,7 +187,9 @@ function outcome(method: ProxyMethodModel, example: ExampleModel): Outcome {
     case 'resource':
       return expected === null ? { kind: 'undefined' } : { kind: 'instance', class: r.resource, json: expected };
     case 'value':
-      return expected !== null && typeof expected === 'object' ? { kind: 'matches', value: expected } : { kind: 'equals', value: expected };
+      return expected !== null && typeof expected === 'object'
+        ? { kind: 'matches', value: expected }
+        : { kind: 'equals', value: expected };
   }
 }
 
@@ -214,20 +234,41 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
     : (resource.operations.find((o) => o.name === f.list)?.path ?? '');
   const getPath = f.get ? resource.operations.find((o) => o.name === f.get)?.path : undefined;
   const name = 'dup';
-  const getRequest: RequestData[] = getPath ? [{ method: 'GET', path: getPath.replace(/\{[^}]+\}/, name), query: {} }] : [];
-  const getReply: ReplyData[] = getPath ? [{ status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } }] : [];
-  const listRequest: RequestData = { method: 'GET', path: listPath, query: f.nameFilter === 'server' ? { [nameWire]: name } : {} };
+  const getRequest: RequestData[] = getPath
+    ? [{ method: 'GET', path: getPath.replace(/\{[^}]+\}/, name), query: {} }]
+    : [];
+  const getReply: ReplyData[] = getPath
+    ? [{ status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } }]
+    : [];
+  const listRequest: RequestData = {
+    method: 'GET',
+    path: listPath,
+    query: f.nameFilter === 'server' ? { [nameWire]: name } : {},
+  };
   const item = (id: string): JsonValue => ({ [idWire]: id, [nameWire]: name });
   const other: JsonValue = { [idWire]: 'other-id', [nameWire]: 'someone-else' };
   const listBody = (items: JsonValue[]): JsonValue => (key ? { [key]: items } : items);
   const call = (extra: string): string => `p.${method.name}(${tsValue(name)}${extra})`;
   const lookup = (items: JsonValue[], title: string, expected: Outcome, extra = ''): Case => ({
-    data: { title, replies: [...getReply, { status: 200, body: listBody(items) }], requests: [...getRequest, listRequest], expect: expected },
+    data: {
+      title,
+      replies: [...getReply, { status: 200, body: listBody(items) }],
+      requests: [...getRequest, listRequest],
+      expect: expected,
+    },
     call: call(extra),
   });
   return [
-    lookup([item('id-1'), other, item('id-2')], 'two resources with the name raise DuplicateResourceError', { kind: 'error', class: 'DuplicateResourceError' }),
+    lookup([item('id-1'), other, item('id-2')], 'two resources with the name raise DuplicateResourceError', {
+      kind: 'error',
+      class: 'DuplicateResourceError',
+    }),
     lookup(f.nameFilter === 'server' ? [] : [other], 'no match gives undefined', { kind: 'undefined' }),
-    lookup([], 'no match with ignoreMissing: false raises ResourceNotFoundError', { kind: 'error', class: 'ResourceNotFoundError' }, ', { ignoreMissing: false }'),
+    lookup(
+      [],
+      'no match with ignoreMissing: false raises ResourceNotFoundError',
+      { kind: 'error', class: 'ResourceNotFoundError' },
+      ', { ignoreMissing: false }',
+    ),
   ];
 }

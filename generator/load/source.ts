@@ -36,7 +36,12 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostics
     }
     return detailed;
   };
-  return { file, text, data: data.value, locate: (p) => lazyPosition(file, () => parsed().lineCounter.linePos(offsetOf(parsed().doc, p))) };
+  return {
+    file,
+    text,
+    data: data.value,
+    locate: (p) => lazyPosition(file, () => parsed().lineCounter.linePos(offsetOf(parsed().doc, p))),
+  };
 }
 
 /**
@@ -89,7 +94,12 @@ function parseDetailed(file: string, text: string, diagnostics: Diagnostics): So
   for (const error of problems.slice(0, 3)) {
     diagnostics.add(position(error.pos[0]), '', `YAML: ${firstLine(error.message)}`);
   }
-  if (problems.length > 3) diagnostics.add(position(problems[3]!.pos[0]), '', `YAML: … and ${problems.length - 3} more problems after the first ones`);
+  if (problems.length > 3)
+    diagnostics.add(
+      position(problems[3]!.pos[0]),
+      '',
+      `YAML: … and ${problems.length - 3} more problems after the first ones`,
+    );
   if (problems.length > 0) return undefined;
   let data: unknown;
   try {
@@ -152,10 +162,17 @@ export async function findSpecFiles(specRoot: string): Promise<string[]> {
 
 async function sortedDirs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
-export async function readSource(absolute: string, projectRoot: string, diagnostics: Diagnostics): Promise<SourceDocument | undefined> {
+export async function readSource(
+  absolute: string,
+  projectRoot: string,
+  diagnostics: Diagnostics,
+): Promise<SourceDocument | undefined> {
   const rel = path.relative(projectRoot, absolute).split(path.sep).join('/');
   const text = await readFile(absolute, 'utf8');
   return parseSource(rel, text, diagnostics);

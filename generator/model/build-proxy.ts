@@ -116,7 +116,10 @@ export function buildProxyMethods(
       err([...p, 'switch'], `switch needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`);
     }
     if (m.for_each && kind !== 'call' && kind !== 'delete') {
-      err([...p, 'for_each'], `for_each needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`);
+      err(
+        [...p, 'for_each'],
+        `for_each needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`,
+      );
     }
     const switches = (m.switch ?? []).map((s, i) => ({
       if: s.if,
@@ -126,13 +129,16 @@ export function buildProxyMethods(
       maxVersion: s.max_version,
     }));
     const plans: CallPlan[] = [plan, ...switches];
-    const planOps = plans.map((pl, i) => opAt(pl.operation, i === 0 ? [...p, 'call'] : [...p, 'switch', i - 1, 'call']));
+    const planOps = plans.map((pl, i) =>
+      opAt(pl.operation, i === 0 ? [...p, 'call'] : [...p, 'switch', i - 1, 'call']),
+    );
     if (planOps.some((o) => !o)) return undefined;
     const opsUsed = planOps as OperationModel[];
 
     const params: ProxyParam[] = [];
     const add = (param: ProxyParam, where: (string | number)[]): void => {
-      if (RESERVED.has(param.name)) err(where, `"${param.name}" cannot be a parameter name (reserved in the emitted code)`);
+      if (RESERVED.has(param.name))
+        err(where, `"${param.name}" cannot be a parameter name (reserved in the emitted code)`);
       const existing = params.find((x) => x.name === param.name);
       if (existing) {
         if (existing.role.kind === 'arg' && param.role.kind === 'arg') {
@@ -149,7 +155,9 @@ export function buildProxyMethods(
 
     // The target: the resource whose fields fill the path.
     const needsTarget = opsUsed.some(
-      (o) => o.pathParams.some((ph) => resource.pathParams.has(ph)) || (o.body !== undefined && o.body !== 'resource' && usesSelf(o.body)),
+      (o) =>
+        o.pathParams.some((ph) => resource.pathParams.has(ph)) ||
+        (o.body !== undefined && o.body !== 'resource' && usesSelf(o.body)),
     );
     if (needsTarget) {
       const t = m.target ?? {};
@@ -217,9 +225,12 @@ export function buildProxyMethods(
       }
     }
     for (const [paramName, extra] of Object.entries(m.params ?? {})) {
-      const parsed = parseTypeExpr(extra.type, (n) => (resource.structs.some((s) => s.name === n) ? 'struct' : undefined));
+      const parsed = parseTypeExpr(extra.type, (n) =>
+        resource.structs.some((s) => s.name === n) ? 'struct' : undefined,
+      );
       if (!parsed.ok) err([...p, 'params', paramName, 'type'], parsed.message);
-      if (params.some((x) => x.name === paramName)) err([...p, 'params', paramName], `"${paramName}" is already a parameter of the operation`);
+      if (params.some((x) => x.name === paramName))
+        err([...p, 'params', paramName], `"${paramName}" is already a parameter of the operation`);
       add(
         {
           name: paramName,
@@ -232,24 +243,38 @@ export function buildProxyMethods(
       );
     }
     for (const [i, s] of switches.entries()) {
-      if (!params.some((x) => x.name === s.if)) err([...p, 'switch', i, 'if'], `no parameter named "${s.if}" (declare it under params)`);
+      if (!params.some((x) => x.name === s.if))
+        err([...p, 'switch', i, 'if'], `no parameter named "${s.if}" (declare it under params)`);
     }
     for (const [i, pl] of plans.entries()) {
       const fe = pl.forEach;
       if (!fe) continue;
       const where = i === 0 ? [...p, 'for_each'] : [...p, 'switch', i - 1, 'for_each'];
-      if (!params.some((x) => x.name === fe.param)) err(where, `no parameter named "${fe.param}" (declare it under params)`);
-      if (!opsUsed[i]!.args.some((a) => a.name === fe.as)) err(where, `operation "${pl.operation}" has no argument "${fe.as}"`);
-      if (fe.fromField && !resource.fields.some((f) => f.name === fe.fromField)) err(where, `${resource.name} has no field "${fe.fromField}"`);
+      if (!params.some((x) => x.name === fe.param))
+        err(where, `no parameter named "${fe.param}" (declare it under params)`);
+      if (!opsUsed[i]!.args.some((a) => a.name === fe.as))
+        err(where, `operation "${pl.operation}" has no argument "${fe.as}"`);
+      if (fe.fromField && !resource.fields.some((f) => f.name === fe.fromField))
+        err(where, `${resource.name} has no field "${fe.fromField}"`);
       if (fe.fromField && !ops.has('get')) err(where, 'from_field needs a get operation to fetch the target');
     }
 
     if (kind === 'list' && (m.details ?? false)) {
       if (!primary.detailPath) err([...p, 'details'], `operation "${primary.name}" has no detail_path`);
-      add({ name: 'details', description: 'Return full details (default true).', positional: false, optional: true, role: { kind: 'details', default: true } }, p);
+      add(
+        {
+          name: 'details',
+          description: 'Return full details (default true).',
+          positional: false,
+          optional: true,
+          role: { kind: 'details', default: true },
+        },
+        p,
+      );
     }
     if (kind === 'delete' || m.ignore_missing !== undefined) {
-      if (kind !== 'delete' && kind !== 'call') err([...p, 'ignore_missing'], 'ignore_missing applies to delete methods');
+      if (kind !== 'delete' && kind !== 'call')
+        err([...p, 'ignore_missing'], 'ignore_missing applies to delete methods');
       const on = m.ignore_missing ?? true;
       if (on) {
         add(
@@ -269,7 +294,8 @@ export function buildProxyMethods(
     const returns = opsUsed.map((o, i) => returnOf(o, plans[i]!));
     const first = returns[0]!;
     for (const [i, r] of returns.entries()) {
-      if (JSON.stringify(r) !== JSON.stringify(first)) err([...p, 'switch', i - 1], 'this alternative returns a different type than call');
+      if (JSON.stringify(r) !== JSON.stringify(first))
+        err([...p, 'switch', i - 1], 'this alternative returns a different type than call');
     }
     return {
       name,
@@ -288,10 +314,12 @@ export function buildProxyMethods(
 
   function returnOf(op: OperationModel, plan: CallPlan): ReturnModel {
     if (plan.forEach) {
-      if (op.response.kind !== 'none' && op.response.kind !== 'merge') err(['proxy'], `for_each needs operation "${op.name}" to return nothing`);
+      if (op.response.kind !== 'none' && op.response.kind !== 'merge')
+        err(['proxy'], `for_each needs operation "${op.name}" to return nothing`);
       return { kind: 'void' };
     }
-    if (op.kind === 'list') return { kind: 'paginated', resource: op.response.kind === 'resource' ? op.response.resource : resource.name };
+    if (op.kind === 'list')
+      return { kind: 'paginated', resource: op.response.kind === 'resource' ? op.response.resource : resource.name };
     switch (op.response.kind) {
       case 'none':
         return { kind: 'void' };
@@ -304,7 +332,12 @@ export function buildProxyMethods(
     }
   }
 
-  function buildFind(name: string, m: RawProxyMethod, p: (string | number)[], examples: ExampleModel[]): ProxyMethodModel | undefined {
+  function buildFind(
+    name: string,
+    m: RawProxyMethod,
+    p: (string | number)[],
+    examples: ExampleModel[],
+  ): ProxyMethodModel | undefined {
     const f = m.find!;
     const byId = f.by_id ?? true;
     const getName = byId ? (f.get ?? 'get') : undefined;
@@ -316,7 +349,13 @@ export function buildProxyMethods(
     const nameWire = resource.fields.find((x) => x.name === resource.nameField)?.wire ?? 'name';
     const nameFilter = listOp.args.some((a) => a.in === 'query' && a.wire === nameWire) ? 'server' : 'client';
     const params: ProxyParam[] = [
-      { name: 'nameOrId', description: `The name or ID of the ${resource.name}.`, positional: true, optional: false, role: { kind: 'nameOrId' } },
+      {
+        name: 'nameOrId',
+        description: `The name or ID of the ${resource.name}.`,
+        positional: true,
+        optional: false,
+        role: { kind: 'nameOrId' },
+      },
       {
         name: 'ignoreMissing',
         description: 'When true (the default), return undefined instead of raising when nothing matches.',
@@ -327,16 +366,35 @@ export function buildProxyMethods(
     ];
     if (f.details) {
       if (!listOp.detailPath) err([...p, 'find', 'details'], `operation "${listName}" has no detail_path`);
-      params.push({ name: 'details', description: 'Return full details (default true).', positional: false, optional: true, role: { kind: 'details', default: true } });
+      params.push({
+        name: 'details',
+        description: 'Return full details (default true).',
+        positional: false,
+        optional: true,
+        role: { kind: 'details', default: true },
+      });
     }
     for (const q of f.query ?? []) {
       const arg = listOp.args.find((a) => a.name === q);
       if (!arg) err([...p, 'find', 'query'], `list operation "${listName}" has no argument "${q}"`);
-      else params.push({ name: q, description: arg.description, positional: false, optional: true, role: { kind: 'arg', arg } });
+      else
+        params.push({
+          name: q,
+          description: arg.description,
+          positional: false,
+          optional: true,
+          role: { kind: 'arg', arg },
+        });
     }
     // Path arguments of the list (a parent id) become positional.
     for (const arg of listOp.args.filter((a) => a.in === 'path')) {
-      params.splice(1, 0, { name: arg.name, description: arg.description, positional: true, optional: false, role: { kind: 'arg', arg } });
+      params.splice(1, 0, {
+        name: arg.name,
+        description: arg.description,
+        positional: true,
+        optional: false,
+        role: { kind: 'arg', arg },
+      });
     }
     return {
       name,
@@ -357,14 +415,14 @@ export function buildProxyMethods(
   function forEachAt(raw: RawForEach | undefined, _p: (string | number)[]): ForEachModel | undefined {
     return raw && { param: raw.param, as: raw.as, fromField: raw.from_field };
   }
-
 }
 
 export function buildExample(doc: SourceDocument, e: RawExample, p: (string | number)[], err: Err): ExampleModel {
   const exchanges: ExampleExchange[] = [];
   if (e.exchanges && (e.request || e.response)) err(p, 'use either request/response or exchanges');
   const pairs = e.exchanges ?? (e.request ? [{ request: e.request, response: e.response ?? { status: 200 } }] : []);
-  if (pairs.length === 0 && !e.error && e.exchanges === undefined) err(p, 'an example needs the requests it expects (request, or exchanges: [] for none)');
+  if (pairs.length === 0 && !e.error && e.exchanges === undefined)
+    err(p, 'an example needs the requests it expects (request, or exchanges: [] for none)');
   for (const pair of pairs) {
     exchanges.push({
       request: {
@@ -414,4 +472,3 @@ export function waiterMethod(
     source: doc.locate(p),
   };
 }
-

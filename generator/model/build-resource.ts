@@ -99,7 +99,12 @@ const DEFAULT_METHOD: Record<OperationKind, HttpMethod | undefined> = {
   request: undefined,
 };
 
-export function buildResource(doc: SourceDocument, raw: RawResource, scope: ServiceScope, d: Diagnostics): ResourceModel {
+export function buildResource(
+  doc: SourceDocument,
+  raw: RawResource,
+  scope: ServiceScope,
+  d: Diagnostics,
+): ResourceModel {
   const at = (p: (string | number)[]): Position => doc.locate(p);
   const err = (p: (string | number)[], message: string): void => d.add(at(p), p.join('.'), message);
 
@@ -120,7 +125,10 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
       err(p, `impossible microversion range: min_version ${min} is above max_version ${max}`);
     }
     const sv = scope.microversion;
-    for (const [label, v] of [['min_version', min], ['max_version', max]] as const) {
+    for (const [label, v] of [
+      ['min_version', min],
+      ['max_version', max],
+    ] as const) {
       if (v && sv && (compareVersions(v, sv.min) < 0 || compareVersions(v, sv.max) > 0)) {
         err([...p, label], `${label} ${v} is outside the service's range ${sv.min}–${sv.max}`);
       }
@@ -162,7 +170,11 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
 
   const fields = buildFields(raw.fields, ['fields']);
   for (const f of fields) {
-    if (RESOURCE_MEMBERS.has(f.name)) err(['fields', f.name], `"${f.name}" is a member of every resource class; give the field another TypeScript name (wire: keeps the wire name)`);
+    if (RESOURCE_MEMBERS.has(f.name))
+      err(
+        ['fields', f.name],
+        `"${f.name}" is a member of every resource class; give the field another TypeScript name (wire: keeps the wire name)`,
+      );
   }
   const fieldNames = new Set(fields.map((f) => f.name));
   const structs: StructModel[] = Object.entries(raw.structs ?? {}).map(([name, s]) => ({
@@ -192,7 +204,8 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
   }
   const idParam = [...pathParams].find(([, spec]) => spec.field === idField)?.[0];
   for (const placeholder of pathPlaceholders(raw.base_path)) {
-    if (!pathParams.has(placeholder)) err(['base_path'], `path parameter {${placeholder}} is not declared in path_params`);
+    if (!pathParams.has(placeholder))
+      err(['base_path'], `path parameter {${placeholder}} is not declared in path_params`);
   }
   checkRange(raw.min_version, raw.max_version, []);
 
@@ -206,7 +219,10 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
       memberPath = raw.base_path.includes(`{${idParam}}`) ? raw.base_path : `${raw.base_path}/{${idParam}}`;
     }
     if (memberKinds.includes(op.kind) && !op.path && !memberPath) {
-      err([...p, 'kind'], `${op.kind === 'action' ? 'an' : 'a'} ${op.kind} operation needs an id, but no path_params entry maps to the id field "${idField}"`);
+      err(
+        [...p, 'kind'],
+        `${op.kind === 'action' ? 'an' : 'a'} ${op.kind} operation needs an id, but no path_params entry maps to the id field "${idField}"`,
+      );
     }
     const defaultPath =
       op.kind === 'create' || op.kind === 'list'
@@ -225,10 +241,12 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
       const ap = [...p, 'args', argName];
       checkRange(a.min_version, a.max_version, ap);
       if (a.ref !== undefined && !scope.resourceNames.has(a.ref)) err([...ap, 'ref'], `unknown resource "${a.ref}"`);
-      const type = a.ref !== undefined ? ({ kind: 'scalar', name: 'string' } as const) : typeAt(a.type ?? 'any', [...ap, 'type']);
+      const type =
+        a.ref !== undefined ? ({ kind: 'scalar', name: 'string' } as const) : typeAt(a.type ?? 'any', [...ap, 'type']);
       const where = a.in ?? (op.kind === 'list' ? 'query' : 'body');
       if (a.enum && !(type.kind === 'scalar' && type.name === 'string')) err([...ap, 'enum'], 'enum needs type string');
-      if (a.default !== undefined && a.required) err([...ap, 'default'], 'an argument with a default cannot be required');
+      if (a.default !== undefined && a.required)
+        err([...ap, 'default'], 'an argument with a default cannot be required');
       return {
         name: argName,
         wire: a.wire ?? snake(argName),
@@ -247,19 +265,34 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
 
     const routes: RouteModel[] = (op.routes ?? []).map((r, i) => {
       checkRange(r.min_version, r.max_version, [...p, 'routes', i]);
-      if (r.detail_path && !op.detail_path) err([...p, 'routes', i, 'detail_path'], 'a route detail_path needs the operation to have a detail_path');
-      if (op.detail_path && routesHaveDetail(op) && !r.detail_path) err([...p, 'routes', i], 'every route needs a detail_path when one has it');
-      return { method: r.method ?? method ?? 'GET', path: r.path, detailPath: r.detail_path, minVersion: r.min_version, maxVersion: r.max_version };
+      if (r.detail_path && !op.detail_path)
+        err([...p, 'routes', i, 'detail_path'], 'a route detail_path needs the operation to have a detail_path');
+      if (op.detail_path && routesHaveDetail(op) && !r.detail_path)
+        err([...p, 'routes', i], 'every route needs a detail_path when one has it');
+      return {
+        method: r.method ?? method ?? 'GET',
+        path: r.path,
+        detailPath: r.detail_path,
+        minVersion: r.min_version,
+        maxVersion: r.max_version,
+      };
     });
     checkRouteOverlap(routes, (i, message) => err([...p, 'routes', i], message));
 
     // Every placeholder must be filled: from the target resource or from a path argument.
-    const allPaths = [path, ...(op.detail_path ? [op.detail_path] : []), ...routes.flatMap((r) => [r.path, ...(r.detailPath ? [r.detailPath] : [])])];
+    const allPaths = [
+      path,
+      ...(op.detail_path ? [op.detail_path] : []),
+      ...routes.flatMap((r) => [r.path, ...(r.detailPath ? [r.detailPath] : [])]),
+    ];
     const placeholders = [...new Set(allPaths.flatMap(pathPlaceholders))];
     const reported = new Set(pathPlaceholders(raw.base_path));
     for (const ph of placeholders) {
       if (!pathParams.has(ph) && !reported.has(ph) && !args.some((a) => a.in === 'path' && a.wire === ph)) {
-        err([...p, op.path ? 'path' : 'kind'], `path parameter {${ph}} is not declared (path_params or an argument with in: path)`);
+        err(
+          [...p, op.path ? 'path' : 'kind'],
+          `path parameter {${ph}} is not declared (path_params or an argument with in: path)`,
+        );
       }
     }
     for (const a of args) {
@@ -278,7 +311,8 @@ export function buildResource(doc: SourceDocument, raw: RawResource, scope: Serv
     const usedInBody = new Set<string>();
     if (body && body !== 'resource') collectArgs(body, usedInBody);
     for (const a of args) {
-      if (a.in === 'body' && !usedInBody.has(a.name)) err([...p, 'args', a.name], 'argument is never sent (not used in body)');
+      if (a.in === 'body' && !usedInBody.has(a.name))
+        err([...p, 'args', a.name], 'argument is never sent (not used in body)');
     }
 
     const response = buildResponse(op, name, raw.resource, [...p, 'response'], typeAt, scope, err);
@@ -346,7 +380,8 @@ function buildResponse(
 ): ResponseModel {
   const raw = op.response;
   if (raw === undefined) {
-    if (op.kind === 'create' || op.kind === 'get' || op.kind === 'update' || op.kind === 'list') return { kind: 'resource', resource };
+    if (op.kind === 'create' || op.kind === 'get' || op.kind === 'update' || op.kind === 'list')
+      return { kind: 'resource', resource };
     return { kind: 'none' };
   }
   if (op.kind === 'list' && raw !== 'resource') err(p, `list operation "${name}" always returns its resources`);
@@ -362,7 +397,11 @@ function buildResponse(
     if (!(op.args ?? {})[name]) err([...p, 'key'], `"${raw.key}": no argument named "${name}" (declare it under args)`);
     return { kind: 'value', keyArg: name, type: typeAt(raw.type, [...p, 'type']) };
   }
-  return { kind: 'value', key: raw.key?.startsWith('$$') ? raw.key.slice(1) : raw.key, type: typeAt(raw.type, [...p, 'type']) };
+  return {
+    kind: 'value',
+    key: raw.key?.startsWith('$$') ? raw.key.slice(1) : raw.key,
+    type: typeAt(raw.type, [...p, 'type']),
+  };
 }
 
 /** Turns a body template into a tree; `$arg`, `$self.field` and `$$literal` strings are special. */
@@ -462,7 +501,8 @@ function checkRouteOverlap(routes: readonly RouteModel[], err: (index: number, m
 
 function checkStructCycles(structs: readonly StructModel[], err: (name: string, message: string) => void): void {
   const byName = new Map(structs.map((s) => [s.name, s]));
-  const refs = (t: TypeRef): string[] => (t.kind === 'struct' ? [t.name] : t.kind === 'list' || t.kind === 'map' ? refs(t.of) : []);
+  const refs = (t: TypeRef): string[] =>
+    t.kind === 'struct' ? [t.name] : t.kind === 'list' || t.kind === 'map' ? refs(t.of) : [];
   const visiting = new Set<string>();
   const visit = (name: string, trail: string[]): void => {
     if (visiting.has(name)) {
@@ -480,8 +520,21 @@ function checkStructCycles(structs: readonly StructModel[], err: (name: string, 
 
 /** Members of the runtime's Resource base class: a field of the same name would shadow them. */
 const RESOURCE_MEMBERS = new Set([
-  'schema', 'resourceId', 'openstackRequestId', 'setAttribute', 'getAttribute', 'isDirty', 'toRequest',
-  'applyWire', 'seedWire', 'markClean', 'toWire', 'toJSON', 'constructor', 'prototype', 'fromWire',
+  'schema',
+  'resourceId',
+  'openstackRequestId',
+  'setAttribute',
+  'getAttribute',
+  'isDirty',
+  'toRequest',
+  'applyWire',
+  'seedWire',
+  'markClean',
+  'toWire',
+  'toJSON',
+  'constructor',
+  'prototype',
+  'fromWire',
 ]);
 
 function routesHaveDetail(op: RawOperation): boolean {

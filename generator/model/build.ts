@@ -57,7 +57,13 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
       d.add({ file: `${dir}/service.yaml`, line: 1, col: 1 }, '', 'missing service.yaml for this folder');
       continue;
     }
-    const service = buildService(dir, serviceDoc, group.filter((doc) => doc !== serviceDoc), schemas, d);
+    const service = buildService(
+      dir,
+      serviceDoc,
+      group.filter((doc) => doc !== serviceDoc),
+      schemas,
+      d,
+    );
     if (service) services.push(service);
   }
   d.throwIfAny();
@@ -74,7 +80,11 @@ function buildService(
   if (!validateDocument(serviceDoc, schemas.service, d)) return undefined;
   const raw = serviceDoc.data as RawService;
   if (raw.microversion && compareVersions(raw.microversion.min, raw.microversion.max) > 0) {
-    d.add(serviceDoc.locate(['microversion']), 'microversion', `impossible range: min ${raw.microversion.min} is above max ${raw.microversion.max}`);
+    d.add(
+      serviceDoc.locate(['microversion']),
+      'microversion',
+      `impossible range: min ${raw.microversion.min} is above max ${raw.microversion.max}`,
+    );
   }
   const valid = resourceDocs.filter((doc) => validateDocument(doc, schemas.resource, d));
   const raws = valid.map((doc) => ({ doc, raw: doc.data as RawResource }));
@@ -83,7 +93,8 @@ function buildService(
   const names = new Map<string, SourceDocument>();
   for (const { doc, raw: r } of raws) {
     const other = names.get(r.resource);
-    if (other) d.add(doc.locate(['resource']), 'resource', `resource "${r.resource}" is also declared in ${other.file}`);
+    if (other)
+      d.add(doc.locate(['resource']), 'resource', `resource "${r.resource}" is also declared in ${other.file}`);
     else names.set(r.resource, doc);
   }
   const scope = {
@@ -105,7 +116,8 @@ function buildService(
   });
   const helpers = Object.entries(raw.proxy ?? {}).map(([name, h]) => {
     const owner = methodOwners.get(name);
-    if (owner) d.add(serviceDoc.locate(['proxy', name]), `proxy.${name}`, `proxy method "${name}" is also declared in ${owner}`);
+    if (owner)
+      d.add(serviceDoc.locate(['proxy', name]), `proxy.${name}`, `proxy method "${name}" is also declared in ${owner}`);
     return waiterMethod(serviceDoc, name, h, d);
   });
 
@@ -118,7 +130,11 @@ function buildService(
     className: raw.class_name,
     attribute: raw.attribute,
     description: raw.description,
-    microversion: raw.microversion && { headerService: raw.microversion.header_service, min: raw.microversion.min, max: raw.microversion.max },
+    microversion: raw.microversion && {
+      headerService: raw.microversion.header_service,
+      min: raw.microversion.min,
+      max: raw.microversion.max,
+    },
     specDir: dir,
     outDir: `generated/${service}/${version}`,
     serviceFile: serviceDoc.file,

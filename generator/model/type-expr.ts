@@ -5,7 +5,8 @@ import type { ScalarName, TypeRef } from './types.js';
 
 export const SCALARS: readonly ScalarName[] = ['string', 'integer', 'number', 'boolean', 'boolstr', 'object', 'any'];
 
-export type TypeExprResult = { readonly ok: true; readonly type: TypeRef } | { readonly ok: false; readonly message: string };
+export type TypeExprResult =
+  { readonly ok: true; readonly type: TypeRef } | { readonly ok: false; readonly message: string };
 
 /**
  * Parses a type expression. `known` tells whether a PascalCase name is a struct of the file or a
@@ -22,7 +23,8 @@ export function parseTypeExpr(
     if (!inner.ok) return inner;
     return { ok: true, type: { kind: generic[1] as 'list' | 'map', of: inner.type } };
   }
-  if ((SCALARS as readonly string[]).includes(text)) return { ok: true, type: { kind: 'scalar', name: text as ScalarName } };
+  if ((SCALARS as readonly string[]).includes(text))
+    return { ok: true, type: { kind: 'scalar', name: text as ScalarName } };
   const kind = /^[A-Z][A-Za-z0-9]*$/.test(text) ? known(text) : undefined;
   if (kind === 'struct') return { ok: true, type: { kind: 'struct', name: text } };
   if (kind === 'resource' && allowResources) return { ok: true, type: { kind: 'resource', name: text } };

@@ -61,7 +61,10 @@ export type BodyTemplate =
   | { readonly kind: 'arg'; readonly name: string }
   | { readonly kind: 'self'; readonly field: string }
   /** Entries: literal key, value, and (for a `$arg` key) the argument whose value is the key. */
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, BodyTemplate, { readonly arg: string }?])[] }
+  | {
+      readonly kind: 'object';
+      readonly entries: readonly (readonly [string, BodyTemplate, { readonly arg: string }?])[];
+    }
   | { readonly kind: 'array'; readonly items: readonly BodyTemplate[] };
 
 export type ResponseModel =
@@ -189,7 +192,11 @@ export interface ExampleExchange {
     readonly headers: Readonly<Record<string, string | null>>;
     readonly body?: JsonValue | undefined;
   };
-  readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body?: JsonValue | undefined };
+  readonly response: {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body?: JsonValue | undefined;
+  };
 }
 
 export interface ExampleModel {
@@ -204,7 +211,8 @@ export interface ExampleModel {
   readonly source: Position;
 }
 
-export type ProxyMethodKind = 'list' | 'get' | 'find' | 'create' | 'update' | 'delete' | 'call' | 'waitStatus' | 'waitDelete';
+export type ProxyMethodKind =
+  'list' | 'get' | 'find' | 'create' | 'update' | 'delete' | 'call' | 'waitStatus' | 'waitDelete';
 
 export interface ProxyMethodModel {
   readonly name: string;
@@ -219,7 +227,14 @@ export interface ProxyMethodModel {
   /** Alternatives, with the microversion range (of the default operation) in which each applies. */
   readonly switches: readonly (CallPlan & VersionRange & { readonly if: string })[];
   /** find: the operations used. */
-  readonly find?: { readonly get?: string | undefined; readonly list: string; readonly byId: boolean; readonly nameFilter: 'server' | 'client' } | undefined;
+  readonly find?:
+    | {
+        readonly get?: string | undefined;
+        readonly list: string;
+        readonly byId: boolean;
+        readonly nameFilter: 'server' | 'client';
+      }
+    | undefined;
   /** The TS type the method resolves to, described structurally. */
   readonly returns: ReturnModel;
   readonly examples: readonly ExampleModel[];

@@ -18,7 +18,8 @@ async function main(args: readonly string[]): Promise<number> {
   let format: 'yaml' | 'json' = 'yaml';
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--out' && args[i + 1]) out = path.resolve(args[++i]!);
-    else if (args[i] === '--format' && (args[i + 1] === 'yaml' || args[i + 1] === 'json')) format = args[++i] as 'yaml' | 'json';
+    else if (args[i] === '--format' && (args[i + 1] === 'yaml' || args[i + 1] === 'json'))
+      format = args[++i] as 'yaml' | 'json';
     else {
       process.stderr.write(`unknown argument ${args[i]}\n${USAGE}\n`);
       return 2;
@@ -38,9 +39,16 @@ async function main(args: readonly string[]): Promise<number> {
     const doc = exportOpenApi(service);
     const file = path.join(out, service.serviceType, `v${service.version}.${format}`);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
+    await writeFile(
+      file,
+      format === 'json'
+        ? `${JSON.stringify(doc, null, 2)}\n`
+        : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }),
+    );
     const ops = Object.values(doc.paths ?? {}).reduce((n, item) => n + Object.keys(item ?? {}).length, 0);
-    process.stdout.write(`${path.relative(process.cwd(), file)}: ${Object.keys(doc.paths ?? {}).length} paths, ${ops} operations\n`);
+    process.stdout.write(
+      `${path.relative(process.cwd(), file)}: ${Object.keys(doc.paths ?? {}).length} paths, ${ops} operations\n`,
+    );
   }
   return 0;
 }

@@ -21,7 +21,8 @@ async function main(args: readonly string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--version' && args[i + 1]) only = args[++i]!.replace(/^v?/, 'v');
-    else if (a === '--format' && (args[i + 1] === 'text' || args[i + 1] === 'json')) format = args[++i] as 'text' | 'json';
+    else if (a === '--format' && (args[i + 1] === 'text' || args[i + 1] === 'json'))
+      format = args[++i] as 'text' | 'json';
     else if (a === '--summary') summary = true;
     else if (!a.startsWith('-') && !file) file = a;
     else {
@@ -54,7 +55,14 @@ async function main(args: readonly string[]): Promise<number> {
   const services = model.services.filter((s) => !only || s.specDir.endsWith(`/${only}`));
   const reports = services.map((s) => crosscheck(s, document));
   const source = path.basename(file);
-  if (format === 'json') process.stdout.write(`${JSON.stringify(reports.map((r) => ({ ...r, counts: counts(r) })), null, 2)}\n`);
+  if (format === 'json')
+    process.stdout.write(
+      `${JSON.stringify(
+        reports.map((r) => ({ ...r, counts: counts(r) })),
+        null,
+        2,
+      )}\n`,
+    );
   else process.stdout.write(reports.map((r) => toText(r, source, summary)).join('\n'));
   return 0;
 }

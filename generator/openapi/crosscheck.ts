@@ -24,7 +24,8 @@ export interface Finding {
   readonly detail: string;
 }
 
-export type Category = 'operation' | 'action' | 'query parameter' | 'body field' | 'response field' | 'microversion bounds';
+export type Category =
+  'operation' | 'action' | 'query parameter' | 'body field' | 'response field' | 'microversion bounds';
 
 export interface CrosscheckReport {
   readonly version: string;
@@ -41,7 +42,8 @@ interface Range {
 }
 
 const inWindow = (r: Range, w: { min: string; max: string }): boolean =>
-  (r.min === undefined || compareVersions(r.min, w.max) <= 0) && (r.max === undefined || compareVersions(r.max, w.min) >= 0);
+  (r.min === undefined || compareVersions(r.min, w.max) <= 0) &&
+  (r.max === undefined || compareVersions(r.max, w.min) >= 0);
 
 /** A range clipped to the window, as text: `3.0–3.71` means "the whole window". */
 function clip(r: Range, w: { min: string; max: string }): string {
@@ -105,7 +107,12 @@ class Theirs {
       if (path === '/') continue;
       for (const [method, op] of Object.entries(item as Json)) {
         if (!['get', 'put', 'post', 'delete', 'patch', 'head'].includes(method)) continue;
-        out.push({ method: method.toUpperCase(), path, range: this.rangeOf(op as Json, `${method.toUpperCase()} ${path}`), op: op as Json });
+        out.push({
+          method: method.toUpperCase(),
+          path,
+          range: this.rangeOf(op as Json, `${method.toUpperCase()} ${path}`),
+          op: op as Json,
+        });
       }
     }
     return out;
@@ -116,7 +123,9 @@ class Theirs {
     const s = this.resolve(schema);
     const x = s['x-openstack'] as { discriminator?: string } | undefined;
     if (Array.isArray(s['oneOf']) && x?.discriminator === 'microversion') {
-      return (s['oneOf'] as unknown[]).map((v) => this.resolve(v)).filter((v, i) => inWindow(this.rangeOf(v, `${where} variant ${i}`), w));
+      return (s['oneOf'] as unknown[])
+        .map((v) => this.resolve(v))
+        .filter((v, i) => inWindow(this.rangeOf(v, `${where} variant ${i}`), w));
     }
     return [s];
   }
@@ -216,7 +225,10 @@ function ourOps(service: ServiceModel): OurOp[] {
     for (const op of r.operations) {
       const range = { min: op.minVersion, max: op.maxVersion };
       const routes = op.routes ?? [];
-      const open = routes.filter((x) => x.minVersion && !x.maxVersion).map((x) => x.minVersion!).sort(compareVersions);
+      const open = routes
+        .filter((x) => x.minVersion && !x.maxVersion)
+        .map((x) => x.minVersion!)
+        .sort(compareVersions);
       const below = (v: string): string => `${v.split('.')[0]}.${Number(v.split('.')[1]) - 1}`;
       const defaultRange = { min: op.minVersion, max: op.maxVersion ?? (open[0] ? below(open[0]) : undefined) };
       out.push({ resource: r, op, method: op.method, path: op.path, range: defaultRange });
@@ -269,7 +281,10 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
   const theirs = new Theirs(document as Json);
   const maxTheirs = String(((document as Json)['info'] as Json | undefined)?.['version'] ?? '3.71');
   const window = service.microversion
-    ? { min: service.microversion.min, max: compareVersions(service.microversion.max, maxTheirs) < 0 ? service.microversion.max : maxTheirs }
+    ? {
+        min: service.microversion.min,
+        max: compareVersions(service.microversion.max, maxTheirs) < 0 ? service.microversion.max : maxTheirs,
+      }
     : { min: '3.0', max: '3.0' };
   const findings: Finding[] = [];
   const add = (category: Category, kind: Finding['kind'], subject: string, detail: string): void => {
@@ -305,7 +320,13 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
       if (samePath) {
         differentOurs.add(key(samePath.method, samePath.path));
         add('operation', 'different', k, `method: theirs ${t.method}, ours ${samePath.method} (${samePath.op.id})`);
-      } else add('operation', 'missing', k, `${clip(t.range, window)}${t.op['operationId'] ? ` (${String(t.op['operationId'])})` : ''}`);
+      } else
+        add(
+          'operation',
+          'missing',
+          k,
+          `${clip(t.range, window)}${t.op['operationId'] ? ` (${String(t.op['operationId'])})` : ''}`,
+        );
       continue;
     }
     matchedOps++;
@@ -314,13 +335,22 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
     // Microversion bounds of the request (an action endpoint's bounds are its actions').
     const plain = mine.filter((o) => !actionKey(o.op));
     if (plain.length > 0 && clip(t.range, window) !== clip(plain[0]!.range, window)) {
-      add('microversion bounds', 'different', k, `theirs ${clip(t.range, window)}, ours ${clip(plain[0]!.range, window)} (${ids})`);
+      add(
+        'microversion bounds',
+        'different',
+        k,
+        `theirs ${clip(t.range, window)}, ours ${clip(plain[0]!.range, window)} (${ids})`,
+      );
     }
 
     // Query parameters.
     const theirQuery = theirs.queryParams(t.op, window);
     const ourQuery = new Map<string, Range>();
-    for (const o of mine) for (const a of o.op.args.filter((x) => x.in === 'query' && inWindow({ min: x.minVersion, max: x.maxVersion }, window))) ourQuery.set(a.wire, { min: a.minVersion, max: a.maxVersion });
+    for (const o of mine)
+      for (const a of o.op.args.filter(
+        (x) => x.in === 'query' && inWindow({ min: x.minVersion, max: x.maxVersion }, window),
+      ))
+        ourQuery.set(a.wire, { min: a.minVersion, max: a.maxVersion });
     compareMembers('query parameter', `${k} ?`, theirQuery, ourQuery, ids);
 
     // Actions.
@@ -334,16 +364,24 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
           continue;
         }
         matchedActions++;
-        if (clip(a.range, window) !== clip(o.range, window)) add('microversion bounds', 'different', `${k} ${name}`, `theirs ${clip(a.range, window)}, ours ${clip(o.range, window)} (${o.op.id})`);
+        if (clip(a.range, window) !== clip(o.range, window))
+          add(
+            'microversion bounds',
+            'different',
+            `${k} ${name}`,
+            `theirs ${clip(a.range, window)}, ours ${clip(o.range, window)} (${o.op.id})`,
+          );
         compareMembers('body field', `${k} ${name} `, a.members, ourMembers(o.resource, o.op, window), o.op.id);
       }
-      for (const [name, o] of ourActions) if (!theirActions.has(name)) add('action', 'extra', `${k} ${name}`, `${o.op.id}, not in their document`);
+      for (const [name, o] of ourActions)
+        if (!theirActions.has(name)) add('action', 'extra', `${k} ${name}`, `${o.op.id}, not in their document`);
     } else {
       // Request body members.
       const schema = theirs.requestSchema(t.op);
       if (schema) {
         const theirMembers = new Map<string, Range>();
-        for (const v of theirs.variants(schema, window, k)) for (const [m, r] of theirs.members(v, window)) theirMembers.set(m, r);
+        for (const v of theirs.variants(schema, window, k))
+          for (const [m, r] of theirs.members(v, window)) theirMembers.set(m, r);
         const ourMembersAll = new Map<string, Range>();
         for (const o of mine) for (const [m, r] of ourMembers(o.resource, o.op, window)) ourMembersAll.set(m, r);
         compareMembers('body field', `${k} `, theirMembers, ourMembersAll, ids);
@@ -351,31 +389,61 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
     }
 
     // Response fields of a resource's get.
-    const get = mine.find((o) => o.op.kind === 'get' && o.op.response.kind === 'resource' && o.op.response.resource === o.resource.name);
+    const get = mine.find(
+      (o) => o.op.kind === 'get' && o.op.response.kind === 'resource' && o.op.response.resource === o.resource.name,
+    );
     if (get) {
-      const theirFields = theirs.responseMembers(t.op, get.op.response.kind === 'resource' ? (get.op.response.key ?? get.resource.resourceKey) : undefined, window);
+      const theirFields = theirs.responseMembers(
+        t.op,
+        get.op.response.kind === 'resource' ? (get.op.response.key ?? get.resource.resourceKey) : undefined,
+        window,
+      );
       if (theirFields && theirFields.size > 0) {
-        const ourFields = new Map<string, Range>(get.resource.fields.filter((f) => inWindow({ min: f.minVersion, max: f.maxVersion }, window)).map((f) => [f.wire, { min: f.minVersion, max: f.maxVersion }]));
+        const ourFields = new Map<string, Range>(
+          get.resource.fields
+            .filter((f) => inWindow({ min: f.minVersion, max: f.maxVersion }, window))
+            .map((f) => [f.wire, { min: f.minVersion, max: f.maxVersion }]),
+        );
         compareMembers('response field', `${get.resource.name} `, theirFields, ourFields, get.op.id);
       }
     }
   }
   for (const [k, list] of [...ourByKey].sort(([a], [b]) => cmp(a, b))) {
     if (theirByKey.has(k) || differentOurs.has(k)) continue; // matched, or reported as a method difference
-    add('operation', 'extra', k, `${[...new Set(list.map((o) => o.op.id))].join(', ')}, not in their document at ${window.min}–${window.max}`);
+    add(
+      'operation',
+      'extra',
+      k,
+      `${[...new Set(list.map((o) => o.op.id))].join(', ')}, not in their document at ${window.min}–${window.max}`,
+    );
   }
 
-  function compareMembers(category: Category, prefix: string, theirsMap: ReadonlyMap<string, Range>, oursMap: ReadonlyMap<string, Range>, ids: string): void {
+  function compareMembers(
+    category: Category,
+    prefix: string,
+    theirsMap: ReadonlyMap<string, Range>,
+    oursMap: ReadonlyMap<string, Range>,
+    ids: string,
+  ): void {
     // A member theirs declares as an object without properties (quota keys, QoS spec keys) holds
     // whatever members ours sends below it.
-    const under = (m: string, map: ReadonlyMap<string, Range>): boolean => [...map.keys()].some((k) => m.startsWith(`${k}.`));
+    const under = (m: string, map: ReadonlyMap<string, Range>): boolean =>
+      [...map.keys()].some((k) => m.startsWith(`${k}.`));
     for (const [m, r] of [...theirsMap].sort(([a], [b]) => cmp(a, b))) {
       const o = oursMap.get(m);
       if (!o) {
-        if (![...oursMap.keys()].some((k) => k.startsWith(`${m}.`))) add(category, 'missing', `${prefix}${m}`, `${clip(r, window)} (${ids})`);
-      } else if (clip(o, window) !== clip(r, window)) add('microversion bounds', 'different', `${prefix}${m}`, `theirs ${clip(r, window)}, ours ${clip(o, window)} (${ids})`);
+        if (![...oursMap.keys()].some((k) => k.startsWith(`${m}.`)))
+          add(category, 'missing', `${prefix}${m}`, `${clip(r, window)} (${ids})`);
+      } else if (clip(o, window) !== clip(r, window))
+        add(
+          'microversion bounds',
+          'different',
+          `${prefix}${m}`,
+          `theirs ${clip(r, window)}, ours ${clip(o, window)} (${ids})`,
+        );
     }
-    for (const [m] of [...oursMap].sort(([a], [b]) => cmp(a, b))) if (!theirsMap.has(m) && !under(m, theirsMap)) add(category, 'extra', `${prefix}${m}`, `only ours (${ids})`);
+    for (const [m] of [...oursMap].sort(([a], [b]) => cmp(a, b)))
+      if (!theirsMap.has(m) && !under(m, theirsMap)) add(category, 'extra', `${prefix}${m}`, `only ours (${ids})`);
   }
 
   return {
@@ -387,10 +455,22 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
   };
 }
 
-export const CATEGORIES: readonly Category[] = ['operation', 'action', 'query parameter', 'body field', 'response field', 'microversion bounds'];
+export const CATEGORIES: readonly Category[] = [
+  'operation',
+  'action',
+  'query parameter',
+  'body field',
+  'response field',
+  'microversion bounds',
+];
 
-export function counts(report: CrosscheckReport): Record<Category, { missing: number; extra: number; different: number }> {
-  const out = Object.fromEntries(CATEGORIES.map((c) => [c, { missing: 0, extra: 0, different: 0 }])) as Record<Category, { missing: number; extra: number; different: number }>;
+export function counts(
+  report: CrosscheckReport,
+): Record<Category, { missing: number; extra: number; different: number }> {
+  const out = Object.fromEntries(CATEGORIES.map((c) => [c, { missing: 0, extra: 0, different: 0 }])) as Record<
+    Category,
+    { missing: number; extra: number; different: number }
+  >;
   for (const f of report.findings) out[f.category][f.kind]++;
   return out;
 }
@@ -406,13 +486,20 @@ export function toText(report: CrosscheckReport, source: string, summaryOnly = f
     '|---|---:|---:|---:|',
     ...CATEGORIES.map((cat) => `| ${cat} | ${c[cat].missing} | ${c[cat].extra} | ${c[cat].different} |`),
   ];
-  if (report.impossibleBounds.length > 0) lines.push('', `their document has ${report.impossibleBounds.length} impossible x-openstack range(s) (min-ver above max-ver; read as min-ver only)`);
+  if (report.impossibleBounds.length > 0)
+    lines.push(
+      '',
+      `their document has ${report.impossibleBounds.length} impossible x-openstack range(s) (min-ver above max-ver; read as min-ver only)`,
+    );
   if (!summaryOnly) {
     for (const cat of CATEGORIES) {
       const items = report.findings.filter((f) => f.category === cat);
       if (items.length === 0) continue;
       lines.push('', `### ${cat}`, '');
-      for (const f of items) lines.push(`- ${f.kind === 'missing' ? 'missing from ours' : f.kind === 'extra' ? 'only in ours' : 'different'}: \`${f.subject}\` — ${f.detail}`);
+      for (const f of items)
+        lines.push(
+          `- ${f.kind === 'missing' ? 'missing from ours' : f.kind === 'extra' ? 'only in ours' : 'different'}: \`${f.subject}\` — ${f.detail}`,
+        );
     }
     if (report.impossibleBounds.length > 0) {
       lines.push('', '### impossible bounds in their document', '');
@@ -425,5 +512,3 @@ export function toText(report: CrosscheckReport, source: string, summaryOnly = f
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-

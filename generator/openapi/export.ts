@@ -108,7 +108,9 @@ class Exporter {
       paths: this.paths(),
       components: {
         schemas,
-        securitySchemes: { keystone: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'A Keystone token.' } },
+        securitySchemes: {
+          keystone: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'A Keystone token.' },
+        },
       },
     };
   }
@@ -160,7 +162,9 @@ class Exporter {
     return {
       type: 'object',
       description: r.description,
-      properties: Object.fromEntries(r.fields.filter((f) => f.placement !== 'flatten').map((f) => [f.wire, this.fieldSchema(r, f)])),
+      properties: Object.fromEntries(
+        r.fields.filter((f) => f.placement !== 'flatten').map((f) => [f.wire, this.fieldSchema(r, f)]),
+      ),
       ...(flatten && flatten.type.kind === 'map' ? { additionalProperties: this.typeSchema(r, flatten.type.of) } : {}),
       ...bounds(r),
     } as OpenAPIV3_1.SchemaObject;
@@ -187,7 +191,14 @@ class Exporter {
       properties: Object.fromEntries(inner.map((f) => [f.wire, this.fieldSchema(r, f)])),
       ...(flatten && flatten.type.kind === 'map' ? { additionalProperties: this.typeSchema(r, flatten.type.of) } : {}),
     } as Schema;
-    if (!r.resourceKey) return { ...body, properties: { ...(body as OpenAPIV3_1.SchemaObject).properties, ...Object.fromEntries(root.map((f) => [f.wire, this.fieldSchema(r, f)])) } } as Schema;
+    if (!r.resourceKey)
+      return {
+        ...body,
+        properties: {
+          ...(body as OpenAPIV3_1.SchemaObject).properties,
+          ...Object.fromEntries(root.map((f) => [f.wire, this.fieldSchema(r, f)])),
+        },
+      } as Schema;
     return {
       type: 'object',
       properties: { [r.resourceKey]: body, ...Object.fromEntries(root.map((f) => [f.wire, this.fieldSchema(r, f)])) },
@@ -209,7 +220,11 @@ class Exporter {
         return f ? this.fieldSchema(r, f) : {};
       }
       case 'array':
-        return { type: 'array', prefixItems: t.items.map((i) => this.templateSchema(r, op, i)), items: false } as unknown as Schema;
+        return {
+          type: 'array',
+          prefixItems: t.items.map((i) => this.templateSchema(r, op, i)),
+          items: false,
+        } as unknown as Schema;
       case 'object': {
         const properties: Record<string, Schema> = {};
         const required: string[] = [];
@@ -256,7 +271,13 @@ class Exporter {
           if (!key) return { type: 'array', items: ref } as Schema;
           return {
             type: 'object',
-            properties: { [key]: { type: 'array', items: ref }, [`${key}_links`]: { type: 'array', items: { type: 'object', properties: { href: { type: 'string' }, rel: { type: 'string' } } } } },
+            properties: {
+              [key]: { type: 'array', items: ref },
+              [`${key}_links`]: {
+                type: 'array',
+                items: { type: 'object', properties: { href: { type: 'string' }, rel: { type: 'string' } } },
+              },
+            },
             required: [key],
           } as Schema;
         }
@@ -306,14 +327,42 @@ class Exporter {
         // The default path serves the range below the lowest open-ended route.
         const open = routes.filter((x) => x.minVersion && !x.maxVersion).map((x) => x.minVersion!);
         const lowest = open.sort(compareVersions)[0];
-        const defaultRange: VersionRange = { minVersion: op.minVersion, maxVersion: op.maxVersion ?? (lowest ? below(lowest) : undefined) };
+        const defaultRange: VersionRange = {
+          minVersion: op.minVersion,
+          maxVersion: op.maxVersion ?? (lowest ? below(lowest) : undefined),
+        };
         entries.push({ resource: r, op, method: op.method, path: op.path, range: defaultRange, suffix: '' });
-        if (op.detailPath) entries.push({ resource: r, op, method: op.method, path: op.detailPath, range: defaultRange, suffix: '.detail' });
+        if (op.detailPath)
+          entries.push({
+            resource: r,
+            op,
+            method: op.method,
+            path: op.detailPath,
+            range: defaultRange,
+            suffix: '.detail',
+          });
         for (const route of routes) {
-          const range = { minVersion: route.minVersion ?? op.minVersion, maxVersion: route.maxVersion ?? op.maxVersion };
-          entries.push({ resource: r, op, method: route.method, path: route.path, range, suffix: `@${route.minVersion ?? ''}-${route.maxVersion ?? ''}` });
+          const range = {
+            minVersion: route.minVersion ?? op.minVersion,
+            maxVersion: route.maxVersion ?? op.maxVersion,
+          };
+          entries.push({
+            resource: r,
+            op,
+            method: route.method,
+            path: route.path,
+            range,
+            suffix: `@${route.minVersion ?? ''}-${route.maxVersion ?? ''}`,
+          });
           if (route.detailPath) {
-            entries.push({ resource: r, op, method: route.method, path: route.detailPath, range, suffix: `.detail@${route.minVersion ?? ''}-${route.maxVersion ?? ''}` });
+            entries.push({
+              resource: r,
+              op,
+              method: route.method,
+              path: route.detailPath,
+              range,
+              suffix: `.detail@${route.minVersion ?? ''}-${route.maxVersion ?? ''}`,
+            });
           }
         }
       }
@@ -325,7 +374,9 @@ class Exporter {
       groups.set(key, [...(groups.get(key) ?? []), e]);
     }
     const paths: Record<string, Record<string, Operation>> = {};
-    for (const group of [...groups.values()].sort((a, b) => cmp(a[0]!.path, b[0]!.path) || cmp(a[0]!.method, b[0]!.method))) {
+    for (const group of [...groups.values()].sort(
+      (a, b) => cmp(a[0]!.path, b[0]!.path) || cmp(a[0]!.method, b[0]!.method),
+    )) {
       const first = group[0]!;
       const canonical = first.path;
       const item = (paths[canonical] ??= {});
@@ -334,13 +385,30 @@ class Exporter {
     return paths as OpenAPIV3_1.PathsObject;
   }
 
-  operation(group: readonly { resource: ResourceModel; op: OperationModel; path: string; range: VersionRange; suffix: string }[], canonical: string): Operation {
+  operation(
+    group: readonly {
+      resource: ResourceModel;
+      op: OperationModel;
+      path: string;
+      range: VersionRange;
+      suffix: string;
+    }[],
+    canonical: string,
+  ): Operation {
     const first = group[0]!;
     const names = [...canonical.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     const params = new Map<string, Parameter>();
     for (const name of names) {
-      const described = first.resource.pathParams.get(name)?.description ?? first.op.args.find((a) => a.in === 'path' && a.wire === name)?.description;
-      params.set(`path:${name}`, { name, in: 'path', required: true, schema: { type: 'string' }, ...(described ? { description: described } : {}) });
+      const described =
+        first.resource.pathParams.get(name)?.description ??
+        first.op.args.find((a) => a.in === 'path' && a.wire === name)?.description;
+      params.set(`path:${name}`, {
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+        ...(described ? { description: described } : {}),
+      });
     }
     for (const { resource, op } of group) {
       for (const a of op.args.filter((x) => x.in === 'query')) {
@@ -374,7 +442,10 @@ class Exporter {
       .filter((x): x is { g: (typeof group)[number]; schema: Schema } => x.schema !== undefined);
     let requestBody: OpenAPIV3_1.RequestBodyObject | undefined;
     if (bodies.length === 1 && group.length === 1) {
-      requestBody = { required: true, content: { [JSON_TYPE]: { schema: bodies[0]!.schema as OpenAPIV3_1.SchemaObject } } };
+      requestBody = {
+        required: true,
+        content: { [JSON_TYPE]: { schema: bodies[0]!.schema as OpenAPIV3_1.SchemaObject } },
+      };
     } else if (bodies.length > 0) {
       const variants = bodies.map(({ g, schema }) => {
         const key = actionKey(g.op);
@@ -383,7 +454,14 @@ class Exporter {
       });
       requestBody = {
         required: true,
-        content: { [JSON_TYPE]: { schema: { oneOf: variants, 'x-openstack': { discriminator: actions ? 'action' : 'operation' } } as OpenAPIV3_1.SchemaObject } },
+        content: {
+          [JSON_TYPE]: {
+            schema: {
+              oneOf: variants,
+              'x-openstack': { discriminator: actions ? 'action' : 'operation' },
+            } as OpenAPIV3_1.SchemaObject,
+          },
+        },
       };
     }
 
@@ -400,18 +478,30 @@ class Exporter {
     }
     const responses: OpenAPIV3_1.ResponsesObject = {};
     for (const [status, schemas] of [...byStatus].sort(([a], [b]) => cmp(a, b))) {
-      const schema = schemas.length === 1 ? schemas[0]! : schemas.length > 1 ? ({ oneOf: schemas } as Schema) : undefined;
-      responses[status] = { description: 'Success.', ...(schema ? { content: { [JSON_TYPE]: { schema: schema as OpenAPIV3_1.SchemaObject } } } : {}) };
+      const schema =
+        schemas.length === 1 ? schemas[0]! : schemas.length > 1 ? ({ oneOf: schemas } as Schema) : undefined;
+      responses[status] = {
+        description: 'Success.',
+        ...(schema ? { content: { [JSON_TYPE]: { schema: schema as OpenAPIV3_1.SchemaObject } } } : {}),
+      };
     }
 
     const single = group.length === 1;
     const range = single ? first.range : commonRange(group.map((g) => g.range));
     const description = single
       ? first.op.description
-      : group.map((g) => `- \`${g.op.id}\`${actionKey(g.op) ? ` (\`${actionKey(g.op)}\`)` : ''}: ${g.op.description}`).join('\n');
+      : group
+          .map((g) => `- \`${g.op.id}\`${actionKey(g.op) ? ` (\`${actionKey(g.op)}\`)` : ''}: ${g.op.description}`)
+          .join('\n');
     return {
-      operationId: single ? `${first.op.id}${first.suffix}` : `${first.resource.name}.${first.op.method.toLowerCase()}:${canonical}`,
-      summary: single ? first.op.description.split(/(?<=\.)\s/)[0] : actions ? `Actions on ${canonical}` : `Operations on ${canonical}`,
+      operationId: single
+        ? `${first.op.id}${first.suffix}`
+        : `${first.resource.name}.${first.op.method.toLowerCase()}:${canonical}`,
+      summary: single
+        ? first.op.description.split(/(?<=\.)\s/)[0]
+        : actions
+          ? `Actions on ${canonical}`
+          : `Operations on ${canonical}`,
       description,
       tags: [...new Set(group.map((g) => g.resource.name))],
       ...(params.size > 0 ? { parameters: [...params.values()] } : {}),
@@ -428,8 +518,12 @@ function commonRange(ranges: readonly VersionRange[]): VersionRange {
   const mins = ranges.map((r) => r.minVersion);
   const maxs = ranges.map((r) => r.maxVersion);
   return {
-    minVersion: mins.every((m) => m !== undefined) ? mins.reduce((a, b) => (compareVersions(a!, b!) <= 0 ? a : b)) : undefined,
-    maxVersion: maxs.every((m) => m !== undefined) ? maxs.reduce((a, b) => (compareVersions(a!, b!) >= 0 ? a : b)) : undefined,
+    minVersion: mins.every((m) => m !== undefined)
+      ? mins.reduce((a, b) => (compareVersions(a!, b!) <= 0 ? a : b))
+      : undefined,
+    maxVersion: maxs.every((m) => m !== undefined)
+      ? maxs.reduce((a, b) => (compareVersions(a!, b!) >= 0 ? a : b))
+      : undefined,
   };
 }
 

@@ -145,7 +145,8 @@ class Connection {
     for (const name in request.headers) head += `${name}: ${request.headers[name]}\r\n`;
     const body = request.body;
     if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
-    else if (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') head += 'content-length: 0\r\n\r\n';
+    else if (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')
+      head += 'content-length: 0\r\n\r\n';
     else head += '\r\n';
     const onWritten = (error?: Error | null): void => {
       if (!error) exchange.flushed = true;
@@ -170,7 +171,14 @@ class Connection {
 
   #failure(exchange: Exchange, message: string, code: string | undefined, cause?: unknown): Http1Failure {
     // Sent = handed to the socket and, for TLS, the handshake done: only then can the server have it.
-    return new Http1Failure(message, code, exchange.flushed && this.connected && this.secured, this.connected, this.secured, { cause });
+    return new Http1Failure(
+      message,
+      code,
+      exchange.flushed && this.connected && this.secured,
+      this.connected,
+      this.secured,
+      { cause },
+    );
   }
 
   /** Back to the pool: unref'd, closed after the idle timeout or when the server closes it. */
@@ -239,7 +247,11 @@ class Connection {
       // Nothing here may throw into the socket's read callback (it would crash the process):
       // whatever went wrong fails this request and closes the connection.
       this.#keepAlive = false;
-      this.#fail(`could not read the response: ${(error as Error).message}`, (error as { code?: string }).code ?? 'ERR_RESPONSE', error);
+      this.#fail(
+        `could not read the response: ${(error as Error).message}`,
+        (error as { code?: string }).code ?? 'ERR_RESPONSE',
+        error,
+      );
     }
   }
 
@@ -282,7 +294,10 @@ class Connection {
     this.#statusText = statusLine[3] ?? '';
     this.#headers = headers;
     const connection = (headers['connection'] ?? '').toLowerCase();
-    this.#keepAlive = statusLine[1] === '1' ? !/(?:^|,)\s*close\s*(?:,|$)/.test(connection) : /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection);
+    this.#keepAlive =
+      statusLine[1] === '1'
+        ? !/(?:^|,)\s*close\s*(?:,|$)/.test(connection)
+        : /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection);
     const encoding = headers['transfer-encoding'];
     const length = headers['content-length'];
     if (this.exchange!.method === 'HEAD' || status === 204 || status === 304) this.#framing = { kind: 'none' };
@@ -302,7 +317,8 @@ class Connection {
       this.#framing = { kind: 'length', remaining: Number(value) };
       // Only a length this client can hold is allocated up front: the server's word is not
       // enough to reserve gigabytes (larger bodies are decoded as they arrive).
-      if (this.#framing.remaining > 0 && this.#framing.remaining <= PREALLOCATE_MAX) this.#fixed = Buffer.allocUnsafe(this.#framing.remaining);
+      if (this.#framing.remaining > 0 && this.#framing.remaining <= PREALLOCATE_MAX)
+        this.#fixed = Buffer.allocUnsafe(this.#framing.remaining);
     } else {
       this.#framing = { kind: 'close' };
       this.#keepAlive = false;
@@ -415,8 +431,17 @@ class Connection {
     const exchange = this.exchange;
     if (!exchange) return;
     this.exchange = undefined;
-    const body = this.#fixed ? this.#fixed.toString('utf8', 0, this.#filled) : this.#decoder ? this.#body + this.#decoder.end() : this.#body;
-    const response: Http1Response = { status: this.#status, statusText: this.#statusText, headers: this.#headers, body };
+    const body = this.#fixed
+      ? this.#fixed.toString('utf8', 0, this.#filled)
+      : this.#decoder
+        ? this.#body + this.#decoder.end()
+        : this.#body;
+    const response: Http1Response = {
+      status: this.#status,
+      statusText: this.#statusText,
+      headers: this.#headers,
+      body,
+    };
     const reusable = this.reusable;
     this.#reset();
     if (reusable) this.origin.release(this);
@@ -497,7 +522,8 @@ class Origin {
   /** Closes every socket; a request in flight fails as if the connection had been reset. */
   closeAll(): void {
     for (const connection of [...this.#all]) {
-      if (connection.exchange) connection.cancel(connection.exchange, { message: 'the transport was closed', code: 'ECONNRESET' });
+      if (connection.exchange)
+        connection.cancel(connection.exchange, { message: 'the transport was closed', code: 'ECONNRESET' });
       else this.drop(connection);
     }
   }
@@ -605,11 +631,33 @@ export class Http1Pool {
 
 /** Refuses what would corrupt the request stream (header injection, bad method) before writing. */
 function checkRequest(request: Http1Request): void {
-  if (!TOKEN.test(request.method)) throw new Http1Failure(`invalid method ${JSON.stringify(request.method)}`, 'ERR_INVALID_METHOD', false, false, false);
-  if (/[\s\x00-\x1f\x7f]/.test(request.path)) throw new Http1Failure('invalid characters in the request path', 'ERR_UNESCAPED_CHARACTERS', false, false, false);
+  if (!TOKEN.test(request.method))
+    throw new Http1Failure(
+      `invalid method ${JSON.stringify(request.method)}`,
+      'ERR_INVALID_METHOD',
+      false,
+      false,
+      false,
+    );
+  if (/[\s\x00-\x1f\x7f]/.test(request.path))
+    throw new Http1Failure('invalid characters in the request path', 'ERR_UNESCAPED_CHARACTERS', false, false, false);
   for (const name in request.headers) {
     const value = request.headers[name]!;
-    if (!TOKEN.test(name)) throw new Http1Failure(`invalid header name ${JSON.stringify(name)}`, 'ERR_INVALID_HTTP_TOKEN', false, false, false);
-    if (INVALID_VALUE.test(value)) throw new Http1Failure(`invalid character in the value of header ${name}`, 'ERR_INVALID_CHAR', false, false, false);
+    if (!TOKEN.test(name))
+      throw new Http1Failure(
+        `invalid header name ${JSON.stringify(name)}`,
+        'ERR_INVALID_HTTP_TOKEN',
+        false,
+        false,
+        false,
+      );
+    if (INVALID_VALUE.test(value))
+      throw new Http1Failure(
+        `invalid character in the value of header ${name}`,
+        'ERR_INVALID_CHAR',
+        false,
+        false,
+        false,
+      );
   }
 }

@@ -146,7 +146,17 @@ export class NodeTransport implements Transport {
         if (settled) return;
         cleanup();
         const code = typeof error.code === 'string' ? error.code : undefined;
-        reject(failure(method, rawUrl, error, { code, timeout, timedOut, signal, sent: finished && secured, connected, secured }));
+        reject(
+          failure(method, rawUrl, error, {
+            code,
+            timeout,
+            timedOut,
+            signal,
+            sent: finished && secured,
+            connected,
+            secured,
+          }),
+        );
       };
       const onAbort = (): void => {
         req.destroy(new Error('aborted'));
@@ -342,17 +352,28 @@ function failure(
 ): Error {
   const { code, sent, connected, secured } = at;
   if (at.timedOut) {
-    return new RequestTimeoutError(method, rawUrl, `no response within ${at.timeout} ms`, { cause: error, sent, code: 'ETIMEDOUT' });
+    return new RequestTimeoutError(method, rawUrl, `no response within ${at.timeout} ms`, {
+      cause: error,
+      sent,
+      code: 'ETIMEDOUT',
+    });
   }
   if (at.signal?.aborted) return abortError(method, rawUrl, at.signal);
   const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
   const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
-  const reason = handshake ? `TLS handshake failed (${code ?? 'error'}: ${error.message})` : describeNetworkError(code, error.message);
-  return new ConnectionError(method, rawUrl, maybeSent ? `${reason}; the request may have reached the server` : reason, {
-    cause: error,
-    code,
-    sent: maybeSent,
-  });
+  const reason = handshake
+    ? `TLS handshake failed (${code ?? 'error'}: ${error.message})`
+    : describeNetworkError(code, error.message);
+  return new ConnectionError(
+    method,
+    rawUrl,
+    maybeSent ? `${reason}; the request may have reached the server` : reason,
+    {
+      cause: error,
+      code,
+      sent: maybeSent,
+    },
+  );
 }
 
 /** Response headers read by the HTTP/1.1 pool (names already lower-case). */

@@ -38,14 +38,22 @@ describe('api.md', () => {
   it('lists every export of the version, one line per member, in declaration-file style', async () => {
     const report = await reportFor(WIDGET_YAML);
     expect(report).toContain('# Public API: block-storage v2');
-    expect(report).toContain('class BlockStorageV2 {\n  static readonly service: ServiceVersionDescriptor;\n  readonly client: ServiceClient;\n  constructor(client: ServiceClient);\n');
-    expect(report).toContain('  extendWidget(widget: string | Widget, newSize: number, options?: RequestOptions): Promise<void>;');
+    expect(report).toContain(
+      'class BlockStorageV2 {\n  static readonly service: ServiceVersionDescriptor;\n  readonly client: ServiceClient;\n  constructor(client: ServiceClient);\n',
+    );
+    expect(report).toContain(
+      '  extendWidget(widget: string | Widget, newSize: number, options?: RequestOptions): Promise<void>;',
+    );
     expect(report).toContain('  getWidget(widget: string | Widget, options?: RequestOptions): Promise<Widget>;');
-    expect(report).toContain('  waitForStatus<T extends Resource>(resource: T, status?: string, options?: WaitForStatusOptions): Promise<T>;');
+    expect(report).toContain(
+      '  waitForStatus<T extends Resource>(resource: T, status?: string, options?: WaitForStatusOptions): Promise<T>;',
+    );
     expect(report).toContain('class Widget extends Resource {');
     expect(report).toContain('  get size(): number | undefined;\n  set size(value: number | null | undefined);');
     expect(report).toContain("  extend: { id: 'Widget.extend', method: 'POST', path: '/widgets/{widget_id}/action' };");
-    expect(report).toContain('function extendWidget(client: ServiceClient, widget: string | Widget, newSize: number, options?: RequestOptions): Promise<void>;');
+    expect(report).toContain(
+      'function extendWidget(client: ServiceClient, widget: string | Widget, newSize: number, options?: RequestOptions): Promise<void>;',
+    );
     expect(report).toContain('interface WidgetAttributes {\n  readonly id?: string | null;');
     // No doc comments, no implementation details.
     expect(report).not.toMatch(/\/\*\*(?! @deprecated \*\/)/);
@@ -56,8 +64,14 @@ describe('api.md', () => {
     const first = await reportFor(WIDGET_YAML);
     const second = await reportFor(WIDGET_YAML);
     expect(second).toBe(first);
-    const proxy = first.slice(first.indexOf('class BlockStorageV2'), first.indexOf('\n}', first.indexOf('class BlockStorageV2')));
-    const methods = proxy.split('\n').filter((l) => /^ {2}(?!constructor)[a-z]\w*[(<]/.test(l)).map((l) => l.trim().replace(/[(<].*/, ''));
+    const proxy = first.slice(
+      first.indexOf('class BlockStorageV2'),
+      first.indexOf('\n}', first.indexOf('class BlockStorageV2')),
+    );
+    const methods = proxy
+      .split('\n')
+      .filter((l) => /^ {2}(?!constructor)[a-z]\w*[(<]/.test(l))
+      .map((l) => l.trim().replace(/[(<].*/, ''));
     expect(methods).toEqual([...methods].sort());
     expect(methods).toEqual(['extendWidget', 'getWidget', 'waitForStatus']);
   });
@@ -65,7 +79,10 @@ describe('api.md', () => {
   it('shows a spec change as a few changed lines', async () => {
     const before = await reportFor(WIDGET_YAML);
     const after = await reportFor(
-      WIDGET_YAML.replace('newSize: {type: integer, required: true, description: The new size.}', 'newSize: {type: integer, description: The new size.}').replace(
+      WIDGET_YAML.replace(
+        'newSize: {type: integer, required: true, description: The new size.}',
+        'newSize: {type: integer, description: The new size.}',
+      ).replace(
         'size: {type: integer, write: create, description: The size.}',
         'size: {type: integer, write: create, description: The size.}\n  volumeType: {wire: volume_type, type: string, description: The type.}',
       ),
@@ -88,8 +105,15 @@ describe('api.md', () => {
   });
 
   it('marks deprecated methods', async () => {
-    const report = await reportFor(WIDGET_YAML.replace('  getWidget:\n    call: get\n', '  getWidget:\n    call: get\n    deprecated: Use something else.\n'));
-    expect(report).toContain('  /** @deprecated */ getWidget(widget: string | Widget, options?: RequestOptions): Promise<Widget>;');
+    const report = await reportFor(
+      WIDGET_YAML.replace(
+        '  getWidget:\n    call: get\n',
+        '  getWidget:\n    call: get\n    deprecated: Use something else.\n',
+      ),
+    );
+    expect(report).toContain(
+      '  /** @deprecated */ getWidget(widget: string | Widget, options?: RequestOptions): Promise<Widget>;',
+    );
     expect(report).toContain('/** @deprecated */ function getWidget(');
   });
 
@@ -105,7 +129,10 @@ describe('api.md', () => {
       }
       const proxy = text.slice(text.indexOf(`class ${service.className} {`));
       for (const resource of service.resources) {
-        for (const method of resource.methods) expect(proxy, `${service.className}.${method.name}`).toMatch(new RegExp(`\\n {2}(/\\*\\* @deprecated \\*/ )?${method.name}\\(`));
+        for (const method of resource.methods)
+          expect(proxy, `${service.className}.${method.name}`).toMatch(
+            new RegExp(`\\n {2}(/\\*\\* @deprecated \\*/ )?${method.name}\\(`),
+          );
         expect(text).toContain(`class ${resource.name} extends Resource {`);
       }
     }

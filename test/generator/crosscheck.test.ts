@@ -26,9 +26,18 @@ beforeAll(async () => {
   // The same widget as a microversioned v3, whose extend starts at 3.20.
   await project.write(
     'spec/block-storage/v2/service.yaml',
-    SERVICE_YAML.replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.70"}'),
+    SERVICE_YAML.replace(
+      'endpoint_versions: ["2", "3"]',
+      'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.70"}',
+    ),
   );
-  await project.write('spec/block-storage/v2/widget.yaml', WIDGET_YAML.replace('    kind: action\n    description: Extends a widget.', '    kind: action\n    description: Extends a widget.\n    min_version: "3.20"'));
+  await project.write(
+    'spec/block-storage/v2/widget.yaml',
+    WIDGET_YAML.replace(
+      '    kind: action\n    description: Extends a widget.',
+      '    kind: action\n    description: Extends a widget.\n    min_version: "3.20"',
+    ),
+  );
   v3 = crosscheck((await buildModel({ root: project.root })).services[0]!, doc);
 });
 afterAll(async () => {
@@ -56,9 +65,17 @@ describe('spec:crosscheck', () => {
 
   it('compares microversion bounds over a v3 range and reads impossible bounds as a minimum', () => {
     expect(v3.window).toEqual({ min: '3.0', max: '3.70' });
-    expect(find(v3, 'action', 'missing')).toEqual(['POST /widgets/{}/action os-future', 'POST /widgets/{}/action os-reserve']);
+    expect(find(v3, 'action', 'missing')).toEqual([
+      'POST /widgets/{}/action os-future',
+      'POST /widgets/{}/action os-reserve',
+    ]);
     expect(v3.findings.filter((f) => f.category === 'microversion bounds')).toEqual([
-      { category: 'microversion bounds', kind: 'different', subject: 'POST /widgets/{}/action os-extend', detail: 'theirs 3.0–3.70, ours 3.20–3.70 (Widget.extend)' },
+      {
+        category: 'microversion bounds',
+        kind: 'different',
+        subject: 'POST /widgets/{}/action os-extend',
+        detail: 'theirs 3.0–3.70, ours 3.20–3.70 (Widget.extend)',
+      },
     ]);
     expect(find(v3, 'response field', 'missing')).toEqual(['Widget color', 'Widget weight']);
     expect(v3.impossibleBounds).toEqual(['os-extend variant 1: min-ver 3.42 > max-ver 3.10']);
@@ -72,14 +89,18 @@ describe('spec:crosscheck', () => {
     expect(counts(v2).action).toEqual({ missing: 1, extra: 0, different: 0 });
   });
 
-  it.skipIf(!existsSync(SHARED))('runs on openstack/codegenerator\'s Cinder document', async () => {
-    const doc = parse(await readFile(SHARED, 'utf8'), { maxAliasCount: -1 }) as unknown;
-    const model = await buildModel({ root: REPO });
-    for (const service of model.services) {
-      const report = crosscheck(service, doc);
-      expect(report.matched.operations, service.specDir).toBeGreaterThan(50);
-      const volumeActions = report.findings.filter((f) => f.subject === 'POST /volumes/{}/action os-extend');
-      expect(volumeActions.filter((f) => f.category === 'action')).toEqual([]);
-    }
-  }, 30_000);
+  it.skipIf(!existsSync(SHARED))(
+    "runs on openstack/codegenerator's Cinder document",
+    async () => {
+      const doc = parse(await readFile(SHARED, 'utf8'), { maxAliasCount: -1 }) as unknown;
+      const model = await buildModel({ root: REPO });
+      for (const service of model.services) {
+        const report = crosscheck(service, doc);
+        expect(report.matched.operations, service.specDir).toBeGreaterThan(50);
+        const volumeActions = report.findings.filter((f) => f.subject === 'POST /volumes/{}/action os-extend');
+        expect(volumeActions.filter((f) => f.category === 'action')).toEqual([]);
+      }
+    },
+    30_000,
+  );
 });

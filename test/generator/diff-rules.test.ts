@@ -38,7 +38,8 @@ async function buildSide(rule: string, side: 'base' | 'head'): Promise<SpecModel
   const root = path.join(scratch, rule, side);
   const specDir = path.join(root, 'spec/block-storage');
   await mkdir(specDir, { recursive: true });
-  for (const schema of ['resource.schema.json', 'service.schema.json']) await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
+  for (const schema of ['resource.schema.json', 'service.schema.json'])
+    await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
   const from = path.join(FIXTURES, rule, side);
   await mkdir(path.join(specDir, 'v3'), { recursive: true });
   for (const entry of await readdir(from)) {
@@ -46,7 +47,8 @@ async function buildSide(rule: string, side: 'base' | 'head'): Promise<SpecModel
     if ((await stat(src)).isDirectory()) await cp(src, path.join(specDir, entry), { recursive: true });
     else await copyFile(src, path.join(specDir, 'v3', entry));
   }
-  if (!existsSync(path.join(specDir, 'v3/service.yaml'))) await copyFile(path.join(FIXTURES, 'service.yaml'), path.join(specDir, 'v3/service.yaml'));
+  if (!existsSync(path.join(specDir, 'v3/service.yaml')))
+    await copyFile(path.join(FIXTURES, 'service.yaml'), path.join(specDir, 'v3/service.yaml'));
   return buildModel({ root });
 }
 
@@ -65,10 +67,14 @@ describe('spec diff rules', () => {
     it(`${rule.id}: ${rule.meaning}`, async () => {
       const changes = await diffFixture(rule.id);
       const own = changes.filter((c) => c.rule === rule.id);
-      expect(own.length, `no ${rule.id} in:\n${toMarkdown({ base: 'base', head: 'head', changes })}`).toBeGreaterThan(0);
+      expect(own.length, `no ${rule.id} in:\n${toMarkdown({ base: 'base', head: 'head', changes })}`).toBeGreaterThan(
+        0,
+      );
       for (const c of own) expect([c.sdk, c.wire]).toEqual([rule.sdk, rule.wire]);
       const rules = [...new Set(changes.map((c) => c.rule))].sort();
-      expect(rules, toMarkdown({ base: 'base', head: 'head', changes })).toEqual([rule.id, ...(ALSO[rule.id] ?? [])].sort());
+      expect(rules, toMarkdown({ base: 'base', head: 'head', changes })).toEqual(
+        [rule.id, ...(ALSO[rule.id] ?? [])].sort(),
+      );
     });
   }
 

@@ -10,7 +10,10 @@ import { SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixt
 
 const V3_SERVICE = SERVICE_YAML.replace('version: "2"', 'version: "3"')
   .replace('class_name: BlockStorageV2', 'class_name: BlockStorageV3')
-  .replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.71"}');
+  .replace(
+    'endpoint_versions: ["2", "3"]',
+    'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.71"}',
+  );
 
 const V3_WIDGET = `extends: ../v2/widget.yaml
 description: A widget, version 3.
@@ -67,7 +70,12 @@ describe('extends', () => {
 
   it('an error that the merge causes in an inherited entry points into the base file', async () => {
     // Without path_params, the inherited get operation (written in v2) has no id to address.
-    project = await withV3(V3_WIDGET.replace('description: A widget, version 3.\n', 'description: A widget, version 3.\npath_params: null\n'));
+    project = await withV3(
+      V3_WIDGET.replace(
+        'description: A widget, version 3.\n',
+        'description: A widget, version 3.\npath_params: null\n',
+      ),
+    );
     const error = (await buildModel({ root: project.root }).catch((e: unknown) => e)) as SpecError;
     const messages = error.diagnostics.map(formatDiagnostic);
     expect(messages).toContain(
@@ -78,7 +86,9 @@ describe('extends', () => {
 
   it('a missing base file and a cycle are errors at the extends key', async () => {
     project = await withV3(V3_WIDGET.replace('../v2/widget.yaml', '../v2/gadget.yaml'));
-    await expect(buildModel({ root: project.root })).rejects.toThrow('spec/block-storage/v3/widget.yaml:1:10: extends: no spec file spec/block-storage/v2/gadget.yaml');
+    await expect(buildModel({ root: project.root })).rejects.toThrow(
+      'spec/block-storage/v3/widget.yaml:1:10: extends: no spec file spec/block-storage/v2/gadget.yaml',
+    );
     await project.remove();
     project = await withV3(V3_WIDGET.replace('../v2/widget.yaml', './widget.yaml'));
     await expect(buildModel({ root: project.root })).rejects.toThrow('extends cycle');

@@ -15,7 +15,8 @@ import type { ProxyClass } from '../../runtime/service.js';
 import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
 import { REPO, SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
 
-const HOSTILE_DESCRIPTION = 'Ends a comment */ then ${process.exit(1)} `backtick` "double" \'single\' \\ backslash\n@param fake - injected tag\n*/ console.log("escaped") /*';
+const HOSTILE_DESCRIPTION =
+  'Ends a comment */ then ${process.exit(1)} `backtick` "double" \'single\' \\ backslash\n@param fake - injected tag\n*/ console.log("escaped") /*';
 const HOSTILE_WIRE = 'os-"weird"`${x}`*/:name\\';
 const HOSTILE_ENUM = 'it\'s "quoted" ${no}';
 const HOSTILE_LITERAL = '</script>\u2028${1+1}`';
@@ -52,7 +53,9 @@ afterAll(async () => {
 
 describe('hostile strings in the spec', () => {
   it('the emitted code compiles under strict TypeScript', () => {
-    const roots = [...files.keys()].filter((f) => !f.includes('/tests/') && f.endsWith('.ts')).map((f) => path.join(project.root, f));
+    const roots = [...files.keys()]
+      .filter((f) => !f.includes('/tests/') && f.endsWith('.ts'))
+      .map((f) => path.join(project.root, f));
     const program = ts.createProgram(roots, {
       strict: true,
       noEmit: true,
@@ -63,12 +66,16 @@ describe('hostile strings in the spec', () => {
       types: ['node'],
       typeRoots: [path.join(REPO, 'node_modules/@types')],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   }, 60_000);
 
   it('an example title stays data: exact in the cases file, one escaped string in the call table', async () => {
-    const cases = JSON.parse(await readFile(path.join(project.root, 'generated/block-storage/v2/tests/widget.cases.json'), 'utf8')) as {
+    const cases = JSON.parse(
+      await readFile(path.join(project.root, 'generated/block-storage/v2/tests/widget.cases.json'), 'utf8'),
+    ) as {
       methods: Record<string, { title: string }[]>;
     };
     expect(cases.methods['getWidget']![0]!.title).toBe(HOSTILE_TITLE);
@@ -79,7 +86,8 @@ describe('hostile strings in the spec', () => {
     expect(code).not.toMatch(/^\s*throw new Error\("injected"\)/m);
     const titles: string[] = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isArrayLiteralExpression(node) && node.elements.length === 2 && ts.isStringLiteral(node.elements[0]!)) titles.push(node.elements[0].text);
+      if (ts.isArrayLiteralExpression(node) && node.elements.length === 2 && ts.isStringLiteral(node.elements[0]!))
+        titles.push(node.elements[0].text);
       ts.forEachChild(node, visit);
     };
     visit(parsed);
@@ -95,7 +103,10 @@ describe('hostile strings in the spec', () => {
 
   it('wire names, enum values and body literals stay exact at run time', async () => {
     const mod = (await import(pathToFileURL(path.join(project.root, 'generated/block-storage/v2/widget.ts')).href)) as {
-      Widget: { schema: { fields: Record<string, { wire: string }> }; new (attrs: object): { toRequest(kind: string): { body: Record<string, unknown> } } };
+      Widget: {
+        schema: { fields: Record<string, { wire: string }> };
+        new (attrs: object): { toRequest(kind: string): { body: Record<string, unknown> } };
+      };
     };
     expect(mod.Widget.schema.fields['hostile']!.wire).toBe(HOSTILE_WIRE);
     const widget = new mod.Widget({ hostile: HOSTILE_ENUM });
@@ -104,11 +115,20 @@ describe('hostile strings in the spec', () => {
 
   it('a hostile body literal goes over the wire unchanged', async () => {
     const server = await RecordingServer.start();
-    const { BlockStorageV2 } = (await import(pathToFileURL(path.join(project.root, 'generated/block-storage/v2/proxy.ts')).href)) as {
+    const { BlockStorageV2 } = (await import(
+      pathToFileURL(path.join(project.root, 'generated/block-storage/v2/proxy.ts')).href
+    )) as {
       BlockStorageV2: ProxyClass<{ extendWidget(id: string, size: number): Promise<void> }>;
     };
     const connection = await createConnection(
-      { authType: 'admin_token', auth: { token: TEST_TOKEN, endpoint: server.endpoint }, env: false, cwd: '/nonexistent', homeDir: '/nonexistent', systemConfigDirs: [] },
+      {
+        authType: 'admin_token',
+        auth: { token: TEST_TOKEN, endpoint: server.endpoint },
+        env: false,
+        cwd: '/nonexistent',
+        homeDir: '/nonexistent',
+        systemConfigDirs: [],
+      },
       [{ attribute: 'widgets', serviceType: 'block-storage', versions: [BlockStorageV2] }] as const,
     );
     try {

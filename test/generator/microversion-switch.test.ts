@@ -16,8 +16,14 @@ import { REPO, SERVICE_YAML, tempProject, type TempProject } from './fixture.js'
 
 const SERVICE = SERVICE_YAML.replace('version: "2"', 'version: "3"')
   .replace('class_name: BlockStorageV2', 'class_name: BlockStorageV3')
-  .replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.71"}')
-  .replace(/\n {2}waitForStatus:[\s\S]*$/, '\n  waitForStatus:\n    wait: status\n    description: Waits.\n    examples:\n      - args: [{$new: Thing, id: t-1, status: available}, available]\n        exchanges: []\n');
+  .replace(
+    'endpoint_versions: ["2", "3"]',
+    'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.71"}',
+  )
+  .replace(
+    /\n {2}waitForStatus:[\s\S]*$/,
+    '\n  waitForStatus:\n    wait: status\n    description: Waits.\n    examples:\n      - args: [{$new: Thing, id: t-1, status: available}, available]\n        exchanges: []\n',
+  );
 
 const THING = `resource: Thing
 description: A thing.
@@ -131,7 +137,9 @@ beforeAll(async () => {
   await writeFile(path.join(v3, 'service.yaml'), SERVICE);
   await writeFile(path.join(v3, 'thing.yaml'), THING);
   await writeTree(project.root, await generate(project.root, await buildModel({ root: project.root })));
-  ({ BlockStorageV3: Proxy } = (await import(pathToFileURL(path.join(project.root, 'generated/block-storage/v3/proxy.ts')).href)) as {
+  ({ BlockStorageV3: Proxy } = (await import(
+    pathToFileURL(path.join(project.root, 'generated/block-storage/v3/proxy.ts')).href
+  )) as {
     BlockStorageV3: ProxyClass<ThingProxy>;
   });
 }, 60_000);
@@ -139,11 +147,21 @@ afterAll(async () => {
   await project.remove();
 });
 
-async function against(max: string, body: (proxy: ThingProxy, server: RecordingServer) => Promise<void>): Promise<void> {
+async function against(
+  max: string,
+  body: (proxy: ThingProxy, server: RecordingServer) => Promise<void>,
+): Promise<void> {
   const server = await RecordingServer.start();
   server.versions = { versions: [{ id: 'v3.0', status: 'CURRENT', version: max, min_version: '3.0', links: [] }] };
   const connection = await createConnection(
-    { authType: 'admin_token', auth: { token: TEST_TOKEN, endpoint: server.endpoint }, env: false, cwd: '/x', homeDir: '/x', systemConfigDirs: [] },
+    {
+      authType: 'admin_token',
+      auth: { token: TEST_TOKEN, endpoint: server.endpoint },
+      env: false,
+      cwd: '/x',
+      homeDir: '/x',
+      systemConfigDirs: [],
+    },
     [{ attribute: 'things', serviceType: 'block-storage', versions: [Proxy] }] as const,
   );
   try {

@@ -56,7 +56,10 @@ describe('OpenAPI export of the spec', () => {
       const doc = exportOpenApi(service);
       const text = JSON.stringify(doc);
       for (const r of service.resources) {
-        for (const op of r.operations) expect(text, `${service.specDir}: ${op.id}`).toMatch(new RegExp(`"(operationId|title)":"${op.id.replace('.', '\\.')}"|\`${op.id.replace('.', '\\.')}\``));
+        for (const op of r.operations)
+          expect(text, `${service.specDir}: ${op.id}`).toMatch(
+            new RegExp(`"(operationId|title)":"${op.id.replace('.', '\\.')}"|\`${op.id.replace('.', '\\.')}\``),
+          );
       }
     }
   });
@@ -65,24 +68,31 @@ describe('OpenAPI export of the spec', () => {
     const v2 = model.services.find((s) => s.specDir.endsWith('/v2'))!;
     const doc = exportOpenApi(v2);
     const action = (doc.paths!['/volumes/{volume_id}/action'] as OpenAPIV3_1.PathItemObject).post!;
-    const schema = (action.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!.schema as OpenAPIV3_1.SchemaObject & { 'x-openstack': object };
+    const schema = (action.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!
+      .schema as OpenAPIV3_1.SchemaObject & { 'x-openstack': object };
     expect(schema['x-openstack']).toEqual({ discriminator: 'action' });
     const variants = schema.oneOf as (OpenAPIV3_1.SchemaObject & { 'x-openstack': { 'action-name': string } })[];
     const volume = v2.resources.find((r) => r.name === 'Volume')!;
     expect(variants.map((v) => v['x-openstack']['action-name']).sort()).toEqual(
-      volume.operations.filter((o) => o.kind === 'action').map((o) => actionKey(o)).sort(),
+      volume.operations
+        .filter((o) => o.kind === 'action')
+        .map((o) => actionKey(o))
+        .sort(),
     );
     const extend = variants.find((v) => v['x-openstack']['action-name'] === 'os-extend')!;
     expect(extend).toMatchObject({
       type: 'object',
       required: ['os-extend'],
       additionalProperties: false,
-      properties: { 'os-extend': { type: 'object', required: ['new_size'], properties: { new_size: { type: 'integer' } } } },
+      properties: {
+        'os-extend': { type: 'object', required: ['new_size'], properties: { new_size: { type: 'integer' } } },
+      },
     });
   });
 
   it('is deterministic', () => {
-    for (const service of model.services) expect(stringify(exportOpenApi(service))).toBe(stringify(exportOpenApi(service)));
+    for (const service of model.services)
+      expect(stringify(exportOpenApi(service))).toBe(stringify(exportOpenApi(service)));
   });
 });
 
@@ -92,18 +102,27 @@ describe('OpenAPI export of microversioned operations', () => {
   beforeAll(async () => {
     const service = SERVICE_YAML.replace('version: "2"', 'version: "3"')
       .replace('class_name: BlockStorageV2', 'class_name: BlockStorageV3')
-      .replace('endpoint_versions: ["2", "3"]', 'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.70"}');
-    const widget = WIDGET_YAML.replace('  get: {kind: get, description: Shows a widget.}\n', [
-      '  get: {kind: get, description: Shows a widget.}',
-      '  list:',
-      '    kind: list',
-      '    description: Lists widgets.',
-      '    args:',
-      '      withCount: {type: boolean, in: query, wire: with_count, min_version: "3.45", description: Count them.}',
-      '    routes:',
-      '      - {path: /widget-list, min_version: "3.55"}',
-      '',
-    ].join('\n')).replace('    kind: action\n    description: Extends a widget.', '    kind: action\n    description: Extends a widget.\n    min_version: "3.42"\n    max_version: "3.60"');
+      .replace(
+        'endpoint_versions: ["2", "3"]',
+        'endpoint_versions: ["3"]\nmicroversion: {header_service: volume, min: "3.0", max: "3.70"}',
+      );
+    const widget = WIDGET_YAML.replace(
+      '  get: {kind: get, description: Shows a widget.}\n',
+      [
+        '  get: {kind: get, description: Shows a widget.}',
+        '  list:',
+        '    kind: list',
+        '    description: Lists widgets.',
+        '    args:',
+        '      withCount: {type: boolean, in: query, wire: with_count, min_version: "3.45", description: Count them.}',
+        '    routes:',
+        '      - {path: /widget-list, min_version: "3.55"}',
+        '',
+      ].join('\n'),
+    ).replace(
+      '    kind: action\n    description: Extends a widget.',
+      '    kind: action\n    description: Extends a widget.\n    min_version: "3.42"\n    max_version: "3.60"',
+    );
     project = await tempProject({ 'service.yaml': service, 'widget.yaml': widget });
     const m = await buildModel({ root: project.root });
     doc = exportOpenApi(m.services[0]!);
@@ -120,8 +139,13 @@ describe('OpenAPI export of microversioned operations', () => {
     expect(byId.get('Widget.extend')!.op['x-openstack']).toEqual({ 'min-ver': '3.42', 'max-ver': '3.60' });
     // The default path serves up to the route, the route from its minimum.
     expect(byId.get('Widget.list')).toMatchObject({ path: '/widgets', op: { 'x-openstack': { 'max-ver': '3.54' } } });
-    expect(byId.get('Widget.list@3.55-')).toMatchObject({ path: '/widget-list', op: { 'x-openstack': { 'min-ver': '3.55' } } });
-    const withCount = (byId.get('Widget.list')!.op.parameters as (OpenAPIV3_1.ParameterObject & { 'x-openstack'?: object })[]).find((p) => p.name === 'with_count');
+    expect(byId.get('Widget.list@3.55-')).toMatchObject({
+      path: '/widget-list',
+      op: { 'x-openstack': { 'min-ver': '3.55' } },
+    });
+    const withCount = (
+      byId.get('Widget.list')!.op.parameters as (OpenAPIV3_1.ParameterObject & { 'x-openstack'?: object })[]
+    ).find((p) => p.name === 'with_count');
     expect(withCount).toMatchObject({ in: 'query', schema: { type: 'boolean' }, 'x-openstack': { 'min-ver': '3.45' } });
   });
 
@@ -129,6 +153,8 @@ describe('OpenAPI export of microversioned operations', () => {
     const extend = operations(doc).find((o) => o.op.operationId === 'Widget.extend')!;
     expect(Object.keys(extend.op.responses!)).toEqual(['202']);
     const get = operations(doc).find((o) => o.op.operationId === 'Widget.get')!;
-    expect(get.op.responses!['200']).toMatchObject({ content: { 'application/json': { schema: { properties: { widget: { $ref: '#/components/schemas/Widget' } } } } } });
+    expect(get.op.responses!['200']).toMatchObject({
+      content: { 'application/json': { schema: { properties: { widget: { $ref: '#/components/schemas/Widget' } } } } },
+    });
   });
 });

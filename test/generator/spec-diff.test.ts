@@ -28,8 +28,14 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const REQUIRED = WIDGET_YAML.replace('size: {type: integer, write: create, description: The size.}', 'size: {type: integer, write: create, description: The size.}\n  color: {type: string, description: The color.}');
-const BREAKING = REQUIRED.replace("newSize: {type: integer, required: true, description: The new size.}", 'newSize: {type: string, required: true, description: The new size.}');
+const REQUIRED = WIDGET_YAML.replace(
+  'size: {type: integer, write: create, description: The size.}',
+  'size: {type: integer, write: create, description: The size.}\n  color: {type: string, description: The color.}',
+);
+const BREAKING = REQUIRED.replace(
+  'newSize: {type: integer, required: true, description: The new size.}',
+  'newSize: {type: string, required: true, description: The new size.}',
+);
 
 let empty: string;
 let first: string;
@@ -38,7 +44,8 @@ let third: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'spec-diff-git-'));
   await mkdir(path.join(root, 'spec/block-storage/v2'), { recursive: true });
-  for (const schema of ['resource.schema.json', 'service.schema.json']) await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
+  for (const schema of ['resource.schema.json', 'service.schema.json'])
+    await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
   await writeFile(path.join(root, 'spec/block-storage/v2/service.yaml'), SERVICE_YAML);
   git('init', '-q');
   await writeFile(path.join(root, 'README.md'), 'before the spec\n');
@@ -58,12 +65,17 @@ describe('npm run spec:diff', () => {
     const r = await run(first, second);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`# Spec diff: ${first.slice(0, 10)} → ${second.slice(0, 10)}`);
-    expect(r.out).toContain('| non-breaking | non-breaking | field `color` (wire `color`, string) added | `field-added` | spec/block-storage/v2/widget.yaml:12 |');
+    expect(r.out).toContain(
+      '| non-breaking | non-breaking | field `color` (wire `color`, string) added | `field-added` | spec/block-storage/v2/widget.yaml:12 |',
+    );
     expect(git('status', '--porcelain')).toBe('');
   });
 
   it('defaults the head to the working tree', async () => {
-    await writeFile(path.join(root, 'spec/block-storage/v2/widget.yaml'), BREAKING.replace('description: A widget.', 'description: A better widget.'));
+    await writeFile(
+      path.join(root, 'spec/block-storage/v2/widget.yaml'),
+      BREAKING.replace('description: A widget.', 'description: A better widget.'),
+    );
     try {
       const r = await run('HEAD');
       expect(r.code, r.err).toBe(0);
@@ -77,10 +89,22 @@ describe('npm run spec:diff', () => {
   it('--format json gives the changes and the counts', async () => {
     const r = await run(second, third, '--format', 'json');
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { base: string; head: string; summary: { sdk: Record<string, number> }; changes: { rule: string; sdk: string; wire: string; subject: string }[] };
+    const json = JSON.parse(r.out) as {
+      base: string;
+      head: string;
+      summary: { sdk: Record<string, number> };
+      changes: { rule: string; sdk: string; wire: string; subject: string }[];
+    };
     expect(json.summary.sdk.breaking).toBe(1);
     expect(json.changes).toEqual([
-      expect.objectContaining({ rule: 'type-changed', sdk: 'breaking', wire: 'breaking', subject: 'Widget.extend(newSize)', version: 'block-storage/v2', resource: 'Widget' }),
+      expect.objectContaining({
+        rule: 'type-changed',
+        sdk: 'breaking',
+        wire: 'breaking',
+        subject: 'Widget.extend(newSize)',
+        version: 'block-storage/v2',
+        resource: 'Widget',
+      }),
     ]);
   });
 
@@ -121,7 +145,10 @@ const hasHistory = (() => {
 describe.skipIf(!hasHistory)('spec:diff on this repository', () => {
   it('b8d5b0a made migrateVolume take the host: one breaking change', async () => {
     let out = '';
-    const code = await runSpecDiff(REPO, ['aa98930', 'b8d5b0a', '--format', 'json', '--fail-on', 'breaking'], { out: (t) => (out += t), err: () => undefined });
+    const code = await runSpecDiff(REPO, ['aa98930', 'b8d5b0a', '--format', 'json', '--fail-on', 'breaking'], {
+      out: (t) => (out += t),
+      err: () => undefined,
+    });
     expect(code).toBe(1);
     const json = JSON.parse(out) as { changes: { rule: string; subject: string }[] };
     expect(json.changes.map((c) => [c.rule, c.subject])).toEqual([

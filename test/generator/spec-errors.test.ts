@@ -33,74 +33,118 @@ describe('spec errors', () => {
   });
 
   it('a YAML syntax error names the line', async () => {
-    const broken = WIDGET_YAML.replace('  id: {type: string, description: The widget ID.}', '  id: {type: string, description: The widget ID.');
+    const broken = WIDGET_YAML.replace(
+      '  id: {type: string, description: The widget ID.}',
+      '  id: {type: string, description: The widget ID.',
+    );
     const errors = await errorsFor(broken);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatch(/^spec\/block-storage\/v2\/widget\.yaml:\d+:\d+: YAML: /);
   });
 
   it('a duplicate key is a YAML error at its line', async () => {
-    const errors = await errorsFor(WIDGET_YAML.replace('resource_key: widget\n', 'resource_key: widget\nresource_key: gadget\n'));
-    expect(errors).toEqual([expect.stringMatching(/^spec\/block-storage\/v2\/widget\.yaml:4:1: YAML: Map keys must be unique/)]);
+    const errors = await errorsFor(
+      WIDGET_YAML.replace('resource_key: widget\n', 'resource_key: widget\nresource_key: gadget\n'),
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(/^spec\/block-storage\/v2\/widget\.yaml:4:1: YAML: Map keys must be unique/),
+    ]);
   });
 
   it('an unknown type is reported where it is written, with a suggestion', async () => {
     const errors = await errorsFor(WIDGET_YAML.replace('newSize: {type: integer,', 'newSize: {type: integr,'));
-    expect(errors).toEqual([`${FILE}:19:23: operations.extend.args.newSize.type: unknown type "integr" (did you mean "integer"?)`]);
+    expect(errors).toEqual([
+      `${FILE}:19:23: operations.extend.args.newSize.type: unknown type "integr" (did you mean "integer"?)`,
+    ]);
   });
 
   it('schema violations: unknown keys and wrong values, all in one run', async () => {
-    const broken = WIDGET_YAML.replace('  get: {kind: get, description: Shows a widget.}', '  get: {kind: fetch, description: Shows a widget., colour: red}');
+    const broken = WIDGET_YAML.replace(
+      '  get: {kind: get, description: Shows a widget.}',
+      '  get: {kind: fetch, description: Shows a widget., colour: red}',
+    );
     const errors = await errorsFor(broken);
-    expect(errors).toContain(`${FILE}:13:15: operations.get.kind: must be one of "create", "get", "update", "delete", "list", "action", "request"`);
+    expect(errors).toContain(
+      `${FILE}:13:15: operations.get.kind: must be one of "create", "get", "update", "delete", "list", "action", "request"`,
+    );
     expect(errors).toContain(`${FILE}:13:60: operations.get.colour: unknown key "colour"`);
   });
 
   it('an unresolved resource reference', async () => {
-    const broken = WIDGET_YAML.replace('newSize: {type: integer, required: true, description: The new size.}', 'newSize: {ref: Gizmo, required: true, description: The new size.}');
+    const broken = WIDGET_YAML.replace(
+      'newSize: {type: integer, required: true, description: The new size.}',
+      'newSize: {ref: Gizmo, required: true, description: The new size.}',
+    );
     const errors = await errorsFor(broken);
     expect(errors).toEqual([`${FILE}:19:22: operations.extend.args.newSize.ref: unknown resource "Gizmo"`]);
   });
 
   it('an unknown operation, argument or field referenced from proxy and body', async () => {
-    const broken = WIDGET_YAML.replace('new_size: $newSize', 'new_size: $newSise').replace('    call: extend', '    call: extnd');
+    const broken = WIDGET_YAML.replace('new_size: $newSize', 'new_size: $newSise').replace(
+      '    call: extend',
+      '    call: extnd',
+    );
     const errors = await errorsFor(broken);
-    expect(errors).toContain(`${FILE}:22:19: operations.extend.body.os-extend.new_size: "$newSise": no argument named "newSise" (declare it under args)`);
-    expect(errors).toContain(`${FILE}:19:16: operations.extend.args.newSize: argument is never sent (not used in body)`);
+    expect(errors).toContain(
+      `${FILE}:22:19: operations.extend.body.os-extend.new_size: "$newSise": no argument named "newSise" (declare it under args)`,
+    );
+    expect(errors).toContain(
+      `${FILE}:19:16: operations.extend.args.newSize: argument is never sent (not used in body)`,
+    );
     expect(errors).toContain(`${FILE}:32:11: proxy.extendWidget.call: no operation named "extnd" in Widget`);
   });
 
   it('an impossible microversion range (min above max)', async () => {
-    const broken = WIDGET_YAML.replace('  create: {kind: create, description: Creates a widget.}', '  create: {kind: create, description: Creates a widget., min_version: "3.53", max_version: "3.12"}');
+    const broken = WIDGET_YAML.replace(
+      '  create: {kind: create, description: Creates a widget.}',
+      '  create: {kind: create, description: Creates a widget., min_version: "3.53", max_version: "3.12"}',
+    );
     const errors = await errorsFor(broken);
-    expect(errors).toEqual([`${FILE}:14:11: operations.create: impossible microversion range: min_version 3.53 is above max_version 3.12`]);
+    expect(errors).toEqual([
+      `${FILE}:14:11: operations.create: impossible microversion range: min_version 3.53 is above max_version 3.12`,
+    ]);
   });
 
   it('a path parameter that nothing declares', async () => {
-    const errors = await errorsFor(WIDGET_YAML.replace('base_path: /widgets', 'base_path: /gadgets/{gadget_id}/widgets'));
+    const errors = await errorsFor(
+      WIDGET_YAML.replace('base_path: /widgets', 'base_path: /gadgets/{gadget_id}/widgets'),
+    );
     expect(errors).toEqual([`${FILE}:5:12: base_path: path parameter {gadget_id} is not declared in path_params`]);
   });
 
   it('an action on a resource without an id', async () => {
     const noId = WIDGET_YAML.replace('path_params:\n  widget_id: {field: id, description: The widget ID.}\n', '');
     const errors = await errorsFor(noId);
-    expect(errors).toContain(`${FILE}:11:15: operations.get.kind: a get operation needs an id, but no path_params entry maps to the id field "id"`);
-    expect(errors).toContain(`${FILE}:14:11: operations.extend.kind: an action operation needs an id, but no path_params entry maps to the id field "id"`);
+    expect(errors).toContain(
+      `${FILE}:11:15: operations.get.kind: a get operation needs an id, but no path_params entry maps to the id field "id"`,
+    );
+    expect(errors).toContain(
+      `${FILE}:14:11: operations.extend.kind: an action operation needs an id, but no path_params entry maps to the id field "id"`,
+    );
   });
 
   it('duplicate proxy method names across files', async () => {
-    const gadget = WIDGET_YAML.replace('resource: Widget', 'resource: Gadget').replace('  extendWidget:', '  extendGadget:');
+    const gadget = WIDGET_YAML.replace('resource: Widget', 'resource: Gadget').replace(
+      '  extendWidget:',
+      '  extendGadget:',
+    );
     const errors = await errorsFor(WIDGET_YAML, { 'gadget.yaml': gadget });
-    expect(errors).toEqual([`${FILE}:25:5: proxy.getWidget: proxy method "getWidget" is also declared in spec/block-storage/v2/gadget.yaml`]);
+    expect(errors).toEqual([
+      `${FILE}:25:5: proxy.getWidget: proxy method "getWidget" is also declared in spec/block-storage/v2/gadget.yaml`,
+    ]);
   });
 
   it('a reserved word cannot be a parameter', async () => {
     const errors = await errorsFor(WIDGET_YAML.replace(/newSize/g, 'delete'));
-    expect(errors).toContain(`${FILE}:32:11: proxy.extendWidget.call: "delete" cannot be a parameter name (reserved in the emitted code)`);
+    expect(errors).toContain(
+      `${FILE}:32:11: proxy.extendWidget.call: "delete" cannot be a parameter name (reserved in the emitted code)`,
+    );
   });
 
   it('a missing service.yaml', async () => {
     project = await tempProject({ 'widget.yaml': WIDGET_YAML });
-    await expect(buildModel({ root: project.root })).rejects.toThrow('spec/block-storage/v2/service.yaml:1:1: missing service.yaml for this folder');
+    await expect(buildModel({ root: project.root })).rejects.toThrow(
+      'spec/block-storage/v2/service.yaml:1:1: missing service.yaml for this folder',
+    );
   });
 });

@@ -41,7 +41,12 @@ describe('spec source parsing', () => {
 
   it('aliases go through yaml, whose expansion limit stops a billion-laughs document', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const d = new Diagnostics();
     expect(parseSource('spec/bomb.yaml', `${levels.join('\n')}\n`, d)).toBeUndefined();
     expect(d.items).toHaveLength(1);

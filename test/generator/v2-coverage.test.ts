@@ -10,14 +10,15 @@ import { BlockStorageV2 } from '../../generated/block-storage/v2/index.js';
 import { V2_REFERENCE_METHODS } from '../support/v2-reference-methods.js';
 import { REPO } from './fixture.js';
 
-
 describe('v2 reference coverage', () => {
   it('lists 108 methods', () => {
     expect(new Set(V2_REFERENCE_METHODS).size).toBe(108);
   });
 
   it('every reference method exists on BlockStorageV2', () => {
-    const missing = V2_REFERENCE_METHODS.filter((name) => typeof (BlockStorageV2.prototype as unknown as Record<string, unknown>)[name] !== 'function');
+    const missing = V2_REFERENCE_METHODS.filter(
+      (name) => typeof (BlockStorageV2.prototype as unknown as Record<string, unknown>)[name] !== 'function',
+    );
     expect(missing).toEqual([]);
   });
 
@@ -26,8 +27,18 @@ describe('v2 reference coverage', () => {
     // fails when a case has no call), so a method with a case here is a method with a test.
     const dir = path.join(REPO, 'generated/block-storage/v2/tests');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.cases.json'));
-    const data = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { methods: Record<string, unknown[]> }));
-    const tested = new Set(data.flatMap((d) => Object.entries(d.methods).filter(([, cases]) => cases.length > 0).map(([name]) => name)));
+    const data = await Promise.all(
+      files.map(
+        async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { methods: Record<string, unknown[]> },
+      ),
+    );
+    const tested = new Set(
+      data.flatMap((d) =>
+        Object.entries(d.methods)
+          .filter(([, cases]) => cases.length > 0)
+          .map(([name]) => name),
+      ),
+    );
     const untested = V2_REFERENCE_METHODS.filter((name) => !tested.has(name));
     expect(untested).toEqual([]);
   });

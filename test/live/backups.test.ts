@@ -80,7 +80,11 @@ beforeAll(async () => {
   vol = await bs.waitForStatus(v, 'available', POLL);
   marker = `osbs-backup-${vol.id}`;
   if (dir) writeMarkers(volumeFile(dir, vol), marker);
-  created = await bs.createBackup({ volumeId: vol.id!, name: uniqueName('backup'), description: 'made by the live suite' });
+  created = await bs.createBackup({
+    volumeId: vol.id!,
+    name: uniqueName('backup'),
+    description: 'made by the live suite',
+  });
   cleanup.backups.add(created.id!);
   backup = await bs.waitForStatus(created, 'available', { ...POLL, wait: 150 });
 });
@@ -155,7 +159,12 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     const decoded = JSON.parse(Buffer.from(record.backupUrl!, 'base64').toString()) as Record<string, unknown>;
     expect(decoded).toMatchObject({ id: backup.id, volume_id: vol.id, status: 'available', size: 1 });
 
-    await expectRejects(bs.importBackup(record.backupService!, record.backupUrl!), BadRequestError, 400, 'Invalid backup: Backup already exists in database.');
+    await expectRejects(
+      bs.importBackup(record.backupService!, record.backupUrl!),
+      BadRequestError,
+      400,
+      'Invalid backup: Backup already exists in database.',
+    );
 
     // Carry the data away as one would to another deployment: deleting the backup deletes it.
     const chunks = backupDir(backup);
@@ -192,6 +201,11 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     if (chunks) expect(chunkFiles(chunks)).toEqual([]);
     await bs.deleteBackup(b.id!);
     await bs.deleteBackup(b.id!, { force: true });
-    await expectRejects(bs.deleteBackup(b.id!, { ignoreMissing: false }), NotFoundError, 404, `Backup ${b.id} could not be found.`);
+    await expectRejects(
+      bs.deleteBackup(b.id!, { ignoreMissing: false }),
+      NotFoundError,
+      404,
+      `Backup ${b.id} could not be found.`,
+    );
   });
 });

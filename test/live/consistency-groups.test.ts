@@ -17,7 +17,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { BadRequestError, NotFoundError, ResourceFailureError, ResourceNotFoundError } from '../../generated/index.js';
-import type { ConsistencyGroup, ConsistencyGroupSnapshot, Type, Volume } from '../../generated/block-storage/v2/index.js';
+import type {
+  ConsistencyGroup,
+  ConsistencyGroupSnapshot,
+  Type,
+  Volume,
+} from '../../generated/block-storage/v2/index.js';
 import { bestEffort, expectError, POLL, rawV3 } from './admin-helpers.js';
 import { connectLive, uniqueName, type LiveSdk } from './sdk.js';
 
@@ -50,20 +55,29 @@ async function v3Volume(id: string): Promise<V3Volume> {
 
 /** The volumes of a group, at microversion 3.13 (filter by group_id). */
 async function groupVolumes(groupId: string): Promise<V3Volume[]> {
-  return (await rawV3<{ volumes: V3Volume[] }>(sdk.bs, 'GET', `/volumes/detail?group_id=${groupId}`, undefined, '3.13')).volumes;
+  return (await rawV3<{ volumes: V3Volume[] }>(sdk.bs, 'GET', `/volumes/detail?group_id=${groupId}`, undefined, '3.13'))
+    .volumes;
 }
 
 beforeAll(async () => {
   sdk = await connectLive();
   fakeType = await sdk.bs.createType({ name: uniqueName('cgtype'), extraSpecs: { volume_backend_name: 'fake' } });
-  nowhereType = await sdk.bs.createType({ name: uniqueName('cgnowhere'), extraSpecs: { volume_backend_name: 'osbs-no-such-backend' } });
+  nowhereType = await sdk.bs.createType({
+    name: uniqueName('cgnowhere'),
+    extraSpecs: { volume_backend_name: 'osbs-no-such-backend' },
+  });
 
   const groupType = await rawV3<{ group_type: { id: string } }>(sdk.bs, 'POST', '/group_types', {
     group_type: { name: uniqueName('gtype'), is_public: true },
   });
   groupTypeId = groupType.group_type.id;
   const created = await rawV3<{ group: { id: string } }>(sdk.bs, 'POST', '/groups', {
-    group: { name: uniqueName('cg'), description: 'generic group', group_type: groupTypeId, volume_types: [fakeType.id] },
+    group: {
+      name: uniqueName('cg'),
+      description: 'generic group',
+      group_type: groupTypeId,
+      volume_types: [fakeType.id],
+    },
   });
   groups.add(created.group.id);
   member = await sdk.bs.createVolume({ size: 1, name: uniqueName('cgvol'), volumeType: fakeType.id! });
@@ -114,7 +128,11 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     );
 
     const name = uniqueName('cgapi');
-    const cg = await sdk.bs.createConsistencyGroup({ name, description: 'through the CG API', volumeTypes: nowhereType.id! });
+    const cg = await sdk.bs.createConsistencyGroup({
+      name,
+      description: 'through the CG API',
+      volumeTypes: nowhereType.id!,
+    });
     groups.add(cg.id!);
     expect(cg.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(cg.name).toBe(name);
@@ -155,7 +173,11 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     groups.add(leftover.id!);
     expect(leftover.status).toBe('creating');
     await sdk.bs.deleteConsistencyGroup(leftover);
-    await expectError(sdk.bs.getConsistencyGroup(leftover.id!), NotFoundError, `Group ${leftover.id} could not be found.`);
+    await expectError(
+      sdk.bs.getConsistencyGroup(leftover.id!),
+      NotFoundError,
+      `Group ${leftover.id} could not be found.`,
+    );
 
     // A group without a host is deleted from the database at once.
     await sdk.bs.deleteConsistencyGroup(cg);
@@ -165,7 +187,13 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
   it('a generic group through the CG API: getConsistencyGroup, findConsistencyGroup, consistencyGroups (details on/off)', async () => {
     const got = await sdk.bs.getConsistencyGroup(group.id!);
-    expect(got).toMatchObject({ id: group.id, name: group.name, description: 'generic group', status: 'available', availabilityZone: 'nova' });
+    expect(got).toMatchObject({
+      id: group.id,
+      name: group.name,
+      description: 'generic group',
+      status: 'available',
+      availabilityZone: 'nova',
+    });
     expect(got.volumeTypes).toEqual([fakeType.id]);
     expect((await sdk.bs.findConsistencyGroup(group.name!, { ignoreMissing: false })).id).toBe(group.id);
     expect((await sdk.bs.findConsistencyGroup(group.id!, { ignoreMissing: false })).name).toBe(group.name);
@@ -204,38 +232,55 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       'is not supported by the group.',
     );
     // A group holding volumes is not deleted without force.
-    await expectError(sdk.bs.deleteConsistencyGroup(group), BadRequestError, `Group ${group.id} still contains volumes.`);
+    await expectError(
+      sdk.bs.deleteConsistencyGroup(group),
+      BadRequestError,
+      `Group ${group.id} still contains volumes.`,
+    );
   });
 
   it('createConsistencyGroupSnapshot snapshots every member; get, find and list it (details on/off)', async () => {
     const name = uniqueName('cgsnap');
-    const created = await sdk.bs.createConsistencyGroupSnapshot({ consistencyGroupId: group.id!, name, description: 'point in time' });
+    const created = await sdk.bs.createConsistencyGroupSnapshot({
+      consistencyGroupId: group.id!,
+      name,
+      description: 'point in time',
+    });
     cgsnapshots.add(created.id!);
     expect(created.name).toBe(name);
     cgsnapshot = await sdk.bs.waitForStatus(created, 'available', POLL);
 
     const got = await sdk.bs.getConsistencyGroupSnapshot(created.id!);
-    expect(got).toMatchObject({ id: created.id, name, description: 'point in time', consistencyGroupId: group.id, status: 'available' });
+    expect(got).toMatchObject({
+      id: created.id,
+      name,
+      description: 'point in time',
+      consistencyGroupId: group.id,
+      status: 'available',
+    });
     expect(got.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await sdk.bs.findConsistencyGroupSnapshot(name, { ignoreMissing: false })).id).toBe(created.id);
     expect((await sdk.bs.findConsistencyGroupSnapshot(created.id!, { ignoreMissing: false })).name).toBe(name);
     expect(await sdk.bs.findConsistencyGroupSnapshot(uniqueName('none'))).toBeUndefined();
 
     const detailed = await sdk.bs.consistencyGroupSnapshots().toArray();
-    expect(detailed.find((s) => s.id === created.id)).toMatchObject({ consistencyGroupId: group.id, status: 'available' });
-    const brief = (await sdk.bs.consistencyGroupSnapshots({ details: false }).toArray()).find((s) => s.id === created.id)!;
+    expect(detailed.find((s) => s.id === created.id)).toMatchObject({
+      consistencyGroupId: group.id,
+      status: 'available',
+    });
+    const brief = (await sdk.bs.consistencyGroupSnapshots({ details: false }).toArray()).find(
+      (s) => s.id === created.id,
+    )!;
     expect(brief.name).toBe(name);
     expect(brief.status).toBeUndefined();
 
     // Cinder took one volume snapshot per member, named after the CG snapshot.
     const snaps = await sdk.bs.snapshots({ volumeId: member.id! }).toArray();
-    expect(snaps.map((s) => ({ name: s.name, status: s.status, size: s.size }))).toEqual([{ name, status: 'available', size: 1 }]);
+    expect(snaps.map((s) => ({ name: s.name, status: s.status, size: s.size }))).toEqual([
+      { name, status: 'available', size: 1 },
+    ]);
 
-    await expectError(
-      sdk.bs.getConsistencyGroupSnapshot(crypto.randomUUID()),
-      NotFoundError,
-      'could not be found.',
-    );
+    await expectError(sdk.bs.getConsistencyGroupSnapshot(crypto.randomUUID()), NotFoundError, 'could not be found.');
   });
 
   it('createConsistencyGroupFromSource: from the CG snapshot and by cloning the group', async () => {
@@ -245,10 +290,17 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       "Either 'cgsnapshot_id' or 'source_cgid' must be provided",
     );
 
-    const fromSnap = await sdk.bs.createConsistencyGroupFromSource({ consistencyGroupSnapshot: cgsnapshot!, name: uniqueName('fromsnap'), description: 'restored' });
+    const fromSnap = await sdk.bs.createConsistencyGroupFromSource({
+      consistencyGroupSnapshot: cgsnapshot!,
+      name: uniqueName('fromsnap'),
+      description: 'restored',
+    });
     groups.add(fromSnap.id!);
     clones.push(fromSnap.id!);
-    const fromGroup = await sdk.bs.createConsistencyGroupFromSource({ consistencyGroup: group, name: uniqueName('fromcg') });
+    const fromGroup = await sdk.bs.createConsistencyGroupFromSource({
+      consistencyGroup: group,
+      name: uniqueName('fromcg'),
+    });
     groups.add(fromGroup.id!);
     clones.push(fromGroup.id!);
 
@@ -278,7 +330,11 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
     await sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!);
     await sdk.bs.waitForDelete(cgsnapshot!, POLL);
-    await expectError(sdk.bs.getConsistencyGroupSnapshot(cgsnapshot!.id!), NotFoundError, `GroupSnapshot ${cgsnapshot!.id} could not be found.`);
+    await expectError(
+      sdk.bs.getConsistencyGroupSnapshot(cgsnapshot!.id!),
+      NotFoundError,
+      `GroupSnapshot ${cgsnapshot!.id} could not be found.`,
+    );
     expect(await sdk.bs.snapshots({ volumeId: member.id! }).toArray()).toEqual([]);
     await expectError(
       sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!.id!, { ignoreMissing: false }),
@@ -294,7 +350,8 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       await sdk.bs.deleteConsistencyGroup(clone, { force: true });
       await sdk.bs.waitForDelete(clone, POLL);
       await expectError(sdk.bs.getConsistencyGroup(id), NotFoundError, `Group ${id} could not be found.`);
-      for (const v of members) await expectError(sdk.bs.getVolume(v.id), NotFoundError, `Volume ${v.id} could not be found.`);
+      for (const v of members)
+        await expectError(sdk.bs.getVolume(v.id), NotFoundError, `Volume ${v.id} could not be found.`);
     }
 
     // The emptied group needs no force.
@@ -302,7 +359,11 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.waitForDelete(group, POLL);
     await expectError(sdk.bs.getConsistencyGroup(group.id!), NotFoundError, `Group ${group.id} could not be found.`);
     await expect(sdk.bs.deleteConsistencyGroup(group.id!)).resolves.toBeUndefined();
-    await expectError(sdk.bs.deleteConsistencyGroup(group.id!, { ignoreMissing: false }), NotFoundError, `Group ${group.id} could not be found.`);
+    await expectError(
+      sdk.bs.deleteConsistencyGroup(group.id!, { ignoreMissing: false }),
+      NotFoundError,
+      `Group ${group.id} could not be found.`,
+    );
     // The member volume is still there, outside any group.
     expect((await sdk.bs.getVolume(member.id!)).status).toBe('available');
   });

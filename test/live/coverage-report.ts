@@ -36,13 +36,21 @@ const v3Methods = Object.getOwnPropertyNames(BlockStorageV3.prototype).filter((m
 const v3Called = v3Methods.filter((m) => v3Outcomes.has(m));
 const v3Succeeded = v3Called.filter((m) => v3Outcomes.get(m)!.has('ok'));
 const succeeded = V2_REFERENCE_METHODS.filter((m) => outcomes.get(m)?.has('ok'));
-const expectedError = V2_REFERENCE_METHODS.filter((m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && m in NOT_RUNNABLE);
-const onlyErrors = V2_REFERENCE_METHODS.filter((m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && !(m in NOT_RUNNABLE));
+const expectedError = V2_REFERENCE_METHODS.filter(
+  (m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && m in NOT_RUNNABLE,
+);
+const onlyErrors = V2_REFERENCE_METHODS.filter(
+  (m) => !outcomes.get(m)?.has('ok') && outcomes.has(m) && !(m in NOT_RUNNABLE),
+);
 const never = V2_REFERENCE_METHODS.filter((m) => !outcomes.has(m));
 const total = V2_REFERENCE_METHODS.length;
 const label = mode ? ` (${mode})` : '';
-console.log(`\n== live coverage${label}: ${succeeded.length + expectedError.length + onlyErrors.length}/${total} v2 proxy methods called against the real server`);
-console.log(`   ${succeeded.length} succeeded; ${expectedError.length} asserted Cinder's documented refusal on this backend (README: "What cannot run here")`);
+console.log(
+  `\n== live coverage${label}: ${succeeded.length + expectedError.length + onlyErrors.length}/${total} v2 proxy methods called against the real server`,
+);
+console.log(
+  `   ${succeeded.length} succeeded; ${expectedError.length} asserted Cinder's documented refusal on this backend (README: "What cannot run here")`,
+);
 for (const m of expectedError) console.log(`     - ${m}: ${NOT_RUNNABLE[m]} [${[...outcomes.get(m)!].join(', ')}]`);
 if (onlyErrors.length > 0) {
   console.log(`   ${onlyErrors.length} only ever raised errors (each asserted by its test):`);

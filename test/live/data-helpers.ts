@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 
 import type { BlockStorageV2, Volume } from '../../generated/block-storage/v2/index.js';
-import { HttpError, defaultTransport, type HttpRequest, type HttpResponse, type Transport } from '../../generated/index.js';
+import {
+  HttpError,
+  defaultTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from '../../generated/index.js';
 import type { LiveEnv } from './env.js';
 import { connectLive, type LiveSdk } from './sdk.js';
 

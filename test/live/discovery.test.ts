@@ -84,7 +84,17 @@ describe(`discovery (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     const extensions = await sdk.bs.extensions().toArray();
     const aliases = extensions.map((e) => e.alias);
     expect(aliases.length).toBeGreaterThanOrEqual(30);
-    for (const alias of ['os-quota-sets', 'qos-specs', 'os-services', 'scheduler-stats', 'capabilities', 'consistencygroups', 'cgsnapshots', 'encryption', 'os-volume-type-access']) {
+    for (const alias of [
+      'os-quota-sets',
+      'qos-specs',
+      'os-services',
+      'scheduler-stats',
+      'capabilities',
+      'consistencygroups',
+      'cgsnapshots',
+      'encryption',
+      'os-volume-type-access',
+    ]) {
       expect(aliases).toContain(alias);
     }
     const used = extensions.find((e) => e.alias === 'os-used-limits')!;
@@ -226,7 +236,11 @@ describe(`discovery (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(Object.keys(properties).sort()).toEqual(['compression', 'qos', 'replication_enabled', 'thin_provisioning']);
     expect(properties['thin_provisioning']).toMatchObject({ title: 'Thin Provisioning', type: 'boolean' });
 
-    const error = await expectError(sdk.bs.getCapabilities('rc-host@nowhere'), NotFoundError, "Can't find service: rc-host@nowhere");
+    const error = await expectError(
+      sdk.bs.getCapabilities('rc-host@nowhere'),
+      NotFoundError,
+      "Can't find service: rc-host@nowhere",
+    );
     expect(error.requestId).toMatch(/^req-/);
   });
 });

@@ -152,9 +152,7 @@ export function loadLiveEnv(env: Env = process.env): LiveEnv {
   }
 
   if (missing.length > 0) {
-    throw new LiveEnvError(
-      `live test environment (${rawMode}) is missing ${missing.join(', ')}. ${HINT}`,
-    );
+    throw new LiveEnvError(`live test environment (${rawMode}) is missing ${missing.join(', ')}. ${HINT}`);
   }
   return result;
 }

@@ -78,58 +78,85 @@ describe(`errors (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
   it('findVolume with ignoreMissing false and a name nothing has: ResourceNotFoundError', async () => {
     const name = uniqueName('missing');
-    const error = await expectError(sdk.bs.findVolume(name, { ignoreMissing: false }), ResourceNotFoundError, `No Volume found for ${name}`);
+    const error = await expectError(
+      sdk.bs.findVolume(name, { ignoreMissing: false }),
+      ResourceNotFoundError,
+      `No Volume found for ${name}`,
+    );
     expect(error.resource).toBe('Volume');
     expect(error.nameOrId).toBe(name);
     expect(await sdk.bs.findVolume(name)).toBeUndefined();
   });
 
-  it.runIf(keystone)('a wrong password: Keystone refuses it with 401 and connect() rejects with AuthenticationError', async () => {
-    const options = connectOptions(sdk.env);
-    const auth = { ...(options.auth as Record<string, unknown>), password: 'osbs-wrong-password' };
-    const error = await expectError(connectLive('admin', { auth }), AuthenticationError, 'Keystone refused', 'HTTP 401', 'The request you have made requires authentication.');
-    expect(error.message).not.toContain('osbs-wrong-password');
-  });
-
-  it.runIf(keystone)('a static token Keystone never issued: Cinder (keystonemiddleware) answers 401 UnauthorizedError', async () => {
-    const bogus = await connectLive('admin', {
-      authType: 'admin_token',
-      auth: { token: 'gAAAAABosbs-not-a-token', endpoint: volumeEndpoint(sdk.env) },
-    });
-    try {
-      const error = await expectError(bogus.bs.getLimits(), UnauthorizedError, 'The request you have made requires authentication.');
-      expect(error.status).toBe(401);
-      expect(error.url).toBe(`${volumeEndpoint(sdk.env)}/limits`);
-      expect(error.message).not.toContain('gAAAAABosbs-not-a-token');
-    } finally {
-      await bogus.close();
-    }
-  });
-
-  it.runIf(keystone)('the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked', async () => {
-    const demo = await connectLive('second');
-    try {
-      // Its own project's limits are fine.
-      expect((await demo.bs.getLimits()).absolute?.maxTotalVolumes).toBeGreaterThan(0);
-
+  it.runIf(keystone)(
+    'a wrong password: Keystone refuses it with 401 and connect() rejects with AuthenticationError',
+    async () => {
+      const options = connectOptions(sdk.env);
+      const auth = { ...(options.auth as Record<string, unknown>), password: 'osbs-wrong-password' };
       const error = await expectError(
-        demo.bs.services().toArray(),
-        ForbiddenError,
-        "Policy doesn't allow volume_extension:services:index to be performed.",
+        connectLive('admin', { auth }),
+        AuthenticationError,
+        'Keystone refused',
+        'HTTP 401',
+        'The request you have made requires authentication.',
       );
-      expect(error.status).toBe(403);
-      expect(error.requestId).toMatch(REQUEST_ID);
+      expect(error.message).not.toContain('osbs-wrong-password');
+    },
+  );
 
-      const name = uniqueName('forbidden');
-      await expectError(demo.bs.createType({ name }), ForbiddenError, "Policy doesn't allow volume_extension:type_create to be performed.");
-      expect(await sdk.bs.findType(name, { isPublic: 'none' })).toBeUndefined();
-      await expectError(
-        demo.bs.getQuotaClassSet(),
-        ForbiddenError,
-        "Policy doesn't allow volume_extension:quota_classes:get to be performed.",
-      );
-    } finally {
-      await demo.close();
-    }
-  });
+  it.runIf(keystone)(
+    'a static token Keystone never issued: Cinder (keystonemiddleware) answers 401 UnauthorizedError',
+    async () => {
+      const bogus = await connectLive('admin', {
+        authType: 'admin_token',
+        auth: { token: 'gAAAAABosbs-not-a-token', endpoint: volumeEndpoint(sdk.env) },
+      });
+      try {
+        const error = await expectError(
+          bogus.bs.getLimits(),
+          UnauthorizedError,
+          'The request you have made requires authentication.',
+        );
+        expect(error.status).toBe(401);
+        expect(error.url).toBe(`${volumeEndpoint(sdk.env)}/limits`);
+        expect(error.message).not.toContain('gAAAAABosbs-not-a-token');
+      } finally {
+        await bogus.close();
+      }
+    },
+  );
+
+  it.runIf(keystone)(
+    'the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked',
+    async () => {
+      const demo = await connectLive('second');
+      try {
+        // Its own project's limits are fine.
+        expect((await demo.bs.getLimits()).absolute?.maxTotalVolumes).toBeGreaterThan(0);
+
+        const error = await expectError(
+          demo.bs.services().toArray(),
+          ForbiddenError,
+          "Policy doesn't allow volume_extension:services:index to be performed.",
+        );
+        expect(error.status).toBe(403);
+        expect(error.requestId).toMatch(REQUEST_ID);
+
+        const name = uniqueName('forbidden');
+        await expectError(
+          demo.bs.createType({ name }),
+          ForbiddenError,
+          "Policy doesn't allow volume_extension:type_create to be performed.",
+        );
+        expect(await sdk.bs.findType(name, { isPublic: 'none' })).toBeUndefined();
+        await expectError(
+          demo.bs.getQuotaClassSet(),
+          ForbiddenError,
+          "Policy doesn't allow volume_extension:quota_classes:get to be performed.",
+        );
+      } finally {
+        await demo.close();
+      }
+    },
+  );
 });

@@ -120,23 +120,36 @@ describe(`examples (${env.mode})`, () => {
     expect(out).toContain(`deleted volume ${id}`);
   });
 
-  it.runIf(env.mode === 'keystone')('create-volume with OS_* variables instead of clouds.yaml', { timeout: TIMEOUT }, async () => {
-    if (env.mode !== 'keystone') return;
-    const out = ok(await runExample('create-volume', viaOsVariables(env)));
-    expect(out).toMatch(/deleted volume \S+/);
-  });
+  it.runIf(env.mode === 'keystone')(
+    'create-volume with OS_* variables instead of clouds.yaml',
+    { timeout: TIMEOUT },
+    async () => {
+      if (env.mode !== 'keystone') return;
+      const out = ok(await runExample('create-volume', viaOsVariables(env)));
+      expect(out).toMatch(/deleted volume \S+/);
+    },
+  );
 
-  it.runIf(env.backupEnabled)('snapshot-and-backup: snapshot, backup, restore, and everything deleted', { timeout: TIMEOUT }, async () => {
-    const out = ok(await runExample('snapshot-and-backup', viaCloudsYaml()));
-    const volume = /volume (\S+) is available/.exec(out)?.[1];
-    const snapshot = /snapshot (\S+) is available/.exec(out)?.[1];
-    const backup = /backup (\S+) is available/.exec(out)?.[1];
-    const restored = /to volume (\S+)/.exec(out)?.[1];
-    expect([volume, snapshot, backup, restored].every((x) => x !== undefined)).toBe(true);
-    for (const line of [`deleted volume ${restored}`, `deleted backup ${backup}`, `deleted snapshot ${snapshot}`, `deleted volume ${volume}`]) {
-      expect(out).toContain(line);
-    }
-  });
+  it.runIf(env.backupEnabled)(
+    'snapshot-and-backup: snapshot, backup, restore, and everything deleted',
+    { timeout: TIMEOUT },
+    async () => {
+      const out = ok(await runExample('snapshot-and-backup', viaCloudsYaml()));
+      const volume = /volume (\S+) is available/.exec(out)?.[1];
+      const snapshot = /snapshot (\S+) is available/.exec(out)?.[1];
+      const backup = /backup (\S+) is available/.exec(out)?.[1];
+      const restored = /to volume (\S+)/.exec(out)?.[1];
+      expect([volume, snapshot, backup, restored].every((x) => x !== undefined)).toBe(true);
+      for (const line of [
+        `deleted volume ${restored}`,
+        `deleted backup ${backup}`,
+        `deleted snapshot ${snapshot}`,
+        `deleted volume ${volume}`,
+      ]) {
+        expect(out).toContain(line);
+      }
+    },
+  );
 
   describe('list-all', () => {
     let sdk: LiveSdk;
@@ -144,11 +157,14 @@ describe(`examples (${env.mode})`, () => {
     beforeAll(async () => {
       sdk = await connectLive();
       // Enough volumes for several pages of two.
-      for (let i = 0; i < 3; i++) made.push((await sdk.bs.createVolume({ name: uniqueName('examples-list'), size: 1 })).id!);
+      for (let i = 0; i < 3; i++)
+        made.push((await sdk.bs.createVolume({ name: uniqueName('examples-list'), size: 1 })).id!);
     }, TIMEOUT);
     afterAll(async () => {
       for (const id of made) {
-        const v = await sdk.bs.waitForStatus(await sdk.bs.getVolume(id), 'available', { interval: 1, wait: 120 }).catch(() => undefined);
+        const v = await sdk.bs
+          .waitForStatus(await sdk.bs.getVolume(id), 'available', { interval: 1, wait: 120 })
+          .catch(() => undefined);
         await sdk.bs.deleteVolume(v ?? id, { ignoreMissing: true }).catch(() => undefined);
       }
       await sdk.close();
@@ -163,14 +179,18 @@ describe(`examples (${env.mode})`, () => {
     });
   });
 
-  it.runIf(env.secondProjectId !== undefined)('transfer-volume: the recipient accepts and deletes the volume', { timeout: TIMEOUT }, async () => {
-    const out = ok(await runExample('transfer-volume', viaCloudsYaml()));
-    const id = /volume (\S+) is available in the owner's project/.exec(out)?.[1];
-    expect(out).toContain('auth key received: yes');
-    expect(out).toContain(`transfer accepted: volume ${id} now belongs to the recipient`);
-    expect(out).toContain('the recipient lists it: true');
-    expect(out).toContain(`recipient deleted volume ${id}`);
-  });
+  it.runIf(env.secondProjectId !== undefined)(
+    'transfer-volume: the recipient accepts and deletes the volume',
+    { timeout: TIMEOUT },
+    async () => {
+      const out = ok(await runExample('transfer-volume', viaCloudsYaml()));
+      const id = /volume (\S+) is available in the owner's project/.exec(out)?.[1];
+      expect(out).toContain('auth key received: yes');
+      expect(out).toContain(`transfer accepted: volume ${id} now belongs to the recipient`);
+      expect(out).toContain('the recipient lists it: true');
+      expect(out).toContain(`recipient deleted volume ${id}`);
+    },
+  );
 
   it('transfer-volume without RECEIVER_CLOUD says what is missing', { timeout: TIMEOUT }, async () => {
     const run = await runExample('transfer-volume', userEnv({ OS_CLIENT_CONFIG_FILE: cloudsFile, OS_CLOUD: 'owner' }));

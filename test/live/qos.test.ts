@@ -71,10 +71,16 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     const paged = await sdk.bs.qosSpecs({ limit: 1 }).toArray();
     expect(paged.map((s) => s.id).sort()).toEqual(listed.map((s) => s.id).sort());
     const newestFirst = await sdk.bs.qosSpecs({ sort: 'created_at:desc' }).toArray();
-    expect(newestFirst.findIndex((s) => s.id === plain.id)).toBeLessThan(newestFirst.findIndex((s) => s.id === spec.id));
+    expect(newestFirst.findIndex((s) => s.id === plain.id)).toBeLessThan(
+      newestFirst.findIndex((s) => s.id === spec.id),
+    );
 
     // Cinder keeps a spec's name as one of its key/value rows, so it cannot sort by name.
-    await expectError(sdk.bs.qosSpecs({ sortKey: 'name', sortDir: 'asc' }).toArray(), BadRequestError, 'Invalid input received: Invalid sort key');
+    await expectError(
+      sdk.bs.qosSpecs({ sortKey: 'name', sortDir: 'asc' }).toArray(),
+      BadRequestError,
+      'Invalid input received: Invalid sort key',
+    );
     const byId = await sdk.bs.qosSpecs({ sortKey: 'id', sortDir: 'asc' }).toArray();
     expect(byId.map((s) => s.id)).toEqual(byId.map((s) => s.id!).sort());
 
@@ -83,8 +89,15 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
   });
 
   it('updateQosSpec adds and changes keys and the consumer; other keys stay', async () => {
-    const spec = await newSpec({ name: uniqueName('upd'), consumer: 'front-end', specs: { read_iops_sec: '500', write_iops_sec: '200' } });
-    const updated = await sdk.bs.updateQosSpec(spec, { consumer: 'both', specs: { read_iops_sec: '300', total_bytes_sec: '1048576' } });
+    const spec = await newSpec({
+      name: uniqueName('upd'),
+      consumer: 'front-end',
+      specs: { read_iops_sec: '500', write_iops_sec: '200' },
+    });
+    const updated = await sdk.bs.updateQosSpec(spec, {
+      consumer: 'both',
+      specs: { read_iops_sec: '300', total_bytes_sec: '1048576' },
+    });
     expect(updated.consumer).toBe('both');
     expect(updated.specs).toEqual({ read_iops_sec: '300', total_bytes_sec: '1048576' });
 
@@ -122,7 +135,11 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.associateQosSpec(spec, gold);
     await sdk.bs.associateQosSpec(spec.id!, silver.id!);
     const list = await sdk.bs.qosSpecAssociations(spec).toArray();
-    expect(list.map((a) => ({ id: a.id, name: a.name, associationType: a.associationType })).sort((x, y) => x.id!.localeCompare(y.id!))).toEqual(
+    expect(
+      list
+        .map((a) => ({ id: a.id, name: a.name, associationType: a.associationType }))
+        .sort((x, y) => x.id!.localeCompare(y.id!)),
+    ).toEqual(
       [gold, silver]
         .map((t) => ({ id: t.id, name: t.name, associationType: 'volume_type' }))
         .sort((x, y) => x.id!.localeCompare(y.id!)),
@@ -160,6 +177,10 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.deleteQosSpec(lone);
     await expectError(sdk.bs.getQosSpec(lone.id!), NotFoundError);
     await expect(sdk.bs.deleteQosSpec(lone)).resolves.toBeUndefined();
-    await expectError(sdk.bs.deleteQosSpec(lone, { ignoreMissing: false }), NotFoundError, `No such QoS spec ${lone.id}.`);
+    await expectError(
+      sdk.bs.deleteQosSpec(lone, { ignoreMissing: false }),
+      NotFoundError,
+      `No such QoS spec ${lone.id}.`,
+    );
   });
 });

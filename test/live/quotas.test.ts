@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { BadRequestError } from '../../generated/index.js';
-import type { QuotaClassSet, QuotaSet, QuotaSetUpdate, QuotaClassSetUpdate, Volume } from '../../generated/block-storage/v2/index.js';
+import type {
+  QuotaClassSet,
+  QuotaSet,
+  QuotaSetUpdate,
+  QuotaClassSetUpdate,
+  Volume,
+} from '../../generated/block-storage/v2/index.js';
 import { bestEffort, expectError, POLL } from './admin-helpers.js';
 import { connectLive, uniqueName, type LiveSdk } from './sdk.js';
 
@@ -21,7 +27,15 @@ let originalClass: QuotaClassSet;
 let volume: Volume | undefined;
 
 /** The standard quota keys (per-volume-type keys follow the types other tests create). */
-const KEYS = ['volumes', 'snapshots', 'gigabytes', 'backups', 'backupGigabytes', 'perVolumeGigabytes', 'groups'] as const;
+const KEYS = [
+  'volumes',
+  'snapshots',
+  'gigabytes',
+  'backups',
+  'backupGigabytes',
+  'perVolumeGigabytes',
+  'groups',
+] as const;
 
 function pick(q: QuotaSet | QuotaClassSet): Record<(typeof KEYS)[number], number | undefined> {
   return Object.fromEntries(KEYS.map((k) => [k, q[k]])) as Record<(typeof KEYS)[number], number | undefined>;

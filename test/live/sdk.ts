@@ -143,7 +143,11 @@ function recording<P extends object>(proxy: P, version: ProxyVersion): P {
 }
 
 /** Listings are lazy: record when iteration ends (or fails). */
-function recordIteration<T extends AsyncIterable<unknown> & object>(method: string, version: ProxyVersion, iterable: T): T {
+function recordIteration<T extends AsyncIterable<unknown> & object>(
+  method: string,
+  version: ProxyVersion,
+  iterable: T,
+): T {
   return new Proxy(iterable, {
     get(target, property, receiver) {
       if (property === Symbol.asyncIterator) {

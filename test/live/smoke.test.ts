@@ -36,12 +36,7 @@ interface CatalogEntry {
   endpoints: { interface: string; region_id?: string; region?: string; url: string }[];
 }
 
-async function api<T = unknown>(
-  session: Session,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<ApiResult<T>> {
+async function api<T = unknown>(session: Session, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const headers: Record<string, string> = {
     'X-Auth-Token': session.token,
     Accept: 'application/json',
@@ -159,7 +154,9 @@ describe(`live smoke (${env.mode})`, () => {
   it('GET / answers 300 with the v3.0 version document, microversions 3.0-3.70', async () => {
     const res = await fetch(`${env.cinderUrl}/`, { headers: { Accept: 'application/json' } });
     expect(res.status).toBe(300);
-    const body = (await res.json()) as { versions: { id: string; status: string; version: string; min_version: string }[] };
+    const body = (await res.json()) as {
+      versions: { id: string; status: string; version: string; min_version: string }[];
+    };
     expect(body.versions.map((v) => v.id)).toEqual(['v3.0']);
     const v3 = body.versions[0]!;
     expect(v3.status).toBe('CURRENT');
@@ -175,20 +172,25 @@ describe(`live smoke (${env.mode})`, () => {
     expect(Array.isArray(r.body.volumes)).toBe(true);
   });
 
-  it.runIf(env.mode === 'keystone')('the catalog lists Cinder v3 as block-storage and volumev3 (3 interfaces)', async () => {
-    if (env.mode !== 'keystone') return;
-    const res = await fetch(`${env.admin.authUrl}/auth/tokens`, {
-      method: 'GET',
-      headers: { 'X-Auth-Token': session.token, 'X-Subject-Token': session.token, Accept: 'application/json' },
-    });
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: { catalog: CatalogEntry[] } };
-    for (const type of ['block-storage', 'volumev3']) {
-      for (const iface of ['public', 'internal', 'admin']) {
-        expect(findEndpoint(token.catalog, type, env.regionName, iface), `${type}/${iface}`).toBe(volumeEndpoint(env));
+  it.runIf(env.mode === 'keystone')(
+    'the catalog lists Cinder v3 as block-storage and volumev3 (3 interfaces)',
+    async () => {
+      if (env.mode !== 'keystone') return;
+      const res = await fetch(`${env.admin.authUrl}/auth/tokens`, {
+        method: 'GET',
+        headers: { 'X-Auth-Token': session.token, 'X-Subject-Token': session.token, Accept: 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      const { token } = (await res.json()) as { token: { catalog: CatalogEntry[] } };
+      for (const type of ['block-storage', 'volumev3']) {
+        for (const iface of ['public', 'internal', 'admin']) {
+          expect(findEndpoint(token.catalog, type, env.regionName, iface), `${type}/${iface}`).toBe(
+            volumeEndpoint(env),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('raised the quotas of both projects (tests create many volumes)', async () => {
     const projects = [env.projectId, env.secondProjectId].filter((p): p is string => p !== undefined);
@@ -232,52 +234,49 @@ describe(`live smoke (${env.mode})`, () => {
 });
 
 describe('second backend', () => {
-  it.runIf(env.pools.length >= 2)(
-    'os-migrate_volume moves a volume and its data to the other pool',
-    async () => {
-      const vol = await createVolume(session, `osbs-smoke-migrate-${Date.now()}`);
-      const source = vol['os-vol-host-attr:host']!;
-      const target = env.pools.find((p) => p !== source)!;
-      expect(env.pools).toContain(source);
+  it.runIf(env.pools.length >= 2)('os-migrate_volume moves a volume and its data to the other pool', async () => {
+    const vol = await createVolume(session, `osbs-smoke-migrate-${Date.now()}`);
+    const source = vol['os-vol-host-attr:host']!;
+    const target = env.pools.find((p) => p !== source)!;
+    expect(env.pools).toContain(source);
 
-      // Write a marker into the backing file (when the stack runs on this machine).
-      const marker = Buffer.from(`osbs-marker-${vol.id}`);
-      const file = env.volumeFilesDir ? join(env.volumeFilesDir, `volume-${vol.id}`) : undefined;
-      const local = file !== undefined && existsSync(file);
-      if (local) {
-        const fd = openSync(file, 'r+');
-        writeSync(fd, marker, 0, marker.length, 12345);
-        closeSync(fd);
-      }
+    // Write a marker into the backing file (when the stack runs on this machine).
+    const marker = Buffer.from(`osbs-marker-${vol.id}`);
+    const file = env.volumeFilesDir ? join(env.volumeFilesDir, `volume-${vol.id}`) : undefined;
+    const local = file !== undefined && existsSync(file);
+    if (local) {
+      const fd = openSync(file, 'r+');
+      writeSync(fd, marker, 0, marker.length, 12345);
+      closeSync(fd);
+    }
 
-      const r = await api(session, 'POST', `/volumes/${vol.id}/action`, {
-        'os-migrate_volume': { host: target, force_host_copy: false, lock_volume: false },
-      });
-      expect(r.status).toBe(202);
-      const done = await waitFor(`migration of ${vol.id} to ${target}`, async () => {
-        const g = await api<{ volume: Volume }>(session, 'GET', `/volumes/${vol.id}`);
-        const v = g.body.volume;
-        if (v.migration_status === 'error') throw new Error(`migration failed: ${JSON.stringify(v)}`);
-        return v.migration_status === 'success' && v.status === 'available' ? v : undefined;
-      });
-      expect(done['os-vol-host-attr:host']).toBe(target);
+    const r = await api(session, 'POST', `/volumes/${vol.id}/action`, {
+      'os-migrate_volume': { host: target, force_host_copy: false, lock_volume: false },
+    });
+    expect(r.status).toBe(202);
+    const done = await waitFor(`migration of ${vol.id} to ${target}`, async () => {
+      const g = await api<{ volume: Volume }>(session, 'GET', `/volumes/${vol.id}`);
+      const v = g.body.volume;
+      if (v.migration_status === 'error') throw new Error(`migration failed: ${JSON.stringify(v)}`);
+      return v.migration_status === 'success' && v.status === 'available' ? v : undefined;
+    });
+    expect(done['os-vol-host-attr:host']).toBe(target);
 
-      // The data now lives in the migration target's file: volume-<name_id>.
-      const nameId = done['os-vol-mig-status-attr:name_id'];
-      expect(nameId).toBeTruthy();
-      expect(nameId).not.toBe(vol.id);
-      const moved = local ? join(env.volumeFilesDir!, `volume-${nameId}`) : undefined;
-      if (moved !== undefined) {
-        // Cinder deletes the source asynchronously after the swap.
-        await waitFor('the source file to be removed', async () => (existsSync(file!) ? undefined : true), 20_000);
-        const fd = openSync(moved, 'r');
-        const back = Buffer.alloc(marker.length);
-        readSync(fd, back, 0, marker.length, 12345);
-        closeSync(fd);
-        expect(back.toString()).toBe(marker.toString());
-      }
-      await deleteVolume(session, vol.id);
-      if (moved !== undefined) expect(existsSync(moved), 'migrated file removed with the volume').toBe(false);
-    },
-  );
+    // The data now lives in the migration target's file: volume-<name_id>.
+    const nameId = done['os-vol-mig-status-attr:name_id'];
+    expect(nameId).toBeTruthy();
+    expect(nameId).not.toBe(vol.id);
+    const moved = local ? join(env.volumeFilesDir!, `volume-${nameId}`) : undefined;
+    if (moved !== undefined) {
+      // Cinder deletes the source asynchronously after the swap.
+      await waitFor('the source file to be removed', async () => (existsSync(file!) ? undefined : true), 20_000);
+      const fd = openSync(moved, 'r');
+      const back = Buffer.alloc(marker.length);
+      readSync(fd, back, 0, marker.length, 12345);
+      closeSync(fd);
+      expect(back.toString()).toBe(marker.toString());
+    }
+    await deleteVolume(session, vol.id);
+    if (moved !== undefined) expect(existsSync(moved), 'migrated file removed with the volume').toBe(false);
+  });
 });

@@ -133,7 +133,13 @@ describe(`snapshots (${env.mode})`, () => {
 
     const detailed = await bs.snapshots({ volumeId: vol.id! }).toArray();
     expect(detailed.map((s) => s.id).sort()).toEqual(ids);
-    for (const s of detailed) expect(json(s)).toMatchObject({ volumeId: vol.id, status: 'available', progress: '100%', projectId: env.projectId });
+    for (const s of detailed)
+      expect(json(s)).toMatchObject({
+        volumeId: vol.id,
+        status: 'available',
+        progress: '100%',
+        projectId: env.projectId,
+      });
 
     // The summary view has no os-extended-snapshot-attributes.
     const brief = await bs.snapshots({ volumeId: vol.id!, details: false }).toArray();
@@ -165,7 +171,11 @@ describe(`snapshots (${env.mode})`, () => {
     const name = uniqueName('snap-renamed');
     const updated = await bs.updateSnapshot(snap.id!, { name, description: 'renamed by the live suite' });
     expect(json(updated)).toMatchObject({ id: snap.id, name, description: 'renamed by the live suite' });
-    expect(json(await bs.getSnapshot(snap.id!))).toMatchObject({ name, description: 'renamed by the live suite', status: 'available' });
+    expect(json(await bs.getSnapshot(snap.id!))).toMatchObject({
+      name,
+      description: 'renamed by the live suite',
+      status: 'available',
+    });
   });
 
   it('snapshot metadata: set merges, fetch/get read it, delete by key and all at once', async () => {
@@ -226,7 +236,11 @@ describe(`snapshots (${env.mode})`, () => {
     }
 
     const name = uniqueName('snap-managed');
-    const managed = await bs.manageSnapshot(vol.id!, { 'source-name': `snapshot-${s.id}` }, { name, description: 'managed back', metadata: { m: '1' } });
+    const managed = await bs.manageSnapshot(
+      vol.id!,
+      { 'source-name': `snapshot-${s.id}` },
+      { name, description: 'managed back', metadata: { m: '1' } },
+    );
     cleanup.snapshots.add(managed.id!);
     expect(json(managed)).toMatchObject({ name, volumeId: vol.id, status: 'creating', metadata: { m: '1' } });
     expect(managed.id).not.toBe(s.id);
@@ -251,13 +265,23 @@ describe(`snapshots (${env.mode})`, () => {
     await expectRejects(bs.getSnapshot(s.id!), NotFoundError, 404);
     if (dir) expect(existsSync(snapshotFile(dir, s.id!))).toBe(false);
     await bs.deleteSnapshot(s.id!);
-    await expectRejects(bs.deleteSnapshot(s.id!, { ignoreMissing: false }), NotFoundError, 404, `Snapshot ${s.id} could not be found.`);
+    await expectRejects(
+      bs.deleteSnapshot(s.id!, { ignoreMissing: false }),
+      NotFoundError,
+      404,
+      `Snapshot ${s.id} could not be found.`,
+    );
   });
 
   it('deleteSnapshot with force removes a snapshot whose status forbids a normal delete', async () => {
     const s = await newSnapshot();
     await bs.resetSnapshotStatus(s.id!, 'creating');
-    await expectRejects(bs.deleteSnapshot(s.id!), BadRequestError, 400, 'Invalid snapshot: Snapshot status must be available or error and must not be part of a group.');
+    await expectRejects(
+      bs.deleteSnapshot(s.id!),
+      BadRequestError,
+      400,
+      'Invalid snapshot: Snapshot status must be available or error and must not be part of a group.',
+    );
     await bs.deleteSnapshot(s.id!, { force: true });
     await bs.waitForDelete(s, POLL);
     await expectRejects(bs.getSnapshot(s.id!), NotFoundError, 404);

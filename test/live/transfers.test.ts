@@ -61,7 +61,12 @@ describe(`transfers (${env.mode})`, () => {
 
   it('getTransfer and findTransfer (by ID and name) show the transfer without its key', async () => {
     const got = await bs.getTransfer(transfer.id!);
-    expect(json(got)).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id, createdAt: transfer.createdAt });
+    expect(json(got)).toMatchObject({
+      id: transfer.id,
+      name: transfer.name,
+      volumeId: given.id,
+      createdAt: transfer.createdAt,
+    });
     expect(got.authKey).toBeUndefined();
     expect(got.links?.[0]?.href).toContain(`/os-volume-transfer/${transfer.id}`);
     expect((await bs.findTransfer(transfer.id!))?.name).toBe(transfer.name);
@@ -110,7 +115,12 @@ describe(`transfers (${env.mode})`, () => {
     expect((await bs.volumes({ details: false }).toArray()).map((v) => v.id)).not.toContain(given.id);
 
     // The transfer is used up.
-    await expectRejects(bs.getTransfer(transfer.id!), NotFoundError, 404, `Transfer ${transfer.id} could not be found.`);
+    await expectRejects(
+      bs.getTransfer(transfer.id!),
+      NotFoundError,
+      404,
+      `Transfer ${transfer.id} could not be found.`,
+    );
   });
 
   it('deleteTransfer withdraws an offer: the volume is available again and stays in the project', async () => {
@@ -124,9 +134,19 @@ describe(`transfers (${env.mode})`, () => {
     const back = await settledVolume(bs, kept.id!);
     expect(back.projectId).toBe(env.projectId);
     await expectRejects(bs.getTransfer(offer.id!), NotFoundError, 404);
-    await expectRejects(second.bs.acceptTransfer(offer.id!, offer.authKey!), NotFoundError, 404, `Transfer ${offer.id} could not be found.`);
+    await expectRejects(
+      second.bs.acceptTransfer(offer.id!, offer.authKey!),
+      NotFoundError,
+      404,
+      `Transfer ${offer.id} could not be found.`,
+    );
 
     await bs.deleteTransfer(offer.id!);
-    await expectRejects(bs.deleteTransfer(offer.id!, { ignoreMissing: false }), NotFoundError, 404, `Transfer ${offer.id} could not be found.`);
+    await expectRejects(
+      bs.deleteTransfer(offer.id!, { ignoreMissing: false }),
+      NotFoundError,
+      404,
+      `Transfer ${offer.id} could not be found.`,
+    );
   });
 });

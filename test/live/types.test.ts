@@ -43,7 +43,11 @@ afterAll(async () => {
 describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
   it('createType with extra specs; getType, findType (name and ID) and types() see it', async () => {
     const name = uniqueName('type');
-    const type = await newType({ name, description: 'gold tier', extraSpecs: { volume_backend_name: 'fake', 'osbs:tier': 'gold' } });
+    const type = await newType({
+      name,
+      description: 'gold tier',
+      extraSpecs: { volume_backend_name: 'fake', 'osbs:tier': 'gold' },
+    });
     expect(type.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(type.name).toBe(name);
     expect(type.isPublic).toBe(true);
@@ -89,7 +93,11 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
   it('updateTypeExtraSpecs adds and changes keys; deleteTypeExtraSpecs removes them', async () => {
     const type = await newType({ name: uniqueName('specs'), extraSpecs: { volume_backend_name: 'fake', keep: 'me' } });
 
-    const echoed = await sdk.bs.updateTypeExtraSpecs(type, { keep: 'changed', 'capabilities:qos': '<is> False', extra: '1' });
+    const echoed = await sdk.bs.updateTypeExtraSpecs(type, {
+      keep: 'changed',
+      'capabilities:qos': '<is> False',
+      extra: '1',
+    });
     expect(echoed).toEqual({ keep: 'changed', 'capabilities:qos': '<is> False', extra: '1' });
     expect((await sdk.bs.getType(type.id!)).extraSpecs).toEqual({
       volume_backend_name: 'fake',
@@ -121,7 +129,8 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect((await sdk.bs.findType(type.name!, { isPublic: 'none' }))?.id).toBe(type.id);
 
     expect(await sdk.bs.getTypeAccess(type)).toEqual([]);
-    if (keystone) await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
+    if (keystone)
+      await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
 
     await sdk.bs.addTypeAccess(type, project);
     const access = await sdk.bs.getTypeAccess(type);
@@ -139,7 +148,8 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
     await sdk.bs.removeTypeAccess(type, project);
     expect(await sdk.bs.getTypeAccess(type)).toEqual([]);
-    if (keystone) await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
+    if (keystone)
+      await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
     await expectError(
       sdk.bs.removeTypeAccess(type, project),
       NotFoundError,
@@ -193,7 +203,12 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     // By the volume type (looked up first) and by the TypeEncryption itself.
     await sdk.bs.updateTypeEncryption(type, { keySize: 512, controlLocation: 'back-end' });
     let now = await sdk.bs.getTypeEncryption(type);
-    expect(now).toMatchObject({ encryptionId: enc.encryptionId, keySize: 512, controlLocation: 'back-end', provider: 'luks' });
+    expect(now).toMatchObject({
+      encryptionId: enc.encryptionId,
+      keySize: 512,
+      controlLocation: 'back-end',
+      provider: 'luks',
+    });
     expect(now.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     await sdk.bs.updateTypeEncryption(now, { cipher: 'aes-cbc-essiv' });
     now = await sdk.bs.getTypeEncryption(type);
@@ -214,9 +229,18 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
   it('a volume of an encrypted type needs the key manager this stack lacks: 400 "Key manager error"', async () => {
     const type = await newType({ name: uniqueName('encvol') });
-    await sdk.bs.createTypeEncryption(type, { provider: 'luks', controlLocation: 'front-end', cipher: 'aes-xts-plain64', keySize: 256 });
+    await sdk.bs.createTypeEncryption(type, {
+      provider: 'luks',
+      controlLocation: 'front-end',
+      cipher: 'aes-xts-plain64',
+      keySize: 256,
+    });
     const name = uniqueName('encvol');
-    await expectError(sdk.bs.createVolume({ size: 1, name, volumeType: type.id! }), BadRequestError, 'Key manager error');
+    await expectError(
+      sdk.bs.createVolume({ size: 1, name, volumeType: type.id! }),
+      BadRequestError,
+      'Key manager error',
+    );
     expect(await sdk.bs.findVolume(name)).toBeUndefined();
   });
 
@@ -226,6 +250,10 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await expectError(sdk.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
     expect(await sdk.bs.findType(type.name!)).toBeUndefined();
     await expect(sdk.bs.deleteType(type.id!)).resolves.toBeUndefined();
-    await expectError(sdk.bs.deleteType(type.id!, { ignoreMissing: false }), NotFoundError, `Volume type ${type.id} could not be found.`);
+    await expectError(
+      sdk.bs.deleteType(type.id!, { ignoreMissing: false }),
+      NotFoundError,
+      `Volume type ${type.id} could not be found.`,
+    );
   });
 });

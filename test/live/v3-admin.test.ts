@@ -25,7 +25,19 @@ const env = loadLiveEnv();
 
 /** The stack's resource_filters.json (test/live/stack/start.sh; shared/cinder/README.md §4.2). */
 const RESOURCE_FILTERS: Record<string, string[]> = {
-  volume: ['name', 'status', 'metadata', 'bootable', 'migration_status', 'availability_zone', 'group_id', 'size', 'created_at', 'updated_at', 'consumes_quota'],
+  volume: [
+    'name',
+    'status',
+    'metadata',
+    'bootable',
+    'migration_status',
+    'availability_zone',
+    'group_id',
+    'size',
+    'created_at',
+    'updated_at',
+    'consumes_quota',
+  ],
   backup: ['name', 'status', 'volume_id'],
   snapshot: ['name', 'status', 'volume_id', 'metadata', 'availability_zone', 'consumes_quota'],
   group: ['name'],
@@ -93,7 +105,9 @@ describe(`v3 manageable volumes and snapshots (${env.mode})`, () => {
       expect(await bs.manageableSnapshots({ host, details: false }).toArray()).toEqual([]);
       expect(sdk.last('GET', '/manageable_snapshots')).toMatchObject({ apiVersion: 'volume 3.70', status: 200 });
     }
-    expect(await bs.manageableVolumes({ host: env.pools[0]!, details: false, sortKey: 'size', sortDir: 'desc' }).toArray()).toEqual([]);
+    expect(
+      await bs.manageableVolumes({ host: env.pools[0]!, details: false, sortKey: 'size', sortDir: 'desc' }).toArray(),
+    ).toEqual([]);
     expect(await bs.manageableSnapshots({ host: volumeHosts[0]! }).toArray()).toEqual([]);
   });
 
@@ -101,7 +115,12 @@ describe(`v3 manageable volumes and snapshots (${env.mode})`, () => {
     const bs = sdk.bs;
     const oneOf = 'Invalid input received: One and only one of cluster and host must be set.';
     await expectRejects(bs.manageableVolumes().toArray(), BadRequestError, 400, oneOf);
-    await expectRejects(bs.manageableSnapshots({ host: volumeHosts[0]!, cluster: 'osbs-cluster' }).toArray(), BadRequestError, 400, oneOf);
+    await expectRejects(
+      bs.manageableSnapshots({ host: volumeHosts[0]!, cluster: 'osbs-cluster' }).toArray(),
+      BadRequestError,
+      400,
+      oneOf,
+    );
     await expectRejects(
       bs.manageableVolumes({ host: 'osbs-nohost@nowhere' }).toArray(),
       NotFoundError,
@@ -136,13 +155,26 @@ describe(`v3 clusters (${env.mode})`, () => {
     const missing = "Cluster {'binary': 'cinder-volume', 'name': 'osbs-missing'} could not be found.";
     await expectRejects(bs.getCluster('osbs-missing'), NotFoundError, 404, missing);
     expect(await bs.findCluster('osbs-missing')).toBeUndefined();
-    await expectRejects(bs.findCluster('osbs-missing', { ignoreMissing: false }), ResourceNotFoundError, undefined, 'osbs-missing');
+    await expectRejects(
+      bs.findCluster('osbs-missing', { ignoreMissing: false }),
+      ResourceNotFoundError,
+      undefined,
+      'osbs-missing',
+    );
     await expectRejects(bs.enableCluster('osbs-missing'), NotFoundError, 404, missing);
     expect(sdk.last('PUT', '/clusters/enable').requestBody).toEqual({ name: 'osbs-missing' });
     await expectRejects(bs.disableCluster('osbs-missing', { reason: 'live test' }), NotFoundError, 404, missing);
-    expect(sdk.last('PUT', '/clusters/disable').requestBody).toEqual({ name: 'osbs-missing', disabled_reason: 'live test' });
+    expect(sdk.last('PUT', '/clusters/disable').requestBody).toEqual({
+      name: 'osbs-missing',
+      disabled_reason: 'live test',
+    });
     if (env.mode === 'keystone') {
-      await expectRejects(second.bs.clusters().toArray(), ForbiddenError, 403, "Policy doesn't allow clusters:get_all to be performed.");
+      await expectRejects(
+        second.bs.clusters().toArray(),
+        ForbiddenError,
+        403,
+        "Policy doesn't allow clusters:get_all to be performed.",
+      );
     }
   });
 });
@@ -168,10 +200,18 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
     const one = await bs.getServiceLogLevels({ server: volumeHosts[1]!, prefix });
     expect(one).toEqual([{ binary: 'cinder-volume', host: volumeHosts[1], levels: { [prefix]: 'INFO' } }]);
     const scheduler = await bs.getServiceLogLevels({ binary: 'cinder-scheduler', prefix: 'cinder.scheduler.manager' });
-    expect(scheduler).toEqual([{ binary: 'cinder-scheduler', host: 'rc-host', levels: { 'cinder.scheduler.manager': 'INFO' } }]);
+    expect(scheduler).toEqual([
+      { binary: 'cinder-scheduler', host: 'rc-host', levels: { 'cinder.scheduler.manager': 'INFO' } },
+    ]);
     // A prefix no logger has: every service answers, with no levels.
     const none = await bs.getServiceLogLevels({ prefix: 'osbs.no.such.logger' });
-    expect(none.map((l) => l.binary).sort()).toEqual(['cinder-api', 'cinder-backup', 'cinder-scheduler', 'cinder-volume', 'cinder-volume']);
+    expect(none.map((l) => l.binary).sort()).toEqual([
+      'cinder-api',
+      'cinder-backup',
+      'cinder-scheduler',
+      'cinder-volume',
+      'cinder-volume',
+    ]);
     for (const l of none) expect(l.levels).toEqual({});
   });
 
@@ -198,7 +238,9 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
     const quiet = await bs.createVolume({ name: uniqueName('v3-quiet'), size: 1 });
     cleanup.volumes.add(quiet.id!);
     await bs.waitForStatus(quiet, 'available', POLL);
-    const none = await logLines(env, 'cinder-volume', [' DEBUG cinder.volume.manager ', quiet.openstackRequestId!], { timeoutMs: 500 });
+    const none = await logLines(env, 'cinder-volume', [' DEBUG cinder.volume.manager ', quiet.openstackRequestId!], {
+      timeoutMs: 500,
+    });
     if (none) expect(none).toEqual([]);
 
     if (env.mode === 'keystone') {
@@ -214,13 +256,18 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
   it('cleanupServiceWorkers (3.24): nothing by default (only down services), the running ones with isUp', async () => {
     const bs = sdk.bs;
     expect(await bs.cleanupServiceWorkers()).toEqual({ cleaning: [], unavailable: [] });
-    expect(sdk.last('POST', '/workers/cleanup')).toMatchObject({ apiVersion: 'volume 3.70', requestBody: {}, status: 202 });
+    expect(sdk.last('POST', '/workers/cleanup')).toMatchObject({
+      apiVersion: 'volume 3.70',
+      requestBody: {},
+      status: 202,
+    });
 
     const volume = await bs.cleanupServiceWorkers({ binary: 'cinder-volume', isUp: true });
     expect(sdk.last('POST', '/workers/cleanup').requestBody).toEqual({ binary: 'cinder-volume', is_up: true });
     expect(volume.unavailable).toEqual([]);
     expect(volume.cleaning!.map((s) => s.host).sort()).toEqual(volumeHosts);
-    for (const s of volume.cleaning!) expect(s).toEqual({ id: expect.any(Number), host: s.host, binary: 'cinder-volume' });
+    for (const s of volume.cleaning!)
+      expect(s).toEqual({ id: expect.any(Number), host: s.host, binary: 'cinder-volume' });
     // Each cinder-volume ran the cleanup it was sent.
     const requestId = sdk.last('POST', '/workers/cleanup').requestId!;
     for (const s of volume.cleaning!) {
@@ -249,7 +296,12 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
       `Invalid input received: ('There is no resource with UUID %s pending cleanup.', '${unknown}')`,
     );
     if (env.mode === 'keystone') {
-      await expectRejects(second.bs.cleanupServiceWorkers(), ForbiddenError, 403, "Policy doesn't allow workers:cleanup to be performed.");
+      await expectRejects(
+        second.bs.cleanupServiceWorkers(),
+        ForbiddenError,
+        403,
+        "Policy doesn't allow workers:cleanup to be performed.",
+      );
     }
   });
 });
@@ -282,10 +334,18 @@ describe(`v3 default types (${env.mode})`, () => {
   it('setDefaultType, showDefaultType and defaultTypes() on the project-less route; new volumes of the project get the type', async () => {
     const bs = sdk.bs;
     const project = env.secondProjectId!;
-    type = await bs.createType({ name: uniqueName('v3-default'), extraSpecs: { volume_backend_name: env.backends.at(-1)! } });
+    type = await bs.createType({
+      name: uniqueName('v3-default'),
+      extraSpecs: { volume_backend_name: env.backends.at(-1)! },
+    });
     cleanup.types.add(type.id!);
 
-    await expectRejects(bs.showDefaultType(project), NotFoundError, 404, `Default type for project ${project} not found.`);
+    await expectRejects(
+      bs.showDefaultType(project),
+      NotFoundError,
+      404,
+      `Default type for project ${project} not found.`,
+    );
     const set = await bs.setDefaultType(project, type);
     expect(sdk.last('PUT', `/default-types/${project}`)).toMatchObject({
       url: `${env.cinderUrl}/v3/default-types/${project}`,
@@ -295,7 +355,10 @@ describe(`v3 default types (${env.mode})`, () => {
     });
     expect(json(set)).toEqual({ projectId: project, volumeTypeId: type.id });
     expect(json(await bs.showDefaultType(project))).toEqual({ projectId: project, volumeTypeId: type.id });
-    expect((await bs.defaultTypes().toArray()).map((d) => json(d))).toContainEqual({ projectId: project, volumeTypeId: type.id });
+    expect((await bs.defaultTypes().toArray()).map((d) => json(d))).toContainEqual({
+      projectId: project,
+      volumeTypeId: type.id,
+    });
 
     // The effect: the demo user's volume without a type gets this one, on its backend.
     const v = await second.bs.createVolume({ name: uniqueName('v3-defaulted'), size: 1 });
@@ -318,7 +381,12 @@ describe(`v3 default types (${env.mode})`, () => {
       404,
       'Project with id 00000000000000000000000000000000 not found.',
     );
-    await expectRejects(sdk.bs.setDefaultType(project, 'osbs-no-such-type'), BadRequestError, 400, 'Volume type with name osbs-no-such-type could not be found.');
+    await expectRejects(
+      sdk.bs.setDefaultType(project, 'osbs-no-such-type'),
+      BadRequestError,
+      400,
+      'Volume type with name osbs-no-such-type could not be found.',
+    );
   });
 
   it('unsetDefaultType removes it (and answers 204 again when there is none)', async () => {
@@ -326,7 +394,12 @@ describe(`v3 default types (${env.mode})`, () => {
     const project = env.secondProjectId!;
     await bs.unsetDefaultType(project);
     expect(sdk.last('DELETE', `/default-types/${project}`)).toMatchObject({ status: 204, apiVersion: 'volume 3.70' });
-    await expectRejects(bs.showDefaultType(project), NotFoundError, 404, `Default type for project ${project} not found.`);
+    await expectRejects(
+      bs.showDefaultType(project),
+      NotFoundError,
+      404,
+      `Default type for project ${project} not found.`,
+    );
     expect((await bs.defaultTypes().toArray()).map((d) => d.projectId)).not.toContain(project);
     await bs.unsetDefaultType(project);
     expect(sdk.last('DELETE', `/default-types/${project}`).status).toBe(204);

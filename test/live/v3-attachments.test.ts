@@ -61,7 +61,13 @@ describe(`v3 attachments (${env.mode})`, () => {
     expect(request.status).toBe(200);
 
     expect(att.id).toMatch(UUID);
-    expect(json(att)).toMatchObject({ status: 'reserved', volumeId: vol.id, attachMode: 'rw', attachedAt: '', detachedAt: '' });
+    expect(json(att)).toMatchObject({
+      status: 'reserved',
+      volumeId: vol.id,
+      attachMode: 'rw',
+      attachedAt: '',
+      detachedAt: '',
+    });
     expect(att.instance).toBeUndefined();
     expect(att.connectionInfo).toMatchObject({ driver_volume_type: 'local', access_mode: 'rw', attachment_id: att.id });
     const dir = filesDir(env);
@@ -75,7 +81,13 @@ describe(`v3 attachments (${env.mode})`, () => {
 
   it('getAttachment and attachments() show it, with details by default and without on request', async () => {
     const got = await sdk.bs.getAttachment(att.id!);
-    expect(json(got)).toMatchObject({ id: att.id, status: 'attaching', volumeId: vol.id, attachMode: 'rw', detachedAt: '' });
+    expect(json(got)).toMatchObject({
+      id: att.id,
+      status: 'attaching',
+      volumeId: vol.id,
+      attachMode: 'rw',
+      detachedAt: '',
+    });
     expect(got.attachedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(got.connectionInfo?.['driver_volume_type']).toBe('local');
 
@@ -123,7 +135,9 @@ describe(`v3 attachments (${env.mode})`, () => {
     });
     const got = await sdk.bs.getAttachment(att.id!);
     expect(got.status).toBe('attached');
-    expect((await sdk.bs.attachments({ status: 'attached', volumeId: vol.id! }).toArray()).map((a) => a.id)).toEqual([att.id]);
+    expect((await sdk.bs.attachments({ status: 'attached', volumeId: vol.id! }).toArray()).map((a) => a.id)).toEqual([
+      att.id,
+    ]);
   });
 
   it('deleteAttachment detaches: the volume is available again and the attachment is gone', async () => {
@@ -144,7 +158,12 @@ describe(`v3 attachments (${env.mode})`, () => {
     cleanup.attachments.add(r.id!);
     expect(sdk.last('POST', '/attachments').requestBody).toEqual({ attachment: { volume_uuid: reserved.id } });
     // Cinder reports the mode of a bare reservation as the string "null".
-    expect(json(r)).toMatchObject({ status: 'reserved', volumeId: reserved.id, connectionInfo: {}, attachMode: 'null' });
+    expect(json(r)).toMatchObject({
+      status: 'reserved',
+      volumeId: reserved.id,
+      connectionInfo: {},
+      attachMode: 'null',
+    });
     expect((await sdk.bs.getVolume(reserved.id!)).status).toBe('reserved');
 
     const connected = await sdk.bs.updateAttachment(r, CONNECTOR);
@@ -157,7 +176,10 @@ describe(`v3 attachments (${env.mode})`, () => {
   });
 
   it('mode ro is recorded as the attach mode; the volume is attached read-only', async () => {
-    const ro = await sdk.bs.createAttachment(reserved.id!, { connector: { host: 'osbs-ro-host', mountpoint: '/dev/vdc' }, mode: 'ro' });
+    const ro = await sdk.bs.createAttachment(reserved.id!, {
+      connector: { host: 'osbs-ro-host', mountpoint: '/dev/vdc' },
+      mode: 'ro',
+    });
     cleanup.attachments.add(ro.id!);
     expect(ro.attachMode).toBe('ro');
     await sdk.bs.completeAttachment(ro.id!);
@@ -248,6 +270,7 @@ describe(`v3 proxy: the legacy attach actions (${env.mode})`, () => {
     expect(action()).toEqual({ 'os-detach': { attachment_id: attachment.attachmentId } });
     const detached = await settled(bs, id);
     expect(detached.attachments).toEqual([]);
-    for (const e of sdk.wire.filter((x) => x.path.endsWith(`/volumes/${id}/action`))) expect(e.apiVersion).toBe('volume 3.70');
+    for (const e of sdk.wire.filter((x) => x.path.endsWith(`/volumes/${id}/action`)))
+      expect(e.apiVersion).toBe('volume 3.70');
   });
 });

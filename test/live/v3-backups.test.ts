@@ -26,7 +26,11 @@ beforeAll(async () => {
   cleanup = new V3Cleanup(sdk.bs);
   if (!env.backupEnabled) return;
   [vol] = await newVolumes(sdk.bs, cleanup, uniqueName('v3-backup-src'), 1);
-  const b = await sdk.bs.createBackup({ volumeId: vol.id!, name: uniqueName('v3-backup'), metadata: { 'osbs-k1': 'v1', 'osbs-k2': 'v2' } });
+  const b = await sdk.bs.createBackup({
+    volumeId: vol.id!,
+    name: uniqueName('v3-backup'),
+    metadata: { 'osbs-k1': 'v1', 'osbs-k2': 'v2' },
+  });
   backupIds.add(b.id!);
   backup = await sdk.bs.waitForStatus(b, 'available', { ...POLL, wait: 150 });
 });
@@ -79,7 +83,11 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
 
   it('updateBackup (3.9) renames and re-describes the backup', async () => {
     const name = uniqueName('v3-backup-renamed');
-    const updated = await sdk.bs.updateBackup(backup.id!, { name, description: 'renamed by the live suite', metadata: { 'osbs-k4': 'v4' } });
+    const updated = await sdk.bs.updateBackup(backup.id!, {
+      name,
+      description: 'renamed by the live suite',
+      metadata: { 'osbs-k4': 'v4' },
+    });
     expect(sdk.last('PUT', `/backups/${backup.id}`).requestBody).toEqual({
       backup: { name, description: 'renamed by the live suite', metadata: { 'osbs-k4': 'v4' } },
     });
@@ -110,7 +118,12 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
         undefined,
         'Backup.setMetadata needs microversion 3.43, but 3.0–3.70 is available (client maximum 3.42)',
       );
-      await expectRejects(v342.bs.fetchBackupMetadata(backup.id!), MicroversionNotSupportedError, undefined, 'needs microversion 3.43');
+      await expectRejects(
+        v342.bs.fetchBackupMetadata(backup.id!),
+        MicroversionNotSupportedError,
+        undefined,
+        'needs microversion 3.43',
+      );
       await expectRejects(
         v342.bs.updateBackup(backup.id!, { metadata: { a: 'b' } }),
         MicroversionNotSupportedError,

@@ -12,14 +12,7 @@ import { BadRequestError, NotFoundError, ResourceNotFoundError } from '../../gen
 import { backendOf, expectMarkers, expectRejects, filesDir, json, snapshotFile, writeMarkers } from './data-helpers.js';
 import { loadLiveEnv } from './env.js';
 import { uniqueName } from './sdk.js';
-import {
-  POLL,
-  V3Cleanup,
-  connectV3,
-  newVolumes,
-  settledGroup,
-  type WiredV3,
-} from './v3-helpers.js';
+import { POLL, V3Cleanup, connectV3, newVolumes, settledGroup, type WiredV3 } from './v3-helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const env = loadLiveEnv();
@@ -63,7 +56,10 @@ beforeAll(async () => {
   });
   cleanup.groups.add(g.id!);
   group = await bs.waitForStatus(g, 'available', POLL);
-  members = await newVolumes(bs, cleanup, uniqueName('v3-gmember'), 2, { volumeType: volumeType.id!, groupId: group.id! });
+  members = await newVolumes(bs, cleanup, uniqueName('v3-gmember'), 2, {
+    volumeType: volumeType.id!,
+    groupId: group.id!,
+  });
   [outsider] = await newVolumes(bs, cleanup, uniqueName('v3-goutsider'), 1, { volumeType: volumeType.id! });
   if (dir) for (const v of members) writeMarkers(`${dir}/volume-${v.id}`, marker(v));
 });
@@ -78,7 +74,13 @@ describe(`v3 group types (${env.mode})`, () => {
     const bs = sdk.bs;
     expect(sdk.last('POST', '/group_types')).toMatchObject({
       apiVersion: 'volume 3.70',
-      requestBody: { group_type: { name: groupType.name, description: 'made by the live suite', group_specs: { 'osbs:purpose': 'live' } } },
+      requestBody: {
+        group_type: {
+          name: groupType.name,
+          description: 'made by the live suite',
+          group_specs: { 'osbs:purpose': 'live' },
+        },
+      },
     });
     expect(groupType.id).toMatch(UUID);
     expect(json(groupType)).toMatchObject({ isPublic: true, groupSpecs: { 'osbs:purpose': 'live' } });
@@ -100,15 +102,23 @@ describe(`v3 group types (${env.mode})`, () => {
   it('group specs: fetch, create, get, update and delete one key, with Cinder’s 404s for a missing key', async () => {
     const bs = sdk.bs;
     expect((await bs.fetchGroupTypeGroupSpecs(groupType.id!)).groupSpecs).toEqual({ 'osbs:purpose': 'live' });
-    expect(await bs.createGroupTypeGroupSpecs(groupType.id!, { 'osbs:a': '1', 'osbs:b': '2' })).toEqual({ 'osbs:a': '1', 'osbs:b': '2' });
+    expect(await bs.createGroupTypeGroupSpecs(groupType.id!, { 'osbs:a': '1', 'osbs:b': '2' })).toEqual({
+      'osbs:a': '1',
+      'osbs:b': '2',
+    });
     expect(sdk.last('POST', `/group_types/${groupType.id}/group_specs`).requestBody).toEqual({
       group_specs: { 'osbs:a': '1', 'osbs:b': '2' },
     });
     expect(await bs.getGroupTypeGroupSpecsProperty(groupType.id!, 'osbs:a')).toBe('1');
     expect(await bs.updateGroupTypeGroupSpecsProperty(groupType.id!, 'osbs:a', '3')).toBe('3');
-    expect(sdk.last('PUT', `/group_types/${groupType.id}/group_specs/${encodeURIComponent('osbs:a')}`).requestBody).toEqual({ 'osbs:a': '3' });
+    expect(
+      sdk.last('PUT', `/group_types/${groupType.id}/group_specs/${encodeURIComponent('osbs:a')}`).requestBody,
+    ).toEqual({ 'osbs:a': '3' });
     await bs.deleteGroupTypeGroupSpecsProperty(groupType.id!, 'osbs:b');
-    expect((await bs.fetchGroupTypeGroupSpecs(groupType.id!)).groupSpecs).toEqual({ 'osbs:purpose': 'live', 'osbs:a': '3' });
+    expect((await bs.fetchGroupTypeGroupSpecs(groupType.id!)).groupSpecs).toEqual({
+      'osbs:purpose': 'live',
+      'osbs:a': '3',
+    });
 
     await expectRejects(
       bs.getGroupTypeGroupSpecsProperty(groupType.id!, 'osbs:b'),
@@ -128,8 +138,15 @@ describe(`v3 group types (${env.mode})`, () => {
   it('updateGroupType renames and re-describes the type', async () => {
     const name = uniqueName('v3-gtype-renamed');
     const updated = await sdk.bs.updateGroupType(groupType.id!, { name, description: 'renamed' });
-    expect(sdk.last('PUT', `/group_types/${groupType.id}`).requestBody).toEqual({ group_type: { name, description: 'renamed' } });
-    expect(json(updated)).toMatchObject({ id: groupType.id, name, description: 'renamed', groupSpecs: { 'osbs:a': '3' } });
+    expect(sdk.last('PUT', `/group_types/${groupType.id}`).requestBody).toEqual({
+      group_type: { name, description: 'renamed' },
+    });
+    expect(json(updated)).toMatchObject({
+      id: groupType.id,
+      name,
+      description: 'renamed',
+      groupSpecs: { 'osbs:a': '3' },
+    });
     groupType = await sdk.bs.getGroupType(groupType.id!);
     expect(groupType.name).toBe(name);
   });
@@ -139,7 +156,12 @@ describe(`v3 groups (${env.mode})`, () => {
   it('createGroup with a volume type ends available; getGroup lists its volumes with listVolume (3.25)', async () => {
     const bs = sdk.bs;
     expect(sdk.last('POST', '/groups').requestBody).toEqual({
-      group: { name: group.name, description: 'group of the live suite', group_type: groupType.id, volume_types: [volumeType.id] },
+      group: {
+        name: group.name,
+        description: 'group of the live suite',
+        group_type: groupType.id,
+        volume_types: [volumeType.id],
+      },
     });
     expect(json(group)).toMatchObject({
       status: 'available',
@@ -205,7 +227,12 @@ describe(`v3 groups (${env.mode})`, () => {
     expect(sdk.last('POST', `/groups/${group.id}/action`).requestBody).toEqual({ enable_replication: {} });
     await expectRejects(sdk.bs.disableGroupReplication(group.id!), BadRequestError, 400, why);
     expect(sdk.last('POST', `/groups/${group.id}/action`).requestBody).toEqual({ disable_replication: {} });
-    await expectRejects(sdk.bs.failoverGroupReplication(group.id!, { secondaryBackendId: 'osbs-secondary' }), BadRequestError, 400, why);
+    await expectRejects(
+      sdk.bs.failoverGroupReplication(group.id!, { secondaryBackendId: 'osbs-secondary' }),
+      BadRequestError,
+      400,
+      why,
+    );
     expect(sdk.last('POST', `/groups/${group.id}/action`).requestBody).toEqual({
       failover_replication: { allow_attached_volume: false, secondary_backend_id: 'osbs-secondary' },
     });
@@ -216,7 +243,11 @@ describe(`v3 groups (${env.mode})`, () => {
 describe(`v3 group snapshots (${env.mode})`, () => {
   it('createGroupSnapshot takes one snapshot per volume, holding the data of that moment', async () => {
     const bs = sdk.bs;
-    const created = await bs.createGroupSnapshot({ groupId: group.id!, name: uniqueName('v3-gsnap'), description: 'live' });
+    const created = await bs.createGroupSnapshot({
+      groupId: group.id!,
+      name: uniqueName('v3-gsnap'),
+      description: 'live',
+    });
     cleanup.groupSnapshots.add(created.id!);
     expect(json(created)).toMatchObject({ groupId: group.id, groupTypeId: groupType.id });
     groupSnapshot = await bs.waitForStatus(created, 'available', POLL);
@@ -266,13 +297,20 @@ describe(`v3 group snapshots (${env.mode})`, () => {
     const bs = sdk.bs;
     // The members change after the snapshot; the new group must have the old data.
     if (dir) for (const v of members) writeMarkers(`${dir}/volume-${v.id}`, 'osbs-overwritten-after-snap');
-    const made = await bs.createGroupFromSource({ groupSnapshot: groupSnapshot.id!, name: uniqueName('v3-group-from-snap') });
+    const made = await bs.createGroupFromSource({
+      groupSnapshot: groupSnapshot.id!,
+      name: uniqueName('v3-group-from-snap'),
+    });
     cleanup.groups.add(made.id!);
     expect(sdk.last('POST', '/groups/action').requestBody).toEqual({
       'create-from-src': { group_snapshot_id: groupSnapshot.id, name: made.name },
     });
     const g = await settledGroup(bs, made.id!);
-    expect(json(g)).toMatchObject({ groupSnapshotId: groupSnapshot.id, groupType: groupType.id, volumeTypes: [volumeType.id] });
+    expect(json(g)).toMatchObject({
+      groupSnapshotId: groupSnapshot.id,
+      groupType: groupType.id,
+      volumeTypes: [volumeType.id],
+    });
     const volumes = await bs.volumes({ groupId: g.id! }).toArray();
     expect(volumes).toHaveLength(2);
     for (const v of volumes) {
@@ -286,7 +324,11 @@ describe(`v3 group snapshots (${env.mode})`, () => {
 
   it('createGroupFromSource from the group: a clone of each member', async () => {
     const bs = sdk.bs;
-    const made = await bs.createGroupFromSource({ sourceGroup: group, name: uniqueName('v3-group-clone'), description: 'clone' });
+    const made = await bs.createGroupFromSource({
+      sourceGroup: group,
+      name: uniqueName('v3-group-clone'),
+      description: 'clone',
+    });
     cleanup.groups.add(made.id!);
     expect(sdk.last('POST', '/groups/action').requestBody).toEqual({
       'create-from-src': { source_group_id: group.id, name: made.name, description: 'clone' },
@@ -307,7 +349,12 @@ describe(`v3 group snapshots (${env.mode})`, () => {
     await bs.deleteGroupSnapshot(groupSnapshot.id!);
     await bs.waitForDelete(groupSnapshot, POLL);
     cleanup.groupSnapshots.delete(groupSnapshot.id!);
-    await expectRejects(bs.getGroupSnapshot(groupSnapshot.id!), NotFoundError, 404, `GroupSnapshot ${groupSnapshot.id} could not be found.`);
+    await expectRejects(
+      bs.getGroupSnapshot(groupSnapshot.id!),
+      NotFoundError,
+      404,
+      `GroupSnapshot ${groupSnapshot.id} could not be found.`,
+    );
     for (const s of snaps) await bs.waitForDelete(s, POLL);
     await bs.deleteGroupSnapshot(groupSnapshot.id!); // ignoreMissing by default
   });
@@ -347,6 +394,11 @@ describe(`v3 group and group type deletion (${env.mode})`, () => {
     }
     await bs.deleteGroupType(groupType.id!);
     cleanup.groupTypes.delete(groupType.id!);
-    await expectRejects(bs.getGroupType(groupType.id!), NotFoundError, 404, `Group type ${groupType.id} could not be found.`);
+    await expectRejects(
+      bs.getGroupType(groupType.id!),
+      NotFoundError,
+      404,
+      `Group type ${groupType.id} could not be found.`,
+    );
   });
 });

@@ -7,14 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type {
-  BlockStorageV3,
-  Group,
-  GroupSnapshot,
-  Snapshot,
-  Volume,
-} from '../../generated/block-storage/v3/index.js';
-import { defaultTransport, type ConnectOptions, type HttpRequest, type HttpResponse, type Transport } from '../../generated/index.js';
+import type { BlockStorageV3, Group, GroupSnapshot, Snapshot, Volume } from '../../generated/block-storage/v3/index.js';
+import {
+  defaultTransport,
+  type ConnectOptions,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from '../../generated/index.js';
 import { POLL } from './data-helpers.js';
 import type { LiveEnv } from './env.js';
 import { connectLive, type LiveSdkV3 } from './sdk.js';

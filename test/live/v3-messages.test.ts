@@ -37,12 +37,20 @@ beforeAll(async () => {
   [sdk, second] = await Promise.all([connectV3(), connectV3('second')]);
   const bs = sdk.bs;
   cleanup = new V3Cleanup(bs);
-  const nowhere = await bs.createType({ name: uniqueName('v3-nowhere'), extraSpecs: { volume_backend_name: 'osbs-no-such-backend' } });
+  const nowhere = await bs.createType({
+    name: uniqueName('v3-nowhere'),
+    extraSpecs: { volume_backend_name: 'osbs-no-such-backend' },
+  });
   cleanup.types.add(nowhere.id!);
   const v = await bs.createVolume({ name: uniqueName('v3-msg'), size: 1, volumeType: nowhere.id! });
   cleanup.volumes.add(v.id!);
   createRequestId = v.openstackRequestId;
-  await expectRejects(bs.waitForStatus(v, 'available', POLL), ResourceFailureError, undefined, 'transitioned to failure state error');
+  await expectRejects(
+    bs.waitForStatus(v, 'available', POLL),
+    ResourceFailureError,
+    undefined,
+    'transitioned to failure state error',
+  );
   failed = await bs.getVolume(v.id!);
 });
 
@@ -53,7 +61,7 @@ afterAll(async () => {
 });
 
 describe(`v3 messages (${env.mode})`, () => {
-  it("a volume no backend can take ends in error, and Cinder records a user message about it", async () => {
+  it('a volume no backend can take ends in error, and Cinder records a user message about it', async () => {
     expect(failed.status).toBe('error');
     const found = await messagesOf(failed.id!);
     expect(sdk.last('GET', '/messages').apiVersion).toBe('volume 3.70');
@@ -80,7 +88,12 @@ describe(`v3 messages (${env.mode})`, () => {
     const bs = sdk.bs;
     expect(json(await bs.getMessage(message.id!))).toEqual(json(message));
     const filtered = await bs
-      .messages({ eventId: message.eventId!, messageLevel: 'ERROR', resourceType: 'VOLUME', requestId: message.requestId! })
+      .messages({
+        eventId: message.eventId!,
+        messageLevel: 'ERROR',
+        resourceType: 'VOLUME',
+        requestId: message.requestId!,
+      })
       .toArray();
     expect(filtered.map((m) => m.id)).toEqual([message.id]);
     const query = new URL(sdk.last('GET', '/messages').url).searchParams;
@@ -101,7 +114,12 @@ describe(`v3 messages (${env.mode})`, () => {
     // project_only); reading one by ID is scoped: the non-admin demo user gets 404.
     expect((await second.bs.messages().toArray()).map((m) => m.id)).toContain(message.id);
     if (env.mode === 'keystone') {
-      await expectRejects(second.bs.getMessage(message.id!), NotFoundError, 404, `Message ${message.id} could not be found.`);
+      await expectRejects(
+        second.bs.getMessage(message.id!),
+        NotFoundError,
+        404,
+        `Message ${message.id} could not be found.`,
+      );
       await expectRejects(second.bs.deleteMessage(message.id!, { ignoreMissing: false }), NotFoundError, 404);
     } else {
       // Under noauth every caller is admin.
@@ -131,7 +149,12 @@ describe(`v3 messages (${env.mode})`, () => {
         undefined,
         'Message.list needs microversion 3.3, but 3.0–3.70 is available (client maximum 3.2)',
       );
-      await expectRejects(old.bs.getMessage(message.id!), MicroversionNotSupportedError, undefined, 'Message.get needs microversion 3.3');
+      await expectRejects(
+        old.bs.getMessage(message.id!),
+        MicroversionNotSupportedError,
+        undefined,
+        'Message.get needs microversion 3.3',
+      );
       expect(old.wire.length).toBe(mark);
     } finally {
       await old.close();

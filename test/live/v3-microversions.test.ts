@@ -77,7 +77,13 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     for (const [key, since] of Object.entries(NEWER_VOLUME_KEYS)) {
       expect(Object.keys(body), `${key} (${since})`).toContain(key);
     }
-    expect(body).toMatchObject({ group_id: null, provider_id: null, cluster_name: null, shared_targets: false, consumes_quota: true });
+    expect(body).toMatchObject({
+      group_id: null,
+      provider_id: null,
+      cluster_name: null,
+      shared_targets: false,
+      consumes_quota: true,
+    });
     expect(got.serviceUuid).toMatch(UUID);
     expect(got.sharedTargets).toBe(false);
     expect(got.consumesQuota).toBe(true);
@@ -85,7 +91,11 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     const type = await sdk.bs.findType(got.volumeType!, { ignoreMissing: false });
     expect(got.volumeTypeId).toBe(type.id);
     // Both cinder-volume children report their own service UUID; the volume names the one serving it.
-    const sameBackend = await sdk.bs.createVolume({ name: uniqueName('v3-mv-peer'), size: 1, volumeType: got.volumeType! });
+    const sameBackend = await sdk.bs.createVolume({
+      name: uniqueName('v3-mv-peer'),
+      size: 1,
+      volumeType: got.volumeType!,
+    });
     cleanup.volumes.add(sameBackend.id!);
     const peer = await sdk.bs.waitForStatus(sameBackend, 'available', POLL);
     if (peer.host === got.host) expect(peer.serviceUuid).toBe(got.serviceUuid);
@@ -108,8 +118,15 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     // Operations that need more than the pin fail before any request.
     const mark = pinned.wire.length;
     const error = await expectRejects(pinned.bs.attachments().toArray(), MicroversionNotSupportedError);
-    expect(error.message).toBe('Attachment.list.detail needs microversion 3.27, but 3.0 is available (pinned by defaultMicroversion)');
-    await expectRejects(pinned.bs.summary(), MicroversionNotSupportedError, undefined, 'Volume.summary needs microversion 3.12');
+    expect(error.message).toBe(
+      'Attachment.list.detail needs microversion 3.27, but 3.0 is available (pinned by defaultMicroversion)',
+    );
+    await expectRejects(
+      pinned.bs.summary(),
+      MicroversionNotSupportedError,
+      undefined,
+      'Volume.summary needs microversion 3.12',
+    );
     await expectRejects(
       pinned.bs.revertVolumeToSnapshot(vol.id!, 'any-snapshot'),
       MicroversionNotSupportedError,
@@ -172,7 +189,12 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     expect(error.message).toContain('Volume.completeExtend needs microversion 3.71, but 3.0–3.70 is available');
     expect(sdk.wire.length).toBe(mark);
     // Also with error: true, and on the pinned connection.
-    await expectRejects(sdk.bs.completeVolumeExtend(vol.id!, { error: true }), MicroversionNotSupportedError, undefined, '3.71');
+    await expectRejects(
+      sdk.bs.completeVolumeExtend(vol.id!, { error: true }),
+      MicroversionNotSupportedError,
+      undefined,
+      '3.71',
+    );
     await expectRejects(
       pinned.bs.completeVolumeExtend(vol.id!),
       MicroversionNotSupportedError,

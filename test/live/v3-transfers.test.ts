@@ -62,14 +62,22 @@ describe(`v3 transfers (${env.mode})`, () => {
   it('at 3.70 createTransfer posts to /volume-transfers with no_snapshots and answers the 3.55/3.57 fields', async () => {
     const created = sdk.wire.filter((e) => e.method === 'POST' && e.path.endsWith('/volume-transfers'));
     expect(created.map((e) => e.apiVersion)).toEqual(['volume 3.70', 'volume 3.70']);
-    expect(created[0]!.requestBody).toEqual({ transfer: { volume_id: withoutSnaps.id, name: tA.name, no_snapshots: true } });
+    expect(created[0]!.requestBody).toEqual({
+      transfer: { volume_id: withoutSnaps.id, name: tA.name, no_snapshots: true },
+    });
     expect(created[1]!.requestBody).toEqual({ transfer: { volume_id: withSnaps.id, name: tB.name } });
 
     expect(tA.authKey).toMatch(/^[0-9a-f]{16}$/);
-    expect(json(tA)).toMatchObject({ volumeId: withoutSnaps.id, noSnapshots: true, sourceProjectId: env.projectId, accepted: false });
+    expect(json(tA)).toMatchObject({
+      volumeId: withoutSnaps.id,
+      noSnapshots: true,
+      sourceProjectId: env.projectId,
+      accepted: false,
+    });
     expect(tA.destinationProjectId).toBeUndefined();
     expect(json(tB)).toMatchObject({ noSnapshots: false, accepted: false });
-    for (const v of [withoutSnaps, withSnaps, legacyVol]) expect((await sdk.bs.getVolume(v.id!)).status).toBe('awaiting-transfer');
+    for (const v of [withoutSnaps, withSnaps, legacyVol])
+      expect((await sdk.bs.getVolume(v.id!)).status).toBe('awaiting-transfer');
   });
 
   it('below 3.55 (maxVersion 3.54) the same methods take /os-volume-transfer and see the old view', async () => {
@@ -193,14 +201,20 @@ describe(`v3 transfers (${env.mode})`, () => {
     const offer = await bs.createTransfer({ volumeId: kept.id! });
     cleanup.transfers.add(offer.id!);
     await legacy.bs.deleteTransfer(offer.id!);
-    expect(legacy.last('DELETE', `/os-volume-transfer/${offer.id}`)).toMatchObject({ apiVersion: 'volume 3.54', status: 202 });
+    expect(legacy.last('DELETE', `/os-volume-transfer/${offer.id}`)).toMatchObject({
+      apiVersion: 'volume 3.54',
+      status: 202,
+    });
     cleanup.transfers.delete(offer.id!);
     expect((await settled(bs, kept.id!)).projectId).toBe(env.projectId);
 
     const again = await legacy.bs.createTransfer({ volumeId: kept.id! });
     cleanup.transfers.add(again.id!);
     await bs.deleteTransfer(again);
-    expect(sdk.last('DELETE', `/volume-transfers/${again.id}`)).toMatchObject({ apiVersion: 'volume 3.70', status: 202 });
+    expect(sdk.last('DELETE', `/volume-transfers/${again.id}`)).toMatchObject({
+      apiVersion: 'volume 3.70',
+      status: 202,
+    });
     cleanup.transfers.delete(again.id!);
     await settled(bs, kept.id!);
     await expectRejects(

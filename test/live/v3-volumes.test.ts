@@ -116,7 +116,11 @@ describe(`v3 snapshot force flag (${env.mode})`, () => {
 
     const unforced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-unforced'), isForced: false });
     cleanup.snapshots.add(unforced.id!);
-    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202, requestBody: { snapshot: { force: false } } });
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({
+      apiVersion: 'volume 3.65',
+      status: 202,
+      requestBody: { snapshot: { force: false } },
+    });
     expect((await settledSnapshot(bs, unforced.id!)).consumesQuota).toBe(true);
 
     // Without isForced the call goes out at the server's maximum.

@@ -45,7 +45,9 @@ let vol: Volume;
 /** Available 1 GiB volumes made by earlier tests, for tests that use a volume up. */
 const spares: Volume[] = [];
 
-async function newVolume(attrs: { name?: string; description?: string; metadata?: Record<string, string> } = {}): Promise<Volume> {
+async function newVolume(
+  attrs: { name?: string; description?: string; metadata?: Record<string, string> } = {},
+): Promise<Volume> {
   const created = await bs.createVolume({ name: uniqueName('vol'), size: 1, ...attrs });
   cleanup.volumes.add(created.id!);
   return bs.waitForStatus(created, 'available', POLL);
@@ -61,7 +63,11 @@ beforeAll(async () => {
   bs = sdk.bs;
   cleanup = new Cleanup(bs);
   dir = filesDir(sdk.env);
-  vol = await newVolume({ name: uniqueName('vol-main'), description: 'live data-plane test', metadata: { purpose: 'live' } });
+  vol = await newVolume({
+    name: uniqueName('vol-main'),
+    description: 'live data-plane test',
+    metadata: { purpose: 'live' },
+  });
 });
 
 afterAll(async () => {
@@ -72,7 +78,12 @@ afterAll(async () => {
 describe(`volumes (${env.mode})`, () => {
   it('createVolume answers "creating"; waitForStatus reaches available; getVolume shows the stored volume', async () => {
     const name = uniqueName('vol-create');
-    const created = await bs.createVolume({ name, size: 1, description: 'created by the live suite', metadata: { k: 'v' } });
+    const created = await bs.createVolume({
+      name,
+      size: 1,
+      description: 'created by the live suite',
+      metadata: { k: 'v' },
+    });
     cleanup.volumes.add(created.id!);
     expect(created.id).toMatch(UUID);
     expect(created.status).toBe('creating');
@@ -131,9 +142,12 @@ describe(`volumes (${env.mode})`, () => {
     // pages() through the unrecorded proxy: sdk.ts's recording wrapper calls it with its Proxy as
     // `this`, which has no private fields (TypeError: Cannot read private member #maxItems).
     const pages: number[] = [];
-    for await (const page of (sdk.connection.blockStorage as BlockStorageV2).volumes({ name, limit: 2 }).pages()) pages.push(page.items.length);
+    for await (const page of (sdk.connection.blockStorage as BlockStorageV2).volumes({ name, limit: 2 }).pages())
+      pages.push(page.items.length);
     expect(pages).toEqual([2, 2, 1]);
-    const pageRequests = sdk.wire.filter((e) => e.method === 'GET' && e.url.includes('/volumes/detail?') && e.url.includes(`name=${name}`));
+    const pageRequests = sdk.wire.filter(
+      (e) => e.method === 'GET' && e.url.includes('/volumes/detail?') && e.url.includes(`name=${name}`),
+    );
     expect(pageRequests.slice(-3).map((e) => new URL(e.url).searchParams.has('marker'))).toEqual([false, true, true]);
 
     const three = await bs.volumes({ name, maxItems: 3 }).toArray();
@@ -149,14 +163,21 @@ describe(`volumes (${env.mode})`, () => {
       expect(v.size).toBeUndefined();
     }
     const briefRequest = sdk.wire.filter((e) => e.method === 'GET' && e.url.includes(`name=${name}`)).at(-1)!;
-    expect(new URL(briefRequest.url).pathname).toBe(new URL(`${sdk.env.cinderUrl}/v3/${sdk.env.projectId}/volumes`).pathname);
+    expect(new URL(briefRequest.url).pathname).toBe(
+      new URL(`${sdk.env.cinderUrl}/v3/${sdk.env.projectId}/volumes`).pathname,
+    );
 
     expect(await bs.volumes({ name, status: 'available' }).toArray()).toHaveLength(5);
     expect(await bs.volumes({ name, status: 'error' }).toArray()).toHaveLength(0);
     const sorted = await bs.volumes({ name, sortKey: 'created_at', sortDir: 'asc' }).toArray();
     expect(sorted.map((v) => v.createdAt)).toEqual(sorted.map((v) => v.createdAt).sort());
 
-    const dup = await expectRejects(bs.findVolume(name), DuplicateResourceError, undefined, `More than one Volume exists with the name '${name}'`);
+    const dup = await expectRejects(
+      bs.findVolume(name),
+      DuplicateResourceError,
+      undefined,
+      `More than one Volume exists with the name '${name}'`,
+    );
     expect(dup.matches).toBe(2); // the search stops at the second match
     spares.push(...ready);
   });
@@ -181,7 +202,12 @@ describe(`volumes (${env.mode})`, () => {
     await bs.setVolumeMetadata(vol.id!, { a: 'changed' });
     await bs.deleteVolumeMetadata(vol.id!, { keys: ['b'] });
     expect((await bs.getVolume(vol.id!)).metadata).toEqual({ purpose: 'live', a: 'changed' });
-    await expectRejects(bs.deleteVolumeMetadata(vol.id!, { keys: ['b'] }), NotFoundError, 404, `Volume ${vol.id} has no metadata with key b.`);
+    await expectRejects(
+      bs.deleteVolumeMetadata(vol.id!, { keys: ['b'] }),
+      NotFoundError,
+      404,
+      `Volume ${vol.id} has no metadata with key b.`,
+    );
 
     await bs.deleteVolumeMetadata(vol.id!);
     expect((await bs.fetchVolumeMetadata(vol.id!)).metadata).toEqual({});
@@ -193,7 +219,12 @@ describe(`volumes (${env.mode})`, () => {
     const extended = await settledVolume(bs, vol.id!);
     expect(extended.size).toBe(2);
     if (dir) expect(statSync(volumeFile(dir, extended)).size).toBe(2 * GIB);
-    await expectRejects(bs.extendVolume(vol.id!, 1), BadRequestError, 400, 'New size for extend must be greater than current size. (current: 2, extended: 1)');
+    await expectRejects(
+      bs.extendVolume(vol.id!, 1),
+      BadRequestError,
+      400,
+      'New size for extend must be greater than current size. (current: 2, extended: 1)',
+    );
     expect((await bs.getVolume(vol.id!)).size).toBe(2);
   });
 
@@ -218,7 +249,12 @@ describe(`volumes (${env.mode})`, () => {
     expect((await bs.getVolume(vol.id!)).status).toBe('error');
     await bs.resetVolumeStatus(vol.id!, { status: 'available', attachStatus: 'detached' });
     expect((await bs.getVolume(vol.id!)).status).toBe('available');
-    await expectRejects(bs.resetVolumeStatus(vol.id!), BadRequestError, 400, "Must specify 'status', 'attach_status' or 'migration_status' for update.");
+    await expectRejects(
+      bs.resetVolumeStatus(vol.id!),
+      BadRequestError,
+      400,
+      "Must specify 'status', 'attach_status' or 'migration_status' for update.",
+    );
   });
 
   it('image metadata: Cinder lets an admin set it on a volume not made from an image; keys are removed one by one or all', async () => {
@@ -248,7 +284,9 @@ describe(`volumes (${env.mode})`, () => {
       'badRequest (the server gave no message)',
     );
     const exchange = sdk.last('POST', `/volumes/${vol.id}/action`);
-    expect(exchange.requestBody).toMatchObject({ 'os-volume_upload_image': { force: false, disk_format: 'raw', container_format: 'bare' } });
+    expect(exchange.requestBody).toMatchObject({
+      'os-volume_upload_image': { force: false, disk_format: 'raw', container_format: 'bare' },
+    });
     expect(exchange.body).toEqual({ badRequest: { code: 400, message: '' } });
     expect((await bs.getVolume(vol.id!)).status).toBe('available');
   });
@@ -275,7 +313,12 @@ describe(`volumes (${env.mode})`, () => {
     expect(free.attachments).toEqual([]);
 
     // os-attach needs a server or a host name.
-    await expectRejects(bs.attachVolume(v.id!, '/dev/vdd'), BadRequestError, 400, 'is not valid under any of the given schemas');
+    await expectRejects(
+      bs.attachVolume(v.id!, '/dev/vdd'),
+      BadRequestError,
+      400,
+      'is not valid under any of the given schemas',
+    );
     expect((await bs.getVolume(v.id!)).status).toBe('available');
     spares.push(free);
   });
@@ -292,7 +335,10 @@ describe(`volumes (${env.mode})`, () => {
     if (!twoPools) return;
 
     const otherPool = env.pools.find((p) => p !== v.host)!;
-    const there = await bs.createType({ name: uniqueName('type-there'), extraSpecs: { volume_backend_name: backendOf(otherPool) } });
+    const there = await bs.createType({
+      name: uniqueName('type-there'),
+      extraSpecs: { volume_backend_name: backendOf(otherPool) },
+    });
     cleanup.types.add(there.id!);
     await bs.retypeVolume(v.id!, there, { migrationPolicy: 'on-demand' });
     await bs.waitForStatus(await bs.getVolume(v.id!), 'success', { ...POLL, attribute: 'migrationStatus' });
@@ -301,35 +347,41 @@ describe(`volumes (${env.mode})`, () => {
     expect(moved.host).toBe(otherPool);
   });
 
-  it.runIf(twoPools)('migrateVolume moves the volume and its data to the other pool; migrating to where it is is refused', async () => {
-    const v = await spare();
-    const target = env.pools.find((p) => p !== v.host)!;
-    const marker = `osbs-migrate-${v.id}`;
-    if (dir) writeMarkers(volumeFile(dir, v), marker);
+  it.runIf(twoPools)(
+    'migrateVolume moves the volume and its data to the other pool; migrating to where it is is refused',
+    async () => {
+      const v = await spare();
+      const target = env.pools.find((p) => p !== v.host)!;
+      const marker = `osbs-migrate-${v.id}`;
+      if (dir) writeMarkers(volumeFile(dir, v), marker);
 
-    await bs.migrateVolume(v.id!, target);
-    const done = await bs.waitForStatus(await bs.getVolume(v.id!), 'success', { ...POLL, attribute: 'migrationStatus' });
-    expect(done.host).toBe(target);
-    const moved = await settledVolume(bs, v.id!);
-    expect(json(moved)).toMatchObject({ id: v.id, host: target, migrationStatus: 'success', size: 1 });
-    expect(moved.migrationId).toMatch(UUID);
-    expect(moved.migrationId).not.toBe(v.id);
-    if (dir) expectMarkers(volumeFile(dir, moved), marker);
+      await bs.migrateVolume(v.id!, target);
+      const done = await bs.waitForStatus(await bs.getVolume(v.id!), 'success', {
+        ...POLL,
+        attribute: 'migrationStatus',
+      });
+      expect(done.host).toBe(target);
+      const moved = await settledVolume(bs, v.id!);
+      expect(json(moved)).toMatchObject({ id: v.id, host: target, migrationStatus: 'success', size: 1 });
+      expect(moved.migrationId).toMatch(UUID);
+      expect(moved.migrationId).not.toBe(v.id);
+      if (dir) expectMarkers(volumeFile(dir, moved), marker);
 
-    await expectRejects(
-      bs.migrateVolume(v.id!, target, { forceHostCopy: true }),
-      BadRequestError,
-      400,
-      'destination host/cluster must be different than the current one',
-    );
-    // The migration is over: completing it again names the destination's state.
-    await expectRejects(
-      bs.completeVolumeMigration(v.id!, v.id!),
-      BadRequestError,
-      400,
-      `Invalid volume: Destination has migration_status success, expected target:${v.id}.`,
-    );
-  });
+      await expectRejects(
+        bs.migrateVolume(v.id!, target, { forceHostCopy: true }),
+        BadRequestError,
+        400,
+        'destination host/cluster must be different than the current one',
+      );
+      // The migration is over: completing it again names the destination's state.
+      await expectRejects(
+        bs.completeVolumeMigration(v.id!, v.id!),
+        BadRequestError,
+        400,
+        `Invalid volume: Destination has migration_status success, expected target:${v.id}.`,
+      );
+    },
+  );
 
   it('completeVolumeMigration on two volumes that are not migrating: Cinder answers 200 {save_volume_id} and changes nothing', async () => {
     const a = await spare();
@@ -364,7 +416,12 @@ describe(`volumes (${env.mode})`, () => {
     const snap = await bs.createSnapshot({ volumeId: v.id!, name: uniqueName('snap-cascade') });
     cleanup.snapshots.add(snap.id!);
     await bs.waitForStatus(snap, 'available', POLL);
-    await expectRejects(bs.deleteVolume(v.id!), BadRequestError, 400, 'must not be migrating, attached, belong to a group, have snapshots');
+    await expectRejects(
+      bs.deleteVolume(v.id!),
+      BadRequestError,
+      400,
+      'must not be migrating, attached, belong to a group, have snapshots',
+    );
 
     await bs.deleteVolume(v.id!, { cascade: true });
     await bs.waitForDelete(v, POLL);
@@ -384,7 +441,12 @@ describe(`volumes (${env.mode})`, () => {
 
     await bs.deleteVolume(v.id!);
     await bs.deleteVolume(v.id!, { force: true });
-    await expectRejects(bs.deleteVolume(v.id!, { ignoreMissing: false }), NotFoundError, 404, `Volume ${v.id} could not be found.`);
+    await expectRejects(
+      bs.deleteVolume(v.id!, { ignoreMissing: false }),
+      NotFoundError,
+      404,
+      `Volume ${v.id} could not be found.`,
+    );
     await expectRejects(bs.deleteVolume(v.id!, { force: true, ignoreMissing: false }), NotFoundError, 404);
   });
 });

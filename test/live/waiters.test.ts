@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BlockStorageV2, Volume } from '../../generated/block-storage/v2/index.js';
-import { InvalidArgumentError, NotFoundError, ResourceFailureError, ResourceTimeoutError } from '../../generated/index.js';
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  ResourceFailureError,
+  ResourceTimeoutError,
+} from '../../generated/index.js';
 import { Cleanup, POLL, connectWired, expectRejects, type WiredSdk } from './data-helpers.js';
 import { loadLiveEnv } from './env.js';
 import { uniqueName } from './sdk.js';
@@ -48,7 +53,12 @@ describe(`waiters (${env.mode})`, () => {
     cleanup.volumes.add(created.id!);
     expect(created.status).toBe('creating');
     const progress: number[] = [];
-    const ready = await bs.waitForStatus(created, 'available', { interval: 0.2, maxInterval: 0.4, wait: 60, callback: (p) => progress.push(p) });
+    const ready = await bs.waitForStatus(created, 'available', {
+      interval: 0.2,
+      maxInterval: 0.4,
+      wait: 60,
+      callback: (p) => progress.push(p),
+    });
     expect(ready).not.toBe(created);
     expect(ready.id).toBe(created.id);
     expect(ready.status).toBe('available');
@@ -64,11 +74,14 @@ describe(`waiters (${env.mode})`, () => {
     expect(sdk.wire.length).toBe(before);
   });
 
-  it('waitForStatus fails fast when the volume reaches a failure state: error, and the spec\'s error_extending', async () => {
+  it("waitForStatus fails fast when the volume reaches a failure state: error, and the spec's error_extending", async () => {
     for (const failure of ['error', 'error_extending']) {
       await bs.resetVolumeStatus(steady.id!, { status: failure });
       const start = Date.now();
-      const error = await expectRejects(bs.waitForStatus(await bs.getVolume(steady.id!), 'available', { ...POLL, wait: 60 }), ResourceFailureError);
+      const error = await expectRejects(
+        bs.waitForStatus(await bs.getVolume(steady.id!), 'available', { ...POLL, wait: 60 }),
+        ResourceFailureError,
+      );
       expect(since(start)).toBeLessThan(5);
       expect(error).toMatchObject({ resource: 'Volume', id: steady.id, status: failure });
       expect(error.message).toContain(`transitioned to failure state ${failure}`);
@@ -98,17 +111,27 @@ describe(`waiters (${env.mode})`, () => {
       ResourceTimeoutError,
     );
     expect(error.lastStatus).toBeUndefined();
-    await expectRejects(bs.waitForStatus(steady, 'available', { attribute: 'noSuchField' }), InvalidArgumentError, undefined, 'Volume has no attribute "noSuchField"');
+    await expectRejects(
+      bs.waitForStatus(steady, 'available', { attribute: 'noSuchField' }),
+      InvalidArgumentError,
+      undefined,
+      'Volume has no attribute "noSuchField"',
+    );
   });
 
   it('waitForStatus times out with ResourceTimeoutError after `wait` seconds, naming the last status', async () => {
     const start = Date.now();
-    const error = await expectRejects(bs.waitForStatus(steady, 'in-use', { interval: 0.2, wait: 0.8 }), ResourceTimeoutError);
+    const error = await expectRejects(
+      bs.waitForStatus(steady, 'in-use', { interval: 0.2, wait: 0.8 }),
+      ResourceTimeoutError,
+    );
     const took = since(start);
     expect(took).toBeGreaterThanOrEqual(0.7);
     expect(took).toBeLessThan(5);
     expect(error).toMatchObject({ resource: 'Volume', id: steady.id, lastStatus: 'available' });
-    expect(error.message).toContain(`Timeout waiting for Volume ${steady.id} to transition to in-use (last status available)`);
+    expect(error.message).toContain(
+      `Timeout waiting for Volume ${steady.id} to transition to in-use (last status available)`,
+    );
   });
 
   it('waitForStatus reports a volume that is deleted while waited on', async () => {

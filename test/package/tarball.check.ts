@@ -40,7 +40,11 @@ beforeAll(async () => {
     res.setHeader('x-openstack-request-id', 'req-pack-test');
     // Cinder's version document at the root (300), and one volume.
     if (url === '/') {
-      res.writeHead(300).end(JSON.stringify({ versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }] }));
+      res.writeHead(300).end(
+        JSON.stringify({
+          versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }],
+        }),
+      );
     } else if (url.endsWith('/volumes/vol-1')) {
       res.end(JSON.stringify({ volume: { id: 'vol-1', name: 'packed', size: 1, status: 'available' } }));
     } else {
@@ -58,7 +62,8 @@ afterAll(async () => {
   pkg?.remove();
 });
 
-const installed = (...parts: string[]): string => join(pkg.project, 'node_modules', 'openstack-block-storage', ...parts);
+const installed = (...parts: string[]): string =>
+  join(pkg.project, 'node_modules', 'openstack-block-storage', ...parts);
 
 /** Runs a script in the project (asynchronously: the test server lives in this process). */
 async function runNode(code: string): Promise<string> {
@@ -76,10 +81,19 @@ describe('the tarball', () => {
   it('holds the built package and nothing of the generator or the tests', () => {
     const listing = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     const files = listing.map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'generated/index.js', 'generated/index.d.ts', 'runtime/lite.js', 'runtime/lite.js.map']) {
+    for (const f of [
+      'package.json',
+      'README.md',
+      'generated/index.js',
+      'generated/index.d.ts',
+      'runtime/lite.js',
+      'runtime/lite.js.map',
+    ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => /^(generator|templates|spec|test|bench)\/|\.ts$(?<!\.d\.ts$)|\/tests\//.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^(generator|templates|spec|test|bench)\/|\.ts$(?<!\.d\.ts$)|\/tests\//.test(f)),
+    ).toEqual([]);
     const manifest = JSON.parse(readFileSync(installed('package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest['sideEffects']).toBe(false);
     expect(manifest['type']).toBe('module');
@@ -90,7 +104,9 @@ describe('the tarball', () => {
       expect.arrayContaining(['.', './block-storage/v2', './runtime', './lite']),
     );
     // Only yaml came along: no generator tool at run time.
-    const modules = execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const modules = execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     expect(modules.sort()).toEqual(['openstack-block-storage', 'yaml']);
   });
 });
@@ -125,7 +141,10 @@ describe('in Node', () => {
   });
 
   it('loads the bundled node tree, clouds.yaml through #config-files and node:http through #node-transport', async () => {
-    write('clouds.yaml', `clouds:\n  packed:\n    auth_type: admin_token\n    auth: {token: "${TOKEN}", endpoint: "${endpoint}"}\n`);
+    write(
+      'clouds.yaml',
+      `clouds:\n  packed:\n    auth_type: admin_token\n    auth: {token: "${TOKEN}", endpoint: "${endpoint}"}\n`,
+    );
     const before = seen.length;
     const out = await runNode(`
       import { connect } from 'openstack-block-storage';
@@ -208,12 +227,25 @@ function typecheck(files: string | string[], options: { skipLibCheck: boolean; t
   write(
     config,
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'DOM', 'DOM.Iterable'], typeRoots: [join(repoRoot, 'node_modules', '@types')], ...options },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        typeRoots: [join(repoRoot, 'node_modules', '@types')],
+        ...options,
+      },
       files: list,
     }),
   );
   try {
-    return execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg.project, config)], { encoding: 'utf8' });
+    return execFileSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg.project, config)],
+      { encoding: 'utf8' },
+    );
   } catch (error) {
     return String((error as { stdout?: string }).stdout ?? error);
   }
@@ -253,8 +285,25 @@ describe('in a browser bundle', () => {
     const code = result.outputFiles[0]!.text;
     // A browser-like global scope: fetch and friends, no process, no require.
     const sandbox: Record<string, unknown> = {
-      fetch, Headers, Request, Response, URL, URLSearchParams, AbortController, AbortSignal, TextEncoder, TextDecoder,
-      setTimeout, clearTimeout, console, performance, queueMicrotask, structuredClone, Event, EventTarget, DOMException,
+      fetch,
+      Headers,
+      Request,
+      Response,
+      URL,
+      URLSearchParams,
+      AbortController,
+      AbortSignal,
+      TextEncoder,
+      TextDecoder,
+      setTimeout,
+      clearTimeout,
+      console,
+      performance,
+      queueMicrotask,
+      structuredClone,
+      Event,
+      EventTarget,
+      DOMException,
     };
     sandbox['globalThis'] = sandbox;
     runInNewContext(code, sandbox);
@@ -286,12 +335,21 @@ describe('in Deno', () => {
       {
         cwd: pkg.project,
         encoding: 'utf8',
-        env: { PATH: process.env['PATH'] ?? '', ENDPOINT: endpoint, TOKEN, DENO_DIR: join(pkg.dir, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          ENDPOINT: endpoint,
+          TOKEN,
+          DENO_DIR: join(pkg.dir, 'deno'),
+          DENO_NO_UPDATE_CHECK: '1',
+          NO_COLOR: '1',
+        },
       },
     );
     expect(JSON.parse(stdout)).toEqual(['packed', true, 'packed']);
     // The SDK saw Deno, not Node (so its default transport is fetch, not node:http).
-    expect(seen.slice(before).some((r) => r.userAgent.includes('openstack-block-storage/') && r.userAgent.includes('Deno/'))).toBe(true);
+    expect(
+      seen.slice(before).some((r) => r.userAgent.includes('openstack-block-storage/') && r.userAgent.includes('Deno/')),
+    ).toBe(true);
   });
 });
 
@@ -310,7 +368,9 @@ describe('bundle size from the tarball', () => {
       logLevel: 'silent',
     });
     const gzip = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
-    const baseline = (JSON.parse(readFileSync(join(repoRoot, 'bench', 'bundle-baseline.json'), 'utf8')) as { lite: number }).lite;
+    const baseline = (
+      JSON.parse(readFileSync(join(repoRoot, 'bench', 'bundle-baseline.json'), 'utf8')) as { lite: number }
+    ).lite;
     expect(gzip).toBeLessThanOrEqual(Math.floor(baseline * 1.1));
   });
 });

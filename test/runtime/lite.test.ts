@@ -55,7 +55,13 @@ describe('createClient', () => {
 
   it('lists across pages with the standalone functions', async () => {
     server.reply(
-      { status: 200, body: { volumes: [{ id: 'a' }], volumes_links: [{ rel: 'next', href: `${server.endpoint}/volumes/detail?marker=a` }] } },
+      {
+        status: 200,
+        body: {
+          volumes: [{ id: 'a' }],
+          volumes_links: [{ rel: 'next', href: `${server.endpoint}/volumes/detail?marker=a` }],
+        },
+      },
       { status: 200, body: { volumes: [{ id: 'b' }] } },
     );
     const client = createClient({ endpoint: server.endpoint, token: TEST_TOKEN });
@@ -123,18 +129,24 @@ describe('createClient', () => {
 
   it('negotiates microversions against the given server range and honours pins', async () => {
     const op = { id: 'Thing.get', method: 'GET' as const, path: '/things/{id}', minVersion: '3.40' };
-    const client = createClient({ endpoint: server.endpoint, service: V3, serverVersions: { min: '3.0', max: '3.70' } });
+    const client = createClient({
+      endpoint: server.endpoint,
+      service: V3,
+      serverVersions: { min: '3.0', max: '3.70' },
+    });
     server.reply({ status: 200, body: {} }, { status: 200, body: {} });
     const res = await client.send({ operation: op, pathParams: { id: 'x' } });
     expect(res.microversion).toBe('3.70');
     await client.send({ operation: op, pathParams: { id: 'x' } }, { microversion: '3.45' });
     expect(server.take().map((r) => r.headers['openstack-api-version'])).toEqual(['volume 3.70', 'volume 3.45']);
-    await expect(client.send({ operation: op, pathParams: { id: 'x' } }, { microversion: '3.1' })).rejects.toBeInstanceOf(
-      MicroversionNotSupportedError,
-    );
+    await expect(
+      client.send({ operation: op, pathParams: { id: 'x' } }, { microversion: '3.1' }),
+    ).rejects.toBeInstanceOf(MicroversionNotSupportedError);
     // Without a known range only the base version is assumed: the call fails before any request.
     const base = createClient({ endpoint: server.endpoint, service: V3 });
-    await expect(base.send({ operation: op, pathParams: { id: 'x' } })).rejects.toBeInstanceOf(MicroversionNotSupportedError);
+    await expect(base.send({ operation: op, pathParams: { id: 'x' } })).rejects.toBeInstanceOf(
+      MicroversionNotSupportedError,
+    );
     expect(server.take()).toHaveLength(0);
   });
 
@@ -198,6 +210,14 @@ describe('createClient without a response', () => {
 describe('defaults', () => {
   it('are HttpClient defaults', () => {
     // lite.ts writes them out (its bundle must not pull http-client.ts): keep them in step.
-    expect(HTTP_CLIENT_DEFAULTS).toMatchObject({ connectRetries: 2, statusCodeRetries: 3, retriableStatusCodes: [503, 429], retryBaseDelay: 500, retryMaxDelay: 30_000, maxRetryAfter: 60_000, timeout: 60_000 });
+    expect(HTTP_CLIENT_DEFAULTS).toMatchObject({
+      connectRetries: 2,
+      statusCodeRetries: 3,
+      retriableStatusCodes: [503, 429],
+      retryBaseDelay: 500,
+      retryMaxDelay: 30_000,
+      maxRetryAfter: 60_000,
+      timeout: 60_000,
+    });
   });
 });

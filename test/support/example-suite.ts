@@ -17,7 +17,11 @@ import { proxyFixture } from './proxy-fixture.js';
 /** One row of a generated call table: the case's title (as in the cases file) and its call. */
 export type ExampleCall<P> = readonly [title: string, call: (proxy: P) => Promise<unknown>];
 
-function classNamed(where: string, exports: Readonly<Record<string, unknown>>, name: string): new (...args: never[]) => unknown {
+function classNamed(
+  where: string,
+  exports: Readonly<Record<string, unknown>>,
+  name: string,
+): new (...args: never[]) => unknown {
   const value = exports[name];
   if (typeof value !== 'function') throw new Error(`${where}: no class ${name} is exported`);
   return value as new (...args: never[]) => unknown;
@@ -64,7 +68,9 @@ export function exampleSuite<P>(
   const file = JSON.parse(readFileSync(casesFile, 'utf8')) as CaseFile;
   const name = fileURLToPath(casesFile);
   const unpaired = [
-    ...Object.keys(calls).filter((m) => !(m in file.methods)).map((m) => `${m}: calls but no cases`),
+    ...Object.keys(calls)
+      .filter((m) => !(m in file.methods))
+      .map((m) => `${m}: calls but no cases`),
     ...Object.entries(file.methods)
       .filter(([m, cases]) => (calls[m]?.length ?? 0) !== cases.length)
       .map(([m, cases]) => `${m}: ${cases.length} case(s), ${calls[m]?.length ?? 0} call(s)`),
@@ -96,7 +102,9 @@ export function exampleSuite<P>(
                 () => undefined,
                 (e: unknown) => e,
               );
-              expect(error).toBeInstanceOf(classNamed(where, runtime as Readonly<Record<string, unknown>>, c.expect.class));
+              expect(error).toBeInstanceOf(
+                classNamed(where, runtime as Readonly<Record<string, unknown>>, c.expect.class),
+              );
               if (c.expect.message !== undefined) expect((error as Error).message).toContain(c.expect.message);
               f.expectRequests(expected);
               return;

@@ -86,7 +86,9 @@ export function proxyFixture<P>(Proxy: ProxyClass<P>): ProxyFixture<P> {
       expect(h['content-type'], 'Content-Type').toBe(request.rawBody === '' ? undefined : 'application/json');
       expect(h['user-agent'] ?? '', 'User-Agent').toMatch(/openstack-block-storage\//);
       if (microversion) {
-        expect(h['openstack-api-version'], 'OpenStack-API-Version').toMatch(new RegExp(`^${microversion.headerService} \\d+\\.\\d+$`));
+        expect(h['openstack-api-version'], 'OpenStack-API-Version').toMatch(
+          new RegExp(`^${microversion.headerService} \\d+\\.\\d+$`),
+        );
       } else {
         expect(h['openstack-api-version'], 'no microversion header on a version without microversions').toBeUndefined();
       }
@@ -110,7 +112,8 @@ export function proxyFixture<P>(Proxy: ProxyClass<P>): ProxyFixture<P> {
     at(maxVersion?: string): Promise<Station<P>> {
       const max =
         maxVersion ??
-        (microversion && compareMicroversions(parseMicroversion(microversion.max), parseMicroversion(DEFAULT_SERVER_MAX)) < 0
+        (microversion &&
+        compareMicroversions(parseMicroversion(microversion.max), parseMicroversion(DEFAULT_SERVER_MAX)) < 0
           ? microversion.max
           : DEFAULT_SERVER_MAX);
       let station = stations.get(max);

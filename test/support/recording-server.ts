@@ -110,7 +110,15 @@ export class RecordingServer {
       }
       // decodeURIComponent per segment: tests compare the path the caller meant.
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
-      this.#requests.push({ method: req.method ?? 'GET', path: decodePath(path), rawPath: path, query, headers, body, rawBody });
+      this.#requests.push({
+        method: req.method ?? 'GET',
+        path: decodePath(path),
+        rawPath: path,
+        query,
+        headers,
+        body,
+        rawBody,
+      });
       const next = this.#queue.shift() ?? {
         status: 599,
         body: { error: { message: `recording server: no response queued for ${req.method} ${path}` } },
@@ -120,7 +128,12 @@ export class RecordingServer {
   }
 
   #send(res: ServerResponse, response: CannedResponse): void {
-    const payload = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    const payload =
+      response.body === undefined
+        ? ''
+        : typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
     res.writeHead(response.status, {
       ...(payload !== '' && typeof response.body !== 'string' ? { 'content-type': 'application/json' } : {}),
       'x-openstack-request-id': 'req-00000000-0000-0000-0000-000000000000',

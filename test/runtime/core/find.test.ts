@@ -19,7 +19,10 @@ const env = coreEnv();
 const NOT_FOUND: Reply = { status: 404, body: { itemNotFound: { code: 404, message: 'Volume could not be found.' } } };
 
 /** GET /volumes/{id} answers from `byId`; the list answers `listed` filtered by the name query (as Cinder does). */
-function cinder(byId: Record<string, Reply>, listed: readonly { id: string; name: string }[]): (r: SeenRequest) => Reply {
+function cinder(
+  byId: Record<string, Reply>,
+  listed: readonly { id: string; name: string }[],
+): (r: SeenRequest) => Reply {
   return (r) => {
     if (r.path === '/volumes/detail' || r.path === '/volumes') {
       const name = r.query['name'];
@@ -81,7 +84,9 @@ describe('findVolume (the list filters by name on the server)', () => {
   });
 
   it.each([400, 403])('a %i on the GET (the value is no ID) falls back to the list', async (status) => {
-    env.server.handler = cinder({ 'my disk': { status, body: { badRequest: { code: status, message: 'no' } } } }, [{ id: 'vol-3', name: 'my disk' }]);
+    env.server.handler = cinder({ 'my disk': { status, body: { badRequest: { code: status, message: 'no' } } } }, [
+      { id: 'vol-3', name: 'my disk' },
+    ]);
     const v = await env.proxy.findVolume('my disk');
     expect(v!.id).toBe('vol-3');
     expect(calls()).toEqual([
@@ -91,13 +96,16 @@ describe('findVolume (the list filters by name on the server)', () => {
   });
 
   it('a 500 on the list propagates too', async () => {
-    env.server.handler = (r) => (r.path === '/volumes/detail' ? { status: 503, body: { serviceUnavailable: { message: 'later' } } } : NOT_FOUND);
+    env.server.handler = (r) =>
+      r.path === '/volumes/detail' ? { status: 503, body: { serviceUnavailable: { message: 'later' } } } : NOT_FOUND;
     expect(await rejectionOf(env.proxy.findVolume('x'))).toBeInstanceOf(ServerError);
   });
 
   it('an empty name or ID is refused before any request', async () => {
     expect(await rejectionOf(env.proxy.findVolume(''))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.findVolume(undefined as unknown as string))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(env.proxy.findVolume(undefined as unknown as string))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(env.requests).toEqual([]);
   });
 });
@@ -113,7 +121,10 @@ describe('findQosSpec (the list takes no name filter: matched here)', () => {
       const marker = r.query['marker'] as string | undefined;
       const start = marker === undefined ? 0 : all.findIndex((s) => s.id === marker) + 1;
       const items = all.slice(start, start + page);
-      const links = items.length === page ? [{ rel: 'next', href: `${env.server.endpoint}/qos-specs?marker=${items.at(-1)!.id}` }] : [];
+      const links =
+        items.length === page
+          ? [{ rel: 'next', href: `${env.server.endpoint}/qos-specs?marker=${items.at(-1)!.id}` }]
+          : [];
       return { body: { qos_specs: items, qos_specs_links: links } };
     };
   }
@@ -132,7 +143,8 @@ describe('findQosSpec (the list takes no name filter: matched here)', () => {
   });
 
   it('an ID the GET refused (403) still matches by ID in the list', async () => {
-    env.server.handler = (r) => (r.path === '/qos-specs/q-3' ? { status: 403, body: { forbidden: { message: 'policy' } } } : qos(specs(5), 10)(r));
+    env.server.handler = (r) =>
+      r.path === '/qos-specs/q-3' ? { status: 403, body: { forbidden: { message: 'policy' } } } : qos(specs(5), 10)(r);
     expect((await env.proxy.findQosSpec('q-3'))!.name).toBe('spec-3');
   });
 

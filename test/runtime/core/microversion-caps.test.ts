@@ -12,7 +12,10 @@ describe('microversion caps from fields', () => {
 
   it('a create that sets a field ending at 3.65 is sent at 3.65, without it at the server maximum', async () => {
     const f = await fixture.at('3.70');
-    f.server.reply({ status: 202, body: { snapshot: { id: 's-1' } } }, { status: 202, body: { snapshot: { id: 's-2' } } });
+    f.server.reply(
+      { status: 202, body: { snapshot: { id: 's-1' } } },
+      { status: 202, body: { snapshot: { id: 's-2' } } },
+    );
     await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: false });
     await f.proxy.createSnapshot({ volumeId: 'v-1' });
     const [capped, plain] = f.server.take();
@@ -23,7 +26,9 @@ describe('microversion caps from fields', () => {
 
   it('a call pinned above the cap fails before any request', async () => {
     const f = await fixture.at('3.70');
-    const error = await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: true }, { microversion: '3.70' }).catch((e: unknown) => e);
+    const error = await f.proxy
+      .createSnapshot({ volumeId: 'v-1', isForced: true }, { microversion: '3.70' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MicroversionNotSupportedError);
     expect(f.server.take()).toEqual([]);
   });

@@ -94,7 +94,9 @@ describe('negotiateMicroversion', () => {
   it('a pinned version wins when it fits the operation', () => {
     expect(negotiate({ server: SERVER, pinned: '3.42' })).toBe('3.42');
     expect(negotiate({ pinned: '3.42' })).toBe('3.42');
-    expect(negotiate({ server: SERVER, pinned: '3.42', bounds: { minVersion: '3.40', maxVersion: '3.50' } })).toBe('3.42');
+    expect(negotiate({ server: SERVER, pinned: '3.42', bounds: { minVersion: '3.40', maxVersion: '3.50' } })).toBe(
+      '3.42',
+    );
   });
 
   it('a pinned version outside the operation bounds fails, naming both versions', () => {
@@ -123,7 +125,8 @@ describe('microversion helpers', () => {
     expect(compareMicroversions(parseMicroversion('3.9'), parseMicroversion('3.10'))).toBeLessThan(0);
     expect(compareMicroversions(parseMicroversion('4.0'), parseMicroversion('3.99'))).toBeGreaterThan(0);
     expect(compareMicroversions(parseMicroversion('3.07'), parseMicroversion('3.7'))).toBe(0);
-    for (const bad of ['', '3', '3.', '.1', 'v3.1', '3.1.2', '3.latest']) expect(() => parseMicroversion(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['', '3', '3.', '.1', 'v3.1', '3.1.2', '3.latest'])
+      expect(() => parseMicroversion(bad)).toThrow(InvalidArgumentError);
   });
 
   it('withinBounds is inclusive; no version only fits bounds without a minimum', () => {

@@ -19,15 +19,29 @@ import { coreEnv, rejectionOf } from './support.js';
 
 const env = coreEnv();
 
-const calls = (): string[] => env.requests.map((r) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query as Record<string, string>).toString()}` : ''}`);
+const calls = (): string[] =>
+  env.requests.map(
+    (r) =>
+      `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query as Record<string, string>).toString()}` : ''}`,
+  );
 
 describe('fetch', () => {
-  it('a 404 is a NotFoundError naming the resource, with the server\'s message and request id', async () => {
-    env.server.handler = () => ({ status: 404, body: { itemNotFound: { code: 404, message: 'Volume vol-x could not be found.' } } });
+  it("a 404 is a NotFoundError naming the resource, with the server's message and request id", async () => {
+    env.server.handler = () => ({
+      status: 404,
+      body: { itemNotFound: { code: 404, message: 'Volume vol-x could not be found.' } },
+    });
     const error = await rejectionOf(env.proxy.getVolume('vol-x'));
     expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ status: 404, method: 'GET', details: 'Volume vol-x could not be found.', requestId: 'req-core' });
-    expect((error as Error).message).toMatch(/^No Volume found for vol-x: Client Error for GET http:\/\/127\.0\.0\.1:\d+\/v3\/\w+\/volumes\/vol-x, Volume vol-x could not be found\./);
+    expect(error).toMatchObject({
+      status: 404,
+      method: 'GET',
+      details: 'Volume vol-x could not be found.',
+      requestId: 'req-core',
+    });
+    expect((error as Error).message).toMatch(
+      /^No Volume found for vol-x: Client Error for GET http:\/\/127\.0\.0\.1:\d+\/v3\/\w+\/volumes\/vol-x, Volume vol-x could not be found\./,
+    );
   });
 
   it.each([
@@ -137,7 +151,15 @@ describe('typed values read out of responses', () => {
   it('a struct under its key is renamed; a missing key or a wrong type is an InvalidResponseError', async () => {
     env.server.handler = () => ({
       status: 202,
-      body: { 'os-volume_upload_image': { id: 'vol-1', image_id: 'img-9', image_name: 'snap', disk_format: 'raw', size: '10' } },
+      body: {
+        'os-volume_upload_image': {
+          id: 'vol-1',
+          image_id: 'img-9',
+          image_name: 'snap',
+          disk_format: 'raw',
+          size: '10',
+        },
+      },
     });
     const upload = await env.proxy.uploadVolumeToImage('vol-1', 'snap');
     expect(upload).toEqual({ id: 'vol-1', imageId: 'img-9', imageName: 'snap', diskFormat: 'raw', size: 10 });

@@ -39,22 +39,27 @@ function pager(o: PagerOptions): (r: SeenRequest) => Reply {
   const key = o.resourcesKey ?? 'volumes';
   return (r) => {
     const q = r.query;
-    const one = (name: string): string | undefined => (Array.isArray(q[name]) ? (q[name] as string[]).at(-1) : (q[name] as string | undefined));
+    const one = (name: string): string | undefined =>
+      Array.isArray(q[name]) ? (q[name] as string[]).at(-1) : (q[name] as string | undefined);
     const limit = Math.min(Number(one('limit') ?? maxPage), maxPage);
     const marker = one('marker');
     const offset = Number(one('offset') ?? 0);
     const start = (marker === undefined ? 0 : indexOf(marker) + 1) + offset;
     const items = [];
-    for (let i = start; i < Math.min(start + limit, o.total); i++) items.push({ id: idOf(i), name: `v${i}`, size: (i % 50) + 1, status: 'available' });
+    for (let i = start; i < Math.min(start + limit, o.total); i++)
+      items.push({ id: idOf(i), name: `v${i}`, size: (i % 50) + 1, status: 'available' });
     const body: Record<string, unknown> = { [key]: items };
     if (items.length === limit && o.links !== 'none') {
       // Cinder copies every request parameter into the link and sets marker and limit.
       const origin = typeof o.links === 'object' ? o.links.origin : env.server.origin;
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) for (const item of Array.isArray(v) ? v : [v]) if (k !== 'marker' && k !== 'limit') params.append(k, item);
+      for (const [k, v] of Object.entries(q))
+        for (const item of Array.isArray(v) ? v : [v]) if (k !== 'marker' && k !== 'limit') params.append(k, item);
       params.set('limit', String(limit));
       params.set('marker', items.at(-1)!.id);
-      body[o.linksKey ?? `${key}_links`] = [{ rel: 'next', href: `${origin}/v3/${PROJECT}${r.path}?${params.toString()}` }];
+      body[o.linksKey ?? `${key}_links`] = [
+        { rel: 'next', href: `${origin}/v3/${PROJECT}${r.path}?${params.toString()}` },
+      ];
     }
     return { body };
   };
@@ -97,7 +102,11 @@ describe('following Cinder next links', () => {
     env.server.handler = pager({ total: 2_345, maxPage: 1000 });
     const items = await env.proxy.volumes().toArray();
     expect(items.map((v) => v.id)).toEqual(Array.from({ length: 2_345 }, (_, i) => idOf(i)));
-    expect(env.requests.map((r) => r.query)).toEqual([{}, { limit: '1000', marker: idOf(999) }, { limit: '1000', marker: idOf(1999) }]);
+    expect(env.requests.map((r) => r.query)).toEqual([
+      {},
+      { limit: '1000', marker: idOf(999) },
+      { limit: '1000', marker: idOf(1999) },
+    ]);
   });
 
   it('filters travel in the links; every page is asked with them', async () => {
@@ -105,7 +114,8 @@ describe('following Cinder next links', () => {
     const items = await env.proxy.volumes({ limit: 10, status: 'available', allProjects: true }).toArray();
     expect(items).toHaveLength(30);
     expect(env.requests).toHaveLength(4);
-    for (const r of env.requests) expect(r.query).toMatchObject({ status: 'available', all_tenants: 'true', limit: '10' });
+    for (const r of env.requests)
+      expect(r.query).toMatchObject({ status: 'available', all_tenants: 'true', limit: '10' });
   });
 
   it('an offset is applied once: Cinder copies it into next links, the SDK drops it after the first page', async () => {
@@ -117,7 +127,12 @@ describe('following Cinder next links', () => {
   });
 
   it('links under another "<something>_links" key are followed (Cinder\'s consistencygroup_links)', async () => {
-    env.server.handler = pager({ total: 25, resourcesKey: 'consistencygroups', linksKey: 'consistencygroup_links', maxPage: 10 });
+    env.server.handler = pager({
+      total: 25,
+      resourcesKey: 'consistencygroups',
+      linksKey: 'consistencygroup_links',
+      maxPage: 10,
+    });
     const items = await env.proxy.consistencyGroups().toArray();
     expect(items).toHaveLength(25);
     expect(env.requests).toHaveLength(3);
@@ -248,11 +263,16 @@ describe('links that must not be followed as they are', () => {
     ]);
   });
 
-  it('a link to another path is also requested on the operation\'s own path', async () => {
+  it("a link to another path is also requested on the operation's own path", async () => {
     let n = 0;
     env.server.handler = () =>
       n++ === 0
-        ? { body: { volumes: [{ id: 'a' }], volumes_links: [{ rel: 'next', href: 'https://elsewhere.example/admin/secret?marker=a' }] } }
+        ? {
+            body: {
+              volumes: [{ id: 'a' }],
+              volumes_links: [{ rel: 'next', href: 'https://elsewhere.example/admin/secret?marker=a' }],
+            },
+          }
         : { body: { volumes: [] } };
     await env.proxy.volumes().toArray();
     expect(env.requests.map((r) => [r.path, r.query])).toEqual([
@@ -263,7 +283,10 @@ describe('links that must not be followed as they are', () => {
 
   it('the same next link twice is a PaginationLoopError', async () => {
     env.server.handler = () => ({
-      body: { volumes: [{ id: 'a' }, { id: 'b' }], volumes_links: [{ rel: 'next', href: `${env.server.endpoint}/volumes/detail?marker=b` }] },
+      body: {
+        volumes: [{ id: 'a' }, { id: 'b' }],
+        volumes_links: [{ rel: 'next', href: `${env.server.endpoint}/volumes/detail?marker=b` }],
+      },
     });
     const seen: string[] = [];
     const error = await rejectionOf(
@@ -279,7 +302,12 @@ describe('links that must not be followed as they are', () => {
   });
 
   it('rel values other than next are ignored', async () => {
-    env.server.handler = () => ({ body: { volumes: [{ id: 'a' }], volumes_links: [{ rel: 'self', href: `${env.server.endpoint}/volumes/detail?marker=z` }] } });
+    env.server.handler = () => ({
+      body: {
+        volumes: [{ id: 'a' }],
+        volumes_links: [{ rel: 'self', href: `${env.server.endpoint}/volumes/detail?marker=z` }],
+      },
+    });
     expect(await env.proxy.volumes().toArray()).toHaveLength(1);
     expect(env.requests).toHaveLength(1);
   });
@@ -287,7 +315,9 @@ describe('links that must not be followed as they are', () => {
 
 describe('ends and broken bodies', () => {
   it('an empty page ends the listing even when it carries a next link', async () => {
-    env.server.handler = () => ({ body: { volumes: [], volumes_links: [{ rel: 'next', href: `${env.server.endpoint}/volumes/detail?marker=x` }] } });
+    env.server.handler = () => ({
+      body: { volumes: [], volumes_links: [{ rel: 'next', href: `${env.server.endpoint}/volumes/detail?marker=x` }] },
+    });
     expect(await env.proxy.volumes({ limit: 10 }).toArray()).toEqual([]);
     expect(env.requests).toHaveLength(1);
   });
@@ -307,9 +337,15 @@ describe('ends and broken bodies', () => {
 
   it('an unpaginated listing makes one request even when links come', async () => {
     class Thing extends Resource {
-      static override readonly schema: ResourceSchema = { name: 'Thing', resourcesKey: 'things', fields: { id: { wire: 'id', type: 'string' } } };
+      static override readonly schema: ResourceSchema = {
+        name: 'Thing',
+        resourcesKey: 'things',
+        fields: { id: { wire: 'id', type: 'string' } },
+      };
     }
-    env.server.handler = () => ({ body: { things: [{ id: 'a' }], things_links: [{ rel: 'next', href: `${env.server.endpoint}/things?marker=a` }] } });
+    env.server.handler = () => ({
+      body: { things: [{ id: 'a' }], things_links: [{ rel: 'next', href: `${env.server.endpoint}/things?marker=a` }] },
+    });
     const op = { id: 'Thing.list', method: 'GET', path: '/things' } as const;
     const items = await listResources(env.client, Thing, op, { query: { limit: 1 }, paginated: false }).toArray();
     expect(items.map((t) => t.resourceId)).toEqual(['a']);

@@ -83,7 +83,9 @@ describe('reading: wire names, Cinder value types, broken values', () => {
     expect(v.host).toBe('node1@lvm#pool');
     expect(v.imageId).toBe('img-1');
     expect(v.projectId).toBe('proj-1');
-    expect(v.attachments).toEqual([{ id: 'att-1', serverId: 'srv-1', device: '/dev/vdb', attachedAt: '2026-01-01T00:00:00' }]);
+    expect(v.attachments).toEqual([
+      { id: 'att-1', serverId: 'srv-1', device: '/dev/vdb', attachedAt: '2026-01-01T00:00:00' },
+    ]);
     // Both names work through the generic accessor.
     expect(v.getAttribute('host')).toBe('node1@lvm#pool');
     expect(v.getAttribute('os-vol-host-attr:host')).toBe('node1@lvm#pool');
@@ -134,7 +136,12 @@ describe('reading: wire names, Cinder value types, broken values', () => {
     ['metadata', { metadata: 'tier=gold' }, 'Volume.metadata', (v: Volume) => v.metadata],
     ['metadata value', { metadata: { tier: ['gold'] } }, 'Volume.metadata.tier', (v: Volume) => v.metadata],
     ['attachments', { attachments: 'none' }, 'Volume.attachments', (v: Volume) => v.attachments],
-    ['attachment item', { attachments: [{ device: '/dev/vdb' }, 'x'] }, 'Volume.attachments[1]', (v: Volume) => v.attachments],
+    [
+      'attachment item',
+      { attachments: [{ device: '/dev/vdb' }, 'x'] },
+      'Volume.attachments[1]',
+      (v: Volume) => v.attachments,
+    ],
   ] as const)('a broken %s gives InvalidResponseError naming the field', (_what, body, where, read) => {
     const v = fromWire(Volume, { id: 'v', ...body });
     const error = thrownBy(() => read(v));
@@ -146,7 +153,13 @@ describe('reading: wire names, Cinder value types, broken values', () => {
   });
 
   it('a listing with one broken item does not fail until that field is read', async () => {
-    answer({ volumes: [{ id: 'a', size: 1 }, { id: 'b', size: 'huge' }, { id: 'c', size: 3 }] });
+    answer({
+      volumes: [
+        { id: 'a', size: 1 },
+        { id: 'b', size: 'huge' },
+        { id: 'c', size: 3 },
+      ],
+    });
     const items = await env.proxy.volumes().toArray();
     expect(items.map((v) => v.id)).toEqual(['a', 'b', 'c']);
     expect(items[0]!.size).toBe(1);
@@ -198,8 +211,26 @@ describe('writing: setters are type-checked', () => {
       expect(error, `${name} = ${JSON.stringify(value)}`).toBeInstanceOf(InvalidArgumentError);
       expect((error as InvalidArgumentError).argument).toMatch(new RegExp(`^Gadget\\.${name}`));
     }
-    const g = new Gadget({ count: 1, ratio: 0.5, enabled: true, flag: false, extra: { a: [1] }, anything: [1, 'x'], tags: ['a'], limits: { a: -1 } });
-    expect(g.toJSON()).toEqual({ count: 1, ratio: 0.5, enabled: true, flag: false, extra: { a: [1] }, anything: [1, 'x'], tags: ['a'], limits: { a: -1 } });
+    const g = new Gadget({
+      count: 1,
+      ratio: 0.5,
+      enabled: true,
+      flag: false,
+      extra: { a: [1] },
+      anything: [1, 'x'],
+      tags: ['a'],
+      limits: { a: -1 },
+    });
+    expect(g.toJSON()).toEqual({
+      count: 1,
+      ratio: 0.5,
+      enabled: true,
+      flag: false,
+      extra: { a: [1] },
+      anything: [1, 'x'],
+      tags: ['a'],
+      limits: { a: -1 },
+    });
   });
 
   it('a wrongly typed create fails before any request', async () => {
@@ -230,7 +261,13 @@ describe('writing: setters are type-checked', () => {
 describe('create sends exactly what was given', () => {
   it('TypeScript names go out as wire names; null is sent, undefined is not', async () => {
     answer({ volume: { ...VOLUME, id: 'vol-new', status: 'creating' } }, 202);
-    const v = await env.proxy.createVolume({ size: 1, name: null, description: undefined, imageId: 'img-1', availabilityZone: 'nova' });
+    const v = await env.proxy.createVolume({
+      size: 1,
+      name: null,
+      description: undefined,
+      imageId: 'img-1',
+      availabilityZone: 'nova',
+    });
     expect(env.requests).toHaveLength(1);
     const [req] = env.requests;
     expect(req!.method).toBe('POST');
@@ -254,7 +291,10 @@ describe('create sends exactly what was given', () => {
   it('scheduler hints (placement: root) go beside "volume", not inside it', async () => {
     answer({ volume: { id: 'vol-3' } }, 202);
     await env.proxy.createVolume({ size: 1, schedulerHints: { same_host: ['vol-1'] } });
-    expect(env.requests[0]!.body).toEqual({ volume: { size: 1 }, 'OS-SCH-HNT:scheduler_hints': { same_host: ['vol-1'] } });
+    expect(env.requests[0]!.body).toEqual({
+      volume: { size: 1 },
+      'OS-SCH-HNT:scheduler_hints': { same_host: ['vol-1'] },
+    });
   });
 
   it('a Volume instance can be the attributes; the caller still gets the created one back', async () => {
@@ -278,7 +318,9 @@ describe('update sends only what changed', () => {
     answer({ volume: { ...VOLUME, name: 'renamed' } });
     env.server.requests.length = 0;
     const updated = await env.proxy.updateVolume(v, {});
-    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([['PUT', '/volumes/vol-1', { volume: { name: 'renamed' } }]]);
+    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PUT', '/volumes/vol-1', { volume: { name: 'renamed' } }],
+    ]);
     expect(updated.name).toBe('renamed');
     expect(updated.isDirty()).toBe(false);
   });
@@ -312,7 +354,9 @@ describe('update sends only what changed', () => {
   it('an update by ID sends just the attributes given', async () => {
     answer({ volume: { id: 'vol-1', name: 'n' } });
     await env.proxy.updateVolume('vol-1', { name: 'n' });
-    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([['PUT', '/volumes/vol-1', { volume: { name: 'n' } }]]);
+    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PUT', '/volumes/vol-1', { volume: { name: 'n' } }],
+    ]);
   });
 
   it('setting a value equal to the current one is not a change', () => {
@@ -371,9 +415,23 @@ describe('update sends only what changed', () => {
 
 describe('resources that keep unknown attributes (QoS specs, quota sets)', () => {
   it('QosSpec: unknown keys are kept, sent, and spec keys (flatten) are flat in the body', async () => {
-    answer({ qos_specs: { id: 'q-1', name: 'fast', consumer: 'back-end', specs: { read_iops_sec: '100', write_iops_sec: '50' } } });
-    const q = await env.proxy.createQosSpec({ name: 'fast', consumer: 'back-end', specs: { read_iops_sec: '100' }, write_iops_sec: '50' });
-    expect(env.requests[0]!.body).toEqual({ qos_specs: { name: 'fast', consumer: 'back-end', read_iops_sec: '100', write_iops_sec: '50' } });
+    answer({
+      qos_specs: {
+        id: 'q-1',
+        name: 'fast',
+        consumer: 'back-end',
+        specs: { read_iops_sec: '100', write_iops_sec: '50' },
+      },
+    });
+    const q = await env.proxy.createQosSpec({
+      name: 'fast',
+      consumer: 'back-end',
+      specs: { read_iops_sec: '100' },
+      write_iops_sec: '50',
+    });
+    expect(env.requests[0]!.body).toEqual({
+      qos_specs: { name: 'fast', consumer: 'back-end', read_iops_sec: '100', write_iops_sec: '50' },
+    });
     expect(q).toBeInstanceOf(QosSpec);
     expect(q.specs).toEqual({ read_iops_sec: '100', write_iops_sec: '50' });
     expect(q.isDirty()).toBe(false);
@@ -382,7 +440,9 @@ describe('resources that keep unknown attributes (QoS specs, quota sets)', () =>
   it('QosSpec update: only the spec keys, flat', async () => {
     answer({ qos_specs: { read_iops_sec: '200' } });
     await env.proxy.updateQosSpec('q-1', { specs: { read_iops_sec: '200' } });
-    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([['PUT', '/qos-specs/q-1', { qos_specs: { read_iops_sec: '200' } }]]);
+    expect(env.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PUT', '/qos-specs/q-1', { qos_specs: { read_iops_sec: '200' } }],
+    ]);
   });
 
   it('QosSpec: unknown attributes read back and appear in toJSON', () => {
@@ -470,7 +530,10 @@ describe('field accessors come from the schema, once per class', () => {
       }
     }
     class Lamp extends Gadget {}
-    const loud = fromWire(LoudGadget, { id: 'g', 'display:label': 'lamp', count: 1 }) as unknown as Record<string, unknown>;
+    const loud = fromWire(LoudGadget, { id: 'g', 'display:label': 'lamp', count: 1 }) as unknown as Record<
+      string,
+      unknown
+    >;
     expect([loud['label'], loud['count']]).toEqual(['LAMP', 1]);
     const lamp = fromWire(Lamp, { id: 'g', 'display:label': 'lamp' }) as unknown as Record<string, unknown>;
     expect(lamp['label']).toBe('lamp');

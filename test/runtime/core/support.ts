@@ -81,11 +81,16 @@ export class CoreServer {
         const url = new URL(req.url ?? '/', this.origin);
         if (req.method === 'GET' && url.pathname === '/') {
           // Cinder's version document: a v3 endpoint (the v2 proxy speaks to it at 3.0).
-          send(res, { status: 300, body: { versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }] } });
+          send(res, {
+            status: 300,
+            body: { versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }] },
+          });
           return;
         }
         const prefix = `/v3/${PROJECT}`;
-        const path = decodeURIComponent(url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname);
+        const path = decodeURIComponent(
+          url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname,
+        );
         const query: Record<string, string | string[]> = {};
         for (const key of new Set(url.searchParams.keys())) {
           const all = url.searchParams.getAll(key);
@@ -115,7 +120,8 @@ export class CoreServer {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const payload =
+    reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status ?? 200, {
     ...(payload !== '' ? { 'content-type': 'application/json' } : {}),
     'x-openstack-request-id': 'req-core',

@@ -69,14 +69,28 @@ describe('toTarget', () => {
     const error = argumentError(() => toTarget(Volume, value, 'volume'));
     expect(error.argument).toBe('volume');
     expect(error.message).toContain('expected a non-empty Volume ID or a Volume');
-    expect(error.message).toContain(what === 'another resource' ? 'a Snapshot' : what === 'a plain object' ? 'object' : what === 'a number' ? 'number' : what);
+    expect(error.message).toContain(
+      what === 'another resource'
+        ? 'a Snapshot'
+        : what === 'a plain object'
+          ? 'object'
+          : what === 'a number'
+            ? 'number'
+            : what,
+    );
   });
 
   it('through the proxy: a bad target fails before any request', async () => {
     expect(await rejectionOf(env.proxy.getVolume(''))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.deleteVolume(fromWire(Snapshot, { id: 's-1' }) as unknown as Volume))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.extendVolume(null as unknown as string, 20))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.getTypeEncryption(new Type({ name: 'no id' })))).toBeInstanceOf(InvalidArgumentError);
+    expect(
+      await rejectionOf(env.proxy.deleteVolume(fromWire(Snapshot, { id: 's-1' }) as unknown as Volume)),
+    ).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(env.proxy.extendVolume(null as unknown as string, 20))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await rejectionOf(env.proxy.getTypeEncryption(new Type({ name: 'no id' })))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(env.requests).toEqual([]);
   });
 
@@ -84,12 +98,16 @@ describe('toTarget', () => {
     const error = await rejectionOf(env.proxy.deleteVolume(new Volume({ name: 'unsaved' }), { ignoreMissing: false }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/\{volume_id\}/);
-    expect(await rejectionOf(env.proxy.getVolume(new Volume({ name: 'unsaved' })))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(env.proxy.getVolume(new Volume({ name: 'unsaved' })))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(env.requests).toEqual([]);
   });
 
   it('a parent instance addresses the child path', async () => {
-    env.server.handler = () => ({ body: { encryption: { volume_type_id: 't-1', encryption_id: 'e-1', provider: 'luks' } } });
+    env.server.handler = () => ({
+      body: { encryption: { volume_type_id: 't-1', encryption_id: 'e-1', provider: 'luks' } },
+    });
     const enc = await env.proxy.getTypeEncryption(fromWire(Type, { id: 't-1' }));
     expect(env.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /types/t-1/encryption']);
     expect(enc.encryptionId).toBe('e-1');
@@ -111,9 +129,12 @@ describe('refId', () => {
     expect(optionalRefId('t-3', 'volumeType')).toBe('t-3');
   });
 
-  it.each([[''], [null], [7], [{ id: 't' }], [new Type({ name: 'unsaved' })]])('%j is refused, naming the argument', (value) => {
-    expect(argumentError(() => refId(value, 'volumeType')).argument).toBe('volumeType');
-  });
+  it.each([[''], [null], [7], [{ id: 't' }], [new Type({ name: 'unsaved' })]])(
+    '%j is refused, naming the argument',
+    (value) => {
+      expect(argumentError(() => refId(value, 'volumeType')).argument).toBe('volumeType');
+    },
+  );
 
   it('through the proxy: a related resource goes out as its ID', async () => {
     env.server.handler = () => ({ status: 202 });
@@ -151,9 +172,15 @@ describe('checkArg', () => {
   it('through the proxy: a bad argument fails before any request', async () => {
     expect(() => env.proxy.volumes({ sortDir: 'up' as 'asc' })).toThrow(InvalidArgumentError);
     expect(() => env.proxy.volumes({ limit: '10' as unknown as number })).toThrow(/limit/);
-    expect(await rejectionOf(env.proxy.extendVolume('vol-1', '20' as unknown as number))).toMatchObject({ argument: 'size' });
-    expect(await rejectionOf(env.proxy.extendVolume('vol-1', undefined as unknown as number))).toMatchObject({ argument: 'size' });
-    expect(await rejectionOf(env.proxy.deleteVolume('vol-1', { cascade: 'yes' as unknown as boolean }))).toMatchObject({ argument: 'cascade' });
+    expect(await rejectionOf(env.proxy.extendVolume('vol-1', '20' as unknown as number))).toMatchObject({
+      argument: 'size',
+    });
+    expect(await rejectionOf(env.proxy.extendVolume('vol-1', undefined as unknown as number))).toMatchObject({
+      argument: 'size',
+    });
+    expect(await rejectionOf(env.proxy.deleteVolume('vol-1', { cascade: 'yes' as unknown as boolean }))).toMatchObject({
+      argument: 'cascade',
+    });
     expect(env.requests).toEqual([]);
   });
 });

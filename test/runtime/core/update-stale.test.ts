@@ -15,7 +15,9 @@ describe('update with a stale instance', () => {
     stale.markClean();
     f.server.reply({ status: 200, body: { quota_class_set: { volumes: 10 } } });
     const result = await f.proxy.updateQuotaClassSet(stale, { volumes: 10 });
-    f.expectRequests([{ method: 'PUT', path: '/os-quota-class-sets/default', query: {}, body: { quota_class_set: { volumes: 10 } } }]);
+    f.expectRequests([
+      { method: 'PUT', path: '/os-quota-class-sets/default', query: {}, body: { quota_class_set: { volumes: 10 } } },
+    ]);
     expect(result.volumes).toBe(10);
   });
 
@@ -29,6 +31,8 @@ describe('update with a stale instance', () => {
     quota.snapshots = 6;
     f.server.reply({ status: 200, body: { quota_class_set: { volumes: 10, snapshots: 6 } } });
     await f.proxy.updateQuotaClassSet(quota, {});
-    f.expectRequests([{ method: 'PUT', path: '/os-quota-class-sets/default', query: {}, body: { quota_class_set: { snapshots: 6 } } }]);
+    f.expectRequests([
+      { method: 'PUT', path: '/os-quota-class-sets/default', query: {}, body: { quota_class_set: { snapshots: 6 } } },
+    ]);
   });
 });

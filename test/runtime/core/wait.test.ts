@@ -47,7 +47,9 @@ describe('waitForStatus', () => {
 
   it('follows a state that changes with time on the server', async () => {
     const readyAt = performance.now() + 120;
-    env.server.handler = (r) => ({ body: { volume: { id: 'vol-1', status: r.at >= readyAt ? 'in-use' : 'attaching' } } });
+    env.server.handler = (r) => ({
+      body: { volume: { id: 'vol-1', status: r.at >= readyAt ? 'in-use' : 'attaching' } },
+    });
     const v = await env.proxy.waitForStatus(volume('attaching'), 'in-use', { interval: 0.02, maxInterval: 0.04 });
     expect(v.status).toBe('in-use');
     expect(env.requests.length).toBeGreaterThanOrEqual(2);
@@ -80,11 +82,15 @@ describe('waitForStatus', () => {
   it('times out with ResourceTimeoutError carrying the last status', async () => {
     env.server.handler = volumeGoes('creating', 'creating', 'downloading');
     const started = performance.now();
-    const error = await rejectionOf(env.proxy.waitForStatus(volume(), 'available', { interval: 0.02, maxInterval: 0.02, wait: 0.2 }));
+    const error = await rejectionOf(
+      env.proxy.waitForStatus(volume(), 'available', { interval: 0.02, maxInterval: 0.02, wait: 0.2 }),
+    );
     const took = performance.now() - started;
     expect(error).toBeInstanceOf(ResourceTimeoutError);
     expect(error).toMatchObject({ resource: 'Volume', id: 'vol-1', lastStatus: 'downloading' });
-    expect((error as Error).message).toMatch(/Timeout waiting for Volume vol-1 to transition to available \(last status downloading\)/);
+    expect((error as Error).message).toMatch(
+      /Timeout waiting for Volume vol-1 to transition to available \(last status downloading\)/,
+    );
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(3_000);
     expect(env.requests.length).toBeGreaterThanOrEqual(3);
@@ -105,7 +111,15 @@ describe('waitForStatus', () => {
 
   it('waits on another attribute when asked', async () => {
     let n = 0;
-    env.server.handler = () => ({ body: { volume: { id: 'vol-1', status: 'available', 'os-vol-mig-status-attr:migstat': n++ < 2 ? 'migrating' : 'success' } } });
+    env.server.handler = () => ({
+      body: {
+        volume: {
+          id: 'vol-1',
+          status: 'available',
+          'os-vol-mig-status-attr:migstat': n++ < 2 ? 'migrating' : 'success',
+        },
+      },
+    });
     const v = await env.proxy.waitForStatus(volume('available'), 'success', { ...FAST, attribute: 'migrationStatus' });
     expect(v.migrationStatus).toBe('success');
     expect(env.requests).toHaveLength(3);
@@ -113,10 +127,18 @@ describe('waitForStatus', () => {
 
   it('bad arguments fail before any request', async () => {
     const v = volume();
-    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { attribute: 'colour' }))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { interval: -1 }))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { interval: Number.NaN }))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { wait: -5 }))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { attribute: 'colour' }))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { interval: -1 }))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { interval: Number.NaN }))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await rejectionOf(env.proxy.waitForStatus(v, 'available', { wait: -5 }))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(await rejectionOf(env.proxy.waitForStatus(v, 5 as unknown as string))).toBeInstanceOf(InvalidArgumentError);
     expect(await rejectionOf(env.proxy.waitForStatus(v, ''))).toBeInstanceOf(InvalidArgumentError);
     expect(env.requests).toEqual([]);
@@ -155,7 +177,10 @@ describe('callbacks, abort and backoff', () => {
       { status: 'creating', 'os-extended-snapshot-attributes:progress': '40%' },
       { status: 'available', 'os-extended-snapshot-attributes:progress': '100%' },
     ];
-    env.server.handler = (r) => (r.path === '/snapshots/snap-1' ? { body: { snapshot: { id: 'snap-1', ...steps[Math.min(n++, 2)] } } } : { status: 404 });
+    env.server.handler = (r) =>
+      r.path === '/snapshots/snap-1'
+        ? { body: { snapshot: { id: 'snap-1', ...steps[Math.min(n++, 2)] } } }
+        : { status: 404 };
     const seen: [number, string | undefined][] = [];
     const s = await env.proxy.waitForStatus(fromWire(Snapshot, { id: 'snap-1', status: 'creating' }), 'available', {
       ...FAST,
@@ -180,7 +205,9 @@ describe('callbacks, abort and backoff', () => {
     const controller = new AbortController();
     const started = performance.now();
     // Long interval: the abort must not wait for the sleep to end.
-    const pending = rejectionOf(env.proxy.waitForStatus(volume(), 'available', { interval: 10, signal: controller.signal }));
+    const pending = rejectionOf(
+      env.proxy.waitForStatus(volume(), 'available', { interval: 10, signal: controller.signal }),
+    );
     while (env.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort(new Error('user gave up'));
     const error = await pending;
@@ -190,7 +217,10 @@ describe('callbacks, abort and backoff', () => {
   });
 
   it('an AbortSignal also stops a poll in flight', async () => {
-    env.server.handler = () => new Promise<Reply>((resolve) => setTimeout(() => resolve({ body: { volume: { id: 'vol-1', status: 'creating' } } }), 2_000));
+    env.server.handler = () =>
+      new Promise<Reply>((resolve) =>
+        setTimeout(() => resolve({ body: { volume: { id: 'vol-1', status: 'creating' } } }), 2_000),
+      );
     const controller = new AbortController();
     const pending = rejectionOf(env.proxy.waitForStatus(volume(), 'available', { ...FAST, signal: controller.signal }));
     while (env.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -202,7 +232,9 @@ describe('callbacks, abort and backoff', () => {
 
   it('an already aborted signal sends nothing', async () => {
     env.server.handler = volumeGoes('creating');
-    const error = await rejectionOf(env.proxy.waitForStatus(volume(), 'available', { ...FAST, signal: AbortSignal.abort() }));
+    const error = await rejectionOf(
+      env.proxy.waitForStatus(volume(), 'available', { ...FAST, signal: AbortSignal.abort() }),
+    );
     expect(error).toBeInstanceOf(AbortError);
     expect(env.requests).toEqual([]);
   });

@@ -25,7 +25,9 @@ interface RawServer {
  * `respond(request, index)`: a list of byte strings written one by one, 5 ms apart, or a function
  * given the socket for anything else.
  */
-async function rawServer(respond: (request: string, index: number) => readonly (string | Buffer)[] | ((socket: net.Socket) => void)): Promise<RawServer> {
+async function rawServer(
+  respond: (request: string, index: number) => readonly (string | Buffer)[] | ((socket: net.Socket) => void),
+): Promise<RawServer> {
   const requests: string[] = [];
   const state = { connections: 0 };
   const sockets = new Set<net.Socket>();
@@ -83,7 +85,8 @@ const hasIpv6Loopback = await new Promise<boolean>((resolve) => {
   probe.listen(0, '::1', () => probe.close(() => resolve(true)));
 });
 
-const ok = (body: string, extra = ''): string => `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+const ok = (body: string, extra = ''): string =>
+  `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -91,10 +94,16 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(respond: Parameters<typeof rawServer>[0], options: ConstructorParameters<typeof NodeTransport>[0] = {}): Promise<{ server: RawServer; transport: NodeTransport }> {
+async function setup(
+  respond: Parameters<typeof rawServer>[0],
+  options: ConstructorParameters<typeof NodeTransport>[0] = {},
+): Promise<{ server: RawServer; transport: NodeTransport }> {
   const server = await rawServer(respond);
   const transport = new NodeTransport({ proxy: false, ...options });
-  cleanup.push(() => server.close(), () => transport.close());
+  cleanup.push(
+    () => server.close(),
+    () => transport.close(),
+  );
   return { server, transport };
 }
 
@@ -160,7 +169,9 @@ describe('HTTP/1.1 client: framing', () => {
   });
 
   it('joins repeated headers and keeps 4xx/5xx as responses', async () => {
-    const { server, transport } = await setup(() => ['HTTP/1.1 404 Not Found\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\n{}']);
+    const { server, transport } = await setup(() => [
+      'HTTP/1.1 404 Not Found\r\nvary: a\r\nvary: b\r\ncontent-length: 2\r\n\r\n{}',
+    ]);
     const res = await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} });
     expect(res.status).toBe(404);
     expect(res.headers.get('vary')).toBe('a, b');
@@ -189,7 +200,9 @@ describe('HTTP/1.1 client: responses match requests', () => {
       expect(JSON.parse(res.body)).toEqual({ target: `/seq/${i}` });
     }
     const all = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => transport.send({ method: 'GET', url: `${server.url}/par/${i}`, headers: {} })),
+      Array.from({ length: 50 }, (_, i) =>
+        transport.send({ method: 'GET', url: `${server.url}/par/${i}`, headers: {} }),
+      ),
     );
     all.forEach((res, i) => expect(JSON.parse(res.body)).toEqual({ target: `/par/${i}` }));
     // Sequential calls share one socket; concurrent ones open more and keep them for reuse.
@@ -246,7 +259,9 @@ describe('HTTP/1.1 client: keep-alive', () => {
       console.log(res.status);
     `;
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -260,28 +275,39 @@ describe('HTTP/1.1 client: keep-alive', () => {
 describe('HTTP/1.1 client: requests', () => {
   it('writes the request line, Host, the headers and a UTF-8 body with its byte length', async () => {
     const { server, transport } = await setup(() => [ok('{}')]);
-    await transport.send({ method: 'POST', url: `${server.url}/v3/p/volumes?a=1%20b`, headers: { 'x-auth-token': 't', 'content-type': 'application/json' }, body: '{"name":"é"}' });
+    await transport.send({
+      method: 'POST',
+      url: `${server.url}/v3/p/volumes?a=1%20b`,
+      headers: { 'x-auth-token': 't', 'content-type': 'application/json' },
+      body: '{"name":"é"}',
+    });
     expect(server.requests[0]).toBe(
       `POST /v3/p/volumes?a=1%20b HTTP/1.1\r\nhost: 127.0.0.1:${server.port}\r\nx-auth-token: t\r\ncontent-type: application/json\r\ncontent-length: 13\r\n\r\n{"name":"é"}`,
     );
   });
 
-  it.skipIf(!hasIpv6Loopback)('reaches an IPv6 literal host, with the brackets in Host only (skipped without an IPv6 loopback)', async () => {
-    let head = '';
-    const server = net.createServer((socket) => {
-      socket.once('data', (d: Buffer) => {
-        head = d.toString('latin1');
-        socket.end(ok('{"v6":true}', 'connection: close\r\n'));
+  it.skipIf(!hasIpv6Loopback)(
+    'reaches an IPv6 literal host, with the brackets in Host only (skipped without an IPv6 loopback)',
+    async () => {
+      let head = '';
+      const server = net.createServer((socket) => {
+        socket.once('data', (d: Buffer) => {
+          head = d.toString('latin1');
+          socket.end(ok('{"v6":true}', 'connection: close\r\n'));
+        });
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    const transport = new NodeTransport({ proxy: false });
-    cleanup.push(() => closeServer(server), () => transport.close());
-    const res = await transport.send({ method: 'GET', url: `http://[::1]:${port}/v`, headers: {} });
-    expect(JSON.parse(res.body)).toEqual({ v6: true });
-    expect(head).toContain(`\r\nhost: [::1]:${port}\r\n`);
-  });
+      await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+      const port = (server.address() as net.AddressInfo).port;
+      const transport = new NodeTransport({ proxy: false });
+      cleanup.push(
+        () => closeServer(server),
+        () => transport.close(),
+      );
+      const res = await transport.send({ method: 'GET', url: `http://[::1]:${port}/v`, headers: {} });
+      expect(JSON.parse(res.body)).toEqual({ v6: true });
+      expect(head).toContain(`\r\nhost: [::1]:${port}\r\n`);
+    },
+  );
 
   it('sends content-length: 0 for a POST without a body, none for a GET', async () => {
     const { server, transport } = await setup(() => [ok('{}')]);
@@ -293,7 +319,9 @@ describe('HTTP/1.1 client: requests', () => {
 
   it('refuses a header value with CR/LF before writing anything', async () => {
     const { server, transport } = await setup(() => [ok('{}')]);
-    const error = await transport.send({ method: 'GET', url: `${server.url}/v`, headers: { 'x-a': 'ok\r\nx-injected: 1' } }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'GET', url: `${server.url}/v`, headers: { 'x-a': 'ok\r\nx-injected: 1' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).sent).toBe(false);
     expect((error as Error).message).toMatch(/invalid character in the value of header x-a/);
@@ -310,7 +338,9 @@ describe('HTTP/1.1 client: failures', () => {
     ['a bad chunk size', 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n'],
   ])('%s is a ConnectionError that says the request may have been processed', async (_name, response) => {
     const { server, transport } = await setup(() => [response]);
-    const error = await transport.send({ method: 'POST', url: `${server.url}/v`, headers: {}, body: '{}' }).catch((e: unknown) => e);
+    const error = await transport
+      .send({ method: 'POST', url: `${server.url}/v`, headers: {}, body: '{}' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/invalid HTTP response/);
     expect((error as ConnectionError).sent).toBe(true);
@@ -345,11 +375,16 @@ describe('HTTP/1.1 client: failures', () => {
   });
 
   it('with maxSockets, a request waits for a socket, and one that times out waiting was never sent', async () => {
-    const { server, transport } = await setup((request) => (request.includes('/slow') ? (socket) => setTimeout(() => socket.write(ok('{}')), 150) : [ok('{}')]), {
-      maxSockets: 1,
-    });
+    const { server, transport } = await setup(
+      (request) => (request.includes('/slow') ? (socket) => setTimeout(() => socket.write(ok('{}')), 150) : [ok('{}')]),
+      {
+        maxSockets: 1,
+      },
+    );
     const slow = transport.send({ method: 'GET', url: `${server.url}/slow`, headers: {} });
-    const waiting = transport.send({ method: 'POST', url: `${server.url}/fast`, headers: {}, body: '{}', timeout: 40 }).catch((e: unknown) => e);
+    const waiting = transport
+      .send({ method: 'POST', url: `${server.url}/fast`, headers: {}, body: '{}', timeout: 40 })
+      .catch((e: unknown) => e);
     const queued = transport.send({ method: 'GET', url: `${server.url}/after`, headers: {} });
     const timedOut = await waiting;
     expect(timedOut).toBeInstanceOf(RequestTimeoutError);

@@ -87,7 +87,9 @@ describe('NodeTransport TLS connections', () => {
   it('keeps one TLS connection for sequential requests, and resumes the session on a new one', async () => {
     const handshakes: boolean[] = [];
     const sockets = new Set<import('node:net').Socket>();
-    const resuming = https.createServer({ cert: tls.serverCert, key: tls.serverKey }, (_req, res) => json(res, 200, {}));
+    const resuming = https.createServer({ cert: tls.serverCert, key: tls.serverKey }, (_req, res) =>
+      json(res, 200, {}),
+    );
     resuming.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
       handshakes.push(socket.isSessionReused());
       sockets.add(socket);
@@ -95,7 +97,8 @@ describe('NodeTransport TLS connections', () => {
     const target = `https://127.0.0.1:${await listen(resuming)}`;
     const transport = new NodeTransport({ tls: { ca: tls.caCert }, proxy: false });
     try {
-      for (let i = 0; i < 3; i++) expect((await transport.send({ method: 'GET', url: `${target}/v`, headers: {} })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await transport.send({ method: 'GET', url: `${target}/v`, headers: {} })).status).toBe(200);
       expect(handshakes).toEqual([false]);
       // The server drops the connection; the next request opens another and resumes the session.
       for (const socket of sockets) socket.destroy();
