@@ -57,7 +57,7 @@ export async function bundleSize(entry: string): Promise<Size> {
     metafile: true,
     logLevel: 'error',
   });
-  const code = result.outputFiles[0]!.contents;
+  const code = result.outputFiles[0].contents;
   return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
 }
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   );
 
   if (args.has('--analyze')) {
-    const output = Object.values(lite.metafile.outputs)[0]!;
+    const output = Object.values(lite.metafile.outputs)[0];
     console.log('\nlite bundle, bytes of minified output per input:');
     for (const [file, info] of Object.entries(output.inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
       if (info.bytesInOutput > 0) console.log(`${String(info.bytesInOutput).padStart(7)}  ${file}`);

@@ -29,7 +29,7 @@ function time(command: string, args: readonly string[], cwd = root): number {
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.floor(s.length / 2)];
 }
 
 const ours: number[] = [];
@@ -65,7 +65,7 @@ console.log(
   `| ours, warm: npm run generate with the formatting cache | ${fmt(median(oursWarm))} | ${oursWarm.map(fmt).join(', ')} |`,
 );
 if (peer) {
-  const total = heyapi.map((h, i) => h + prettier[i]!);
+  const total = heyapi.map((h, i) => h + prettier[i]);
   console.log(
     `| @hey-api/openapi-ts 0.95 on Cinder's OpenAPI document | ${fmt(median(heyapi))} | ${heyapi.map(fmt).join(', ')} |`,
   );
@@ -73,12 +73,12 @@ if (peer) {
   console.log(`| peer total (hey-api + prettier) | ${fmt(median(total))} | |`);
   // Each run times ours and the peer back to back, so the ratio within a run cancels the slow drifts
   // of a shared machine (the whole VM can run 15% slower for a minute); its median is the figure.
-  const paired = ours.map((o, i) => o / total[i]!);
+  const paired = ours.map((o, i) => o / total[i]);
   console.log(`\nratio ours (cold) / peer, per run: ${paired.map((r) => r.toFixed(2)).join(', ')}`);
   console.log(
     `ratio ours (cold) / peer: median of the runs ${median(paired).toFixed(2)}× (target ≤ 0.6×); ratio of the medians ${(median(ours) / median(total)).toFixed(2)}×`,
   );
-  console.log(`ratio ours (warm) / peer: ${median(oursWarm.map((o, i) => o / total[i]!)).toFixed(2)}×`);
+  console.log(`ratio ours (warm) / peer: ${median(oursWarm.map((o, i) => o / total[i])).toFixed(2)}×`);
 } else {
   console.log(`\n(no peer: ${openapi} not found; set CINDER_OPENAPI)`);
 }

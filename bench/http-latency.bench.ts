@@ -63,7 +63,7 @@ async function measure(call: () => Promise<unknown>): Promise<Result> {
   samples.sort();
   let sum = 0;
   for (const s of samples) sum += s;
-  return { median: samples[Math.floor(CALLS / 2)]!, mean: sum / CALLS, p99: samples[Math.floor(CALLS * 0.99)]! };
+  return { median: samples[Math.floor(CALLS / 2)], mean: sum / CALLS, p99: samples[Math.floor(CALLS * 0.99)] };
 }
 
 function nodeGet(agent: http.Agent, url: URL): Promise<string> {

@@ -155,7 +155,7 @@ async function nodeHttp(endpoint: string): Promise<{ items: number; sum: number;
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate which goes first, so that none always runs on a warmer (or busier) machine.
       for (let k = 0; k < variants.length; k++) {
-        const v = variants[(round + k) % variants.length]!;
+        const v = variants[(round + k) % variants.length];
         v.runs.push(await v.run());
       }
       const b = base.at(-1)!;

@@ -23,7 +23,7 @@ async function main(args: readonly string[]): Promise<number> {
         return 2;
       }
       root = path.resolve(value);
-    } else argv.push(args[i]!);
+    } else argv.push(args[i]);
   }
   const unknown = argv.filter((a) => !['--check', '--validate', '--no-cache'].includes(a));
   if (unknown.length > 0) {

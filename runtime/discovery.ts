@@ -139,7 +139,7 @@ export function parseVersionDocument(body: unknown, where: string): ApiVersion[]
           isRecord(l) && typeof l['href'] === 'string'
             ? [
                 {
-                  rel: String(l['rel'] ?? ''),
+                  rel: typeof l['rel'] === 'string' ? l['rel'] : '',
                   href: l['href'],
                   type: typeof l['type'] === 'string' ? l['type'] : undefined,
                 },

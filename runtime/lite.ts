@@ -106,10 +106,12 @@ export function createClient(options: ClientOptions): Client {
   const retriable = o.retriableStatusCodes ?? [503, 429];
   const backoff = (retry: number): number => backoffDelay(retry, o.retryBaseDelay ?? 500, o.retryMaxDelay ?? 30_000);
 
+  // async so that a refusal (a microversion out of range) is a rejection, like every other failure.
   const negotiate = async (
     op: Operation,
     requires?: string,
     call: RequestOptions = {},
+    // eslint-disable-next-line @typescript-eslint/require-await
   ): Promise<string | undefined> => {
     const pinned = call.microversion ?? o.microversion;
     return negotiateMicroversion({
@@ -141,7 +143,7 @@ export function createClient(options: ClientOptions): Client {
         headers['openstack-api-version'] = `${mv.headerService} ${microversion}`;
       }
       for (const extra of [o.headers, call.headers]) {
-        for (const k in extra) headers[k.toLowerCase()] = extra[k] as string;
+        for (const k in extra) headers[k.toLowerCase()] = extra[k];
       }
       const safe = IDEMPOTENT.includes(method) || call.retryNonIdempotent === true;
       const ms = call.timeout ?? timeout;

@@ -55,7 +55,7 @@ export const silentLogger: SdkLogger = {
 
 interface Detectable {
   readonly bindings?: unknown;
-  readonly levels?: { readonly values?: unknown } | unknown;
+  readonly levels?: unknown;
   readonly addStream?: unknown;
   readonly isLevelEnabled?: unknown;
 }

@@ -61,13 +61,13 @@ export function metricName(template: string | undefined): string {
     .split('/')
     .filter((s) => s !== '')
     .map((s) => (s.endsWith('.json') ? s.slice(0, -5) : s));
-  if (segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0] as string)) segments.shift();
+  if (segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0])) segments.shift();
   if (segments.at(-1) === 'tokens') return 'tokens';
   const named = segments.filter((s) => !isPlaceholder(s));
   if (segments.at(-1) === 'detail' && named.length >= 2) return named.slice(-2).join('_');
   const parts: string[] = [];
   for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] as string;
+    const segment = segments[i];
     if (isPlaceholder(segment)) continue;
     const next = segments[i + 1];
     parts.push(next !== undefined && isPlaceholder(next) ? singular(segment) : segment);

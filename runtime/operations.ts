@@ -54,7 +54,7 @@ function placeholders(operation: Operation): readonly string[] {
   if (!names) {
     const paths = [operation.path, ...(operation.routes ?? []).map((r) => r.path)];
     const out = new Set<string>();
-    for (const p of paths) for (const m of p.matchAll(/\{([^}]+)\}/g)) out.add(m[1]!);
+    for (const p of paths) for (const m of p.matchAll(/\{([^}]+)\}/g)) out.add(m[1]);
     names = [...out];
     PLACEHOLDERS.set(operation, names);
   }
@@ -113,7 +113,9 @@ function targetValue(target: Resource, placeholder: string): string | undefined 
   const field = target.schema.paths?.[placeholder];
   if (!field) return undefined;
   const value = target.getAttribute(field);
-  return value === undefined || value === null || value === '' ? undefined : String(value);
+  if (value === undefined || value === null || value === '') return undefined;
+  // Path values are strings or numbers in JSON; JSON.stringify spells both as String() would.
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** The object inside `{resource_key: {...}}`, or the body itself when it is not wrapped. */

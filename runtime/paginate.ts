@@ -141,7 +141,7 @@ export function listResources<T extends Resource>(
       // No link: a full page may still have a successor (explicit limit), else we are done.
       const limit = Number(query['limit']);
       if (!(limit > 0) || items.length < limit) return;
-      const marker = items[items.length - 1]!.resourceId;
+      const marker = items[items.length - 1].resourceId;
       if (marker === undefined) return;
       const key2 = `marker=${marker}`;
       if (seen.has(key2)) throw new PaginationLoopError(`${schema.name} listing repeated marker ${marker}`);
@@ -197,7 +197,7 @@ function queryOf(href: string): Record<string, QueryValue> {
   const out: Record<string, QueryValue> = {};
   for (const name of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(name);
-    out[name] = values.length === 1 ? values[0]! : values;
+    out[name] = values.length === 1 ? values[0] : values;
   }
   return out;
 }

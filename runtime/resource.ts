@@ -203,7 +203,9 @@ export abstract class Resource {
   /** The resource's identifier (the value of its id field), if known. */
   get resourceId(): string | undefined {
     const value = this._get(this.schema.idField ?? 'id');
-    return value === undefined || value === null ? undefined : String(value);
+    if (value === undefined || value === null) return undefined;
+    // IDs are strings or numbers in JSON; JSON.stringify spells both as String() would.
+    return typeof value === 'string' ? value : JSON.stringify(value);
   }
 
   /** Reads a declared field by TS name, converting the wire value to its declared type. */
@@ -307,7 +309,7 @@ export abstract class Resource {
         body[wire] = value;
         continue;
       }
-      const spec = schema.fields[name]!;
+      const spec = schema.fields[name];
       // The ID and the fields that fill the path say which resource to update; they are not changes.
       if (identity?.has(wire) && !spec.update) continue;
       if (!spec[kind]) {

@@ -377,7 +377,7 @@ export function chooseRoute(op: Operation, microversion: string | undefined): Ro
 /** `http://h/v3/<project>` → `http://h/v3`: the versioned root, for routes served without a project. */
 export function versionRoot(endpoint: string): string {
   const m = /^(.*\/v\d+(?:\.\d+)?)\/[^/]+\/?$/.exec(endpoint);
-  return m ? m[1]! : endpoint;
+  return m ? m[1] : endpoint;
 }
 
 /** Path templates split once into literal text (even indexes) and parameter names (odd ones). */
@@ -393,13 +393,13 @@ export function expandPath(
     parts = (template.startsWith('/') ? template : `/${template}`).split(/\{([^}]+)\}/);
     COMPILED_PATHS.set(template, parts);
   }
-  let path = parts[0]!;
+  let path = parts[0];
   for (let i = 1; i < parts.length; i += 2) {
-    const name = parts[i]!;
+    const name = parts[i];
     const value = params?.[name];
     // An empty id would turn `DELETE /volumes/{id}` into `DELETE /volumes/`: refuse instead.
     if (value === undefined || value === '') throw new InvalidArgumentError(name, `is required by ${opId}`);
-    path += encodeURIComponent(value) + parts[i + 1]!;
+    path += encodeURIComponent(value) + parts[i + 1];
   }
   return path;
 }

@@ -388,7 +388,7 @@ function matchByNameThenWire<T extends { readonly name: string }>(
 /** The action key of a POST …/action body: `os-extend` in {"os-extend": {…}}. */
 export function actionKey(op: OperationModel): string | undefined {
   if (op.kind !== 'action' || !op.body || op.body === 'resource') return undefined;
-  if (op.body.kind === 'object' && op.body.entries.length === 1) return op.body.entries[0]![0];
+  if (op.body.kind === 'object' && op.body.entries.length === 1) return op.body.entries[0][0];
   if (
     op.body.kind === 'literal' &&
     op.body.value &&

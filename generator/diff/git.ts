@@ -73,7 +73,7 @@ export async function loadSpec(
     const blobs = readBlobs(root, commit, wanted);
     for (const [i, file] of wanted.entries()) {
       await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
-      await writeFile(path.join(dir, file), blobs[i]!);
+      await writeFile(path.join(dir, file), blobs[i]);
     }
     let build: typeof buildModel = buildModel;
     if (builder === 'revision' && wanted.includes('generator/model/build.ts')) {
@@ -110,7 +110,7 @@ export function normalizeModel(model: SpecModel): SpecModel {
           switches: m.switches ?? [],
           params: m.params.map((p) =>
             p.role.kind === 'target' && typeof p.role.parent === 'string'
-              ? { ...p, role: { ...p.role, parent: { resource: p.role.parent as string, field: '' } } }
+              ? { ...p, role: { ...p.role, parent: { resource: p.role.parent, field: '' } } }
               : p,
           ),
         })),

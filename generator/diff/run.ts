@@ -49,7 +49,7 @@ export async function runSpecDiff(root: string, args: readonly string[], io: Io)
   let failOn: FailOn | undefined;
   let builder: Builder = 'revision';
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
     const value = (): string | undefined => args[++i];
     if (a === '--rules') {
       io.out(`${rulesMarkdown()}\n`);

@@ -27,7 +27,7 @@ function sends(resource: ResourceModel | undefined, method: ProxyMethodModel): s
     // An action is named by the one key of its body, e.g. os-extend.
     const body =
       op.body && op.body !== 'resource' && op.body.kind === 'object' && op.body.entries.length === 1
-        ? ` \`${op.body.entries[0]![0]}\``
+        ? ` \`${op.body.entries[0][0]}\``
         : '';
     return routes.join(' / ') + body;
   };
@@ -46,9 +46,7 @@ function versions(resource: ResourceModel | undefined, method: ProxyMethodModel)
 export function coverageReport(model: SpecModel): string {
   const services = model.services.map((service) => {
     const rows = [
-      ...service.resources.flatMap((r) =>
-        r.methods.map((m) => ({ resource: r as ResourceModel | undefined, method: m })),
-      ),
+      ...service.resources.flatMap((r) => r.methods.map((m) => ({ resource: r, method: m }))),
       ...service.helpers.map((m) => ({ resource: undefined, method: m })),
     ].sort((a, b) => a.method.name.localeCompare(b.method.name));
     return {

@@ -136,11 +136,11 @@ export class FormatPool {
     this.#ensureStarted();
     const id = this.#next++;
     let target = 0;
-    for (let i = 1; i < this.#load.length; i++) if (this.#load[i]! < this.#load[target]!) target = i;
-    this.#load[target]! += text.length;
+    for (let i = 1; i < this.#load.length; i++) if (this.#load[i] < this.#load[target]) target = i;
+    this.#load[target] += text.length;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#workers[target]!.postMessage({ id, text, options });
+      this.#workers[target].postMessage({ id, text, options });
     });
   }
 

@@ -56,7 +56,7 @@ function indexModule(service: ServiceModel, modulePath: (name: string) => string
 /** `generated/<service>/index.ts`: the versions this build contains, for connect(). */
 function familyModule(services: readonly ServiceModel[]): StatementStructures[] {
   const sorted = [...services].sort((a, b) => Number(b.version) - Number(a.version));
-  const first = sorted[0]!;
+  const first = sorted[0];
   const version = (s: ServiceModel): string => path.posix.basename(s.outDir);
   return [
     {
@@ -93,8 +93,8 @@ function familyModule(services: readonly ServiceModel[]): StatementStructures[] 
 
 /** `generated/index.ts`: the package entry — the runtime, every service family, and connect(). */
 function entryModule(families: readonly (readonly ServiceModel[])[]): StatementStructures[] {
-  const names = families.map((f) => f[0]!.attribute);
-  const dirs = families.map((f) => path.posix.basename(path.posix.dirname(f[0]!.outDir)));
+  const names = families.map((f) => f[0].attribute);
+  const dirs = families.map((f) => path.posix.basename(path.posix.dirname(f[0].outDir)));
   return [
     {
       kind: StructureKind.ImportDeclaration,
@@ -107,9 +107,9 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
     },
     ...families.map((f, i): ImportDeclarationStructure => ({
       kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: `./${dirs[i]!}/index.js`,
+      moduleSpecifier: `./${dirs[i]}/index.js`,
       namedImports: [
-        { name: f[0]!.attribute },
+        { name: f[0].attribute },
         ...(families.length === 1 ? f.map((s) => ({ name: s.className, isTypeOnly: true })) : []),
       ],
     })),
@@ -142,7 +142,7 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
       // With one service family, pinning `version` also narrows the proxy's type.
       overloads: [
         ...(families.length === 1
-          ? families[0]!.map((s) => ({
+          ? families[0].map((s) => ({
               parameters: [{ name: 'options', type: `ConnectOptions & { readonly version: ${literal(s.version)} }` }],
               returnType: `Promise<CloudConnection & { readonly ${s.attribute}: ${s.className} }>`,
               docs: [
@@ -191,7 +191,7 @@ export function emitModules(model: SpecModel, outputDir: string, add: (file: str
     families.set(service.serviceType, family);
   }
   for (const [, services] of families) {
-    const outRoot = path.posix.dirname(services[0]!.outDir);
+    const outRoot = path.posix.dirname(services[0].outDir);
     print(
       `${outRoot}/index.ts`,
       services.map((s) => s.serviceFile),

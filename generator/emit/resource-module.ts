@@ -42,11 +42,11 @@ class Uses {
   readonly resourceTypes = new Set<string>();
   value(...names: string[]): string {
     for (const n of names) this.values.add(n);
-    return names[0]!;
+    return names[0];
   }
   type(...names: string[]): string {
     for (const n of names) this.types.add(n);
-    return names[0]!;
+    return names[0];
   }
 }
 
@@ -582,7 +582,7 @@ class MethodBody {
       .filter((a) => this.method.params.some((p) => p.name === a.name) || a.default !== undefined)
       .map((a) => {
         const given = this.method.params.some((p) => p.name === a.name);
-        return `${propertyKey(a.wire)}: ${given ? this.argValue(a, a.name) : literal(a.default!)}`;
+        return `${propertyKey(a.wire)}: ${given ? this.argValue(a, a.name) : literal(a.default)}`;
       });
     return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
   }
@@ -599,7 +599,7 @@ class MethodBody {
   private requiresExpr(op: OperationModel): string | undefined {
     const entries = op.args
       .filter((a) => a.minVersion && this.method.params.some((p) => p.name === a.name))
-      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.minVersion!)}`);
+      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.minVersion)}`);
     return entries.length > 0 ? `[${entries.join(', ')}]` : undefined;
   }
 
@@ -607,7 +607,7 @@ class MethodBody {
   private capsExpr(op: OperationModel): string | undefined {
     const entries = op.args
       .filter((a) => a.maxVersion && this.method.params.some((p) => p.name === a.name))
-      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.maxVersion!)}`);
+      .map((a) => `${a.name} === undefined ? undefined : ${literal(a.maxVersion)}`);
     return entries.length > 0 ? `[${entries.join(', ')}]` : undefined;
   }
 
@@ -803,13 +803,14 @@ class MethodBody {
         this.uses.value('mergeInto');
         this.lines.push(`return mergeInto(${target ?? `new ${this.resource.name}()`}, response);`);
         break;
-      case 'value':
+      case 'value': {
         this.uses.value('readValue');
         const key = response.keyArg ? response.keyArg : response.key ? literal(response.key) : 'undefined';
         this.lines.push(
           `return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${key}, ${literal(op.id)});`,
         );
         break;
+      }
     }
   }
 }

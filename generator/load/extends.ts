@@ -71,7 +71,7 @@ function merge(base: SourceDocument, over: SourceDocument): SourceDocument {
     const [section, entry] = p;
     if (typeof section !== 'string' || !(section in o)) return false;
     if (!KEYED_SECTIONS.has(section)) return true;
-    return p.length === 1 || (isObject(o[section]) && entry !== undefined && String(entry) in (o[section] as Json));
+    return p.length === 1 || (isObject(o[section]) && entry !== undefined && String(entry) in o[section]);
   };
   return {
     file: over.file,

@@ -96,7 +96,7 @@ function parseDetailed(file: string, text: string, diagnostics: Diagnostics): So
   }
   if (problems.length > 3)
     diagnostics.add(
-      position(problems[3]!.pos[0]),
+      position(problems[3].pos[0]),
       '',
       `YAML: … and ${problems.length - 3} more problems after the first ones`,
     );
@@ -113,12 +113,12 @@ function parseDetailed(file: string, text: string, diagnostics: Diagnostics): So
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** Offset of the deepest existing node on the path (keys point at the key, items at the item). */
 function offsetOf(doc: Document, p: readonly (string | number)[]): number {
-  let node: Node | null | undefined = doc.contents as Node | null;
+  let node: Node | null | undefined = doc.contents;
   let offset = node?.range?.[0] ?? 0;
   for (const segment of p) {
     if (isMap(node)) {

@@ -109,8 +109,7 @@ export function buildProxyMethods(
 
     const primary = opAt(m.call!, [...p, 'call']);
     if (!primary) return undefined;
-    const kind: ProxyMethodKind =
-      primary.kind === 'action' || primary.kind === 'request' ? 'call' : (primary.kind as ProxyMethodKind);
+    const kind: ProxyMethodKind = primary.kind === 'action' || primary.kind === 'request' ? 'call' : primary.kind;
     const plan: CallPlan = { operation: primary.name, forEach: forEachAt(m.for_each, [...p, 'for_each']) };
     if ((m.switch?.length ?? 0) > 0 && kind !== 'call' && kind !== 'delete') {
       err([...p, 'switch'], `switch needs a call or delete method; "${primary.name}" is a ${primary.kind} operation`);
@@ -252,7 +251,7 @@ export function buildProxyMethods(
       const where = i === 0 ? [...p, 'for_each'] : [...p, 'switch', i - 1, 'for_each'];
       if (!params.some((x) => x.name === fe.param))
         err(where, `no parameter named "${fe.param}" (declare it under params)`);
-      if (!opsUsed[i]!.args.some((a) => a.name === fe.as))
+      if (!opsUsed[i].args.some((a) => a.name === fe.as))
         err(where, `operation "${pl.operation}" has no argument "${fe.as}"`);
       if (fe.fromField && !resource.fields.some((f) => f.name === fe.fromField))
         err(where, `${resource.name} has no field "${fe.fromField}"`);
@@ -291,8 +290,8 @@ export function buildProxyMethods(
     }
 
     // Return type: every alternative must agree.
-    const returns = opsUsed.map((o, i) => returnOf(o, plans[i]!));
-    const first = returns[0]!;
+    const returns = opsUsed.map((o, i) => returnOf(o, plans[i]));
+    const first = returns[0];
     for (const [i, r] of returns.entries()) {
       if (JSON.stringify(r) !== JSON.stringify(first))
         err([...p, 'switch', i - 1], 'this alternative returns a different type than call');

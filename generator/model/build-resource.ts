@@ -486,8 +486,8 @@ export function collectArgs(body: BodyTemplate, out: Set<string>): void {
 function checkRouteOverlap(routes: readonly RouteModel[], err: (index: number, message: string) => void): void {
   for (let i = 0; i < routes.length; i++) {
     for (let j = i + 1; j < routes.length; j++) {
-      const a = routes[i]!;
-      const b = routes[j]!;
+      const a = routes[i];
+      const b = routes[j];
       const aMin = a.minVersion ?? '0.0';
       const bMin = b.minVersion ?? '0.0';
       const aMax = a.maxVersion ?? '999.999';
@@ -506,7 +506,7 @@ function checkStructCycles(structs: readonly StructModel[], err: (name: string, 
   const visiting = new Set<string>();
   const visit = (name: string, trail: string[]): void => {
     if (visiting.has(name)) {
-      err(trail[0]!, `struct cycle: ${[...trail, name].join(' → ')}`);
+      err(trail[0], `struct cycle: ${[...trail, name].join(' → ')}`);
       return;
     }
     const s = byName.get(name);

@@ -19,7 +19,7 @@ export function parseTypeExpr(
 ): TypeExprResult {
   const generic = /^(list|map)<(.+)>$/.exec(text);
   if (generic) {
-    const inner = parseTypeExpr(generic[2]!, known, allowResources);
+    const inner = parseTypeExpr(generic[2], known, allowResources);
     if (!inner.ok) return inner;
     return { ok: true, type: { kind: generic[1] as 'list' | 'map', of: inner.type } };
   }
@@ -49,15 +49,15 @@ function suggest(text: string): string | undefined {
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
+    let prev = row[0];
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
     }
   }
-  return row[b.length]!;
+  return row[b.length];
 }
 
 export function typeToString(type: TypeRef): string {

@@ -8,7 +8,7 @@ export function compareVersions(a: string, b: string): number {
 
 /** `{param}` placeholders of a path, in order. */
 export function pathPlaceholders(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
 }
 
 /** Words that cannot be parameter names in emitted JavaScript. */

@@ -17,7 +17,7 @@ async function main(args: readonly string[]): Promise<number> {
   let out = path.join(root, 'build/openapi');
   let format: 'yaml' | 'json' = 'yaml';
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--out' && args[i + 1]) out = path.resolve(args[++i]!);
+    if (args[i] === '--out' && args[i + 1]) out = path.resolve(args[++i]);
     else if (args[i] === '--format' && (args[i + 1] === 'yaml' || args[i + 1] === 'json'))
       format = args[++i] as 'yaml' | 'json';
     else {

@@ -19,8 +19,8 @@ async function main(args: readonly string[]): Promise<number> {
   let format: 'text' | 'json' = 'text';
   let summary = false;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--version' && args[i + 1]) only = args[++i]!.replace(/^v?/, 'v');
+    const a = args[i];
+    if (a === '--version' && args[i + 1]) only = args[++i].replace(/^v?/, 'v');
     else if (a === '--format' && (args[i + 1] === 'text' || args[i + 1] === 'json'))
       format = args[++i] as 'text' | 'json';
     else if (a === '--summary') summary = true;

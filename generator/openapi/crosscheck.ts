@@ -69,7 +69,7 @@ class Theirs {
   resolve(node: unknown): Json {
     let n = node as Json;
     for (let i = 0; i < 10 && n && typeof n['$ref'] === 'string'; i++) {
-      const parts = (n['$ref'] as string).replace(/^#\//, '').split('/');
+      const parts = n['$ref'].replace(/^#\//, '').split('/');
       let target: unknown = this.doc;
       for (const p of parts) target = (target as Json | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')];
       n = target as Json;
@@ -271,7 +271,7 @@ function ourMembers(r: ResourceModel, op: OperationModel, w: { min: string; max:
     }
   };
   if (key && op.body.kind === 'object') {
-    const inner = op.body.entries[0]![1];
+    const inner = op.body.entries[0][1];
     walk(inner, '');
   } else walk(op.body, '');
   return out;
@@ -279,7 +279,8 @@ function ourMembers(r: ResourceModel, op: OperationModel, w: { min: string; max:
 
 export function crosscheck(service: ServiceModel, document: unknown): CrosscheckReport {
   const theirs = new Theirs(document as Json);
-  const maxTheirs = String(((document as Json)['info'] as Json | undefined)?.['version'] ?? '3.71');
+  const version = ((document as Json)['info'] as Json | undefined)?.['version'];
+  const maxTheirs = typeof version === 'string' || typeof version === 'number' ? String(version) : '3.71';
   const window = service.microversion
     ? {
         min: service.microversion.min,
@@ -325,7 +326,7 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
           'operation',
           'missing',
           k,
-          `${clip(t.range, window)}${t.op['operationId'] ? ` (${String(t.op['operationId'])})` : ''}`,
+          `${clip(t.range, window)}${typeof t.op['operationId'] === 'string' ? ` (${t.op['operationId']})` : ''}`,
         );
       continue;
     }
@@ -334,12 +335,12 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
 
     // Microversion bounds of the request (an action endpoint's bounds are its actions').
     const plain = mine.filter((o) => !actionKey(o.op));
-    if (plain.length > 0 && clip(t.range, window) !== clip(plain[0]!.range, window)) {
+    if (plain.length > 0 && clip(t.range, window) !== clip(plain[0].range, window)) {
       add(
         'microversion bounds',
         'different',
         k,
-        `theirs ${clip(t.range, window)}, ours ${clip(plain[0]!.range, window)} (${ids})`,
+        `theirs ${clip(t.range, window)}, ours ${clip(plain[0].range, window)} (${ids})`,
       );
     }
 

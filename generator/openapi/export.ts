@@ -85,7 +85,7 @@ class Exporter {
           type: 'object',
           description: st.description,
           properties: Object.fromEntries(st.fields.map((f) => [f.wire, this.fieldSchema(r, f)])),
-        } as OpenAPIV3_1.SchemaObject;
+        };
       }
     }
     return {
@@ -95,7 +95,7 @@ class Exporter {
         version: s.microversion ? s.microversion.max : `${s.version}.0`,
         description: `${s.description}\n\nExported from ${s.specDir}/ of this SDK's spec by \`npm run openapi\`.`,
         ...(s.microversion ? { 'x-openstack': { 'min-ver': s.microversion.min, 'max-ver': s.microversion.max } } : {}),
-      } as OpenAPIV3_1.InfoObject,
+      },
       servers: [
         {
           url: '{endpoint}',
@@ -136,9 +136,9 @@ class Exporter {
         }
         break;
       case 'list':
-        return { type: 'array', items: this.typeSchema(resource, t.of) } as Schema;
+        return { type: 'array', items: this.typeSchema(resource, t.of) };
       case 'map':
-        return { type: 'object', additionalProperties: this.typeSchema(resource, t.of) } as Schema;
+        return { type: 'object', additionalProperties: this.typeSchema(resource, t.of) };
       case 'struct':
         return { $ref: `#/components/schemas/${resource.name}.${t.name}` };
       case 'resource':
@@ -154,7 +154,7 @@ class Exporter {
       description: f.description,
       ...(f.deprecated ? { deprecated: true } : {}),
       ...bounds(f),
-    } as Schema;
+    };
   }
 
   resourceSchema(r: ResourceModel): OpenAPIV3_1.SchemaObject {
@@ -167,7 +167,7 @@ class Exporter {
       ),
       ...(flatten && flatten.type.kind === 'map' ? { additionalProperties: this.typeSchema(r, flatten.type.of) } : {}),
       ...bounds(r),
-    } as OpenAPIV3_1.SchemaObject;
+    };
   }
 
   argSchema(resource: ResourceModel, a: ArgModel): Schema {
@@ -177,7 +177,7 @@ class Exporter {
       ...(a.default !== undefined ? { default: a.default } : {}),
       description: a.ref ? `${a.description} (the ID of a ${a.ref})` : a.description,
       ...bounds(a),
-    } as Schema;
+    };
   }
 
   /** The request body of create/update: the writable fields under the resource key, root fields beside it. */
@@ -190,7 +190,7 @@ class Exporter {
       type: 'object',
       properties: Object.fromEntries(inner.map((f) => [f.wire, this.fieldSchema(r, f)])),
       ...(flatten && flatten.type.kind === 'map' ? { additionalProperties: this.typeSchema(r, flatten.type.of) } : {}),
-    } as Schema;
+    };
     if (!r.resourceKey)
       return {
         ...body,
@@ -198,19 +198,19 @@ class Exporter {
           ...(body as OpenAPIV3_1.SchemaObject).properties,
           ...Object.fromEntries(root.map((f) => [f.wire, this.fieldSchema(r, f)])),
         },
-      } as Schema;
+      };
     return {
       type: 'object',
       properties: { [r.resourceKey]: body, ...Object.fromEntries(root.map((f) => [f.wire, this.fieldSchema(r, f)])) },
       required: [r.resourceKey],
-    } as Schema;
+    };
   }
 
   /** A body template: literals as `const`, arguments by their schema, nested objects. */
   templateSchema(r: ResourceModel, op: OperationModel, t: BodyTemplate): Schema {
     switch (t.kind) {
       case 'literal':
-        return { const: t.value } as Schema;
+        return { const: t.value };
       case 'arg': {
         const arg = op.args.find((a) => a.name === t.name)!;
         return this.argSchema(r, arg);
@@ -244,7 +244,7 @@ class Exporter {
           properties,
           ...(required.length > 0 ? { required } : {}),
           additionalProperties: dynamic ?? false,
-        } as Schema;
+        };
       }
     }
   }
@@ -257,7 +257,7 @@ class Exporter {
 
   responseSchema(r: ResourceModel, op: OperationModel, response: ResponseModel): Schema | undefined {
     const wrap = (key: string | undefined, schema: Schema): Schema =>
-      key ? ({ type: 'object', properties: { [key]: schema }, required: [key] } as Schema) : schema;
+      key ? { type: 'object', properties: { [key]: schema }, required: [key] } : schema;
     switch (response.kind) {
       case 'none':
         return undefined;
@@ -268,7 +268,7 @@ class Exporter {
         const ref: Schema = { $ref: `#/components/schemas/${owner.name}` };
         if (op.kind === 'list') {
           const key = response.key ?? owner.resourcesKey;
-          if (!key) return { type: 'array', items: ref } as Schema;
+          if (!key) return { type: 'array', items: ref };
           return {
             type: 'object',
             properties: {
@@ -279,13 +279,13 @@ class Exporter {
               },
             },
             required: [key],
-          } as Schema;
+          };
         }
         return wrap(response.key ?? owner.resourceKey, ref);
       }
       case 'value': {
         const schema = this.typeSchema(r, response.type);
-        if (response.keyArg) return { type: 'object', additionalProperties: schema } as Schema;
+        if (response.keyArg) return { type: 'object', additionalProperties: schema };
         return wrap(response.key, schema);
       }
     }
@@ -301,7 +301,7 @@ class Exporter {
     const found = new Set<string>();
     const exchanges: ExampleExchange[] = r.methods.flatMap((m) => m.examples.flatMap((e) => e.exchanges));
     for (const x of exchanges) {
-      if (x.request.method !== op.method || !re.test(x.request.path.split('?')[0]!)) continue;
+      if (x.request.method !== op.method || !re.test(x.request.path.split('?')[0])) continue;
       if (key) {
         const body = x.request.body;
         if (!body || typeof body !== 'object' || Array.isArray(body) || !(key in body)) continue;
@@ -375,14 +375,14 @@ class Exporter {
     }
     const paths: Record<string, Record<string, Operation>> = {};
     for (const group of [...groups.values()].sort(
-      (a, b) => cmp(a[0]!.path, b[0]!.path) || cmp(a[0]!.method, b[0]!.method),
+      (a, b) => cmp(a[0].path, b[0].path) || cmp(a[0].method, b[0].method),
     )) {
-      const first = group[0]!;
+      const first = group[0];
       const canonical = first.path;
       const item = (paths[canonical] ??= {});
       item[first.method.toLowerCase()] = this.operation(group, canonical);
     }
-    return paths as OpenAPIV3_1.PathsObject;
+    return paths;
   }
 
   operation(
@@ -395,8 +395,8 @@ class Exporter {
     }[],
     canonical: string,
   ): Operation {
-    const first = group[0]!;
-    const names = [...canonical.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    const first = group[0];
+    const names = [...canonical.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     const params = new Map<string, Parameter>();
     for (const name of names) {
       const described =
@@ -444,13 +444,13 @@ class Exporter {
     if (bodies.length === 1 && group.length === 1) {
       requestBody = {
         required: true,
-        content: { [JSON_TYPE]: { schema: bodies[0]!.schema as OpenAPIV3_1.SchemaObject } },
+        content: { [JSON_TYPE]: { schema: bodies[0].schema } },
       };
     } else if (bodies.length > 0) {
       const variants = bodies.map(({ g, schema }) => {
         const key = actionKey(g.op);
         const x: XOpenstack = key ? { 'action-name': key } : { operation: g.op.id };
-        return { ...schema, title: g.op.id, ...bounds(g.range, x) } as Schema;
+        return { ...schema, title: g.op.id, ...bounds(g.range, x) };
       });
       requestBody = {
         required: true,
@@ -479,10 +479,10 @@ class Exporter {
     const responses: OpenAPIV3_1.ResponsesObject = {};
     for (const [status, schemas] of [...byStatus].sort(([a], [b]) => cmp(a, b))) {
       const schema =
-        schemas.length === 1 ? schemas[0]! : schemas.length > 1 ? ({ oneOf: schemas } as Schema) : undefined;
+        schemas.length === 1 ? schemas[0] : schemas.length > 1 ? ({ oneOf: schemas } as Schema) : undefined;
       responses[status] = {
         description: 'Success.',
-        ...(schema ? { content: { [JSON_TYPE]: { schema: schema as OpenAPIV3_1.SchemaObject } } } : {}),
+        ...(schema ? { content: { [JSON_TYPE]: { schema: schema } } } : {}),
       };
     }
 
@@ -519,10 +519,10 @@ function commonRange(ranges: readonly VersionRange[]): VersionRange {
   const maxs = ranges.map((r) => r.maxVersion);
   return {
     minVersion: mins.every((m) => m !== undefined)
-      ? mins.reduce((a, b) => (compareVersions(a!, b!) <= 0 ? a : b))
+      ? mins.reduce((a, b) => (compareVersions(a, b) <= 0 ? a : b))
       : undefined,
     maxVersion: maxs.every((m) => m !== undefined)
-      ? maxs.reduce((a, b) => (compareVersions(a!, b!) >= 0 ? a : b))
+      ? maxs.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b))
       : undefined,
   };
 }

@@ -17,6 +17,8 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // The shared promise's own rejection, passed on unchanged (it is already the SDK's error).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(err);
       },
     );

@@ -16,7 +16,7 @@ export function mergeLayers(layers: readonly CloudSettings[]): CloudSettings {
       else out[key] = value;
     }
   }
-  return out as CloudSettings;
+  return out;
 }
 
 type ServicesMap = Readonly<Record<string, ServiceSettings>>;
@@ -69,7 +69,7 @@ export const SERVICE_FIELDS = [
 function pickService(settings: CloudSettings): ServiceSettings {
   const out: Record<string, unknown> = {};
   for (const field of SERVICE_FIELDS) if (settings[field] !== undefined) out[field] = settings[field];
-  return out as ServiceSettings;
+  return out;
 }
 
 function defined<T extends object>(value: T): Partial<T> {

@@ -182,7 +182,7 @@ void _everyKey;
 function pickSettings(options: CloudSettings): CloudSettings {
   const out: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) if (options[key] !== undefined) out[key] = options[key];
-  return out as CloudSettings;
+  return out;
 }
 
 function hasValues(value: object | undefined): boolean {

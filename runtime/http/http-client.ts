@@ -298,7 +298,7 @@ export class HttpClient implements HttpClientLike {
     // way about 4x faster (90 vs 430 ns), and this runs on every request.
     const headers: Record<string, string> = Object.assign({}, this.baseHeaders);
     const own = request.headers;
-    for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name] as string;
+    for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name];
     if (request.body !== undefined && headers['content-type'] === undefined)
       headers['content-type'] = 'application/json';
     return headers;
@@ -446,7 +446,7 @@ function withoutHeader(headers: Record<string, string>, name: string): Record<st
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name in headers) if (!isSensitiveHeader(name)) out[name] = headers[name] as string;
+  for (const name in headers) if (!isSensitiveHeader(name)) out[name] = headers[name];
   return out;
 }
 

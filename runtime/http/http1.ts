@@ -267,14 +267,14 @@ class Connection {
     }
     this.#head = undefined;
     const lines = buffer.toString('latin1', 0, end).split('\r\n');
-    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]);
     if (!statusLine) {
-      this.#protocolError(`bad status line ${JSON.stringify(lines[0]!.slice(0, 80))}`);
+      this.#protocolError(`bad status line ${JSON.stringify(lines[0].slice(0, 80))}`);
       return undefined;
     }
     const headers: Record<string, string> = {};
     for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
+      const line = lines[i];
       const colon = line.indexOf(':');
       if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) {
         this.#protocolError(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
@@ -309,7 +309,7 @@ class Connection {
     } else if (length !== undefined) {
       // Repeated Content-Length headers must agree (they arrive joined with ", ").
       const values = new Set(length.split(',').map((v) => v.trim()));
-      const value = values.size === 1 ? [...values][0]! : '';
+      const value = values.size === 1 ? [...values][0] : '';
       if (!/^\d{1,15}$/.test(value)) {
         this.#protocolError(`bad content-length ${JSON.stringify(length)}`);
         return undefined;
@@ -404,7 +404,7 @@ class Connection {
         this.#protocolError(`bad chunk size line ${JSON.stringify(line.slice(0, 40))}`);
         return undefined;
       }
-      const n = parseInt(size[1]!, 16);
+      const n = parseInt(size[1], 16);
       if (n === 0) this.#trailers = true;
       else this.#chunkRemaining = n;
     }
@@ -639,10 +639,12 @@ function checkRequest(request: Http1Request): void {
       false,
       false,
     );
+  // Control characters are exactly what this check looks for.
+  // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(request.path))
     throw new Http1Failure('invalid characters in the request path', 'ERR_UNESCAPED_CHARACTERS', false, false, false);
   for (const name in request.headers) {
-    const value = request.headers[name]!;
+    const value = request.headers[name];
     if (!TOKEN.test(name))
       throw new Http1Failure(
         `invalid header name ${JSON.stringify(name)}`,

@@ -22,7 +22,7 @@ let v3: CrosscheckReport;
 beforeAll(async () => {
   const doc = parse(await readFile(MINI, 'utf8')) as unknown;
   project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': WIDGET_YAML });
-  v2 = crosscheck((await buildModel({ root: project.root })).services[0]!, doc);
+  v2 = crosscheck((await buildModel({ root: project.root })).services[0], doc);
   // The same widget as a microversioned v3, whose extend starts at 3.20.
   await project.write(
     'spec/block-storage/v2/service.yaml',
@@ -38,7 +38,7 @@ beforeAll(async () => {
       '    kind: action\n    description: Extends a widget.\n    min_version: "3.20"',
     ),
   );
-  v3 = crosscheck((await buildModel({ root: project.root })).services[0]!, doc);
+  v3 = crosscheck((await buildModel({ root: project.root })).services[0], doc);
 });
 afterAll(async () => {
   await project.remove();

@@ -91,7 +91,7 @@ describe('spec diff rules', () => {
   it('a TypeScript rename keeps the wire; a wire rename breaks both', async () => {
     const [ts] = await diffFixture('field-renamed');
     expect(ts).toMatchObject({ sdk: 'breaking', wire: 'non-breaking', subject: 'Widget.dimension' });
-    expect(ts!.message).toBe('field `size` renamed to `dimension` (wire `size` unchanged)');
+    expect(ts.message).toBe('field `size` renamed to `dimension` (wire `size` unchanged)');
     const [wire] = await diffFixture('field-wire-renamed');
     expect(wire).toMatchObject({ sdk: 'breaking', wire: 'breaking', message: 'wire name of `size`: `size` → `sz`' });
   });

@@ -45,7 +45,7 @@ describe('extends', () => {
     project = await withV3(V3_WIDGET);
     const model = await buildModel({ root: project.root });
     const v3 = model.services.find((s) => s.version === '3')!;
-    const widget = v3.resources[0]!;
+    const widget = v3.resources[0];
     expect(widget.description).toBe('A widget, version 3.');
     expect(widget.sources).toEqual(['spec/block-storage/v2/widget.yaml', 'spec/block-storage/v3/widget.yaml']);
     expect(widget.fields.map((f) => f.name)).toEqual(['id', 'name', 'size', 'colour']);
@@ -56,7 +56,7 @@ describe('extends', () => {
     expect(widget.methods.map((m) => m.name)).toEqual(['getWidget']);
     // The base is untouched.
     const v2 = model.services.find((s) => s.version === '2')!;
-    expect(v2.resources[0]!.methods.map((m) => m.name)).toEqual(['getWidget', 'extendWidget']);
+    expect(v2.resources[0].methods.map((m) => m.name)).toEqual(['getWidget', 'extendWidget']);
   });
 
   it('an error in an entry of the extending file points into that file', async () => {

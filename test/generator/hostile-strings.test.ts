@@ -78,7 +78,7 @@ describe('hostile strings in the spec', () => {
     ) as {
       methods: Record<string, { title: string }[]>;
     };
-    expect(cases.methods['getWidget']![0]!.title).toBe(HOSTILE_TITLE);
+    expect(cases.methods['getWidget'][0].title).toBe(HOSTILE_TITLE);
     const code = await readFile(path.join(project.root, 'generated/block-storage/v2/tests/widget.test.ts'), 'utf8');
     const parsed = ts.createSourceFile('widget.test.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     expect((parsed as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics).toEqual([]);
@@ -86,7 +86,7 @@ describe('hostile strings in the spec', () => {
     expect(code).not.toMatch(/^\s*throw new Error\("injected"\)/m);
     const titles: string[] = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isArrayLiteralExpression(node) && node.elements.length === 2 && ts.isStringLiteral(node.elements[0]!))
+      if (ts.isArrayLiteralExpression(node) && node.elements.length === 2 && ts.isStringLiteral(node.elements[0]))
         titles.push(node.elements[0].text);
       ts.forEachChild(node, visit);
     };
@@ -108,7 +108,7 @@ describe('hostile strings in the spec', () => {
         new (attrs: object): { toRequest(kind: string): { body: Record<string, unknown> } };
       };
     };
-    expect(mod.Widget.schema.fields['hostile']!.wire).toBe(HOSTILE_WIRE);
+    expect(mod.Widget.schema.fields['hostile'].wire).toBe(HOSTILE_WIRE);
     const widget = new mod.Widget({ hostile: HOSTILE_ENUM });
     expect(widget.toRequest('create').body).toEqual({ [HOSTILE_WIRE]: HOSTILE_ENUM });
   });
@@ -135,7 +135,7 @@ describe('hostile strings in the spec', () => {
       server.reply({ status: 202 });
       await connection.widgets.extendWidget('w-1', 3);
       const [request] = server.take();
-      expect(request!.body).toEqual({ 'os-extend': { new_size: 3, note: HOSTILE_LITERAL } });
+      expect(request.body).toEqual({ 'os-extend': { new_size: 3, note: HOSTILE_LITERAL } });
     } finally {
       await connection.close();
       await server.close();

@@ -178,7 +178,7 @@ describe('microversion-dependent requests', () => {
       server.reply({ status: 202 });
       await things.deleteThing('t-1', { force: true });
       const [request] = server.take();
-      expect([request!.method, request!.path, request!.body, request!.headers['openstack-api-version']]).toEqual([
+      expect([request.method, request.path, request.body, request.headers['openstack-api-version']]).toEqual([
         'POST',
         '/things/t-1/action',
         { 'os-force_delete': {} },
@@ -192,7 +192,7 @@ describe('microversion-dependent requests', () => {
       server.reply({ status: 202 });
       await things.deleteThing('t-1', { force: true });
       const [request] = server.take();
-      expect([request!.method, request!.path, request!.query, request!.headers['openstack-api-version']]).toEqual([
+      expect([request.method, request.path, request.query, request.headers['openstack-api-version']]).toEqual([
         'DELETE',
         '/things/t-1',
         { force: 'true' },
@@ -205,12 +205,12 @@ describe('microversion-dependent requests', () => {
     await against('3.54', async (things, server) => {
       server.reply({ status: 202 });
       await things.transferThing('t-1');
-      expect(server.take()[0]!.path).toBe('/os-thing-transfer/t-1');
+      expect(server.take()[0].path).toBe('/os-thing-transfer/t-1');
     });
     await against('3.55', async (things, server) => {
       server.reply({ status: 202 });
       await things.transferThing('t-1');
-      expect(server.take()[0]!.path).toBe('/thing-transfers/t-1');
+      expect(server.take()[0].path).toBe('/thing-transfers/t-1');
     });
   });
 
@@ -219,7 +219,7 @@ describe('microversion-dependent requests', () => {
       server.reply({ status: 200, body: { 'odd key': 'v' } });
       expect(await things.setThingSpec('t-1', 'odd key', 'v')).toBe('v');
       const [request] = server.take();
-      expect([request!.path, request!.body]).toEqual(['/things/t-1/specs/odd key', { 'odd key': 'v' }]);
+      expect([request.path, request.body]).toEqual(['/things/t-1/specs/odd key', { 'odd key': 'v' }]);
     });
   });
 
@@ -227,7 +227,7 @@ describe('microversion-dependent requests', () => {
     await against('3.70', async (things, server) => {
       server.reply({ status: 200, body: {} });
       await things.defaultThings();
-      expect(server.take()[0]!.rawPath).toBe('/v3/default-things');
+      expect(server.take()[0].rawPath).toBe('/v3/default-things');
     });
   });
 

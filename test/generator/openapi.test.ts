@@ -28,7 +28,7 @@ function operations(doc: OpenAPIV3_1.Document): { path: string; method: string; 
 
 async function validate(doc: OpenAPIV3_1.Document): Promise<void> {
   const validator = new Validator();
-  const result = await validator.validate(structuredClone(doc) as Record<string, unknown>);
+  const result = await validator.validate(structuredClone(doc));
   expect(result.errors ?? [], JSON.stringify(result.errors, null, 1)?.slice(0, 2000)).toEqual([]);
   expect(result.valid).toBe(true);
   // Validated against the 3.1 schema, not an older one.
@@ -68,7 +68,7 @@ describe('OpenAPI export of the spec', () => {
     const v2 = model.services.find((s) => s.specDir.endsWith('/v2'))!;
     const doc = exportOpenApi(v2);
     const action = (doc.paths!['/volumes/{volume_id}/action'] as OpenAPIV3_1.PathItemObject).post!;
-    const schema = (action.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']!
+    const schema = (action.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
       .schema as OpenAPIV3_1.SchemaObject & { 'x-openstack': object };
     expect(schema['x-openstack']).toEqual({ discriminator: 'action' });
     const variants = schema.oneOf as (OpenAPIV3_1.SchemaObject & { 'x-openstack': { 'action-name': string } })[];
@@ -125,7 +125,7 @@ describe('OpenAPI export of microversioned operations', () => {
     );
     project = await tempProject({ 'service.yaml': service, 'widget.yaml': widget });
     const m = await buildModel({ root: project.root });
-    doc = exportOpenApi(m.services[0]!);
+    doc = exportOpenApi(m.services[0]);
   });
   afterAll(async () => {
     await project.remove();

@@ -29,7 +29,7 @@ describe('spec errors', () => {
   it('the valid fixture loads', async () => {
     project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': WIDGET_YAML });
     const model = await buildModel({ root: project.root });
-    expect(model.services[0]!.resources[0]!.methods.map((m) => m.name)).toEqual(['getWidget', 'extendWidget']);
+    expect(model.services[0].resources[0].methods.map((m) => m.name)).toEqual(['getWidget', 'extendWidget']);
   });
 
   it('a YAML syntax error names the line', async () => {

@@ -131,8 +131,8 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     expect(json(detailed[0])).toMatchObject({ status: 'available', size: 1, volumeId: vol.id, isIncremental: false });
     const brief = await bs.backups({ volumeId: vol.id!, details: false }).toArray();
     expect(brief.map((b) => b.id)).toEqual([backup.id]);
-    expect(brief[0]!.name).toBe(backup.name);
-    expect(brief[0]!.status).toBeUndefined();
+    expect(brief[0].name).toBe(backup.name);
+    expect(brief[0].status).toBeUndefined();
     expect((await bs.backups({ name: backup.name! }).toArray()).map((b) => b.id)).toEqual([backup.id]);
     expect(await bs.backups({ volumeId: vol.id!, status: 'error' }).toArray()).toEqual([]);
     expect((await bs.backups({ maxItems: 1 }).toArray()).length).toBe(1);

@@ -16,7 +16,7 @@ if (!file) {
   console.error('usage: coverage-report <coverage.jsonl> [mode]');
   process.exit(2);
 }
-let lines: string[] = [];
+let lines: string[];
 try {
   lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
 } catch {

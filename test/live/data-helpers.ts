@@ -79,7 +79,7 @@ export async function connectWired(who: 'admin' | 'second' = 'admin'): Promise<W
     wire,
     last(method: string, urlSuffix: string): Exchange {
       for (let i = wire.length - 1; i >= 0; i--) {
-        const e = wire[i]!;
+        const e = wire[i];
         if (e.method === method && new URL(e.url).pathname.endsWith(urlSuffix)) return e;
       }
       throw new Error(`no ${method} …${urlSuffix} in the wire log`);
@@ -137,7 +137,7 @@ export async function settledVolume(bs: BlockStorageV2, id: string, status = 'av
 
 /** The backend name of a pool: rc-host@fake2#fake2 → fake2. */
 export function backendOf(pool: string): string {
-  return pool.split('@')[1]!.split('#')[0]!;
+  return pool.split('@')[1].split('#')[0];
 }
 
 // ---------------------------------------------------------------- backing files

@@ -26,7 +26,7 @@ async function volumeService(): Promise<Service> {
   const [service, ...rest] = await sdk.bs.services({ binary: 'cinder-volume', host: HOST }).toArray();
   expect(rest).toEqual([]);
   expect(service, `cinder-volume on ${HOST}`).toBeDefined();
-  return service!;
+  return service;
 }
 
 beforeAll(async () => {

@@ -127,7 +127,7 @@ describe(`quotas (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
     await expectError(sdk.bs.updateQuotaSet(project, { volumes: -5 }), BadRequestError, 'volumes must be >= -1');
     await expectError(
-      sdk.bs.updateQuotaSet(project, { osbs_nonsense: 5 } as QuotaSetUpdate),
+      sdk.bs.updateQuotaSet(project, { osbs_nonsense: 5 }),
       BadRequestError,
       'Bad key(s) in quota set: osbs_nonsense',
     );

@@ -96,7 +96,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 400));
   }
@@ -158,7 +160,7 @@ describe(`live smoke (${env.mode})`, () => {
       versions: { id: string; status: string; version: string; min_version: string }[];
     };
     expect(body.versions.map((v) => v.id)).toEqual(['v3.0']);
-    const v3 = body.versions[0]!;
+    const v3 = body.versions[0];
     expect(v3.status).toBe('CURRENT');
     expect(v3.min_version).toBe('3.0');
     expect(v3.version).toBe('3.70');

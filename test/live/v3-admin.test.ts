@@ -59,7 +59,7 @@ let volumeHosts: string[];
 beforeAll(async () => {
   [sdk, second] = await Promise.all([connectV3(), connectV3('second')]);
   cleanup = new V3Cleanup(sdk.bs);
-  volumeHosts = env.pools.map((p) => p.split('#')[0]!).sort();
+  volumeHosts = env.pools.map((p) => p.split('#')[0]).sort();
 });
 
 afterAll(async () => {
@@ -106,9 +106,9 @@ describe(`v3 manageable volumes and snapshots (${env.mode})`, () => {
       expect(sdk.last('GET', '/manageable_snapshots')).toMatchObject({ apiVersion: 'volume 3.70', status: 200 });
     }
     expect(
-      await bs.manageableVolumes({ host: env.pools[0]!, details: false, sortKey: 'size', sortDir: 'desc' }).toArray(),
+      await bs.manageableVolumes({ host: env.pools[0], details: false, sortKey: 'size', sortDir: 'desc' }).toArray(),
     ).toEqual([]);
-    expect(await bs.manageableSnapshots({ host: volumeHosts[0]! }).toArray()).toEqual([]);
+    expect(await bs.manageableSnapshots({ host: volumeHosts[0] }).toArray()).toEqual([]);
   });
 
   it("Cinder's answers without a host, for an unknown host or cluster, and to a non-admin", async () => {
@@ -116,7 +116,7 @@ describe(`v3 manageable volumes and snapshots (${env.mode})`, () => {
     const oneOf = 'Invalid input received: One and only one of cluster and host must be set.';
     await expectRejects(bs.manageableVolumes().toArray(), BadRequestError, 400, oneOf);
     await expectRejects(
-      bs.manageableSnapshots({ host: volumeHosts[0]!, cluster: 'osbs-cluster' }).toArray(),
+      bs.manageableSnapshots({ host: volumeHosts[0], cluster: 'osbs-cluster' }).toArray(),
       BadRequestError,
       400,
       oneOf,
@@ -135,7 +135,7 @@ describe(`v3 manageable volumes and snapshots (${env.mode})`, () => {
     );
     if (env.mode === 'keystone') {
       await expectRejects(
-        second.bs.manageableVolumes({ host: volumeHosts[0]! }).toArray(),
+        second.bs.manageableVolumes({ host: volumeHosts[0] }).toArray(),
         ForbiddenError,
         403,
         "Policy doesn't allow volume_extension:list_manageable to be performed.",
@@ -197,7 +197,7 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
     expect(volume.map((l) => l.host).sort()).toEqual(volumeHosts);
     for (const l of volume) expect(l).toEqual({ binary: 'cinder-volume', host: l.host, levels: { [prefix]: 'INFO' } });
 
-    const one = await bs.getServiceLogLevels({ server: volumeHosts[1]!, prefix });
+    const one = await bs.getServiceLogLevels({ server: volumeHosts[1], prefix });
     expect(one).toEqual([{ binary: 'cinder-volume', host: volumeHosts[1], levels: { [prefix]: 'INFO' } }]);
     const scheduler = await bs.getServiceLogLevels({ binary: 'cinder-scheduler', prefix: 'cinder.scheduler.manager' });
     expect(scheduler).toEqual([
@@ -275,7 +275,7 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
       if (done) expect(done).toHaveLength(1);
     }
 
-    const one = await bs.cleanupServiceWorkers({ binary: 'cinder-volume', host: volumeHosts[1]!, isUp: true });
+    const one = await bs.cleanupServiceWorkers({ binary: 'cinder-volume', host: volumeHosts[1], isUp: true });
     expect(one.cleaning!.map((s) => s.host)).toEqual([volumeHosts[1]]);
     expect(await bs.cleanupServiceWorkers({ isUp: true, isDisabled: true })).toEqual({ cleaning: [], unavailable: [] });
     expect(sdk.last('POST', '/workers/cleanup').requestBody).toEqual({ is_up: true, disabled: true });

@@ -94,7 +94,7 @@ describe(`v3 attachments (${env.mode})`, () => {
     const detailed = await sdk.bs.attachments({ volumeId: vol.id! }).toArray();
     expect(sdk.last('GET', '/attachments/detail').apiVersion).toBe('volume 3.70');
     expect(detailed.map((a) => a.id)).toEqual([att.id]);
-    expect(detailed[0]!.attachMode).toBe('rw');
+    expect(detailed[0].attachMode).toBe('rw');
 
     const brief = await sdk.bs.attachments({ details: false, status: 'attaching' }).toArray();
     const mine = brief.find((a) => a.id === att.id);
@@ -252,7 +252,7 @@ describe(`v3 proxy: the legacy attach actions (${env.mode})`, () => {
     await bs.attachVolume(id, '/dev/vdd', { hostName: 'osbs-legacy-host' });
     expect(action()).toEqual({ 'os-attach': { mountpoint: '/dev/vdd', host_name: 'osbs-legacy-host' } });
     const attached = await settled(bs, id, 'in-use');
-    const attachment = attached.attachments![0]!;
+    const attachment = attached.attachments![0];
     expect(attachment).toMatchObject({ hostName: 'osbs-legacy-host', device: '/dev/vdd', volumeId: id });
     // The legacy attachment is an attachment of the new API too.
     expect((await bs.getAttachment(attachment.attachmentId!)).status).toBe('attached');

@@ -280,7 +280,7 @@ describe(`v3 group snapshots (${env.mode})`, () => {
     expect(new URL(sdk.last('GET', '/group_snapshots/detail').url).searchParams.get('group_id')).toBe(group.id);
     const brief = await bs.groupSnapshots({ details: false, status: 'available', name: groupSnapshot.name! }).toArray();
     expect(brief.map((s) => s.id)).toEqual([groupSnapshot.id]);
-    expect(brief[0]!.groupTypeId).toBeUndefined();
+    expect(brief[0].groupTypeId).toBeUndefined();
   });
 
   it('resetGroupSnapshotStatus (3.19) sets the status', async () => {

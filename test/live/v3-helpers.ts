@@ -95,7 +95,7 @@ export async function connectV3(who: 'admin' | 'second' = 'admin', extra: Connec
     wire,
     last(method: string, suffix: string): V3Exchange {
       for (let i = wire.length - 1; i >= 0; i--) {
-        const e = wire[i]!;
+        const e = wire[i];
         if (e.method === method && e.path.endsWith(suffix)) return e;
       }
       throw new Error(`no ${method} …${suffix} in the wire log`);

@@ -62,10 +62,10 @@ describe(`v3 transfers (${env.mode})`, () => {
   it('at 3.70 createTransfer posts to /volume-transfers with no_snapshots and answers the 3.55/3.57 fields', async () => {
     const created = sdk.wire.filter((e) => e.method === 'POST' && e.path.endsWith('/volume-transfers'));
     expect(created.map((e) => e.apiVersion)).toEqual(['volume 3.70', 'volume 3.70']);
-    expect(created[0]!.requestBody).toEqual({
+    expect(created[0].requestBody).toEqual({
       transfer: { volume_id: withoutSnaps.id, name: tA.name, no_snapshots: true },
     });
-    expect(created[1]!.requestBody).toEqual({ transfer: { volume_id: withSnaps.id, name: tB.name } });
+    expect(created[1].requestBody).toEqual({ transfer: { volume_id: withSnaps.id, name: tB.name } });
 
     expect(tA.authKey).toMatch(/^[0-9a-f]{16}$/);
     expect(json(tA)).toMatchObject({
@@ -132,7 +132,7 @@ describe(`v3 transfers (${env.mode})`, () => {
       const query = new URL(page.url).searchParams;
       expect(query.get('limit')).toBe('1');
       expect(query.get('sort_key')).toBe('created_at');
-      expect(query.get('marker')).toBe(i === 0 ? null : all[i - 1]!.id!);
+      expect(query.get('marker')).toBe(i === 0 ? null : all[i - 1].id!);
     }
     const ours = all.map((t) => t.id).filter((id) => [tA.id, tB.id, tC.id].includes(id));
     expect(ours).toEqual([tA.id, tB.id, tC.id]);

@@ -50,7 +50,7 @@ describe(`v3 volume summary (${env.mode})`, () => {
     expect(sdk.last('GET', '/volumes/summary')).toMatchObject({ apiVersion: 'volume 3.70', status: 200 });
     expect(after.totalCount).toBe(before.totalCount! + 2);
     expect(after.totalSize).toBe(before.totalSize! + 2);
-    expect([...after.metadata![tag]!].sort()).toEqual(['a', 'b']);
+    expect([...after.metadata![tag]].sort()).toEqual(['a', 'b']);
     expect(after.metadata!['osbs-shared']).toEqual(['x']);
   });
 
@@ -73,7 +73,7 @@ describe(`v3 volume summary (${env.mode})`, () => {
 describe(`v3 revert to snapshot (${env.mode})`, () => {
   it('revertVolumeToSnapshot (3.40) only takes the latest snapshot, and puts its data back', async () => {
     const bs = sdk.bs;
-    const vol = vols[0]!;
+    const vol = vols[0];
     const file = dir ? `${dir}/volume-${vol.id}` : undefined;
     if (file) writeMarkers(file, 'osbs-revert-first');
     const first = await snapshotOf(vol, 'v3-revert-1');
@@ -106,7 +106,7 @@ describe(`v3 revert to snapshot (${env.mode})`, () => {
 describe(`v3 snapshot force flag (${env.mode})`, () => {
   it('isForced stops at 3.65: the call is capped there, and a call pinned above it fails before any request', async () => {
     const bs = sdk.bs;
-    const vol = vols[1]!;
+    const vol = vols[1];
     // The spec bounds isForced at 3.65 (Cinder refuses force false from 3.66 and ignores true):
     // a call that sets it is negotiated at 3.65 against this 3.70 server.
     const forced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-forced'), isForced: true });

@@ -296,7 +296,7 @@ describe(`volumes (${env.mode})`, () => {
     await bs.attachVolume(v.id!, '/dev/vdb', { hostName: 'osbs-live-host' });
     const inUse = await settledVolume(bs, v.id!, 'in-use');
     expect(inUse.attachments).toHaveLength(1);
-    const attachment = inUse.attachments![0]!;
+    const attachment = inUse.attachments![0];
     expect(attachment).toMatchObject({ volumeId: v.id, hostName: 'osbs-live-host', device: '/dev/vdb' });
     expect(attachment.attachmentId).toMatch(UUID);
     expect(attachment.serverId).toBeUndefined();
@@ -308,7 +308,7 @@ describe(`volumes (${env.mode})`, () => {
     await bs.attachVolume(v.id!, '/dev/vdc', { instance: server });
     const onServer = await settledVolume(bs, v.id!, 'in-use');
     expect(onServer.attachments![0]).toMatchObject({ serverId: server, device: '/dev/vdc' });
-    await bs.detachVolume(v.id!, onServer.attachments![0]!.attachmentId!, { force: true });
+    await bs.detachVolume(v.id!, onServer.attachments![0].attachmentId!, { force: true });
     const free = await settledVolume(bs, v.id!);
     expect(free.attachments).toEqual([]);
 

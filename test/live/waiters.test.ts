@@ -100,7 +100,7 @@ describe(`waiters (${env.mode})`, () => {
       expect(error.status).toBe('in-use');
     } finally {
       const attached = await bs.getVolume(steady.id!);
-      await bs.detachVolume(steady.id!, attached.attachments![0]!.attachmentId!);
+      await bs.detachVolume(steady.id!, attached.attachments![0].attachmentId!);
     }
     expect((await bs.waitForStatus(await bs.getVolume(steady.id!), 'available', POLL)).attachments).toEqual([]);
   });

@@ -282,7 +282,7 @@ describe('in a browser bundle', () => {
     expect(inputs.filter((i) => i.startsWith('node:') || /(^|\/)(http|https|net|tls|fs|os|path)$/.test(i))).toEqual([]);
     expect(inputs.some((i) => i.includes('node-transport'))).toBe(false);
     expect(inputs.some((i) => i.includes('config/files'))).toBe(false);
-    const code = result.outputFiles[0]!.text;
+    const code = result.outputFiles[0].text;
     // A browser-like global scope: fetch and friends, no process, no require.
     const sandbox: Record<string, unknown> = {
       fetch,
@@ -367,7 +367,7 @@ describe('bundle size from the tarball', () => {
       write: false,
       logLevel: 'silent',
     });
-    const gzip = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+    const gzip = gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
     const baseline = (
       JSON.parse(readFileSync(join(repoRoot, 'bench', 'bundle-baseline.json'), 'utf8')) as { lite: number }
     ).lite;

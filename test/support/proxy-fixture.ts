@@ -61,7 +61,7 @@ export function proxyFixture<P>(Proxy: ProxyClass<P>): ProxyFixture<P> {
       },
       [family],
     );
-    const proxy = connection.service as P;
+    const proxy = connection.service;
     return {
       server,
       proxy,

@@ -19,9 +19,9 @@ describe('microversion caps from fields', () => {
     await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: false });
     await f.proxy.createSnapshot({ volumeId: 'v-1' });
     const [capped, plain] = f.server.take();
-    expect(capped!.headers['openstack-api-version']).toBe('volume 3.65');
-    expect(capped!.body).toEqual({ snapshot: { volume_id: 'v-1', force: false } });
-    expect(plain!.headers['openstack-api-version']).toBe('volume 3.70');
+    expect(capped.headers['openstack-api-version']).toBe('volume 3.65');
+    expect(capped.body).toEqual({ snapshot: { volume_id: 'v-1', force: false } });
+    expect(plain.headers['openstack-api-version']).toBe('volume 3.70');
   });
 
   it('a call pinned above the cap fails before any request', async () => {

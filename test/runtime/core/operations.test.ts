@@ -106,7 +106,7 @@ describe('children addressed through their parent', () => {
         : { body: { encryption: { key_size: 512 } } };
     const enc = await env.proxy.updateTypeEncryption('t-1', { keySize: 512 });
     expect(calls()).toEqual(['GET /types/t-1/encryption', 'PUT /types/t-1/encryption/e-1']);
-    expect(env.requests[1]!.body).toEqual({ encryption: { key_size: 512 } });
+    expect(env.requests[1].body).toEqual({ encryption: { key_size: 512 } });
     expect(enc.keySize).toBe(512);
     expect(enc.provider).toBe('luks');
   });
@@ -163,7 +163,7 @@ describe('typed values read out of responses', () => {
     });
     const upload = await env.proxy.uploadVolumeToImage('vol-1', 'snap');
     expect(upload).toEqual({ id: 'vol-1', imageId: 'img-9', imageName: 'snap', diskFormat: 'raw', size: 10 });
-    expect(env.requests[0]!.body).toEqual({ 'os-volume_upload_image': { image_name: 'snap', force: false } });
+    expect(env.requests[0].body).toEqual({ 'os-volume_upload_image': { image_name: 'snap', force: false } });
 
     env.server.handler = () => ({ status: 202, body: { volume: {} } });
     const missing = await rejectionOf(env.proxy.uploadVolumeToImage('vol-1', 'snap'));

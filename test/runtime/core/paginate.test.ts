@@ -39,8 +39,7 @@ function pager(o: PagerOptions): (r: SeenRequest) => Reply {
   const key = o.resourcesKey ?? 'volumes';
   return (r) => {
     const q = r.query;
-    const one = (name: string): string | undefined =>
-      Array.isArray(q[name]) ? (q[name] as string[]).at(-1) : (q[name] as string | undefined);
+    const one = (name: string): string | undefined => (Array.isArray(q[name]) ? q[name].at(-1) : q[name]);
     const limit = Math.min(Number(one('limit') ?? maxPage), maxPage);
     const marker = one('marker');
     const offset = Number(one('offset') ?? 0);
@@ -83,7 +82,7 @@ describe('following Cinder next links', () => {
     expect(seen.size).toBe(10_000);
     // Cinder links a full last page too; the empty page after it ends the listing.
     expect(env.requests).toHaveLength(11);
-    expect(env.requests[0]!.query).toEqual({ limit: '1000' });
+    expect(env.requests[0].query).toEqual({ limit: '1000' });
     env.requests.slice(1).forEach((r, n) => {
       expect(r.path).toBe('/volumes/detail');
       expect(r.query).toEqual({ limit: '1000', marker: idOf((n + 1) * 1000 - 1) });
@@ -122,7 +121,7 @@ describe('following Cinder next links', () => {
     env.server.handler = pager({ total: 35 });
     const items = await env.proxy.volumes({ limit: 10, offset: 5 }).toArray();
     expect(items.map((v) => indexOf(v.id!))).toEqual(Array.from({ length: 30 }, (_, i) => i + 5));
-    expect(env.requests[0]!.query).toEqual({ limit: '10', offset: '5' });
+    expect(env.requests[0].query).toEqual({ limit: '10', offset: '5' });
     for (const r of env.requests.slice(1)) expect(r.query['offset']).toBeUndefined();
   });
 

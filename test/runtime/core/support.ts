@@ -94,7 +94,7 @@ export class CoreServer {
         const query: Record<string, string | string[]> = {};
         for (const key of new Set(url.searchParams.keys())) {
           const all = url.searchParams.getAll(key);
-          query[key] = all.length === 1 ? all[0]! : all;
+          query[key] = all.length === 1 ? all[0] : all;
         }
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;

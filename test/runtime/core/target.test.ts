@@ -116,8 +116,8 @@ describe('toTarget', () => {
   it('IDs are encoded as one path segment', async () => {
     env.server.handler = () => ({ body: { volume: { id: 'a/b?c' } } });
     await env.proxy.getVolume('a/b?c');
-    expect(env.requests[0]!.path).toBe('/volumes/a/b?c');
-    expect(env.requests[0]!.query).toEqual({});
+    expect(env.requests[0].path).toBe('/volumes/a/b?c');
+    expect(env.requests[0].query).toEqual({});
   });
 });
 

@@ -26,7 +26,7 @@ function volumeGoes(...steps: (string | Reply)[]): (r: SeenRequest) => Reply {
   let n = 0;
   return (r) => {
     if (r.method !== 'GET' || r.path !== '/volumes/vol-1') return { status: 405 };
-    const step = steps[Math.min(n++, steps.length - 1)]!;
+    const step = steps[Math.min(n++, steps.length - 1)];
     return typeof step === 'string' ? { body: { volume: { id: 'vol-1', status: step, size: 10 } } } : step;
   };
 }
@@ -245,7 +245,7 @@ describe('callbacks, abort and backoff', () => {
     await env.proxy.waitForStatus(volume(), 'available', { interval: 0.02, maxInterval: 0.06 });
     const at = env.requests.map((r) => r.at);
     expect(at).toHaveLength(10);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
     // Arrival times jitter by the client's and server's scheduling, hence the wide margins.
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(10); // about the 20 ms interval at least
     const late = gaps.slice(-4);

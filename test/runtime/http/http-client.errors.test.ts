@@ -156,7 +156,7 @@ describe('HttpClient error mapping', () => {
   });
 
   it('takes the request id from x-compute-request-id when that is all there is', async () => {
-    replies['/compute-id']!.headers = { 'x-compute-request-id': 'req-compute', 'x-openstack-request-id': '' };
+    replies['/compute-id'].headers = { 'x-compute-request-id': 'req-compute', 'x-openstack-request-id': '' };
     const error = await failure('/compute-id');
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.requestId).toBe('req-compute');

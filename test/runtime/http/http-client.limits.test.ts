@@ -35,7 +35,7 @@ describe('HttpClient limits', () => {
     const arrivals = server.requests.map((r) => r.at).sort((a, b) => a - b);
     // Slot i starts 50·i ms after slot 0 and no request arrives before its slot; the first one
     // may arrive late by its own latency, hence the tolerance.
-    for (let i = 1; i < n; i++) expect(arrivals[i]! - arrivals[0]!).toBeGreaterThanOrEqual(i * 50 - 25);
+    for (let i = 1; i < n; i++) expect(arrivals[i] - arrivals[0]).toBeGreaterThanOrEqual(i * 50 - 25);
     // FIFO: requests reach the server in the order they were made.
     expect(server.requests.map((r) => r.url)).toEqual(Array.from({ length: n }, (_, i) => `/v/${i}`));
   });

@@ -161,7 +161,7 @@ describe('HttpClient Retry-After and limits of retrying', () => {
     });
     await client().request({ method: 'GET', url: `${server.url}/v`, headers: {} }, GET_CONTEXT);
     const [first, second] = server.requests;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
   });
 
   it('waits until a Retry-After HTTP-date', async () => {
@@ -172,7 +172,7 @@ describe('HttpClient Retry-After and limits of retrying', () => {
     });
     await client().request({ method: 'GET', url: `${server.url}/v`, headers: {} }, GET_CONTEXT);
     const [first, second] = server.requests;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(900);
   });
 
   it('gives up at once when Retry-After exceeds maxRetryAfter, and reports it', async () => {
@@ -270,13 +270,13 @@ describe('HttpClient headers and redirects', () => {
       GET_CONTEXT,
     );
     const [post, get] = server.requests;
-    expect(post!.headers['user-agent']).toMatch(/^portal\/2\.1 openstack-block-storage\/\d+\.\d+\.\d+ Node\.js\//);
-    expect(post!.headers['x-extra']).toBe('yes');
-    expect(post!.headers['x-openstack-request-id']).toBe('req-global');
-    expect(post!.headers['content-type']).toBe('application/json');
-    expect(post!.headers['x-auth-token']).toBe('tok');
-    expect(get!.headers['x-openstack-request-id']).toBe('req-own');
-    expect(get!.headers['content-type']).toBeUndefined();
+    expect(post.headers['user-agent']).toMatch(/^portal\/2\.1 openstack-block-storage\/\d+\.\d+\.\d+ Node\.js\//);
+    expect(post.headers['x-extra']).toBe('yes');
+    expect(post.headers['x-openstack-request-id']).toBe('req-global');
+    expect(post.headers['content-type']).toBe('application/json');
+    expect(post.headers['x-auth-token']).toBe('tok');
+    expect(get.headers['x-openstack-request-id']).toBe('req-own');
+    expect(get.headers['content-type']).toBeUndefined();
   });
 
   it('follows redirects, turning a 303 into a GET and dropping the token across origins', async () => {
@@ -292,7 +292,7 @@ describe('HttpClient headers and redirects', () => {
     );
     expect(res.status).toBe(200);
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /start', 'GET /next']);
-    expect(server.requests[1]!.headers['x-auth-token']).toBe('secret-token');
-    expect(other.requests[0]!.headers['x-auth-token']).toBeUndefined();
+    expect(server.requests[1].headers['x-auth-token']).toBe('secret-token');
+    expect(other.requests[0].headers['x-auth-token']).toBeUndefined();
   });
 });

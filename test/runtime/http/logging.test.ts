@@ -53,7 +53,7 @@ describe('adaptLogger', () => {
     );
     await client.close();
     expect(pino.calls.map((c) => c[0])).toEqual(['warn', 'debug']);
-    const [, fields, message] = pino.calls[1]!;
+    const [, fields, message] = pino.calls[1];
     expect(message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/volumes\/v1 200 [\d.]+ms$/);
     expect(fields).toMatchObject({
       method: 'GET',
@@ -64,7 +64,7 @@ describe('adaptLogger', () => {
       attempt: 2,
     });
     expect(typeof (fields as { durationMs: unknown }).durationMs).toBe('number');
-    expect(pino.calls[0]![2]).toContain('retrying in');
+    expect(pino.calls[0][2]).toContain('retrying in');
   });
 
   it('skips debug work when the logger says debug is off', () => {

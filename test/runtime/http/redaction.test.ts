@@ -51,7 +51,7 @@ beforeAll(async () => {
         json(res, 202, { transfer: { id: 't1', auth_key: AUTH_KEY, name: 'x' } });
         return;
       default:
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`unexpected ${seen.headers['x-auth-token']}`);
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`unexpected ${String(seen.headers['x-auth-token'])}`);
     }
   });
 });
