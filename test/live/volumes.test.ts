@@ -323,7 +323,7 @@ describe(`volumes (${env.mode})`, () => {
     spares.push(free);
   });
 
-  it('retypeVolume: to a type of the same backend (policy never), then on-demand to the other backend (the volume moves)', async () => {
+  it('retypeVolume to a type of the same backend (policy never) keeps the volume where it is', async () => {
     const v = await spare();
     const here = backendOf(v.host!);
     const same = await bs.createType({ name: uniqueName('type-here'), extraSpecs: { volume_backend_name: here } });
@@ -332,20 +332,26 @@ describe(`volumes (${env.mode})`, () => {
     const retyped = await settledVolume(bs, v.id!);
     expect(retyped.volumeType).toBe(same.name);
     expect(retyped.host).toBe(v.host);
-    if (!twoPools) return;
-
-    const otherPool = env.pools.find((p) => p !== v.host)!;
-    const there = await bs.createType({
-      name: uniqueName('type-there'),
-      extraSpecs: { volume_backend_name: backendOf(otherPool) },
-    });
-    cleanup.types.add(there.id!);
-    await bs.retypeVolume(v.id!, there, { migrationPolicy: 'on-demand' });
-    await bs.waitForStatus(await bs.getVolume(v.id!), 'success', { ...POLL, attribute: 'migrationStatus' });
-    const moved = await settledVolume(bs, v.id!);
-    expect(moved.volumeType).toBe(there.name);
-    expect(moved.host).toBe(otherPool);
   });
+
+  // With one pool there is no other backend to move to: the report lists this test as skipped.
+  it.skipIf(!twoPools)(
+    'retypeVolume on-demand to a type of the other backend moves the volume (needs two pools)',
+    async () => {
+      const v = await spare();
+      const otherPool = env.pools.find((p) => p !== v.host)!;
+      const there = await bs.createType({
+        name: uniqueName('type-there'),
+        extraSpecs: { volume_backend_name: backendOf(otherPool) },
+      });
+      cleanup.types.add(there.id!);
+      await bs.retypeVolume(v.id!, there, { migrationPolicy: 'on-demand' });
+      await bs.waitForStatus(await bs.getVolume(v.id!), 'success', { ...POLL, attribute: 'migrationStatus' });
+      const moved = await settledVolume(bs, v.id!);
+      expect(moved.volumeType).toBe(there.name);
+      expect(moved.host).toBe(otherPool);
+    },
+  );
 
   it.runIf(twoPools)(
     'migrateVolume moves the volume and its data to the other pool; migrating to where it is is refused',
