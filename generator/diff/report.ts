@@ -75,3 +75,22 @@ export function toMarkdown(result: DiffResult): string {
   lines.push('');
   return lines.join('\n');
 }
+
+/** What `--fail-on` accepts; `breaking` is also what the changelog calls a breaking change. */
+export const FAIL_ON = ['breaking', 'sdk-breaking', 'wire-breaking', 'any'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export function failing(changes: readonly Change[], failOn: FailOn | undefined): Change[] {
+  switch (failOn) {
+    case undefined:
+      return [];
+    case 'any':
+      return [...changes];
+    case 'breaking':
+      return changes.filter((c) => c.sdk === 'breaking' || c.wire === 'breaking');
+    case 'sdk-breaking':
+      return changes.filter((c) => c.sdk === 'breaking');
+    case 'wire-breaking':
+      return changes.filter((c) => c.wire === 'breaking');
+  }
+}

@@ -1,19 +1,22 @@
 /**
- * `npm run spec:diff -- <base-ref> [<head-ref>] [--format markdown|json] [--fail-on <level>]
- * [--builder revision|current] [--rules]`, as a function (the CLI entry and the tests call it).
+ * `npm run spec:diff -- <base-ref> [<head-ref>] [--format markdown|json|changelog]
+ * [--fail-on <level>] [--builder revision|current] [--rules]`, as a function (the CLI entry and the tests call it).
  *
  * Exit codes: 0 compared (and nothing matched --fail-on), 1 a change matched --fail-on,
  * 2 usage error, unknown ref or a spec that does not build.
  */
 
-import { diffModels, type Change } from './compare.js';
+import { diffModels } from './compare.js';
 import { GitError, loadSpec, type Builder } from './git.js';
-import { toJson, toMarkdown } from './report.js';
+import { toChangelog } from './changelog.js';
+import { FAIL_ON, failing, toJson, toMarkdown, type FailOn } from './report.js';
 import { rulesMarkdown } from './rules.js';
 
 export const USAGE = `usage: npm run spec:diff -- <base-ref> [<head-ref>] [options]
   <base-ref>, <head-ref>  git revisions (head default: the working tree)
-  --format markdown|json  report format (default markdown)
+  --format markdown|json|changelog
+                          report format (default markdown); changelog drafts CHANGELOG.md entries
+                          (what npm run changelog -- <from> <to> prints)
   --fail-on breaking|sdk-breaking|wire-breaking|any
                           exit 1 when a change is breaking (for SDK users or the wire), or any change
   --builder revision|current
@@ -25,27 +28,9 @@ export interface Io {
   readonly err: (text: string) => void;
 }
 
-const FAIL_ON = ['breaking', 'sdk-breaking', 'wire-breaking', 'any'] as const;
-type FailOn = (typeof FAIL_ON)[number];
-
-export function failing(changes: readonly Change[], failOn: FailOn | undefined): Change[] {
-  switch (failOn) {
-    case undefined:
-      return [];
-    case 'any':
-      return [...changes];
-    case 'breaking':
-      return changes.filter((c) => c.sdk === 'breaking' || c.wire === 'breaking');
-    case 'sdk-breaking':
-      return changes.filter((c) => c.sdk === 'breaking');
-    case 'wire-breaking':
-      return changes.filter((c) => c.wire === 'breaking');
-  }
-}
-
 export async function runSpecDiff(root: string, args: readonly string[], io: Io): Promise<number> {
   const refs: string[] = [];
-  let format: 'markdown' | 'json' = 'markdown';
+  let format: 'markdown' | 'json' | 'changelog' = 'markdown';
   let failOn: FailOn | undefined;
   let builder: Builder = 'revision';
   for (let i = 0; i < args.length; i++) {
@@ -56,7 +41,8 @@ export async function runSpecDiff(root: string, args: readonly string[], io: Io)
       return 0;
     } else if (a === '--format') {
       const v = value();
-      if (v !== 'markdown' && v !== 'json') return usage(io, `--format needs markdown or json`);
+      if (v !== 'markdown' && v !== 'json' && v !== 'changelog')
+        return usage(io, `--format needs markdown, json or changelog`);
       format = v;
     } else if (a === '--fail-on') {
       const v = value();
@@ -94,7 +80,7 @@ export async function runSpecDiff(root: string, args: readonly string[], io: Io)
   }
   const changes = diffModels(base.model, head.model);
   const result = { base: base.label, head: head.label, changes };
-  io.out(format === 'json' ? toJson(result) : toMarkdown(result));
+  io.out(format === 'json' ? toJson(result) : format === 'changelog' ? toChangelog(result) : toMarkdown(result));
   const failed = failing(changes, failOn);
   if (failed.length > 0) {
     io.err(`spec:diff: ${failed.length} change(s) match --fail-on ${failOn}\n`);
