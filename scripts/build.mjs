@@ -2,7 +2,7 @@
 /**
  * `npm run build`: the publishable package in dist/.
  *
- * dist/ is the package root: README.md, the guide, a package.json derived from the source one, and
+ * dist/ is the package root: README.md, LICENSE, CHANGELOG.md, the guide, a package.json derived from the source one, and
  * runtime/ and generated/ twice:
  *
  * - `runtime/`, `generated/`: tsc's output, one ESM file per source file, with .d.ts, declaration
@@ -179,10 +179,10 @@ const pkg = {
   dependencies: source.dependencies,
 };
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-cpSync(join(root, 'README.md'), join(dist, 'README.md'));
-if (existsSync(join(root, 'docs', 'guide.md'))) {
-  mkdirSync(join(dist, 'docs'), { recursive: true });
-  cpSync(join(root, 'docs', 'guide.md'), join(dist, 'docs', 'guide.md'));
+// What a user reads next to the code; a missing one fails the build rather than the release.
+for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'docs/guide.md']) {
+  mkdirSync(dirname(join(dist, file)), { recursive: true });
+  cpSync(join(root, file), join(dist, file));
 }
 
 // Nothing of the generator's toolchain may be needed at run time: only node:*, yaml, our own files.

@@ -78,6 +78,16 @@ async function runNode(code: string): Promise<string> {
 }
 
 describe('the tarball', () => {
+  it('carries the README, the LICENSE, the CHANGELOG and the guide', () => {
+    const listing = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const files = listing.map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'CHANGELOG.md', 'docs/guide.md']));
+    expect(readFileSync(installed('LICENSE'), 'utf8')).toContain(
+      'Apache License\n                           Version 2.0',
+    );
+    expect(readFileSync(installed('CHANGELOG.md'), 'utf8')).toMatch(/^## \[0\.1\.0\]/m);
+  });
+
   it('holds the built package and nothing of the generator or the tests', () => {
     const listing = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     const files = listing.map((f) => f.replace(/^package\//, ''));
