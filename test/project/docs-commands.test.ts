@@ -9,9 +9,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
-const DOCS = ['README.md', 'CONTRIBUTING.md', 'docs/guide.md', 'test/live/README.md'].filter((f) =>
-  existsSync(path.join(REPO, f)),
-);
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'CHANGELOG.md',
+  'SECURITY.md',
+  'docs/guide.md',
+  'test/live/README.md',
+].filter((f) => existsSync(path.join(REPO, f)));
 const scripts = Object.keys(
   (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
 );
