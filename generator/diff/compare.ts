@@ -66,7 +66,7 @@ export function diffModels(base: SpecModel, head: SpecModel): Change[] {
         `API version ${key} (${b.className}) removed`,
         b.serviceFile,
       );
-    else diffService(new Emitter(out, key, ''), b, h);
+    else diffService(new Emitter(out, key, '', 'version', h.microversion !== undefined), b, h);
   }
   for (const [key, h] of headByDir) {
     if (!baseByDir.has(key)) {
@@ -121,11 +121,22 @@ class Emitter {
     readonly version: string,
     readonly resource: string,
     readonly kind: Kind = resource ? 'resource' : 'version',
+    /** Whether the version has microversions (added elements then say which they need). */
+    readonly microversioned = false,
   ) {}
 
   /** The same place, reporting on another kind of element. */
   of(kind: Kind): Emitter {
-    return new Emitter(this.out, this.version, this.resource, kind);
+    return new Emitter(this.out, this.version, this.resource, kind, this.microversioned);
+  }
+
+  /** `, from microversion 3.68` for an added element: which clouds serve it. */
+  bounds(r: VersionRange): string {
+    const { minVersion: min, maxVersion: max } = r;
+    if (min && max) return `, microversions ${min}–${max}`;
+    if (min) return `, from microversion ${min}`;
+    if (max) return `, up to microversion ${max}`;
+    return this.microversioned ? ', at every microversion' : '';
   }
 
   /** How many changes were recorded so far (to see whether a comparison added any). */
@@ -134,7 +145,7 @@ class Emitter {
   }
 
   forResource(resource: string, kind: Kind = 'resource'): Emitter {
-    return new Emitter(this.out, this.version, resource, kind);
+    return new Emitter(this.out, this.version, resource, kind, this.microversioned);
   }
 
   add(rule: RuleId, subject: string, message: string, at?: Position | string): void {
@@ -215,7 +226,7 @@ function diffService(e: Emitter, b: ServiceModel, h: ServiceModel): void {
     e.forResource(r.name).add(
       'resource-added',
       r.name,
-      `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})`,
+      `resource ${code(r.name)} added (base path ${code(r.basePath)}; ${contents(r)})${e.bounds(r)}`,
       r.source,
     );
 
@@ -294,7 +305,7 @@ function diffFields(
     e.add(
       'field-added',
       `${owner}.${f.name}`,
-      `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added`,
+      `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added${e.bounds(f)}`,
       f.source ?? ownerSource,
     );
   for (const [b, h] of pairs.matched) {
@@ -333,7 +344,7 @@ function diffFields(
         at,
       );
     }
-    diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at);
+    diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at, h.wire);
     diffRange(e, subject, `field ${code(h.name)}`, b, h, at);
     const writeBound = b.writeMinVersion !== undefined || h.writeMinVersion !== undefined;
     if (
@@ -415,7 +426,12 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
   for (const op of pairs.removed)
     e.add(op.kind === 'action' ? 'action-removed' : 'operation-removed', op.id, `${opLabel(op)} removed`, op.source);
   for (const op of pairs.added)
-    e.add(op.kind === 'action' ? 'action-added' : 'operation-added', op.id, `${opLabel(op)} added`, op.source);
+    e.add(
+      op.kind === 'action' ? 'action-added' : 'operation-added',
+      op.id,
+      `${opLabel(op)} added${e.bounds(op)}`,
+      op.source,
+    );
   for (const [bo, ho] of pairs.matched) {
     ctx.ops.set(`${b.name}.${bo.name}`, `${h.name}.${ho.name}`);
     const subject = ho.id;
@@ -616,6 +632,14 @@ function bodyPathOf(t: BodyTemplate, name: string, trail: string[]): string[] | 
   return undefined;
 }
 
+/** The key an argument is sent as, in full: `os-extend.force`, `?cascade`, `{volume_id}`. */
+function sentAs(op: OperationModel, arg: ArgModel): string {
+  if (arg.in === 'query') return `?${arg.wire}`;
+  if (arg.in === 'path') return `{${arg.wire}}`;
+  const at = op.body && op.body !== 'resource' ? bodyPathOf(op.body, arg.name, []) : undefined;
+  return at ? at.join('.') : arg.wire;
+}
+
 function argLabel(op: OperationModel, arg: ArgModel): string {
   const where = arg.in === 'query' ? 'query parameter' : arg.in === 'path' ? 'path parameter' : 'body member';
   return `${where} ${code(arg.name)} (${code(argWire(op, arg))})`;
@@ -626,22 +650,36 @@ function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<strin
   const changed = new Set<string>();
   const pairs = matchByNameThenWire(bo.args, ho.args, (a) => `${a.in}:${argWire(bo.args.includes(a) ? bo : ho, a)}`);
   const subject = (a: ArgModel): string => `${ho.id}(${a.name})`;
-  const at = ho.source;
+  // A row about an argument points at the argument (the base's for a removed one); models built by
+  // an older builder have no argument positions, and point at the operation.
+  const argAt = (a: ArgModel, op: OperationModel = ho): Position => a.source ?? op.source;
   for (const a of pairs.removed) {
     changed.add(a.name);
-    e.add('arg-removed', subject(a), `${code(bo.id)} loses ${argLabel(bo, a)}`, at);
+    e.add('arg-removed', subject(a), `${code(bo.id)} loses ${argLabel(bo, a)}`, argAt(a, bo));
   }
   for (const a of pairs.added) {
     changed.add(a.name);
-    if (a.required) e.add('arg-added-required', subject(a), `${code(ho.id)} gains required ${argLabel(ho, a)}`, at);
+    if (a.required)
+      e.add(
+        'arg-added-required',
+        subject(a),
+        `${code(ho.id)} gains required ${argLabel(ho, a)}${e.bounds(a)}`,
+        argAt(a),
+      );
     else if (a.default !== undefined)
       e.add(
         'arg-added-with-default',
         subject(a),
-        `${code(ho.id)} gains ${argLabel(ho, a)}, always sent (default ${JSON.stringify(a.default)})`,
-        at,
+        `${code(ho.id)} gains ${argLabel(ho, a)}, always sent (default ${JSON.stringify(a.default)})${e.bounds(a)}`,
+        argAt(a),
       );
-    else e.add('arg-added-optional', subject(a), `${code(ho.id)} gains optional ${argLabel(ho, a)}`, at);
+    else
+      e.add(
+        'arg-added-optional',
+        subject(a),
+        `${code(ho.id)} gains optional ${argLabel(ho, a)}${e.bounds(a)}`,
+        argAt(a),
+      );
   }
   for (const [b, h] of pairs.matched) {
     const before = e.count();
@@ -650,33 +688,49 @@ function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<strin
         'arg-renamed',
         subject(h),
         `${code(ho.id)} argument ${code(b.name)} renamed to ${code(h.name)} (wire ${code(argWire(ho, h))} unchanged)`,
-        at,
+        argAt(h),
       );
     if (b.in !== h.in) {
       e.add(
         'arg-location-changed',
         subject(h),
         `${code(ho.id)} argument ${code(h.name)} moved from the ${b.in} to the ${h.in}`,
-        at,
+        argAt(h),
       );
     } else if (argWire(bo, b) !== argWire(ho, h)) {
       e.add(
         'arg-wire-renamed',
         subject(h),
         `${code(ho.id)} argument ${code(h.name)} is sent as ${code(argWire(ho, h))}, was ${code(argWire(bo, b))}`,
-        at,
+        argAt(h),
       );
     }
     if (!b.required && h.required)
-      e.add('arg-became-required', subject(h), `${code(ho.id)} argument ${code(h.name)} is now required`, at);
+      e.add('arg-became-required', subject(h), `${code(ho.id)} argument ${code(h.name)} is now required`, argAt(h));
     if (b.required && !h.required)
-      e.add('arg-became-optional', subject(h), `${code(ho.id)} argument ${code(h.name)} is now optional`, at);
-    if (JSON.stringify(b.default) !== JSON.stringify(h.default)) {
+      e.add('arg-became-optional', subject(h), `${code(ho.id)} argument ${code(h.name)} is now optional`, argAt(h));
+    // Gaining a default is not a changed default: the key, sent only when given so far, is now sent
+    // on every call (what arg-added-with-default says of a new argument).
+    if (b.default === undefined && h.default !== undefined) {
+      e.add(
+        'arg-default-added',
+        subject(h),
+        `${code(ho.id)} argument ${code(h.name)} now defaults to ${JSON.stringify(h.default)}: ${code(sentAs(ho, h))} is sent on every call, also by callers that leave it out`,
+        argAt(h),
+      );
+    } else if (b.default !== undefined && h.default === undefined) {
+      e.add(
+        'arg-default-removed',
+        subject(h),
+        `${code(ho.id)} argument ${code(h.name)} no longer defaults to ${JSON.stringify(b.default)}: ${code(sentAs(ho, h))} is sent only when given`,
+        argAt(h),
+      );
+    } else if (JSON.stringify(b.default) !== JSON.stringify(h.default)) {
       e.add(
         'arg-default-changed',
         subject(h),
-        `${code(ho.id)} argument ${code(h.name)} default ${JSON.stringify(b.default) ?? 'none'} → ${JSON.stringify(h.default) ?? 'none'}`,
-        at,
+        `${code(ho.id)} argument ${code(h.name)} default ${JSON.stringify(b.default)} → ${JSON.stringify(h.default)}`,
+        argAt(h),
       );
     }
     diffType(
@@ -685,15 +739,21 @@ function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<strin
       'arg',
       { type: b.type, enum: b.enum, ref: b.ref },
       { type: h.type, enum: h.enum, ref: h.ref },
-      at,
+      argAt(h),
+      sentAs(ho, h),
     );
-    diffRange(e, subject(h), `argument ${code(h.name)} of ${code(ho.id)}`, b, h, at);
+    diffRange(e, subject(h), `argument ${code(h.name)} of ${code(ho.id)}`, b, h, argAt(h));
     if (e.count() > before) {
       changed.add(b.name);
       changed.add(h.name);
     }
     if (b.description !== h.description)
-      e.add('description-changed', subject(h), `description of argument ${code(h.name)} of ${code(ho.id)} changed`, at);
+      e.add(
+        'description-changed',
+        subject(h),
+        `description of argument ${code(h.name)} of ${code(ho.id)} changed`,
+        argAt(h),
+      );
   }
   return changed;
 }
@@ -760,10 +820,20 @@ function accepts(h: TypeInfo, b: TypeInfo): boolean {
   return typeLabel(ht) === typeLabel(bt);
 }
 
-function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInfo, h: TypeInfo, at: Position): void {
+function diffType(
+  e: Emitter,
+  subject: string,
+  role: 'field' | 'arg',
+  b: TypeInfo,
+  h: TypeInfo,
+  at: Position,
+  wire?: string,
+): void {
   const sameTs = tsOf(b) === tsOf(h);
   const sameWire = wireOf(b.type) === wireOf(h.type);
-  const what = `${infoLabel(b)} → ${infoLabel(h)}`;
+  // The row names what changed: the Markdown report shows the message, not the subject.
+  const who = `${code(subject)}${wire ? ` (wire ${code(wire)})` : ''}: `;
+  const what = `${who}type ${infoLabel(b)} → ${infoLabel(h)}`;
   if (!sameTs || !sameWire) {
     if (sameTs) {
       const widened =
@@ -771,27 +841,28 @@ function diffType(e: Emitter, subject: string, role: 'field' | 'arg', b: TypeInf
       e.add(
         widened ? 'type-widened' : 'type-encoding-changed',
         subject,
-        `type ${what} (TypeScript ${tsOf(h)} either way; JSON ${wireOf(b.type)} → ${wireOf(h.type)})`,
+        `${what} (TypeScript ${tsOf(h)} either way; JSON ${wireOf(b.type)} → ${wireOf(h.type)})`,
         at,
       );
     } else if (role === 'arg' && accepts(h, b)) {
-      e.add('type-widened', subject, `type ${what} (accepts everything it did)`, at);
+      e.add('type-widened', subject, `${what} (accepts everything it did)`, at);
     } else {
-      e.add('type-changed', subject, `type ${what} (TypeScript ${tsOf(b)} → ${tsOf(h)})`, at);
+      e.add('type-changed', subject, `${what} (TypeScript ${tsOf(b)} → ${tsOf(h)})`, at);
     }
   }
   const be = b.enum ?? [];
   const he = h.enum ?? [];
   if (be.length === 0 && he.length > 0)
-    e.add('enum-added', subject, `restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
+    e.add('enum-added', subject, `${who}restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
   else if (be.length > 0 && he.length === 0)
-    e.add('enum-removed', subject, `no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
+    e.add('enum-removed', subject, `${who}no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
   else {
     const removed = be.filter((v) => !he.includes(v));
     const added = he.filter((v) => !be.includes(v));
     if (removed.length > 0)
-      e.add('enum-value-removed', subject, `enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
-    if (added.length > 0) e.add('enum-value-added', subject, `enum gains ${added.map((v) => code(v)).join(', ')}`, at);
+      e.add('enum-value-removed', subject, `${who}enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
+    if (added.length > 0)
+      e.add('enum-value-added', subject, `${who}enum gains ${added.map((v) => code(v)).join(', ')}`, at);
   }
 }
 
@@ -899,13 +970,16 @@ function diffMethods(
       `method ${code(x.method.name)} removed`,
       x.method.source,
     );
-  for (const x of added)
-    e.forResource(owner(x), 'method').add(
+  for (const x of added) {
+    const re = e.forResource(owner(x), 'method');
+    const op = x.method.plan && x.resource?.operations.find((o) => o.name === x.method.plan!.operation);
+    re.add(
       'method-added',
       `${hService.className}.${x.method.name}`,
-      `method ${code(x.method.name)} added`,
+      `method ${code(x.method.name)} added${op ? re.bounds(op) : ''}`,
       x.method.source,
     );
+  }
 
   for (const [b, h] of matched) {
     const re = e.forResource(owner(h), 'method');

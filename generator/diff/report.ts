@@ -3,7 +3,7 @@
  * deterministic: the changes come sorted, and nothing depends on the time or the machine.
  */
 import type { Change } from './compare.js';
-import type { Level } from './rules.js';
+import { RULES_BY_ID, type Level } from './rules.js';
 
 export interface DiffResult {
   readonly base: string;
@@ -68,9 +68,15 @@ export function toMarkdown(result: DiffResult): string {
       );
       for (const c of group)
         lines.push(
-          `| ${level(c.sdk)} | ${level(c.wire)} | ${cell(c.message)} | \`${c.rule}\` | ${c.source ? cell(c.source) : ''} |`,
+          `| ${level(c.sdk)} | ${level(c.wire)} | ${cell(c.message)} | \`${c.rule}\`[^${c.rule}] | ${c.source ? cell(c.source) : ''} |`,
         );
     }
+  }
+  // One footnote per rule used: why it is (non-)breaking, so that a reviewer need not look it up.
+  lines.push('');
+  for (const id of [...new Set(result.changes.map((c) => c.rule))].sort()) {
+    const r = RULES_BY_ID.get(id)!;
+    lines.push(`[^${id}]: SDK ${level(r.sdk)}, wire ${level(r.wire)}: ${r.why}`);
   }
   lines.push('');
   return lines.join('\n');

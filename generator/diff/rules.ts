@@ -22,6 +22,8 @@ export interface Rule {
   readonly wire: Level;
   /** A one-line example of a change it reports. */
   readonly example: string;
+  /** Why the change is (non-)breaking for each audience: the footnote of the rule in a report. */
+  readonly why: string;
 }
 
 const B = 'breaking' as const;
@@ -36,6 +38,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'spec/block-storage/v3/ appears',
+    why: 'Nothing that existed changes; callers opt in to the new Proxy.',
   },
   {
     id: 'version-removed',
@@ -43,6 +46,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'spec/block-storage/v2/ is deleted',
+    why: 'Code importing the version no longer compiles, and its requests are no longer described.',
   },
   {
     id: 'version-renamed',
@@ -50,6 +54,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'class_name: BlockStorageV2 → BlockStorage2',
+    why: 'Code naming the class or attribute no longer compiles; the requests are the same.',
   },
 
   // Microversion bounds, on a service version, operation, route, field or argument.
@@ -59,6 +64,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.revert min_version 3.40 → 3.42',
+    why: 'The same call now fails early (MicroversionNotSupportedError) on clouds between the old and the new minimum.',
   },
   {
     id: 'microversion-max-lowered',
@@ -66,6 +72,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Transfer.list route /os-volume-transfer gets max_version 3.54',
+    why: 'The same call now fails early on clouds above the new maximum.',
   },
   {
     id: 'microversion-min-lowered',
@@ -73,6 +80,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Limits.get(project) min_version 3.39 → none',
+    why: 'Every cloud that served the call still does; older ones now do too.',
   },
   {
     id: 'microversion-max-raised',
@@ -80,6 +88,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'service microversion max 3.70 → 3.71',
+    why: 'Every cloud that served the call still does; newer ones now do too.',
   },
 
   // Resources.
@@ -89,6 +98,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'spec/block-storage/v2/group.yaml added',
+    why: 'Only new exports and new requests; nothing existing changes.',
   },
   {
     id: 'resource-removed',
@@ -96,6 +106,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Extension removed',
+    why: 'Code using the class no longer compiles, and its requests are gone.',
   },
   {
     id: 'resource-renamed',
@@ -103,6 +114,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'resource: Type → VolumeType (base_path /types)',
+    why: 'Code naming the class no longer compiles; paths and keys are the same.',
   },
   {
     id: 'resource-key-changed',
@@ -110,6 +122,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'resources_key: transfers → volume_transfers',
+    why: 'The same code reads or sends another JSON envelope key, which clouds that use the old one do not understand.',
   },
 
   // Operations (requests on the wire).
@@ -119,6 +132,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.summary GET /volumes/summary added',
+    why: 'A request the SDK did not send before; existing calls are untouched.',
   },
   {
     id: 'operation-removed',
@@ -126,6 +140,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Backup.exportRecord removed',
+    why: 'Methods that sent it are gone or send something else.',
   },
   {
     id: 'operation-renamed',
@@ -133,6 +148,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'Volume.setReadonly → Volume.updateReadonlyFlag',
+    why: 'Code using the Operations constant or matching error ids breaks; the request is the same.',
   },
   {
     id: 'operation-method-changed',
@@ -140,6 +156,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Type.update POST → PUT /types/{volume_type_id}',
+    why: 'The same call sends another HTTP method, which the routes of older clouds may not accept.',
   },
   {
     id: 'operation-path-changed',
@@ -147,6 +164,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Backup.import /backups/export_record → /backups/import_record',
+    why: 'The same call goes to another URL, which clouds that serve the old one may not have.',
   },
   {
     id: 'operation-body-changed',
@@ -154,6 +172,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'os-force_delete: {} → os-force_delete: null',
+    why: 'The same call sends a different fixed body, which the server validates.',
   },
   {
     id: 'operation-response-changed',
@@ -161,6 +180,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.setImageMetadata response key metadata → image_metadata',
+    why: 'The same call returns another type or reads another key: callers break and replies that were valid may not be.',
   },
 
   // Actions: POST …/action with a single-key body such as {"os-extend": {…}}.
@@ -170,6 +190,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.reimage ({"os-reimage": …}) added',
+    why: 'A body the SDK did not send before; existing calls are untouched.',
   },
   {
     id: 'action-removed',
@@ -177,6 +198,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.unmanage ({"os-unmanage": …}) removed',
+    why: 'Methods that sent it are gone or send something else.',
   },
   {
     id: 'action-renamed',
@@ -184,6 +206,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Volume.setReadonly os-update_readonly_flag → os-set_readonly',
+    why: 'The same call sends another action key; clouds that know only the old key answer 400.',
   },
 
   // Alternative routes by microversion.
@@ -193,6 +216,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Transfer.list at 3.55+: GET /volume-transfers',
+    why: 'Clouds in the new range get a path they serve; others keep the one they had.',
   },
   {
     id: 'route-removed',
@@ -200,6 +224,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Transfer.list loses its 3.55+ route',
+    why: 'Clouds in the range now get the default path, which they may not serve.',
   },
 
   // Arguments: query parameters, body members and path parameters of an operation.
@@ -209,6 +234,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.list gains query parameter with_count',
+    why: 'Calls that leave it out send exactly what they sent before.',
   },
   {
     id: 'arg-added-required',
@@ -216,6 +242,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.attach gains required mode',
+    why: 'Every existing call misses an argument: it no longer compiles, and the request gains a key.',
   },
   {
     id: 'arg-added-with-default',
@@ -223,6 +250,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Volume.extend gains force (default false)',
+    why: 'Calls that leave it out now send the key with its default; clouds that validate bodies strictly (Cinder does) reject a key they do not know.',
   },
   {
     id: 'arg-removed',
@@ -230,6 +258,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.delete loses query parameter cascade',
+    why: 'Code passing it no longer compiles, and the request loses the key.',
   },
   {
     id: 'arg-renamed',
@@ -237,6 +266,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'Volume.detach attachment → attachmentId (attachment_id)',
+    why: 'Code passing it by its old name no longer compiles; the key sent is the same.',
   },
   {
     id: 'arg-wire-renamed',
@@ -244,6 +274,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.list allProjects: all_tenants → all_projects',
+    why: 'The same call sends the value under another key, which clouds that expect the old one ignore or reject.',
   },
   {
     id: 'arg-became-required',
@@ -251,6 +282,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.migrate host becomes required',
+    why: 'Calls that left it out no longer compile.',
   },
   {
     id: 'arg-became-optional',
@@ -258,6 +290,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.attach mountpoint becomes optional',
+    why: 'Every call that compiled still compiles and sends the same.',
   },
   {
     id: 'arg-default-changed',
@@ -265,6 +298,23 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'Volume.retype migrationPolicy default never → on-demand',
+    why: 'Calls that leave it out now send another value: same code, different behaviour; the key sent is the same.',
+  },
+  {
+    id: 'arg-default-added',
+    meaning: 'An optional argument gains a default: always sent from now on, which strict clouds may reject.',
+    sdk: N,
+    wire: B,
+    example: 'Volume.reimage reimageReserved default none → false',
+    why: 'Calls that leave it out now send the key with its default, where they sent nothing; clouds that validate bodies strictly (Cinder does) reject a key they do not know, as for a new argument with a default.',
+  },
+  {
+    id: 'arg-default-removed',
+    meaning: "An optional argument loses its default: sent only when given, the cloud's default applies otherwise.",
+    sdk: B,
+    wire: N,
+    example: 'Volume.extend force default false → none',
+    why: "Calls that leave it out no longer send the key, so the cloud applies its own default instead of the spec's; no cloud rejects a key that is not sent.",
   },
   {
     id: 'arg-location-changed',
@@ -272,6 +322,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Volume.delete cascade from the body to the query',
+    why: 'The same value is sent in another place (query, body, path), which the server reads from the old one.',
   },
 
   // Fields of resources and structs.
@@ -281,14 +332,23 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.clusterName (cluster_name) added',
+    why: 'A new accessor; values that were ignored are now read.',
   },
-  { id: 'field-removed', meaning: 'A field is gone.', sdk: B, wire: B, example: 'Volume.migrationId removed' },
+  {
+    id: 'field-removed',
+    meaning: 'A field is gone.',
+    sdk: B,
+    wire: B,
+    example: 'Volume.migrationId removed',
+    why: 'Code reading it no longer compiles, and the key is no longer read or sent.',
+  },
   {
     id: 'field-renamed',
     meaning: 'TypeScript name changed, wire name unchanged.',
     sdk: B,
     wire: N,
     example: 'Volume.imageId → imageRef (imageRef)',
+    why: 'Code using the old accessor no longer compiles; the key is the same.',
   },
   {
     id: 'field-wire-renamed',
@@ -296,6 +356,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.projectId: os-vol-tenant-attr:tenant_id → project_id',
+    why: 'The same code reads and sends another key: clouds that use the old key look like they sent nothing.',
   },
   {
     id: 'field-became-writable',
@@ -303,6 +364,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.description write: [create] → [create, update]',
+    why: 'Calls that compiled send the same; new calls may send it.',
   },
   {
     id: 'field-became-read-only',
@@ -310,6 +372,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.size write: [create] → none',
+    why: 'Code setting it on create or update no longer compiles, and the key is no longer sent.',
   },
   {
     id: 'field-placement-changed',
@@ -317,6 +380,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Volume.schedulerHints placement: root → (inside volume)',
+    why: 'The same code sends the key at another place in the body, which the server reads from the old one.',
   },
   {
     id: 'field-deprecated',
@@ -324,6 +388,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.migrationId deprecated: Use migrationStatus.',
+    why: 'Deprecation is a doc comment; the code and the request are the same.',
   },
 
   // Types and enums of fields and arguments.
@@ -333,6 +398,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.size integer → string',
+    why: 'Code using the old type no longer compiles, and the JSON the server sends or expects differs.',
   },
   {
     id: 'type-widened',
@@ -340,6 +406,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.retype newType string → ref Type (ID or Type)',
+    why: 'Every value that was accepted still is; the request for those values is the same.',
   },
   {
     id: 'type-encoding-changed',
@@ -347,6 +414,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'Volume.isBootable boolstr ("true") → boolean (true)',
+    why: 'The same TypeScript value is sent or read as other JSON ("true" vs true), which the server may reject.',
   },
   {
     id: 'enum-value-added',
@@ -354,6 +422,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume.retype migrationPolicy gains always',
+    why: 'Every value that was accepted still is.',
   },
   {
     id: 'enum-value-removed',
@@ -361,6 +430,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.resetStatus attachStatus loses attached',
+    why: 'Code passing the removed value no longer compiles, and the server is told it is invalid.',
   },
   {
     id: 'enum-added',
@@ -368,6 +438,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.list sortDir: string → asc | desc',
+    why: 'Code passing a value outside the enum no longer compiles.',
   },
   {
     id: 'enum-removed',
@@ -375,6 +446,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Backup.resetStatus status: available | error → string',
+    why: 'Every value that was accepted still is; the TypeScript type widens.',
   },
 
   // Structs (nested object types).
@@ -384,6 +456,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'Volume struct ImageUpload added',
+    why: 'Only a new export.',
   },
   {
     id: 'struct-removed',
@@ -391,6 +464,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'Volume struct Link removed',
+    why: 'Code naming the type no longer compiles; the JSON is the same.',
   },
 
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
@@ -400,6 +474,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'BlockStorageV2.revertVolumeToSnapshot added',
+    why: 'Only a new method.',
   },
   {
     id: 'method-removed',
@@ -407,6 +482,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'BlockStorageV2.getVolumeMetadata removed',
+    why: 'Code calling it no longer compiles; no request changes by itself.',
   },
   {
     id: 'method-renamed',
@@ -414,6 +490,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'BlockStorageV2.backendPools → pools',
+    why: 'Code calling it by its old name no longer compiles; the requests are the same.',
   },
   {
     id: 'method-deprecated',
@@ -421,6 +498,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'BlockStorageV2.getVolumeMetadata deprecated: Use fetchVolumeMetadata.',
+    why: 'Deprecation is a doc comment; the code and the requests are the same.',
   },
   {
     id: 'method-signature-changed',
@@ -428,6 +506,7 @@ export const RULES = [
     sdk: B,
     wire: N,
     example: 'deleteVolume(volume, options) → deleteVolume(volume, force, options)',
+    why: 'Calls written against the old parameters or return type no longer compile.',
   },
   {
     id: 'method-option-added',
@@ -435,6 +514,7 @@ export const RULES = [
     sdk: N,
     wire: N,
     example: 'deleteVolume options gain force',
+    why: 'Calls that leave it out behave as before.',
   },
   {
     id: 'method-operation-changed',
@@ -443,6 +523,7 @@ export const RULES = [
     sdk: N,
     wire: B,
     example: 'deleteVolume force: os-force_delete action → DELETE ?force at 3.23+',
+    why: 'The same call now sends other requests (or at other microversions), which clouds may serve differently.',
   },
 
   // Text only.
@@ -452,6 +533,7 @@ export const RULES = [
     sdk: D,
     wire: D,
     example: 'Volume.extend description reworded',
+    why: 'Text only: no code and no request changes.',
   },
 ] as const satisfies readonly Rule[];
 
@@ -461,6 +543,10 @@ export const RULES_BY_ID: ReadonlyMap<RuleId, Rule> = new Map(RULES.map((r) => [
 
 /** The README section: one table row per rule. */
 export function rulesMarkdown(): string {
-  const rows = RULES.map((r) => `| \`${r.id}\` | ${r.meaning} | ${r.sdk} | ${r.wire} | ${r.example} |`);
-  return ['| rule | meaning | SDK | wire | example |', '|---|---|---|---|---|', ...rows].join('\n');
+  // A `|` inside a cell (an enum `asc | desc`) would end the cell.
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const rows = RULES.map(
+    (r) => `| \`${r.id}\` | ${cell(r.meaning)} | ${r.sdk} | ${r.wire} | ${cell(r.why)} | ${cell(r.example)} |`,
+  );
+  return ['| rule | meaning | SDK | wire | why | example |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -259,6 +259,7 @@ export function buildResource(
         description: a.description,
         minVersion: a.min_version,
         maxVersion: a.max_version,
+        source: at(ap),
       };
     });
     const argNames = new Set(args.map((a) => a.name));

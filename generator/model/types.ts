@@ -51,6 +51,8 @@ export interface ArgModel extends VersionRange {
   readonly default?: string | number | boolean | undefined;
   readonly enum?: readonly string[] | undefined;
   readonly description: string;
+  /** Where the argument is declared (its key under `args:`). */
+  readonly source?: Position | undefined;
 }
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };

@@ -112,3 +112,42 @@ describe('spec diff rules', () => {
     expect(cells(readme)).toContain(cells(rulesMarkdown()));
   });
 });
+
+describe('what a reviewer reads in a spec diff row', () => {
+  it('an argument gaining a default is wire-breaking: the key is now sent on every call', async () => {
+    const changes = await diffFixture('arg-default-added');
+    expect(changes.map((c) => [c.rule, c.sdk, c.wire, c.message])).toEqual([
+      [
+        'arg-default-added',
+        'non-breaking',
+        'breaking',
+        '`Widget.extend` argument `force` now defaults to false: `os-extend.force` is sent on every call, also by callers that leave it out',
+      ],
+    ]);
+  });
+
+  it('a row about an argument points at the argument, not at its operation', async () => {
+    const [change] = await diffFixture('arg-default-changed');
+    expect(change.source).toBe('spec/block-storage/v3/widget.yaml:19');
+  });
+
+  it('an added action shows the microversions it needs', async () => {
+    const [change] = await diffFixture('action-added');
+    expect(change.message).toBe('action `Widget.forceDelete` (`os-force_delete`) added, from microversion 3.68');
+  });
+
+  it('a type-encoding-changed row names the field', async () => {
+    const [change] = await diffFixture('type-encoding-changed');
+    expect(change.message).toBe(
+      '`Widget.enabled` (wire `bootable`): type boolstr → boolean (TypeScript boolean either way; JSON string("true"|"false") → boolean)',
+    );
+  });
+
+  it('each rule used in a report has a footnote saying why it is breaking or not', async () => {
+    const md = toMarkdown({ base: 'base', head: 'head', changes: await diffFixture('arg-default-added') });
+    expect(md).toContain('| `arg-default-added`[^arg-default-added] |');
+    expect(md).toContain(
+      '[^arg-default-added]: SDK non-breaking, wire **breaking**: Calls that leave it out now send the key with its default, where they sent nothing; clouds that validate bodies strictly (Cinder does) reject a key they do not know, as for a new argument with a default.',
+    );
+  });
+});

@@ -66,7 +66,7 @@ describe('npm run spec:diff', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`# Spec diff: ${first.slice(0, 10)} → ${second.slice(0, 10)}`);
     expect(r.out).toContain(
-      '| non-breaking | non-breaking | field `color` (wire `color`, string) added | `field-added` | spec/block-storage/v2/widget.yaml:12 |',
+      '| non-breaking | non-breaking | field `color` (wire `color`, string) added | `field-added`[^field-added] | spec/block-storage/v2/widget.yaml:12 |',
     );
     expect(git('status', '--porcelain')).toBe('');
   });
