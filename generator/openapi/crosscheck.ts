@@ -257,12 +257,25 @@ function ourMembers(r: ResourceModel, op: OperationModel, w: { min: string; max:
   }
   if (!op.body) return out;
   const key = actionKey(op);
+  const rangeOfArg = (name: string): Range => {
+    const a = op.args.find((x) => x.name === name);
+    return { min: a?.minVersion, max: a?.maxVersion };
+  };
   const walk = (t: BodyTemplate, prefix: string): void => {
     if (t.kind === 'object') {
       for (const [k, v, keyArg] of t.entries) {
+        // A member named by an argument ({$key: $value}) has no name of its own: it is the open
+        // content of its parent object, as in the OpenAPI export (additionalProperties).
         if (keyArg) continue;
-        if (v.kind === 'object') walk(v, `${prefix}${k}.`);
-        else if (v.kind === 'arg') {
+        if (v.kind === 'object') {
+          const dynamic = v.entries.find(([, , ka]) => ka !== undefined);
+          if (dynamic) {
+            // `meta: {$key: $value}`: the parent is a member ours sends, whatever keys it holds.
+            const range = rangeOfArg(dynamic[2]!.arg);
+            if (inWindow(range, w)) out.set(`${prefix}${k}`, range);
+          }
+          walk(v, `${prefix}${k}.`);
+        } else if (v.kind === 'arg') {
           const a = op.args.find((x) => x.name === v.name);
           const range = { min: a?.minVersion, max: a?.maxVersion };
           if (inWindow(range, w)) out.set(`${prefix}${k}`, range);
@@ -433,7 +446,9 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
     for (const [m, r] of [...theirsMap].sort(([a], [b]) => cmp(a, b))) {
       const o = oursMap.get(m);
       if (!o) {
-        if (![...oursMap.keys()].some((k) => k.startsWith(`${m}.`)))
+        // Not missing when ours sends members below it, or sends the object it is in as a whole
+        // (an object argument, or keys named by an argument: `meta: {$key: $value}`).
+        if (![...oursMap.keys()].some((k) => k.startsWith(`${m}.`)) && !under(m, oursMap))
           add(category, 'missing', `${prefix}${m}`, `${clip(r, window)} (${ids})`);
       } else if (clip(o, window) !== clip(r, window))
         add(

@@ -103,4 +103,55 @@ describe('spec:crosscheck', () => {
     },
     30_000,
   );
+
+  it('a body member keyed by an argument (meta: {$key: $value}) matches theirs, not a gap', async () => {
+    const doc = {
+      openapi: '3.1.0',
+      info: { title: 'Metadata items', version: '3.71' },
+      paths: {
+        '/v3/widgets/{id}/metadata/{key}': {
+          put: {
+            operationId: 'widgets/id/metadata/key:put',
+            requestBody: {
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { meta: { type: 'object', additionalProperties: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+            responses: { '200': { description: 'Ok' } },
+          },
+        },
+      },
+    };
+    const item = await tempProject({
+      'service.yaml': SERVICE_YAML,
+      'widget.yaml': `${WIDGET_YAML.replace(
+        'proxy:\n',
+        `  setMetadataItem:
+    kind: request
+    method: PUT
+    path: /widgets/{widget_id}/metadata/{key}
+    description: Sets one metadata key.
+    args:
+      key: {type: string, in: path, required: true, description: The key.}
+      value: {type: string, required: true, description: The value.}
+    body:
+      meta: {$key: $value}
+    response: {key: meta, type: map<string>}
+proxy:
+`,
+      )}`,
+    });
+    try {
+      const report = crosscheck((await buildModel({ root: item.root })).services[0], doc);
+      expect(report.findings.filter((f) => f.category === 'body field')).toEqual([]);
+      expect(find(report, 'operation', 'missing')).toEqual([]);
+    } finally {
+      await item.remove();
+    }
+  });
 });
