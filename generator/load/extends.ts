@@ -22,6 +22,8 @@ export function resolveExtends(
   doc: SourceDocument,
   byFile: ReadonlyMap<string, SourceDocument>,
   d: Diagnostics,
+  /** Files that did not load: extending one is not another error (theirs is reported). */
+  failed: ReadonlySet<string> = new Set(),
   chain: readonly string[] = [],
 ): SourceDocument | undefined {
   const data = doc.data;
@@ -37,11 +39,12 @@ export function resolveExtends(
     return undefined;
   }
   const baseDoc = byFile.get(target);
+  if (!baseDoc && failed.has(target)) return undefined;
   if (!baseDoc) {
     d.add(doc.locate(['extends']), 'extends', `no spec file ${target}`);
     return undefined;
   }
-  const base = resolveExtends(baseDoc, byFile, d, [...chain, doc.file]);
+  const base = resolveExtends(baseDoc, byFile, d, failed, [...chain, doc.file]);
   if (!base || !isObject(base.data)) return undefined;
   return merge(base, doc);
 }

@@ -77,6 +77,8 @@ export function buildProxyMethods(
   raw: Record<string, RawProxyMethod>,
   resources: ReadonlyMap<string, ResourceModel>,
   d: Diagnostics,
+  /** Resources whose file failed to load: not unknown, only not built. */
+  unavailable: ReadonlySet<string> = new Set(),
 ): ProxyMethodModel[] {
   const err: Err = (p, message) => d.add(doc.locate(p), p.join('.'), message);
   const ops = new Map(resource.operations.map((o) => [o.name, o]));
@@ -162,7 +164,8 @@ export function buildProxyMethods(
       const t = m.target ?? {};
       if (t.parent) {
         const parent = resources.get(t.parent.resource);
-        if (!parent) err([...p, 'target', 'parent', 'resource'], `unknown resource "${t.parent.resource}"`);
+        if (!parent && !unavailable.has(t.parent.resource))
+          err([...p, 'target', 'parent', 'resource'], `unknown resource "${t.parent.resource}"`);
         if (!resource.fields.some((f) => f.name === t.parent!.field)) {
           err([...p, 'target', 'parent', 'field'], `${resource.name} has no field "${t.parent.field}"`);
         }

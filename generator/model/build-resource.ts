@@ -86,6 +86,11 @@ export interface RawResource {
 /** What the resource builder needs to know about the rest of the service. */
 export interface ServiceScope {
   readonly resourceNames: ReadonlySet<string>;
+  /**
+   * Resources whose file failed to load (its errors are reported): a reference to one is not an
+   * error of the referencing file.
+   */
+  readonly unavailable?: ReadonlySet<string> | undefined;
   readonly microversion?: { readonly min: string; readonly max: string } | undefined;
 }
 
@@ -112,8 +117,10 @@ export function buildResource(
   for (const name of structNames) {
     if (scope.resourceNames.has(name)) err(['structs', name], `struct "${name}" has the name of a resource`);
   }
+  const isResource = (name: string): boolean =>
+    scope.resourceNames.has(name) || (scope.unavailable?.has(name) ?? false);
   const known = (name: string): 'struct' | 'resource' | undefined =>
-    structNames.has(name) ? 'struct' : scope.resourceNames.has(name) ? 'resource' : undefined;
+    structNames.has(name) ? 'struct' : isResource(name) ? 'resource' : undefined;
   const typeAt = (text: string, p: (string | number)[], allowResources = false): TypeRef => {
     const parsed = parseTypeExpr(text, known, allowResources);
     if (parsed.ok) return parsed.type;
@@ -240,7 +247,7 @@ export function buildResource(
     const args: ArgModel[] = Object.entries(op.args ?? {}).map(([argName, a]) => {
       const ap = [...p, 'args', argName];
       checkRange(a.min_version, a.max_version, ap);
-      if (a.ref !== undefined && !scope.resourceNames.has(a.ref)) err([...ap, 'ref'], `unknown resource "${a.ref}"`);
+      if (a.ref !== undefined && !isResource(a.ref)) err([...ap, 'ref'], `unknown resource "${a.ref}"`);
       const type =
         a.ref !== undefined ? ({ kind: 'scalar', name: 'string' } as const) : typeAt(a.type ?? 'any', [...ap, 'type']);
       const where = a.in ?? (op.kind === 'list' ? 'query' : 'body');
@@ -390,7 +397,8 @@ function buildResponse(
   if (raw === 'resource') return { kind: 'resource', resource };
   if (raw === 'merge') return { kind: 'merge' };
   if ('resource' in raw) {
-    if (!scope.resourceNames.has(raw.resource)) err([...p, 'resource'], `unknown resource "${raw.resource}"`);
+    if (!scope.resourceNames.has(raw.resource) && !scope.unavailable?.has(raw.resource))
+      err([...p, 'resource'], `unknown resource "${raw.resource}"`);
     return { kind: 'resource', resource: raw.resource, key: raw.key };
   }
   if (raw.key?.startsWith('$') && !raw.key.startsWith('$$')) {

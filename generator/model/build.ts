@@ -3,6 +3,7 @@
  * Schemas (schema errors), build resources, then proxy methods (semantic errors). All errors of a
  * phase are reported together; a later phase runs only on files that passed the earlier ones.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Diagnostics } from '../load/diagnostics.js';
 import { resolveExtends } from '../load/extends.js';
@@ -38,9 +39,21 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
   const schemas = await loadSchemas(specRoot);
   const files = await findSpecFiles(specRoot);
   const docs: SourceDocument[] = [];
+  // Files that failed to load (YAML errors), and the resource each declares: one typo is reported
+  // once, where it is, and not again as "unknown resource" by every file that references it.
+  const failedFiles = new Set<string>();
+  const unavailable = new Map<string, Set<string>>();
+  const markUnavailable = (dir: string, name: string | undefined): void => {
+    if (name !== undefined) unavailable.set(dir, (unavailable.get(dir) ?? new Set()).add(name));
+  };
   for (const file of files) {
     const doc = await readSource(file, options.root, d);
     if (doc) docs.push(doc);
+    else {
+      const rel = path.relative(options.root, file).split(path.sep).join('/');
+      failedFiles.add(rel);
+      markUnavailable(path.posix.dirname(rel), declaredResource(await readFile(file, 'utf8')));
+    }
   }
   // Group by folder: one service version per folder.
   const byDir = new Map<string, SourceDocument[]>();
@@ -51,7 +64,12 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
   const byFile = new Map(docs.map((doc) => [doc.file, doc]));
   const services: ServiceModel[] = [];
   for (const [dir, rawGroup] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const group = rawGroup.flatMap((doc) => resolveExtends(doc, byFile, d) ?? []);
+    const group = rawGroup.flatMap((doc) => {
+      const resolved = resolveExtends(doc, byFile, d, failedFiles);
+      // A file whose base did not load (or whose extends is wrong, reported already) is unavailable too.
+      if (!resolved) markUnavailable(dir, nameOf(doc.data));
+      return resolved ?? [];
+    });
     const serviceDoc = group.find((doc) => path.posix.basename(doc.file) === 'service.yaml');
     if (!serviceDoc) {
       d.add({ file: `${dir}/service.yaml`, line: 1, col: 1 }, '', 'missing service.yaml for this folder');
@@ -63,6 +81,7 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
       group.filter((doc) => doc !== serviceDoc),
       schemas,
       d,
+      unavailable.get(dir) ?? new Set(),
     );
     if (service) services.push(service);
   }
@@ -76,6 +95,7 @@ function buildService(
   resourceDocs: SourceDocument[],
   schemas: Awaited<ReturnType<typeof loadSchemas>>,
   d: Diagnostics,
+  unavailable: Set<string>,
 ): ServiceModel | undefined {
   if (!validateDocument(serviceDoc, schemas.service, d)) return undefined;
   const raw = serviceDoc.data as RawService;
@@ -86,7 +106,11 @@ function buildService(
       `impossible range: min ${raw.microversion.min} is above max ${raw.microversion.max}`,
     );
   }
-  const valid = resourceDocs.filter((doc) => validateDocument(doc, schemas.resource, d));
+  const valid = resourceDocs.filter((doc) => {
+    if (validateDocument(doc, schemas.resource, d)) return true;
+    unavailable.add(nameOf(doc.data) ?? '');
+    return false;
+  });
   const raws = valid.map((doc) => ({ doc, raw: doc.data as RawResource }));
 
   // Resource names must be unique within the version.
@@ -99,6 +123,7 @@ function buildService(
   }
   const scope = {
     resourceNames: new Set(names.keys()),
+    unavailable,
     microversion: raw.microversion && { min: raw.microversion.min, max: raw.microversion.max },
   };
   const resources = raws.map(({ doc, raw: r }) => ({ doc, raw: r, model: buildResource(doc, r, scope, d) }));
@@ -106,7 +131,14 @@ function buildService(
 
   const methodOwners = new Map<string, string>();
   const withMethods: ResourceModel[] = resources.map(({ doc, raw: r, model }) => {
-    const methods = buildProxyMethods(doc, model, (r.proxy ?? {}) as Record<string, RawProxyMethod>, byName, d);
+    const methods = buildProxyMethods(
+      doc,
+      model,
+      (r.proxy ?? {}) as Record<string, RawProxyMethod>,
+      byName,
+      d,
+      unavailable,
+    );
     for (const m of methods) {
       const owner = methodOwners.get(m.name);
       if (owner) d.add(m.source, `proxy.${m.name}`, `proxy method "${m.name}" is also declared in ${owner}`);
@@ -141,4 +173,15 @@ function buildService(
     resources: withMethods.sort((a, b) => a.name.localeCompare(b.name)),
     helpers,
   };
+}
+
+/** The `resource:` a document declares, if it says. */
+function nameOf(data: unknown): string | undefined {
+  const name = data && typeof data === 'object' ? (data as Record<string, unknown>)['resource'] : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The `resource:` line of a file that is not valid YAML (found by its text: it did not parse). */
+function declaredResource(text: string): string | undefined {
+  return /^resource:[ \t]*["']?([A-Za-z_][A-Za-z0-9_]*)/m.exec(text)?.[1];
 }

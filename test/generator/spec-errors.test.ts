@@ -147,4 +147,19 @@ describe('spec errors', () => {
       'spec/block-storage/v2/service.yaml:1:1: missing service.yaml for this folder',
     );
   });
+
+  it('a typo in one file is reported once, not again by every file that references its resource', async () => {
+    const gadget = WIDGET_YAML.replace('resource: Widget', 'resource: Gadget')
+      .replace('base_path: /widgets', 'base_path: /gadgets')
+      .replace('newSize: {type: integer, required: true,', 'newSize: {ref: Widget, required: true,')
+      .replace(/getWidget|extendWidget/g, (m) => m.replace('Widget', 'Gadget'));
+    const typo = WIDGET_YAML.replace('  size: {type: integer,', '  size: {tpye: integer,');
+    const errors = await errorsFor(typo, { 'gadget.yaml': gadget });
+    expect(errors).toEqual([`${FILE}:11:16: fields.size.tpye: unknown key "tpye" (did you mean "type"?)`]);
+    // A bad indent (a YAML error) is the same: the referencing file says nothing.
+    const indent = WIDGET_YAML.replace('  size: {type: integer,', '   size: {type: integer,');
+    const yamlErrors = await errorsFor(indent, { 'gadget.yaml': gadget });
+    expect(yamlErrors.every((e) => e.startsWith(`${FILE}:`))).toBe(true);
+    expect(yamlErrors.join('\n')).not.toContain('unknown resource');
+  });
 });
