@@ -129,7 +129,11 @@ export function buildResource(
   };
   const checkRange = (min: string | undefined, max: string | undefined, p: (string | number)[]): void => {
     if (min && max && compareVersions(min, max) > 0) {
-      err(p, `impossible microversion range: min_version ${min} is above max_version ${max}`);
+      // At the bound, where the fix goes (the maximum, written after the minimum as a rule).
+      err(
+        [...p, 'max_version'],
+        `impossible microversion range: max_version ${max} is below min_version ${min} (min_version at line ${at([...p, 'min_version']).line})`,
+      );
     }
     const sv = scope.microversion;
     for (const [label, v] of [

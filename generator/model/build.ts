@@ -101,9 +101,9 @@ function buildService(
   const raw = serviceDoc.data as RawService;
   if (raw.microversion && compareVersions(raw.microversion.min, raw.microversion.max) > 0) {
     d.add(
-      serviceDoc.locate(['microversion']),
-      'microversion',
-      `impossible range: min ${raw.microversion.min} is above max ${raw.microversion.max}`,
+      serviceDoc.locate(['microversion', 'max']),
+      'microversion.max',
+      `impossible range: max ${raw.microversion.max} is below min ${raw.microversion.min}`,
     );
   }
   const valid = resourceDocs.filter((doc) => {

@@ -101,7 +101,19 @@ describe('spec errors', () => {
     );
     const errors = await errorsFor(broken);
     expect(errors).toEqual([
-      `${FILE}:14:11: operations.create: impossible microversion range: min_version 3.53 is above max_version 3.12`,
+      `${FILE}:14:92: operations.create.max_version: impossible microversion range: max_version 3.12 is below min_version 3.53 (min_version at line 14)`,
+    ]);
+  });
+
+  it('an impossible range on a field points at its bound, not at the first key of the field', async () => {
+    const errors = await errorsFor(
+      WIDGET_YAML.replace(
+        '  size: {type: integer, write: create, description: The size.}',
+        '  size:\n    type: integer\n    min_version: "3.13"\n    max_version: "3.10"\n    description: The size.',
+      ),
+    );
+    expect(errors).toEqual([
+      `${FILE}:14:18: fields.size.max_version: impossible microversion range: max_version 3.10 is below min_version 3.13 (min_version at line 13)`,
     ]);
   });
 
