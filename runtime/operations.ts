@@ -142,14 +142,36 @@ export function readResource<T extends Resource>(cls: ResourceClass<T>, response
   return fromWire(cls, body, response.requestId);
 }
 
-/** Reads a typed value out of a response (`response: {key, type}`). */
-export function readValue<V>(response: ApiResponse, type: FieldType, key: string | undefined, where: string): V {
+/**
+ * Reads a typed value out of a response (`response: {key, type}`): the body itself, the value
+ * under a key, or under a path of keys (`["meta", key]` for `{"meta": {<key>: value}}`). A reply
+ * without one of the keys is an InvalidResponseError naming it.
+ */
+export function readValue<V>(
+  response: ApiResponse,
+  type: FieldType,
+  key: string | readonly string[] | undefined,
+  where: string,
+): V {
   let raw: unknown = response.body;
-  if (key !== undefined) {
-    if (!isObject(raw) || !(key in raw)) {
-      throw new InvalidResponseError(`${where} from ${response.url}`, `expected a "${key}" key in the response`);
+  const path = key === undefined ? [] : typeof key === 'string' ? [key] : key;
+  for (const [i, k] of path.entries()) {
+    if (!isObject(raw) || !Object.hasOwn(raw, k)) {
+      const under =
+        i === 0
+          ? ''
+          : ` under ${path
+              .slice(0, i)
+              .map((p) => `"${p}"`)
+              .join(' → ')}`;
+      throw new InvalidResponseError(
+        `${where} from ${response.url}`,
+        i === 0 && path.length === 1
+          ? `expected a "${k}" key in the response`
+          : `expected the key "${k}"${under} in the response`,
+      );
     }
-    raw = raw[key];
+    raw = raw[k];
   }
   return decodeValue(raw, type, where) as V;
 }

@@ -504,8 +504,11 @@ function responseLabel(r: ResponseModel): string {
       return 'fields merged into the target';
     case 'resource':
       return `${r.resource}${r.key ? ` under ${code(r.key)}` : ''}`;
-    case 'value':
-      return `${typeLabel(r.type)}${r.key ? ` under ${code(r.key)}` : ''}`;
+    case 'value': {
+      const path = r.keyPath?.map((k) => ('arg' in k ? `$${k.arg}` : k.literal)).join('.');
+      const key = path ?? (r.keyArg ? `$${r.keyArg}` : r.key);
+      return `${typeLabel(r.type)}${key ? ` under ${code(key)}` : ''}`;
+    }
   }
 }
 

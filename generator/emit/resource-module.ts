@@ -805,7 +805,14 @@ class MethodBody {
         break;
       case 'value': {
         this.uses.value('readValue');
-        const key = response.keyArg ? response.keyArg : response.key ? literal(response.key) : 'undefined';
+        // A key path is an array of literal keys and argument values: ['meta', key].
+        const key = response.keyPath
+          ? `[${response.keyPath.map((k) => ('arg' in k ? k.arg : literal(k.literal))).join(', ')}]`
+          : response.keyArg
+            ? response.keyArg
+            : response.key
+              ? literal(response.key)
+              : 'undefined';
         this.lines.push(
           `return readValue<${tsType(response.type)}>(response, ${fieldTypeExpr(response.type)}, ${key}, ${literal(op.id)});`,
         );

@@ -12,6 +12,7 @@ import type {
   FieldModel,
   HttpMethod,
   JsonValue,
+  KeySegment,
   OperationKind,
   OperationModel,
   ResourceModel,
@@ -46,7 +47,8 @@ interface RawArg {
   max_version?: string;
   description: string;
 }
-type RawResponse = 'none' | 'resource' | 'merge' | { resource: string; key?: string } | { key?: string; type: string };
+type RawResponse =
+  'none' | 'resource' | 'merge' | { resource: string; key?: string } | { key?: string | string[]; type: string };
 interface RawOperation {
   kind: OperationKind;
   description: string;
@@ -405,16 +407,24 @@ function buildResponse(
       err([...p, 'resource'], `unknown resource "${raw.resource}"`);
     return { kind: 'resource', resource: raw.resource, key: raw.key };
   }
-  if (raw.key?.startsWith('$') && !raw.key.startsWith('$$')) {
-    const name = raw.key.slice(1);
-    if (!(op.args ?? {})[name]) err([...p, 'key'], `"${raw.key}": no argument named "${name}" (declare it under args)`);
-    return { kind: 'value', keyArg: name, type: typeAt(raw.type, [...p, 'type']) };
-  }
-  return {
-    kind: 'value',
-    key: raw.key?.startsWith('$$') ? raw.key.slice(1) : raw.key,
-    type: typeAt(raw.type, [...p, 'type']),
+  // Each key: `$arg` is an argument's value, `$$x` the literal `$x`, anything else itself.
+  const segment = (key: string, at: (string | number)[]): KeySegment => {
+    if (key.startsWith('$') && !key.startsWith('$$')) {
+      const argName = key.slice(1);
+      if (!(op.args ?? {})[argName]) err(at, `"${key}": no argument named "${argName}" (declare it under args)`);
+      else if ((op.args ?? {})[argName].required !== true)
+        err(at, `"${key}": the argument must be required (a response key cannot be left out)`);
+      return { arg: argName };
+    }
+    return { literal: key.startsWith('$$') ? key.slice(1) : key };
   };
+  const type = typeAt(raw.type, [...p, 'type']);
+  if (Array.isArray(raw.key) && raw.key.length > 1)
+    return { kind: 'value', keyPath: raw.key.map((k, i) => segment(k, [...p, 'key', i])), type };
+  const key = Array.isArray(raw.key) ? raw.key[0] : raw.key;
+  if (key === undefined) return { kind: 'value', type };
+  const one = segment(key, [...p, 'key']);
+  return 'arg' in one ? { kind: 'value', keyArg: one.arg, type } : { kind: 'value', key: one.literal, type };
 }
 
 /** Turns a body template into a tree; `$arg`, `$self.field` and `$$literal` strings are special. */

@@ -78,8 +78,16 @@ export type ResponseModel =
       readonly key?: string | undefined;
       /** The value is under the key named by this argument (`key: $key`). */
       readonly keyArg?: string | undefined;
+      /**
+       * The value is under a path of keys (`key: [meta, $key]` reads `{"meta": {<key>: value}}`);
+       * set instead of key and keyArg when the spec gives more than one key.
+       */
+      readonly keyPath?: readonly KeySegment[] | undefined;
       readonly type: TypeRef;
     };
+
+/** One key of a response key path: a literal key, or the value of an argument. */
+export type KeySegment = { readonly literal: string } | { readonly arg: string };
 
 export interface RouteModel extends VersionRange {
   readonly method: HttpMethod;

@@ -285,6 +285,12 @@ class Exporter {
       }
       case 'value': {
         const schema = this.typeSchema(r, response.type);
+        if (response.keyPath)
+          // Inside out: an argument's key is any key (additionalProperties), a literal one is required.
+          return response.keyPath.reduceRight<Schema>(
+            (inner, k) => ('arg' in k ? { type: 'object', additionalProperties: inner } : wrap(k.literal, inner)),
+            schema,
+          );
         if (response.keyArg) return { type: 'object', additionalProperties: schema };
         return wrap(response.key, schema);
       }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../generator/model/build.js';
 import { generate, writeTree } from '../../generator/pipeline.js';
 import { createConnection } from '../../runtime/connect.js';
-import { MicroversionNotSupportedError } from '../../runtime/errors.js';
+import { InvalidResponseError, MicroversionNotSupportedError } from '../../runtime/errors.js';
 import type { ProxyClass } from '../../runtime/service.js';
 import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
 import { REPO, SERVICE_YAML, tempProject, type TempProject } from './fixture.js';
@@ -65,6 +65,14 @@ operations:
       value: {type: string, required: true, description: The value.}
     body: {$key: $value}
     response: {key: $key, type: string}
+  getMeta:
+    kind: request
+    method: GET
+    path: /things/{thing_id}/metadata/{key}
+    description: Shows one metadata item (Cinder answers a one-entry meta object).
+    args:
+      key: {type: string, in: path, required: true, description: The key.}
+    response: {key: [meta, $key], type: string}
   defaults:
     kind: request
     method: GET
@@ -104,6 +112,13 @@ proxy:
         request: {method: PUT, path: /things/t-1/specs/key1, body: {key1: value1}}
         response: {status: 200, body: {key1: value1}}
         result: value1
+  getThingMetadataItem:
+    call: getMeta
+    examples:
+      - args: [t-1, k1]
+        request: {method: GET, path: /things/t-1/metadata/k1}
+        response: {status: 200, body: {meta: {k1: v1}}}
+        result: v1
   defaultThings:
     call: defaults
     examples:
@@ -119,6 +134,7 @@ proxy:
 `;
 
 interface ThingProxy {
+  getThingMetadataItem(id: string, key: string): Promise<string>;
   setThingSpec(id: string, key: string, value: string): Promise<string>;
   defaultThings(): Promise<void>;
   deleteThing(id: string, options?: { force?: boolean }): Promise<void>;
@@ -220,6 +236,22 @@ describe('microversion-dependent requests', () => {
       expect(await things.setThingSpec('t-1', 'odd key', 'v')).toBe('v');
       const [request] = server.take();
       expect([request.path, request.body]).toEqual(['/things/t-1/specs/odd key', { 'odd key': 'v' }]);
+    });
+  });
+
+  it('a response value is read from under an argument key (key: [meta, $key])', async () => {
+    await against('3.70', async (things, server) => {
+      server.reply({ status: 200, body: { meta: { k1: 'v1', k2: 'v2' } } });
+      expect(await things.getThingMetadataItem('t-1', 'k1')).toBe('v1');
+    });
+  });
+
+  it('a reply lacking the argument key is an InvalidResponseError naming the key', async () => {
+    await against('3.70', async (things, server) => {
+      server.reply({ status: 200, body: { meta: { other: 'v' } } });
+      const error = await things.getThingMetadataItem('t-1', 'k1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidResponseError);
+      expect((error as Error).message).toContain('expected the key "k1" under "meta" in the response');
     });
   });
 
