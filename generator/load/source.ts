@@ -8,7 +8,7 @@
  * spec diff) or when js-yaml refuses the file, so every YAML problem is still reported by `yaml`
  * with its position. Both read YAML 1.2's core schema; a test pins that they agree on every spec file.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import jsYaml from 'js-yaml';
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
@@ -28,6 +28,34 @@ export interface SourceDocument {
 export function parseSource(file: string, text: string, diagnostics: Diagnostics): SourceDocument | undefined {
   const data = fastLoad(text);
   if (data === undefined) return parseDetailed(file, text, diagnostics);
+  return refuseProtoKeys(withLazyPositions(file, text, data.value), diagnostics);
+}
+
+/**
+ * `__proto__` as a key would set an object's prototype wherever the spec's data is copied (the
+ * `extends` merge, the model's maps): the entry would vanish and errors would point elsewhere. It
+ * is refused where it is written.
+ */
+function refuseProtoKeys(doc: SourceDocument, diagnostics: Diagnostics): SourceDocument | undefined {
+  const found: (string | number)[][] = [];
+  const walk = (value: unknown, at: (string | number)[]): void => {
+    if (value === null || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__') found.push([...at, k]);
+      walk(v, [...at, Array.isArray(value) ? Number(k) : k]);
+    }
+  };
+  walk(doc.data, []);
+  for (const at of found)
+    diagnostics.add(
+      doc.locate(at),
+      at.join('.'),
+      '"__proto__" cannot be a name in the spec (it is special to JavaScript objects)',
+    );
+  return found.length > 0 ? undefined : doc;
+}
+
+function withLazyPositions(file: string, text: string, value: unknown): SourceDocument {
   let detailed: { doc: Document; lineCounter: LineCounter } | undefined;
   const parsed = (): { doc: Document; lineCounter: LineCounter } => {
     if (!detailed) {
@@ -39,7 +67,7 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostics
   return {
     file,
     text,
-    data: data.value,
+    data: value,
     locate: (p) => lazyPosition(file, () => parsed().lineCounter.linePos(offsetOf(parsed().doc, p))),
   };
 }
@@ -109,7 +137,7 @@ function parseDetailed(file: string, text: string, diagnostics: Diagnostics): So
     diagnostics.add(position(0), '', `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
     return undefined;
   }
-  return { file, text, data, locate: (p) => position(offsetOf(doc, p)) };
+  return refuseProtoKeys({ file, text, data, locate: (p) => position(offsetOf(doc, p)) }, diagnostics);
 }
 
 function firstLine(message: string): string {
@@ -168,12 +196,38 @@ async function sortedDirs(dir: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * The largest spec file read. The biggest real one (v3 volume.yaml) is about 35 KB; a file of
+ * megabytes is a mistake or hostile, and parsing, validating and formatting what it generates
+ * would take minutes and gigabytes before failing. It is refused by its size, before it is read.
+ */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** A spec file's text, or undefined (with a positioned error) when it is too large to read. */
+export async function readSpecText(
+  absolute: string,
+  projectRoot: string,
+  diagnostics: Diagnostics,
+): Promise<{ file: string; text: string | undefined }> {
+  const file = path.relative(projectRoot, absolute).split(path.sep).join('/');
+  const { size } = await stat(absolute);
+  if (size > MAX_SPEC_BYTES) {
+    const n = (x: number): string => x.toLocaleString('en-US');
+    diagnostics.add(
+      { file, line: 1, col: 1 },
+      '',
+      `the file is ${n(size)} bytes; a spec file may have at most ${n(MAX_SPEC_BYTES)} (split the resource, or shorten what is long)`,
+    );
+    return { file, text: undefined };
+  }
+  return { file, text: await readFile(absolute, 'utf8') };
+}
+
 export async function readSource(
   absolute: string,
   projectRoot: string,
   diagnostics: Diagnostics,
 ): Promise<SourceDocument | undefined> {
-  const rel = path.relative(projectRoot, absolute).split(path.sep).join('/');
-  const text = await readFile(absolute, 'utf8');
-  return parseSource(rel, text, diagnostics);
+  const { file, text } = await readSpecText(absolute, projectRoot, diagnostics);
+  return text === undefined ? undefined : parseSource(file, text, diagnostics);
 }

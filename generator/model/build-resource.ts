@@ -148,6 +148,16 @@ export function buildResource(
     }
   };
 
+  // A path template is literal text and {name} placeholders; a stray brace would be sent as is
+  // (or swallow the rest of the path into a placeholder name).
+  const checkPath = (template: string | undefined, p: (string | number)[]): void => {
+    if (template !== undefined && !/^(?:[^{}]|\{[A-Za-z0-9_]+\})*$/.test(template))
+      err(
+        p,
+        `unbalanced braces in path "${template}": each {name} must be closed, and names are letters, digits and _`,
+      );
+  };
+
   const buildFields = (fields: Record<string, RawField>, base: (string | number)[]): FieldModel[] => {
     const wires = new Map<string, string>();
     return Object.entries(fields).map(([name, f]) => {
@@ -221,11 +231,14 @@ export function buildResource(
       err(['base_path'], `path parameter {${placeholder}} is not declared in path_params`);
   }
   checkRange(raw.min_version, raw.max_version, []);
+  checkPath(raw.base_path, ['base_path']);
 
   const operations: OperationModel[] = [];
   for (const [name, op] of Object.entries(raw.operations ?? {})) {
     const p = ['operations', name];
     checkRange(op.min_version, op.max_version, p);
+    checkPath(op.path, [...p, 'path']);
+    checkPath(op.detail_path, [...p, 'detail_path']);
     const memberKinds: OperationKind[] = ['get', 'update', 'delete', 'action'];
     let memberPath: string | undefined;
     if (idParam) {
@@ -279,6 +292,8 @@ export function buildResource(
 
     const routes: RouteModel[] = (op.routes ?? []).map((r, i) => {
       checkRange(r.min_version, r.max_version, [...p, 'routes', i]);
+      checkPath(r.path, [...p, 'routes', i, 'path']);
+      checkPath(r.detail_path, [...p, 'routes', i, 'detail_path']);
       if (r.detail_path && !op.detail_path)
         err([...p, 'routes', i, 'detail_path'], 'a route detail_path needs the operation to have a detail_path');
       if (op.detail_path && routesHaveDetail(op) && !r.detail_path)

@@ -3,11 +3,10 @@
  * Schemas (schema errors), build resources, then proxy methods (semantic errors). All errors of a
  * phase are reported together; a later phase runs only on files that passed the earlier ones.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Diagnostics } from '../load/diagnostics.js';
 import { resolveExtends } from '../load/extends.js';
-import { findSpecFiles, readSource, type SourceDocument } from '../load/source.js';
+import { findSpecFiles, parseSource, readSpecText, type SourceDocument } from '../load/source.js';
 import { loadSchemas, validateDocument } from '../load/validate.js';
 import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
 import { buildResource, type RawResource } from './build-resource.js';
@@ -47,12 +46,12 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
     if (name !== undefined) unavailable.set(dir, (unavailable.get(dir) ?? new Set()).add(name));
   };
   for (const file of files) {
-    const doc = await readSource(file, options.root, d);
+    const { file: rel, text } = await readSpecText(file, options.root, d);
+    const doc = text === undefined ? undefined : parseSource(rel, text, d);
     if (doc) docs.push(doc);
     else {
-      const rel = path.relative(options.root, file).split(path.sep).join('/');
       failedFiles.add(rel);
-      markUnavailable(path.posix.dirname(rel), declaredResource(await readFile(file, 'utf8')));
+      markUnavailable(path.posix.dirname(rel), text === undefined ? undefined : declaredResource(text));
     }
   }
   // Group by folder: one service version per folder.

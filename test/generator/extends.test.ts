@@ -93,4 +93,18 @@ describe('extends', () => {
     project = await withV3(V3_WIDGET.replace('../v2/widget.yaml', './widget.yaml'));
     await expect(buildModel({ root: project.root })).rejects.toThrow('extends cycle');
   });
+
+  it('a __proto__ field in the extending file is reported at its own line', async () => {
+    project = await withV3(
+      V3_WIDGET.replace(
+        '  colour: {type: string,',
+        '  __proto__: {type: string, description: A hostile key.}\n  colour: {type: string,',
+      ),
+    );
+    const error = (await buildModel({ root: project.root }).catch((e: unknown) => e)) as SpecError;
+    expect(error).toBeInstanceOf(SpecError);
+    expect(error.diagnostics.map(formatDiagnostic)).toEqual([
+      'spec/block-storage/v3/widget.yaml:5:14: fields.__proto__: "__proto__" cannot be a name in the spec (it is special to JavaScript objects)',
+    ]);
+  });
 });

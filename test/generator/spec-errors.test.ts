@@ -1,6 +1,8 @@
 /**
  * A malformed spec is reported, all at once, as file:line:col: where: what — and nothing is emitted.
  */
+import { truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpecError, formatDiagnostic } from '../../generator/load/diagnostics.js';
 import { buildModel } from '../../generator/model/build.js';
@@ -173,5 +175,42 @@ describe('spec errors', () => {
     const yamlErrors = await errorsFor(indent, { 'gadget.yaml': gadget });
     expect(yamlErrors.every((e) => e.startsWith(`${FILE}:`))).toBe(true);
     expect(yamlErrors.join('\n')).not.toContain('unknown resource');
+  });
+
+  it('a __proto__ field is reported at its line', async () => {
+    const errors = await errorsFor(
+      WIDGET_YAML.replace(
+        '  size: {type: integer,',
+        '  __proto__: {type: string, description: Hostile.}\n  size: {type: integer,',
+      ),
+    );
+    expect(errors).toEqual([
+      `${FILE}:11:14: fields.__proto__: "__proto__" cannot be a name in the spec (it is special to JavaScript objects)`,
+    ]);
+  });
+
+  it('an unbalanced { in a path template is refused', async () => {
+    const errors = await errorsFor(
+      WIDGET_YAML.replace(
+        '  get: {kind: get, description: Shows a widget.}',
+        '  get: {kind: get, path: "/widgets/{widget_id", description: Shows a widget.}',
+      ),
+    );
+    expect(errors).toEqual([
+      `${FILE}:13:26: operations.get.path: unbalanced braces in path "/widgets/{widget_id": each {name} must be closed, and names are letters, digits and _`,
+    ]);
+  });
+
+  it('a 50 MB spec file is a positioned error at once, before it is read', async () => {
+    project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': WIDGET_YAML });
+    // A sparse file: 50 MB on stat, nothing written; the loader must refuse it by its size.
+    const huge = path.join(project.root, 'spec/block-storage/v2/huge.yaml');
+    await writeFile(huge, '');
+    await truncate(huge, 50 * 1024 * 1024);
+    const error = (await buildModel({ root: project.root }).catch((e: unknown) => e)) as SpecError;
+    expect(error).toBeInstanceOf(SpecError);
+    expect(error.diagnostics.map(formatDiagnostic)).toEqual([
+      'spec/block-storage/v2/huge.yaml:1:1: the file is 52,428,800 bytes; a spec file may have at most 1,048,576 (split the resource, or shorten what is long)',
+    ]);
   });
 });
