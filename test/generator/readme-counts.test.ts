@@ -1,0 +1,69 @@
+/**
+ * The counts the README and the live-test README state about the spec (methods per proxy, the v3
+ * microversion range) are read from the spec itself: adding a method without updating the prose
+ * fails here, naming the sentence and the number it should say.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../../generator/model/build.js';
+import type { ServiceModel } from '../../generator/model/types.js';
+import { REPO } from './fixture.js';
+
+let v2: ServiceModel;
+let v3: ServiceModel;
+beforeAll(async () => {
+  const model = await buildModel({ root: REPO });
+  v2 = model.services.find((s) => s.specDir.endsWith('/v2'))!;
+  v3 = model.services.find((s) => s.specDir.endsWith('/v3'))!;
+});
+
+const methods = (s: ServiceModel): number => s.resources.reduce((n, r) => n + r.methods.length, 0) + s.helpers.length;
+
+/** Every sentence that states a count, with the numbers it must show (in order of appearance). */
+function claims(): { file: string; sentence: RegExp; numbers: string[] }[] {
+  const range = v3.microversion!;
+  return [
+    {
+      file: 'README.md',
+      sentence: /`block_storage\.v2` Proxy \((\d+), camelCased\)/,
+      numbers: [String(methods(v2))],
+    },
+    {
+      file: 'README.md',
+      sentence: /v3 Proxy \((\d+), microversions ([\d.]+)–([\d.]+)\)/,
+      numbers: [String(methods(v3)), range.min, range.max],
+    },
+    {
+      file: 'README.md',
+      sentence: /how many of the (\d+) v2 proxy methods reached/,
+      numbers: [String(methods(v2))],
+    },
+    {
+      file: 'README.md',
+      sentence: /`live coverage: (\d+)\/(\d+) …`/,
+      numbers: [String(methods(v2)), String(methods(v2))],
+    },
+    {
+      file: 'test/live/README.md',
+      sentence: /`v3: N\/(\d+) v3 proxy methods called`/,
+      numbers: [String(methods(v3))],
+    },
+  ];
+}
+
+describe('counts in the READMEs', () => {
+  it('each count of methods and microversions in the READMEs is the spec’s (a stale one fails here)', async () => {
+    const texts = new Map<string, string>();
+    for (const claim of claims()) {
+      const text = texts.get(claim.file) ?? (await readFile(path.join(REPO, claim.file), 'utf8')).replace(/\s+/g, ' ');
+      texts.set(claim.file, text);
+      const match = claim.sentence.exec(text);
+      expect(
+        match,
+        `${claim.file} no longer has a sentence matching ${claim.sentence}; update this test`,
+      ).not.toBeNull();
+      expect(match!.slice(1), `${claim.file}: "${match![0]}"`).toEqual(claim.numbers);
+    }
+  });
+});
