@@ -282,7 +282,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.migrate host becomes required',
-    why: 'Calls that left it out no longer compile.',
+    why: 'Calls that left it out no longer compile, and every request now carries the key, which clouds that did not require it may not know.',
   },
   {
     id: 'arg-became-optional',
@@ -438,7 +438,7 @@ export const RULES = [
     sdk: B,
     wire: B,
     example: 'Volume.list sortDir: string → asc | desc',
-    why: 'Code passing a value outside the enum no longer compiles.',
+    why: 'Code passing a value outside the enum no longer compiles, and the cloud is no longer sent values it may accept.',
   },
   {
     id: 'enum-removed',
