@@ -344,7 +344,15 @@ function diffFields(
         at,
       );
     }
-    diffType(e, subject, 'field', { type: b.type, enum: b.enum }, { type: h.type, enum: h.enum }, at, h.wire);
+    diffType(
+      e,
+      subject,
+      'field',
+      { type: b.type, enum: b.enum },
+      { type: h.type, enum: h.enum },
+      at,
+      `field ${code(h.name)} (wire ${code(h.wire)})`,
+    );
     diffRange(e, subject, `field ${code(h.name)}`, b, h, at);
     const writeBound = b.writeMinVersion !== undefined || h.writeMinVersion !== undefined;
     if (
@@ -743,7 +751,7 @@ function diffArgs(e: Emitter, bo: OperationModel, ho: OperationModel): Set<strin
       { type: b.type, enum: b.enum, ref: b.ref },
       { type: h.type, enum: h.enum, ref: h.ref },
       argAt(h),
-      sentAs(ho, h),
+      `argument ${code(h.name)} of ${code(ho.id)} (wire ${code(sentAs(ho, h))})`,
     );
     diffRange(e, subject(h), `argument ${code(h.name)} of ${code(ho.id)}`, b, h, argAt(h));
     if (e.count() > before) {
@@ -830,13 +838,12 @@ function diffType(
   b: TypeInfo,
   h: TypeInfo,
   at: Position,
-  wire?: string,
+  /** What changed, for the message: `field \`enabled\` (wire \`bootable\`)` (the report shows no subject). */
+  label: string,
 ): void {
   const sameTs = tsOf(b) === tsOf(h);
   const sameWire = wireOf(b.type) === wireOf(h.type);
-  // The row names what changed: the Markdown report shows the message, not the subject.
-  const who = `${code(subject)}${wire ? ` (wire ${code(wire)})` : ''}: `;
-  const what = `${who}type ${infoLabel(b)} → ${infoLabel(h)}`;
+  const what = `type of ${label}: ${infoLabel(b)} → ${infoLabel(h)}`;
   if (!sameTs || !sameWire) {
     if (sameTs) {
       const widened =
@@ -856,16 +863,16 @@ function diffType(
   const be = b.enum ?? [];
   const he = h.enum ?? [];
   if (be.length === 0 && he.length > 0)
-    e.add('enum-added', subject, `${who}restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
+    e.add('enum-added', subject, `${label} restricted to ${he.map((v) => code(v)).join(' | ')}`, at);
   else if (be.length > 0 && he.length === 0)
-    e.add('enum-removed', subject, `${who}no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
+    e.add('enum-removed', subject, `${label} no longer restricted to ${be.map((v) => code(v)).join(' | ')}`, at);
   else {
     const removed = be.filter((v) => !he.includes(v));
     const added = he.filter((v) => !be.includes(v));
     if (removed.length > 0)
-      e.add('enum-value-removed', subject, `${who}enum loses ${removed.map((v) => code(v)).join(', ')}`, at);
+      e.add('enum-value-removed', subject, `enum of ${label} loses ${removed.map((v) => code(v)).join(', ')}`, at);
     if (added.length > 0)
-      e.add('enum-value-added', subject, `${who}enum gains ${added.map((v) => code(v)).join(', ')}`, at);
+      e.add('enum-value-added', subject, `enum of ${label} gains ${added.map((v) => code(v)).join(', ')}`, at);
   }
 }
 

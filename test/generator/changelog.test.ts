@@ -75,7 +75,7 @@ describe('npm run changelog', () => {
         '',
         '#### Breaking changes',
         '',
-        '- `Widget.extend(newSize)`: type integer → string (TypeScript number → string) (breaks SDK users and the wire; `type-changed`)',
+        '- `Widget.extend(newSize)`: type of argument `newSize` of `Widget.extend` (wire `os-extend.new_size`): integer → string (TypeScript number → string) (breaks SDK users and the wire; `type-changed`)',
         '',
         '#### Added',
         '',

@@ -139,7 +139,7 @@ describe('what a reviewer reads in a spec diff row', () => {
   it('a type-encoding-changed row names the field', async () => {
     const [change] = await diffFixture('type-encoding-changed');
     expect(change.message).toBe(
-      '`Widget.enabled` (wire `bootable`): type boolstr → boolean (TypeScript boolean either way; JSON string("true"|"false") → boolean)',
+      'type of field `enabled` (wire `bootable`): boolstr → boolean (TypeScript boolean either way; JSON string("true"|"false") → boolean)',
     );
   });
 
