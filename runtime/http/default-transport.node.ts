@@ -3,10 +3,11 @@
  * default-transport.ts, for bundles targeting Node and for a package.json `imports` map with a
  * `node` condition (see default-transport.ts).
  */
-import { NodeTransport, type NodeTransportOptions } from './node-transport.js';
-import type { Transport } from './types.js';
+import { NodeTransport } from './node-transport.js';
+import type { DefaultTransportOptions, Transport } from './types.js';
 
-export type DefaultTransportOptions = NodeTransportOptions;
+// The neutral options of default-transport.ts (passing them on below checks that NodeTransport accepts them).
+export type { DefaultTransportOptions };
 
 export function defaultTransport(options: DefaultTransportOptions = {}): Transport {
   return new NodeTransport(options);

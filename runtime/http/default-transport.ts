@@ -16,13 +16,14 @@
  * transport.node.ts", "default": "./runtime/http/default-transport.ts"}`) that choice is automatic.
  */
 import { FetchTransport } from './fetch-transport.js';
-import type { NodeTransportOptions } from './node-transport.js';
-import type { HttpRequest, HttpResponse, Transport } from './types.js';
+// Not NodeTransportOptions from './node-transport.js': that import would put node-transport.d.ts
+// (and with it node:https types) into every public entry's declarations (see DefaultTransportOptions).
+import type { DefaultTransportOptions, HttpRequest, HttpResponse, Transport } from './types.js';
 
-export type DefaultTransportOptions = NodeTransportOptions;
+export type { DefaultTransportOptions };
 
 interface NodeModule {
-  readonly NodeTransport: new (options?: NodeTransportOptions) => Transport;
+  readonly NodeTransport: new (options?: DefaultTransportOptions) => Transport;
 }
 
 interface ProcessLike {
@@ -55,7 +56,7 @@ class LazyNodeTransport implements Transport {
   private transport: Transport | undefined;
   private loading: Promise<Transport> | undefined;
 
-  constructor(private readonly options: NodeTransportOptions) {}
+  constructor(private readonly options: DefaultTransportOptions) {}
 
   send(request: HttpRequest): Promise<HttpResponse> {
     if (this.transport) return this.transport.send(request);
