@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
@@ -45,6 +45,8 @@ beforeAll(async () => {
           versions: [{ id: 'v3.0', status: 'CURRENT', version: '3.70', min_version: '3.0', links: [] }],
         }),
       );
+    } else if (url.includes('/volumes/detail')) {
+      res.end(JSON.stringify({ volumes: [{ id: 'vol-1', name: 'packed', size: 1, status: 'available' }] }));
     } else if (url.endsWith('/volumes/vol-1')) {
       res.end(JSON.stringify({ volume: { id: 'vol-1', name: 'packed', size: 1, status: 'available' } }));
     } else {
@@ -194,71 +196,90 @@ describe('in Node', () => {
          return v.size;
        }\n`,
     );
-    // The full SDK's declarations mention node:http types (NodeTransport options): like most
-    // projects, this one skips checking libraries' .d.ts.
-    expect(typecheck('app.ts', { skipLibCheck: true, types: ['node'] })).toBe('');
+    expect(typecheck('app.ts', COMPILERS[0].bin, NODE_PROJECT)).toBe('');
   });
 
   it('type-checks the examples against the installed package', () => {
     const names = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.ts'));
     expect(names.length).toBeGreaterThanOrEqual(4);
     for (const name of names) write(name, readFileSync(join(repoRoot, 'examples', name), 'utf8'));
-    expect(typecheck(names, { skipLibCheck: true, types: ['node'] })).toBe('');
+    expect(typecheck(names, COMPILERS[0].bin, NODE_PROJECT)).toBe('');
   });
+});
 
-  it('type-checks browser code using the lite client without @types/node', () => {
-    write(
-      'browser-app.ts',
-      `import { createClient } from 'openstack-block-storage/lite';
-       import { getVolume, volumes, type Volume } from 'openstack-block-storage/block-storage/v2';
-       import { NotFoundError } from 'openstack-block-storage/runtime';
-       export async function main(): Promise<string[]> {
-         const client = createClient({ endpoint: 'https://h/v3/p', token: () => 't' });
-         const v: Volume = await getVolume(client, 'id').catch((e: unknown) => { if (e instanceof NotFoundError) throw e; throw e; });
-         const names: string[] = [v.name ?? ''];
-         for await (const x of volumes(client, { limit: 10 })) names.push(x.id ?? '');
-         return names;
-       }\n`,
-    );
-    // skipLibCheck: the declarations reach node-transport.d.ts (node:https types) through the
-    // runtime barrel; without @types/node that file's imports cannot be checked.
-    expect(typecheck('browser-app.ts', { skipLibCheck: true, types: [] })).toBe('');
-  });
+/** The TypeScript versions users have: the repository's 5.9, and 7 (devDependency `typescript-7`). */
+const COMPILERS = [
+  { name: 'TypeScript 5.9', bin: join(repoRoot, 'node_modules', 'typescript', 'bin') },
+  { name: 'TypeScript 7', bin: join(repoRoot, 'node_modules', 'typescript-7', 'bin') },
+] as const;
+
+describe('in a browser project', () => {
+  it.each(COMPILERS)(
+    'type-checks code using lite, block-storage/v2, block-storage/v3 and runtime with only the DOM library, no @types/node and no skipLibCheck ($name)',
+    ({ name, bin }) => {
+      expect(tscVersion(bin)).toMatch(name === 'TypeScript 7' ? /^Version 7\./ : /^Version 5\.9\./);
+      write(
+        'browser-app.ts',
+        `import { createClient, discoverServerVersions } from 'openstack-block-storage/lite';
+         import { getVolume, volumes, type Volume } from 'openstack-block-storage/block-storage/v2';
+         import { BlockStorageV3, extendVolume, type Volume as VolumeV3 } from 'openstack-block-storage/block-storage/v3';
+         import { NotFoundError, FetchTransport, defaultTransport, type Transport } from 'openstack-block-storage/runtime';
+         export async function main(endpoint: string): Promise<string[]> {
+           const client = createClient({ endpoint, token: () => 't', headers: { traceparent: '00-x-y-01' } });
+           const v: Volume = await getVolume(client, 'id').catch((e: unknown) => { if (e instanceof NotFoundError) throw e; throw e; });
+           const names: string[] = [v.name ?? ''];
+           for await (const x of volumes(client, { limit: 10 })) names.push(x.id ?? '');
+           const v3 = createClient({ endpoint, token: 't', service: BlockStorageV3.service, serverVersions: await discoverServerVersions(endpoint) });
+           await extendVolume(v3, 'id', 2);
+           const w: VolumeV3 | undefined = undefined;
+           const transport: Transport = Math.random() > 0.5 ? new FetchTransport({ timeout: 1000 }) : defaultTransport({ timeout: 1000 });
+           await transport.close?.();
+           return [...names, w === undefined ? '' : 'x'];
+         }\n`,
+      );
+      // What a browser project has: the DOM library, no Node types at all, every .d.ts checked.
+      const out = typecheck('browser-app.ts', bin, {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        lib: ['ES2022', 'DOM'],
+        types: [],
+        skipLibCheck: false,
+      });
+      expect(out).toBe('');
+    },
+  );
 });
 
 function write(name: string, text: string): void {
   writeFileSync(join(pkg.project, name), text);
 }
 
-/** tsc --noEmit on files of the project, as a strict NodeNext project; '' when it passes. */
-function typecheck(files: string | string[], options: { skipLibCheck: boolean; types: string[] }): string {
+/** A strict Node project: NodeNext, Node's types from the repository. */
+const NODE_PROJECT = {
+  target: 'ES2022',
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+  typeRoots: [join(repoRoot, 'node_modules', '@types')],
+  types: ['node'],
+  skipLibCheck: false,
+};
+
+/** `tsc --noEmit` (from the directory `bin`) on files of the project, strict; '' when it passes. */
+function typecheck(files: string | string[], bin: string, options: Record<string, unknown>): string {
   const list = typeof files === 'string' ? [files] : files;
   const config = `tsconfig.${list[0]}.json`;
-  write(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        strict: true,
-        noEmit: true,
-        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-        typeRoots: [join(repoRoot, 'node_modules', '@types')],
-        ...options,
-      },
-      files: list,
-    }),
-  );
+  write(config, JSON.stringify({ compilerOptions: { strict: true, noEmit: true, ...options }, files: list }));
   try {
-    return execFileSync(
-      process.execPath,
-      [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg.project, config)],
-      { encoding: 'utf8' },
-    );
+    return execFileSync(process.execPath, [join(bin, 'tsc'), '-p', join(pkg.project, config)], { encoding: 'utf8' });
   } catch (error) {
     return String((error as { stdout?: string }).stdout ?? error);
   }
+}
+
+function tscVersion(bin: string): string {
+  return execFileSync(process.execPath, [join(bin, 'tsc'), '--version'], { encoding: 'utf8' }).trim();
 }
 
 describe('in a browser bundle', () => {
@@ -418,5 +439,73 @@ describe('in a Node bundle', () => {
       env: { PATH: process.env['PATH'] ?? '', ENDPOINT: endpoint, TOKEN },
     });
     expect(stdout.trim()).toBe('packed');
+  });
+});
+
+/** The code blocks of a document's "Getting started" section, by the file name written above each. */
+function gettingStarted(document: string): Record<string, string> {
+  const text = readFileSync(join(repoRoot, document), 'utf8');
+  const start = text.indexOf('\n## Getting started\n');
+  if (start < 0) throw new Error(`${document} has no "## Getting started" section`);
+  const end = text.indexOf('\n## ', start + 1);
+  const section = text.slice(start, end < 0 ? undefined : end);
+  const blocks: Record<string, string> = {};
+  for (const m of section.matchAll(/^`([\w.]+)`[^\n]*\n\n```\w+\n([\s\S]*?)^```$/gm)) {
+    blocks[m[1] ?? ''] = m[2] ?? '';
+  }
+  return blocks;
+}
+
+describe('getting started, as README and the guide show it', () => {
+  it('the guide shows the same package.json, tsconfig.json and index.ts as the README', () => {
+    const readme = gettingStarted('README.md');
+    expect(Object.keys(readme).sort()).toEqual(['index.ts', 'package.json', 'tsconfig.json']);
+    expect(gettingStarted('docs/guide.md')).toEqual(readme);
+  });
+
+  it('a new project with exactly those files installs the tarball, type-checks on TypeScript 5.9 and 7, and lists volumes', async () => {
+    const files = gettingStarted('README.md');
+    const app = join(pkg.dir, 'getting-started');
+    mkdirSync(app);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(app, name), text);
+    const manifest = JSON.parse(files['package.json'] ?? '{}') as { type?: string; scripts?: Record<string, string> };
+    expect(manifest.type).toBe('module');
+    execFileSync('npm', ['install', pkg.tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const run = promisify(execFile);
+    // `npm run check` and `npm start` as documented; tsc and tsx come from the repository (the
+    // project's own node_modules/.bin comes first on npm's PATH, and it has none).
+    const env = (bin: string): NodeJS.ProcessEnv => ({
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      HOME: pkg.dir,
+      npm_config_update_notifier: 'false',
+    });
+    for (const { name, bin } of COMPILERS) {
+      expect(tscVersion(bin), name).toMatch(name === 'TypeScript 7' ? /^Version 7\./ : /^Version 5\.9\./);
+      const checked = await run('npm', ['run', '--silent', 'check'], {
+        cwd: app,
+        env: env(bin),
+        encoding: 'utf8',
+      }).then(
+        (r) => r.stdout,
+        (e: Error & { stdout?: string }) => `failed: ${e.stdout || e.message}`,
+      );
+      expect(checked, name).toBe('');
+    }
+    const before = seen.length;
+    const { stdout } = await run('npm', ['run', '--silent', 'start'], {
+      cwd: app,
+      env: {
+        ...env(join(repoRoot, 'node_modules', '.bin')),
+        OS_AUTH_TYPE: 'admin_token',
+        OS_TOKEN: TOKEN,
+        OS_ENDPOINT: endpoint,
+      },
+      encoding: 'utf8',
+    });
+    expect(stdout.trim()).toBe('vol-1 packed available 1 GiB');
+    expect(seen.slice(before).some((r) => r.url.includes('/volumes/detail?limit=50') && r.token === TOKEN)).toBe(true);
   });
 });
