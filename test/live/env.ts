@@ -41,6 +41,8 @@ interface LiveEnvCommon {
   backupEnabled: boolean;
   /** State dir of the running stack (RC_STATE_DIR), when started by start.sh. */
   stateDir: string | undefined;
+  /** Origin Cinder's and Keystone's CORS settings allow, where browser.test.ts serves its page (RC_BROWSER_ORIGIN). */
+  browserOrigin: string | undefined;
 }
 
 export interface NoauthLiveEnv extends LiveEnvCommon {
@@ -110,6 +112,7 @@ export function loadLiveEnv(env: Env = process.env): LiveEnv {
     backupDriver: opt('RC_BACKUP_DRIVER'),
     backupEnabled: opt('RC_BACKUP') !== '0',
     stateDir: opt('RC_STATE_DIR'),
+    browserOrigin: opt('RC_BROWSER_ORIGIN'),
   };
 
   let result: LiveEnv;

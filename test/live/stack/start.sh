@@ -7,6 +7,7 @@
 # Settings (environment):
 #   RC_AUTH=noauth|keystone   RC_BACKUP=1|0   RC_BACKUP_DRIVER=posix|fake   RC_SECOND_BACKEND=1|0
 #   RC_CINDER_PORT=8776 RC_KEYSTONE_PORT=5000 RC_RABBIT_PORT=5672 RC_RABBIT_DIST_PORT=25672 RC_EPMD_PORT=4369
+#   RC_BROWSER_PORT=18776 (the browser test's page, http://127.0.0.1:PORT: the origin CORS allows)
 #   RC_ADMIN_PASSWORD=admin-secret RC_SERVICE_PASSWORD=cinder-secret RC_REGION=RegionOne
 #   RC_NO_INSTALL=1 (skip apt-get)
 #
@@ -29,6 +30,7 @@ RC_KEYSTONE_PORT=${RC_KEYSTONE_PORT:-5000}
 RC_RABBIT_PORT=${RC_RABBIT_PORT:-5672}
 RC_RABBIT_DIST_PORT=${RC_RABBIT_DIST_PORT:-25672}
 RC_EPMD_PORT=${RC_EPMD_PORT:-4369}
+RC_BROWSER_PORT=${RC_BROWSER_PORT:-18776}
 RC_ADMIN_PASSWORD=${RC_ADMIN_PASSWORD:-admin-secret}
 RC_SERVICE_PASSWORD=${RC_SERVICE_PASSWORD:-cinder-secret}
 RC_REGION=${RC_REGION:-RegionOne}
@@ -53,6 +55,15 @@ K=$STATE/keystone
 R=$STATE/rabbit
 CINDER_URL=http://127.0.0.1:$RC_CINDER_PORT
 KEYSTONE_URL=http://127.0.0.1:$RC_KEYSTONE_PORT/v3
+# test/live/browser.test.ts serves its page from this origin; Cinder and Keystone allow it (CORS).
+BROWSER_ORIGIN=http://127.0.0.1:$RC_BROWSER_PORT
+# What a browser may send and read cross-origin. Sent by the SDK: X-Auth-Token, OpenStack-API-Version,
+# X-OpenStack-Request-ID (globalRequestId), traceparent/tracestate (tracing); Content-Type and Accept
+# need no listing. Read by the SDK: X-OpenStack-Request-ID (errors, resources), X-Subject-Token
+# (Keystone's token), OpenStack-API-Version, Retry-After (429/503).
+CORS_ALLOW_HEADERS=X-Auth-Token,OpenStack-API-Version,X-OpenStack-Request-ID,traceparent,tracestate
+CORS_EXPOSE_HEADERS=X-OpenStack-Request-ID,OpenStack-API-Version,X-Subject-Token,Retry-After
+CORS_ALLOW_METHODS=GET,HEAD,POST,PUT,PATCH,DELETE
 
 BACKENDS=(fake)
 [[ $RC_SECOND_BACKEND == 1 ]] && BACKENDS+=(fake2)
@@ -91,7 +102,8 @@ if [[ -s $STATE/pids ]]; then
 fi
 
 # ------------------------------------------------------------------ 3. packages
-PKGS=(python3-cinder rabbitmq-server dmidecode)
+# chromium: headless, for test/live/browser.test.ts (driven by playwright-core; never downloaded)
+PKGS=(python3-cinder rabbitmq-server dmidecode chromium)
 [[ $RC_AUTH == keystone ]] && PKGS+=(python3-keystone)
 INSTALL_SECONDS=0
 if [[ $RC_NO_INSTALL != 1 ]]; then
@@ -113,7 +125,7 @@ if [[ $RC_NO_INSTALL != 1 ]]; then
     log "installed in ${INSTALL_SECONDS}s (log: /tmp/osbs-live-apt.log)"
   fi
 fi
-NEEDED=(/usr/lib/rabbitmq/bin/rabbitmq-server /usr/bin/epmd /usr/bin/privsep-helper)
+NEEDED=(/usr/lib/rabbitmq/bin/rabbitmq-server /usr/bin/epmd /usr/bin/privsep-helper /usr/bin/chromium)
 [[ $RC_AUTH == keystone ]] && NEEDED+=(/usr/bin/keystone-manage)
 for f in "${NEEDED[@]}"; do
   [[ -x $f ]] || { echo "missing $f: install the packages (unset RC_NO_INSTALL)" >&2; exit 1; }
@@ -121,7 +133,7 @@ done
 T_READY_FROM=$(now)
 
 # ------------------------------------------------------------------ 4. ports
-PORTS=("$RC_CINDER_PORT" "$RC_RABBIT_PORT" "$RC_RABBIT_DIST_PORT" "$RC_EPMD_PORT")
+PORTS=("$RC_CINDER_PORT" "$RC_RABBIT_PORT" "$RC_RABBIT_DIST_PORT" "$RC_EPMD_PORT" "$RC_BROWSER_PORT")
 [[ $RC_AUTH == keystone ]] && PORTS+=("$RC_KEYSTONE_PORT")
 if ! $PY "$HERE/rc_stack.py" ports-free "${PORTS[@]}"; then
   echo "Another stack (maybe the other auth mode, in another state dir) or service holds these ports." >&2
@@ -222,7 +234,14 @@ EOF
   fi
   (
     cd "$K"
-    exec env OS_KEYSTONE_CONFIG_FILES="$K/keystone.conf" "$PY" "$K/rc_keystone_server.py" 127.0.0.1 "$RC_KEYSTONE_PORT"
+    # Keystone builds its CORS middleware on an oslo.config instance of its own, which reads only
+    # the default locations (/etc/keystone/keystone.conf …), not OS_KEYSTONE_CONFIG_FILES; its
+    # environment source does reach it: OS_<GROUP>__<OPTION>, i.e. the [cors] section.
+    exec env OS_KEYSTONE_CONFIG_FILES="$K/keystone.conf" \
+      OS_CORS__ALLOWED_ORIGIN="$BROWSER_ORIGIN" OS_CORS__ALLOW_METHODS="$CORS_ALLOW_METHODS" \
+      OS_CORS__ALLOW_HEADERS="$CORS_ALLOW_HEADERS,X-Subject-Token,X-Project-Id,X-Domain-Id" \
+      OS_CORS__EXPOSE_HEADERS="$CORS_EXPOSE_HEADERS" \
+      "$PY" "$K/rc_keystone_server.py" 127.0.0.1 "$RC_KEYSTONE_PORT"
   ) </dev/null >"$K/log/keystone.out" 2>&1 &
   record keystone $!
   $PY "$HERE/rc_stack.py" wait-http "$KEYSTONE_URL" 200 60
@@ -277,7 +296,9 @@ EOF
 done
 
 # No /v2 route (v2 was removed in Xena). pipeline_factory picks the key equal to auth_strategy.
-cat >"$C/api-paste.ini" <<'EOF'
+# The cors filter reads [cors] from the file named by oslo_config_file (without it, from
+# /etc/cinder/cinder.conf: oslo.middleware builds its own oslo.config instance).
+cat >"$C/api-paste.ini" <<EOF
 [composite:osapi_volume]
 use = call:cinder.api:root_app_factory
 /: apiversions
@@ -298,6 +319,7 @@ paste.filter_factory = oslo_middleware.http_proxy_to_wsgi:HTTPProxyToWSGI.factor
 [filter:cors]
 paste.filter_factory = oslo_middleware.cors:filter_factory
 oslo_config_project = cinder
+oslo_config_file = $C/cinder.conf
 [filter:faultwrap]
 paste.filter_factory = cinder.api.middleware.fault:FaultWrapper.factory
 [filter:osprofiler]
@@ -370,6 +392,13 @@ connection = sqlite:///$C/cinder.sqlite?timeout=30
 
 [oslo_concurrency]
 lock_path = $C/lock
+
+# For test/live/browser.test.ts: its page's origin may call this API (see CORS_* above)
+[cors]
+allowed_origin = $BROWSER_ORIGIN
+allow_methods = $CORS_ALLOW_METHODS
+allow_headers = $CORS_ALLOW_HEADERS
+expose_headers = $CORS_EXPOSE_HEADERS
 
 # Running as root: privsep-helper directly instead of sudo cinder-rootwrap (not installed)
 [privsep_osbrick]
@@ -459,6 +488,7 @@ done <<<"$PARENTS"
   echo "export RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$RC_RABBIT_PORT/"
   echo "export RC_BACKENDS='${BACKENDS[*]}' RC_POOLS='${POOLS[*]}'"
   echo "export RC_VOLUME_FILES_DIR=$C/state/fakevols"
+  echo "export RC_BROWSER_ORIGIN=$BROWSER_ORIGIN"
   if [[ $RC_AUTH == noauth ]]; then
     echo "export CINDER_NOAUTH_TOKEN=admin:$PROJECT_ID"
     echo "export CINDER_SECOND_NOAUTH_TOKEN=admin:$SECOND_PROJECT_ID"
