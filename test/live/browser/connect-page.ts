@@ -47,9 +47,9 @@ async function run(config: PageConfig): Promise<ConnectSummary> {
     const volume = await bs.createVolume({ name: config.volumeName, size: 1 });
     const id = volume.id;
     check(id !== undefined && id.length > 0, 'createVolume returns the new id');
-    await bs.waitForStatus(volume, 'available', { interval: 300 });
+    await bs.waitForStatus(volume, 'available', { interval: 0.5 });
     await bs.extendVolume(volume, 2);
-    await bs.waitForStatus(volume, 'available', { interval: 300 });
+    await bs.waitForStatus(volume, 'available', { interval: 0.5 });
     const extended = await bs.getVolume(id);
     check(extended.size === 2, `the volume was extended to 2 GiB (size ${extended.size})`);
     check(/^req-/.test(extended.openstackRequestId ?? ''), 'X-OpenStack-Request-ID is readable (Cinder exposes it)');
@@ -70,7 +70,7 @@ async function run(config: PageConfig): Promise<ConnectSummary> {
     };
 
     await bs.deleteVolume(volume);
-    await bs.waitForDelete(volume, { interval: 300 });
+    await bs.waitForDelete(volume, { interval: 0.5 });
     const gone = await bs.getVolume(id).then(
       () => false,
       (e: unknown) => e instanceof NotFoundError,

@@ -3,7 +3,7 @@
  * the browser's fetch, against the real Cinder (CORS). Bundled by esbuild for the browser platform.
  */
 import { createClient, discoverServerVersions } from '../../../runtime/lite.js';
-import { NotFoundError } from '../../../runtime/errors.js';
+import { ConnectionError, NotFoundError } from '../../../runtime/errors.js';
 import {
   BlockStorageV3,
   createVolume,
@@ -84,6 +84,24 @@ async function run(config: PageConfig): Promise<LiteSummary> {
 
   const notFound = await missing(() => getVolume(client, MISSING_ID));
 
+  // A header the cloud's CORS settings do not allow: Chromium refuses the preflight and the call
+  // ends in a ConnectionError (what a user sees when allow_headers lacks, say, traceparent).
+  const refused = await getVolume(
+    createClient({
+      endpoint: config.endpoint,
+      token,
+      service: BlockStorageV3.service,
+      serverVersions,
+      headers: { 'x-not-in-allow-headers': '1' },
+      connectRetries: 0,
+    }),
+    id,
+  ).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  check(refused instanceof ConnectionError, `a header CORS does not allow fails the call (${String(refused)})`);
+
   await deleteVolume(client, id);
   let gone = false;
   await waitFor('the volume is deleted', async () => {
@@ -103,6 +121,7 @@ async function run(config: PageConfig): Promise<LiteSummary> {
     requestId: current.openstackRequestId,
     listedByName: listed,
     notFound,
+    refusedHeader: refused.name,
     goneAfterDelete: gone,
   };
 }

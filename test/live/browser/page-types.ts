@@ -48,6 +48,8 @@ export interface LiteSummary {
   readonly requestId: string | undefined;
   readonly listedByName: string[];
   readonly notFound: NotFoundSummary;
+  /** The error of a call carrying a header that CORS does not allow. */
+  readonly refusedHeader: string;
   readonly goneAfterDelete: boolean;
 }
 
