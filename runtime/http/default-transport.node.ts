@@ -1,14 +1,16 @@
 /**
- * `defaultTransport()` for Node builds: NodeTransport, imported statically. Same signature as
- * default-transport.ts, for bundles targeting Node and for a package.json `imports` map with a
- * `node` condition (see default-transport.ts).
+ * `defaultTransport()` for Node builds: NodeTransport (undici), loaded on the first request through
+ * a literal `import()` that bundlers targeting Node follow (and split into its own chunk), unlike
+ * default-transport.ts, which hides the specifier from bundlers so that browser bundles never
+ * contain undici. Same signature as default-transport.ts; chosen by the package.json `imports` map
+ * (`#default-transport`, conditions node + module).
  */
-import { NodeTransport } from './node-transport.js';
-import type { DefaultTransportOptions, Transport } from './types.js';
+import { LazyTransport } from './default-transport.js';
+import type { DefaultTransportOptions } from './transport-options.js';
+import type { Transport } from './types.js';
 
-// The neutral options of default-transport.ts (passing them on below checks that NodeTransport accepts them).
-export type { DefaultTransportOptions };
+export type { DefaultTransportOptions } from './transport-options.js';
 
 export function defaultTransport(options: DefaultTransportOptions = {}): Transport {
-  return new NodeTransport(options);
+  return new LazyTransport(() => import('./node-transport.js'), options);
 }

@@ -1,6 +1,7 @@
 /**
- * `defaultTransport()`: NodeTransport on Node, FetchTransport everywhere else — without this file
- * ever importing `node:http`, so a browser bundle of the SDK contains no Node built-ins.
+ * `defaultTransport()`: NodeTransport (undici) on Node, FetchTransport everywhere else — without this
+ * file ever naming node-transport.ts or undici, so a browser bundle of the SDK contains neither, and
+ * without importing undici before the first request, so importing the SDK does not pay for it.
  *
  * How: on Node the node transport module is loaded lazily through `import()` of a specifier held
  * in a variable. Bundlers (esbuild, webpack, rollup, vite) only follow string-literal imports, so
@@ -9,20 +10,24 @@
  * go straight to the loaded transport.
  *
  * A single-file Node bundle has the same blind spot in the other direction: the file is not in the
- * bundle, the import fails, and the lazy transport falls back to fetch (correct, only slower, and
- * TLS/proxy options then need undici via `FetchTransport`'s `init`). Node bundles that want the
- * fast path import `default-transport.node.ts` (which imports NodeTransport statically) instead;
- * with a package.json `imports` map (`"#default-transport": {"node": "./runtime/http/default-
- * transport.node.ts", "default": "./runtime/http/default-transport.ts"}`) that choice is automatic.
+ * bundle, the import fails, and the lazy transport falls back to fetch (correct, and TLS/proxy
+ * options then go through `FetchTransport`'s `init`). Node bundles import
+ * `default-transport.node.ts` instead, which names node-transport.ts in a literal `import()` the
+ * bundler follows; with a package.json `imports` map (`"#default-transport": {"node": {"module":
+ * "./runtime/http/default-transport.node.js"}, "default": "./runtime/http/default-transport.js"}`)
+ * that choice is automatic.
+ *
+ * Types: the options come from transport-options.ts, not node-transport.ts, so a browser project's
+ * type check never reaches Node or undici declarations through this file.
  */
 import { FetchTransport } from './fetch-transport.js';
-// Not NodeTransportOptions from './node-transport.js': that import would put node-transport.d.ts
-// (and with it node:https types) into every public entry's declarations (see DefaultTransportOptions).
-import type { DefaultTransportOptions, HttpRequest, HttpResponse, Transport } from './types.js';
+import type { DefaultTransportOptions } from './transport-options.js';
+import type { HttpRequest, HttpResponse, Transport } from './types.js';
 
-export type { DefaultTransportOptions };
+export type { DefaultTransportOptions } from './transport-options.js';
 
-interface NodeModule {
+/** What the node transport module exports. */
+export interface NodeTransportModule {
   readonly NodeTransport: new (options?: DefaultTransportOptions) => Transport;
 }
 
@@ -42,21 +47,30 @@ export function isNode(): boolean {
   );
 }
 
-/** Kept in a variable so that bundlers do not follow it into node:http. */
+/** Kept in a variable so that bundlers do not follow it into undici and Node built-ins. */
 const NODE_TRANSPORT_MODULE = './node-transport.js';
 
 /** The best transport for the current runtime. */
 export function defaultTransport(options: DefaultTransportOptions = {}): Transport {
   if (!isNode()) return new FetchTransport({ timeout: options.timeout });
-  return new LazyNodeTransport(options);
+  return new LazyTransport(
+    () => import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_TRANSPORT_MODULE) as Promise<NodeTransportModule>,
+    options,
+  );
 }
 
-/** Loads NodeTransport on first use; falls back to fetch when the module cannot be loaded. */
-class LazyNodeTransport implements Transport {
+/**
+ * Loads NodeTransport on the first request; falls back to fetch when the module cannot be loaded.
+ * Also used by default-transport.node.ts, with a loader bundlers can follow.
+ */
+export class LazyTransport implements Transport {
   private transport: Transport | undefined;
   private loading: Promise<Transport> | undefined;
 
-  constructor(private readonly options: DefaultTransportOptions) {}
+  constructor(
+    private readonly load_: () => Promise<NodeTransportModule>,
+    private readonly options: DefaultTransportOptions,
+  ) {}
 
   send(request: HttpRequest): Promise<HttpResponse> {
     if (this.transport) return this.transport.send(request);
@@ -69,7 +83,7 @@ class LazyNodeTransport implements Transport {
   }
 
   private load(): Promise<Transport> {
-    this.loading ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_TRANSPORT_MODULE) as Promise<NodeModule>)
+    this.loading ??= this.load_()
       .then(
         (module): Transport => new module.NodeTransport(this.options),
         (): Transport => new FetchTransport({ timeout: this.options.timeout }),

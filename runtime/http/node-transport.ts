@@ -1,102 +1,122 @@
 /**
- * The default Transport on Node.
+ * The default Transport on Node: undici's `request()` on keep-alive dispatchers.
  *
- * Direct requests (no proxy) go through `http1.ts`, a small HTTP/1.1 client on keep-alive
- * `node:net`/`node:tls` sockets; requests through a proxy (forward, or a CONNECT tunnel) go
- * through `node:http`/`node:https` agents. Why not `node:http` for everything: against a local
- * server it costs 0.6–0.7× a bare `fetch()` per call (request and response objects, streams and
- * events per request), which left no room for the SDK's own work under its 0.6× target; the
- * HTTP/1.1 client costs about half (benchmark: bench/http-latency.bench.ts). Why not Node's global
- * `fetch`: ~1.5–2.4× `node:http`, and no TLS or proxy options without undici's `Agent`. Why not
- * undici's `request()`: no faster than `node:http` here, and a dependency.
+ * Why undici: it is the HTTP client Node's own `fetch` is built on, maintained with Node, with a
+ * strict parser (llhttp): a response head over 16 KiB, `Content-Length` together with
+ * `Transfer-Encoding`, CR/LF/NUL in header values or bare-LF line ends are errors, and the connection
+ * they arrived on is destroyed, never reused. Its `request()` skips fetch's WHATWG layers (Request,
+ * Response, Headers objects, stream adapters), which is where most of fetch's per-call cost goes.
+ * undici is loaded with this module, and this module only on the first request (see
+ * default-transport.ts), so importing the SDK does not pay for it.
  *
- * Both paths keep the same contract: keep-alive with LIFO reuse, idle sockets closed after 4 s
- * (before the 5 s idle timeout of Node, Apache and many load balancers, so a request rarely lands
- * on a socket the server is closing), custom CAs, client certificates, `insecure`, per-attempt
- * timeouts, AbortSignal, and exact knowledge of whether a failed request may have reached the
- * server (`sent`). `maxSockets` is unbounded by default: the HttpClient's `concurrency` option is
- * the limit callers configure.
+ * Routing: one keep-alive `Agent` for direct requests, and one `ProxyAgent` per proxy URL, chosen per
+ * origin by proxy.ts (curl's reading of `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`, with CIDR
+ * and `host:port` entries, from the `env` option rather than only `process.env` — which undici's
+ * `EnvHttpProxyAgent` does not offer). HTTPS goes through a CONNECT tunnel; plain HTTP is forwarded
+ * as an absolute-URI request, as curl does.
+ *
+ * What the transport promises on top of undici:
+ * - `timeout` covers the whole attempt, connect to the end of the body, and really cancels it: the
+ *   request is aborted and its connection destroyed.
+ * - `ConnectionError.sent`: false only when undici never started writing the request on a connected
+ *   (TLS-established, tunnelled) socket — an interceptor records the moment undici starts the
+ *   request (`onRequestStart`). From then on undici cannot tell whether the bytes reached the server,
+ *   so the attempt counts as sent. TLS handshake and certificate failures are never "sent".
+ * - Idle connections close after `idleSocketTimeout` (4 s, before the 5 s idle timeout of Node,
+ *   Apache and many load balancers) and never keep the process alive (undici unrefs them).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { ConnectionError, RequestTimeoutError } from '../errors.js';
+import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { HeaderReader } from '../client.js';
+import { ConnectionError, InvalidArgumentError, RequestTimeoutError } from '../errors.js';
 import { abortError } from './abort.js';
 import { describeNetworkError, failedBeforeSend, isTlsFailure } from './network-errors.js';
-import { Http1Failure, Http1Pool, type Http1Control, type Http1Response } from './http1.js';
-import { TunnelAgent, proxyAuthorization } from './node-tunnel-agent.js';
 import { type ProxyConfig, proxyFor, proxyFromEnv } from './proxy.js';
-import type { HeaderReader } from '../client.js';
+import type { DefaultTransportOptions } from './transport-options.js';
 import type { HttpRequest, HttpResponse, TlsOptions, Transport } from './types.js';
 
-export interface NodeTransportOptions {
-  /** CA, client certificate and key, insecure mode. */
-  readonly tls?: TlsOptions | undefined;
-  /** Proxies; default from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see proxy.ts). `false` disables. */
-  readonly proxy?: ProxyConfig | false | undefined;
-  /** Environment to read proxy variables from (default `process.env`). */
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** Per-attempt timeout in ms when the request has none (default: none; HttpClient sets one). */
-  readonly timeout?: number | undefined;
-  /** Sockets per origin (default: unlimited; limit with HttpClient `concurrency`). */
-  readonly maxSockets?: number | undefined;
-  /** Idle keep-alive sockets are closed after this many ms (default 4000). */
-  readonly idleSocketTimeout?: number | undefined;
-}
+export type NodeTransportOptions = DefaultTransportOptions;
 
 export const DEFAULT_IDLE_SOCKET_TIMEOUT = 4000;
 
-interface Route {
-  /** No proxy: requests go through the HTTP/1.1 pool (http1.ts) instead of node:http. */
-  readonly direct?: boolean | undefined;
-  readonly agent: http.Agent;
-  readonly request: typeof http.request;
-  /** Set when going through a forwarding proxy (plain HTTP). */
-  readonly forwardProxy?: URL | undefined;
-  readonly proxyAuth?: string | undefined;
+/** What one attempt learns from undici while it runs. */
+interface Attempt {
+  /** undici started the request on a connected socket: the server may have it from here on. */
+  started: boolean;
 }
+
+/** Request options carry their Attempt to the interceptor under this key (undici ignores it). */
+const ATTEMPT = Symbol('attempt');
+type AttemptOptions = Dispatcher.DispatchOptions & { [ATTEMPT]?: Attempt };
+
+/** Passes every callback through, noting `onRequestStart` (undici calls it just before writing). */
+class StartTracker implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly inner: Dispatcher.DispatchHandler,
+    private readonly attempt: Attempt,
+  ) {}
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.attempt.started = true;
+    this.inner.onRequestStart?.(controller, context);
+  }
+  onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
+    this.inner.onRequestUpgrade?.(...args);
+  }
+  onResponseStart(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>): void {
+    this.inner.onResponseStart?.(...args);
+  }
+  onResponseData(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseData']>>): void {
+    this.inner.onResponseData?.(...args);
+  }
+  onResponseEnd(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseEnd']>>): void {
+    this.inner.onResponseEnd?.(...args);
+  }
+  onResponseError(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseError']>>): void {
+    this.inner.onResponseError?.(...args);
+  }
+}
+
+const trackStart: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+  const attempt = (options as AttemptOptions)[ATTEMPT];
+  return dispatch(options, attempt ? new StartTracker(handler, attempt) : handler);
+};
 
 export class NodeTransport implements Transport {
   private readonly timeout: number | undefined;
   private readonly proxy: ProxyConfig | undefined;
-  private readonly baseAgentOptions: http.AgentOptions;
-  private readonly agentOptions: https.AgentOptions;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
-  private readonly proxyAgents = new Map<string, http.Agent>();
-  private readonly routes = new Map<string, Route>();
-  private readonly pool: Http1Pool;
+  private readonly agentOptions: Agent.Options;
+  private readonly tls: tls.ConnectionOptions;
+  private readonly dispatchers: Dispatcher[] = [];
+  private direct: Dispatcher | undefined;
+  private readonly proxied = new Map<string, Dispatcher>();
+  /** Origin → dispatcher, so that proxy selection runs once per origin. */
+  private readonly routes = new Map<string, Dispatcher>();
+  private closed = false;
 
   constructor(options: NodeTransportOptions = {}) {
     this.timeout = options.timeout;
     this.proxy = options.proxy === false ? undefined : (options.proxy ?? proxyFromEnv(options.env ?? process.env));
-    const base: http.AgentOptions = {
-      keepAlive: true,
-      scheduling: 'lifo',
-      timeout: options.idleSocketTimeout ?? DEFAULT_IDLE_SOCKET_TIMEOUT,
-      ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+    this.tls = tlsConnectOptions(options.tls);
+    const idle = options.idleSocketTimeout ?? DEFAULT_IDLE_SOCKET_TIMEOUT;
+    this.agentOptions = {
+      keepAliveTimeout: idle,
+      // A server's `Keep-Alive: timeout=N` may shorten the idle time, never lengthen it past ours.
+      keepAliveMaxTimeout: idle,
+      ...(options.maxSockets !== undefined ? { connections: options.maxSockets } : {}),
     };
-    this.baseAgentOptions = base;
-    this.agentOptions = { ...base, ...tlsAgentOptions(options.tls) };
-    this.httpAgent = new http.Agent(base);
-    this.httpsAgent = new https.Agent(this.agentOptions);
-    this.pool = new Http1Pool({
-      idleTimeout: options.idleSocketTimeout ?? DEFAULT_IDLE_SOCKET_TIMEOUT,
-      tls: tlsAgentOptions(options.tls),
-      maxSockets: options.maxSockets,
-    });
   }
 
   send(request: HttpRequest): Promise<HttpResponse> {
-    const { method, url: rawUrl } = request;
-    const signal = request.signal;
+    const { method, url: rawUrl, signal } = request;
     if (signal?.aborted) return Promise.reject(abortError(method, rawUrl, signal));
+    if (this.closed) {
+      return Promise.reject(new ConnectionError(method, rawUrl, 'the transport was closed', { sent: false }));
+    }
     let url: URL;
-    let route: Route;
+    let dispatcher: Dispatcher;
     try {
       url = new URL(rawUrl);
-      route = this.route(url);
+      dispatcher = this.route(url);
     } catch (error) {
       return Promise.reject(
         new ConnectionError(method, rawUrl, `invalid URL or proxy: ${(error as Error).message}`, {
@@ -105,288 +125,186 @@ export class NodeTransport implements Transport {
         }),
       );
     }
-    const timeout = request.timeout ?? this.timeout;
-    if (route.direct) return this.sendDirect(request, url, timeout);
-    const options: http.RequestOptions = {
-      agent: route.agent,
+    return this.attempt(dispatcher, request, url, request.timeout ?? this.timeout);
+  }
+
+  private async attempt(
+    dispatcher: Dispatcher,
+    request: HttpRequest,
+    url: URL,
+    timeout: number | undefined,
+  ): Promise<HttpResponse> {
+    const { method, url: rawUrl } = request;
+    const caller = request.signal;
+    const attempt: Attempt = { started: false };
+    // One controller carries both the caller's signal and the timeout; without a timeout the
+    // caller's signal goes to undici as is.
+    const timed = timeout !== undefined && timeout > 0;
+    const controller = timed ? new AbortController() : undefined;
+    const onAbort = (): void => controller?.abort(caller?.reason);
+    if (controller) caller?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = controller
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort(new Error(`timeout after ${timeout} ms`));
+        }, timeout)
+      : undefined;
+    const options: AttemptOptions & Dispatcher.RequestOptions = {
+      origin: url.origin,
+      path: url.pathname + url.search,
       method,
       headers: request.headers,
+      body: request.body,
+      signal: controller ? controller.signal : caller,
+      // The attempt's timeout (above) is the one limit; undici's own 300 s ones would cut a
+      // longer timeout short.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      [ATTEMPT]: attempt,
     };
-    if (route.forwardProxy) {
-      // Plain HTTP through a proxy: absolute-URI request line, Host of the target.
-      const proxy = route.forwardProxy;
-      options.hostname = stripBrackets(proxy.hostname);
-      options.port = proxy.port !== '' ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80;
-      options.path = url.href;
-      const headers: Record<string, string> = { ...request.headers, host: url.host };
-      if (route.proxyAuth) headers['proxy-authorization'] = route.proxyAuth;
-      options.headers = headers;
-    } else {
-      options.hostname = stripBrackets(url.hostname);
-      if (url.port !== '') options.port = Number(url.port);
-      options.path = url.pathname + url.search;
-    }
-
-    return new Promise<HttpResponse>((resolve, reject) => {
-      let settled = false;
-      let finished = false;
-      // TLS sockets accept (and acknowledge) writes before the handshake completes, so for
-      // https the request counts as sent only once the handshake is done as well.
-      let secured = url.protocol !== 'https:';
-      let timedOut = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const req = route.request(options);
-
-      const cleanup = (): void => {
-        settled = true;
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+    try {
+      const response = await dispatcher.request(options);
+      const body = await response.body.text();
+      return {
+        status: response.statusCode,
+        statusText: response.statusText,
+        headers: new NodeHeaders(response.headers),
+        body,
+        url: rawUrl,
       };
-      const fail = (error: Error & { code?: string }): void => {
-        if (settled) return;
-        cleanup();
-        const code = typeof error.code === 'string' ? error.code : undefined;
-        reject(
-          failure(method, rawUrl, error, {
-            code,
-            timeout,
-            timedOut,
-            signal,
-            sent: finished && secured,
-            connected,
-            secured,
-          }),
-        );
-      };
-      const onAbort = (): void => {
-        req.destroy(new Error('aborted'));
-      };
-
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== undefined && timeout > 0) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          req.destroy(new Error(`timeout after ${timeout} ms`));
-        }, timeout);
-      }
-      // 'finish' = the whole request was handed to the socket after connect (and TLS): from here
-      // on the server may act on it. Before that, a failure proves it was not processed.
-      req.once('finish', () => {
-        finished = true;
-      });
-      let connected = false;
-      req.once('socket', (socket: Socket) => {
-        const markConnected = (): void => {
-          connected = true;
-        };
-        if (socket.connecting) socket.once('connect', markConnected);
-        else connected = true;
-        if (!secured) {
-          // A reused socket, or a tunnel socket (handed over after its handshake), is secure
-          // already; a fresh one is still connecting and will emit secureConnect.
-          if (socket.connecting && socket instanceof tls.TLSSocket) {
-            socket.once('secureConnect', () => {
-              secured = true;
-            });
-          } else {
-            secured = true;
-          }
-        }
-      });
-      req.on('error', fail);
-      req.once('response', (res) => {
-        res.setEncoding('utf8');
-        let body = '';
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.once('end', () => {
-          if (settled) return;
-          cleanup();
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage,
-            headers: new NodeHeaders(res.headers),
-            body,
-            url: rawUrl,
-          });
-        });
-        res.once('aborted', () => fail(Object.assign(new Error('response body interrupted'), { code: 'ECONNRESET' })));
-        res.on('error', fail);
-      });
-      if (request.body !== undefined) req.end(request.body);
-      else req.end();
-    });
-  }
-
-  /** Without a proxy: the HTTP/1.1 pool, with the same timeout, abort and error semantics. */
-  private sendDirect(request: HttpRequest, url: URL, timeout: number | undefined): Promise<HttpResponse> {
-    const { method, url: rawUrl, signal } = request;
-    const secure = url.protocol === 'https:';
-    const control: Http1Control = {};
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = (): void => control.cancel?.({ message: 'aborted' });
-    const sending = this.pool.send(
-      {
-        method,
-        secure,
-        hostname: stripBrackets(url.hostname),
-        port: url.port !== '' ? Number(url.port) : secure ? 443 : 80,
-        host: url.host,
-        path: url.pathname + url.search,
-        headers: request.headers,
-        body: request.body,
-      },
-      control,
-    );
-    if (timeout !== undefined && timeout > 0) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        control.cancel?.({ message: `timeout after ${timeout} ms`, code: 'ETIMEDOUT' });
-      }, timeout);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const cleanup = (): void => {
+    } catch (error) {
+      throw failure(method, rawUrl, error, { timeout, timedOut, caller, started: attempt.started });
+    } finally {
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    return sending.then(
-      (response: Http1Response) => {
-        cleanup();
-        return {
-          status: response.status,
-          statusText: response.statusText,
-          headers: new RecordHeaders(response.headers),
-          body: response.body,
-          url: rawUrl,
-        };
-      },
-      (error: unknown) => {
-        cleanup();
-        if (!(error instanceof Http1Failure)) throw error;
-        throw failure(method, rawUrl, error, {
-          code: error.code,
-          timeout,
-          timedOut,
-          signal,
-          sent: error.written,
-          connected: error.connected,
-          secured: error.secured,
-        });
-      },
-    );
+      if (controller) caller?.removeEventListener('abort', onAbort);
+    }
   }
 
-  close(): void {
-    this.pool.close();
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    for (const agent of this.proxyAgents.values()) agent.destroy();
-    this.proxyAgents.clear();
+  /** Closes every connection; requests in flight fail, later ones are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const dispatchers = this.dispatchers.splice(0);
     this.routes.clear();
+    this.proxied.clear();
+    this.direct = undefined;
+    await Promise.all(dispatchers.map((d) => d.destroy()));
   }
 
-  private route(url: URL): Route {
-    const key = `${url.protocol}//${url.host}`;
+  private route(url: URL): Dispatcher {
+    const key = url.origin;
     const cached = this.routes.get(key);
     if (cached) return cached;
-    const route = this.newRoute(url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol}`);
+    const proxy = this.proxy ? proxyFor(url, this.proxy) : undefined;
+    const dispatcher = proxy ? this.proxyDispatcher(proxy) : this.directDispatcher();
     // A client talks to a handful of hosts; the cap only guards against unbounded growth.
     if (this.routes.size > 256) this.routes.clear();
-    this.routes.set(key, route);
-    return route;
+    this.routes.set(key, dispatcher);
+    return dispatcher;
   }
 
-  private newRoute(url: URL): Route {
-    const isHttps = url.protocol === 'https:';
-    if (!isHttps && url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol}`);
-    const proxy = this.proxy ? proxyFor(url, this.proxy) : undefined;
-    if (!proxy)
-      return isHttps
-        ? { direct: true, agent: this.httpsAgent, request: https.request }
-        : { direct: true, agent: this.httpAgent, request: http.request };
+  private directDispatcher(): Dispatcher {
+    this.direct ??= this.keep(new Agent({ ...this.agentOptions, connect: this.tls }));
+    return this.direct;
+  }
+
+  private proxyDispatcher(proxy: URL): Dispatcher {
     if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:')
       throw new Error(`unsupported proxy protocol ${proxy.protocol}`);
-    const proxyKey = `${isHttps ? 'tunnel' : 'forward'} ${proxy.href}`;
-    let agent = this.proxyAgents.get(proxyKey);
-    if (isHttps) {
-      if (!agent) {
-        agent = new TunnelAgent({ ...this.agentOptions, proxy });
-        this.proxyAgents.set(proxyKey, agent);
-      }
-      return { agent, request: https.request };
+    let dispatcher = this.proxied.get(proxy.href);
+    if (!dispatcher) {
+      const token = proxyAuthorization(proxy);
+      const uri = new URL(proxy.href);
+      uri.username = '';
+      uri.password = '';
+      dispatcher = this.keep(
+        new ProxyAgent({
+          ...this.agentOptions,
+          uri: uri.href,
+          ...(token ? { token } : {}),
+          // Plain HTTP is forwarded (absolute-URI request line), HTTPS tunnelled through CONNECT.
+          proxyTunnel: false,
+          requestTls: this.tls,
+          // The cloud's CA may have signed an https: proxy's certificate too.
+          proxyTls: this.tls,
+        }),
+      );
+      this.proxied.set(proxy.href, dispatcher);
     }
-    const proxyIsHttps = proxy.protocol === 'https:';
-    if (!agent) {
-      agent = proxyIsHttps ? new https.Agent(this.agentOptions) : new http.Agent(this.baseAgentOptions);
-      this.proxyAgents.set(proxyKey, agent);
-    }
-    return {
-      agent,
-      request: proxyIsHttps ? https.request : http.request,
-      forwardProxy: proxy,
-      proxyAuth: proxyAuthorization(proxy),
-    };
+    return dispatcher;
+  }
+
+  private keep(dispatcher: Dispatcher): Dispatcher {
+    this.dispatchers.push(dispatcher);
+    return dispatcher.compose(trackStart);
   }
 }
 
+/** undici's error codes for a response it refused to read (llhttp's `HPE_*`, and these). */
+const INVALID_RESPONSE = new Set([
+  'UND_ERR_HEADERS_OVERFLOW',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_INFO',
+]);
+
 /**
- * The typed error for an attempt that got no response: timeout, abort, or a network failure whose
- * message says whether the request may have reached the server.
+ * The typed error for an attempt that got no (readable) response: timeout, abort, a refused
+ * request, or a network or protocol failure whose message says whether the request may have
+ * reached the server.
  */
 function failure(
   method: HttpRequest['method'],
   rawUrl: string,
-  error: Error,
-  at: {
-    code: string | undefined;
-    timeout: number | undefined;
-    timedOut: boolean;
-    signal: AbortSignal | undefined;
-    /** The request was handed to the socket (after connect and TLS). */
-    sent: boolean;
-    connected: boolean;
-    secured: boolean;
-  },
+  error: unknown,
+  at: { timeout: number | undefined; timedOut: boolean; caller: AbortSignal | undefined; started: boolean },
 ): Error {
-  const { code, sent, connected, secured } = at;
   if (at.timedOut) {
     return new RequestTimeoutError(method, rawUrl, `no response within ${at.timeout} ms`, {
       cause: error,
-      sent,
+      sent: at.started,
       code: 'ETIMEDOUT',
     });
   }
-  if (at.signal?.aborted) return abortError(method, rawUrl, at.signal);
-  const maybeSent = sent && !failedBeforeSend(code) && !isTlsFailure(code);
-  const handshake = !secured && !isTlsFailure(code) && !failedBeforeSend(code) && connected;
-  const reason = handshake
-    ? `TLS handshake failed (${code ?? 'error'}: ${error.message})`
-    : describeNetworkError(code, error.message);
-  return new ConnectionError(
-    method,
-    rawUrl,
-    maybeSent ? `${reason}; the request may have reached the server` : reason,
-    {
-      cause: error,
-      code,
-      sent: maybeSent,
-    },
-  );
+  if (at.caller?.aborted) return abortError(method, rawUrl, at.caller);
+  const { code, message } = errorFacts(error);
+  // A header value with CR, LF or NUL (or another request undici will not write): the caller's
+  // mistake, found before anything was sent; retrying cannot help.
+  if (code === 'UND_ERR_INVALID_ARG') return new InvalidArgumentError(`${method} ${rawUrl}`, message);
+  const sent = at.started && !failedBeforeSend(code) && !isTlsFailure(code);
+  let reason: string;
+  if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') reason = 'the transport was closed';
+  else if (code === 'UND_ERR_ABORTED' && !at.started) reason = `the proxy refused the tunnel (${message})`;
+  else if (code !== undefined && (code.startsWith('HPE_') || INVALID_RESPONSE.has(code)))
+    reason = `invalid HTTP response (${code}: ${message})`;
+  else reason = describeNetworkError(code, message);
+  return new ConnectionError(method, rawUrl, sent ? `${reason}; the request may have reached the server` : reason, {
+    cause: error,
+    code,
+    sent,
+  });
 }
 
-/** Response headers read by the HTTP/1.1 pool (names already lower-case). */
-class RecordHeaders implements HeaderReader {
-  constructor(private readonly raw: Readonly<Record<string, string>>) {}
-  get(name: string): string | null {
-    return this.raw[name.toLowerCase()] ?? null;
+/** The innermost error code and its message (undici may wrap a socket or TLS error). */
+function errorFacts(error: unknown): { code: string | undefined; message: string } {
+  let code: string | undefined;
+  let message = error instanceof Error ? error.message : String(error);
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const coded = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof coded.code === 'string') {
+      code = coded.code;
+      if (typeof coded.message === 'string' && coded.message !== '') message = coded.message;
+    }
+    current = coded.cause;
   }
+  return { code, message };
 }
 
-/** Response headers as a HeaderReader (Node already lower-cases names). */
+/** Response headers as a HeaderReader (undici already lower-cases names). */
 class NodeHeaders implements HeaderReader {
-  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
   get(name: string): string | null {
     const value = this.raw[name.toLowerCase()];
     if (value === undefined) return null;
@@ -394,14 +312,18 @@ class NodeHeaders implements HeaderReader {
   }
 }
 
-function stripBrackets(hostname: string): string {
-  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+/** `Proxy-Authorization` for a proxy URL with credentials (a user without a password too). */
+export function proxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
+  const user = decodeURIComponent(proxy.username);
+  const pass = decodeURIComponent(proxy.password);
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
-/** Agent TLS options from TlsOptions: extra CA added to (not replacing) Node's default store. */
-export function tlsAgentOptions(options: TlsOptions | undefined): https.AgentOptions {
+/** TLS connect options from TlsOptions: an extra CA is added to (not replacing) Node's store. */
+export function tlsConnectOptions(options: TlsOptions | undefined): tls.ConnectionOptions {
   if (!options) return {};
-  const out: https.AgentOptions = {};
+  const out: tls.ConnectionOptions = {};
   if (options.ca) out.ca = options.replaceCa ? [options.ca] : [...tls.rootCertificates, options.ca];
   if (options.cert) out.cert = options.cert;
   if (options.key) out.key = options.key;

@@ -85,27 +85,3 @@ export interface Logger {
 export interface HttpClientLike {
   request(request: HttpRequest, context: RequestContext): Promise<HttpResponse>;
 }
-
-/**
- * Options of `defaultTransport()`, in transport-neutral terms (the Node transport takes them; fetch
- * uses `timeout`). Declared here rather than taken from node-transport.ts on purpose:
- * `defaultTransport` is public (runtime barrel), so whatever its signature names is reachable from
- * every entry's declarations, and node-transport.d.ts imports `node:http`/`node:https` types. A
- * browser project without `@types/node` and without `skipLibCheck` then fails to compile
- * (test/package/tarball.check.ts type-checks exactly that project). Keep Node (and undici) types
- * out of this interface and out of every module the public entries import.
- */
-export interface DefaultTransportOptions {
-  /** CA, client certificate and key, insecure mode (Node). */
-  readonly tls?: TlsOptions | undefined;
-  /** Proxies; default from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (Node). `false` disables. */
-  readonly proxy?: ProxyConfig | false | undefined;
-  /** Environment to read proxy variables from (default `process.env`). */
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** Per-attempt timeout in ms when the request has none. */
-  readonly timeout?: number | undefined;
-  /** Sockets per origin (Node; default unlimited). */
-  readonly maxSockets?: number | undefined;
-  /** Idle keep-alive sockets are closed after this many ms (Node). */
-  readonly idleSocketTimeout?: number | undefined;
-}

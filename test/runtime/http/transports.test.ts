@@ -133,8 +133,15 @@ describe.each(transports)('%s', (_name, make) => {
   });
 });
 
+/**
+ * undici hands a connection to the next request one event-loop turn after a response ends (a
+ * server that said keep-alive may still close it): requests with any gap between them share one
+ * connection, back-to-back ones alternate between two.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 describe('NodeTransport specifics', () => {
-  it('reuses one keep-alive socket for sequential requests', async () => {
+  it('reuses one keep-alive connection for sequential requests', async () => {
     const transport = new NodeTransport({ proxy: false });
     const sockets = new Set<net.Socket>();
     const server = await startServer((req, res) => {
@@ -142,10 +149,29 @@ describe('NodeTransport specifics', () => {
       json(res, 200, {});
     });
     try {
-      for (let i = 0; i < 5; i++) await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} });
+      for (let i = 0; i < 5; i++) {
+        await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} });
+        await nextTurn();
+      }
       expect(sockets.size).toBe(1);
     } finally {
-      transport.close();
+      await transport.close();
+      await server.close();
+    }
+  });
+
+  it('keeps back-to-back sequential requests on at most two connections', async () => {
+    const transport = new NodeTransport({ proxy: false });
+    const sockets = new Set<net.Socket>();
+    const server = await startServer((req, res) => {
+      sockets.add(req.socket);
+      json(res, 200, {});
+    });
+    try {
+      for (let i = 0; i < 20; i++) await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} });
+      expect(sockets.size).toBeLessThanOrEqual(2);
+    } finally {
+      await transport.close();
       await server.close();
     }
   });
@@ -159,7 +185,7 @@ describe('NodeTransport specifics', () => {
       const res = await transport.send({ method: 'GET', url: `${server.url}/v`, headers: {} });
       expect(res.status).toBe(200);
     } finally {
-      transport.close();
+      await transport.close();
       await server.close();
     }
   });
@@ -175,7 +201,7 @@ describe('NodeTransport specifics', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
     } finally {
-      transport.close();
+      await transport.close();
       await closeServer(raw);
     }
   });
