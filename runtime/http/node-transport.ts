@@ -128,7 +128,7 @@ export class NodeTransport implements Transport {
     return this.attempt(dispatcher, request, url, request.timeout ?? this.timeout);
   }
 
-  private async attempt(
+  private attempt(
     dispatcher: Dispatcher,
     request: HttpRequest,
     url: URL,
@@ -137,48 +137,66 @@ export class NodeTransport implements Transport {
     const { method, url: rawUrl } = request;
     const caller = request.signal;
     const attempt: Attempt = { started: false };
-    // One controller carries both the caller's signal and the timeout; without a timeout the
-    // caller's signal goes to undici as is.
-    const timed = timeout !== undefined && timeout > 0;
-    const controller = timed ? new AbortController() : undefined;
-    const onAbort = (): void => controller?.abort(caller?.reason);
-    if (controller) caller?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = controller
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort(new Error(`timeout after ${timeout} ms`));
-        }, timeout)
-      : undefined;
-    const options: AttemptOptions & Dispatcher.RequestOptions = {
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method,
-      headers: request.headers,
-      body: request.body,
-      signal: controller ? controller.signal : caller,
-      // The attempt's timeout (above) is the one limit; undici's own 300 s ones would cut a
-      // longer timeout short.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      [ATTEMPT]: attempt,
-    };
-    try {
-      const response = await dispatcher.request(options);
-      const body = await response.body.text();
-      return {
-        status: response.statusCode,
-        statusText: response.statusText,
-        headers: new NodeHeaders(response.headers),
-        body,
-        url: rawUrl,
+    // One controller carries both the caller's signal and the timeout to undici.
+    const controller = new AbortController();
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        caller?.removeEventListener('abort', onAbort);
+        return true;
       };
-    } catch (error) {
-      throw failure(method, rawUrl, error, { timeout, timedOut, caller, started: attempt.started });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      if (controller) caller?.removeEventListener('abort', onAbort);
-    }
+      // Timeout and abort settle at once, with `sent` as it stands now: undici would report a
+      // request still waiting for a connection only once it gets one (and then drop it unsent).
+      const stop = (error: Error, reason: unknown): void => {
+        if (!settle()) return;
+        controller.abort(reason);
+        reject(error);
+      };
+      const onAbort = (): void => stop(abortError(method, rawUrl, caller as AbortSignal), caller?.reason);
+      caller?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== undefined && timeout > 0) {
+        timer = setTimeout(() => {
+          const error = new RequestTimeoutError(method, rawUrl, `no response within ${timeout} ms`, {
+            sent: attempt.started,
+            code: 'ETIMEDOUT',
+          });
+          stop(error, error);
+        }, timeout);
+      }
+      const options: AttemptOptions & Dispatcher.RequestOptions = {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method,
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+        // The attempt's timeout (above) is the one limit; undici's own 300 s ones would cut a
+        // longer timeout short.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        [ATTEMPT]: attempt,
+      };
+      dispatcher
+        .request(options)
+        .then(async (response) => {
+          const body = await response.body.text();
+          if (!settle()) return;
+          resolve({
+            status: response.statusCode,
+            statusText: response.statusText,
+            headers: new NodeHeaders(response.headers),
+            body,
+            url: rawUrl,
+          });
+        })
+        .catch((error: unknown) => {
+          if (settle()) reject(failure(method, rawUrl, error, attempt.started));
+        });
+    });
   }
 
   /** Closes every connection; requests in flight fail, later ones are refused. */
@@ -241,43 +259,28 @@ export class NodeTransport implements Transport {
   }
 }
 
-/** undici's error codes for a response it refused to read (llhttp's `HPE_*`, and these). */
+/** undici's codes for a response it refused to read, besides llhttp's `HTTPParserError`s. */
 const INVALID_RESPONSE = new Set([
   'UND_ERR_HEADERS_OVERFLOW',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-  'UND_ERR_INFO',
 ]);
 
 /**
- * The typed error for an attempt that got no (readable) response: timeout, abort, a refused
- * request, or a network or protocol failure whose message says whether the request may have
- * reached the server.
+ * The typed error for an attempt undici failed: a refused request, or a network or protocol
+ * failure whose message says whether the request may have reached the server.
  */
-function failure(
-  method: HttpRequest['method'],
-  rawUrl: string,
-  error: unknown,
-  at: { timeout: number | undefined; timedOut: boolean; caller: AbortSignal | undefined; started: boolean },
-): Error {
-  if (at.timedOut) {
-    return new RequestTimeoutError(method, rawUrl, `no response within ${at.timeout} ms`, {
-      cause: error,
-      sent: at.started,
-      code: 'ETIMEDOUT',
-    });
-  }
-  if (at.caller?.aborted) return abortError(method, rawUrl, at.caller);
-  const { code, message } = errorFacts(error);
+function failure(method: HttpRequest['method'], rawUrl: string, error: unknown, started: boolean): Error {
+  const { code, message, name } = errorFacts(error);
   // A header value with CR, LF or NUL (or another request undici will not write): the caller's
   // mistake, found before anything was sent; retrying cannot help.
   if (code === 'UND_ERR_INVALID_ARG') return new InvalidArgumentError(`${method} ${rawUrl}`, message);
-  const sent = at.started && !failedBeforeSend(code) && !isTlsFailure(code);
+  const sent = started && !failedBeforeSend(code) && !isTlsFailure(code);
   let reason: string;
   if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') reason = 'the transport was closed';
-  else if (code === 'UND_ERR_ABORTED' && !at.started) reason = `the proxy refused the tunnel (${message})`;
-  else if (code !== undefined && (code.startsWith('HPE_') || INVALID_RESPONSE.has(code)))
-    reason = `invalid HTTP response (${code}: ${message})`;
+  else if (code === 'UND_ERR_ABORTED' && !started) reason = `the proxy refused the tunnel (${message})`;
+  else if (name === 'HTTPParserError' || (code !== undefined && INVALID_RESPONSE.has(code)))
+    reason = `invalid HTTP response (${code ? `${code}: ` : ''}${message})`;
   else reason = describeNetworkError(code, message);
   return new ConnectionError(method, rawUrl, sent ? `${reason}; the request may have reached the server` : reason, {
     cause: error,
@@ -287,7 +290,8 @@ function failure(
 }
 
 /** The innermost error code and its message (undici may wrap a socket or TLS error). */
-function errorFacts(error: unknown): { code: string | undefined; message: string } {
+function errorFacts(error: unknown): { code: string | undefined; message: string; name: string | undefined } {
+  const name = error instanceof Error ? error.name : undefined;
   let code: string | undefined;
   let message = error instanceof Error ? error.message : String(error);
   let current: unknown = error;
@@ -299,7 +303,7 @@ function errorFacts(error: unknown): { code: string | undefined; message: string
     }
     current = coded.cause;
   }
-  return { code, message };
+  return { code, message, name };
 }
 
 /** Response headers as a HeaderReader (undici already lower-cases names). */
