@@ -16,9 +16,9 @@
  * duplicated in a process. Lazily loaded and runtime-chosen modules go through the package's
  * `imports` map, so that they resolve from any file of either tree:
  * - `#default-transport` (per-file tree): connect and the HTTP client import the default transport
- *   through it; bundlers targeting Node (conditions node + module) get default-transport.node.js
- *   with node:http imported statically, browser and Deno bundles the lazy one, which never
- *   reaches node:http;
+ *   through it; bundlers targeting Node (conditions node + module) get default-transport.node.js,
+ *   whose literal `import()` of the undici transport they follow, browser and Deno bundles the lazy
+ *   one, which names neither node-transport.js nor undici, so no browser bundle can contain undici;
  * - `#node-transport`, `#config-files` (node tree): what the lazy default transport and the
  *   clouds.yaml reader load on first use.
  * The source keeps its relative specifiers: tests, tsx and the examples run it unbuilt.
@@ -185,7 +185,8 @@ for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'docs/guide.md']) {
   cpSync(join(root, file), join(dist, file));
 }
 
-// Nothing of the generator's toolchain may be needed at run time: only node:*, yaml, our own files.
+// Nothing of the generator's toolchain may be needed at run time: only node:*, the runtime
+// dependencies (undici, yaml; external in the node tree), our own files.
 const problems = [];
 for (const file of walk(dist)) {
   if (!file.endsWith('.js') || file.startsWith(join(dist, 'node'))) continue;

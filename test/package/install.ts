@@ -1,8 +1,8 @@
 /**
  * Builds the package, packs it with `npm pack` and installs the tarball into a fresh project in a
  * temp directory, as a user would (`npm install <tarball>`). Used by the tarball tests and by the
- * import-time benchmark. `yaml`, the only runtime dependency, comes from the npm cache when it is
- * there (`--prefer-offline`), so this works without a registry after `npm ci`.
+ * import-time benchmark. The runtime dependencies (`undici`, `yaml`) come from the npm cache when
+ * they are there (`--prefer-offline`), so this works without a registry after `npm ci`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -109,17 +109,17 @@ describe('the tarball', () => {
     const manifest = JSON.parse(readFileSync(installed('package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest['sideEffects']).toBe(false);
     expect(manifest['type']).toBe('module');
-    expect(Object.keys(manifest['dependencies'] as object)).toEqual(['yaml']);
+    expect(Object.keys(manifest['dependencies'] as object)).toEqual(['undici', 'yaml']);
     expect(manifest['devDependencies']).toBeUndefined();
     expect(manifest['private']).toBeUndefined();
     expect(Object.keys(manifest['exports'] as object)).toEqual(
       expect.arrayContaining(['.', './block-storage/v2', './runtime', './lite']),
     );
-    // Only yaml came along: no generator tool at run time.
+    // Only the two runtime dependencies came along: no generator tool at run time.
     const modules = execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean);
-    expect(modules.sort()).toEqual(['openstack-block-storage', 'yaml']);
+    expect(modules.sort()).toEqual(['openstack-block-storage', 'undici', 'yaml']);
   });
 });
 
@@ -152,7 +152,7 @@ describe('in Node', () => {
     expect(seen.some((r) => r.url.endsWith('/volumes/vol-1') && r.token === TOKEN)).toBe(true);
   });
 
-  it('loads the bundled node tree, clouds.yaml through #config-files and node:http through #node-transport', async () => {
+  it('loads the bundled node tree, clouds.yaml through #config-files and undici through #node-transport', async () => {
     write(
       'clouds.yaml',
       `clouds:\n  packed:\n    auth_type: admin_token\n    auth: {token: "${TOKEN}", endpoint: "${endpoint}"}\n`,
@@ -247,9 +247,25 @@ describe('in a browser project', () => {
         skipLibCheck: false,
       });
       expect(out).toBe('');
+      // Neither NodeTransport's nor undici's declarations (which need @types/node) are reachable.
+      expect(
+        tracedDeclarations('browser-app.ts', bin).filter((f) =>
+          /node_modules\/undici\/|node-transport\.d\.ts$/.test(f),
+        ),
+      ).toEqual([]);
     },
   );
 });
+
+/** The declaration files a type check of `file` (without @types/node) loads. */
+function tracedDeclarations(file: string, bin: string): string[] {
+  const out = execFileSync(
+    process.execPath,
+    [join(bin, 'tsc'), '-p', join(pkg.project, `tsconfig.${file}.json`), '--listFiles'],
+    { encoding: 'utf8' },
+  );
+  return out.split('\n').filter((f) => f.endsWith('.d.ts'));
+}
 
 function write(name: string, text: string): void {
   writeFileSync(join(pkg.project, name), text);
@@ -313,7 +329,10 @@ describe('in a browser bundle', () => {
     expect(inputs.filter((i) => i.startsWith('node:') || /(^|\/)(http|https|net|tls|fs|os|path)$/.test(i))).toEqual([]);
     expect(inputs.some((i) => i.includes('node-transport'))).toBe(false);
     expect(inputs.some((i) => i.includes('config/files'))).toBe(false);
+    // No undici: neither its files nor its HTTP parser.
+    expect(inputs.filter((i) => i.includes('undici'))).toEqual([]);
     const code = result.outputFiles[0].text;
+    expect(code).not.toContain('llhttp');
     // A browser-like global scope: fetch and friends, no process, no require.
     const sandbox: Record<string, unknown> = {
       fetch,
@@ -407,7 +426,7 @@ describe('bundle size from the tarball', () => {
 });
 
 describe('in a Node bundle', () => {
-  it('gets the node:http transport through #default-transport (conditions node + module)', async () => {
+  it('gets the undici transport through #default-transport (conditions node + module)', async () => {
     const entry = join(pkg.project, 'node-app.js');
     writeFileSync(
       entry,
@@ -431,8 +450,9 @@ describe('in a Node bundle', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.endsWith('runtime/http/default-transport.node.js'))).toBe(true);
-    // NodeTransport came along, with node:http imported statically.
-    expect(readFileSync(outfile, 'utf8')).toMatch(/from ["']node:http["']/);
+    // NodeTransport came along, with undici bundled in.
+    expect(inputs.some((i) => i.endsWith('runtime/http/node-transport.js'))).toBe(true);
+    expect(inputs.some((i) => i.includes('node_modules/undici/'))).toBe(true);
     const { stdout } = await promisify(execFile)(process.execPath, [outfile], {
       cwd: pkg.project,
       encoding: 'utf8',
