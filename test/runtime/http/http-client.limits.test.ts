@@ -2,13 +2,23 @@
  * Rate and concurrency limits, checked on the server side. Behaviour checks with generous
  * tolerances, not benchmarks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError } from '../../../runtime/errors.js';
 import { HttpClient } from '../../../runtime/http/http-client.js';
 import { NodeTransport } from '../../../runtime/http/node-transport.js';
 import { RateLimiter } from '../../../runtime/http/rate-limiter.js';
 import { Semaphore } from '../../../runtime/http/semaphore.js';
 import { GET_CONTEXT, type TestServer, json, startServer } from './helpers.js';
+
+// undici compiles its HTTP parser (WebAssembly) on its first connection in a process, which
+// would make the first measured request late by tens of milliseconds on a busy machine.
+beforeAll(async () => {
+  const server = await startServer((_req, res) => json(res, 200, {}));
+  const transport = new NodeTransport({ proxy: false });
+  await transport.send({ method: 'GET', url: `${server.url}/warm`, headers: {} });
+  await transport.close();
+  await server.close();
+});
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
