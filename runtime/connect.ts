@@ -31,7 +31,7 @@ import type { ProxyClass, ServiceFamily } from './service.js';
 import { ServiceSession } from './session.js';
 
 export interface ConnectOptions extends CloudSettings, ConfigSourceOptions, HttpPassThroughOptions {
-  /** Transport for every request (default: node:http on Node with the TLS settings, fetch elsewhere). Not closed by `close()`. */
+  /** Transport for every request (default: undici on Node with the TLS settings, fetch elsewhere). Not closed by `close()`. */
   readonly transport?: Transport | undefined;
   /** One HTTP client for every request instead of the ones built from the options (tests, custom stacks). */
   readonly http?: HttpClientLike | undefined;

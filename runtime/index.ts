@@ -77,7 +77,8 @@ export {
 } from './discovery.js';
 
 // HTTP: transports, the retrying client, logging, metrics. NodeTransport is not exported here so
-// browser bundles never see node:http; defaultTransport() picks it on Node.
+// browser bundles and browser type checks never see undici or Node built-ins; defaultTransport()
+// loads it on Node.
 export { HttpClient, HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http/http-client.js';
 export { defaultTransport } from './http/default-transport.js';
 export { FetchTransport, type FetchTransportOptions } from './http/fetch-transport.js';
