@@ -80,7 +80,7 @@ export {
 // browser bundles and browser type checks never see undici or Node built-ins; defaultTransport()
 // loads it on Node.
 export { HttpClient, HTTP_CLIENT_DEFAULTS, type HttpClientOptions } from './http/http-client.js';
-export { defaultTransport } from './http/default-transport.js';
+export { defaultTransport, type DefaultTransportOptions } from './http/default-transport.js';
 export { FetchTransport, type FetchTransportOptions } from './http/fetch-transport.js';
 export type {
   HttpClientLike,
