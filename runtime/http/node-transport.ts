@@ -23,7 +23,9 @@
  *   (StartTracker). From then on undici cannot tell whether the bytes reached the server, so the
  *   attempt counts as sent. TLS handshake and certificate failures are never "sent".
  * - Idle connections close after `idleSocketTimeout` (4 s, before the 5 s idle timeout of Node,
- *   Apache and many load balancers) and never keep the process alive (undici unrefs them).
+ *   Apache and many load balancers) and never keep the process alive (undici unrefs them). undici
+ *   hands a connection to the next request one event-loop turn after its response ends (in case
+ *   the server closes it anyway), so strictly back-to-back requests alternate between two.
  */
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
