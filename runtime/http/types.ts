@@ -4,7 +4,6 @@
  * endpoint, microversions) sits above both.
  */
 import type { HeaderReader, HttpMethod } from '../client.js';
-import type { ProxyConfig } from './proxy.js';
 
 /** One attempt, fully prepared (absolute URL, final headers, serialised body). */
 export interface HttpRequest {
