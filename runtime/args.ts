@@ -24,3 +24,32 @@ export function checkArg(
     );
   }
 }
+
+/**
+ * A value substituted into a path segment must stay one segment naming one thing. `.` and `..`
+ * would be resolved away by URL parsing (WHATWG URL, and so fetch, also reads `%2e%2e` as `..`,
+ * so encoding is no cure): `DELETE /volumes/..` becomes `DELETE /v3/<project>/`, and a metadata
+ * key `..` turns a delete of one key into one on the whole volume behind a gateway that drops
+ * trailing slashes. An empty value collapses the segment. All are refused before any request.
+ */
+export function checkPathValue(name: string, value: string | undefined, operation: string): asserts value is string {
+  const error = pathValueError(name, value, operation);
+  if (error) throw error;
+}
+
+/** The error `checkPathValue` would throw, for callers that reject instead. */
+export function pathValueError(
+  name: string,
+  value: string | undefined,
+  operation: string,
+): InvalidArgumentError | undefined {
+  if (value === undefined || value === '') return new InvalidArgumentError(name, `is required by ${operation}`);
+  if (value === '.' || value === '..')
+    return new InvalidArgumentError(name, `${JSON.stringify(value)} cannot be sent as a path segment of ${operation}`);
+  return undefined;
+}
+
+/** Whether a value can be a path segment (`findVolume('..')` then looks by name only). */
+export function isPathValue(value: string): boolean {
+  return value !== '' && value !== '.' && value !== '..';
+}

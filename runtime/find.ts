@@ -3,6 +3,7 @@
  * name — on the server where the list accepts a name filter, else here — and match the ID or the
  * name. Two matches are an error; none is `undefined` or an error, as the caller chose.
  */
+import { isPathValue } from './args.js';
 import type { Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
 import {
   BadRequestError,
@@ -45,7 +46,8 @@ export async function findResource<T extends Resource>(
     throw new InvalidArgumentError('nameOrId', `expected a non-empty name or ID, got ${typeof nameOrId}`);
   }
   const schema = cls.schema;
-  if (plan.get) {
+  // `.` and `..` are not IDs: as a path segment they would name the collection. Look by name.
+  if (plan.get && isPathValue(nameOrId)) {
     try {
       const target = construct(cls, { [schema.idField ?? 'id']: nameOrId });
       return await fetchResource(client, cls, plan.get, target, undefined, options);

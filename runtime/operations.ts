@@ -5,6 +5,7 @@
  * nothing at all when nothing changed, delete may ignore a 404), Cinder's wire format always.
  */
 import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
+import { pathValueError } from './args.js';
 import { InvalidArgumentError, InvalidResponseError, NotFoundError, ResourceNotFoundError } from './errors.js';
 import { highestMinimum, lowestMaximum } from './microversion.js';
 import { construct, decodeValue, fromWire, type FieldType, type Resource, type ResourceClass } from './resource.js';
@@ -29,8 +30,12 @@ export function callOperation(
   input: CallInput,
   options?: RequestOptions,
 ): Promise<ApiResponse> {
-  const send = (pathParams: Record<string, string>): Promise<ApiResponse> =>
-    client.send(
+  const send = (pathParams: Record<string, string>): Promise<ApiResponse> => {
+    for (const name in pathParams) {
+      const refused = pathValueError(name, pathParams[name], operation.id);
+      if (refused) return Promise.reject(refused);
+    }
+    return client.send(
       {
         operation,
         pathParams,
@@ -41,6 +46,7 @@ export function callOperation(
       },
       options,
     );
+  };
   // Usually every path value is known: no lookup and no extra async hop.
   const known = knownPath(operation, input);
   return known ? send(known) : resolvePath(client, operation, input, options).then(send);

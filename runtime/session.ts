@@ -19,13 +19,13 @@ import type {
 import {
   ConfigurationError,
   EndpointNotFoundError,
-  InvalidArgumentError,
   InvalidResponseError,
   MicroversionNotSupportedError,
   NotSupportedError,
   SdkError,
   UnauthorizedError,
 } from './errors.js';
+import { checkPathValue } from './args.js';
 import { HttpClient } from './http/http-client.js';
 import type { HttpClientLike, HttpResponse, Transport } from './http/types.js';
 import { buildUserAgent } from './http/user-agent.js';
@@ -397,8 +397,7 @@ export function expandPath(
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i];
     const value = params?.[name];
-    // An empty id would turn `DELETE /volumes/{id}` into `DELETE /volumes/`: refuse instead.
-    if (value === undefined || value === '') throw new InvalidArgumentError(name, `is required by ${opId}`);
+    checkPathValue(name, value, opId);
     path += encodeURIComponent(value) + parts[i + 1];
   }
   return path;
