@@ -35,6 +35,7 @@ import type {
 import { ConfigurationError, ConnectionError, RequestTimeoutError, httpErrorFor } from './errors.js';
 import { parseVersionDocument, splitVersionedUrl } from './discovery.js';
 import { abortError } from './http/abort.js';
+import { checkHeaderValues } from './http/header-values.js';
 import { backoffDelay, parseRetryAfter } from './http/retry.js';
 import { negotiateMicroversion, type ServerVersions } from './microversion.js';
 import type { ServiceVersionDescriptor } from './service.js';
@@ -154,6 +155,7 @@ export function createClient(options: ClientOptions): Client {
       for (;;) {
         const value = typeof token === 'function' ? await token() : token;
         if (value) headers['x-auth-token'] = value;
+        checkHeaderValues(headers);
         if (caller?.aborted) throw aborted();
         // One attempt: the timeout (covering the body too) and the caller's signal end it.
         const controller = new AbortController();

@@ -9,6 +9,7 @@
  *   (or the one being fetched) instead of starting their own.
  * - A failed authentication is not cached; the next caller tries again.
  */
+import { checkToken } from '../http/header-values.js';
 import type { HttpClientLike } from '../http/types.js';
 import type { SdkLogger } from '../logging.js';
 import { abortable, abortedError } from './abortable.js';
@@ -91,25 +92,31 @@ export class TokenCache {
   #start(): Promise<AuthState> {
     // Deliberately without a caller's signal: the result is shared, one caller giving up must not
     // fail the others (each waits through `abortable`).
-    const pending = this.plugin.authenticate(this.#http).then(
-      (state) => {
-        if (this.#pending === pending) {
-          this.#state = state;
-          this.#pending = undefined;
-        }
-        this.#count += 1;
-        this.#logger?.log('debug', 'authenticated', {
-          auth: this.plugin.describe(),
-          expiresAt: state.expiresAt === undefined ? undefined : new Date(state.expiresAt).toISOString(),
-          projectId: state.projectId,
-        });
+    const pending = this.plugin
+      .authenticate(this.#http)
+      .then((state) => {
+        checkToken(state.token?.reveal());
         return state;
-      },
-      (err: unknown) => {
-        if (this.#pending === pending) this.#pending = undefined;
-        throw err;
-      },
-    );
+      })
+      .then(
+        (state) => {
+          if (this.#pending === pending) {
+            this.#state = state;
+            this.#pending = undefined;
+          }
+          this.#count += 1;
+          this.#logger?.log('debug', 'authenticated', {
+            auth: this.plugin.describe(),
+            expiresAt: state.expiresAt === undefined ? undefined : new Date(state.expiresAt).toISOString(),
+            projectId: state.projectId,
+          });
+          return state;
+        },
+        (err: unknown) => {
+          if (this.#pending === pending) this.#pending = undefined;
+          throw err;
+        },
+      );
     // Callers that gave up (aborted) no longer listen; the failure must not become unhandled.
     pending.catch(() => undefined);
     this.#pending = pending;

@@ -29,6 +29,7 @@ import type { HttpMethod } from '../client.js';
 import { abortError, sleep } from './abort.js';
 import { defaultTransport } from './default-transport.js';
 import { faultInfo } from './fault.js';
+import { checkHeaderValues } from './header-values.js';
 import { isCertificateError } from './network-errors.js';
 import { collectSecrets, isSensitiveHeader, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from './redact.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -301,6 +302,7 @@ export class HttpClient implements HttpClientLike {
     for (const name of Object.keys(own)) headers[name.toLowerCase()] = own[name];
     if (request.body !== undefined && headers['content-type'] === undefined)
       headers['content-type'] = 'application/json';
+    checkHeaderValues(headers);
     return headers;
   }
 

@@ -76,36 +76,37 @@ export const ISOLATED = {
 
 const FAST = { retryBaseDelay: 1, retryMaxDelay: 2 } as const;
 
-export const FLAVOURS: readonly Flavour[] = [
-  {
-    name: 'connect()',
-    async open(cinder, extra = {}) {
-      const conn = await connect({
-        ...ISOLATED,
-        ...FAST,
-        authType: 'admin_token',
-        auth: { token: TOKEN, endpoint: cinder.endpoint },
-        version: '3',
-        ...extra.connect,
-      });
-      return { bs: conn.blockStorage, close: () => conn.close() };
-    },
+export const CONNECT: Flavour = {
+  name: 'connect()',
+  async open(cinder, extra = {}) {
+    const conn = await connect({
+      ...ISOLATED,
+      ...FAST,
+      authType: 'admin_token',
+      auth: { token: TOKEN, endpoint: cinder.endpoint },
+      version: '3',
+      ...extra.connect,
+    });
+    return { bs: conn.blockStorage, close: () => conn.close() };
   },
-  {
-    name: 'createClient()',
-    async open(cinder, extra = {}) {
-      const client = createClient({
-        ...FAST,
-        endpoint: cinder.endpoint,
-        token: TOKEN,
-        service: BlockStorageV3.service,
-        serverVersions: { min: '3.0', max: '3.70' },
-        ...extra.lite,
-      });
-      return { bs: new BlockStorageV3(client), close: () => Promise.resolve() };
-    },
+};
+
+export const LITE: Flavour = {
+  name: 'createClient()',
+  async open(cinder, extra = {}) {
+    const client = createClient({
+      ...FAST,
+      endpoint: cinder.endpoint,
+      token: TOKEN,
+      service: BlockStorageV3.service,
+      serverVersions: { min: '3.0', max: '3.70' },
+      ...extra.lite,
+    });
+    return { bs: new BlockStorageV3(client), close: () => Promise.resolve() };
   },
-];
+};
+
+export const FLAVOURS: readonly Flavour[] = [CONNECT, LITE];
 
 /** The rejection of `promise` (fails the test when it resolves). */
 export async function rejection(promise: Promise<unknown>): Promise<Error> {
