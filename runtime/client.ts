@@ -30,6 +30,11 @@ export interface Operation extends VersionBounds {
    * rather than `/v3/<project>`), for routes Cinder serves only there.
    */
   readonly base?: 'version' | undefined;
+  /**
+   * The response is the resource itself rather than `{resource_key: {...}}` (Cinder's GET
+   * /types/{id}/encryption). Otherwise a response without the key is an InvalidResponseError.
+   */
+  readonly bareResponse?: true | undefined;
 }
 
 export type QueryScalar = string | number | boolean;

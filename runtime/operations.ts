@@ -102,7 +102,7 @@ async function resolvePath(
   if (!target || !fetchOp || fetchOp === operation || !mayFetch) throw missingError(operation, target, missing);
   // A child given by its parent (a type's encryption given as the type): look it up once.
   const response = await callOperation(client, fetchOp, { target }, options);
-  target.seedWire(unwrapResource(target.schema.resourceKey, response, target.schema.name));
+  target.seedWire(unwrapResource(envelopeOf(fetchOp, target.schema), response, target.schema.name));
   return resolvePath(client, operation, input, options, false);
 }
 
@@ -124,28 +124,37 @@ function targetValue(target: Resource, placeholder: string): string | undefined 
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The object inside `{resource_key: {...}}`, or the body itself when it is not wrapped. */
-export function unwrapResource(key: string | undefined, response: ApiResponse, what: string): Record<string, unknown> {
+/**
+ * The object inside `{resource_key: {...}}`; the body itself for resources without a key. A
+ * response without the key is not the resource: reading it anyway made `{}` a Volume holding
+ * only the ID the caller asked for (the path fields are seeded from the request).
+ */
+export function unwrapResource(
+  key: string | null | undefined,
+  response: ApiResponse,
+  what: string,
+): Record<string, unknown> {
   const body = response.body;
   if (!isObject(body))
     throw new InvalidResponseError(`${what} from ${response.url}`, `expected a JSON object, got ${kindOf(body)}`);
-  if (key && key in body) {
-    const inner = body[key];
-    if (!isObject(inner))
-      throw new InvalidResponseError(
-        `${what} from ${response.url}`,
-        `"${key}" is ${kindOf(inner)}, expected an object`,
-      );
-    return inner;
-  }
-  return body;
+  if (!key) return body;
+  if (!(key in body)) throw new InvalidResponseError(`${what} from ${response.url}`, `expected a "${key}" key`);
+  const inner = body[key];
+  if (!isObject(inner))
+    throw new InvalidResponseError(`${what} from ${response.url}`, `"${key}" is ${kindOf(inner)}, expected an object`);
+  return inner;
 }
 
-/** Reads a resource out of a response (`response: resource`). */
-export function readResource<T extends Resource>(cls: ResourceClass<T>, response: ApiResponse, key?: string): T {
+/** Reads a resource out of a response (`response: resource`); `key` null: the body is the resource. */
+export function readResource<T extends Resource>(cls: ResourceClass<T>, response: ApiResponse, key?: string | null): T {
   const schema = cls.schema;
-  const body = unwrapResource(key ?? schema.resourceKey, response, schema.name);
+  const body = unwrapResource(key === null ? undefined : (key ?? schema.resourceKey), response, schema.name);
   return fromWire(cls, body, response.requestId);
+}
+
+/** The key an operation's response wraps the resource in; null when it is not wrapped. */
+function envelopeOf(operation: Operation, schema: { readonly resourceKey?: string | undefined }): string | null {
+  return operation.bareResponse ? null : (schema.resourceKey ?? null);
 }
 
 /**
@@ -189,7 +198,10 @@ export function readValue<V>(
  */
 export function mergeInto<T extends Resource>(target: T, response: ApiResponse): T {
   if (response.body === undefined) return target;
-  target.seedWire(unwrapResource(target.schema.resourceKey, response, target.schema.name));
+  // An action answers with some fields, wrapped or not (`{"metadata": {...}}` is the fields).
+  const key = target.schema.resourceKey;
+  const body = response.body;
+  target.seedWire(unwrapResource(key && isObject(body) && key in body ? key : undefined, response, target.schema.name));
   if (response.requestId !== undefined) target.openstackRequestId = response.requestId;
   return target;
 }
@@ -224,7 +236,10 @@ export async function createResource<T extends Resource>(
     options,
   );
   if (response.body === undefined) return resource.applyWire({}, response.requestId);
-  return resource.applyWire(unwrapResource(cls.schema.resourceKey, response, cls.schema.name), response.requestId);
+  return resource.applyWire(
+    unwrapResource(envelopeOf(operation, cls.schema), response, cls.schema.name),
+    response.requestId,
+  );
 }
 
 /** The path fields of a target, by wire name (kept on a child created under it). */
@@ -251,7 +266,7 @@ export async function fetchResource<T extends Resource>(
 ): Promise<T> {
   try {
     const response = await callOperation(client, operation, { target, query, requires }, options);
-    const result = readResource(cls, response);
+    const result = readResource(cls, response, envelopeOf(operation, cls.schema));
     // Keep what the caller knew (a parent id the response does not repeat).
     const known = pathWire(target);
     const keys = Object.keys(known);
@@ -296,7 +311,10 @@ export async function updateResource<T extends Resource>(
     return target;
   }
   // Everything changed was sent: all of it is clean now, whatever the answer repeats.
-  return target.applyWire(unwrapResource(target.schema.resourceKey, response, target.schema.name), response.requestId);
+  return target.applyWire(
+    unwrapResource(envelopeOf(operation, target.schema), response, target.schema.name),
+    response.requestId,
+  );
 }
 
 /** DELETE (or the operation standing for it). With ignoreMissing a 404 is not an error. */

@@ -255,6 +255,7 @@ function operationExpr(op: OperationModel, path: string, id: string, detail = fa
   if (op.minVersion) parts.push(`minVersion: ${literal(op.minVersion)}`);
   if (op.maxVersion) parts.push(`maxVersion: ${literal(op.maxVersion)}`);
   if (op.base === 'version') parts.push(`base: 'version'`);
+  if (op.bareResponse) parts.push('bareResponse: true');
   if (op.routes.length > 0) {
     const routes = op.routes.map((r) => {
       const rp = [`method: ${literal(r.method)}`, `path: ${literal(detail ? (r.detailPath ?? r.path) : r.path)}`];

@@ -56,6 +56,7 @@ interface RawOperation {
   path?: string;
   detail_path?: string;
   base?: 'endpoint' | 'version';
+  bare_response?: boolean;
   paginated?: boolean;
   routes?: { method?: HttpMethod; path: string; detail_path?: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
@@ -357,6 +358,7 @@ export function buildResource(
       path,
       detailPath: op.detail_path,
       base: op.base ?? 'endpoint',
+      bareResponse: op.bare_response ?? false,
       paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
       routes,
       args,

@@ -111,6 +111,8 @@ export interface OperationModel extends VersionRange {
   readonly detailPath?: string | undefined;
   /** `version`: the path is relative to the versioned root without the project segment. */
   readonly base: 'endpoint' | 'version';
+  /** The response is the resource itself, not wrapped in the resource key. */
+  readonly bareResponse: boolean;
   readonly paginated: boolean;
   readonly routes: readonly RouteModel[];
   readonly args: readonly ArgModel[];

@@ -97,7 +97,7 @@ export interface TypeEncryptionUpdate {
 /** The wire operations of {@link TypeEncryption}: method, path and microversion bounds of each request. */
 export const TypeEncryptionOperations = {
   /** Shows the encryption specification of a volume type. Cinder answers with the bare object, and with an empty object when the type has no encryption. */
-  get: { id: 'TypeEncryption.get', method: 'GET', path: '/types/{volume_type_id}/encryption' },
+  get: { id: 'TypeEncryption.get', method: 'GET', path: '/types/{volume_type_id}/encryption', bareResponse: true },
   /** Creates the encryption specification of a volume type. */
   create: { id: 'TypeEncryption.create', method: 'POST', path: '/types/{volume_type_id}/encryption' },
   /** Updates the encryption specification of a volume type. Cinder echoes the keys that were sent. */

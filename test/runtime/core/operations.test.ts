@@ -56,7 +56,8 @@ describe('fetch', () => {
   });
 
   it('a child fetched through its parent keeps the parent ID the answer leaves out', async () => {
-    env.server.handler = () => ({ body: { encryption: { encryption_id: 'e-1', provider: 'luks' } } });
+    // Cinder answers GET /types/{id}/encryption with the bare object.
+    env.server.handler = () => ({ body: { encryption_id: 'e-1', provider: 'luks' } });
     const enc = await env.proxy.getTypeEncryption('t-1');
     expect(enc.volumeTypeId).toBe('t-1');
     expect(enc.encryptionId).toBe('e-1');

@@ -105,9 +105,8 @@ describe('toTarget', () => {
   });
 
   it('a parent instance addresses the child path', async () => {
-    env.server.handler = () => ({
-      body: { encryption: { volume_type_id: 't-1', encryption_id: 'e-1', provider: 'luks' } },
-    });
+    // Cinder answers GET /types/{id}/encryption with the bare object.
+    env.server.handler = () => ({ body: { volume_type_id: 't-1', encryption_id: 'e-1', provider: 'luks' } });
     const enc = await env.proxy.getTypeEncryption(fromWire(Type, { id: 't-1' }));
     expect(env.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /types/t-1/encryption']);
     expect(enc.encryptionId).toBe('e-1');

@@ -84,8 +84,8 @@ export const CONNECT: Flavour = {
       ...FAST,
       authType: 'admin_token',
       auth: { token: TOKEN, endpoint: cinder.endpoint },
-      version: '3',
       ...extra.connect,
+      version: '3',
     });
     return { bs: conn.blockStorage, close: () => conn.close() };
   },
