@@ -2,8 +2,8 @@
  * Lazy listings. A `Paginated` fetches one page at a time as it is iterated, so memory stays
  * constant however long the listing is. It follows Cinder's `{resources}_links` rel=next (keeping
  * only the link's query: marker, limit, …) and falls back to marker/limit when a full page comes
- * without a link. A next link seen twice stops the listing with PaginationLoopError instead of
- * looping forever.
+ * without a link. A listing that goes round in circles stops with PaginationLoopError instead of
+ * asking forever (see `LoopGuard`).
  */
 import type { Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
 import { InvalidArgumentError, InvalidResponseError, PaginationLoopError } from './errors.js';
@@ -107,7 +107,7 @@ export function listResources<T extends Resource>(
       if (!min || withinBounds(await client.negotiate(operation, undefined, options), { minVersion: min }))
         query['limit'] = maxItems;
     }
-    const seen = new Set<string>();
+    const guard = new LoopGuard(schema.name);
     for (;;) {
       const response = await callOperation(
         client,
@@ -130,12 +130,12 @@ export function listResources<T extends Resource>(
       });
       yield { items, requestId: response.requestId };
       if (!input.paginated || items.length === 0) return;
+      guard.page(items);
       const next = nextHref(body, key);
       if (next !== undefined) {
-        if (seen.has(next))
-          throw new PaginationLoopError(`${schema.name} listing returned the same next link twice: ${next}`);
-        seen.add(next);
         query = afterMarker(queryOf(next));
+        if (query['marker'] !== undefined) guard.use('marker', String(query['marker']));
+        guard.use('next link', next);
         continue;
       }
       // No link: a full page may still have a successor (explicit limit), else we are done.
@@ -143,13 +143,66 @@ export function listResources<T extends Resource>(
       if (!(limit > 0) || items.length < limit) return;
       const marker = items[items.length - 1].resourceId;
       if (marker === undefined) return;
-      const key2 = `marker=${marker}`;
-      if (seen.has(key2)) throw new PaginationLoopError(`${schema.name} listing repeated marker ${marker}`);
-      seen.add(key2);
+      guard.use('marker', marker);
       query = afterMarker({ ...query, marker });
     }
   }
   return new Paginated(pages, maxItems);
+}
+
+/** How many markers and next links a listing remembers (about 1 MB at most). */
+const REMEMBERED = 10_000;
+/** Pages whose IDs a new page is compared with. */
+const WINDOW = 8;
+/** Consecutive pages bringing no ID new to the window that end a listing. */
+const STALE_PAGES = 3;
+
+/**
+ * Ends listings that go round in circles, in bounded memory: a server that hands out a marker or
+ * next link already used (the same page again), or whose pages stop bringing new items (next links
+ * that differ only by an added parameter while repeating one item: without this, 100,000 requests
+ * in 4 seconds). It remembers the last REMEMBERED markers and links and the IDs of the last WINDOW
+ * pages, not every ID of the listing.
+ */
+class LoopGuard {
+  readonly #what: string;
+  readonly #used = new Set<string>();
+  readonly #recent: ReadonlySet<string>[] = [];
+  #stale = 0;
+
+  constructor(what: string) {
+    this.#what = what;
+  }
+
+  /** A marker or next link about to be followed; throws when it was followed before. */
+  use(kind: 'marker' | 'next link', value: string): void {
+    const key = `${kind} ${value}`;
+    if (this.#used.has(key)) {
+      // A link is not quoted: the server wrote it, and it may carry anything.
+      const which = kind === 'marker' ? `marker=${value}` : 'a next link';
+      throw new PaginationLoopError(`${this.#what} listing: the server sent ${which} already followed`);
+    }
+    this.#used.add(key);
+    if (this.#used.size > REMEMBERED) {
+      // A Set iterates in insertion order: the first entry is the oldest.
+      const oldest = this.#used.values().next();
+      if (!oldest.done) this.#used.delete(oldest.value);
+    }
+  }
+
+  /** A page just read; throws after STALE_PAGES pages in a row with nothing new. */
+  page(items: readonly Resource[]): void {
+    const ids = items.map((item) => item.resourceId ?? JSON.stringify(item.toWire()));
+    // Usually the first ID is new: a few lookups per page.
+    const isNew = ids.some((id) => !this.#recent.some((page) => page.has(id)));
+    this.#stale = isNew ? 0 : this.#stale + 1;
+    if (this.#stale >= STALE_PAGES)
+      throw new PaginationLoopError(
+        `${this.#what} listing: ${STALE_PAGES} pages in a row brought no item the ${WINDOW} pages before had not`,
+      );
+    this.#recent.push(new Set(ids));
+    if (this.#recent.length > WINDOW) this.#recent.shift();
+  }
 }
 
 /**
