@@ -35,7 +35,11 @@ export interface ConnectOptions extends CloudSettings, ConfigSourceOptions, Http
   readonly transport?: Transport | undefined;
   /** One HTTP client for every request instead of the ones built from the options (tests, custom stacks). */
   readonly http?: HttpClientLike | undefined;
-  /** Milliseconds before `expires_at` at which a token is renewed (default 120 000, as keystoneauth). */
+  /**
+   * Milliseconds before `expires_at` at which a token is renewed (default 120 000, as keystoneauth).
+   * A token living less than this (or a clock ahead of Keystone's) is renewed partway through its
+   * life instead, with one warning.
+   */
   readonly tokenRefreshMargin?: number | undefined;
 }
 

@@ -122,9 +122,11 @@ export class KeystoneAuth implements AuthPlugin {
     const t = isRecord(body) && isRecord(body['token']) ? body['token'] : undefined;
     if (!t) throw new InvalidResponseError(where, 'Keystone token response has no "token" object');
     const expires = typeof t['expires_at'] === 'string' ? Date.parse(t['expires_at']) : NaN;
+    const issued = typeof t['issued_at'] === 'string' ? Date.parse(t['issued_at']) : NaN;
     return {
       token: new Secret(token),
       expiresAt: Number.isNaN(expires) ? undefined : expires,
+      issuedAt: Number.isNaN(issued) ? undefined : issued,
       catalog: parseCatalog(t['catalog'], where),
       endpoint: undefined,
       projectId: idOf(t['project']),

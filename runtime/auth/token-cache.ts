@@ -2,7 +2,9 @@
  * Keeps the current token and decides when to authenticate again.
  *
  * - A token is reused until `refreshMargin` before its `expires_at` (keystoneauth uses 120 s, so a
- *   long request does not start with a token that dies halfway).
+ *   long request does not start with a token that dies halfway). A token living less than that
+ *   by this machine's clock is renewed partway through its life instead, with one warning
+ *   (renewal.ts): otherwise every call would authenticate again.
  * - Concurrent callers share one in-flight authentication.
  * - `invalidate(state)` after a 401 only drops *that* token: when twenty requests fail with the same
  *   token, the first drop triggers one re-authentication and the other nineteen find the new token
@@ -13,6 +15,7 @@ import { checkToken } from '../http/header-values.js';
 import type { HttpClientLike } from '../http/types.js';
 import type { SdkLogger } from '../logging.js';
 import { abortable, abortedError } from './abortable.js';
+import { renewalOf } from './renewal.js';
 import type { AuthPlugin, AuthState } from './types.js';
 
 export interface TokenCacheOptions {
@@ -35,6 +38,9 @@ export class TokenCache {
   readonly #now: () => number;
   readonly #logger: SdkLogger | undefined;
   #state: AuthState | undefined;
+  /** When #state stops being handed out (see renewal.ts). */
+  #renewAt = 0;
+  #warnedMargin = false;
   #pending: Promise<AuthState> | undefined;
   #count = 0;
 
@@ -86,7 +92,24 @@ export class TokenCache {
   }
 
   #fresh(state: AuthState): boolean {
-    return state.expiresAt === undefined || this.#now() < state.expiresAt - this.#margin;
+    return state.expiresAt === undefined || (state === this.#state && this.#now() < this.#renewAt);
+  }
+
+  /** Keeps a new token and decides when to renew it; warns once when the margin does not fit. */
+  #keep(state: AuthState): void {
+    const renewal = renewalOf(state, this.#margin, this.#now());
+    this.#state = state;
+    this.#renewAt = renewal.at;
+    if (!renewal.adapted || this.#warnedMargin) return;
+    this.#warnedMargin = true;
+    const lifetime = renewal.adapted.lifetime;
+    this.#logger?.log(
+      'warn',
+      `the token lives ${lifetime === undefined ? 'an unknown time' : `${Math.round(lifetime / 1000)} s`}, ` +
+        `not more than the refresh margin of ${Math.round(this.#margin / 1000)} s (short-lived tokens, or this ` +
+        `machine's clock is ahead of Keystone's): renewing it after ${Math.round((renewal.at - this.#now()) / 1000)} s instead`,
+      { auth: this.plugin.describe(), refreshMarginMs: this.#margin, lifetimeMs: lifetime },
+    );
   }
 
   #start(): Promise<AuthState> {
@@ -101,7 +124,7 @@ export class TokenCache {
       .then(
         (state) => {
           if (this.#pending === pending) {
-            this.#state = state;
+            this.#keep(state);
             this.#pending = undefined;
           }
           this.#count += 1;

@@ -12,6 +12,8 @@ export interface AuthState {
   readonly token: Secret | undefined;
   /** Epoch milliseconds; undefined means the token does not expire on its own. */
   readonly expiresAt: number | undefined;
+  /** Epoch milliseconds by the issuer's clock (Keystone's `issued_at`), when known. */
+  readonly issuedAt?: number | undefined;
   /** The service catalog; undefined when the method has a fixed endpoint instead. */
   readonly catalog: ServiceCatalog | undefined;
   /** A fixed endpoint used for every service (admin_token / token_endpoint / none). */
