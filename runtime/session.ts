@@ -28,6 +28,7 @@ import {
 import { checkPathValue } from './args.js';
 import { HttpClient } from './http/http-client.js';
 import type { HttpClientLike, HttpResponse, Transport } from './http/types.js';
+import { headerText } from './http/redact.js';
 import { buildUserAgent } from './http/user-agent.js';
 import { adaptLogger, type SdkLogger } from './logging.js';
 import {
@@ -426,7 +427,7 @@ export function parseBody(response: HttpResponse, method: string, url: string): 
     return JSON.parse(response.body) as unknown;
   } catch (cause) {
     // The body itself is not quoted: it might be anything, including echoed credentials.
-    const type = response.headers.get('content-type') ?? 'no content type';
+    const type = headerText(response.headers.get('content-type'), []) ?? 'no content type';
     throw new InvalidResponseError(
       `${method} ${url}`,
       `HTTP ${response.status} response is not JSON (${type}, ${response.body.length} characters)`,

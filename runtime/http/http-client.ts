@@ -31,7 +31,15 @@ import { defaultTransport } from './default-transport.js';
 import { faultInfo } from './fault.js';
 import { checkHeaderValues } from './header-values.js';
 import { isCertificateError } from './network-errors.js';
-import { collectSecrets, isSensitiveHeader, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from './redact.js';
+import {
+  collectSecrets,
+  headerText,
+  isSensitiveHeader,
+  redactHeaders,
+  redactJsonText,
+  redactUrl,
+  scrubSecrets,
+} from './redact.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -342,7 +350,7 @@ export class HttpClient implements HttpClientLike {
       status,
       method: request.method,
       url: redactUrl(request.url),
-      requestId: requestIdOf(response),
+      requestId: headerText(requestIdOf(response), secrets),
       details: fault.details === undefined ? undefined : scrubSecrets(fault.details, secrets),
       retryAfter,
     });
@@ -365,7 +373,7 @@ export class HttpClient implements HttpClientLike {
     if (context.operation) fields['operation'] = context.operation;
     if (response) {
       fields['status'] = response.status;
-      const requestId = requestIdOf(response);
+      const requestId = headerText(requestIdOf(response), collectSecrets(request.headers));
       if (requestId) fields['requestId'] = requestId;
     }
     if (this.logBodies) {

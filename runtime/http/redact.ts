@@ -6,7 +6,10 @@
  * - by JSON key (`password`, `secret`, `token`, `auth_key`, CHAP `auth_password`, …): `redact`
  *   for values, `redactJsonText` for serialised bodies;
  * - by value, when a server echoes a secret back in free text (keystone's "Could not find token:
- *   <token>"): `collectSecrets` gathers the values sent, `scrubSecrets` removes them from text.
+ *   <token>"): `collectSecrets` gathers the values sent, `scrubSecrets` removes them from text,
+ *   in every form a server may echo them: raw, JSON-escaped (also twice, inside a logged body;
+ *   `\uXXXX` as Python writes non-ASCII), percent-encoded.
+ * Values read from response headers go through `headerText` (no secret, no control character).
  *
  * The session and auth code should use the same functions for anything they log.
  */
@@ -208,11 +211,58 @@ function collectFromValue(value: unknown, secret: boolean, out: string[], depth:
   }
 }
 
-/** `text` with every occurrence of each secret replaced by `***`. */
+/** `text` with every occurrence of each secret, in any of the forms above, replaced by `***`. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    // The plain search above is the common case; the pattern only runs when the text has escapes.
+    if (/[\\%]/.test(out)) out = out.replace(echoPattern(secret), REDACTED);
   }
   return out;
+}
+
+/** Compiled patterns by secret; a session has few secrets (a password, a token or two). */
+const PATTERNS = new Map<string, RegExp>();
+
+/**
+ * A pattern matching `secret` however a server may have escaped it, character by character: as
+ * is; after backslashes (JSON's `\"`, `\\`, `\/`, and the same escaped again when a JSON message is
+ * itself in a JSON body); as `\uXXXX` (Python's JSON writes non-ASCII so; surrogate pairs for the
+ * rest); as percent-encoded UTF-8 (`+` for a space).
+ */
+function echoPattern(secret: string): RegExp {
+  let pattern = PATTERNS.get(secret);
+  if (pattern) return pattern;
+  let source = '';
+  for (const char of secret) {
+    const forms = [`\\\\*${char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}`];
+    const units = [...Array(char.length).keys()].map((i) => char.charCodeAt(i).toString(16).padStart(4, '0'));
+    forms.push(units.map((u) => `\\\\+u${u.replace(/[a-f]/g, (h) => `[${h}${h.toUpperCase()}]`)}`).join(''));
+    const bytes = [...new TextEncoder().encode(char)].map((b) => b.toString(16).padStart(2, '0'));
+    forms.push(bytes.map((b) => `%(?:25)*${b.replace(/[a-f]/g, (h) => `[${h}${h.toUpperCase()}]`)}`).join(''));
+    if (char === ' ') forms.push('\\+');
+    const escapes: Readonly<Record<string, string>> = { '\n': 'n', '\r': 'r', '\t': 't', '\b': 'b', '\f': 'f' };
+    const letter = escapes[char];
+    if (letter !== undefined) forms.push(`\\\\+${letter}`);
+    source += `(?:${forms.join('|')})`;
+  }
+  pattern = new RegExp(source, 'g');
+  if (PATTERNS.size >= 64) PATTERNS.clear();
+  PATTERNS.set(secret, pattern);
+  return pattern;
+}
+
+/** Control characters (C0, DEL, C1): terminal escapes and line breaks a log line must not carry. */
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * A value read from a response header, fit for an error or a log line: without the request's
+ * secrets (a server may echo the token in its request id) and without control characters.
+ */
+export function headerText(value: string | null | undefined, secrets: readonly string[]): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  return scrubSecrets(value.replace(CONTROL, ''), secrets);
 }
