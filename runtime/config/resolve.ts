@@ -91,6 +91,7 @@ async function fileLayer(
     cwd: options.cwd,
     homeDir: options.homeDir,
     systemConfigDirs: options.systemConfigDirs,
+    logger,
   });
   const cloud = name ?? onlyCloud(files);
   const raw = files.clouds[cloud];
