@@ -28,7 +28,7 @@ import {
 import { checkPathValue } from './args.js';
 import { HttpClient } from './http/http-client.js';
 import type { HttpClientLike, HttpResponse, Transport } from './http/types.js';
-import { headerText } from './http/redact.js';
+import { headerText } from './http/header-text.js';
 import { buildUserAgent } from './http/user-agent.js';
 import { adaptLogger, type SdkLogger } from './logging.js';
 import {

@@ -31,15 +31,8 @@ import { defaultTransport } from './default-transport.js';
 import { faultInfo } from './fault.js';
 import { checkHeaderValues } from './header-values.js';
 import { isCertificateError } from './network-errors.js';
-import {
-  collectSecrets,
-  headerText,
-  isSensitiveHeader,
-  redactHeaders,
-  redactJsonText,
-  redactUrl,
-  scrubSecrets,
-} from './redact.js';
+import { headerText } from './header-text.js';
+import { collectSecrets, isSensitiveHeader, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from './redact.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
 import { Semaphore } from './semaphore.js';

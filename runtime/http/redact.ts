@@ -9,7 +9,7 @@
  *   <token>"): `collectSecrets` gathers the values sent, `scrubSecrets` removes them from text,
  *   in every form a server may echo them: raw, JSON-escaped (also twice, inside a logged body;
  *   `\uXXXX` as Python writes non-ASCII), percent-encoded.
- * Values read from response headers go through `headerText` (no secret, no control character).
+ * Values read from response headers go through `headerText` (header-text.ts).
  *
  * The session and auth code should use the same functions for anything they log.
  */
@@ -252,17 +252,4 @@ function echoPattern(secret: string): RegExp {
   if (PATTERNS.size >= 64) PATTERNS.clear();
   PATTERNS.set(secret, pattern);
   return pattern;
-}
-
-/** Control characters (C0, DEL, C1): terminal escapes and line breaks a log line must not carry. */
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/**
- * A value read from a response header, fit for an error or a log line: without the request's
- * secrets (a server may echo the token in its request id) and without control characters.
- */
-export function headerText(value: string | null | undefined, secrets: readonly string[]): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  return scrubSecrets(value.replace(CONTROL, ''), secrets);
 }
