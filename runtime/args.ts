@@ -1,9 +1,41 @@
 /**
- * Argument checks emitted at the top of every generated method, so that a JavaScript caller (or a
+ * Argument checks run at the top of every generated method, so that a JavaScript caller (or a
  * TypeScript one holding `any`) gets a typed error naming the argument before anything is sent.
+ * Generated code states what it expects as a table (`checkArgs(options, { size: 'integer' })`)
+ * rather than as one call per argument: the table is what a reviewer reads, and this is the one
+ * place that interprets it.
  */
 import { InvalidArgumentError } from './errors.js';
 import { encodeValue, type FieldType } from './resource.js';
+
+/** How one argument is checked: its type alone (optional), or the type with more constraints. */
+export type ArgRule =
+  | FieldType
+  | {
+      readonly type: FieldType;
+      /** The argument must be given (not undefined or null). */
+      readonly required?: boolean | undefined;
+      /** The only values allowed (string enums). */
+      readonly enum?: readonly string[] | undefined;
+    };
+
+/** Argument name → rule, in the order the method declares them (the first failure is reported). */
+export type ArgRules = Readonly<Record<string, ArgRule>>;
+
+/**
+ * Checks every argument named in `rules`, reading its value from `values` by the same name (the
+ * options object, or the positional arguments beside it). The rules may only name keys of `values`.
+ */
+export function checkArgs<T extends object>(values: T, rules: { readonly [K in keyof T]?: ArgRule }): void {
+  const table = rules as ArgRules;
+  const given = values as Readonly<Record<string, unknown>>;
+  for (const name of Object.keys(table)) {
+    const rule = table[name];
+    if (typeof rule === 'object' && 'type' in rule)
+      checkArg(name, given[name], rule.type, rule.required ?? false, rule.enum);
+    else checkArg(name, given[name], rule, false);
+  }
+}
 
 export function checkArg(
   name: string,

@@ -30,7 +30,8 @@ export interface FindPlan {
 
 export interface FindInput {
   readonly path?: Readonly<Record<string, string>> | undefined;
-  readonly query: Readonly<Record<string, QueryValue | undefined>>;
+  /** Absent: no query arguments besides the name filter. */
+  readonly query?: Readonly<Record<string, QueryValue | undefined>> | undefined;
   readonly ignoreMissing: boolean;
 }
 

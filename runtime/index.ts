@@ -38,7 +38,7 @@ export {
   type StructSchema,
 } from './resource.js';
 export type { ProxyClass, ServiceFamily, ServiceVersionDescriptor } from './service.js';
-export { checkArg } from './args.js';
+export { checkArg, checkArgs, type ArgRule, type ArgRules } from './args.js';
 export { optionalRefId, refId, toTarget, type TargetOptions } from './target.js';
 export {
   callOperation,

@@ -18,15 +18,16 @@ export interface ListOptions extends RequestOptions {
 
 export interface ListInput {
   readonly path?: Readonly<Record<string, string>> | undefined;
-  readonly query: Readonly<Record<string, QueryValue | undefined>>;
+  /** Absent: no query arguments. */
+  readonly query?: Readonly<Record<string, QueryValue | undefined>> | undefined;
   readonly requires?: readonly (string | undefined)[] | undefined;
   /** Follow next links (false for endpoints that return everything at once). */
   readonly paginated: boolean;
   /**
-   * The list takes a `limit` (page size), from this microversion if set. Only then does maxItems
-   * become the page size: Cinder treats an unknown `limit` as a filter (transfers before 3.59).
+   * The list takes a `limit` (page size): `true`, or from the given microversion on. Only then does
+   * maxItems become the page size: Cinder treats an unknown `limit` as a filter (transfers before 3.59).
    */
-  readonly pageSize?: { readonly minVersion?: string | undefined } | undefined;
+  readonly pageSize?: true | { readonly minVersion: string } | undefined;
 }
 
 /** One page as the server sent it. */
@@ -103,7 +104,7 @@ export function listResources<T extends Resource>(
     // Like openstacksdk: without an explicit page size, maxItems is a good one — where the list
     // accepts a limit at the version this call is sent at.
     if (maxItems !== undefined && maxItems > 0 && query['limit'] === undefined && input.paginated && input.pageSize) {
-      const min = input.pageSize.minVersion;
+      const min = input.pageSize === true ? undefined : input.pageSize.minVersion;
       if (!min || withinBounds(await client.negotiate(operation, undefined, options), { minVersion: min }))
         query['limit'] = maxItems;
     }

@@ -16,7 +16,22 @@ export function operationsConstName(resource: ResourceModel): string {
   return `${resource.name}Operations`;
 }
 
-/** The first line of every generated file: the spec files it came from. */
+/**
+ * The first line of every generated file: the spec files it came from. A module of one resource
+ * names its file (and the file it extends); a module built from a whole version (proxy, index,
+ * tests of every resource) names each folder as a glob, so that the line stays short enough to read
+ * in a review however many files the version has.
+ */
 export function banner(sources: readonly string[]): string {
-  return renderTemplate('banner', { sources: [...sources].sort().join(', ') }).trim();
+  return renderTemplate('banner', { sources: bannerSources(sources) }).trim();
+}
+
+/** At most this many files are listed by name; more are summarised per folder. */
+const MAX_LISTED = 2;
+
+export function bannerSources(sources: readonly string[]): string {
+  const files = [...new Set(sources)].sort();
+  if (files.length <= MAX_LISTED) return files.join(', ');
+  const dirs = [...new Set(files.map((f) => path.posix.dirname(f)))];
+  return dirs.map((dir) => `${dir}/*.yaml`).join(', ');
 }

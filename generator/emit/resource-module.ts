@@ -457,6 +457,12 @@ function methodFunction(
   };
 }
 
+/** `key: value` in an object literal, or just `key` when the value is the variable of that name. */
+function property(key: string, value: string): string {
+  const name = propertyKey(key);
+  return name === value ? name : `${name}: ${value}`;
+}
+
 /** Writes the body of one method function. */
 class MethodBody {
   private readonly lines: string[] = [];
@@ -527,24 +533,37 @@ class MethodBody {
     this.lines.push(`const { ${parts.join(', ')} } = options;`);
   }
 
-  /** Arguments are checked up front so a wrong one fails before any request. */
+  /**
+   * Arguments are checked up front so a wrong one fails before any request: one `checkArgs` call
+   * with the method's table (name → type, or type with `required` and `enum`). Options are read
+   * from the options object itself; positional arguments are listed beside it, after it, so that an
+   * options member of the same name cannot stand in for them.
+   */
   private validateArgs(): void {
+    const rules: string[] = [];
+    const positional: string[] = [];
+    let fromOptions = false;
     for (const p of this.method.params) {
+      let type: string;
+      let enumValues: readonly string[] | undefined;
       if (p.role.kind === 'arg' && !p.role.arg.ref) {
-        const a = p.role.arg;
-        const required = p.positional;
-        this.uses.value('checkArg');
-        const extra = a.enum ? `, ${literal([...a.enum])}` : '';
-        this.lines.push(
-          `checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(a.type)}, ${String(required)}${extra});`,
-        );
+        type = fieldTypeExpr(p.role.arg.type);
+        enumValues = p.role.arg.enum;
       } else if (p.role.kind === 'extra') {
-        this.uses.value('checkArg');
-        this.lines.push(
-          `checkArg(${literal(p.name)}, ${p.name}, ${fieldTypeExpr(p.role.type)}, ${String(p.positional)});`,
-        );
-      }
+        type = fieldTypeExpr(p.role.type);
+      } else continue;
+      if (p.positional) positional.push(p.name);
+      else fromOptions = true;
+      const constraints = [
+        ...(p.positional ? ['required: true'] : []),
+        ...(enumValues ? [`enum: ${literal([...enumValues])}`] : []),
+      ];
+      rules.push(property(p.name, constraints.length > 0 ? `{ type: ${type}, ${constraints.join(', ')} }` : type));
     }
+    if (rules.length === 0) return;
+    const values =
+      positional.length === 0 ? 'options' : `{ ${[...(fromOptions ? ['...options'] : []), ...positional].join(', ')} }`;
+    this.lines.push(`${this.uses.value('checkArgs')}(${values}, { ${rules.join(', ')} });`);
   }
 
   private targetParam(): ProxyParam | undefined {
@@ -583,7 +602,7 @@ class MethodBody {
       .filter((a) => this.method.params.some((p) => p.name === a.name) || a.default !== undefined)
       .map((a) => {
         const given = this.method.params.some((p) => p.name === a.name);
-        return `${propertyKey(a.wire)}: ${given ? this.argValue(a, a.name) : literal(a.default)}`;
+        return property(a.wire, given ? this.argValue(a, a.name) : literal(a.default));
       });
     return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
   }
@@ -591,9 +610,7 @@ class MethodBody {
   private pathExpr(op: OperationModel, loopVar?: { as: string; value: string }): string | undefined {
     const entries = op.args
       .filter((a) => a.in === 'path')
-      .map(
-        (a) => `${propertyKey(a.wire)}: ${loopVar && loopVar.as === a.name ? loopVar.value : this.argValue(a, a.name)}`,
-      );
+      .map((a) => property(a.wire, loopVar && loopVar.as === a.name ? loopVar.value : this.argValue(a, a.name)));
     return entries.length > 0 ? `{ ${entries.join(', ')} }` : undefined;
   }
 
@@ -635,8 +652,8 @@ class MethodBody {
                         key.arg,
                       )
                 }]`
-              : propertyKey(k);
-            return `${name}: ${this.bodyExpr(v, loopVar)}`;
+              : undefined;
+            return name ? `${name}: ${this.bodyExpr(v, loopVar)}` : property(k, this.bodyExpr(v, loopVar));
           })
           .join(', ')} }`;
       case 'array':
@@ -670,10 +687,11 @@ class MethodBody {
     const owner = op.response.kind === 'resource' ? op.response.resource : this.resource.name;
     if (owner !== this.resource.name) this.uses.resourceValues.add(owner);
     this.uses.value('listResources');
-    const input = [`query: ${this.queryExpr(op) ?? '{}'}`, `paginated: ${String(op.paginated)}`];
+    const query = this.queryExpr(op);
+    const input = [...(query ? [`query: ${query}`] : []), `paginated: ${String(op.paginated)}`];
     const limit = op.args.find((a) => a.in === 'query' && a.wire === 'limit');
     if (limit && op.paginated)
-      input.push(`pageSize: { ${limit.minVersion ? `minVersion: ${literal(limit.minVersion)}` : ''} }`);
+      input.push(`pageSize: ${limit.minVersion ? `{ minVersion: ${literal(limit.minVersion)} }` : 'true'}`);
     const path = this.pathExpr(op);
     if (path) input.unshift(`path: ${path}`);
     const requires = this.requiresExpr(op);
@@ -699,11 +717,9 @@ class MethodBody {
     ];
     const queryArgs = this.method.params.filter((p) => p.role.kind === 'arg' && p.role.arg.in === 'query');
     const query = queryArgs
-      .map((p) =>
-        p.role.kind === 'arg' ? `${propertyKey(p.role.arg.wire)}: ${this.argValue(p.role.arg, p.name)}` : '',
-      )
+      .map((p) => (p.role.kind === 'arg' ? property(p.role.arg.wire, this.argValue(p.role.arg, p.name)) : ''))
       .join(', ');
-    const input = [`query: { ${query} }`, 'ignoreMissing'];
+    const input = [...(query ? [`query: { ${query} }`] : []), 'ignoreMissing'];
     const path = this.pathExpr(list);
     if (path) input.unshift(`path: ${path}`);
     this.lines.push(
