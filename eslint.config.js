@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'testing/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // vitest's asymmetric matchers (expect.any, expect.objectContaining, ...) are typed `any`, and
       // assertions read into JSON.parse results on purpose: in tests these are the point, not a leak.

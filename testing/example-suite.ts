@@ -4,15 +4,19 @@
  * their arguments). Each case runs the real SDK against a recording server on 127.0.0.1.
  *
  * The two halves are generated together; any mismatch between them (a method or a case on one side
- * only) fails the suite rather than skipping something.
+ * only) fails the suite rather than skipping something. A failing case names the spec line of its
+ * example first, so the fix starts in the spec, not in generated/.
+ *
+ * Lives in testing/ (not test/) because generated/ imports it: generated code depends on the
+ * runtime and on this runner only, never on the project's own tests. It is not part of the package.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as runtime from '../../runtime/index.js';
-import type { CaseFile, Outcome } from '../../generator/emit/test-module.js';
-import type { ProxyClass } from '../../runtime/service.js';
-import { proxyFixture } from './proxy-fixture.js';
+import * as runtime from '../runtime/index.js';
+import type { ProxyClass } from '../runtime/service.js';
+import type { CaseData, CaseFile, Outcome } from './cases.js';
+import { proxyFixture, type ProxyFixture } from './proxy-fixture.js';
 
 /** One row of a generated call table: the case's title (as in the cases file) and its call. */
 export type ExampleCall<P> = readonly [title: string, call: (proxy: P) => Promise<unknown>];
@@ -93,28 +97,48 @@ export function exampleSuite<P>(
           const call = calls[method]?.[i]?.[1];
           it(c.title, async () => {
             if (!call) throw new Error(`${name}: no call for ${method} case ${i}`);
-            const where = `${name}: ${method}[${i}]`;
-            const f = await fixture.at(c.server);
-            if (c.replies.length > 0) f.server.reply(...c.replies);
-            const expected = c.requests.map((r) => ({ ...r, body: r.body }));
-            if (c.expect.kind === 'error') {
-              const error: unknown = await call(f.proxy).then(
-                () => undefined,
-                (e: unknown) => e,
-              );
-              expect(error).toBeInstanceOf(
-                classNamed(where, runtime as Readonly<Record<string, unknown>>, c.expect.class),
-              );
-              if (c.expect.message !== undefined) expect((error as Error).message).toContain(c.expect.message);
-              f.expectRequests(expected);
-              return;
-            }
-            const result = await call(f.proxy);
-            f.expectRequests(expected);
-            checkOutcome(result, c.expect, sdk, where);
+            await withSpecLine(c, `${method}[${i}]`, () => runCase(c, call, sdk, fixture, `${name}: ${method}[${i}]`));
           });
         });
       });
     }
   });
+}
+
+async function runCase<P>(
+  c: CaseData,
+  call: (proxy: P) => Promise<unknown>,
+  sdk: Readonly<Record<string, unknown>>,
+  fixture: ProxyFixture<P>,
+  where: string,
+): Promise<void> {
+  const f = await fixture.at(c.server);
+  if (c.replies.length > 0) f.server.reply(...c.replies);
+  const expected = c.requests.map((r) => ({ ...r, query: r.query ?? {}, body: r.body }));
+  if (c.expect.kind === 'error') {
+    const error: unknown = await call(f.proxy).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(classNamed(where, runtime as Readonly<Record<string, unknown>>, c.expect.class));
+    if (c.expect.message !== undefined) expect((error as Error).message).toContain(c.expect.message);
+    f.expectRequests(expected);
+    return;
+  }
+  const result = await call(f.proxy);
+  f.expectRequests(expected);
+  checkOutcome(result, c.expect, sdk, where);
+}
+
+/**
+ * Runs a case so that whatever fails it (an assertion, an error from the SDK) says first where the
+ * case comes from: `spec/block-storage/v2/volume.yaml:474 (extendVolume[0]): requests sent …`.
+ */
+async function withSpecLine(c: CaseData, label: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof Error && c.spec !== undefined) error.message = `${c.spec} (${label}): ${error.message}`;
+    throw error;
+  }
 }

@@ -8,9 +8,9 @@
  * that stops at 3.54 (v3 routes and fields that depend on the version).
  */
 import { afterAll, beforeEach, expect } from 'vitest';
-import { createConnection } from '../../runtime/connect.js';
-import { compareMicroversions, parseMicroversion } from '../../runtime/microversion.js';
-import type { ProxyClass } from '../../runtime/service.js';
+import { createConnection } from '../runtime/connect.js';
+import { compareMicroversions, parseMicroversion } from '../runtime/microversion.js';
+import type { ProxyClass } from '../runtime/service.js';
 import { RecordingServer, TEST_TOKEN, type RecordedRequest } from './recording-server.js';
 
 export interface ExpectedRequest {

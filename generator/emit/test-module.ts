@@ -5,11 +5,13 @@
  *
  * Each resource gets two files. `<resource>.cases.json` holds the data of every case — the replies
  * the server gives, the exact requests expected (method, path, query, headers, body) and the
- * expected outcome — written as canonical JSON, so it needs no formatter and reads like a table in
- * review. `<resource>.test.ts` holds only the calls, one arrow function per case, so that the
+ * expected outcome — one line per request, reply and outcome (testing/cases.ts), so it needs no
+ * formatter and reads like a table in review. `<resource>.test.ts` holds only the calls, one arrow function per case, so that the
  * compiler still checks every example's arguments against the generated signatures. The runner
- * (test/support/example-suite.ts) pairs them by method name and position and fails on any mismatch.
+ * (testing/example-suite.ts) pairs them by method name and position and fails on any mismatch. Every
+ * case names the spec line it comes from, which the runner puts in front of any failure.
  */
+import type { Position } from '../load/diagnostics.js';
 import type {
   ExampleExchange,
   ExampleModel,
@@ -18,56 +20,15 @@ import type {
   ResourceModel,
   ServiceModel,
 } from '../model/types.js';
+import {
+  casesJson,
+  type CaseData,
+  type CaseFile,
+  type Outcome,
+  type ReplyData,
+  type RequestData,
+} from '../../testing/cases.js';
 import { renderTemplate, tsKey, tsValue } from './render.js';
-
-/**
- * The format of `<resource>.cases.json`, written here and read by test/support/example-suite.ts
- * (which imports these types, so the two cannot drift apart).
- */
-export interface CaseFile {
-  /** The banner, as data (JSON has no comments). */
-  readonly generated: string;
-  readonly suite: string;
-  /** Per proxy method, its cases in the order of the calls in `<resource>.test.ts`. */
-  readonly methods: Readonly<Record<string, readonly CaseData[]>>;
-}
-
-/** The data half of one case. */
-export interface CaseData {
-  readonly title: string;
-  /** The server's maximum microversion, when the case needs one other than the default. */
-  readonly server?: string;
-  readonly replies: readonly ReplyData[];
-  readonly requests: readonly RequestData[];
-  readonly expect: Outcome;
-}
-
-export interface ReplyData {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: JsonValue;
-}
-
-export interface RequestData {
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string | readonly string[]>>;
-  /** Extra headers to check; `null`: the header must be absent. */
-  readonly headers?: Readonly<Record<string, string | null>>;
-  /** Absent: no body may be sent. */
-  readonly body?: JsonValue;
-}
-
-/** What the call must give: its result (by kind) or the error class it must throw. */
-export type Outcome =
-  | { readonly kind: 'undefined' }
-  | { readonly kind: 'unchecked' }
-  | { readonly kind: 'instance'; readonly class: string; readonly json: JsonValue }
-  | { readonly kind: 'items'; readonly json: JsonValue }
-  | { readonly kind: 'json'; readonly json: JsonValue }
-  | { readonly kind: 'matches'; readonly value: JsonValue }
-  | { readonly kind: 'equals'; readonly value: JsonValue }
-  | { readonly kind: 'error'; readonly class: string; readonly message?: string };
 
 interface Case {
   data: CaseData;
@@ -126,7 +87,7 @@ function emitTests(
       calls: m.cases.map((c) => ({ title: tsValue(c.data.title), call: c.call })),
     })),
   });
-  return { code, cases: `${JSON.stringify(data, null, 2)}\n` };
+  return { code, cases: casesJson(data) };
 }
 
 /** Text for a one-line comment: no line break can end the comment early. */
@@ -164,11 +125,16 @@ function replies(exchanges: readonly ExampleExchange[]): ReplyData[] {
   }));
 }
 
+/** `spec/…/volume.yaml:123`: enough for an editor to jump to, short enough for every case. */
+function specLine(position: Position): string {
+  return `${position.file}:${position.line}`;
+}
+
 function requests(exchanges: readonly ExampleExchange[]): RequestData[] {
   return exchanges.map(({ request: r }) => ({
     method: r.method,
     path: r.path,
-    query: r.query,
+    ...(Object.keys(r.query).length > 0 ? { query: r.query } : {}),
     ...(Object.keys(r.headers).length > 0 ? { headers: r.headers } : {}),
     ...(r.body !== undefined ? { body: r.body } : {}),
   }));
@@ -197,6 +163,7 @@ function exampleCase(method: ProxyMethodModel, example: ExampleModel): Case {
   return {
     data: {
       title: example.title,
+      spec: specLine(example.source),
       ...(example.serverVersion ? { server: example.serverVersion } : {}),
       replies: replies(example.exchanges),
       requests: requests(example.exchanges),
@@ -216,8 +183,13 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
       {
         data: {
           title: 'a missing resource raises NotFoundError naming it',
+          spec: specLine(method.source),
           replies: [{ status: 404, body: { itemNotFound: { code: 404, message: 'not here' } } }],
-          requests: [{ method: first.request.method, path: first.request.path, query: first.request.query }],
+          requests: requests([first]).map(({ method: m, path, query }) => ({
+            method: m,
+            path,
+            ...(query ? { query } : {}),
+          })),
           expect: { kind: 'error', class: 'NotFoundError', message: `No ${resource.name} found` },
         },
         call: callExpr(method, example.args),
@@ -234,16 +206,14 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
     : (resource.operations.find((o) => o.name === f.list)?.path ?? '');
   const getPath = f.get ? resource.operations.find((o) => o.name === f.get)?.path : undefined;
   const name = 'dup';
-  const getRequest: RequestData[] = getPath
-    ? [{ method: 'GET', path: getPath.replace(/\{[^}]+\}/, name), query: {} }]
-    : [];
+  const getRequest: RequestData[] = getPath ? [{ method: 'GET', path: getPath.replace(/\{[^}]+\}/, name) }] : [];
   const getReply: ReplyData[] = getPath
     ? [{ status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } }]
     : [];
   const listRequest: RequestData = {
     method: 'GET',
     path: listPath,
-    query: f.nameFilter === 'server' ? { [nameWire]: name } : {},
+    ...(f.nameFilter === 'server' ? { query: { [nameWire]: name } } : {}),
   };
   const item = (id: string): JsonValue => ({ [idWire]: id, [nameWire]: name });
   const other: JsonValue = { [idWire]: 'other-id', [nameWire]: 'someone-else' };
@@ -252,6 +222,7 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
   const lookup = (items: JsonValue[], title: string, expected: Outcome, extra = ''): Case => ({
     data: {
       title,
+      spec: specLine(method.source),
       replies: [...getReply, { status: 200, body: listBody(items) }],
       requests: [...getRequest, listRequest],
       expect: expected,

@@ -71,7 +71,7 @@ export interface TempProject {
   remove(): Promise<void>;
 }
 
-/** A project with spec/ (schemas + the given files under spec/block-storage/v2/) and runtime/ linked. */
+/** A project with spec/ (schemas + the given files under spec/block-storage/v2/), runtime/ and testing/ linked. */
 export async function tempProject(files: Record<string, string>, dir = tmpdir()): Promise<TempProject> {
   await mkdir(dir, { recursive: true });
   const root = await mkdtemp(path.join(dir, 'osbs-gen-'));
@@ -83,6 +83,7 @@ export async function tempProject(files: Record<string, string>, dir = tmpdir())
   await copyFile(path.join(REPO, '.prettierrc.json'), path.join(root, '.prettierrc.json'));
   await writeFile(path.join(root, 'package.json'), '{"type":"module"}\n');
   await symlink(path.join(REPO, 'runtime'), path.join(root, 'runtime'));
+  await symlink(path.join(REPO, 'testing'), path.join(root, 'testing'));
   await symlink(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(specDir, name), text);
   return {

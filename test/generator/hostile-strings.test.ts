@@ -12,7 +12,7 @@ import { buildModel } from '../../generator/model/build.js';
 import { generate, writeTree } from '../../generator/pipeline.js';
 import { createConnection } from '../../runtime/connect.js';
 import type { ProxyClass } from '../../runtime/service.js';
-import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
+import { RecordingServer, TEST_TOKEN } from '../../testing/recording-server.js';
 import { REPO, SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
 
 const HOSTILE_DESCRIPTION =

@@ -11,7 +11,7 @@ import { generate, writeTree } from '../../generator/pipeline.js';
 import { createConnection } from '../../runtime/connect.js';
 import { InvalidResponseError, MicroversionNotSupportedError } from '../../runtime/errors.js';
 import type { ProxyClass } from '../../runtime/service.js';
-import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
+import { RecordingServer, TEST_TOKEN } from '../../testing/recording-server.js';
 import { REPO, SERVICE_YAML, tempProject, type TempProject } from './fixture.js';
 
 const SERVICE = SERVICE_YAML.replace('version: "2"', 'version: "3"')

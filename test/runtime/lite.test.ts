@@ -18,7 +18,7 @@ import {
   type ServiceVersionDescriptor,
 } from '../../runtime/index.js';
 import { createClient, discoverServerVersions } from '../../runtime/lite.js';
-import { RecordingServer, TEST_TOKEN } from '../support/recording-server.js';
+import { RecordingServer, TEST_TOKEN } from '../../testing/recording-server.js';
 
 const V3: ServiceVersionDescriptor = {
   serviceType: 'block-storage',

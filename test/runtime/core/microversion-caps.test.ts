@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockStorageV3 } from '../../../generated/block-storage/v3/index.js';
 import { MicroversionNotSupportedError } from '../../../runtime/errors.js';
-import { proxyFixture } from '../../support/proxy-fixture.js';
+import { proxyFixture } from '../../../testing/proxy-fixture.js';
 
 describe('microversion caps from fields', () => {
   const fixture = proxyFixture(BlockStorageV3);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BlockStorageV2, QuotaClassSet } from '../../../generated/block-storage/v2/index.js';
-import { proxyFixture } from '../../support/proxy-fixture.js';
+import { proxyFixture } from '../../../testing/proxy-fixture.js';
 
 describe('update with a stale instance', () => {
   const fixture = proxyFixture(BlockStorageV2);
