@@ -39,8 +39,14 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 /** Collects diagnostics while a phase runs. */
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
+  readonly #seen = new Set<string>();
   add(position: Position, at: string, message: string): void {
-    this.items.push({ ...position, at, message });
+    const item = { file: position.file, line: position.line, col: position.col, at, message };
+    // A file that others extend is checked once per version that inherits it: report it once.
+    const key = JSON.stringify([item.file, item.line, item.col, at, message]);
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.items.push(item);
   }
   get hasErrors(): boolean {
     return this.items.length > 0;

@@ -26,7 +26,7 @@ export interface SourceDocument {
 }
 
 export function parseSource(file: string, text: string, diagnostics: Diagnostics): SourceDocument | undefined {
-  const data = fastLoad(text);
+  const data = fastLoad(file, text);
   if (data === undefined) return parseDetailed(file, text, diagnostics);
   return refuseProtoKeys(withLazyPositions(file, text, data.value), diagnostics);
 }
@@ -77,14 +77,74 @@ function withLazyPositions(file: string, text: string, value: unknown): SourceDo
  * (syntax, duplicate keys, unknown tags), or it uses aliases (shared nodes), which only `yaml`
  * expands with a limit.
  */
-function fastLoad(text: string): { value: unknown } | undefined {
+function fastLoad(file: string, text: string): { value: unknown } | undefined {
   let value: unknown;
+  const origin: Origin = { file, text };
+  const opened: number[] = [];
   try {
-    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+    value = jsYaml.load(text, {
+      schema: jsYaml.CORE_SCHEMA,
+      // Where each mapping and sequence starts, for positionOf (see there).
+      listener: (event, state) => {
+        if (event === 'open') opened.push(state.position);
+        else {
+          const start = opened.pop() ?? 0;
+          if (state.result !== null && typeof state.result === 'object')
+            starts.set(state.result as object, { origin, offset: start });
+        }
+      },
+    });
   } catch {
     return undefined;
   }
   return sharesNodes(value) ? undefined : { value };
+}
+
+interface Origin {
+  readonly file: string;
+  readonly text: string;
+  /** Offsets of line starts, worked out on first use. */
+  lineStarts?: number[];
+}
+
+/** Mappings and sequences read by js-yaml → where js-yaml began reading them. */
+const starts = new WeakMap<object, { readonly origin: Origin; readonly offset: number }>();
+
+/**
+ * The position of a mapping or sequence of spec data (an example, a proxy method), by identity,
+ * without the second, position-keeping parse that `locate` needs: the same line and column as
+ * `locate` gives for its path. Undefined for data that js-yaml did not read (`yaml` read the file).
+ * For positions needed for every node of a kind (each example's line in the generated tests), where
+ * parsing every spec file again would cost a fifth of a regeneration.
+ */
+export function positionOf(value: object): Position | undefined {
+  const start = starts.get(value);
+  if (!start) return undefined;
+  const { origin } = start;
+  const text = origin.text;
+  // js-yaml announces a node before skipping the blanks and comments in front of it.
+  let offset = start.offset;
+  for (;;) {
+    const c = text[offset];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') offset++;
+    else if (c === '#') while (offset < text.length && text[offset] !== '\n') offset++;
+    else break;
+  }
+  const lineStarts = (origin.lineStarts ??= lineStartsOf(text));
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { file: origin.file, line: low + 1, col: offset - lineStarts[low] + 1 };
+}
+
+function lineStartsOf(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') out.push(i + 1);
+  return out;
 }
 
 function sharesNodes(value: unknown, seen = new Set<object>()): boolean {

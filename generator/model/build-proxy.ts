@@ -3,7 +3,7 @@
  * (positional or in the options object), what it returns, and its examples.
  */
 import type { Diagnostics } from '../load/diagnostics.js';
-import type { SourceDocument } from '../load/source.js';
+import { positionOf, type SourceDocument } from '../load/source.js';
 import { parseTypeExpr, typeToString } from './type-expr.js';
 import type {
   CallPlan,
@@ -20,6 +20,7 @@ import type {
   ReturnModel,
 } from './types.js';
 import { usesSelf } from './build-resource.js';
+import { checkExamples } from './check-examples.js';
 import { RESERVED, lowerFirst } from './util.js';
 
 interface RawForEach {
@@ -86,7 +87,10 @@ export function buildProxyMethods(
   for (const [name, m] of Object.entries(raw)) {
     const p = ['proxy', name];
     const method = buildMethod(name, m, p);
-    if (method) out.push(method);
+    if (method) {
+      checkExamples(method, m.examples, p, resource, resources, err);
+      out.push(method);
+    }
   }
   return out;
 
@@ -310,7 +314,7 @@ export function buildProxyMethods(
       switches,
       returns: first,
       examples,
-      source: doc.locate(p),
+      source: positionOf(m) ?? doc.locate(p),
     };
   }
 
@@ -410,7 +414,7 @@ export function buildProxyMethods(
       find: { get: getName, list: listName, byId, nameFilter },
       returns: { kind: 'resource', resource: resource.name, optional: true },
       examples,
-      source: doc.locate(p),
+      source: positionOf(m) ?? doc.locate(p),
     };
   }
 
@@ -446,7 +450,8 @@ export function buildExample(doc: SourceDocument, e: RawExample, p: (string | nu
     hasResult: e.result !== undefined,
     error: e.error,
     serverVersion: e.server_version,
-    source: doc.locate(p),
+    // Every example's line goes into the generated tests: read without a second parse of the file.
+    source: positionOf(e) ?? doc.locate(p),
   };
 }
 
