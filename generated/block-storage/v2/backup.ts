@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -384,37 +384,39 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    volumeId: 'string',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Backup,
     details ? BackupOperations.listDetail : BackupOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         volume_id: volumeId,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -484,7 +486,7 @@ export async function findBackup(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -527,7 +529,7 @@ export async function deleteBackup(
   options: DeleteBackupOptions = {},
 ): Promise<void> {
   const { force, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(Backup, backup, 'backup');
   if (force) {
     await deleteResource(
@@ -557,8 +559,7 @@ export async function importBackup(
   url: string,
   options?: RequestOptions,
 ): Promise<Backup> {
-  checkArg('service', service, 'string', true);
-  checkArg('url', url, 'string', true);
+  checkArgs({ service, url }, { service: { type: 'string', required: true }, url: { type: 'string', required: true } });
   const response = await callOperation(
     client,
     BackupOperations.importRecord,
@@ -606,12 +607,12 @@ export async function restoreBackup(
   options: RestoreBackupOptions = {},
 ): Promise<BackupRestore> {
   const { volume, name } = options;
-  checkArg('name', name, 'string', false);
+  checkArgs(options, { name: 'string' });
   const target = toTarget(Backup, backup, 'backup');
   const response = await callOperation(
     client,
     BackupOperations.restore,
-    { target, body: { restore: { volume_id: optionalRefId(volume, 'volume'), name: name } } },
+    { target, body: { restore: { volume_id: optionalRefId(volume, 'volume'), name } } },
     options,
   );
   return readValue<BackupRestore>(response, { struct: BackupRestoreSchema }, 'restore', 'Backup.restore');
@@ -630,12 +631,12 @@ export async function resetBackupStatus(
   status: 'available' | 'error',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, ['available', 'error']);
+  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(
     client,
     BackupOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }

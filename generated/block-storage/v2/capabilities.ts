@@ -2,7 +2,7 @@
 import {
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   readResource,
   type Operation,
   type RequestOptions,
@@ -152,7 +152,7 @@ export async function getCapabilities(
   host: string,
   options?: RequestOptions,
 ): Promise<Capabilities> {
-  checkArg('host', host, 'string', true);
+  checkArgs({ host }, { host: { type: 'string', required: true } });
   const response = await callOperation(client, CapabilitiesOperations.get, { path: { hostname: host } }, options);
   return readResource(Capabilities, response);
 }

@@ -2,7 +2,7 @@
 import {
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   readResource,
   type Operation,
   type RequestOptions,
@@ -166,7 +166,7 @@ export interface GetLimitsOptions extends RequestOptions {
  */
 export async function getLimits(client: ServiceClient, options: GetLimitsOptions = {}): Promise<Limits> {
   const { project } = options;
-  checkArg('project', project, 'string', false);
+  checkArgs(options, { project: 'string' });
   const response = await callOperation(
     client,
     LimitsOperations.get,

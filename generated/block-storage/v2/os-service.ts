@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   findResource,
   listResources,
   mergeInto,
@@ -179,15 +179,8 @@ export interface ServicesOptions extends ListOptions {
  */
 export function services(client: ServiceClient, options: ServicesOptions = {}): Paginated<Service> {
   const { binary, host } = options;
-  checkArg('binary', binary, 'string', false);
-  checkArg('host', host, 'string', false);
-  return listResources(
-    client,
-    Service,
-    ServiceOperations.list,
-    { query: { binary: binary, host: host }, paginated: false },
-    options,
-  );
+  checkArgs(options, { binary: 'string', host: 'string' });
+  return listResources(client, Service, ServiceOperations.list, { query: { binary, host }, paginated: false }, options);
 }
 
 /** Options of `findService`. */
@@ -224,13 +217,13 @@ export async function findService(
   options: FindServiceOptions = {},
 ): Promise<Service | undefined> {
   const { ignoreMissing = true, host } = options;
-  checkArg('host', host, 'string', false);
+  checkArgs(options, { host: 'string' });
   return findResource(
     client,
     Service,
     { list: ServiceOperations.list, nameFilter: 'server', nameWire: 'binary', paginated: false },
     nameOrId,
-    { query: { host: host }, ignoreMissing },
+    { query: { host }, ignoreMissing },
     options,
   );
 }
@@ -276,7 +269,7 @@ export async function disableService(
   options: DisableServiceOptions = {},
 ): Promise<Service> {
   const { reason } = options;
-  checkArg('reason', reason, 'string', false);
+  checkArgs(options, { reason: 'string' });
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   if (reason !== undefined) {
     const response = await callOperation(
@@ -337,7 +330,7 @@ export async function failoverService(
   options: FailoverServiceOptions = {},
 ): Promise<void> {
   const { backendId } = options;
-  checkArg('backendId', backendId, 'string', false);
+  checkArgs(options, { backendId: 'string' });
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   await callOperation(
     client,

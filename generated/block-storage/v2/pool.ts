@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   listResources,
   type ListOptions,
   type Operation,
@@ -71,6 +71,6 @@ export interface BackendPoolsOptions extends ListOptions {
  */
 export function backendPools(client: ServiceClient, options: BackendPoolsOptions = {}): Paginated<Pool> {
   const { detail = true } = options;
-  checkArg('detail', detail, 'boolean', false);
-  return listResources(client, Pool, PoolOperations.list, { query: { detail: detail }, paginated: false }, options);
+  checkArgs(options, { detail: 'boolean' });
+  return listResources(client, Pool, PoolOperations.list, { query: { detail }, paginated: false }, options);
 }

@@ -2,7 +2,7 @@
 import {
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   fetchResource,
   readResource,
   toTarget,
@@ -182,9 +182,9 @@ export async function getQuotaSet(
   options: GetQuotaSetOptions = {},
 ): Promise<QuotaSet> {
   const { usage = false } = options;
-  checkArg('usage', usage, 'boolean', false);
+  checkArgs(options, { usage: 'boolean' });
   const target = toTarget(QuotaSet, project, 'project');
-  return fetchResource(client, QuotaSet, QuotaSetOperations.get, target, { usage: usage }, options);
+  return fetchResource(client, QuotaSet, QuotaSetOperations.get, target, { usage }, options);
 }
 
 /**

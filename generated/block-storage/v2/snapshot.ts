@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -270,37 +270,39 @@ export function snapshots(client: ServiceClient, options: SnapshotsOptions = {})
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    volumeId: 'string',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Snapshot,
     details ? SnapshotOperations.listDetail : SnapshotOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         volume_id: volumeId,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -361,7 +363,7 @@ export async function findSnapshot(
   options: FindSnapshotOptions = {},
 ): Promise<Snapshot | undefined> {
   const { ignoreMissing = true, details = true, allProjects } = options;
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { allProjects: 'boolean' });
   return findResource(
     client,
     Snapshot,
@@ -434,7 +436,7 @@ export async function deleteSnapshot(
   options: DeleteSnapshotOptions = {},
 ): Promise<void> {
   const { force, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   if (force) {
     await deleteResource(
@@ -473,23 +475,32 @@ export async function resetSnapshotStatus(
     | 'restoring',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-    'unmanaging',
-    'backing-up',
-    'restoring',
-  ]);
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: [
+          'available',
+          'creating',
+          'deleting',
+          'deleted',
+          'error',
+          'error_deleting',
+          'updating',
+          'unmanaging',
+          'backing-up',
+          'restoring',
+        ],
+      },
+    },
+  );
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
     SnapshotOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }
@@ -519,24 +530,14 @@ export async function manageSnapshot(
   options: ManageSnapshotOptions = {},
 ): Promise<Snapshot> {
   const { name, description, metadata } = options;
-  checkArg('ref', ref, 'any', true);
-  checkArg('name', name, 'string', false);
-  checkArg('description', description, 'string', false);
-  checkArg('metadata', metadata, { map: 'string' }, false);
+  checkArgs(
+    { ...options, ref },
+    { ref: { type: 'any', required: true }, name: 'string', description: 'string', metadata: { map: 'string' } },
+  );
   const response = await callOperation(
     client,
     SnapshotOperations.manage,
-    {
-      body: {
-        snapshot: {
-          volume_id: refId(volume, 'volume'),
-          ref: ref,
-          name: name,
-          description: description,
-          metadata: metadata,
-        },
-      },
-    },
+    { body: { snapshot: { volume_id: refId(volume, 'volume'), ref, name, description, metadata } } },
     options,
   );
   return readResource(Snapshot, response);
@@ -606,14 +607,9 @@ export async function setSnapshotMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Snapshot> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(
-    client,
-    SnapshotOperations.setMetadata,
-    { target, body: { metadata: metadata } },
-    options,
-  );
+  const response = await callOperation(client, SnapshotOperations.setMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -635,7 +631,7 @@ export async function deleteSnapshotMetadata(
   options: DeleteSnapshotMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   if (keys !== undefined) {
     for (const item of keys) {

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -166,14 +166,12 @@ export interface TransfersOptions extends ListOptions {
  */
 export function transfers(client: ServiceClient, options: TransfersOptions = {}): Paginated<Transfer> {
   const { name, volumeId, allProjects, details = true } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { name: 'string', volumeId: 'string', allProjects: 'boolean' });
   return listResources(
     client,
     Transfer,
     details ? TransferOperations.listDetail : TransferOperations.list,
-    { query: { name: name, volume_id: volumeId, all_tenants: allProjects }, paginated: false },
+    { query: { name, volume_id: volumeId, all_tenants: allProjects }, paginated: false },
     options,
   );
 }
@@ -237,7 +235,7 @@ export async function findTransfer(
       paginated: false,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -296,7 +294,7 @@ export async function acceptTransfer(
   authKey: string,
   options?: RequestOptions,
 ): Promise<Transfer> {
-  checkArg('authKey', authKey, 'string', true);
+  checkArgs({ authKey }, { authKey: { type: 'string', required: true } });
   const target = toTarget(Transfer, transfer, 'transfer');
   const response = await callOperation(
     client,

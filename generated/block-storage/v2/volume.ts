@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -624,35 +624,37 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Volume,
     details ? VolumeOperations.listDetail : VolumeOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -713,7 +715,7 @@ export async function findVolume(
   options: FindVolumeOptions = {},
 ): Promise<Volume | undefined> {
   const { ignoreMissing = true, details = true, allProjects } = options;
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { allProjects: 'boolean' });
   return findResource(
     client,
     Volume,
@@ -788,8 +790,7 @@ export async function deleteVolume(
   options: DeleteVolumeOptions = {},
 ): Promise<void> {
   const { cascade, force, ignoreMissing = true } = options;
-  checkArg('cascade', cascade, 'boolean', false);
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { cascade: 'boolean', force: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   if (force) {
     await deleteResource(
@@ -802,13 +803,7 @@ export async function deleteVolume(
     return;
   }
 
-  await deleteResource(
-    client,
-    VolumeOperations.delete,
-    { target, query: { cascade: cascade } },
-    ignoreMissing,
-    options,
-  );
+  await deleteResource(client, VolumeOperations.delete, { target, query: { cascade } }, ignoreMissing, options);
 }
 
 /**
@@ -824,7 +819,7 @@ export async function extendVolume(
   size: number,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('size', size, 'integer', true);
+  checkArgs({ size }, { size: { type: 'integer', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(client, VolumeOperations.extend, { target, body: { 'os-extend': { new_size: size } } }, options);
 }
@@ -850,12 +845,12 @@ export async function setVolumeReadonly(
   options: SetVolumeReadonlyOptions = {},
 ): Promise<void> {
   const { readonly = true } = options;
-  checkArg('readonly', readonly, 'boolean', false);
+  checkArgs(options, { readonly: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.setReadonly,
-    { target, body: { 'os-update_readonly_flag': { readonly: readonly } } },
+    { target, body: { 'os-update_readonly_flag': { readonly } } },
     options,
   );
 }
@@ -883,7 +878,7 @@ export async function retypeVolume(
   options: RetypeVolumeOptions = {},
 ): Promise<void> {
   const { migrationPolicy = 'never' } = options;
-  checkArg('migrationPolicy', migrationPolicy, 'string', false, ['never', 'on-demand']);
+  checkArgs(options, { migrationPolicy: { type: 'string', enum: ['never', 'on-demand'] } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
@@ -906,12 +901,12 @@ export async function setVolumeBootableStatus(
   bootable: boolean,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('bootable', bootable, 'boolean', true);
+  checkArgs({ bootable }, { bootable: { type: 'boolean', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.setBootable,
-    { target, body: { 'os-set_bootable': { bootable: bootable } } },
+    { target, body: { 'os-set_bootable': { bootable } } },
     options,
   );
 }
@@ -930,12 +925,12 @@ export async function setVolumeImageMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Readonly<Record<string, string>>> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
     VolumeOperations.setImageMetadata,
-    { target, body: { 'os-set_image_metadata': { metadata: metadata } } },
+    { target, body: { 'os-set_image_metadata': { metadata } } },
     options,
   );
   return readValue<Readonly<Record<string, string>>>(
@@ -964,7 +959,7 @@ export async function deleteVolumeImageMetadata(
   options: DeleteVolumeImageMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Volume, volume, 'volume');
   for (const item of keys ??
     Object.keys(
@@ -1001,17 +996,16 @@ export async function resetVolumeStatus(
   options: ResetVolumeStatusOptions = {},
 ): Promise<void> {
   const { status, attachStatus, migrationStatus } = options;
-  checkArg('status', status, 'string', false);
-  checkArg('attachStatus', attachStatus, 'string', false, ['attached', 'detached']);
-  checkArg('migrationStatus', migrationStatus, 'string', false);
+  checkArgs(options, {
+    status: 'string',
+    attachStatus: { type: 'string', enum: ['attached', 'detached'] },
+    migrationStatus: 'string',
+  });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.resetStatus,
-    {
-      target,
-      body: { 'os-reset_status': { status: status, attach_status: attachStatus, migration_status: migrationStatus } },
-    },
+    { target, body: { 'os-reset_status': { status, attach_status: attachStatus, migration_status: migrationStatus } } },
     options,
   );
 }
@@ -1038,14 +1032,15 @@ export async function attachVolume(
   options: AttachVolumeOptions = {},
 ): Promise<void> {
   const { instance, hostName } = options;
-  checkArg('mountpoint', mountpoint, 'string', true);
-  checkArg('instance', instance, 'string', false);
-  checkArg('hostName', hostName, 'string', false);
+  checkArgs(
+    { ...options, mountpoint },
+    { mountpoint: { type: 'string', required: true }, instance: 'string', hostName: 'string' },
+  );
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.attach,
-    { target, body: { 'os-attach': { mountpoint: mountpoint, instance_uuid: instance, host_name: hostName } } },
+    { target, body: { 'os-attach': { mountpoint, instance_uuid: instance, host_name: hostName } } },
     options,
   );
 }
@@ -1072,15 +1067,16 @@ export async function detachVolume(
   options: DetachVolumeOptions = {},
 ): Promise<void> {
   const { connector, force } = options;
-  checkArg('attachment', attachment, 'string', true);
-  checkArg('connector', connector, 'object', false);
-  checkArg('force', force, 'boolean', false);
+  checkArgs(
+    { ...options, attachment },
+    { attachment: { type: 'string', required: true }, connector: 'object', force: 'boolean' },
+  );
   const target = toTarget(Volume, volume, 'volume');
   if (force) {
     await callOperation(
       client,
       VolumeOperations.forceDetach,
-      { target, body: { 'os-force_detach': { attachment_id: attachment, connector: connector } } },
+      { target, body: { 'os-force_detach': { attachment_id: attachment, connector } } },
       options,
     );
     return;
@@ -1131,14 +1127,15 @@ export async function migrateVolume(
   options: MigrateVolumeOptions = {},
 ): Promise<void> {
   const { forceHostCopy, lockVolume } = options;
-  checkArg('host', host, 'string', true);
-  checkArg('forceHostCopy', forceHostCopy, 'boolean', false);
-  checkArg('lockVolume', lockVolume, 'boolean', false);
+  checkArgs(
+    { ...options, host },
+    { host: { type: 'string', required: true }, forceHostCopy: 'boolean', lockVolume: 'boolean' },
+  );
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.migrate,
-    { target, body: { 'os-migrate_volume': { host: host, force_host_copy: forceHostCopy, lock_volume: lockVolume } } },
+    { target, body: { 'os-migrate_volume': { host, force_host_copy: forceHostCopy, lock_volume: lockVolume } } },
     options,
   );
 }
@@ -1166,12 +1163,12 @@ export async function completeVolumeMigration(
   options: CompleteVolumeMigrationOptions = {},
 ): Promise<void> {
   const { error = false } = options;
-  checkArg('error', error, 'boolean', false);
+  checkArgs(options, { error: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.completeMigration,
-    { target, body: { 'os-migrate_volume_completion': { new_volume: refId(newVolume, 'newVolume'), error: error } } },
+    { target, body: { 'os-migrate_volume_completion': { new_volume: refId(newVolume, 'newVolume'), error } } },
     options,
   );
 }
@@ -1204,10 +1201,15 @@ export async function uploadVolumeToImage(
   options: UploadVolumeToImageOptions = {},
 ): Promise<ImageUpload> {
   const { force = false, diskFormat, containerFormat } = options;
-  checkArg('imageName', imageName, 'string', true);
-  checkArg('force', force, 'boolean', false);
-  checkArg('diskFormat', diskFormat, 'string', false);
-  checkArg('containerFormat', containerFormat, 'string', false);
+  checkArgs(
+    { ...options, imageName },
+    {
+      imageName: { type: 'string', required: true },
+      force: 'boolean',
+      diskFormat: 'string',
+      containerFormat: 'string',
+    },
+  );
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
@@ -1217,7 +1219,7 @@ export async function uploadVolumeToImage(
       body: {
         'os-volume_upload_image': {
           image_name: imageName,
-          force: force,
+          force,
           disk_format: diskFormat,
           container_format: containerFormat,
         },
@@ -1282,14 +1284,9 @@ export async function setVolumeMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Volume> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(
-    client,
-    VolumeOperations.setMetadata,
-    { target, body: { metadata: metadata } },
-    options,
-  );
+  const response = await callOperation(client, VolumeOperations.setMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -1311,7 +1308,7 @@ export async function deleteVolumeMetadata(
   options: DeleteVolumeMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Volume, volume, 'volume');
   if (keys !== undefined) {
     for (const item of keys) {

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   deleteResource,
   fetchResource,
   listResources,
@@ -166,16 +166,12 @@ export async function createAttachment(
   options: CreateAttachmentOptions = {},
 ): Promise<Attachment> {
   const { instance, connector, mode } = options;
-  checkArg('instance', instance, 'string', false);
-  checkArg('connector', connector, 'object', false);
-  checkArg('mode', mode, 'string', false, ['rw', 'ro']);
+  checkArgs(options, { instance: 'string', connector: 'object', mode: { type: 'string', enum: ['rw', 'ro'] } });
   const response = await callOperation(
     client,
     AttachmentOperations.create,
     {
-      body: {
-        attachment: { volume_uuid: refId(volume, 'volume'), instance_uuid: instance, connector: connector, mode: mode },
-      },
+      body: { attachment: { volume_uuid: refId(volume, 'volume'), instance_uuid: instance, connector, mode } },
       requires: [mode === undefined ? undefined : '3.54'],
     },
     options,
@@ -248,16 +244,18 @@ export function attachments(client: ServiceClient, options: AttachmentsOptions =
     offset,
     details = true,
   } = options;
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('instanceId', instanceId, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    volumeId: 'string',
+    instanceId: 'string',
+    status: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Attachment,
@@ -268,15 +266,15 @@ export function attachments(client: ServiceClient, options: AttachmentsOptions =
         instance_id: instanceId,
         attach_status: status,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -296,12 +294,12 @@ export async function updateAttachment(
   connector: Record<string, unknown>,
   options?: RequestOptions,
 ): Promise<Attachment> {
-  checkArg('connector', connector, 'object', true);
+  checkArgs({ connector }, { connector: { type: 'object', required: true } });
   const target = toTarget(Attachment, attachment, 'attachment');
   const response = await callOperation(
     client,
     AttachmentOperations.update,
-    { target, body: { attachment: { connector: connector } } },
+    { target, body: { attachment: { connector } } },
     options,
   );
   return mergeInto(target, response);

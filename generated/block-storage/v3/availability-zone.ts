@@ -87,11 +87,5 @@ export interface AvailabilityZone {
  * @returns A lazy, paginated async iterable of AvailabilityZone objects.
  */
 export function availabilityZones(client: ServiceClient, options?: ListOptions): Paginated<AvailabilityZone> {
-  return listResources(
-    client,
-    AvailabilityZone,
-    AvailabilityZoneOperations.list,
-    { query: {}, paginated: false },
-    options,
-  );
+  return listResources(client, AvailabilityZone, AvailabilityZoneOperations.list, { paginated: false }, options);
 }

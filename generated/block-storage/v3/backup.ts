@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -463,37 +463,39 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    volumeId: 'string',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Backup,
     details ? BackupOperations.listDetail : BackupOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         volume_id: volumeId,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -563,7 +565,7 @@ export async function findBackup(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -606,7 +608,7 @@ export async function deleteBackup(
   options: DeleteBackupOptions = {},
 ): Promise<void> {
   const { force, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(Backup, backup, 'backup');
   if (force) {
     await deleteResource(
@@ -636,8 +638,7 @@ export async function importBackup(
   url: string,
   options?: RequestOptions,
 ): Promise<Backup> {
-  checkArg('service', service, 'string', true);
-  checkArg('url', url, 'string', true);
+  checkArgs({ service, url }, { service: { type: 'string', required: true }, url: { type: 'string', required: true } });
   const response = await callOperation(
     client,
     BackupOperations.importRecord,
@@ -685,12 +686,12 @@ export async function restoreBackup(
   options: RestoreBackupOptions = {},
 ): Promise<BackupRestore> {
   const { volume, name } = options;
-  checkArg('name', name, 'string', false);
+  checkArgs(options, { name: 'string' });
   const target = toTarget(Backup, backup, 'backup');
   const response = await callOperation(
     client,
     BackupOperations.restore,
-    { target, body: { restore: { volume_id: optionalRefId(volume, 'volume'), name: name } } },
+    { target, body: { restore: { volume_id: optionalRefId(volume, 'volume'), name } } },
     options,
   );
   return readValue<BackupRestore>(response, { struct: BackupRestoreSchema }, 'restore', 'Backup.restore');
@@ -709,12 +710,12 @@ export async function resetBackupStatus(
   status: 'available' | 'error',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, ['available', 'error']);
+  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(
     client,
     BackupOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }
@@ -786,12 +787,12 @@ export async function setBackupMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Backup> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Backup, backup, 'backup');
   const response = await callOperation(
     client,
     BackupOperations.setMetadata,
-    { target, body: { backup: { metadata: metadata } } },
+    { target, body: { backup: { metadata } } },
     options,
   );
   return mergeInto(target, response);
@@ -844,12 +845,12 @@ export async function resetBackup(
   status: 'available' | 'error',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, ['available', 'error']);
+  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(
     client,
     BackupOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }

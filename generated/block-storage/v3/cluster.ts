@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   fetchResource,
   findResource,
   listResources,
@@ -235,7 +235,7 @@ export async function findCluster(
   options: FindClusterOptions = {},
 ): Promise<Cluster | undefined> {
   const { ignoreMissing = true, details = true, binary } = options;
-  checkArg('binary', binary, 'string', false);
+  checkArgs(options, { binary: 'string' });
   return findResource(
     client,
     Cluster,
@@ -247,7 +247,7 @@ export async function findCluster(
       paginated: false,
     },
     nameOrId,
-    { query: { binary: binary }, ignoreMissing },
+    { query: { binary }, ignoreMissing },
     options,
   );
 }
@@ -298,23 +298,25 @@ export function clusters(client: ServiceClient, options: ClustersOptions = {}): 
     activeBackendId,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('binary', binary, 'string', false);
-  checkArg('isUp', isUp, 'boolean', false);
-  checkArg('isDisabled', isDisabled, 'boolean', false);
-  checkArg('numHosts', numHosts, 'integer', false);
-  checkArg('numDownHosts', numDownHosts, 'integer', false);
-  checkArg('replicationStatus', replicationStatus, 'string', false);
-  checkArg('isFrozen', isFrozen, 'boolean', false);
-  checkArg('activeBackendId', activeBackendId, 'string', false);
+  checkArgs(options, {
+    name: 'string',
+    binary: 'string',
+    isUp: 'boolean',
+    isDisabled: 'boolean',
+    numHosts: 'integer',
+    numDownHosts: 'integer',
+    replicationStatus: 'string',
+    isFrozen: 'boolean',
+    activeBackendId: 'string',
+  });
   return listResources(
     client,
     Cluster,
     details ? ClusterOperations.listDetail : ClusterOperations.list,
     {
       query: {
-        name: name,
-        binary: binary,
+        name,
+        binary,
         is_up: isUp,
         disabled: isDisabled,
         num_hosts: numHosts,
@@ -375,7 +377,7 @@ export async function disableCluster(
   options: DisableClusterOptions = {},
 ): Promise<Cluster> {
   const { reason } = options;
-  checkArg('reason', reason, 'string', false);
+  checkArgs(options, { reason: 'string' });
   const target = toTarget(Cluster, cluster, 'cluster');
   const response = await callOperation(
     client,

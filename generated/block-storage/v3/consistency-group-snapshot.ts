@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -143,13 +143,12 @@ export function consistencyGroupSnapshots(
   options: ConsistencyGroupSnapshotsOptions = {},
 ): Paginated<ConsistencyGroupSnapshot> {
   const { limit, offset, details = true } = options;
-  checkArg('limit', limit, 'integer', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, { limit: 'integer', offset: 'integer' });
   return listResources(
     client,
     ConsistencyGroupSnapshot,
     details ? ConsistencyGroupSnapshotOperations.listDetail : ConsistencyGroupSnapshotOperations.list,
-    { query: { limit: limit, offset: offset }, paginated: false },
+    { query: { limit, offset }, paginated: false },
     options,
   );
 }
@@ -225,7 +224,7 @@ export async function findConsistencyGroupSnapshot(
       paginated: false,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -227,31 +227,24 @@ export function consistencyGroups(
   options: ConsistencyGroupsOptions = {},
 ): Paginated<ConsistencyGroup> {
   const { name, allProjects, sort, sortKey, sortDir, limit, marker, offset, details = true } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     ConsistencyGroup,
     details ? ConsistencyGroupOperations.listDetail : ConsistencyGroupOperations.list,
     {
-      query: {
-        name: name,
-        all_tenants: allProjects,
-        sort: sort,
-        sort_key: sortKey,
-        sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
-      },
+      query: { name, all_tenants: allProjects, sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -321,7 +314,7 @@ export async function findConsistencyGroup(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -364,8 +357,7 @@ export async function createConsistencyGroupFromSource(
   options: CreateConsistencyGroupFromSourceOptions = {},
 ): Promise<ConsistencyGroup> {
   const { consistencyGroupSnapshot, consistencyGroup, name, description } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('description', description, 'string', false);
+  checkArgs(options, { name: 'string', description: 'string' });
   const response = await callOperation(
     client,
     ConsistencyGroupOperations.createFromSource,
@@ -374,8 +366,8 @@ export async function createConsistencyGroupFromSource(
         'consistencygroup-from-src': {
           cgsnapshot_id: optionalRefId(consistencyGroupSnapshot, 'consistencyGroupSnapshot'),
           source_cgid: optionalRefId(consistencyGroup, 'consistencyGroup'),
-          name: name,
-          description: description,
+          name,
+          description,
         },
       },
     },
@@ -428,12 +420,12 @@ export async function deleteConsistencyGroup(
   options: DeleteConsistencyGroupOptions = {},
 ): Promise<void> {
   const { force = false, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(ConsistencyGroup, consistencyGroup, 'consistencyGroup');
   await deleteResource(
     client,
     ConsistencyGroupOperations.delete,
-    { target, body: { consistencygroup: { force: force } } },
+    { target, body: { consistencygroup: { force } } },
     ignoreMissing,
     options,
   );

@@ -106,7 +106,7 @@ export interface DefaultType {
  * @returns A lazy, paginated async iterable of DefaultType objects.
  */
 export function defaultTypes(client: ServiceClient, options?: ListOptions): Paginated<DefaultType> {
-  return listResources(client, DefaultType, DefaultTypeOperations.list, { query: {}, paginated: false }, options);
+  return listResources(client, DefaultType, DefaultTypeOperations.list, { paginated: false }, options);
 }
 
 /**

@@ -81,5 +81,5 @@ export interface Extension {
  * @returns A lazy, paginated async iterable of Extension objects.
  */
 export function extensions(client: ServiceClient, options?: ListOptions): Paginated<Extension> {
-  return listResources(client, Extension, ExtensionOperations.list, { query: {}, paginated: false }, options);
+  return listResources(client, Extension, ExtensionOperations.list, { paginated: false }, options);
 }

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -218,7 +218,7 @@ export async function findGroupSnapshot(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -260,32 +260,34 @@ export interface GroupSnapshotsOptions extends ListOptions {
  */
 export function groupSnapshots(client: ServiceClient, options: GroupSnapshotsOptions = {}): Paginated<GroupSnapshot> {
   const { name, status, groupId, allProjects, sort, sortKey, sortDir, limit, marker, offset, details = true } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('groupId', groupId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    groupId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     GroupSnapshot,
     details ? GroupSnapshotOperations.listDetail : GroupSnapshotOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         group_id: groupId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
       pageSize: { minVersion: '3.29' },
@@ -334,20 +336,21 @@ export async function resetGroupSnapshotStatus(
   status: 'available' | 'creating' | 'deleting' | 'deleted' | 'error' | 'error_deleting' | 'updating',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-  ]);
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: ['available', 'creating', 'deleting', 'deleted', 'error', 'error_deleting', 'updating'],
+      },
+    },
+  );
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
   await callOperation(
     client,
     GroupSnapshotOperations.resetStatus,
-    { target, body: { reset_status: { status: status } } },
+    { target, body: { reset_status: { status } } },
     options,
   );
 }
@@ -366,20 +369,21 @@ export async function resetGroupSnapshotState(
   status: 'available' | 'creating' | 'deleting' | 'deleted' | 'error' | 'error_deleting' | 'updating',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-  ]);
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: ['available', 'creating', 'deleting', 'deleted', 'error', 'error_deleting', 'updating'],
+      },
+    },
+  );
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
   await callOperation(
     client,
     GroupSnapshotOperations.resetStatus,
-    { target, body: { reset_status: { status: status } } },
+    { target, body: { reset_status: { status } } },
     options,
   );
 }

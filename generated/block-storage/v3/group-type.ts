@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -230,7 +230,7 @@ export async function findGroupType(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -261,29 +261,23 @@ export interface GroupTypesOptions extends ListOptions {
  */
 export function groupTypes(client: ServiceClient, options: GroupTypesOptions = {}): Paginated<GroupType> {
   const { isPublic, sort, sortKey, sortDir, limit, marker, offset } = options;
-  checkArg('isPublic', isPublic, 'string', false, ['true', 'false', 'none']);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    isPublic: { type: 'string', enum: ['true', 'false', 'none'] },
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     GroupType,
     GroupTypeOperations.list,
     {
-      query: {
-        is_public: isPublic,
-        sort: sort,
-        sort_key: sortKey,
-        sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
-      },
+      query: { is_public: isPublic, sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
     },
     options,
   );
@@ -378,7 +372,7 @@ export async function createGroupTypeGroupSpecs(
   groupSpecs: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Readonly<Record<string, string>>> {
-  checkArg('groupSpecs', groupSpecs, { map: 'string' }, true);
+  checkArgs({ groupSpecs }, { groupSpecs: { type: { map: 'string' }, required: true } });
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
@@ -408,7 +402,7 @@ export async function getGroupTypeGroupSpecsProperty(
   key: string,
   options?: RequestOptions,
 ): Promise<string> {
-  checkArg('key', key, 'string', true);
+  checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
@@ -435,8 +429,7 @@ export async function updateGroupTypeGroupSpecsProperty(
   value: string,
   options?: RequestOptions,
 ): Promise<string> {
-  checkArg('key', key, 'string', true);
-  checkArg('value', value, 'string', true);
+  checkArgs({ key, value }, { key: { type: 'string', required: true }, value: { type: 'string', required: true } });
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
@@ -470,7 +463,7 @@ export async function deleteGroupTypeGroupSpecsProperty(
   options: DeleteGroupTypeGroupSpecsPropertyOptions = {},
 ): Promise<void> {
   const { ignoreMissing = true } = options;
-  checkArg('key', key, 'string', true);
+  checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(GroupType, groupType, 'groupType');
   await deleteResource(
     client,

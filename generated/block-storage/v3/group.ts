@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -301,7 +301,7 @@ export async function getGroup(
   options: GetGroupOptions = {},
 ): Promise<Group> {
   const { listVolume } = options;
-  checkArg('listVolume', listVolume, 'boolean', false);
+  checkArgs(options, { listVolume: 'boolean' });
   const target = toTarget(Group, group, 'group');
   return fetchResource(client, Group, GroupOperations.get, target, { list_volume: listVolume }, options, [
     listVolume === undefined ? undefined : '3.25',
@@ -356,7 +356,7 @@ export async function findGroup(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -396,33 +396,35 @@ export interface GroupsOptions extends ListOptions {
  */
 export function groups(client: ServiceClient, options: GroupsOptions = {}): Paginated<Group> {
   const { name, allProjects, listVolume, sort, sortKey, sortDir, limit, marker, offset, details = true } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('listVolume', listVolume, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    allProjects: 'boolean',
+    listVolume: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Group,
     details ? GroupOperations.listDetail : GroupOperations.list,
     {
       query: {
-        name: name,
+        name,
         all_tenants: allProjects,
         list_volume: listVolume,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
       requires: [listVolume === undefined ? undefined : '3.25'],
     },
     options,
@@ -463,8 +465,7 @@ export async function createGroupFromSource(
   options: CreateGroupFromSourceOptions = {},
 ): Promise<Group> {
   const { groupSnapshot, sourceGroup, name, description } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('description', description, 'string', false);
+  checkArgs(options, { name: 'string', description: 'string' });
   const response = await callOperation(
     client,
     GroupOperations.createFromSource,
@@ -473,8 +474,8 @@ export async function createGroupFromSource(
         'create-from-src': {
           group_snapshot_id: optionalRefId(groupSnapshot, 'groupSnapshot'),
           source_group_id: optionalRefId(sourceGroup, 'sourceGroup'),
-          name: name,
-          description: description,
+          name,
+          description,
         },
       },
     },
@@ -527,7 +528,7 @@ export async function deleteGroup(
   options: DeleteGroupOptions = {},
 ): Promise<void> {
   const { deleteVolumes = false, ignoreMissing = true } = options;
-  checkArg('deleteVolumes', deleteVolumes, 'boolean', false);
+  checkArgs(options, { deleteVolumes: 'boolean' });
   const target = toTarget(Group, group, 'group');
   await deleteResource(
     client,
@@ -551,22 +552,18 @@ export async function resetGroupStatus(
   status: 'available' | 'creating' | 'deleting' | 'deleted' | 'error' | 'error_deleting' | 'updating',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-  ]);
-  const target = toTarget(Group, group, 'group');
-  await callOperation(
-    client,
-    GroupOperations.resetStatus,
-    { target, body: { reset_status: { status: status } } },
-    options,
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: ['available', 'creating', 'deleting', 'deleted', 'error', 'error_deleting', 'updating'],
+      },
+    },
   );
+  const target = toTarget(Group, group, 'group');
+  await callOperation(client, GroupOperations.resetStatus, { target, body: { reset_status: { status } } }, options);
 }
 
 /**
@@ -583,22 +580,18 @@ export async function resetGroupState(
   status: 'available' | 'creating' | 'deleting' | 'deleted' | 'error' | 'error_deleting' | 'updating',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-  ]);
-  const target = toTarget(Group, group, 'group');
-  await callOperation(
-    client,
-    GroupOperations.resetStatus,
-    { target, body: { reset_status: { status: status } } },
-    options,
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: ['available', 'creating', 'deleting', 'deleted', 'error', 'error_deleting', 'updating'],
+      },
+    },
   );
+  const target = toTarget(Group, group, 'group');
+  await callOperation(client, GroupOperations.resetStatus, { target, body: { reset_status: { status } } }, options);
 }
 
 /**
@@ -659,8 +652,7 @@ export async function failoverGroupReplication(
   options: FailoverGroupReplicationOptions = {},
 ): Promise<void> {
   const { allowAttachedVolume = false, secondaryBackendId } = options;
-  checkArg('allowAttachedVolume', allowAttachedVolume, 'boolean', false);
-  checkArg('secondaryBackendId', secondaryBackendId, 'string', false);
+  checkArgs(options, { allowAttachedVolume: 'boolean', secondaryBackendId: 'string' });
   const target = toTarget(Group, group, 'group');
   await callOperation(
     client,

@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   listResources,
   type ListOptions,
   type Operation,
@@ -152,29 +152,22 @@ export function manageableSnapshots(
   options: ManageableSnapshotsOptions = {},
 ): Paginated<ManageableSnapshot> {
   const { host, cluster, sort, sortKey, sortDir, limit, offset, marker, details = true } = options;
-  checkArg('host', host, 'string', false);
-  checkArg('cluster', cluster, 'string', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false, ['reference', 'size']);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('offset', offset, 'integer', false);
-  checkArg('marker', marker, 'string', false);
+  checkArgs(options, {
+    host: 'string',
+    cluster: 'string',
+    sort: 'string',
+    sortKey: { type: 'string', enum: ['reference', 'size'] },
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    offset: 'integer',
+    marker: 'string',
+  });
   return listResources(
     client,
     ManageableSnapshot,
     details ? ManageableSnapshotOperations.listDetail : ManageableSnapshotOperations.list,
     {
-      query: {
-        host: host,
-        cluster: cluster,
-        sort: sort,
-        sort_key: sortKey,
-        sort_dir: sortDir,
-        limit: limit,
-        offset: offset,
-        marker: marker,
-      },
+      query: { host, cluster, sort, sort_key: sortKey, sort_dir: sortDir, limit, offset, marker },
       paginated: false,
       requires: [cluster === undefined ? undefined : '3.17'],
     },

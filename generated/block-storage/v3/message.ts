@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   deleteResource,
   fetchResource,
   listResources,
@@ -260,18 +260,20 @@ export function messages(client: ServiceClient, options: MessagesOptions = {}): 
     marker,
     offset,
   } = options;
-  checkArg('resourceUuid', resourceUuid, 'string', false);
-  checkArg('resourceType', resourceType, 'string', false);
-  checkArg('eventId', eventId, 'string', false);
-  checkArg('requestId', requestId, 'string', false);
-  checkArg('messageLevel', messageLevel, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    resourceUuid: 'string',
+    resourceType: 'string',
+    eventId: 'string',
+    requestId: 'string',
+    messageLevel: 'string',
+    projectId: 'string',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Message,
@@ -284,12 +286,12 @@ export function messages(client: ServiceClient, options: MessagesOptions = {}): 
         request_id: requestId,
         message_level: messageLevel,
         project_id: projectId,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
       pageSize: { minVersion: '3.5' },

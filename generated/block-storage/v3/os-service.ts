@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   findResource,
   listResources,
   mergeInto,
@@ -279,15 +279,8 @@ export interface ServicesOptions extends ListOptions {
  */
 export function services(client: ServiceClient, options: ServicesOptions = {}): Paginated<Service> {
   const { binary, host } = options;
-  checkArg('binary', binary, 'string', false);
-  checkArg('host', host, 'string', false);
-  return listResources(
-    client,
-    Service,
-    ServiceOperations.list,
-    { query: { binary: binary, host: host }, paginated: false },
-    options,
-  );
+  checkArgs(options, { binary: 'string', host: 'string' });
+  return listResources(client, Service, ServiceOperations.list, { query: { binary, host }, paginated: false }, options);
 }
 
 /** Options of `findService`. */
@@ -324,13 +317,13 @@ export async function findService(
   options: FindServiceOptions = {},
 ): Promise<Service | undefined> {
   const { ignoreMissing = true, host } = options;
-  checkArg('host', host, 'string', false);
+  checkArgs(options, { host: 'string' });
   return findResource(
     client,
     Service,
     { list: ServiceOperations.list, nameFilter: 'server', nameWire: 'binary', paginated: false },
     nameOrId,
-    { query: { host: host }, ignoreMissing },
+    { query: { host }, ignoreMissing },
     options,
   );
 }
@@ -376,7 +369,7 @@ export async function disableService(
   options: DisableServiceOptions = {},
 ): Promise<Service> {
   const { reason } = options;
-  checkArg('reason', reason, 'string', false);
+  checkArgs(options, { reason: 'string' });
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   if (reason !== undefined) {
     const response = await callOperation(
@@ -439,18 +432,13 @@ export async function failoverService(
   options: FailoverServiceOptions = {},
 ): Promise<void> {
   const { backendId, cluster } = options;
-  checkArg('backendId', backendId, 'string', false);
-  checkArg('cluster', cluster, 'string', false);
+  checkArgs(options, { backendId: 'string', cluster: 'string' });
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   if (cluster !== undefined) {
     await callOperation(
       client,
       ServiceOperations.failoverCluster,
-      {
-        target,
-        body: { cluster: cluster, backend_id: backendId },
-        requires: [cluster === undefined ? undefined : '3.26'],
-      },
+      { target, body: { cluster, backend_id: backendId }, requires: [cluster === undefined ? undefined : '3.26'] },
       options,
     );
     return;
@@ -485,19 +473,15 @@ export async function getServiceLogLevels(
   options: GetServiceLogLevelsOptions = {},
 ): Promise<readonly LogLevel[]> {
   const { binary, server, prefix } = options;
-  checkArg('binary', binary, 'string', false, [
-    'cinder-api',
-    'cinder-scheduler',
-    'cinder-volume',
-    'cinder-backup',
-    '*',
-  ]);
-  checkArg('server', server, 'string', false);
-  checkArg('prefix', prefix, 'string', false);
+  checkArgs(options, {
+    binary: { type: 'string', enum: ['cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', '*'] },
+    server: 'string',
+    prefix: 'string',
+  });
   const response = await callOperation(
     client,
     ServiceOperations.getLogLevels,
-    { body: { binary: binary, server: server, prefix: prefix } },
+    { body: { binary, server, prefix } },
     options,
   );
   return readValue<readonly LogLevel[]>(
@@ -530,22 +514,16 @@ export async function setServiceLogLevels(
   options: SetServiceLogLevelsOptions = {},
 ): Promise<void> {
   const { binary, server, prefix } = options;
-  checkArg('level', level, 'string', true, ['DEBUG', 'INFO', 'WARNING', 'ERROR']);
-  checkArg('binary', binary, 'string', false, [
-    'cinder-api',
-    'cinder-scheduler',
-    'cinder-volume',
-    'cinder-backup',
-    '*',
-  ]);
-  checkArg('server', server, 'string', false);
-  checkArg('prefix', prefix, 'string', false);
-  await callOperation(
-    client,
-    ServiceOperations.setLogLevels,
-    { body: { level: level, binary: binary, server: server, prefix: prefix } },
-    options,
+  checkArgs(
+    { ...options, level },
+    {
+      level: { type: 'string', required: true, enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR'] },
+      binary: { type: 'string', enum: ['cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', '*'] },
+      server: 'string',
+      prefix: 'string',
+    },
   );
+  await callOperation(client, ServiceOperations.setLogLevels, { body: { level, binary, server, prefix } }, options);
 }
 
 /** Options of `cleanupServiceWorkers`. */
@@ -579,14 +557,16 @@ export async function cleanupServiceWorkers(
   options: CleanupServiceWorkersOptions = {},
 ): Promise<WorkerCleanup> {
   const { clusterName, serviceId, host, binary, isUp, isDisabled, resourceId, resourceType } = options;
-  checkArg('clusterName', clusterName, 'string', false);
-  checkArg('serviceId', serviceId, 'integer', false);
-  checkArg('host', host, 'string', false);
-  checkArg('binary', binary, 'string', false, ['cinder-volume', 'cinder-scheduler']);
-  checkArg('isUp', isUp, 'boolean', false);
-  checkArg('isDisabled', isDisabled, 'boolean', false);
-  checkArg('resourceId', resourceId, 'string', false);
-  checkArg('resourceType', resourceType, 'string', false);
+  checkArgs(options, {
+    clusterName: 'string',
+    serviceId: 'integer',
+    host: 'string',
+    binary: { type: 'string', enum: ['cinder-volume', 'cinder-scheduler'] },
+    isUp: 'boolean',
+    isDisabled: 'boolean',
+    resourceId: 'string',
+    resourceType: 'string',
+  });
   const response = await callOperation(
     client,
     ServiceOperations.cleanupWorkers,
@@ -594,8 +574,8 @@ export async function cleanupServiceWorkers(
       body: {
         cluster_name: clusterName,
         service_id: serviceId,
-        host: host,
-        binary: binary,
+        host,
+        binary,
         is_up: isUp,
         disabled: isDisabled,
         resource_id: resourceId,

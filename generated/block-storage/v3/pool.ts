@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   listResources,
   optionalRefId,
   type ListOptions,
@@ -77,14 +77,13 @@ export interface BackendPoolsOptions extends ListOptions {
  */
 export function backendPools(client: ServiceClient, options: BackendPoolsOptions = {}): Paginated<Pool> {
   const { detail = true, name, volumeType } = options;
-  checkArg('detail', detail, 'boolean', false);
-  checkArg('name', name, 'string', false);
+  checkArgs(options, { detail: 'boolean', name: 'string' });
   return listResources(
     client,
     Pool,
     PoolOperations.list,
     {
-      query: { detail: detail, name: name, volume_type: optionalRefId(volumeType, 'volumeType') },
+      query: { detail, name, volume_type: optionalRefId(volumeType, 'volumeType') },
       paginated: false,
       requires: [name === undefined ? undefined : '3.28', volumeType === undefined ? undefined : '3.35'],
     },

@@ -81,7 +81,7 @@ export function qosSpecAssociations(
     client,
     QosSpecAssociation,
     QosSpecAssociationOperations.list,
-    { path: { qos_id: refId(qosSpec, 'qosSpec') }, query: {}, paginated: false },
+    { path: { qos_id: refId(qosSpec, 'qosSpec') }, paginated: false },
     options,
   );
 }

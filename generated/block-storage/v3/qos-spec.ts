@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -194,7 +194,7 @@ export async function findQosSpec(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -223,21 +223,19 @@ export interface QosSpecsOptions extends ListOptions {
  */
 export function qosSpecs(client: ServiceClient, options: QosSpecsOptions = {}): Paginated<QosSpec> {
   const { sort, sortKey, sortDir, limit, marker, offset } = options;
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     QosSpec,
     QosSpecOperations.list,
-    {
-      query: { sort: sort, sort_key: sortKey, sort_dir: sortDir, limit: limit, marker: marker, offset: offset },
-      paginated: true,
-      pageSize: {},
-    },
+    { query: { sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset }, paginated: true, pageSize: true },
     options,
   );
 }
@@ -283,9 +281,9 @@ export async function deleteQosSpec(
   options: DeleteQosSpecOptions = {},
 ): Promise<void> {
   const { force, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  await deleteResource(client, QosSpecOperations.delete, { target, query: { force: force } }, ignoreMissing, options);
+  await deleteResource(client, QosSpecOperations.delete, { target, query: { force } }, ignoreMissing, options);
 }
 
 /**
@@ -360,7 +358,7 @@ export async function deleteQosSpecMetadata(
   keys: readonly string[],
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('keys', keys, { list: 'string' }, true);
+  checkArgs({ keys }, { keys: { type: { list: 'string' }, required: true } });
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  await callOperation(client, QosSpecOperations.deleteKeys, { target, body: { keys: keys } }, options);
+  await callOperation(client, QosSpecOperations.deleteKeys, { target, body: { keys } }, options);
 }

@@ -2,7 +2,7 @@
 import {
   Paginated,
   Resource,
-  checkArg,
+  checkArgs,
   listResources,
   type ListOptions,
   type Operation,
@@ -71,12 +71,12 @@ export function resourceFilters(
   options: ResourceFiltersOptions = {},
 ): Paginated<ResourceFilter> {
   const { resource } = options;
-  checkArg('resource', resource, 'string', false);
+  checkArgs(options, { resource: 'string' });
   return listResources(
     client,
     ResourceFilter,
     ResourceFilterOperations.list,
-    { query: { resource: resource }, paginated: false },
+    { query: { resource }, paginated: false },
     options,
   );
 }

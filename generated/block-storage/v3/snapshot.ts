@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -322,43 +322,45 @@ export function snapshots(client: ServiceClient, options: SnapshotsOptions = {})
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('metadata', metadata, 'string', false);
-  checkArg('availabilityZone', availabilityZone, 'string', false);
-  checkArg('consumesQuota', consumesQuota, 'boolean', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    volumeId: 'string',
+    metadata: 'string',
+    availabilityZone: 'string',
+    consumesQuota: 'boolean',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Snapshot,
     details ? SnapshotOperations.listDetail : SnapshotOperations.list,
     {
       query: {
-        name: name,
-        status: status,
+        name,
+        status,
         volume_id: volumeId,
-        metadata: metadata,
+        metadata,
         availability_zone: availabilityZone,
         consumes_quota: consumesQuota,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
       requires: [metadata === undefined ? undefined : '3.22', consumesQuota === undefined ? undefined : '3.65'],
     },
     options,
@@ -420,7 +422,7 @@ export async function findSnapshot(
   options: FindSnapshotOptions = {},
 ): Promise<Snapshot | undefined> {
   const { ignoreMissing = true, details = true, allProjects } = options;
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { allProjects: 'boolean' });
   return findResource(
     client,
     Snapshot,
@@ -493,7 +495,7 @@ export async function deleteSnapshot(
   options: DeleteSnapshotOptions = {},
 ): Promise<void> {
   const { force, ignoreMissing = true } = options;
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { force: 'boolean' });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   if (force) {
     await deleteResource(
@@ -532,23 +534,32 @@ export async function resetSnapshotStatus(
     | 'restoring',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-    'unmanaging',
-    'backing-up',
-    'restoring',
-  ]);
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: [
+          'available',
+          'creating',
+          'deleting',
+          'deleted',
+          'error',
+          'error_deleting',
+          'updating',
+          'unmanaging',
+          'backing-up',
+          'restoring',
+        ],
+      },
+    },
+  );
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
     SnapshotOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }
@@ -578,24 +589,14 @@ export async function manageSnapshot(
   options: ManageSnapshotOptions = {},
 ): Promise<Snapshot> {
   const { name, description, metadata } = options;
-  checkArg('ref', ref, 'any', true);
-  checkArg('name', name, 'string', false);
-  checkArg('description', description, 'string', false);
-  checkArg('metadata', metadata, { map: 'string' }, false);
+  checkArgs(
+    { ...options, ref },
+    { ref: { type: 'any', required: true }, name: 'string', description: 'string', metadata: { map: 'string' } },
+  );
   const response = await callOperation(
     client,
     SnapshotOperations.manage,
-    {
-      body: {
-        snapshot: {
-          volume_id: refId(volume, 'volume'),
-          ref: ref,
-          name: name,
-          description: description,
-          metadata: metadata,
-        },
-      },
-    },
+    { body: { snapshot: { volume_id: refId(volume, 'volume'), ref, name, description, metadata } } },
     options,
   );
   return readResource(Snapshot, response);
@@ -665,14 +666,9 @@ export async function setSnapshotMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Snapshot> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(
-    client,
-    SnapshotOperations.setMetadata,
-    { target, body: { metadata: metadata } },
-    options,
-  );
+  const response = await callOperation(client, SnapshotOperations.setMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -694,7 +690,7 @@ export async function deleteSnapshotMetadata(
   options: DeleteSnapshotMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   if (keys !== undefined) {
     for (const item of keys) {
@@ -731,23 +727,32 @@ export async function resetSnapshot(
     | 'restoring',
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('status', status, 'string', true, [
-    'available',
-    'creating',
-    'deleting',
-    'deleted',
-    'error',
-    'error_deleting',
-    'updating',
-    'unmanaging',
-    'backing-up',
-    'restoring',
-  ]);
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: [
+          'available',
+          'creating',
+          'deleting',
+          'deleted',
+          'error',
+          'error_deleting',
+          'updating',
+          'unmanaging',
+          'backing-up',
+          'restoring',
+        ],
+      },
+    },
+  );
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
     SnapshotOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status: status } } },
+    { target, body: { 'os-reset_status': { status } } },
     options,
   );
 }
@@ -772,13 +777,12 @@ export async function setSnapshotStatus(
   options: SetSnapshotStatusOptions = {},
 ): Promise<void> {
   const { progress } = options;
-  checkArg('status', status, 'string', true);
-  checkArg('progress', progress, 'string', false);
+  checkArgs({ ...options, status }, { status: { type: 'string', required: true }, progress: 'string' });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
     SnapshotOperations.setStatus,
-    { target, body: { 'os-update_snapshot_status': { status: status, progress: progress } } },
+    { target, body: { 'os-update_snapshot_status': { status, progress } } },
     options,
   );
 }

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -276,30 +276,32 @@ export interface TransfersOptions extends ListOptions {
  */
 export function transfers(client: ServiceClient, options: TransfersOptions = {}): Paginated<Transfer> {
   const { name, volumeId, allProjects, sort, sortKey, sortDir, limit, marker, offset, details = true } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('volumeId', volumeId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    volumeId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Transfer,
     details ? TransferOperations.listDetail : TransferOperations.list,
     {
       query: {
-        name: name,
+        name,
         volume_id: volumeId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
       pageSize: { minVersion: '3.59' },
@@ -375,7 +377,7 @@ export async function findTransfer(
       paginated: true,
     },
     nameOrId,
-    { query: {}, ignoreMissing },
+    { ignoreMissing },
     options,
   );
 }
@@ -434,7 +436,7 @@ export async function acceptTransfer(
   authKey: string,
   options?: RequestOptions,
 ): Promise<Transfer> {
-  checkArg('authKey', authKey, 'string', true);
+  checkArgs({ authKey }, { authKey: { type: 'string', required: true } });
   const target = toTarget(Transfer, transfer, 'transfer');
   const response = await callOperation(
     client,

@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -234,7 +234,7 @@ export async function findType(
   options: FindTypeOptions = {},
 ): Promise<Type | undefined> {
   const { ignoreMissing = true, isPublic } = options;
-  checkArg('isPublic', isPublic, 'string', false, ['true', 'false', 'none']);
+  checkArgs(options, { isPublic: { type: 'string', enum: ['true', 'false', 'none'] } });
   return findResource(
     client,
     Type,
@@ -273,14 +273,16 @@ export interface TypesOptions extends ListOptions {
  */
 export function types(client: ServiceClient, options: TypesOptions = {}): Paginated<Type> {
   const { isPublic, extraSpecs, sort, sortKey, sortDir, limit, marker, offset } = options;
-  checkArg('isPublic', isPublic, 'string', false, ['true', 'false', 'none']);
-  checkArg('extraSpecs', extraSpecs, 'string', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    isPublic: { type: 'string', enum: ['true', 'false', 'none'] },
+    extraSpecs: 'string',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Type,
@@ -289,15 +291,15 @@ export function types(client: ServiceClient, options: TypesOptions = {}): Pagina
       query: {
         is_public: isPublic,
         extra_specs: extraSpecs,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
       requires: [extraSpecs === undefined ? undefined : '3.52'],
     },
     options,
@@ -372,7 +374,7 @@ export async function updateTypeExtraSpecs(
   extraSpecs: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Readonly<Record<string, string>>> {
-  checkArg('extraSpecs', extraSpecs, { map: 'string' }, true);
+  checkArgs({ extraSpecs }, { extraSpecs: { type: { map: 'string' }, required: true } });
   const target = toTarget(Type, type, 'type');
   const response = await callOperation(
     client,
@@ -396,7 +398,7 @@ export async function deleteTypeExtraSpecs(
   keys: readonly string[],
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('keys', keys, { list: 'string' }, true);
+  checkArgs({ keys }, { keys: { type: { list: 'string' }, required: true } });
   const target = toTarget(Type, type, 'type');
   for (const item of keys) {
     await callOperation(client, TypeOperations.deleteExtraSpec, { target, path: { key: item } }, options);
@@ -438,14 +440,9 @@ export async function addTypeAccess(
   project: string,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('project', project, 'string', true);
+  checkArgs({ project }, { project: { type: 'string', required: true } });
   const target = toTarget(Type, type, 'type');
-  await callOperation(
-    client,
-    TypeOperations.addAccess,
-    { target, body: { addProjectAccess: { project: project } } },
-    options,
-  );
+  await callOperation(client, TypeOperations.addAccess, { target, body: { addProjectAccess: { project } } }, options);
 }
 
 /**
@@ -461,12 +458,12 @@ export async function removeTypeAccess(
   project: string,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('project', project, 'string', true);
+  checkArgs({ project }, { project: { type: 'string', required: true } });
   const target = toTarget(Type, type, 'type');
   await callOperation(
     client,
     TypeOperations.removeAccess,
-    { target, body: { removeProjectAccess: { project: project } } },
+    { target, body: { removeProjectAccess: { project } } },
     options,
   );
 }

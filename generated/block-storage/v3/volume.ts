@@ -3,7 +3,7 @@ import {
   Paginated,
   Resource,
   callOperation,
-  checkArg,
+  checkArgs,
   createResource,
   deleteResource,
   fetchResource,
@@ -838,34 +838,36 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
     offset,
     details = true,
   } = options;
-  checkArg('name', name, 'string', false);
-  checkArg('status', status, 'string', false);
-  checkArg('metadata', metadata, 'string', false);
-  checkArg('bootable', bootable, 'boolean', false);
-  checkArg('availabilityZone', availabilityZone, 'string', false);
-  checkArg('groupId', groupId, 'string', false);
-  checkArg('createdAt', createdAt, 'string', false);
-  checkArg('updatedAt', updatedAt, 'string', false);
-  checkArg('consumesQuota', consumesQuota, 'boolean', false);
-  checkArg('userId', userId, 'string', false);
-  checkArg('projectId', projectId, 'string', false);
-  checkArg('allProjects', allProjects, 'boolean', false);
-  checkArg('sort', sort, 'string', false);
-  checkArg('sortKey', sortKey, 'string', false);
-  checkArg('sortDir', sortDir, 'string', false, ['asc', 'desc']);
-  checkArg('limit', limit, 'integer', false);
-  checkArg('marker', marker, 'string', false);
-  checkArg('offset', offset, 'integer', false);
+  checkArgs(options, {
+    name: 'string',
+    status: 'string',
+    metadata: 'string',
+    bootable: 'boolean',
+    availabilityZone: 'string',
+    groupId: 'string',
+    createdAt: 'string',
+    updatedAt: 'string',
+    consumesQuota: 'boolean',
+    userId: 'string',
+    projectId: 'string',
+    allProjects: 'boolean',
+    sort: 'string',
+    sortKey: 'string',
+    sortDir: { type: 'string', enum: ['asc', 'desc'] },
+    limit: 'integer',
+    marker: 'string',
+    offset: 'integer',
+  });
   return listResources(
     client,
     Volume,
     details ? VolumeOperations.listDetail : VolumeOperations.list,
     {
       query: {
-        name: name,
-        status: status,
-        metadata: metadata,
-        bootable: bootable,
+        name,
+        status,
+        metadata,
+        bootable,
         availability_zone: availabilityZone,
         group_id: groupId,
         created_at: createdAt,
@@ -874,15 +876,15 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
         user_id: userId,
         project_id: projectId,
         all_tenants: allProjects,
-        sort: sort,
+        sort,
         sort_key: sortKey,
         sort_dir: sortDir,
-        limit: limit,
-        marker: marker,
-        offset: offset,
+        limit,
+        marker,
+        offset,
       },
       paginated: true,
-      pageSize: {},
+      pageSize: true,
       requires: [
         groupId === undefined ? undefined : '3.10',
         createdAt === undefined ? undefined : '3.60',
@@ -949,7 +951,7 @@ export async function findVolume(
   options: FindVolumeOptions = {},
 ): Promise<Volume | undefined> {
   const { ignoreMissing = true, details = true, allProjects } = options;
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { allProjects: 'boolean' });
   return findResource(
     client,
     Volume,
@@ -1024,8 +1026,7 @@ export async function deleteVolume(
   options: DeleteVolumeOptions = {},
 ): Promise<void> {
   const { cascade, force, ignoreMissing = true } = options;
-  checkArg('cascade', cascade, 'boolean', false);
-  checkArg('force', force, 'boolean', false);
+  checkArgs(options, { cascade: 'boolean', force: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   if (
     force &&
@@ -1044,7 +1045,7 @@ export async function deleteVolume(
   await deleteResource(
     client,
     VolumeOperations.delete,
-    { target, query: { cascade: cascade, force: force }, requires: [force === undefined ? undefined : '3.23'] },
+    { target, query: { cascade, force }, requires: [force === undefined ? undefined : '3.23'] },
     ignoreMissing,
     options,
   );
@@ -1063,7 +1064,7 @@ export async function extendVolume(
   size: number,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('size', size, 'integer', true);
+  checkArgs({ size }, { size: { type: 'integer', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(client, VolumeOperations.extend, { target, body: { 'os-extend': { new_size: size } } }, options);
 }
@@ -1089,12 +1090,12 @@ export async function setVolumeReadonly(
   options: SetVolumeReadonlyOptions = {},
 ): Promise<void> {
   const { readonly = true } = options;
-  checkArg('readonly', readonly, 'boolean', false);
+  checkArgs(options, { readonly: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.setReadonly,
-    { target, body: { 'os-update_readonly_flag': { readonly: readonly } } },
+    { target, body: { 'os-update_readonly_flag': { readonly } } },
     options,
   );
 }
@@ -1122,7 +1123,7 @@ export async function retypeVolume(
   options: RetypeVolumeOptions = {},
 ): Promise<void> {
   const { migrationPolicy = 'never' } = options;
-  checkArg('migrationPolicy', migrationPolicy, 'string', false, ['never', 'on-demand']);
+  checkArgs(options, { migrationPolicy: { type: 'string', enum: ['never', 'on-demand'] } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
@@ -1145,12 +1146,12 @@ export async function setVolumeBootableStatus(
   bootable: boolean,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('bootable', bootable, 'boolean', true);
+  checkArgs({ bootable }, { bootable: { type: 'boolean', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.setBootable,
-    { target, body: { 'os-set_bootable': { bootable: bootable } } },
+    { target, body: { 'os-set_bootable': { bootable } } },
     options,
   );
 }
@@ -1169,12 +1170,12 @@ export async function setVolumeImageMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Readonly<Record<string, string>>> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
     VolumeOperations.setImageMetadata,
-    { target, body: { 'os-set_image_metadata': { metadata: metadata } } },
+    { target, body: { 'os-set_image_metadata': { metadata } } },
     options,
   );
   return readValue<Readonly<Record<string, string>>>(
@@ -1203,7 +1204,7 @@ export async function deleteVolumeImageMetadata(
   options: DeleteVolumeImageMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Volume, volume, 'volume');
   for (const item of keys ??
     Object.keys(
@@ -1240,17 +1241,16 @@ export async function resetVolumeStatus(
   options: ResetVolumeStatusOptions = {},
 ): Promise<void> {
   const { status, attachStatus, migrationStatus } = options;
-  checkArg('status', status, 'string', false);
-  checkArg('attachStatus', attachStatus, 'string', false, ['attached', 'detached']);
-  checkArg('migrationStatus', migrationStatus, 'string', false);
+  checkArgs(options, {
+    status: 'string',
+    attachStatus: { type: 'string', enum: ['attached', 'detached'] },
+    migrationStatus: 'string',
+  });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.resetStatus,
-    {
-      target,
-      body: { 'os-reset_status': { status: status, attach_status: attachStatus, migration_status: migrationStatus } },
-    },
+    { target, body: { 'os-reset_status': { status, attach_status: attachStatus, migration_status: migrationStatus } } },
     options,
   );
 }
@@ -1279,18 +1279,20 @@ export async function attachVolume(
   options: AttachVolumeOptions = {},
 ): Promise<void> {
   const { instance, hostName, mode } = options;
-  checkArg('mountpoint', mountpoint, 'string', true);
-  checkArg('instance', instance, 'string', false);
-  checkArg('hostName', hostName, 'string', false);
-  checkArg('mode', mode, 'string', false, ['rw', 'ro']);
+  checkArgs(
+    { ...options, mountpoint },
+    {
+      mountpoint: { type: 'string', required: true },
+      instance: 'string',
+      hostName: 'string',
+      mode: { type: 'string', enum: ['rw', 'ro'] },
+    },
+  );
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.attach,
-    {
-      target,
-      body: { 'os-attach': { mountpoint: mountpoint, instance_uuid: instance, host_name: hostName, mode: mode } },
-    },
+    { target, body: { 'os-attach': { mountpoint, instance_uuid: instance, host_name: hostName, mode } } },
     options,
   );
 }
@@ -1317,15 +1319,16 @@ export async function detachVolume(
   options: DetachVolumeOptions = {},
 ): Promise<void> {
   const { connector, force } = options;
-  checkArg('attachment', attachment, 'string', true);
-  checkArg('connector', connector, 'object', false);
-  checkArg('force', force, 'boolean', false);
+  checkArgs(
+    { ...options, attachment },
+    { attachment: { type: 'string', required: true }, connector: 'object', force: 'boolean' },
+  );
   const target = toTarget(Volume, volume, 'volume');
   if (force) {
     await callOperation(
       client,
       VolumeOperations.forceDetach,
-      { target, body: { 'os-force_detach': { attachment_id: attachment, connector: connector } } },
+      { target, body: { 'os-force_detach': { attachment_id: attachment, connector } } },
       options,
     );
     return;
@@ -1378,19 +1381,14 @@ export async function migrateVolume(
   options: MigrateVolumeOptions = {},
 ): Promise<void> {
   const { host, cluster, forceHostCopy, lockVolume } = options;
-  checkArg('host', host, 'string', false);
-  checkArg('cluster', cluster, 'string', false);
-  checkArg('forceHostCopy', forceHostCopy, 'boolean', false);
-  checkArg('lockVolume', lockVolume, 'boolean', false);
+  checkArgs(options, { host: 'string', cluster: 'string', forceHostCopy: 'boolean', lockVolume: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.migrate,
     {
       target,
-      body: {
-        'os-migrate_volume': { host: host, cluster: cluster, force_host_copy: forceHostCopy, lock_volume: lockVolume },
-      },
+      body: { 'os-migrate_volume': { host, cluster, force_host_copy: forceHostCopy, lock_volume: lockVolume } },
       requires: [cluster === undefined ? undefined : '3.16'],
     },
     options,
@@ -1420,12 +1418,12 @@ export async function completeVolumeMigration(
   options: CompleteVolumeMigrationOptions = {},
 ): Promise<void> {
   const { error = false } = options;
-  checkArg('error', error, 'boolean', false);
+  checkArgs(options, { error: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.completeMigration,
-    { target, body: { 'os-migrate_volume_completion': { new_volume: refId(newVolume, 'newVolume'), error: error } } },
+    { target, body: { 'os-migrate_volume_completion': { new_volume: refId(newVolume, 'newVolume'), error } } },
     options,
   );
 }
@@ -1462,12 +1460,17 @@ export async function uploadVolumeToImage(
   options: UploadVolumeToImageOptions = {},
 ): Promise<ImageUpload> {
   const { force = false, diskFormat, containerFormat, visibility, isProtected } = options;
-  checkArg('imageName', imageName, 'string', true);
-  checkArg('force', force, 'boolean', false);
-  checkArg('diskFormat', diskFormat, 'string', false, ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop']);
-  checkArg('containerFormat', containerFormat, 'string', false);
-  checkArg('visibility', visibility, 'string', false, ['community', 'public', 'private', 'shared']);
-  checkArg('isProtected', isProtected, 'boolean', false);
+  checkArgs(
+    { ...options, imageName },
+    {
+      imageName: { type: 'string', required: true },
+      force: 'boolean',
+      diskFormat: { type: 'string', enum: ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop'] },
+      containerFormat: 'string',
+      visibility: { type: 'string', enum: ['community', 'public', 'private', 'shared'] },
+      isProtected: 'boolean',
+    },
+  );
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
@@ -1477,10 +1480,10 @@ export async function uploadVolumeToImage(
       body: {
         'os-volume_upload_image': {
           image_name: imageName,
-          force: force,
+          force,
           disk_format: diskFormat,
           container_format: containerFormat,
-          visibility: visibility,
+          visibility,
           protected: isProtected,
         },
       },
@@ -1545,14 +1548,9 @@ export async function setVolumeMetadata(
   metadata: Readonly<Record<string, string>>,
   options?: RequestOptions,
 ): Promise<Volume> {
-  checkArg('metadata', metadata, { map: 'string' }, true);
+  checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(
-    client,
-    VolumeOperations.setMetadata,
-    { target, body: { metadata: metadata } },
-    options,
-  );
+  const response = await callOperation(client, VolumeOperations.setMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -1574,7 +1572,7 @@ export async function deleteVolumeMetadata(
   options: DeleteVolumeMetadataOptions = {},
 ): Promise<void> {
   const { keys } = options;
-  checkArg('keys', keys, { list: 'string' }, false);
+  checkArgs(options, { keys: { list: 'string' } });
   const target = toTarget(Volume, volume, 'volume');
   if (keys !== undefined) {
     for (const item of keys) {
@@ -1601,7 +1599,7 @@ export interface SummaryOptions extends RequestOptions {
  */
 export async function summary(client: ServiceClient, options: SummaryOptions = {}): Promise<VolumeSummary> {
   const { allProjects } = options;
-  checkArg('allProjects', allProjects, 'boolean', false);
+  checkArgs(options, { allProjects: 'boolean' });
   const response = await callOperation(
     client,
     VolumeOperations.summary,
@@ -1645,10 +1643,15 @@ export async function createImage(
   options: CreateImageOptions = {},
 ): Promise<ImageUpload> {
   const { diskFormat = 'qcow2', containerFormat = 'bare', force = false } = options;
-  checkArg('name', name, 'string', true);
-  checkArg('diskFormat', diskFormat, 'string', false, ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop']);
-  checkArg('containerFormat', containerFormat, 'string', false);
-  checkArg('force', force, 'boolean', false);
+  checkArgs(
+    { ...options, name },
+    {
+      name: { type: 'string', required: true },
+      diskFormat: { type: 'string', enum: ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop'] },
+      containerFormat: 'string',
+      force: 'boolean',
+    },
+  );
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
@@ -1658,7 +1661,7 @@ export async function createImage(
       body: {
         'os-volume_upload_image': {
           image_name: name,
-          force: force,
+          force,
           disk_format: diskFormat,
           container_format: containerFormat,
         },
@@ -1695,12 +1698,12 @@ export async function completeVolumeExtend(
   options: CompleteVolumeExtendOptions = {},
 ): Promise<void> {
   const { error = false } = options;
-  checkArg('error', error, 'boolean', false);
+  checkArgs(options, { error: 'boolean' });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.completeExtend,
-    { target, body: { 'os-extend_volume_completion': { error: error } } },
+    { target, body: { 'os-extend_volume_completion': { error } } },
     options,
   );
 }
@@ -1760,30 +1763,35 @@ export async function manageVolume(
   options: ManageVolumeOptions = {},
 ): Promise<Volume> {
   const { host, cluster, name, description, volumeType, availabilityZone, metadata, bootable } = options;
-  checkArg('ref', ref, 'any', true);
-  checkArg('host', host, 'string', false);
-  checkArg('cluster', cluster, 'string', false);
-  checkArg('name', name, 'string', false);
-  checkArg('description', description, 'string', false);
-  checkArg('volumeType', volumeType, 'string', false);
-  checkArg('availabilityZone', availabilityZone, 'string', false);
-  checkArg('metadata', metadata, { map: 'string' }, false);
-  checkArg('bootable', bootable, 'boolean', false);
+  checkArgs(
+    { ...options, ref },
+    {
+      ref: { type: 'any', required: true },
+      host: 'string',
+      cluster: 'string',
+      name: 'string',
+      description: 'string',
+      volumeType: 'string',
+      availabilityZone: 'string',
+      metadata: { map: 'string' },
+      bootable: 'boolean',
+    },
+  );
   const response = await callOperation(
     client,
     VolumeOperations.manage,
     {
       body: {
         volume: {
-          ref: ref,
-          host: host,
-          cluster: cluster,
-          name: name,
-          description: description,
+          ref,
+          host,
+          cluster,
+          name,
+          description,
           volume_type: volumeType,
           availability_zone: availabilityZone,
-          metadata: metadata,
-          bootable: bootable,
+          metadata,
+          bootable,
         },
       },
       requires: [cluster === undefined ? undefined : '3.16'],
@@ -1867,12 +1875,12 @@ export async function initVolumeAttachment(
   connector: Record<string, unknown>,
   options?: RequestOptions,
 ): Promise<Record<string, unknown>> {
-  checkArg('connector', connector, 'object', true);
+  checkArgs({ connector }, { connector: { type: 'object', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
     VolumeOperations.initializeConnection,
-    { target, body: { 'os-initialize_connection': { connector: connector } } },
+    { target, body: { 'os-initialize_connection': { connector } } },
     options,
   );
   return readValue<Record<string, unknown>>(response, 'object', 'connection_info', 'Volume.initializeConnection');
@@ -1891,12 +1899,12 @@ export async function terminateVolumeAttachment(
   connector: Record<string, unknown>,
   options?: RequestOptions,
 ): Promise<void> {
-  checkArg('connector', connector, 'object', true);
+  checkArgs({ connector }, { connector: { type: 'object', required: true } });
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.terminateConnection,
-    { target, body: { 'os-terminate_connection': { connector: connector } } },
+    { target, body: { 'os-terminate_connection': { connector } } },
     options,
   );
 }
