@@ -33,15 +33,10 @@ export function parseTypeExpr(
 }
 
 function suggest(text: string): string | undefined {
-  return closest(text.toLowerCase(), SCALARS);
-}
-
-/** The candidate nearest to `text`, if it is at most two edits away: for "did you mean" hints. */
-export function closest(text: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = distance(text, candidate);
+  for (const candidate of SCALARS) {
+    const d = distance(text.toLowerCase(), candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
