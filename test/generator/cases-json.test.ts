@@ -22,7 +22,11 @@ const SAMPLE: CaseFile = {
           { status: 200, headers: { 'x-openstack-request-id': 'req-1' }, body: { widget: { id: 'w-1', tags: [] } } },
         ],
         requests: [{ method: 'GET', path: '/widgets/w-1', query: { a: ['1', '2'] }, headers: { 'x-h': null } }],
-        expect: { kind: 'instance', class: 'Widget', json: { id: 'w-1', nested: { deep: [1, { x: 'a\nb' }] } } },
+        expect: {
+          kind: 'instance',
+          class: 'Widget',
+          json: { id: 'w-1', nested: { deep: [1, { x: 'a\nb "q" {x}, y: \\ {}' }] } },
+        },
       },
       {
         title: 'two exchanges',
@@ -56,6 +60,15 @@ describe('cases.json', () => {
     const rows = lines.filter((l) => /^ {10}\{/.test(l));
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(value(row)).toBeTypeOf('object');
+  });
+
+  it('leaves strings exactly as they are, braces, commas and quotes included', () => {
+    const line = casesJson(SAMPLE)
+      .split('\n')
+      .find((l) => l.includes('"expect": { "kind": "instance"'));
+    expect(line).toBe(
+      '        "expect": { "kind": "instance", "class": "Widget", "json": { "id": "w-1", "nested": { "deep": [1, { "x": "a\\nb \\"q\\" {x}, y: \\\\ {}" }] } } }',
+    );
   });
 
   it('gives the same bytes again when written from its own data', () => {
