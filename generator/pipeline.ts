@@ -10,6 +10,7 @@ import type { SpecModel } from './model/types.js';
 import { COVERAGE_FILE, coverageReport } from './emit/coverage.js';
 import { FormatPool } from './emit/format.js';
 import { banner, moduleName } from './emit/naming.js';
+import { FAKE_MODEL_FILE, fakeModel } from './emit/fake-model.js';
 import { emitSweepTests } from './emit/sweep-module.js';
 import { emitResourceTests, emitServiceTests } from './emit/test-module.js';
 
@@ -52,6 +53,13 @@ export async function emitFiles(
       add(`${service.outDir}/tests/helpers.test.ts`, tests.code);
     }
   }
+  add(
+    FAKE_MODEL_FILE,
+    fakeModel(
+      model,
+      banner([...new Set(model.services.flatMap((s) => [s.serviceFile, ...s.resources.flatMap((r) => r.sources)]))]),
+    ),
+  );
   const { emitModules } = await import('./emit/modules.js');
   emitModules(model, OUTPUT_DIR, add);
   return files;

@@ -17,6 +17,7 @@ import type {
   OperationModel,
   ResourceModel,
   ResponseModel,
+  TransitionModel,
   RouteModel,
   StructModel,
   TypeRef,
@@ -79,7 +80,16 @@ export interface RawResource {
   extends?: string;
   min_version?: string;
   max_version?: string;
-  status?: { field: string; failures: string[]; deleted?: string[]; progress?: string };
+  status?: {
+    field: string;
+    failures: string[];
+    deleted?: string[];
+    progress?: string;
+    transitions?: Record<
+      string,
+      { from?: string[]; via?: string; to?: string; gone?: true; set?: Record<string, string> }
+    >;
+  };
   fields: Record<string, RawField>;
   structs?: Record<string, { description: string; fields: Record<string, RawField> }>;
   operations?: Record<string, RawOperation>;
@@ -389,6 +399,7 @@ export function buildResource(
       failures: raw.status.failures,
       deleted: raw.status.deleted ?? [],
       progress: raw.status.progress,
+      transitions: buildTransitions(raw.status.transitions ?? {}, operations, fieldNames, err),
     },
     fields,
     structs,
@@ -584,4 +595,28 @@ function routesHaveDetail(op: RawOperation): boolean {
 /** camelCase → snake_case, the default wire name. */
 export function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `status.transitions`: each names an operation of this resource, fields it has and arguments of that operation. */
+function buildTransitions(
+  raw: NonNullable<NonNullable<RawResource['status']>['transitions']>,
+  operations: readonly OperationModel[],
+  fieldNames: ReadonlySet<string>,
+  err: (p: (string | number)[], message: string) => void,
+): TransitionModel[] {
+  return Object.entries(raw).map(([name, t]) => {
+    const p = ['status', 'transitions', name];
+    const op = operations.find((o) => o.name === name);
+    if (!op) err(p, `no operation named "${name}"`);
+    const set = Object.entries(t.set ?? {}).map(([field, value]) => {
+      const arg = value.slice(1);
+      if (!fieldNames.has(field)) err([...p, 'set', field], `no field named "${field}"`);
+      if (op && !op.args.some((a) => a.name === arg))
+        err([...p, 'set', field], `operation "${name}" has no argument "${arg}"`);
+      return { field, arg };
+    });
+    if (t.via === undefined && t.to === undefined && !t.gone && t.from === undefined && set.length === 0)
+      err(p, 'a transition needs from, via, to, gone or set');
+    return { operation: name, from: t.from ?? [], via: t.via, to: t.to, gone: t.gone ?? false, set };
+  });
 }

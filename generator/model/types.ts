@@ -124,11 +124,28 @@ export interface OperationModel extends VersionRange {
   readonly source: Position;
 }
 
+/** How an operation moves a resource's status (`status.transitions`; read by the fake cloud only). */
+export interface TransitionModel {
+  /** The operation's name on the resource, e.g. `extend`. */
+  readonly operation: string;
+  /** Statuses the operation is allowed in (empty: any). */
+  readonly from: readonly string[];
+  /** The status while it runs. */
+  readonly via?: string | undefined;
+  /** The status once it completes. */
+  readonly to?: string | undefined;
+  /** The resource is gone once it completes. */
+  readonly gone: boolean;
+  /** Fields set from the operation's arguments when it completes. */
+  readonly set: readonly { readonly field: string; readonly arg: string }[];
+}
+
 export interface StatusModel {
   readonly field: string;
   readonly failures: readonly string[];
   readonly deleted: readonly string[];
   readonly progress?: string | undefined;
+  readonly transitions: readonly TransitionModel[];
 }
 
 export interface ResourceModel extends VersionRange {

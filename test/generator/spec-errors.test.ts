@@ -155,6 +155,41 @@ describe('spec errors', () => {
     );
   });
 
+  it('a lifecycle transition naming an unknown operation, field or argument', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      [
+        'status:',
+        '  field: status',
+        '  failures: [error]',
+        '  transitions:',
+        '    create: {via: creating, to: available}',
+        '    extend: {from: [available], via: extending, to: available, set: {size: $size, colour: $newSize}}',
+        '    shrink: {via: shrinking}',
+        'fields:',
+        '  status: {type: string, description: The status.}',
+        '',
+      ].join('\n'),
+    );
+    const errors = await errorsFor(widget);
+    expect(errors).toEqual([
+      expect.stringMatching(/status\.transitions\.extend\.set\.size: operation "extend" has no argument "size"$/),
+      expect.stringMatching(/status\.transitions\.extend\.set\.colour: no field named "colour"$/),
+      expect.stringMatching(/status\.transitions\.shrink: no operation named "shrink"$/),
+    ]);
+  });
+
+  it('a transition cannot both complete to a status and remove the resource', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      'status:\n  field: status\n  failures: [error]\n  transitions:\n    create: {via: creating, to: available, gone: true}\nfields:\n  status: {type: string, description: The status.}\n',
+    );
+    const errors = await errorsFor(widget);
+    expect(errors).toEqual([
+      expect.stringMatching(/^spec\/block-storage\/v2\/widget\.yaml:\d+:\d+: status\.transitions\.create/),
+    ]);
+  });
+
   it('a missing service.yaml', async () => {
     project = await tempProject({ 'widget.yaml': WIDGET_YAML });
     await expect(buildModel({ root: project.root })).rejects.toThrow(

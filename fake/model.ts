@@ -1,0 +1,144 @@
+/**
+ * The prebuilt model the fake cloud runs on: `generated/fake-model.json`, written by the generator
+ * (`generator/emit/fake-model.ts`) from the same spec the SDK is generated from, so the fake and the
+ * SDK agree by construction. This file is its only definition: the generator imports these types.
+ *
+ * Types are written as the spec writes them (`string`, `integer`, `boolstr`, `list<T>`, `map<T>`,
+ * a struct or resource name); names are wire names unless a member says otherwise.
+ */
+
+export interface FakeModel {
+  /** The banner: the spec files it comes from and that it is not to be edited. */
+  readonly $comment: string;
+  readonly services: readonly FakeService[];
+}
+
+export interface FakeMicroversions {
+  /** The service name of the `OpenStack-API-Version` header, e.g. `volume`. */
+  readonly headerService: string;
+  readonly min: string;
+  readonly max: string;
+}
+
+export interface FakeService {
+  /** `v2`, `v3`. */
+  readonly version: string;
+  readonly major: number;
+  readonly serviceType: string;
+  readonly microversion?: FakeMicroversions;
+  readonly resources: readonly FakeResource[];
+}
+
+export interface FakeRange {
+  readonly min?: string;
+  readonly max?: string;
+}
+
+export interface FakeField extends FakeRange {
+  /** The TypeScript name (transitions and messages use it). */
+  readonly name: string;
+  readonly wire: string;
+  readonly type: string;
+  readonly create?: true;
+  readonly update?: true;
+  /** `root`: beside the resource key in request bodies; `flatten`: its entries beside it. */
+  readonly placement?: 'root' | 'flatten';
+  /** Sending the field needs this microversion. */
+  readonly writeMin?: string;
+  readonly enum?: readonly string[];
+}
+
+export interface FakeTransition {
+  /** Statuses the operation is allowed in (absent: any). */
+  readonly from?: readonly string[];
+  readonly via?: string;
+  readonly to?: string;
+  readonly gone?: true;
+  /** Field wire name → the argument (by name) whose value it takes when the transition completes. */
+  readonly set?: Readonly<Record<string, string>>;
+}
+
+export interface FakeStatus {
+  /** The wire name of the status field. */
+  readonly field: string;
+  readonly failures: readonly string[];
+  readonly deleted: readonly string[];
+  /** Operation name → transition. */
+  readonly transitions: Readonly<Record<string, FakeTransition>>;
+}
+
+export interface FakeArg extends FakeRange {
+  readonly name: string;
+  readonly wire: string;
+  readonly in: 'body' | 'query' | 'path';
+  readonly type: string;
+  /** The argument names another resource (its ID is sent). */
+  readonly ref?: string;
+  readonly required?: true;
+  readonly enum?: readonly string[];
+  readonly default?: string | number | boolean;
+}
+
+export type FakeJson = null | boolean | number | string | readonly FakeJson[] | { readonly [key: string]: FakeJson };
+
+/** A request body as the spec declares it: literal JSON with argument and field holes. */
+export type FakeBody =
+  | { readonly kind: 'literal'; readonly value: FakeJson }
+  | { readonly kind: 'arg'; readonly arg: string }
+  | { readonly kind: 'self'; readonly field: string }
+  | {
+      readonly kind: 'object';
+      /** Key, value, and for a `$arg` key the argument whose value is the key. */
+      readonly entries: readonly (readonly [string, FakeBody] | readonly [string, FakeBody, string])[];
+    }
+  | { readonly kind: 'array'; readonly items: readonly FakeBody[] };
+
+export type FakeResponse =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'resource'; readonly resource: string; readonly key?: string }
+  | { readonly kind: 'merge' }
+  | { readonly kind: 'value'; readonly key?: string; readonly keyArg?: string; readonly type: string };
+
+export interface FakeRoute extends FakeRange {
+  readonly method: string;
+  readonly path: string;
+  readonly detailPath?: string;
+}
+
+export type FakeOperationKind = 'create' | 'get' | 'update' | 'delete' | 'list' | 'action' | 'request';
+
+export interface FakeOperation extends FakeRange {
+  /** `Volume.extend`. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: FakeOperationKind;
+  readonly method: string;
+  readonly path: string;
+  readonly detailPath?: string;
+  /** `version`: the path hangs off the versioned root, without the project segment. */
+  readonly base: 'endpoint' | 'version';
+  /** Paths by microversion; the default path applies where none of them does. */
+  readonly routes: readonly FakeRoute[];
+  readonly args: readonly FakeArg[];
+  /** `resource`: the resource's writable fields under its key (create, update). */
+  readonly body?: 'resource' | FakeBody;
+  readonly response: FakeResponse;
+  /** The success status Cinder answers with (from the spec's examples, else by kind). */
+  readonly status: number;
+}
+
+export interface FakeResource extends FakeRange {
+  readonly name: string;
+  readonly resourceKey?: string;
+  readonly resourcesKey?: string;
+  readonly basePath: string;
+  /** Wire names of the id and name fields. */
+  readonly idField: string;
+  readonly nameField: string;
+  /** Path placeholder → the wire name of the field it fills. */
+  readonly pathParams: Readonly<Record<string, string>>;
+  readonly status?: FakeStatus;
+  readonly fields: readonly FakeField[];
+  readonly structs: Readonly<Record<string, readonly FakeField[]>>;
+  readonly operations: readonly FakeOperation[];
+}

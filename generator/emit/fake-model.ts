@@ -1,0 +1,250 @@
+/**
+ * `generated/fake-model.json`: what the fake cloud (`openstack-block-storage/testing`) needs of the
+ * spec, prebuilt so that the fake starts without reading YAML: every operation of every version with
+ * its routes, microversion bounds, arguments, body and response shapes and success status, the
+ * resources' fields and structs, and the lifecycles of the `status` sections. Descriptions are left
+ * out. The shape is `FakeModel` (fake/model.ts), which the fake reads.
+ */
+import type {
+  FakeArg,
+  FakeBody,
+  FakeField,
+  FakeModel,
+  FakeOperation,
+  FakeResource,
+  FakeResponse,
+  FakeService,
+  FakeTransition,
+} from '../../fake/model.js';
+import type {
+  ArgModel,
+  BodyTemplate,
+  FieldModel,
+  OperationModel,
+  ResourceModel,
+  ServiceModel,
+  SpecModel,
+  TypeRef,
+  VersionRange,
+} from '../model/types.js';
+
+export const FAKE_MODEL_FILE = 'generated/fake-model.json';
+
+/** A type as the spec writes it: `list<map<string>>`, `Volume`. */
+function typeText(t: TypeRef): string {
+  switch (t.kind) {
+    case 'scalar':
+      return t.name;
+    case 'list':
+      return `list<${typeText(t.of)}>`;
+    case 'map':
+      return `map<${typeText(t.of)}>`;
+    case 'struct':
+    case 'resource':
+      return t.name;
+  }
+}
+
+function range(r: VersionRange): { min?: string; max?: string } {
+  return { ...(r.minVersion ? { min: r.minVersion } : {}), ...(r.maxVersion ? { max: r.maxVersion } : {}) };
+}
+
+function field(f: FieldModel): FakeField {
+  return {
+    name: f.name,
+    wire: f.wire,
+    type: typeText(f.type),
+    ...range(f),
+    ...(f.create ? { create: true as const } : {}),
+    ...(f.update ? { update: true as const } : {}),
+    ...(f.placement ? { placement: f.placement } : {}),
+    ...(f.writeMinVersion ? { writeMin: f.writeMinVersion } : {}),
+    ...(f.enum ? { enum: f.enum } : {}),
+  };
+}
+
+function arg(a: ArgModel): FakeArg {
+  return {
+    name: a.name,
+    wire: a.wire,
+    in: a.in,
+    type: typeText(a.type),
+    ...range(a),
+    ...(a.ref ? { ref: a.ref } : {}),
+    ...(a.required ? { required: true as const } : {}),
+    ...(a.enum ? { enum: a.enum } : {}),
+    ...(a.default !== undefined ? { default: a.default } : {}),
+  };
+}
+
+function body(b: BodyTemplate, wireOf: (field: string) => string): FakeBody {
+  switch (b.kind) {
+    case 'literal':
+      return { kind: 'literal', value: b.value };
+    case 'arg':
+      return { kind: 'arg', arg: b.name };
+    case 'self':
+      return { kind: 'self', field: wireOf(b.field) };
+    case 'array':
+      return { kind: 'array', items: b.items.map((i) => body(i, wireOf)) };
+    case 'object':
+      return {
+        kind: 'object',
+        entries: b.entries.map(([key, value, keyArg]) =>
+          keyArg ? ([key, body(value, wireOf), keyArg.arg] as const) : ([key, body(value, wireOf)] as const),
+        ),
+      };
+  }
+}
+
+function response(op: OperationModel): FakeResponse {
+  const r = op.response;
+  switch (r.kind) {
+    case 'none':
+    case 'merge':
+      return { kind: r.kind };
+    case 'resource':
+      return { kind: 'resource', resource: r.resource, ...(r.key ? { key: r.key } : {}) };
+    case 'value':
+      return {
+        kind: 'value',
+        ...(r.key ? { key: r.key } : {}),
+        ...(r.keyArg ? { keyArg: r.keyArg } : {}),
+        type: typeText(r.type),
+      };
+  }
+}
+
+const DEFAULT_STATUS: Readonly<Record<OperationModel['kind'], number>> = {
+  create: 202,
+  get: 200,
+  update: 200,
+  delete: 202,
+  list: 200,
+  action: 202,
+  request: 200,
+};
+
+/** The single key of an action body (`os-extend`), which picks the operation on a shared …/action path. */
+function actionKey(op: OperationModel): string | undefined {
+  if (!op.body || op.body === 'resource') return undefined;
+  if (op.body.kind === 'object' && op.body.entries.length === 1) return op.body.entries[0][0];
+  return undefined;
+}
+
+/** The success status the spec's examples show for the operation; the kind's usual one without. */
+function successStatus(resource: ResourceModel, op: OperationModel): number {
+  const paths = [op.path, op.detailPath, ...op.routes.flatMap((r) => [r.path, r.detailPath])].filter(
+    (p): p is string => p !== undefined,
+  );
+  const patterns = paths.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split(/\{[^}]+\}/)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]+')}$`,
+      ),
+  );
+  const methods = new Set([op.method, ...op.routes.map((r) => r.method)]);
+  const key = actionKey(op);
+  const found: number[] = [];
+  for (const method of resource.methods)
+    for (const example of method.examples)
+      for (const x of example.exchanges) {
+        const status = x.response.status;
+        if (status < 200 || status >= 300 || !methods.has(x.request.method)) continue;
+        if (!patterns.some((re) => re.test(x.request.path.split('?')[0]))) continue;
+        if (op.kind === 'action') {
+          const b = x.request.body;
+          if (!key || !b || typeof b !== 'object' || Array.isArray(b) || !(key in b)) continue;
+        }
+        found.push(status);
+      }
+  // The most frequent one; ties go to the lowest, so the choice does not depend on example order.
+  const counts = new Map<number, number>();
+  for (const s of found) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const best = [...counts].sort(([a, n], [b, m]) => m - n || a - b)[0];
+  return best ? best[0] : DEFAULT_STATUS[op.kind];
+}
+
+function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: string) => string): FakeOperation {
+  return {
+    id: op.id,
+    name: op.name,
+    kind: op.kind,
+    method: op.method,
+    path: op.path,
+    ...(op.detailPath ? { detailPath: op.detailPath } : {}),
+    base: op.base,
+    ...range(op),
+    routes: op.routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      ...(r.detailPath ? { detailPath: r.detailPath } : {}),
+      ...range(r),
+    })),
+    args: op.args.map(arg),
+    ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
+    response: response(op),
+    status: successStatus(resource, op),
+  };
+}
+
+function resource(r: ResourceModel): FakeResource {
+  const wire = new Map(r.fields.map((f) => [f.name, f.wire]));
+  const wireOf = (name: string): string => wire.get(name) ?? name;
+  const transitions: Record<string, FakeTransition> = {};
+  for (const t of r.status?.transitions ?? []) {
+    transitions[t.operation] = {
+      ...(t.from.length > 0 ? { from: t.from } : {}),
+      ...(t.via ? { via: t.via } : {}),
+      ...(t.to ? { to: t.to } : {}),
+      ...(t.gone ? { gone: true as const } : {}),
+      ...(t.set.length > 0 ? { set: Object.fromEntries(t.set.map((s) => [wireOf(s.field), s.arg])) } : {}),
+    };
+  }
+  return {
+    name: r.name,
+    ...(r.resourceKey ? { resourceKey: r.resourceKey } : {}),
+    ...(r.resourcesKey ? { resourcesKey: r.resourcesKey } : {}),
+    basePath: r.basePath,
+    idField: wireOf(r.idField),
+    nameField: wireOf(r.nameField),
+    pathParams: Object.fromEntries([...r.pathParams].map(([ph, p]) => [ph, wireOf(p.field)])),
+    ...range(r),
+    ...(r.status
+      ? {
+          status: {
+            field: wireOf(r.status.field),
+            failures: r.status.failures,
+            deleted: r.status.deleted,
+            transitions,
+          },
+        }
+      : {}),
+    fields: r.fields.map(field),
+    structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
+    operations: r.operations.map((op) => operation(r, op, wireOf)),
+  };
+}
+
+function service(s: ServiceModel): FakeService {
+  const version = /^v(\d+)/.exec(s.version);
+  return {
+    version: s.version,
+    major: version ? Number(version[1]) : Number(s.endpointVersions[0] ?? 0),
+    serviceType: s.serviceType,
+    ...(s.microversion ? { microversion: s.microversion } : {}),
+    resources: s.resources.map(resource),
+  };
+}
+
+/** The file's text: canonical JSON (JSON.stringify, two spaces), with the banner as `$comment`. */
+export function fakeModel(model: SpecModel, banner: string): string {
+  const out: FakeModel = {
+    $comment: banner.replace(/^\/\/\s*/, ''),
+    services: model.services.map(service),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
