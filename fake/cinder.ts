@@ -1,0 +1,979 @@
+/**
+ * The Block Storage API of the fake cloud, driven by the prebuilt model: nothing here is written per
+ * resource. Routes, microversion bounds, argument and body shapes and success statuses come from
+ * the spec; behaviour comes from the operation's kind (create, get, update, delete, list, action,
+ * request) and the resource's declared lifecycle (`status.transitions`).
+ *
+ * Answers follow Cinder: errors in its fault envelope (`{"badRequest": {"message", "code"}}`), 404
+ * for a path or a microversion an operation does not have, 406 for a version header outside the
+ * range, 400 for an unknown or mistyped body member, 413 (`overLimit`) over quota.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FakeClock } from './clock.js';
+import type { FakeBody, FakeField, FakeOperation, FakeResource, FakeService } from './model.js';
+import type { FakeRecord, FakeState } from './state.js';
+import {
+  compareVersions,
+  emptyValue,
+  inRange,
+  normalize,
+  parseVersion,
+  sampleValue,
+  toBoolean,
+  typeMismatch,
+} from './values.js';
+
+/** Who is calling, from the token (or noauth). */
+export interface CallerContext {
+  readonly userId: string;
+  readonly projectId: string;
+  readonly admin: boolean;
+}
+
+export interface CinderRequest {
+  readonly method: string;
+  /** The path below the service root, split: `['v3', '<project>', 'volumes', 'detail']`. */
+  readonly segments: readonly string[];
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: unknown;
+  /** `http://127.0.0.1:port`, for links. */
+  readonly origin: string;
+}
+
+export interface CinderAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The operation that answered (`Volume.create`), when one did. */
+  readonly operation?: string | undefined;
+  readonly microversion?: string | undefined;
+}
+
+export interface CinderOptions {
+  readonly services: readonly FakeService[];
+  readonly state: FakeState;
+  readonly clock: FakeClock;
+  readonly minMicroversion: string;
+  readonly maxMicroversion: string;
+  /** Milliseconds a transition takes on the fake clock, by operation id (`Volume.create`). */
+  readonly delays: Readonly<Record<string, number>>;
+  /** Quota limits per project: a resources key (`volumes`) counts records; `gigabytes` sums sizes. */
+  readonly quotas: Readonly<Record<string, number>>;
+  /** Major versions served (3, and 2 where asked). */
+  readonly majors: readonly number[];
+}
+
+/** Which resources' sizes count against a size quota (Cinder: cinder/quota.py). */
+const SIZE_QUOTAS: Readonly<Record<string, readonly string[]>> = {
+  gigabytes: ['volumes', 'snapshots'],
+  backup_gigabytes: ['backups'],
+};
+
+const FAULT_NAMES: Readonly<Record<number, string>> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  429: 'overLimit',
+  501: 'notImplemented',
+  503: 'serviceUnavailable',
+};
+
+/** Cinder's fault envelope. */
+export function fault(status: number, message: string, extra: Record<string, unknown> = {}): CinderAnswer {
+  return { status, body: { [FAULT_NAMES[status] ?? 'computeFault']: { message, code: status, ...extra } } };
+}
+
+class Fail extends Error {
+  constructor(readonly answer: CinderAnswer) {
+    super(typeof answer.body === 'object' ? JSON.stringify(answer.body) : String(answer.status));
+  }
+}
+
+const fail = (status: number, message: string, extra?: Record<string, unknown>): never => {
+  throw new Fail(fault(status, message, extra));
+};
+
+interface RouteEntry {
+  readonly resource: FakeResource;
+  readonly op: FakeOperation;
+  readonly method: string;
+  readonly segments: readonly string[];
+  /** Literal segments: more wins over fewer (`/volumes/detail` over `/volumes/{volume_id}`). */
+  readonly literals: number;
+  readonly detail: boolean;
+  /** The operation's default path: it applies where none of its routes does. */
+  readonly isDefault: boolean;
+  readonly min?: string | undefined;
+  readonly max?: string | undefined;
+  /** The action key of a POST …/action body. */
+  readonly action?: string | undefined;
+}
+
+interface ServiceTable {
+  readonly service: FakeService;
+  /** `endpoint` routes hang below /v3/<project>, `version` routes below /v3. */
+  readonly endpoint: readonly RouteEntry[];
+  readonly version: readonly RouteEntry[];
+  readonly resources: ReadonlyMap<string, FakeResource>;
+}
+
+function actionKeyOf(op: FakeOperation): string | undefined {
+  if (op.kind !== 'action' || !op.body || op.body === 'resource' || op.body.kind !== 'object') return undefined;
+  return op.body.entries.length === 1 ? op.body.entries[0][0] : undefined;
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function maxOf(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareVersions(a, b) >= 0 ? a : b;
+}
+
+function minOf(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareVersions(a, b) <= 0 ? a : b;
+}
+
+function buildTable(service: FakeService): ServiceTable {
+  const endpoint: RouteEntry[] = [];
+  const version: RouteEntry[] = [];
+  for (const resource of service.resources) {
+    for (const op of resource.operations) {
+      const list = op.base === 'version' ? version : endpoint;
+      const add = (method: string, path: string, detail: boolean, isDefault: boolean, min?: string, max?: string) => {
+        const segments = splitPath(path);
+        list.push({
+          resource,
+          op,
+          method,
+          segments,
+          literals: segments.filter((s) => !s.startsWith('{')).length,
+          detail,
+          isDefault,
+          min: maxOf(min, op.min),
+          max: minOf(max, op.max),
+          action: actionKeyOf(op),
+        });
+      };
+      add(op.method, op.path, false, true);
+      if (op.detailPath) add(op.method, op.detailPath, true, true);
+      for (const r of op.routes) {
+        add(r.method, r.path, false, false, r.min, r.max);
+        if (r.detailPath) add(r.method, r.detailPath, true, false, r.min, r.max);
+      }
+    }
+  }
+  const bySpecificity = (a: RouteEntry, b: RouteEntry) => b.literals - a.literals;
+  return {
+    service,
+    endpoint: endpoint.sort(bySpecificity),
+    version: version.sort(bySpecificity),
+    resources: new Map(service.resources.map((r) => [r.name, r])),
+  };
+}
+
+function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+  if (template.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i];
+    const a = actual[i];
+    if (t.startsWith('{') && t.endsWith('}')) params[t.slice(1, -1)] = decodeURIComponent(a);
+    else if (t !== a) return undefined;
+  }
+  return params;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a validated request carries to its handler. */
+interface Call {
+  readonly table: ServiceTable;
+  readonly entry: RouteEntry;
+  readonly resource: FakeResource;
+  readonly op: FakeOperation;
+  readonly params: Readonly<Record<string, string>>;
+  readonly caller: CallerContext;
+  /** Undefined on v2. */
+  readonly version: string | undefined;
+  readonly req: CinderRequest;
+  /** Argument values by argument name (body, query and path). */
+  readonly args: Record<string, unknown>;
+  /** create/update: the resource's fields by wire name. */
+  readonly fields: Record<string, unknown>;
+  /** The URL of the endpoint, for links: `http://h/v3/<project>`. */
+  readonly endpointUrl: string;
+}
+
+export class FakeCinder {
+  readonly #options: CinderOptions;
+  readonly #tables = new Map<number, ServiceTable>();
+  /** Every resource by name, across versions (v3 wins): for status fields and quotas. */
+  readonly #resources = new Map<string, FakeResource>();
+
+  constructor(options: CinderOptions) {
+    this.#options = options;
+    for (const service of options.services) {
+      if (!options.majors.includes(service.major)) continue;
+      this.#tables.set(service.major, buildTable(service));
+    }
+    for (const service of [...options.services].sort((a, b) => a.major - b.major))
+      for (const r of service.resources) this.#resources.set(r.name, r);
+  }
+
+  /** The status field's wire name of a resource, for the state. */
+  statusField(resource: string): string | undefined {
+    return this.#resources.get(resource)?.status?.field;
+  }
+
+  /** Major versions served. */
+  get majors(): readonly number[] {
+    return [...this.#tables.keys()];
+  }
+
+  /** The version document of one major version (`GET /v3/`) or of all (`GET /`). */
+  versionEntry(major: number, origin: string): Record<string, unknown> {
+    const mv = major >= 3;
+    return {
+      id: `v${major}.0`,
+      status: major >= 3 ? 'CURRENT' : 'DEPRECATED',
+      version: mv ? this.#options.maxMicroversion : '',
+      min_version: mv ? this.#options.minMicroversion : '',
+      updated: major >= 3 ? '2023-01-01T00:00:00Z' : '2017-02-25T12:00:00Z',
+      links: [
+        { rel: 'describedby', type: 'text/html', href: 'https://docs.openstack.org/' },
+        { rel: 'self', href: `${origin}/v${major}/` },
+      ],
+      'media-types': [{ base: 'application/json', type: `application/vnd.openstack.volume+json;version=${major}` }],
+    };
+  }
+
+  handle(req: CinderRequest, caller: () => CallerContext): CinderAnswer {
+    try {
+      return this.#handle(req, caller, false);
+    } catch (error) {
+      if (error instanceof Fail) return error.answer;
+      throw error;
+    }
+  }
+
+  /** The operation a request would reach (for faults), without touching the state. */
+  operationOf(req: CinderRequest, caller: () => CallerContext): string | undefined {
+    try {
+      return this.#handle(req, caller, true).operation;
+    } catch (error) {
+      if (error instanceof Fail) return undefined;
+      throw error;
+    }
+  }
+
+  #handle(req: CinderRequest, callerOf: () => CallerContext, peek: boolean): CinderAnswer {
+    const [first, ...rest] = req.segments;
+    if (first === undefined) {
+      return { status: 300, body: { versions: this.majors.map((m) => this.versionEntry(m, req.origin)) } };
+    }
+    const major = /^v(\d+)(?:\.\d+)?$/.exec(first);
+    const table = major ? this.#tables.get(Number(major[1])) : undefined;
+    if (!table) return fault(404, 'The resource could not be found.');
+    if (rest.length === 0 && req.method === 'GET')
+      return { status: 200, body: { version: this.versionEntry(table.service.major, req.origin) } };
+
+    const version = this.#negotiate(table, req.headers);
+    const caller = callerOf();
+    // Routes below /v3 without a project (default-types) come first; everything else has one.
+    const versionMatch = this.#match(table.version, req, rest, version);
+    let project = caller.projectId;
+    let call: Omit<Call, 'args' | 'fields' | 'caller' | 'version' | 'req' | 'table' | 'endpointUrl'> | undefined;
+    if (versionMatch) call = versionMatch;
+    else {
+      const [projectSegment, ...below] = rest;
+      if (projectSegment === undefined) return fault(404, 'The resource could not be found.');
+      // Cinder refuses a URL whose project differs from the token's (admins included).
+      if (projectSegment !== caller.projectId) fail(400, 'Malformed request url');
+      project = projectSegment;
+      call = this.#match(table.endpoint, req, below, version);
+      if (!call) return fault(404, 'The resource could not be found.');
+    }
+    if (peek) return { status: 0, operation: call.op.id };
+    const endpointUrl = `${req.origin}/${first}/${project}`;
+    const full: Call = {
+      ...call,
+      table,
+      caller,
+      version,
+      req,
+      endpointUrl,
+      args: {},
+      fields: {},
+    };
+    let answer: CinderAnswer;
+    try {
+      this.#readArgs(full);
+      answer = this.#dispatch(full);
+    } catch (error) {
+      if (!(error instanceof Fail)) throw error;
+      answer = error.answer;
+    }
+    return {
+      ...answer,
+      operation: full.op.id,
+      microversion: version,
+      headers: {
+        ...(version && table.service.microversion
+          ? {
+              'OpenStack-API-Version': `${table.service.microversion.headerService} ${version}`,
+              Vary: 'OpenStack-API-Version',
+            }
+          : {}),
+        ...answer.headers,
+      },
+    };
+  }
+
+  /** The request's microversion: the header's (`latest` is the maximum), else the minimum. */
+  #negotiate(table: ServiceTable, headers: CinderRequest['headers']): string | undefined {
+    const mv = table.service.microversion;
+    if (!mv) return undefined;
+    const header = headers['openstack-api-version'];
+    let requested: string | undefined;
+    if (header) {
+      for (const part of header.split(',')) {
+        const [service, value] = part.trim().split(/\s+/);
+        if (service?.toLowerCase() === mv.headerService && value) requested = value;
+      }
+    }
+    requested ??= headers['x-openstack-volume-api-version'];
+    const { minMicroversion: min, maxMicroversion: max } = this.#options;
+    if (requested === undefined) return min;
+    if (requested.toLowerCase() === 'latest') return max;
+    if (!parseVersion(requested)) fail(400, `Invalid API version: ${requested}`);
+    if (compareVersions(requested, min) < 0 || compareVersions(requested, max) > 0) {
+      throw new Fail({
+        status: 406,
+        body: {
+          computeFault: {
+            code: 406,
+            message: `Version ${requested} is not supported by the API. Minimum is ${min} and maximum is ${max}.`,
+          },
+        },
+      });
+    }
+    const [major, minor] = parseVersion(requested)!;
+    return `${major}.${minor}`;
+  }
+
+  #match(
+    entries: readonly RouteEntry[],
+    req: CinderRequest,
+    segments: readonly string[],
+    version: string | undefined,
+  ): { entry: RouteEntry; resource: FakeResource; op: FakeOperation; params: Record<string, string> } | undefined {
+    let best: number | undefined;
+    const hits: { entry: RouteEntry; params: Record<string, string> }[] = [];
+    for (const entry of entries) {
+      if (best !== undefined && entry.literals < best) break;
+      if (entry.method !== req.method) continue;
+      const params = matchSegments(entry.segments, segments);
+      if (!params) continue;
+      best = entry.literals;
+      hits.push({ entry, params });
+    }
+    if (hits.length === 0) return undefined;
+    const available = (e: RouteEntry) =>
+      inRange(e, version) &&
+      // A default path gives way to the operation's own route for this microversion.
+      !(e.isDefault && e.op.routes.some((r) => inRange({ min: maxOf(r.min, e.op.min), max: r.max }, version)));
+    let candidates = hits;
+    const actions = hits.filter((h) => h.entry.action !== undefined);
+    if (actions.length > 0) {
+      const keys = isObject(req.body) ? Object.keys(req.body) : [];
+      candidates = actions.filter((h) => keys.includes(h.entry.action!));
+      if (candidates.length === 0) {
+        const key = keys[0];
+        return fail(400, key === undefined ? 'Malformed request body' : `There is no such action: ${key}`);
+      }
+    }
+    const ok = candidates.find((h) => available(h.entry));
+    if (!ok) return fail(404, `API version ${version ?? '2.0'} is not supported on this method.`);
+    return { ...ok, resource: ok.entry.resource, op: ok.entry.op };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Arguments and bodies
+
+  #readArgs(call: Call): void {
+    const { op, req, version } = call;
+    for (const arg of op.args) {
+      if (arg.in === 'path') {
+        const value = call.params[arg.wire];
+        if (value !== undefined) call.args[arg.name] = value;
+      } else if (arg.in === 'query') {
+        const values = req.query.getAll(arg.wire);
+        // Cinder drops a filter the request's microversion does not have yet.
+        if (values.length === 0 || !inRange(arg, version)) continue;
+        const value = values[values.length - 1];
+        const wrong = typeMismatch(value, arg.type === 'string' ? 'string' : arg.type, {});
+        if (wrong) fail(400, `Invalid input received: ${arg.wire} must be ${wrong}, got ${JSON.stringify(value)}.`);
+        if (arg.enum && !arg.enum.includes(value))
+          fail(400, `Invalid input received: ${arg.wire} must be one of ${arg.enum.join(', ')}, got ${value}.`);
+        call.args[arg.name] = normalize(value, arg.type);
+      }
+    }
+    if (op.body === 'resource') this.#resourceBody(call);
+    else if (op.body) {
+      if (req.body === undefined) fail(400, 'Missing request body.');
+      this.#templateBody(call, op.body, req.body, '');
+    } else if (req.body !== undefined && req.method !== 'GET' && req.method !== 'DELETE' && op.kind !== 'request') {
+      // An operation without a body in the spec takes none; Cinder ignores what it does not read.
+    }
+    // Arguments with a default the caller left out.
+    for (const arg of op.args) {
+      if (!(arg.name in call.args) && arg.default !== undefined) call.args[arg.name] = arg.default;
+    }
+  }
+
+  #resourceBody(call: Call): void {
+    const { resource, op, version, req } = call;
+    const mode = op.kind === 'update' ? 'update' : 'create';
+    const body = req.body;
+    if (!isObject(body)) return fail(400, 'The request body must be a JSON object.');
+    const key = resource.resourceKey;
+    const inner = key ? body[key] : body;
+    if (key && !isObject(inner)) return fail(400, `Missing required element '${key}' in request body.`);
+    if (!isObject(inner)) return fail(400, 'The request body must be a JSON object.');
+    const writable = resource.fields.filter(
+      (f) => (mode === 'create' ? f.create : f.update) && inRange(f, version, f.writeMin ?? f.min),
+    );
+    const byWire = new Map(writable.filter((f) => f.placement !== 'root').map((f) => [f.wire, f]));
+    const flatten = writable.find((f) => f.placement === 'flatten');
+    const unexpected = (where: string, name: string, value: unknown): never =>
+      fail(
+        400,
+        `Invalid input for field/attribute ${where}. Value: ${JSON.stringify(value)}. Additional properties are not allowed ('${name}' was unexpected)`,
+      );
+    for (const [name, value] of Object.entries(inner)) {
+      const field = byWire.get(name);
+      if (!field) {
+        if (flatten && flatten !== undefined) {
+          const of = /^map<(.+)>$/.exec(flatten.type)?.[1] ?? 'any';
+          this.#checkValue(name, value, of, resource, undefined);
+          const bag = (call.fields[flatten.wire] ??= {}) as Record<string, unknown>;
+          bag[name] = value;
+          continue;
+        }
+        unexpected(key ?? 'body', name, inner);
+      }
+      this.#checkValue(name, value, field!.type, resource, field!.enum);
+      call.fields[name] = normalize(value, field!.type);
+    }
+    if (key) {
+      const roots = new Map(writable.filter((f) => f.placement === 'root').map((f) => [f.wire, f]));
+      for (const [name, value] of Object.entries(body)) {
+        if (name === key) continue;
+        const field = roots.get(name);
+        if (!field) unexpected('body', name, body);
+        this.#checkValue(name, value, field!.type, resource, field!.enum);
+        call.fields[name] = value;
+      }
+    }
+  }
+
+  #checkValue(
+    name: string,
+    value: unknown,
+    type: string,
+    resource: FakeResource,
+    allowed: readonly string[] | undefined,
+  ): void {
+    const wrong = typeMismatch(value, type, resource.structs);
+    if (wrong)
+      fail(400, `Invalid input for field/attribute ${name}. Value: ${JSON.stringify(value)}. It is not ${wrong}.`);
+    if (allowed && typeof value === 'string' && !allowed.includes(value))
+      fail(
+        400,
+        `Invalid input for field/attribute ${name}. Value: ${value}. '${value}' is not one of ${JSON.stringify(allowed)}`,
+      );
+  }
+
+  /** Walks a body template and the body together: unknown or mistyped members are a 400. */
+  #templateBody(call: Call, template: FakeBody, value: unknown, where: string): void {
+    const { op, resource, version } = call;
+    switch (template.kind) {
+      case 'literal':
+      case 'self':
+        return;
+      case 'arg': {
+        const arg = op.args.find((a) => a.name === template.arg);
+        if (!arg || value === undefined) return;
+        this.#checkValue(
+          where || arg.wire,
+          value,
+          arg.type === 'string' && arg.ref ? 'string' : arg.type,
+          resource,
+          arg.enum,
+        );
+        call.args[arg.name] = normalize(value, arg.type);
+        return;
+      }
+      case 'array': {
+        if (!Array.isArray(value)) return fail(400, `Invalid input for field/attribute ${where}. It is not a list.`);
+        const item = template.items[0];
+        if (item) for (const v of value) this.#templateBody(call, item, v, where);
+        return;
+      }
+      case 'object': {
+        // `{"os-force_delete": {}}`: Cinder takes null there too.
+        if (value === null && template.entries.every(([, t]) => !this.#requires(call, t))) return;
+        if (!isObject(value))
+          return fail(
+            400,
+            `Invalid input for field/attribute ${where || 'body'}. Value: ${JSON.stringify(value)}. It is not an object.`,
+          );
+        const live = template.entries.filter(([, t]) => this.#present(call, t));
+        const keyed = live.find((e) => e.length === 3);
+        for (const [name, v] of Object.entries(value)) {
+          const entry = live.find(([k, , keyArg]) => k === name && keyArg === undefined);
+          if (entry) this.#templateBody(call, entry[1], v, name);
+          else if (keyed) {
+            call.args[keyed[2]] = name;
+            this.#templateBody(call, keyed[1], v, name);
+          } else
+            fail(
+              400,
+              `Invalid input for field/attribute ${where || 'body'}. Value: ${JSON.stringify(value)}. Additional properties are not allowed ('${name}' was unexpected)`,
+            );
+        }
+        for (const [name, t, keyArg] of live) {
+          if (keyArg !== undefined || name in value) continue;
+          if (this.#requires(call, t))
+            fail(
+              400,
+              `Invalid input for field/attribute ${where || 'body'}. Value: ${JSON.stringify(value)}. '${name}' is a required property`,
+            );
+        }
+        void version;
+        return;
+      }
+    }
+  }
+
+  /** Whether a template member exists at the request's microversion (an argument may start later). */
+  #present(call: Call, t: FakeBody): boolean {
+    if (t.kind !== 'arg') return true;
+    const arg = call.op.args.find((a) => a.name === t.arg);
+    return !arg || inRange(arg, call.version);
+  }
+
+  #requires(call: Call, t: FakeBody): boolean {
+    switch (t.kind) {
+      case 'arg': {
+        const arg = call.op.args.find((a) => a.name === t.arg);
+        return !!arg?.required && inRange(arg, call.version);
+      }
+      case 'object':
+        return t.entries.some(([, v]) => this.#requires(call, v));
+      default:
+        return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handlers
+
+  #dispatch(call: Call): CinderAnswer {
+    switch (call.op.kind) {
+      case 'create':
+        return this.#create(call);
+      case 'list':
+        return this.#list(call);
+      case 'get':
+        return this.#respond(call, this.#target(call, true));
+      case 'update': {
+        const record = this.#target(call, true)!;
+        Object.assign(record.data, call.fields, this.#stamp(call.resource, false));
+        return this.#respond(call, record);
+      }
+      case 'delete':
+      case 'action':
+        return this.#step(call);
+      case 'request':
+        return this.#request(call);
+    }
+  }
+
+  /** The record the path names (its ID placeholder), checked for visibility; undefined if none. */
+  #target(call: Call, required: boolean): FakeRecord | undefined {
+    const idParam = Object.entries(call.resource.pathParams).find(([, f]) => f === call.resource.idField)?.[0];
+    const id = idParam !== undefined ? call.params[idParam] : undefined;
+    if (id === undefined) {
+      if (required) fail(404, `${call.resource.name} could not be found.`);
+      return undefined;
+    }
+    let record = this.#options.state.get(call.resource.name, id);
+    if (record && this.#owned(call.resource) && record.project !== call.caller.projectId && !call.caller.admin)
+      record = undefined;
+    if (!record && !this.#creatable(call.resource)) {
+      // A resource nothing creates (quota sets, limits, capabilities): every ID reads as its defaults.
+      record = this.#options.state.insert(call.resource.name, this.#defaults(call.resource, id), {
+        project: call.caller.projectId,
+        id,
+      });
+    }
+    if (!record) return fail(404, `${call.resource.name} ${id} could not be found.`);
+    return record;
+  }
+
+  #creatable(resource: FakeResource): boolean {
+    return resource.operations.some((o) => o.kind === 'create');
+  }
+
+  /** Resources with a project field belong to a project; the others are global. */
+  #owned(resource: FakeResource): boolean {
+    return resource.fields.some((f) => f.name === 'projectId');
+  }
+
+  #defaults(resource: FakeResource, id: string): Record<string, unknown> {
+    const data: Record<string, unknown> = { [resource.idField]: id };
+    for (const f of resource.fields) {
+      if (f.wire in this.#options.quotas) data[f.wire] = this.#options.quotas[f.wire];
+    }
+    return data;
+  }
+
+  #stamp(resource: FakeResource, created: boolean): Record<string, unknown> {
+    const now = this.#options.clock.timestamp();
+    const out: Record<string, unknown> = {};
+    for (const f of resource.fields) {
+      if (f.name === 'updatedAt') out[f.wire] = now;
+      if (created && f.name === 'createdAt') out[f.wire] = now;
+    }
+    return out;
+  }
+
+  #create(call: Call): CinderAnswer {
+    const { resource, caller, op } = call;
+    const project = caller.projectId;
+    this.#checkQuota(resource, project, 1, Number(call.fields['size'] ?? 0));
+    const data: Record<string, unknown> = {};
+    for (const f of resource.fields) data[f.wire] = emptyValue(f.type);
+    Object.assign(data, call.fields, this.#stamp(resource, true));
+    for (const f of resource.fields) {
+      if (f.name === 'projectId') data[f.wire] = project;
+      if (f.name === 'userId') data[f.wire] = caller.userId;
+    }
+    // Parent placeholders of the path (a type's encryption under /types/{type_id}) fill their fields.
+    for (const [ph, wire] of Object.entries(resource.pathParams)) {
+      if (wire !== resource.idField && call.params[ph] !== undefined) data[wire] = call.params[ph];
+    }
+    const record = this.#options.state.insert(resource.name, data, { project, id: randomUUID() });
+    const t = resource.status?.transitions[op.name];
+    const statusField = resource.status?.field;
+    if (statusField) {
+      if (t) this.#begin(call, record, t);
+      else record.data[statusField] ??= 'available';
+    }
+    return this.#respond(call, record);
+  }
+
+  #checkQuota(resource: FakeResource, project: string, count: number, size: number): void {
+    const quotas = this.#options.quotas;
+    const key = resource.resourcesKey;
+    if (key !== undefined && count > 0 && quotas[key] !== undefined) {
+      const used = this.#options.state.owned(resource.name, project).length;
+      if (used + count > quotas[key])
+        fail(
+          413,
+          `${resource.name}LimitExceeded: Maximum number of ${key} allowed (${quotas[key]}) exceeded for quota '${key}'.`,
+          { retryAfter: '0' },
+        );
+    }
+    for (const [quota, keys] of Object.entries(SIZE_QUOTAS)) {
+      if (key === undefined || !keys.includes(key) || quotas[quota] === undefined || size <= 0) continue;
+      let used = 0;
+      for (const r of this.#resources.values()) {
+        if (r.resourcesKey === undefined || !keys.includes(r.resourcesKey)) continue;
+        for (const rec of this.#options.state.owned(r.name, project)) used += Number(rec.data['size'] ?? 0);
+      }
+      if (used + size > quotas[quota])
+        fail(
+          413,
+          `${resource.name}SizeExceedsAvailableQuota: Requested ${resource.name.toLowerCase()} or snapshot exceeds allowed ${quota} quota. Requested ${size}G, quota is ${quotas[quota]}G and ${used}G has been consumed.`,
+          { retryAfter: '0' },
+        );
+    }
+  }
+
+  /** Starts a transition: precondition, the `via` status, and what completes it (on the fake clock). */
+  #begin(call: Call, record: FakeRecord, t: NonNullable<FakeResource['status']>['transitions'][string]): void {
+    const field = call.resource.status!.field;
+    const current = record.data[field];
+    if (t.from && !(typeof current === 'string' && t.from.includes(current))) {
+      const wanted = t.from.map((s) => `'${s}'`).join(' or ');
+      fail(
+        400,
+        `Invalid ${call.resource.name.toLowerCase()}: ${call.resource.name} status must be ${wanted} to ${call.op.name}, currently ${String(current)}.`,
+      );
+    }
+    const set: Record<string, unknown> = {};
+    for (const [wire, arg] of Object.entries(t.set ?? {})) {
+      if (call.args[arg] !== undefined) set[wire] = call.args[arg];
+    }
+    if (typeof set['size'] === 'number') {
+      const grow = set['size'] - Number(record.data['size'] ?? 0);
+      this.#checkQuota(call.resource, record.project, 0, grow);
+    }
+    if (t.via !== undefined) record.data[field] = t.via;
+    record.data = { ...record.data, ...this.#stamp(call.resource, false) };
+    if (t.to === undefined && !t.gone) {
+      // A step without its own end (reset-status): it applies at once.
+      Object.assign(record.data, set);
+      return;
+    }
+    record.pending = {
+      operation: call.op.id,
+      to: t.to,
+      gone: t.gone ?? false,
+      set,
+      due: this.#options.clock.now() + (this.#options.delays[call.op.id] ?? 0),
+    };
+  }
+
+  /** delete and actions: the declared transition, else the declared answer. */
+  #step(call: Call): CinderAnswer {
+    const { resource, op } = call;
+    const record = this.#target(call, false);
+    const t = resource.status?.transitions[op.name];
+    if (record && t) this.#begin(call, record, t);
+    else if (record && op.kind === 'delete') this.#options.state.remove(resource.name, record.id);
+    return this.#respond(call, record);
+  }
+
+  /** A map field under the record's path: `/volumes/{id}/metadata[/{key}]`. */
+  #subField(call: Call): { field: FakeField; key?: string | undefined } | undefined {
+    const { op, resource } = call;
+    const path = splitPath(call.entry.segments.join('/'));
+    const idParam = Object.entries(resource.pathParams).find(([, f]) => f === resource.idField)?.[0];
+    const at = path.indexOf(`{${idParam}}`);
+    if (idParam === undefined || at < 0) return undefined;
+    const tail = path.slice(at + 1);
+    const field = resource.fields.find((f) => f.wire === tail[0] && /^map</.test(f.type));
+    if (!field || tail.length > 2) return undefined;
+    const keyParam = tail[1]?.replace(/^\{|\}$/g, '');
+    void op;
+    return { field, key: keyParam !== undefined ? call.params[keyParam] : undefined };
+  }
+
+  #request(call: Call): CinderAnswer {
+    const sub = this.#subField(call);
+    if (sub) {
+      const record = this.#target(call, true)!;
+      const wire = sub.field.wire;
+      const current = isObject(record.data[wire]) ? { ...record.data[wire] } : {};
+      const sent = isObject(call.req.body) && isObject(call.req.body[wire]) ? call.req.body[wire] : undefined;
+      const method = call.req.method;
+      if (method === 'DELETE' && sub.key !== undefined) {
+        if (!(sub.key in current)) fail(404, `${call.resource.name} ${record.id} has no ${wire} with key ${sub.key}.`);
+        delete current[sub.key];
+      } else if (method === 'PUT') record.data[wire] = { ...(sent ?? {}) };
+      else if (method === 'POST') Object.assign(current, sent ?? {});
+      if (method !== 'PUT') record.data[wire] = current;
+      return this.#respond(call, record, { [wire]: record.data[wire] });
+    }
+    return this.#respond(call, this.#target(call, false));
+  }
+
+  #list(call: Call): CinderAnswer {
+    const { resource, caller, req } = call;
+    const state = this.#options.state;
+    const owned = this.#owned(resource);
+    const allTenants = caller.admin && toBoolean(req.query.get('all_tenants') ?? 'false');
+    let records = state.list(resource.name).filter((r) => !owned || allTenants || r.project === caller.projectId);
+    // Parent placeholders in the path filter too.
+    for (const [ph, wire] of Object.entries(resource.pathParams)) {
+      if (call.params[ph] !== undefined && wire !== resource.idField)
+        records = records.filter((r) => r.data[wire] === call.params[ph]);
+    }
+    const byWire = new Map(resource.fields.map((f) => [f.wire, f]));
+    for (const arg of call.op.args) {
+      const value = call.args[arg.name];
+      if (arg.in !== 'query' || value === undefined) continue;
+      if (arg.wire === 'project_id') {
+        if (allTenants) records = records.filter((r) => r.project === value);
+        continue;
+      }
+      const field = byWire.get(arg.wire);
+      if (field) records = records.filter((r) => matches(r.data[field.wire], value, field));
+    }
+    records = sortRecords(records, req.query);
+    const total = records.length;
+    const marker = req.query.get('marker');
+    if (marker !== null) {
+      const at = records.findIndex((r) => r.id === marker);
+      if (at < 0) fail(400, `Invalid input received: marker [${marker}] not found`);
+      records = records.slice(at + 1);
+    }
+    const offset = Number(req.query.get('offset') ?? 0);
+    if (offset > 0) records = records.slice(offset);
+    const limitText = req.query.get('limit');
+    const limit = limitText === null ? undefined : Number(limitText);
+    const more = limit !== undefined && records.length > limit;
+    if (limit !== undefined) records = records.slice(0, limit);
+    const key = resource.resourcesKey ?? `${resource.name.toLowerCase()}s`;
+    const body: Record<string, unknown> = {
+      [key]: records.map((r) => this.#view(call, r, call.entry.detail || !call.op.detailPath)),
+    };
+    if (more && records.length > 0) {
+      const next = new URLSearchParams(req.query);
+      next.set('marker', records[records.length - 1].id);
+      next.delete('offset');
+      body[`${key}_links`] = [{ rel: 'next', href: `${call.endpointUrl}/${call.entry.segments.join('/')}?${next}` }];
+    }
+    if (toBoolean(req.query.get('with_count') ?? 'false')) body['count'] = total;
+    return { status: call.op.status, body };
+  }
+
+  /** A record as the request's version and microversion show it. */
+  #view(call: Call, record: FakeRecord, detail: boolean): Record<string, unknown> {
+    const resource = call.resource.name === record.resource ? call.resource : call.table.resources.get(record.resource);
+    const out: Record<string, unknown> = {};
+    for (const f of resource?.fields ?? []) {
+      if (!inRange(f, call.version)) continue;
+      if (!detail && f.wire !== resource!.idField && f.wire !== resource!.nameField && f.wire !== 'links') continue;
+      out[f.wire] =
+        f.wire === 'links' ? this.#links(call, resource!, record) : (record.data[f.wire] ?? emptyValue(f.type));
+    }
+    return out;
+  }
+
+  #links(call: Call, resource: FakeResource, record: FakeRecord): unknown {
+    const href = `${call.endpointUrl}${resource.basePath.replace(/\{[^}]+\}/g, (m) => call.params[m.slice(1, -1)] ?? m)}/${record.id}`;
+    return [
+      { rel: 'self', href },
+      { rel: 'bookmark', href: href.replace(/\/v\d+\//, '/') },
+    ];
+  }
+
+  #respond(call: Call, record: FakeRecord | undefined, body?: Record<string, unknown>): CinderAnswer {
+    const { op, resource } = call;
+    const status = op.status;
+    if (body) return { status, body };
+    const r = op.response;
+    switch (r.kind) {
+      case 'none':
+        return { status };
+      case 'resource': {
+        const key = r.key ?? call.table.resources.get(r.resource)?.resourceKey ?? resource.resourceKey;
+        const view =
+          record && r.resource === record.resource
+            ? this.#view(call, record, true)
+            : (sampleValue(r.resource, this.#structsOf(call)) as Record<string, unknown>);
+        return { status, body: key ? { [key]: view } : view };
+      }
+      case 'merge':
+        return { status, body: record ? this.#view(call, record, true) : {} };
+      case 'value': {
+        const keyValue = r.keyArg !== undefined ? call.args[r.keyArg] : undefined;
+        const key = r.keyArg !== undefined ? (typeof keyValue === 'string' ? keyValue : '') : r.key;
+        const field = key !== undefined ? resource.fields.find((f) => f.wire === key) : undefined;
+        const value = record && field ? record.data[field.wire] : sampleValue(r.type, resource.structs);
+        return { status, body: key !== undefined ? { [key]: value } : value };
+      }
+    }
+  }
+
+  #structsOf(call: Call): Readonly<Record<string, readonly FakeField[]>> {
+    const structs: Record<string, readonly FakeField[]> = {};
+    for (const r of call.table.resources.values()) {
+      Object.assign(structs, r.structs);
+      structs[r.name] = r.fields;
+    }
+    return structs;
+  }
+}
+
+/** A list filter: equality after normalising, `{"k": "v"}` subsets for maps, `gt:`… terms for times. */
+function matches(actual: unknown, wanted: unknown, field: FakeField): boolean {
+  if (/^map</.test(field.type)) {
+    const parsed = parseDict(String(wanted));
+    if (!parsed || !isObject(actual)) return false;
+    return Object.entries(parsed).every(([k, v]) => String(actual[k]) === String(v));
+  }
+  if (typeof wanted === 'string' && /^(gt|gte|lt|lte|eq|neq):/.test(wanted) && /At$/.test(field.name)) {
+    const t = Date.parse(`${String(actual)}Z`.replace(/ZZ$/, 'Z'));
+    return wanted.split(',').every((term) => {
+      const [op, ...rest] = term.split(':');
+      const when = Date.parse(rest.join(':'));
+      switch (op) {
+        case 'gt':
+          return t > when;
+        case 'gte':
+          return t >= when;
+        case 'lt':
+          return t < when;
+        case 'lte':
+          return t <= when;
+        case 'eq':
+          return t === when;
+        default:
+          return t !== when;
+      }
+    });
+  }
+  if (field.type === 'boolean' || field.type === 'boolstr') return toBoolean(actual) === toBoolean(wanted);
+  return String(actual) === String(wanted);
+}
+
+/** `{"k": "v"}` or Cinder's Python literal `{'k': 'v'}`. */
+function parseDict(text: string): Record<string, unknown> | undefined {
+  for (const candidate of [text, text.replace(/'/g, '"')]) {
+    try {
+      const v: unknown = JSON.parse(candidate);
+      if (isObject(v)) return v;
+    } catch {
+      // try the next spelling
+    }
+  }
+  return undefined;
+}
+
+/** Cinder's order: `sort=key:dir,…` or sort_key/sort_dir; default newest first, then by ID. */
+function sortRecords(records: FakeRecord[], query: URLSearchParams): FakeRecord[] {
+  const keys: [string, number][] = [];
+  const sort = query.get('sort');
+  if (sort) {
+    for (const part of sort.split(',')) {
+      const [key, dir] = part.split(':');
+      keys.push([key.trim(), dir?.trim().toLowerCase() === 'asc' ? 1 : -1]);
+    }
+  } else if (query.get('sort_key')) {
+    keys.push([query.get('sort_key')!, query.get('sort_dir')?.toLowerCase() === 'asc' ? 1 : -1]);
+  }
+  if (!keys.some(([k]) => k === 'created_at')) keys.push(['created_at', -1]);
+  return [...records].sort((a, b) => {
+    for (const [key, dir] of keys) {
+      const c = compareValues(a.data[key], b.data[key]);
+      if (c !== 0) return c * dir;
+    }
+    return b.seq - a.seq;
+  });
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = typeof a === 'string' ? a : JSON.stringify(a);
+  const y = typeof b === 'string' ? b : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
