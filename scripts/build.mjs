@@ -63,6 +63,12 @@ const LAZY = [
     to: "const NODE_TRANSPORT_MODULE = '#node-transport';",
   },
   {
+    // The fake cloud reads its model relative to its own module: one level deeper in the node tree.
+    file: 'fake/load.ts',
+    from: "const MODEL_FILE = '../generated/fake-model.json';",
+    to: "const MODEL_FILE = '../../generated/fake-model.json';",
+  },
+  {
     file: 'runtime/config/resolve.ts',
     from: "const FILES_MODULE = './files.js';",
     to: "const FILES_MODULE = '#config-files';",
@@ -112,7 +118,13 @@ for (const service of readdirSync(join(root, 'generated'))) {
 }
 
 // The node tree.
-const entries = new Set([...Object.values(subpaths), './runtime/http/node-transport.ts', './runtime/config/files.ts']);
+const bins = Object.entries(source.bin ?? {});
+const entries = new Set([
+  ...Object.values(subpaths),
+  ...bins.map(([, file]) => file),
+  './runtime/http/node-transport.ts',
+  './runtime/config/files.ts',
+]);
 const result = await build({
   absWorkingDir: root,
   entryPoints: [...entries].map((e) => ({ in: e, out: e.replace(/^\.\//, '').replace(/\.ts$/, '') })),
@@ -158,6 +170,19 @@ function target(path) {
   return { types, node: { module: js, default: node }, default: js };
 }
 
+// The fake cloud's model is read at run time (fake/load.ts), not imported: ship it beside the code.
+cpSync(join(root, 'generated', 'fake-model.json'), join(dist, 'generated', 'fake-model.json'));
+
+// Commands run from the node tree: `./fake/cli.ts` → `./node/fake/cli.js` (esbuild keeps the #! line).
+const bin = {};
+for (const [name, file] of bins) {
+  const js = `./node/${file.replace(/^\.\//, '').replace(/\.ts$/, '.js')}`;
+  if (!existsSync(join(dist, js)))
+    throw new Error(`package.json bin ${name} points at ${file}, but the build has no ${js}`);
+  if (!readFileSync(join(dist, js), 'utf8').startsWith('#!')) throw new Error(`${js} (bin ${name}) has no #! line`);
+  bin[name] = js;
+}
+
 const exports = {};
 for (const [subpath, path] of Object.entries(subpaths)) exports[subpath] = target(path);
 exports['./package.json'] = './package.json';
@@ -175,6 +200,7 @@ const pkg = {
   types: exports['.'].types,
   main: exports['.'].default,
   exports,
+  bin,
   imports: INTERNAL,
   dependencies: source.dependencies,
 };
@@ -200,8 +226,24 @@ for (const file of walk(dist)) {
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   for (const imp of output.imports) if (imp.external) check(file, imp.path);
   for (const input of Object.keys(output.inputs)) {
-    if (!/^(runtime|generated)\//.test(input)) problems.push(`${file} bundles ${input}`);
+    if (!/^(runtime|generated|fake)\//.test(input)) problems.push(`${file} bundles ${input}`);
   }
+}
+// The fake cloud ships under ./testing only: the package entry and the API versions never load it.
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  if (!output.entryPoint || /^fake\//.test(output.entryPoint)) continue;
+  const reached = new Set([file]);
+  const queue = [file];
+  while (queue.length > 0) {
+    for (const imp of result.metafile.outputs[queue.pop()]?.imports ?? []) {
+      if (imp.kind !== 'import-statement' || imp.external || reached.has(imp.path)) continue;
+      reached.add(imp.path);
+      queue.push(imp.path);
+    }
+  }
+  for (const out of reached)
+    for (const input of Object.keys(result.metafile.outputs[out]?.inputs ?? {}))
+      if (/^fake\//.test(input)) problems.push(`${output.entryPoint} loads the fake cloud (${input})`);
 }
 function check(file, spec) {
   if (spec.startsWith('.') || spec.startsWith('node:') || spec in INTERNAL) return;
