@@ -86,11 +86,13 @@ async function main(): Promise<number> {
     username: fake.username,
     password: fake.password,
   };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
-  await new Promise<void>((resolve) => {
+  // Listen before printing: whoever reads the line may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  await stopped;
   await fake.close();
   return 0;
 }
