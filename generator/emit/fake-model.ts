@@ -132,6 +132,36 @@ function actionKey(op: OperationModel): string | undefined {
   return undefined;
 }
 
+interface Success {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+  readonly status: number;
+}
+
+const successCache = new WeakMap<ResourceModel, readonly Success[]>();
+
+/** The 2xx exchanges of every example of a resource, read once per resource rather than per operation. */
+function successes(resource: ResourceModel): readonly Success[] {
+  let list = successCache.get(resource);
+  if (!list) {
+    list = resource.methods.flatMap((m) =>
+      m.examples.flatMap((e) =>
+        e.exchanges
+          .filter((x) => x.response.status >= 200 && x.response.status < 300)
+          .map((x) => ({
+            method: x.request.method,
+            path: x.request.path.split('?')[0],
+            body: x.request.body,
+            status: x.response.status,
+          })),
+      ),
+    );
+    successCache.set(resource, list);
+  }
+  return list;
+}
+
 /** The success status the spec's examples show for the operation; the kind's usual one without. */
 function successStatus(resource: ResourceModel, op: OperationModel): number {
   const paths = [op.path, op.detailPath, ...op.routes.flatMap((r) => [r.path, r.detailPath])].filter(
@@ -149,18 +179,14 @@ function successStatus(resource: ResourceModel, op: OperationModel): number {
   const methods = new Set([op.method, ...op.routes.map((r) => r.method)]);
   const key = actionKey(op);
   const found: number[] = [];
-  for (const method of resource.methods)
-    for (const example of method.examples)
-      for (const x of example.exchanges) {
-        const status = x.response.status;
-        if (status < 200 || status >= 300 || !methods.has(x.request.method)) continue;
-        if (!patterns.some((re) => re.test(x.request.path.split('?')[0]))) continue;
-        if (op.kind === 'action') {
-          const b = x.request.body;
-          if (!key || !b || typeof b !== 'object' || Array.isArray(b) || !(key in b)) continue;
-        }
-        found.push(status);
-      }
+  for (const x of successes(resource)) {
+    if (!methods.has(x.method) || !patterns.some((re) => re.test(x.path))) continue;
+    if (op.kind === 'action') {
+      const b = x.body;
+      if (!key || !b || typeof b !== 'object' || Array.isArray(b) || !(key in b)) continue;
+    }
+    found.push(x.status);
+  }
   // The most frequent one; ties go to the lowest, so the choice does not depend on example order.
   const counts = new Map<number, number>();
   for (const s of found) counts.set(s, (counts.get(s) ?? 0) + 1);

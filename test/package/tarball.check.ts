@@ -5,7 +5,7 @@
  * against the shipped .d.ts, and that a browser bundle (esbuild, platform browser) contains no
  * Node built-in and works where there is no `process` at all, and that Deno runs it.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,8 +112,10 @@ describe('the tarball', () => {
     expect(Object.keys(manifest['dependencies'] as object)).toEqual(['undici', 'yaml']);
     expect(manifest['devDependencies']).toBeUndefined();
     expect(manifest['private']).toBeUndefined();
+    expect(manifest['bin']).toEqual({ 'openstack-block-storage': './node/fake/cli.js' });
+    expect(files).toContain('generated/fake-model.json');
     expect(Object.keys(manifest['exports'] as object)).toEqual(
-      expect.arrayContaining(['.', './block-storage/v2', './runtime', './lite']),
+      expect.arrayContaining(['.', './block-storage/v2', './runtime', './lite', './testing']),
     );
     // Only the two runtime dependencies came along: no generator tool at run time.
     const modules = execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' })
@@ -170,6 +172,52 @@ describe('in Node', () => {
     const calls = seen.slice(before).filter((r) => r.url.endsWith('/volumes/vol-1'));
     expect(calls.length).toBe(1);
     expect(calls[0]?.viaFetch).toBe(false);
+  });
+
+  it('runs the fake cloud from openstack-block-storage/testing, in the bundled and the per-file tree', async () => {
+    const out = await runNode(`
+      import { startFakeCloud } from 'openstack-block-storage/testing';
+      const perFile = await import('./node_modules/openstack-block-storage/fake/index.js');
+      const results = [];
+      for (const start of [startFakeCloud, perFile.startFakeCloud]) {
+        const fake = await start();
+        const cloud = await fake.connect();
+        const volume = await cloud.blockStorage.createVolume({ size: 1, name: 'packed-fake' });
+        const ready = await cloud.blockStorage.waitForStatus(volume, 'available', { interval: 0.01 });
+        results.push([ready.name, ready.status, fake.requests.at(-1).operation]);
+        await cloud.close();
+        await fake.close();
+      }
+      console.log(JSON.stringify({ resolved: import.meta.resolve('openstack-block-storage/testing'), results }));
+    `);
+    const result = JSON.parse(out) as { resolved: string; results: unknown[] };
+    expect(result.resolved).toMatch(/\/node_modules\/openstack-block-storage\/node\/fake\/index\.js$/);
+    expect(result.results).toEqual([
+      ['packed-fake', 'available', 'Volume.get'],
+      ['packed-fake', 'available', 'Volume.get'],
+    ]);
+  });
+
+  it('installs the fake-cloud command, which prints its ready line and stops on SIGTERM', async () => {
+    const bin = join(pkg.project, 'node_modules', '.bin', 'openstack-block-storage');
+    const child = spawn(bin, ['fake-cloud', '--max-microversion', '3.60'], { cwd: pkg.project });
+    let stdout = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
+      });
+      child.once('close', (code) => reject(new Error(`exited ${code} before its ready line`)));
+    });
+    const ready = JSON.parse(line) as { url: string; token: string };
+    const answer = await fetch(`${ready.url}/volumes`, { headers: { 'X-Auth-Token': ready.token } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('openstack-api-version')).toBe('volume 3.0');
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('close', resolve);
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
   });
 
   it('calls through createClient() and a standalone function', async () => {
