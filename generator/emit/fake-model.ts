@@ -20,6 +20,7 @@ import type {
   ArgModel,
   BodyTemplate,
   FieldModel,
+  HttpMethod,
   OperationModel,
   ResourceModel,
   ServiceModel,
@@ -133,7 +134,7 @@ function actionKey(op: OperationModel): string | undefined {
 }
 
 interface Success {
-  readonly method: string;
+  readonly method: HttpMethod;
   readonly path: string;
   readonly body: unknown;
   readonly status: number;
