@@ -236,6 +236,17 @@ export class FakeCinder {
     return this.#resources.get(resource)?.status?.field;
   }
 
+  /** What a record of the resource holds before anything is set: empty values, timestamps, owner. */
+  recordDefaults(resource: string, project: string): Record<string, unknown> {
+    const r = this.#resources.get(resource);
+    if (!r) return {};
+    const data: Record<string, unknown> = {};
+    for (const f of r.fields) data[f.wire] = emptyValue(f.type);
+    Object.assign(data, this.#stamp(r, true));
+    for (const f of r.fields) if (f.name === 'projectId') data[f.wire] = project;
+    return data;
+  }
+
   /** Major versions served. */
   get majors(): readonly number[] {
     return [...this.#tables.keys()];
@@ -664,13 +675,9 @@ export class FakeCinder {
     const { resource, caller, op } = call;
     const project = caller.projectId;
     this.#checkQuota(resource, project, 1, Number(call.fields['size'] ?? 0));
-    const data: Record<string, unknown> = {};
-    for (const f of resource.fields) data[f.wire] = emptyValue(f.type);
-    Object.assign(data, call.fields, this.#stamp(resource, true));
-    for (const f of resource.fields) {
-      if (f.name === 'projectId') data[f.wire] = project;
-      if (f.name === 'userId') data[f.wire] = caller.userId;
-    }
+    // Empty values, timestamps and the owner come from the state's defaults (recordDefaults).
+    const data: Record<string, unknown> = { ...call.fields };
+    for (const f of resource.fields) if (f.name === 'userId') data[f.wire] = caller.userId;
     // Parent placeholders of the path (a type's encryption under /types/{type_id}) fill their fields.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
       if (wire !== resource.idField && call.params[ph] !== undefined) data[wire] = call.params[ph];

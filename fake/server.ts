@@ -137,7 +137,10 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
   const appCred = keystone.addApplicationCredential(mainUser, 'fake-cloud');
   // The state needs the engine's status fields and the engine needs the state: tie them late.
   const late: { cinder?: FakeCinder } = {};
-  const state = new FakeState(clock, mainProject.id, (r) => late.cinder?.statusField(r));
+  const state = new FakeState(clock, mainProject.id, {
+    statusField: (r) => late.cinder?.statusField(r),
+    defaults: (r, project) => late.cinder?.recordDefaults(r, project) ?? {},
+  });
   const engine = new FakeCinder({
     services: model.services,
     state,

@@ -46,14 +46,24 @@ export class FakeState {
   readonly #records = new Map<string, Map<string, FakeRecord>>();
   readonly #clock: FakeClock;
   readonly #statusField: (resource: string) => string | undefined;
+  readonly #defaults: (resource: string, project: string) => Record<string, unknown>;
   readonly #defaultProject: string;
   #seq = 0;
 
-  /** @internal Built by startFakeCloud. */
-  constructor(clock: FakeClock, defaultProject: string, statusField: (resource: string) => string | undefined) {
+  /** @internal Built by startFakeCloud, with what the engine knows of each resource. */
+  constructor(
+    clock: FakeClock,
+    defaultProject: string,
+    schema: {
+      readonly statusField: (resource: string) => string | undefined;
+      /** Every field's empty value, timestamps and the owner: what a seeded record starts from. */
+      readonly defaults: (resource: string, project: string) => Record<string, unknown>;
+    },
+  ) {
     this.#clock = clock;
     this.#defaultProject = defaultProject;
-    this.#statusField = statusField;
+    this.#statusField = schema.statusField;
+    this.#defaults = schema.defaults;
   }
 
   #table(resource: string): Map<string, FakeRecord> {
@@ -62,15 +72,19 @@ export class FakeState {
     return table;
   }
 
-  /** Adds a record as if it had been created (seeding a test); `data` uses wire names. */
+  /**
+   * Adds a record as if it had been created (seeding a test): `data` by wire names, over every
+   * field's empty value, the creation time and the owning project.
+   */
   insert(resource: string, data: Record<string, unknown>, options: InsertOptions = {}): FakeRecord {
     const given = typeof data['id'] === 'string' ? data['id'] : undefined;
     const id = options.id ?? given ?? randomUUID();
+    const project = options.project ?? this.#defaultProject;
     const record: FakeRecord = {
       resource,
       id,
-      project: options.project ?? this.#defaultProject,
-      data: { ...data, id },
+      project,
+      data: { ...this.#defaults(resource, project), ...data, id },
       seq: this.#seq++,
     };
     this.#table(resource).set(id, record);

@@ -144,6 +144,15 @@ describe('the SDK against the fake cloud', () => {
     }
   });
 
+  it('serves a record seeded through state.insert like a created one', async () => {
+    const seeded = fake.state.insert('Volume', { name: 'seeded', size: 4, status: 'in-use' });
+    const volume = await bs.getVolume(seeded.id);
+    expect(volume).toMatchObject({ name: 'seeded', size: 4, status: 'in-use', projectId: fake.projectId });
+    expect(volume.createdAt).toBe(fake.clock.timestamp());
+    expect(volume.isBootable).toBe(false);
+    expect(volume.attachments).toEqual([]);
+  });
+
   it('keeps user metadata through the metadata sub-resource', async () => {
     const volume = await bs.createVolume({ size: 1, metadata: { a: '1' } });
     await bs.setVolumeMetadata(volume, { b: '2' });
