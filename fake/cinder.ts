@@ -889,6 +889,17 @@ export class FakeCinder {
       case 'merge':
         return { status, body: record ? this.#view(call, record, true) : {} };
       case 'value': {
+        if (r.keyPath) {
+          // `{"meta": {<key>: value}}`: the innermost key may name a map field's entry of the target.
+          const keys = r.keyPath.map((k) => {
+            if ('literal' in k) return k.literal;
+            const v = call.args[k.arg];
+            return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+          });
+          let value: unknown = sampleValue(r.type, resource.structs);
+          for (const key of [...keys].reverse()) value = { [key]: value };
+          return { status, body: value };
+        }
         const keyValue = r.keyArg !== undefined ? call.args[r.keyArg] : undefined;
         const key = r.keyArg !== undefined ? (typeof keyValue === 'string' ? keyValue : '') : r.key;
         const field = key !== undefined ? resource.fields.find((f) => f.wire === key) : undefined;

@@ -97,7 +97,14 @@ export type FakeResponse =
   | { readonly kind: 'none' }
   | { readonly kind: 'resource'; readonly resource: string; readonly key?: string }
   | { readonly kind: 'merge' }
-  | { readonly kind: 'value'; readonly key?: string; readonly keyArg?: string; readonly type: string };
+  | {
+      readonly kind: 'value';
+      readonly key?: string;
+      readonly keyArg?: string;
+      /** Nested keys (`[meta, $key]` answers `{"meta": {<key>: value}}`), instead of key and keyArg. */
+      readonly keyPath?: readonly ({ readonly literal: string } | { readonly arg: string })[];
+      readonly type: string;
+    };
 
 export interface FakeRoute extends FakeRange {
   readonly method: string;

@@ -111,6 +111,9 @@ function response(op: OperationModel): FakeResponse {
         kind: 'value',
         ...(r.key ? { key: r.key } : {}),
         ...(r.keyArg ? { keyArg: r.keyArg } : {}),
+        ...(r.keyPath
+          ? { keyPath: r.keyPath.map((k) => ('literal' in k ? { literal: k.literal } : { arg: k.arg })) }
+          : {}),
         type: typeText(r.type),
       };
   }
