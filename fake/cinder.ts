@@ -890,7 +890,7 @@ export class FakeCinder {
         return { status, body: record ? this.#view(call, record, true) : {} };
       case 'value': {
         if (r.keyPath) {
-          // `{"meta": {<key>: value}}`: the innermost key may name a map field's entry of the target.
+          // `{"meta": {<key>: value}}`, the value one of the declared type (nothing computes it yet).
           const keys = r.keyPath.map((k) => {
             if ('literal' in k) return k.literal;
             const v = call.args[k.arg];
