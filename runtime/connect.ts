@@ -16,7 +16,7 @@
 import { endpointFor } from './auth/endpoint.js';
 import { TokenCache } from './auth/token-cache.js';
 import { createAuthPlugin } from './config/auth.js';
-import { httpClientOptions, type HttpPassThroughOptions } from './config/http-options.js';
+import { metricSinks, type HttpPassThroughOptions } from './config/http-options.js';
 import { settingsFor } from './config/merge.js';
 import { resolveConfig } from './config/resolve.js';
 import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ServiceSettings } from './config/types.js';
@@ -85,11 +85,21 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
         });
   const transport = options.transport ?? ownTransport;
   const userAgent = globalSettings.userAgent ? `${globalSettings.userAgent} ${buildUserAgent()}` : undefined;
-  const clientFor = (settings: ServiceSettings): HttpClientLike =>
-    options.http ?? new HttpClient({ ...httpClientOptions({ ...options, ...settings, logger }, transport), userAgent });
+  // The pipeline options of a service: the connection's, under its own clouds.yaml settings.
+  const pipelineOptions = (settings: ServiceSettings): HttpPassThroughOptions => ({ ...options, ...settings, logger });
 
   try {
-    const identityHttp = clientFor(globalSettings);
+    // Keystone and version discovery: the HTTP steps of the pipeline (presets.ts, httpPreset).
+    const identityHttp =
+      options.http ??
+      new HttpClient({
+        ...pipelineOptions(globalSettings),
+        metrics: metricSinks(options),
+        transport,
+        userAgent,
+        globalRequestId: globalSettings.globalRequestId,
+        additionalHeaders: globalSettings.additionalHeaders,
+      });
     const auth = new TokenCache({
       plugin: createAuthPlugin(config.authType, config.auth),
       http: identityHttp,
@@ -102,7 +112,21 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
     const entries = new Map<string, Entry>();
     for (const family of families) {
       try {
-        entries.set(family.attribute, await connectFamily(family, config, auth, discovery, clientFor, logger));
+        entries.set(
+          family.attribute,
+          await connectFamily(
+            family,
+            config,
+            auth,
+            discovery,
+            (settings) => ({
+              ...pipelineOptions(settings),
+              http: options.http,
+              transport,
+            }),
+            logger,
+          ),
+        );
       } catch (err) {
         if (!(err instanceof EndpointNotFoundError)) throw err;
         entries.set(family.attribute, { error: err });
@@ -121,7 +145,10 @@ async function connectFamily(
   config: ResolvedConfig,
   auth: TokenCache,
   discovery: VersionDiscovery,
-  clientFor: (settings: ServiceSettings) => HttpClientLike,
+  sessionOptions: (settings: ServiceSettings) => HttpPassThroughOptions & {
+    readonly http: HttpClientLike | undefined;
+    readonly transport: Transport | undefined;
+  },
   logger: SdkLogger,
 ): Promise<Entry> {
   const versions = [...family.versions].sort((a, b) => Number(b.service.version) - Number(a.service.version));
@@ -170,13 +197,12 @@ async function connectFamily(
     microversions: found.version?.microversions,
   });
   const session = new ServiceSession({
-    ...settings,
+    ...sessionOptions(settings),
     serviceType: undefined,
     version: undefined,
     defaultMicroversion: impliedMicroversion(settings, Proxy),
     service: Proxy.service,
     auth,
-    http: clientFor(settings),
     discovery,
     resolved: {
       url: found.url,

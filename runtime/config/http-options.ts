@@ -1,10 +1,8 @@
 /**
- * openstacksdk's transport-level Proxy options (retries, limits, metric hooks) turned into the
- * HttpClient's options. Shared by `ServiceSession` (when it builds its own client) and `connect()`.
+ * openstacksdk's transport-level Proxy options (retries, limits, metric hooks), as sessions and
+ * `connect()` take them.
  */
-import type { HttpClientOptions } from '../http/http-client.js';
-import type { Transport } from '../http/types.js';
-import type { LoggerLike, SdkLogger } from '../logging.js';
+import type { PipelineOptions } from '../pipeline/presets.js';
 import {
   influxSink,
   prometheusSink,
@@ -22,22 +20,11 @@ export interface InfluxdbConfig {
   readonly additionalMetricTags?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Options that only the HTTP layer acts on. Delays and timeouts in milliseconds. */
-export interface HttpPassThroughOptions {
-  readonly connectRetries?: number | undefined;
-  readonly connectRetryDelay?: number | undefined;
-  readonly statusCodeRetries?: number | undefined;
-  readonly statusCodeRetryDelay?: number | undefined;
-  readonly retriableStatusCodes?: readonly number[] | undefined;
-  /** Requests per second. */
-  readonly rateLimit?: number | undefined;
-  /** Requests in flight at once. */
-  readonly concurrency?: number | undefined;
-  /** Per-attempt timeout. */
-  readonly timeout?: number | undefined;
-  readonly logger?: LoggerLike | SdkLogger | undefined;
-  /** Log redacted bodies at debug level. */
-  readonly logBodies?: boolean | undefined;
+/**
+ * The pipeline's options (retries, limits, timeout, logger, metric sinks, tracing: declared once,
+ * in pipeline/presets.ts) plus openstacksdk's metric hooks, which become metric sinks.
+ */
+export interface HttpPassThroughOptions extends PipelineOptions {
   readonly statsdClient?: StatsdClient | undefined;
   /** Default `openstack.api`. */
   readonly statsdPrefix?: string | undefined;
@@ -45,30 +32,9 @@ export interface HttpPassThroughOptions {
   readonly prometheusHistogram?: PromHistogram | undefined;
   readonly influxdbClient?: LineProtocolWriter | undefined;
   readonly influxdbConfig?: InfluxdbConfig | undefined;
-  /** Any other metric sinks. */
-  readonly metrics?: MetricsSink | readonly MetricsSink[] | undefined;
 }
 
-export function httpClientOptions(
-  options: HttpPassThroughOptions,
-  transport: Transport | undefined,
-): HttpClientOptions {
-  return {
-    transport,
-    connectRetries: options.connectRetries,
-    connectRetryDelay: options.connectRetryDelay,
-    statusCodeRetries: options.statusCodeRetries,
-    statusCodeRetryDelay: options.statusCodeRetryDelay,
-    retriableStatusCodes: options.retriableStatusCodes,
-    rateLimit: options.rateLimit,
-    concurrency: options.concurrency,
-    timeout: options.timeout,
-    logger: options.logger,
-    logBodies: options.logBodies,
-    metrics: metricSinks(options),
-  };
-}
-
+/** The metric sinks of the options: openstacksdk's hooks, then `metrics`. */
 export function metricSinks(options: HttpPassThroughOptions): MetricsSink[] {
   const sinks: MetricsSink[] = [];
   if (options.statsdClient) sinks.push(statsdSink(options.statsdClient, { prefix: options.statsdPrefix }));

@@ -16,4 +16,4 @@ export type {
 export { resolveConfig, type ResolveOptions } from './resolve.js';
 export { createAuthPlugin, decideAuthType, normalizeAuth } from './auth.js';
 export { settingsFor } from './merge.js';
-export { httpClientOptions, metricSinks, type HttpPassThroughOptions, type InfluxdbConfig } from './http-options.js';
+export { metricSinks, type HttpPassThroughOptions, type InfluxdbConfig } from './http-options.js';

@@ -11,6 +11,7 @@ import type { Secret } from '../auth/secret.js';
 import type { AuthType } from '../auth/types.js';
 import type { TlsOptions } from '../http/types.js';
 import type { LoggerLike, SdkLogger } from '../logging.js';
+import type { PipelineOptions } from '../pipeline/presets.js';
 
 /** A secret may be given as a plain string; it is wrapped at once. */
 export type SecretInput = string | Secret;
@@ -57,8 +58,21 @@ export type AuthTypeName =
   | 'none'
   | 'noauth';
 
-/** Settings that can differ per service (clouds.yaml `<service>_<key>`) or apply to all. */
-export interface ServiceSettings {
+/**
+ * Settings that can differ per service (clouds.yaml `<service>_<key>`) or apply to all. Retries,
+ * limits and the timeout are the pipeline's options (declared in pipeline/presets.ts).
+ */
+export interface ServiceSettings extends Pick<
+  PipelineOptions,
+  | 'connectRetries'
+  | 'connectRetryDelay'
+  | 'statusCodeRetries'
+  | 'statusCodeRetryDelay'
+  | 'retriableStatusCodes'
+  | 'rateLimit'
+  | 'concurrency'
+  | 'timeout'
+> {
   /** Major API version (`2`, `3`); with a minor (`3.50`) it also pins that microversion. */
   readonly version?: string | undefined;
   readonly endpointOverride?: string | undefined;
@@ -69,19 +83,6 @@ export interface ServiceSettings {
   readonly defaultMicroversion?: string | undefined;
   readonly minVersion?: string | undefined;
   readonly maxVersion?: string | undefined;
-  /** Extra attempts for requests that got no response (HttpClient default: 2). */
-  readonly connectRetries?: number | undefined;
-  readonly connectRetryDelay?: number | undefined;
-  /** Extra attempts after a `retriableStatusCodes` answer (HttpClient default: 3; codes 503, 429). */
-  readonly statusCodeRetries?: number | undefined;
-  readonly statusCodeRetryDelay?: number | undefined;
-  readonly retriableStatusCodes?: readonly number[] | undefined;
-  /** Requests per second. */
-  readonly rateLimit?: number | undefined;
-  /** Requests in flight at once. */
-  readonly concurrency?: number | undefined;
-  /** Per-attempt timeout. */
-  readonly timeout?: number | undefined;
 }
 
 /** Everything one source can say about a cloud. */
