@@ -29,6 +29,7 @@ import { buildUserAgent } from './http/user-agent.js';
 import { adaptLogger, type SdkLogger } from './logging.js';
 import type { ProxyClass, ServiceFamily } from './service.js';
 import { ServiceSession } from './session.js';
+import type { PolicyInput, PolicyPosition } from './pipeline/types.js';
 
 export interface ConnectOptions extends CloudSettings, ConfigSourceOptions, HttpPassThroughOptions {
   /** Transport for every request (default: undici on Node with the TLS settings, fetch elsewhere). Not closed by `close()`. */
@@ -60,6 +61,11 @@ export interface ConnectionBase {
   hasService(attribute: string): boolean;
   /** The session behind a family's proxy: endpoint, microversion range (throws like the proxy getter). */
   session(attribute: string): ServiceSession;
+  /**
+   * Adds a policy to the pipeline of every service of this connection (see
+   * runtime/pipeline/types.ts, `PolicyPosition`); Keystone requests are not affected.
+   */
+  use(policy: PolicyInput, position?: PolicyPosition): this;
   /** Stops all services and releases the connection's sockets. */
   close(): Promise<void>;
 }
@@ -274,6 +280,10 @@ function buildConnection(
       return entry !== undefined && !('error' in entry);
     },
     session: (attribute) => get(attribute).session,
+    use(policy, position) {
+      for (const entry of entries.values()) if ('session' in entry) entry.session.use(policy, position);
+      return this;
+    },
     async close() {
       for (const entry of entries.values()) if ('session' in entry) await entry.session.close();
       await transport?.close?.();

@@ -76,6 +76,27 @@ export {
   type EndpointVersion,
 } from './discovery.js';
 
+// The request pipeline: every step of a request is a policy (pipeline/presets.ts lists them);
+// add your own with use() on a connection, a session, createClient() or an HttpClient.
+export { Pipeline } from './pipeline/pipeline.js';
+export type {
+  CallState,
+  Next,
+  PipelineRequest,
+  Policy,
+  PolicyInput,
+  PolicyPosition,
+  ServiceTarget,
+} from './pipeline/types.js';
+export type { PipelineOptions } from './pipeline/presets.js';
+export type { HeaderOptions } from './pipeline/headers.js';
+export type { MicroversionOptions } from './pipeline/microversion.js';
+export { RETRY_DEFAULTS, retryPolicy, type RetryListener, type RetryOptions } from './pipeline/retry.js';
+export { limitsPolicy, type LimitOptions } from './pipeline/limits.js';
+export { loggingPolicy, type LogSettings } from './pipeline/logging.js';
+export { metricsPolicy } from './pipeline/metrics.js';
+export { tracingPolicy, type OpenTelemetryApi, type TraceSpan, type TracingOptions } from './pipeline/tracing.js';
+
 // HTTP: transports, the retrying client, logging, metrics. NodeTransport is not exported here so
 // browser bundles and browser type checks never see undici or Node built-ins; defaultTransport()
 // loads it on Node.

@@ -61,6 +61,8 @@ export interface ClientOptions
 export interface Client extends ServiceClient {
   /** The endpoint requests go to (without trailing slash). */
   readonly endpoint: string;
+  /** The steps every call goes through (runtime/pipeline/presets.ts, `litePreset`). */
+  readonly pipeline: Pipeline;
   /** Adds a policy to this client's pipeline (see runtime/pipeline/types.ts, `PolicyPosition`). */
   use(policy: PolicyInput, position?: PolicyPosition): Client;
 }
@@ -107,6 +109,7 @@ export function createClient(options: ClientOptions): Client {
 
   const client: Client = {
     endpoint,
+    pipeline,
     // async so that a refusal (a microversion out of range) is a rejection, like every other failure.
     // eslint-disable-next-line @typescript-eslint/require-await
     negotiate: async (op, requires, call) => rules.version(op, requires, call, target),

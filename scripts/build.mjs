@@ -40,8 +40,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const source = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** Runtime imports the built files may have: their own files, node built-ins, and these packages. */
-const ALLOWED_PACKAGES = new Set(Object.keys(source.dependencies ?? {}));
+/**
+ * Runtime imports the built files may have: their own files, node built-ins, and these packages.
+ * Optional peers (`@opentelemetry/api`) are allowed too, though today nothing imports them: the
+ * tracing policy takes the API object from the application (runtime/pipeline/tracing.ts).
+ */
+const ALLOWED_PACKAGES = new Set([
+  ...Object.keys(source.dependencies ?? {}),
+  ...Object.keys(source.peerDependenciesMeta ?? {}).filter((name) => source.peerDependenciesMeta[name]?.optional),
+]);
 
 /** The package's `imports` map (see the module comment). */
 const INTERNAL = {
@@ -203,6 +210,8 @@ const pkg = {
   bin,
   imports: INTERNAL,
   dependencies: source.dependencies,
+  peerDependencies: source.peerDependencies,
+  peerDependenciesMeta: source.peerDependenciesMeta,
 };
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 // What a user reads next to the code; a missing one fails the build rather than the release.

@@ -58,7 +58,7 @@ export class Pipeline {
       return this.#run(request);
     } catch (error) {
       // A policy that throws before its first await: still a rejection, like every other failure.
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new SdkError(String(error)));
     }
   }
 }

@@ -5,7 +5,6 @@
  * redirect leaves the origin. Each hop is an attempt of its own for metrics and traces.
  */
 import { isSensitiveHeader, redactUrl } from '../http/redact.js';
-import type { HttpMethod } from '../client.js';
 import { logFields, type LogSettings } from './logging.js';
 import type { Policy } from './types.js';
 
@@ -34,7 +33,7 @@ export function redirectPolicy(maxRedirects: number | undefined, log: LogSetting
         let { method, body, headers } = request;
         const status = response.status;
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-          method = 'GET' as HttpMethod;
+          method = 'GET';
           body = undefined;
           headers = without(headers, (name) => name === 'content-type');
         }

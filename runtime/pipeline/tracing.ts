@@ -30,17 +30,19 @@ export interface TraceSpan {
   end(): void;
 }
 
+/** The part of an OpenTelemetry `TracerProvider` used here. */
+export interface TraceProvider {
+  getTracer(
+    name: string,
+    version?: string,
+  ): {
+    startSpan(name: string, options?: { kind?: number; attributes?: Record<string, AttributeValue> }): TraceSpan;
+  };
+}
+
 /** The part of `@opentelemetry/api` used here (pass the module itself). */
 export interface OpenTelemetryApi {
-  readonly trace: {
-    getTracer(
-      name: string,
-      version?: string,
-    ): {
-      startSpan(name: string, options?: { kind?: number; attributes?: Record<string, AttributeValue> }): TraceSpan;
-    };
-    setSpan(context: never, span: never): unknown;
-  };
+  readonly trace: TraceProvider & { setSpan(context: never, span: never): unknown };
   readonly context: { active(): unknown };
   readonly propagation: { inject(context: never, carrier: Record<string, string>): void };
 }
@@ -48,6 +50,8 @@ export interface OpenTelemetryApi {
 export interface TracingOptions {
   /** The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'`). */
   readonly api: OpenTelemetryApi;
+  /** Where spans go (default: the provider registered with `api`, i.e. `api.trace`). */
+  readonly tracerProvider?: TraceProvider | undefined;
   /** Tracer name (default: the package name). */
   readonly tracerName?: string | undefined;
 }
@@ -58,7 +62,7 @@ const STATUS_ERROR = 2;
 
 export function tracingPolicy(options: TracingOptions): Policy {
   const api = options.api;
-  const tracer = api.trace.getTracer(options.tracerName ?? SDK_NAME, SDK_VERSION);
+  const tracer = (options.tracerProvider ?? api.trace).getTracer(options.tracerName ?? SDK_NAME, SDK_VERSION);
   return {
     name: 'tracing',
     async sendRequest(request, next) {

@@ -144,7 +144,7 @@ async function run(
   return { requests: [...cinder.seen], outcome };
 }
 
-const SCENARIOS: Array<[string, Fault[], (c: ServiceClient) => Promise<unknown>, number]> = [
+const SCENARIOS: Array<[string, Fault[], (c: ServiceClient) => Promise<unknown>, number, object]> = [
   [
     'a GET through a 503 storm that ends',
     [{ status: 503 }, { status: 503 }, { status: 503 }],
