@@ -127,4 +127,29 @@ describe('the request pipeline', () => {
     expect(() => http.use(noop, { after: 'retries' })).toThrow(InvalidArgumentError);
     expect(() => http.use(noop, { after: 'retries' })).toThrow(/no policy named "retries" \(there are: first, headers/);
   });
+
+  it('runs the guide’s example: a header on every request, and the timing of each call', async () => {
+    server.reply({ status: 200, body: VOLUME });
+    const lines: string[] = [];
+    const log = (line: string): number => lines.push(line);
+    // docs/guide.md, "Your own policies: use()", with console.log → log.
+    const timings: Policy = {
+      name: 'timings',
+      async sendRequest(request, next) {
+        const started = performance.now();
+        try {
+          return await next(request);
+        } finally {
+          const ms = (performance.now() - started).toFixed(1);
+          log(`${request.context.operation ?? request.method} took ${ms} ms in ${request.state.attempt} attempt(s)`);
+        }
+      },
+    };
+    const client = createClient({ endpoint: server.endpoint, token: TEST_TOKEN })
+      .use((request, next) => next({ ...request, headers: { ...request.headers, 'x-team': 'storage' } }))
+      .use(timings);
+    await getVolume(client, 'vol-1');
+    expect(server.take()[0]?.headers['x-team']).toBe('storage');
+    expect(lines).toEqual([expect.stringMatching(/^Volume\.get took [\d.]+ ms in 1 attempt\(s\)$/)]);
+  });
 });
