@@ -6,7 +6,8 @@
 import { UnauthorizedError } from '../errors.js';
 import { checkToken } from '../http/header-values.js';
 import type { SdkLogger } from '../logging.js';
-import type { PipelineRequest, Policy } from './types.js';
+import type { HttpResponse } from '../http/types.js';
+import { isThenable, type PipelineRequest, type Policy } from './types.js';
 
 /** Where tokens come from: `TokenCache` for `connect()`, a string or function for `createClient()`. */
 export interface TokenProvider<C> {
@@ -28,17 +29,18 @@ export function authPolicy<C>(provider: TokenProvider<C>, logger: SdkLogger | un
   };
   return {
     name: 'auth',
-    async sendRequest(request, next) {
-      const first = await provider.get(request.signal);
-      try {
-        return await next(withToken(request, first));
-      } catch (error) {
-        if (!(error instanceof UnauthorizedError) || !provider.rejected(first)) throw error;
-        logger?.log('info', 'token rejected (401); authenticating again', {
-          serviceType: request.context.serviceType,
+    sendRequest(request, next) {
+      const attempt = (first: C): Promise<HttpResponse> =>
+        next(withToken(request, first)).catch(async (error: unknown) => {
+          if (!(error instanceof UnauthorizedError) || !provider.rejected(first)) throw error;
+          logger?.log('info', 'token rejected (401); authenticating again', {
+            serviceType: request.context.serviceType,
+          });
+          return next(withToken(request, await provider.get(request.signal)));
         });
-        return next(withToken(request, await provider.get(request.signal)));
-      }
+      // A valid token at hand (the usual case): no extra async hop.
+      const credential = provider.get(request.signal);
+      return isThenable(credential) ? Promise.resolve(credential).then(attempt) : attempt(credential);
     },
   };
 }

@@ -3,15 +3,19 @@
  * per session (catalog, then version discovery) and shares it between calls; `createClient()` is
  * given it.
  */
-import type { Policy, ServiceTarget } from './types.js';
+import { isThenable, type Policy, type ServiceTarget } from './types.js';
 
 export function endpointPolicy(
   find: (signal: AbortSignal | undefined) => ServiceTarget | Promise<ServiceTarget>,
 ): Policy {
   return {
     name: 'endpoint',
-    async sendRequest(request, next) {
-      return next({ ...request, target: await find(request.signal) });
+    sendRequest(request, next) {
+      const target = find(request.signal);
+      // Found already (every call after a session's first): no extra async hop.
+      return isThenable(target)
+        ? Promise.resolve(target).then((found) => next({ ...request, target: found }))
+        : next({ ...request, target });
     },
   };
 }

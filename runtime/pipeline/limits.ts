@@ -19,11 +19,11 @@ export interface LimitOptions {
 export function limitsPolicy(options: LimitOptions): Policy {
   const semaphore = options.concurrency ? new Semaphore(options.concurrency) : undefined;
   const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+  // Without limits, the next step's promise as is: no extra async hop on every request.
+  if (!semaphore && !rateLimiter) return { name: 'limits', sendRequest: (request, next) => next(request) };
   return {
     name: 'limits',
     async sendRequest(request, next) {
-      // Without limits, the next step's promise as is: no extra async hop on every request.
-      if (!semaphore && !rateLimiter) return next(request);
       const signal = request.signal;
       const onAbort = (): Error => abortError(request.method, redactUrl(request.url), signal as AbortSignal);
       if (semaphore) await semaphore.acquire(signal, onAbort);

@@ -9,7 +9,7 @@ import { AbortError, ConnectionError, HttpError } from '../errors.js';
 import { collectSecrets, redactHeaders, redactJsonText, redactUrl, scrubSecrets } from '../http/redact.js';
 import { headerText } from '../http/header-text.js';
 import type { HttpResponse } from '../http/types.js';
-import type { LogFields, SdkLogger } from '../logging.js';
+import { silentLogger, type LogFields, type SdkLogger } from '../logging.js';
 import { requestIdOf } from './errors.js';
 import type { RetryListener } from './retry.js';
 import type { PipelineRequest, Policy } from './types.js';
@@ -25,6 +25,8 @@ const MAX_LOGGED_BODY = 4096;
 
 export function loggingPolicy(log: LogSettings): Policy {
   const { logger } = log;
+  // No logger configured: nothing to do on the hot path.
+  if (logger === silentLogger) return { name: 'logging', sendRequest: (request, next) => next(request) };
   return {
     name: 'logging',
     async sendRequest(request, next) {

@@ -34,10 +34,10 @@ export function metricsPolicy(sinks: readonly MetricsSink[], logger: SdkLogger |
       }
     }
   };
+  if (sinks.length === 0) return { name: 'metrics', sendRequest: (request, next) => next(request) };
   return {
     name: 'metrics',
     async sendRequest(request, next) {
-      if (sinks.length === 0) return next(request);
       const started = performance.now();
       try {
         const response = await next(request);

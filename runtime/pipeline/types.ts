@@ -81,3 +81,8 @@ export type PolicyPosition =
 
 /** A policy, or just its `sendRequest` function (named `custom`). */
 export type PolicyInput = Policy | ((request: PipelineRequest, next: Next) => Promise<HttpResponse>);
+
+/** Whether a value is a promise (or any thenable): policies skip an async hop for plain values. */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
