@@ -2,7 +2,7 @@
  * Browser bundle sizes: esbuild (bundle, minify, platform browser, ESM), then gzip level 9, of
  *
  * - lite:    `createClient({ endpoint, token })` + `getVolume` (bench/bundle-app-lite.ts): the budget,
- *            ≤ 8 KB gzip with auth, retries, typed errors and microversions;
+ *            ≤ 9 KB gzip with auth, retries, typed errors and microversions;
  * - connect: the same through `connect()` and the BlockStorageV2 proxy (bench/bundle-app-connect.ts);
  * - aws:     AWS SDK v3, DynamoDBClient + GetItemCommand (bench/bundle-app-aws.ts), the anchor,
  *
@@ -28,7 +28,8 @@ const root = join(here, '..');
 const BASELINE = join(here, 'bundle-baseline.json');
 /** Allowed growth over the baseline before --check fails. */
 const TOLERANCE = 0.1;
-const BUDGET_LITE_GZIP = 8 * 1024;
+/** Issue 12: the lite app with the request pipeline (createClient() as a preset of it). */
+const BUDGET_LITE_GZIP = 9 * 1024;
 
 interface Size {
   readonly raw: number;

@@ -1,5 +1,5 @@
 /**
- * createClient() (runtime/lite.ts): the small fetch client behind the ≤ 8 KB browser path. It must
+ * createClient() (runtime/lite.ts): the small fetch client behind the smallest browser path. It must
  * send what ServiceSession sends and fail with the same typed errors, retries included.
  */
 import { createServer, type Server } from 'node:http';
