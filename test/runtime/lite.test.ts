@@ -208,8 +208,8 @@ describe('createClient without a response', () => {
 });
 
 describe('defaults', () => {
-  it('are HttpClient defaults', () => {
-    // lite.ts writes them out (its bundle must not pull http-client.ts): keep them in step.
+  it('are the documented ones, declared once for both presets', () => {
+    // pipeline/retry.ts (RETRY_DEFAULTS) and transport.ts hold them; HttpClient re-exports them.
     expect(HTTP_CLIENT_DEFAULTS).toMatchObject({
       connectRetries: 2,
       statusCodeRetries: 3,
