@@ -28,7 +28,13 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { litePreset, type PipelineOptions } from './pipeline/presets.js';
 import type { RetryOptions } from './pipeline/retry.js';
 import { parseBody } from './pipeline/route.js';
-import type { CallState, PolicyInput, PolicyPosition, ServiceTarget } from './pipeline/types.js';
+import {
+  newRequest,
+  type CallState,
+  type PolicyInput,
+  type PolicyPosition,
+  type ServiceTarget,
+} from './pipeline/types.js';
 import type { ServiceVersionDescriptor } from './service.js';
 
 /** A token, or where to get one: called for every request, and again once after a 401. */
@@ -114,18 +120,20 @@ export function createClient(options: ClientOptions): Client {
     // eslint-disable-next-line @typescript-eslint/require-await
     negotiate: async (op, requires, call) => rules.version(op, requires, call, target),
     async send(input: OperationRequest, call: RequestOptions = {}): Promise<ApiResponse> {
-      const state: CallState = { attempt: 0, durationMs: 0 };
-      const response = await pipeline.send({
-        call: input,
-        options: call,
-        method: input.operation.method,
-        url: endpoint,
-        headers: {},
-        signal: call.signal,
-        timeout: call.timeout,
-        context: { serviceType: service.serviceType, idempotent: false },
-        state,
-      });
+      const state: CallState = { attempt: 0, durationMs: 0, microversion: undefined, method: undefined };
+      const response = await pipeline.send(
+        newRequest({
+          call: input,
+          options: call,
+          method: input.operation.method,
+          url: endpoint,
+          headers: {},
+          signal: call.signal,
+          timeout: call.timeout,
+          context: { serviceType: service.serviceType, idempotent: false },
+          state,
+        }),
+      );
       return {
         status: response.status,
         headers: response.headers,

@@ -28,7 +28,7 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { connectPreset, customHttpPreset, type CallSetup } from './pipeline/presets.js';
 import { parseBody } from './pipeline/route.js';
 import type { TokenProvider } from './pipeline/auth.js';
-import type { CallState, PolicyInput, PolicyPosition } from './pipeline/types.js';
+import { newRequest, type CallState, type PolicyInput, type PolicyPosition } from './pipeline/types.js';
 
 /**
  * openstacksdk's `Proxy(...)` keyword arguments, camelCased. Delays and timeouts are in
@@ -160,18 +160,20 @@ export class ServiceSession implements ServiceClient {
 
   async send(request: OperationRequest, options: RequestOptions = {}): Promise<ApiResponse> {
     if (this.#closed) throw new SdkError('The connection is closed');
-    const state: CallState = { attempt: 0, durationMs: 0 };
-    const response = await this.pipeline.send({
-      call: request,
-      options,
-      method: request.operation.method,
-      url: '',
-      headers: {},
-      signal: options.signal,
-      timeout: options.timeout ?? this.#options.timeout,
-      context: { serviceType: this.service.serviceType, idempotent: false },
-      state,
-    });
+    const state: CallState = { attempt: 0, durationMs: 0, microversion: undefined, method: undefined };
+    const response = await this.pipeline.send(
+      newRequest({
+        call: request,
+        options,
+        method: request.operation.method,
+        url: '',
+        headers: {},
+        signal: options.signal,
+        timeout: options.timeout ?? this.#options.timeout,
+        context: { serviceType: this.service.serviceType, idempotent: false },
+        state,
+      }),
+    );
     return toApiResponse(response, state);
   }
 

@@ -10,7 +10,7 @@ import { httpPreset, type PipelineOptions } from '../pipeline/presets.js';
 import { DEFAULT_MAX_REDIRECTS } from '../pipeline/redirect.js';
 import { RETRY_DEFAULTS } from '../pipeline/retry.js';
 import { DEFAULT_TIMEOUT } from '../pipeline/transport.js';
-import type { PolicyInput, PolicyPosition } from '../pipeline/types.js';
+import { newRequest, type PolicyInput, type PolicyPosition } from '../pipeline/types.js';
 import { defaultTransport } from './default-transport.js';
 import type { HttpClientLike, HttpRequest, HttpResponse, RequestContext, Transport } from './types.js';
 import { buildUserAgent } from './user-agent.js';
@@ -44,17 +44,19 @@ export class HttpClient implements HttpClientLike {
 
   /** Sends one logical request: resolves for status < 400, else throws its typed error. */
   request(request: HttpRequest, context: RequestContext): Promise<HttpResponse> {
-    return this.pipeline.send({
-      options: {},
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-      timeout: request.timeout,
-      context,
-      state: { attempt: 0, durationMs: 0 },
-    });
+    return this.pipeline.send(
+      newRequest({
+        options: {},
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        timeout: request.timeout,
+        context,
+        state: { attempt: 0, durationMs: 0, microversion: undefined, method: undefined },
+      }),
+    );
   }
 
   /** Adds a policy to this client's pipeline (see runtime/pipeline/types.ts, `PolicyPosition`). */

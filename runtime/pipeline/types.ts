@@ -86,3 +86,24 @@ export type PolicyInput = Policy | ((request: PipelineRequest, next: Next) => Pr
 export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
+
+/**
+ * A new request, every field present and always in this order: policies copy requests with
+ * `{ ...request, … }`, and V8 copies objects of one shape several times faster than a mix.
+ */
+export function newRequest(init: Omit<PipelineRequest, 'target' | 'microversion'>): PipelineRequest {
+  return {
+    call: init.call,
+    options: init.options,
+    target: undefined,
+    microversion: undefined,
+    method: init.method,
+    url: init.url,
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
+    timeout: init.timeout,
+    context: init.context,
+    state: init.state,
+  };
+}
