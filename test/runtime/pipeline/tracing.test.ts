@@ -11,7 +11,7 @@ import { connect } from '../../../generated/index.js';
 import { BlockStorageV3, extendVolume } from '../../../generated/block-storage/v3/index.js';
 import { createClient } from '../../../runtime/lite.js';
 import { tracingPolicy } from '../../../runtime/index.js';
-import { RecordingServer, TEST_TOKEN } from '../../support/recording-server.js';
+import { RecordingServer, TEST_TOKEN } from '../../../testing/recording-server.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -8,7 +8,7 @@ import { getVolume } from '../../../generated/block-storage/v2/index.js';
 import { HttpClient } from '../../../runtime/http/http-client.js';
 import { InvalidArgumentError, ServerError, type HttpResponse, type Policy } from '../../../runtime/index.js';
 import { createClient } from '../../../runtime/lite.js';
-import { RecordingServer, TEST_TOKEN } from '../../support/recording-server.js';
+import { RecordingServer, TEST_TOKEN } from '../../../testing/recording-server.js';
 
 const VOLUME = { volume: { id: 'vol-1', name: 'data' } };
 const FAST = { retryBaseDelay: 1, retryMaxDelay: 2 };
