@@ -15,7 +15,7 @@
  * - retries, errors, timeouts: the same steps, rules and defaults as `connect()`.
  *
  * Not here (use `connect()`): Keystone, clouds.yaml and OS_* variables, the catalog, automatic
- * version discovery, TLS options and node:http; rate and concurrency limits, logging, metrics and
+ * version discovery, TLS options and the undici transport; rate and concurrency limits, logging, metrics and
  * tracing are policies you can add with `use()`. fetch follows redirects itself.
  */
 import type { ApiResponse, OperationRequest, RequestOptions, ServiceClient } from './client.js';

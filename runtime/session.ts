@@ -55,7 +55,7 @@ export interface ServiceSessionOptions extends ProxyOptions {
   readonly auth: TokenCache;
   /**
    * An HTTP client of your own for this service's calls: then only the call steps and auth run
-   * here, the rest in it. When absent the whole pipeline runs on `transport` (default: node:http
+   * here, the rest in it. When absent the whole pipeline runs on `transport` (default: undici
    * on Node, fetch elsewhere; closed by `close()` when the session made it).
    */
   readonly http?: HttpClientLike | undefined;

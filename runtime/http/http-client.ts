@@ -17,7 +17,7 @@ import { buildUserAgent } from './user-agent.js';
 import type { HeaderOptions } from '../pipeline/headers.js';
 
 export interface HttpClientOptions extends PipelineOptions, HeaderOptions {
-  /** Default: `defaultTransport()` (node:http on Node, fetch elsewhere). */
+  /** Default: `defaultTransport()` (undici on Node, fetch elsewhere). */
   readonly transport?: Transport | undefined;
   /** Replaces the whole User-Agent (default: `[app/ver] openstack-block-storage/x Node.js/y`). */
   readonly userAgent?: string | undefined;

@@ -81,7 +81,7 @@ export function connectPreset<C>(setup: CallSetup<C>, options: PipelineOptions, 
     errorsPolicy(readFault),
     // 8. retry: 503/429 and failures without response, by today's rules (retry.ts).
     retryPolicy(options, retryLogger(log), readFault),
-    // 9. redirect: node:http does not follow redirects; this does, dropping credentials across origins.
+    // 9. redirect: undici's request() does not follow redirects; this does, dropping credentials across origins.
     redirectPolicy(options.maxRedirects, log),
     // 10. limits: concurrency, then rate limit, per attempt.
     limitsPolicy(options),
@@ -90,7 +90,7 @@ export function connectPreset<C>(setup: CallSetup<C>, options: PipelineOptions, 
     // 12. tracing: a client span per attempt and traceparent — only when asked for.
     ...(options.tracing ? [tracingPolicy(options.tracing)] : []),
     //    (use() puts `phase: 'attempt'` policies here.)
-    // 13. transport: one attempt (default: node:http on Node, fetch elsewhere).
+    // 13. transport: one attempt (default: undici on Node, fetch elsewhere).
     transportPolicy(transport, options.timeout),
   ];
 }

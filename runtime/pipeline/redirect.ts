@@ -1,6 +1,6 @@
 /**
  * `redirect`: follows 301/302/303/307/308 up to `maxRedirects` (default 30, as keystoneauth),
- * because node:http does not follow them (fetch does, so the lite preset has no such step). A 303,
+ * because undici's request() does not follow them (fetch does, so the lite preset has no such step). A 303,
  * or a 301/302 answering a POST, continues as a GET without body; credentials are dropped when a
  * redirect leaves the origin. Each hop is an attempt of its own for metrics and traces.
  */

@@ -1,5 +1,5 @@
 /**
- * `transport`: the last step — one attempt on a `Transport` (node:http or undici on Node, fetch
+ * `transport`: the last step — one attempt on a `Transport` (undici on Node, fetch
  * elsewhere), with the client's per-attempt timeout when the call sets none. Anything it throws
  * becomes a `ConnectionError` whose message never shows URL credentials or a secret sent.
  */
