@@ -216,7 +216,12 @@ describe(`the SDK in headless Chromium (${env.mode})`, () => {
       expect(result.requestId).toMatch(/^req-/);
       const requests = await cinderRequests(c);
       expect(requests.filter((r) => r.url.endsWith('/action') && r.method === 'POST').length).toBe(1);
-      for (const r of requests) expect(r.headers['origin']).toBe(origin);
+      // Cinder's unversioned root (the version document connect() asks first) answers the preflight
+      // of a request carrying additional headers without CORS headers here, so Chromium never sends
+      // that GET (Playwright still lists it, without Origin) and discovery goes on at the versioned
+      // endpoint; every request that was sent carried the page's Origin.
+      const root = new URL('/', env.cinderUrl).href;
+      for (const r of requests.filter((q) => q.url !== root)) expect(r.headers['origin']).toBe(origin);
       if (env.mode === 'keystone') {
         // The password login went to Keystone cross-origin too (additionalHeaders are for the
         // service's requests, so no traceparent there).
