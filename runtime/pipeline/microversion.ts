@@ -115,7 +115,9 @@ export function microversionPolicy(rules: MicroversionRules): Policy {
       const version = rules.version(call.operation, call.requires, request.options, target, call.caps);
       if (version === undefined) return next(request);
       request.state.microversion = version;
-      const headers = { ...request.headers, 'openstack-api-version': rules.header(version) };
+      // Object.assign, not a spread (see auth.ts).
+      const headers: Record<string, string> = Object.assign({}, request.headers);
+      headers['openstack-api-version'] = rules.header(version);
       return next({ ...request, microversion: version, headers });
     },
   };
