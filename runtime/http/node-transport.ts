@@ -217,10 +217,12 @@ export class NodeTransport implements Transport {
         bodyTimeout: 0,
         [ATTEMPT]: attempt,
       };
-      dispatcher
-        .request(options)
-        .then(async (response) => {
-          const body = await response.body.text();
+      // Plain callbacks, not an async function and a .catch(): one promise fewer per request.
+      const fail = (error: unknown): void => {
+        if (settle()) reject(failure(method, rawUrl, error, attempt.started));
+      };
+      dispatcher.request(options).then((response) => {
+        response.body.text().then((body) => {
           if (!settle()) return;
           resolve({
             status: response.statusCode,
@@ -229,10 +231,8 @@ export class NodeTransport implements Transport {
             body,
             url: rawUrl,
           });
-        })
-        .catch((error: unknown) => {
-          if (settle()) reject(failure(method, rawUrl, error, attempt.started));
-        });
+        }, fail);
+      }, fail);
     });
   }
 
