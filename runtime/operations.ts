@@ -8,7 +8,15 @@ import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient 
 import { pathValueError } from './args.js';
 import { InvalidArgumentError, InvalidResponseError, NotFoundError, ResourceNotFoundError } from './errors.js';
 import { highestMinimum, lowestMaximum } from './microversion.js';
-import { construct, decodeValue, fromWire, type FieldType, type Resource, type ResourceClass } from './resource.js';
+import {
+  construct,
+  decodeValue,
+  fromWire,
+  type FieldType,
+  type Resource,
+  type ResourceClass,
+  type ResourceSchema,
+} from './resource.js';
 
 export interface CallInput {
   /** The resource whose fields fill the path. */
@@ -243,6 +251,23 @@ export async function createResource<T extends Resource>(
 }
 
 /** The path fields of a target, by wire name (kept on a child created under it). */
+/** The fields that fill a resource's path, with their wire names, computed once per schema. */
+const PATH_FIELDS = new WeakMap<ResourceSchema, ReadonlyArray<readonly [string, string]>>();
+
+function pathFields(schema: ResourceSchema): ReadonlyArray<readonly [string, string]> {
+  let fields = PATH_FIELDS.get(schema);
+  if (!fields) {
+    const list: Array<readonly [string, string]> = [];
+    for (const field of Object.values(schema.paths ?? {})) {
+      const spec = schema.fields[field];
+      if (spec) list.push([field, spec.wire]);
+    }
+    fields = list;
+    PATH_FIELDS.set(schema, fields);
+  }
+  return fields;
+}
+
 function pathWire(target: Resource): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const schema = target.schema;
@@ -266,14 +291,20 @@ export async function fetchResource<T extends Resource>(
 ): Promise<T> {
   try {
     const response = await callOperation(client, operation, { target, query, requires }, options);
-    const result = readResource(cls, response, envelopeOf(operation, cls.schema));
-    // Keep what the caller knew (a parent id the response does not repeat).
-    const known = pathWire(target);
-    const keys = Object.keys(known);
-    if (keys.length === 0) return result;
-    const read = result.toWire();
-    for (const wire of keys) if (read[wire] !== undefined) delete known[wire];
-    return Object.keys(known).length > 0 ? result.seedWire(known) : result;
+    const schema = cls.schema;
+    // readResource(), keeping the body: the resource wraps it without a copy.
+    const key = envelopeOf(operation, schema);
+    const body = unwrapResource(key === null ? undefined : key, response, schema.name);
+    const result = fromWire(cls, body, response.requestId);
+    // Keep what the caller knew (a parent id the response does not repeat). Read from the body,
+    // not from a copy of it (toWire): this runs on every get.
+    let missing: Record<string, unknown> | undefined;
+    for (const [field, wire] of pathFields(target.schema)) {
+      if (body[wire] !== undefined) continue;
+      const value = target.getAttribute(field);
+      if (value !== undefined) (missing ??= {})[wire] = value;
+    }
+    return missing ? result.seedWire(missing) : result;
   } catch (error) {
     throw renameNotFound(error, cls.schema.name, target);
   }
