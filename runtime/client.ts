@@ -6,6 +6,7 @@
  * retries, rate limits, errors, logging, metrics — lives behind `send()`. Keep this file small:
  * changing it means regenerating every SDK.
  */
+import type { Clock } from './clock.js';
 import type { VersionBounds } from './microversion.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -96,4 +97,6 @@ export interface ServiceClient {
   send(request: OperationRequest, options?: RequestOptions): Promise<ApiResponse>;
   /** The microversion a call with these bounds would send now (undefined: no header). */
   negotiate(operation: Operation, requires?: string, options?: RequestOptions): Promise<string | undefined>;
+  /** The clock waiters poll by (the `clock` option; absent: real time). */
+  readonly clock?: Clock | undefined;
 }

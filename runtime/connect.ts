@@ -90,6 +90,7 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
           timeout: globalSettings.timeout,
         });
   const transport = options.transport ?? ownTransport;
+  const clock = options.clock;
   const userAgent = globalSettings.userAgent ? `${globalSettings.userAgent} ${buildUserAgent()}` : undefined;
   // The pipeline options of a service: the connection's, under its own clouds.yaml settings.
   const pipelineOptions = (settings: ServiceSettings): HttpPassThroughOptions => ({ ...options, ...settings, logger });
@@ -110,6 +111,8 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
       plugin: createAuthPlugin(config.authType, config.auth),
       http: identityHttp,
       refreshMargin: options.tokenRefreshMargin,
+      // Expiry on the same clock as waiters and retries (a test clock may run ahead of real time).
+      now: clock ? () => clock.now() : undefined,
       logger,
     });
     await auth.get();

@@ -116,6 +116,7 @@ export function createClient(options: ClientOptions): Client {
   const client: Client = {
     endpoint,
     pipeline,
+    clock: o.clock,
     // async so that a refusal (a microversion out of range) is a rejection, like every other failure.
     // eslint-disable-next-line @typescript-eslint/require-await
     negotiate: async (op, requires, call) => rules.version(op, requires, call, target),

@@ -7,6 +7,7 @@
  * auth with re-authentication after a 401, logging, errors, retries, redirects, limits, metrics,
  * tracing, transport).
  */
+import type { Clock } from './clock.js';
 import type { ApiResponse, Operation, OperationRequest, RequestOptions, ServiceClient } from './client.js';
 import { ConfigurationError, EndpointNotFoundError, SdkError } from './errors.js';
 import { HttpClient } from './http/http-client.js';
@@ -181,6 +182,11 @@ export class ServiceSession implements ServiceClient {
   use(policy: PolicyInput, position?: PolicyPosition): this {
     this.pipeline.use(policy, position);
     return this;
+  }
+
+  /** The clock waiters poll by (the `clock` option; undefined: real time). */
+  get clock(): Clock | undefined {
+    return this.#options.clock;
   }
 
   /** Stops new calls, and releases the transport if this session made it. */

@@ -4,10 +4,11 @@
  * `error_deleting`, …), so a failed extend stops the wait at once instead of timing out.
  */
 import type { RequestOptions, ServiceClient } from './client.js';
+import { sleepOn, systemClock } from './clock.js';
 import { InvalidArgumentError, NotFoundError, ResourceFailureError, ResourceTimeoutError } from './errors.js';
 import { fetchResource } from './operations.js';
 import type { Resource, ResourceClass } from './resource.js';
-import { sleep } from './sleep.js';
+
 
 export interface WaitOptions extends RequestOptions {
   /** Seconds between the first polls (default 2); later polls back off up to `maxInterval`. */
@@ -128,7 +129,9 @@ async function poll<T extends Resource>(
   const interval = seconds(options.interval, 'interval', 2) * 1000 || 100;
   const maxInterval = Math.max(interval, seconds(options.maxInterval, 'maxInterval', interval / 200) * 1000);
   const wait = seconds(waitSeconds, 'wait', Infinity);
-  const deadline = wait === Infinity ? Infinity : Date.now() + wait * 1000;
+  // The client's clock (connect()'s `clock` option): a test clock makes long waits instant.
+  const clock = client.clock ?? systemClock;
+  const deadline = wait === Infinity ? Infinity : clock.now() + wait * 1000;
   let delay = interval;
   let last: string | undefined = read(resource);
   const cls = resource.constructor as ResourceClass<T>;
@@ -150,9 +153,9 @@ async function poll<T extends Resource>(
       const progress = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number.parseFloat(raw) || 0 : 0;
       options.callback(progress, current);
     }
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.now();
     if (remaining <= 0) throw new ResourceTimeoutError(timeoutMessage(last), schema.name, resource.resourceId, last);
-    await sleep(Math.min(delay, remaining), options.signal);
+    await sleepOn(clock, Math.min(delay, remaining), options.signal);
     delay = Math.min(maxInterval, delay * 1.5);
   }
 }

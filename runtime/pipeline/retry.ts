@@ -15,7 +15,8 @@
  * The caller's AbortSignal ends the waits as well as the attempt.
  */
 import { ConnectionError } from '../errors.js';
-import { abortError, sleep } from '../http/abort.js';
+import { sleepOn, type Clock } from '../clock.js';
+import { abortError } from '../http/abort.js';
 import { isCertificateError } from '../http/network-errors.js';
 import { redactUrl } from '../http/redact.js';
 import { backoffDelay, parseRetryAfter } from '../http/retry.js';
@@ -43,6 +44,12 @@ export interface RetryOptions {
   readonly maxRetryAfter?: number | undefined;
   /** Random source for jitter, for tests (default Math.random). */
   readonly random?: (() => number) | undefined;
+  /**
+   * The clock the backoff sleeps on, and that waiters (`waitForStatus`, `waitForDelete`) and the
+   * token cache read (default: real time; see runtime/clock.ts). The fake cloud's `connect()`
+   * passes its own, so tests need not wait.
+   */
+  readonly clock?: Clock | undefined;
 }
 
 export const RETRY_DEFAULTS = {
@@ -79,7 +86,7 @@ export function retryPolicy(options: RetryOptions, onRetry: RetryListener | unde
   const wait = (request: PipelineRequest, reason: string, delay: number, response?: HttpResponse): Promise<void> => {
     onRetry?.(request, reason, delay, response);
     const signal = request.signal;
-    return sleep(delay, signal, () => abortError(request.method, redactUrl(request.url), signal as AbortSignal));
+    return sleepOn(options.clock, delay, signal, () => abortError(request.method, redactUrl(request.url), signal as AbortSignal));
   };
 
   return {
