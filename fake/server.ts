@@ -4,13 +4,15 @@
  * `/identity`, Cinder at the root (`/`, `/v3/`, `/v3/<project>/…`), as in a devstack.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Transport } from '../runtime/http/types.js';
 import type { BlockStorageV2, BlockStorageV3, CloudConnection, ConnectOptions } from '../generated/index.js';
 import { fault, FakeCinder, type CallerContext, type CinderAnswer, type CinderRequest } from './cinder.js';
 import { FakeClock } from './clock.js';
 import { FakeFaults } from './faults.js';
+import { IN_PROCESS_ORIGIN, InProcessTransport, type WireAnswer, type WireRequest } from './in-process.js';
 import { FakeKeystone, type FakeProject, type FakeUser } from './keystone.js';
 import { loadModel } from './load.js';
 import type { FakeModel } from './model.js';
@@ -40,6 +42,12 @@ export interface FakeCloudOptions {
   /** The main project's and user's names (default `admin`, an administrator). */
   readonly projectName?: string | undefined;
   readonly username?: string | undefined;
+  /**
+   * No socket: the fake answers through `fake.transport`, which `fake.connect()` uses, calling its
+   * handler directly (same answers, faults and recording as over HTTP). `port` and `host` do not
+   * apply; URLs point at `http://127.0.0.1:0`, where nothing listens.
+   */
+  readonly inProcess?: boolean | undefined;
   /** A prebuilt model other than the spec's (tests of the fake itself). */
   readonly model?: FakeModel | undefined;
 }
@@ -93,6 +101,11 @@ export interface FakeCloud extends FakeCloudCredentials {
   readonly requests: RecordedRequest[];
   readonly state: FakeState;
   readonly clock: FakeClock;
+  /**
+   * With `inProcess`: the transport that calls the fake directly (`connect({ transport })` for
+   * connections you build yourself); undefined for the loopback server.
+   */
+  readonly transport: Transport | undefined;
   /** Adds a project with a member user (or an administrator). */
   addProject(name: string, options?: { readonly admin?: boolean }): FakeCloudCredentials;
   close(): Promise<void>;
@@ -113,6 +126,8 @@ class Unauthorized extends Error {}
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<FakeCloud> {
+  if (options.inProcess && (options.port !== undefined || options.host !== undefined))
+    throw new Error('fake cloud: port and host mean a socket; leave them out with inProcess');
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`fake cloud: host must be a loopback address, got ${String(host)}`);
   const model = options.model ?? loadModel();
@@ -186,16 +201,16 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     return { userId: user, projectId: project || user, admin: true };
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * One request, whichever way it came (the loopback server or the in-process transport): the
+   * status, headers and body text to answer, or `reset` to drop the connection.
+   */
+  async function answer(wire: WireRequest): Promise<WireAnswer> {
     const at = clock.now();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', origin);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers))
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const raw = wire.body;
+    const url = new URL(wire.target, origin);
+    const method = wire.method.toUpperCase();
+    const headers = wire.headers;
     let body: unknown;
     let malformed = false;
     if (raw.trim() !== '') {
@@ -218,17 +233,16 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
         microversion,
         at,
       });
-    const send = (answer: CinderAnswer, operation?: string) => {
+    const send = (reply: CinderAnswer, operation?: string): WireAnswer => {
       const out: Record<string, string> = {
         'x-openstack-request-id': `req-${randomUUID()}`,
-        ...answer.headers,
+        ...reply.headers,
       };
-      const payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
+      const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
       if (payload !== '') out['Content-Type'] = 'application/json';
       out['Content-Length'] = String(Buffer.byteLength(payload));
-      res.writeHead(answer.status, out);
-      res.end(payload);
-      record(answer.status, operation ?? answer.operation, answer.microversion);
+      record(reply.status, operation ?? reply.operation, reply.microversion);
+      return { status: reply.status, headers: out, body: payload };
     };
 
     const segments = url.pathname.split('/').filter((s) => s !== '');
@@ -256,8 +270,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     if (rule?.delay) await sleep(rule.delay);
     if (rule?.reset) {
       record(0, operation);
-      req.socket.destroy();
-      return;
+      return 'reset';
     }
     if (rule && (rule.status !== undefined || rule.delay === undefined)) {
       const status = rule.status ?? 500;
@@ -267,7 +280,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
         status === 429 ? 'Too many requests.' : status === 503 ? 'Service unavailable.' : 'Injected fault.',
         status === 413 || status === 429 ? { retryAfter: String(retry ?? 0) } : {},
       ).body;
-      send(
+      return send(
         {
           status,
           body: rule.body === undefined ? defaultBody : rule.body,
@@ -275,19 +288,18 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
         },
         operation,
       );
-      return;
     }
 
     if (malformed) return send(fault(400, 'Malformed request body'), operation);
     if (identity) {
-      const answer = keystone.handle(method, segments.slice(1), body, origin, catalog);
-      return send(answer, answer.operation);
+      const reply = keystone.handle(method, segments.slice(1), body, origin, catalog);
+      return send(reply, reply.operation);
     }
     try {
-      send(engine.handle(cinderRequest, callerOrThrow));
+      return send(engine.handle(cinderRequest, callerOrThrow));
     } catch (error) {
       if (!(error instanceof Unauthorized)) throw error;
-      send({
+      return send({
         status: 401,
         body: {
           error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
@@ -297,30 +309,71 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     }
   }
 
-  const server = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
-      // A bug in the fake: answer 500 with the reason rather than hang the client.
-      if (!res.headersSent) {
-        const message = error instanceof Error ? error.message : String(error);
-        res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ computeFault: { code: 500, message: `fake cloud: ${message}` } }));
-      } else res.destroy();
+  /** A bug in the fake: answer 500 with the reason rather than hang the client. */
+  const fakeBug = (error: unknown): Exclude<WireAnswer, 'reset'> => {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      status: 500,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ computeFault: { code: 500, message: `fake cloud: ${message}` } }),
+    };
+  };
+
+  let server: Server | undefined;
+  let transport: InProcessTransport | undefined;
+  if (options.inProcess) {
+    // No socket: a made-up loopback origin that nothing listens on, so a URL taken out of the
+    // fake (catalog, cloudsYaml) and used with another transport fails to connect, never leaves.
+    origin = IN_PROCESS_ORIGIN;
+    transport = new InProcessTransport(origin, (wire) => answer(wire).catch(fakeBug));
+  } else {
+    const listening = createServer((req, res) => {
+      serve(req, res).catch((error: unknown) => {
+        if (!res.headersSent) {
+          const reply = fakeBug(error);
+          res.writeHead(reply.status, reply.headers);
+          res.end(reply.body);
+        } else res.destroy();
+      });
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+    listening.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
     });
-  });
-  const address = server.address() as AddressInfo;
-  const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  origin = `http://${hostText}:${address.port}`;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port ?? 0, host, () => {
+        listening.off('error', reject);
+        resolve();
+      });
+    });
+    server = listening;
+    const address = listening.address() as AddressInfo;
+    const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    origin = `http://${hostText}:${address.port}`;
+  }
+
+  /** The loopback server's side: read the request, answer it, or drop the socket. */
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const reply = await answer({
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    });
+    if (reply === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+
   const authUrl = `${origin}/identity/v3`;
 
   const credentialsOf = (user: FakeUser): FakeCloudCredentials => {
@@ -345,7 +398,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
             },
           };
       // The fake's clock drives the SDK's waiters and backoff: long waits take no real time.
-      return sdk.connect({ env: false, version: '3', clock, ...auth, ...extra });
+      return sdk.connect({ env: false, version: '3', clock, transport, ...auth, ...extra });
     };
     return {
       projectId: user.project.id,
@@ -391,9 +444,13 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       const project = keystone.addProject(name);
       return credentialsOf(keystone.addUser(`${name}-user`, project, opts.admin ? 'admin' : 'member'));
     },
+    transport,
     async close() {
+      transport?.close();
+      const listening = server;
+      if (!listening) return;
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        listening.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
     },

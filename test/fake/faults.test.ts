@@ -15,22 +15,26 @@ import {
 } from 'openstack-block-storage';
 import { startFakeCloud, type FakeCloud } from 'openstack-block-storage/testing';
 
-let fake: FakeCloud;
-let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
-let bs: BlockStorageV3;
+/** Faults must look the same to the SDK over the loopback server and in-process. */
+describe.each([
+  { mode: 'over a loopback socket', inProcess: false },
+  { mode: 'in-process', inProcess: true },
+])('faults, $mode', ({ inProcess }) => {
+  let fake: FakeCloud;
+  let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
+  let bs: BlockStorageV3;
 
-beforeAll(async () => {
-  fake = await startFakeCloud();
-  cloud = await fake.connect({ statusCodeRetryDelay: 1, connectRetryDelay: 1 });
-  bs = cloud.blockStorage;
-});
-afterEach(() => fake.faults.clear());
-afterAll(async () => {
-  await cloud.close();
-  await fake.close();
-});
+  beforeAll(async () => {
+    fake = await startFakeCloud({ inProcess });
+    cloud = await fake.connect({ statusCodeRetryDelay: 1, connectRetryDelay: 1 });
+    bs = cloud.blockStorage;
+  });
+  afterEach(() => fake.faults.clear());
+  afterAll(async () => {
+    await cloud.close();
+    await fake.close();
+  });
 
-describe('faults', () => {
   it('a 429 with Retry-After is retried by the SDK, and the create happens once', async () => {
     const before = fake.state.list('Volume').length;
     const fault = fake.faults.inject({ operation: 'Volume.create', status: 429, retryAfter: 0, times: 1 });

@@ -7,22 +7,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, type BlockStorageV3, type CloudConnection } from 'openstack-block-storage';
 import { startFakeCloud, type FakeCloud } from 'openstack-block-storage/testing';
 
-let fake: FakeCloud;
-let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
-let bs: BlockStorageV3;
-const fast = { interval: 0.01, wait: 5 };
+/** Every scenario runs over the loopback server and in-process, which must answer alike. */
+describe.each([
+  { mode: 'over a loopback socket', inProcess: false },
+  { mode: 'in-process', inProcess: true },
+])('the SDK against the fake cloud, $mode', ({ inProcess }) => {
+  let fake: FakeCloud;
+  let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
+  let bs: BlockStorageV3;
+  const fast = { interval: 0.01, wait: 5 };
 
-beforeAll(async () => {
-  fake = await startFakeCloud({ quotas: { volumes: 50 } });
-  cloud = await fake.connect();
-  bs = cloud.blockStorage;
-});
-afterAll(async () => {
-  await cloud.close();
-  await fake.close();
-});
+  beforeAll(async () => {
+    fake = await startFakeCloud({ quotas: { volumes: 50 }, inProcess });
+    cloud = await fake.connect();
+    bs = cloud.blockStorage;
+  });
+  afterAll(async () => {
+    await cloud.close();
+    await fake.close();
+  });
 
-describe('the SDK against the fake cloud', () => {
+  /** A GET outside the SDK, through the same way in (fetch, or the in-process transport). */
+  const getJson = async (url: string, headers: Record<string, string>): Promise<unknown> => {
+    if (fake.transport) return JSON.parse((await fake.transport.send({ method: 'GET', url, headers })).body);
+    return (await fetch(url, { headers })).json();
+  };
+
   it('authenticates with Keystone and discovers the microversion range', async () => {
     const resolved = await cloud.session('blockStorage').resolve();
     expect(resolved.url).toBe(fake.url);
@@ -90,10 +100,10 @@ describe('the SDK against the fake cloud', () => {
     const sorted: string[] = [];
     for await (const v of bs.volumes({ sort: 'name:asc' })) if (v.name?.startsWith('pg-')) sorted.push(v.name);
     expect(sorted).toEqual(['pg-a', 'pg-b', 'pg-c', 'pg-d', 'pg-e']);
-    const answer = await fetch(`${fake.url}/volumes?with_count=true&limit=1`, {
-      headers: { 'X-Auth-Token': fake.token, 'OpenStack-API-Version': 'volume 3.45' },
-    });
-    const body = (await answer.json()) as { volumes: unknown[]; count: number; volumes_links: { href: string }[] };
+    const body = (await getJson(`${fake.url}/volumes?with_count=true&limit=1`, {
+      'X-Auth-Token': fake.token,
+      'OpenStack-API-Version': 'volume 3.45',
+    })) as { volumes: unknown[]; count: number; volumes_links: { href: string }[] };
     expect(body.volumes).toHaveLength(1);
     expect(body.count).toBe(fake.state.list('Volume').length);
     expect(body.volumes_links[0].href).toContain('marker=');
@@ -101,11 +111,11 @@ describe('the SDK against the fake cloud', () => {
 
   it('answers a summary list with id, name and links only, and details on /detail', async () => {
     const headers = { 'X-Auth-Token': fake.token };
-    const summary = (await (await fetch(`${fake.url}/volumes?limit=1`, { headers })).json()) as {
+    const summary = (await getJson(`${fake.url}/volumes?limit=1`, headers)) as {
       volumes: Record<string, unknown>[];
     };
     expect(Object.keys(summary.volumes[0]).sort()).toEqual(['id', 'links', 'name']);
-    const detail = (await (await fetch(`${fake.url}/volumes/detail?limit=1`, { headers })).json()) as {
+    const detail = (await getJson(`${fake.url}/volumes/detail?limit=1`, headers)) as {
       volumes: Record<string, unknown>[];
     };
     expect(detail.volumes[0]).toHaveProperty('size');
@@ -113,7 +123,7 @@ describe('the SDK against the fake cloud', () => {
   });
 
   it('completes a transition with a delay only when the fake clock reaches it', async () => {
-    const slow = await startFakeCloud({ delays: { 'Volume.create': 60_000 } });
+    const slow = await startFakeCloud({ delays: { 'Volume.create': 60_000 }, inProcess });
     const c = await slow.connect();
     try {
       const volume = await c.blockStorage.createVolume({ size: 1 });
@@ -129,7 +139,7 @@ describe('the SDK against the fake cloud', () => {
   });
 
   it('refuses a volume over quota with 413 overLimit', async () => {
-    const small = await startFakeCloud({ quotas: { volumes: 1, gigabytes: 5 } });
+    const small = await startFakeCloud({ quotas: { volumes: 1, gigabytes: 5 }, inProcess });
     const c = await small.connect();
     try {
       await c.blockStorage.createVolume({ size: 1 });
