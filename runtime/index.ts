@@ -56,7 +56,14 @@ export {
 export { Paginated, listResources, type ListInput, type ListOptions, type Page } from './paginate.js';
 export { findResource, type FindInput, type FindPlan } from './find.js';
 export { sleepOn, systemClock, type Clock } from './clock.js';
-export { waitForDelete, waitForStatus, type WaitForStatusOptions, type WaitOptions } from './wait.js';
+export {
+  waitForDelete,
+  waitForStatus,
+  type KnownStatus,
+  type StatusTarget,
+  type WaitForStatusOptions,
+  type WaitOptions,
+} from './wait.js';
 
 // Connecting: configuration (options, OS_*, clouds.yaml), auth, catalog, discovery.
 export {

@@ -9,7 +9,6 @@ import { InvalidArgumentError, NotFoundError, ResourceFailureError, ResourceTime
 import { fetchResource } from './operations.js';
 import type { Resource, ResourceClass } from './resource.js';
 
-
 export interface WaitOptions extends RequestOptions {
   /** Seconds between the first polls (default 2); later polls back off up to `maxInterval`. */
   readonly interval?: number | undefined;
@@ -28,6 +27,33 @@ export interface WaitForStatusOptions extends WaitOptions {
   readonly attribute?: string | undefined;
 }
 
+/** The string members of S that are literals: `'a' | 'b'` out of `'a' | 'b' | (string & {}) | undefined`. */
+type Literals<S> = S extends string ? (string extends S ? never : S) : never;
+
+/**
+ * The statuses a resource is known to take: the closed union its `status` field is typed with
+ * (`VolumeStatus`, from the spec's `status.values`), or any string when the spec lists none.
+ */
+export type KnownStatus<T> = T extends { readonly status?: infer S }
+  ? [Literals<S>] extends [never]
+    ? string
+    : Literals<S>
+  : string;
+
+/**
+ * What `waitForStatus` takes as its target: a known status of the resource (so a typo such as
+ * `'avialable'` does not compile), or any string when `options.attribute` names another field.
+ */
+export type StatusTarget<T, O = WaitForStatusOptions> = O extends { readonly attribute: string }
+  ? string
+  : KnownStatus<T>;
+
+export function waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
+  client: ServiceClient,
+  resource: T,
+  status: StatusTarget<T, O>,
+  options?: O,
+): Promise<T>;
 export async function waitForStatus<T extends Resource>(
   client: ServiceClient,
   resource: T,

@@ -12,7 +12,7 @@ import type { ServiceModel, SpecModel } from '../model/types.js';
 import { banner, moduleName } from './naming.js';
 import { emitProxyModule } from './proxy-module.js';
 import { literal } from './render.js';
-import { emitResourceModule } from './resource-module.js';
+import { emitResourceModule, statusTypeName } from './resource-module.js';
 import { methodSignature } from './signature.js';
 
 /** ts-morph's printer in the house style (prettier reformats anyway; this keeps its work small). */
@@ -30,6 +30,8 @@ function indexModule(service: ServiceModel, modulePath: (name: string) => string
   for (const resource of service.resources) {
     const values = new Set<string>([resource.name, `${resource.name}Operations`]);
     const types = new Set<string>([`${resource.name}Attributes`]);
+    const status = statusTypeName(resource);
+    if (status) types.add(status);
     if (resource.methods.some((m) => m.kind === 'create')) types.add(`${resource.name}Create`);
     if (resource.methods.some((m) => m.kind === 'update')) types.add(`${resource.name}Update`);
     for (const s of resource.structs) {

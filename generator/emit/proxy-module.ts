@@ -65,6 +65,7 @@ export function emitProxyModule(
     methods.push(waiter(helper));
     need(runtime, helper.kind === 'waitStatus' ? 'waitForStatus' : 'waitForDelete', false);
     need(runtime, helper.kind === 'waitStatus' ? 'WaitForStatusOptions' : 'WaitOptions', true);
+    if (helper.kind === 'waitStatus') need(runtime, 'StatusTarget', true);
     need(runtime, 'Resource', true);
   }
   methods.sort((a, b) => a.name.localeCompare(b.name));
@@ -141,12 +142,16 @@ function waiter(helper: ProxyMethodModel): OptionalKind<MethodDeclarationStructu
   if (helper.kind === 'waitStatus') {
     return {
       name: helper.name,
-      typeParameters: [{ name: 'T', constraint: 'Resource' }],
+      // O carries `attribute`: waiting on another field takes any string (StatusTarget).
+      typeParameters: [
+        { name: 'T', constraint: 'Resource' },
+        { name: 'O', constraint: 'WaitForStatusOptions', default: 'WaitForStatusOptions' },
+      ],
       returnType: 'Promise<T>',
       parameters: [
         { name: 'resource', type: 'T' },
-        { name: 'status', type: 'string', initializer: "'available'" },
-        { name: 'options', type: 'WaitForStatusOptions', hasQuestionToken: true },
+        { name: 'status', type: 'StatusTarget<T, O>', initializer: "'available' as StatusTarget<T, O>" },
+        { name: 'options', type: 'O', hasQuestionToken: true },
       ],
       statements: ['return waitForStatus(this.client, resource, status, options);'],
       docs: [
@@ -154,7 +159,11 @@ function waiter(helper: ProxyMethodModel): OptionalKind<MethodDeclarationStructu
           description: helper.description,
           params: [
             { name: 'resource', description: 'The resource to wait on (as returned by the API).' },
-            { name: 'status', description: 'The status to reach (default available).' },
+            {
+              name: 'status',
+              description:
+                "The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.",
+            },
             { name: 'options', description: 'interval, wait (seconds), failures, attribute, callback, signal.' },
           ],
           returns: 'The resource as last fetched, in the wanted status.',

@@ -59,6 +59,8 @@ export function emitResourceModule(
   const body: StatementStructures[] = [];
   const resourcesByName = new Map(service.resources.map((r) => [r.name, r]));
 
+  const statusType = statusTypeAlias(resource);
+  if (statusType) body.push(statusType);
   for (const struct of orderStructs(resource.structs)) {
     body.push(structInterface(struct));
     body.push(structSchemaConst(struct, uses));
@@ -212,8 +214,44 @@ function structSchemaConst(struct: StructModel, uses: Uses): StatementStructures
 }
 
 /** Input types accept what a caller writes: mutable arrays, null to clear a value. */
-function inputType(f: FieldModel): string {
-  return `${tsTypeWithEnum(f.type, f.enum).replace(/^readonly /, '')} | null`;
+function inputType(resource: ResourceModel, f: FieldModel): string {
+  return `${fieldType(resource, f).replace(/^readonly /, '')} | null`;
+}
+
+/** `VolumeStatus` when the spec lists the resource's statuses (`status.values`). */
+export function statusTypeName(resource: ResourceModel): string | undefined {
+  return resource.status && resource.status.values.length > 0 ? `${resource.name}Status` : undefined;
+}
+
+/**
+ * A field's TypeScript type. The status field reads as the spec's statuses, left open
+ * (`| (string & {})`: a newer Cinder may add one, and editors still complete the known ones).
+ */
+function fieldType(resource: ResourceModel, f: FieldModel): string {
+  const status = statusTypeName(resource);
+  if (status && f.name === resource.status?.field) return `${status} | (string & {})`;
+  return tsTypeWithEnum(f.type, f.enum);
+}
+
+/** `export type VolumeStatus = 'available' | …`: the closed set `waitForStatus` targets. */
+function statusTypeAlias(resource: ResourceModel): StatementStructures | undefined {
+  const name = statusTypeName(resource);
+  if (!name || !resource.status) return undefined;
+  const s = resource.status;
+  return {
+    kind: StructureKind.TypeAlias,
+    name,
+    isExported: true,
+    docs: [
+      doc({
+        description: `Every status a {@link ${resource.name}} is known to take (the spec's \`status.values\`). Failure states: ${s.failures.map((v) => `\`${v}\``).join(', ')}.`,
+      }),
+    ],
+    type: [...s.values]
+      .sort()
+      .map((v) => literal(v))
+      .join(' | '),
+  };
 }
 
 function attributesInterface(
@@ -224,7 +262,7 @@ function attributesInterface(
 ): InterfaceDeclarationStructure {
   const properties: OptionalKind<PropertySignatureStructure>[] = fields.map((f) => ({
     name: propertyKey(f.name),
-    type: inputType(f),
+    type: inputType(resource, f),
     hasQuestionToken: true,
     isReadonly: true,
     docs: [fieldDoc(f)],
@@ -370,14 +408,14 @@ function fieldAccessors(resource: ResourceModel): InterfaceDeclarationStructure 
     ],
     getAccessors: resource.fields.map((f) => ({
       name: propertyKey(f.name),
-      returnType: `${tsTypeWithEnum(f.type, f.enum)} | undefined`,
+      returnType: `${fieldType(resource, f)} | undefined`,
       docs: [fieldDoc(f)],
     })),
     setAccessors: resource.fields
       .filter((f) => f.create || f.update)
       .map((f) => ({
         name: propertyKey(f.name),
-        parameters: [{ name: 'value', type: `${inputType(f)} | undefined` }],
+        parameters: [{ name: 'value', type: `${inputType(resource, f)} | undefined` }],
       })),
   };
 }

@@ -82,6 +82,7 @@ export interface RawResource {
   max_version?: string;
   status?: {
     field: string;
+    values?: string[];
     failures: string[];
     deleted?: string[];
     progress?: string;
@@ -396,6 +397,7 @@ export function buildResource(
     quotaUsage: raw.quota_usage ?? false,
     status: raw.status && {
       field: raw.status.field,
+      values: checkStatusValues(raw.status, err),
       failures: raw.status.failures,
       deleted: raw.status.deleted ?? [],
       progress: raw.status.progress,
@@ -598,6 +600,31 @@ export function snake(name: string): string {
 }
 
 /** `status.transitions`: each names an operation of this resource, fields it has and arguments of that operation. */
+/**
+ * `status.values`, the closed set that types the SDK: every failure, deleted state and transition
+ * status must be one of them, or the waiters and the fake would use a status the types refuse.
+ */
+function checkStatusValues(
+  raw: NonNullable<RawResource['status']>,
+  err: (p: (string | number)[], message: string) => void,
+): string[] {
+  const values = raw.values ?? [];
+  if (values.length === 0) return [];
+  const known = new Set(values);
+  const check = (p: (string | number)[], status: string | undefined): void => {
+    if (status !== undefined && !known.has(status))
+      err(p, `status "${status}" is not in status.values (${values.join(', ')})`);
+  };
+  raw.failures.forEach((s, i) => check(['status', 'failures', i], s));
+  (raw.deleted ?? []).forEach((s, i) => check(['status', 'deleted', i], s));
+  for (const [name, t] of Object.entries(raw.transitions ?? {})) {
+    (t.from ?? []).forEach((s, i) => check(['status', 'transitions', name, 'from', i], s));
+    check(['status', 'transitions', name, 'via'], t.via);
+    check(['status', 'transitions', name, 'to'], t.to);
+  }
+  return values;
+}
+
 function buildTransitions(
   raw: NonNullable<NonNullable<RawResource['status']>['transitions']>,
   operations: readonly OperationModel[],

@@ -142,6 +142,8 @@ export interface TransitionModel {
 
 export interface StatusModel {
   readonly field: string;
+  /** Every status the resource takes (`status.values`); empty when the spec does not list them. */
+  readonly values: readonly string[];
   readonly failures: readonly string[];
   readonly deleted: readonly string[];
   readonly progress?: string | undefined;

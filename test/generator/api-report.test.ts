@@ -46,7 +46,7 @@ describe('api.md', () => {
     );
     expect(report).toContain('  getWidget(widget: string | Widget, options?: RequestOptions): Promise<Widget>;');
     expect(report).toContain(
-      '  waitForStatus<T extends Resource>(resource: T, status?: string, options?: WaitForStatusOptions): Promise<T>;',
+      '  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(resource: T, status?: StatusTarget<T, O>, options?: O): Promise<T>;',
     );
     expect(report).toContain('class Widget extends Resource {');
     expect(report).toContain('  get size(): number | undefined;\n  set size(value: number | null | undefined);');

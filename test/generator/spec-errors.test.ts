@@ -179,6 +179,32 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('a failure, deleted or transition status missing from status.values is an error at its place', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      [
+        'status:',
+        '  field: status',
+        '  values: [creating, available, error]',
+        '  failures: [error, error_extending]',
+        '  deleted: [deleted]',
+        '  transitions:',
+        '    create: {via: creating, to: availble}',
+        'fields:',
+        '  status: {type: string, description: The status.}',
+        '',
+      ].join('\n'),
+    );
+    const errors = await errorsFor(widget);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /status\.failures\.1: status "error_extending" is not in status\.values \(creating, available, error\)$/,
+      ),
+      expect.stringMatching(/status\.deleted\.0: status "deleted" is not in status\.values/),
+      expect.stringMatching(/status\.transitions\.create\.to: status "availble" is not in status\.values/),
+    ]);
+  });
+
   it('a transition cannot both complete to a status and remove the resource', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',

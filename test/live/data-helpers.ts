@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync, unlinkSync, writeSync } from
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
-import type { BlockStorageV2, Volume } from '../../generated/block-storage/v2/index.js';
+import type { BlockStorageV2, Volume, VolumeStatus } from '../../generated/block-storage/v2/index.js';
 import {
   HttpError,
   defaultTransport,
@@ -131,7 +131,11 @@ export function json(resource: { toJSON(): Record<string, unknown> } | undefined
 // ---------------------------------------------------------------- volumes
 
 /** Waits for a volume's status on a fresh read (a Volume in hand may carry a stale status). */
-export async function settledVolume(bs: BlockStorageV2, id: string, status = 'available'): Promise<Volume> {
+export async function settledVolume(
+  bs: BlockStorageV2,
+  id: string,
+  status: VolumeStatus = 'available',
+): Promise<Volume> {
   return bs.waitForStatus(await bs.getVolume(id), status, POLL);
 }
 

@@ -7,7 +7,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { BlockStorageV3, Group, GroupSnapshot, Snapshot, Volume } from '../../generated/block-storage/v3/index.js';
+import type {
+  BlockStorageV3,
+  Group,
+  GroupSnapshot,
+  Snapshot,
+  SnapshotStatus,
+  Volume,
+  VolumeStatus,
+} from '../../generated/block-storage/v3/index.js';
 import {
   defaultTransport,
   type ConnectOptions,
@@ -132,7 +140,7 @@ export async function logLines(
 }
 
 /** Waits for a volume's status on a fresh read (a Volume in hand may carry a stale status). */
-export async function settled(bs: BlockStorageV3, id: string, status = 'available'): Promise<Volume> {
+export async function settled(bs: BlockStorageV3, id: string, status: VolumeStatus = 'available'): Promise<Volume> {
   return bs.waitForStatus(await bs.getVolume(id), status, POLL);
 }
 
@@ -151,7 +159,11 @@ export async function settledGroupSnapshot(
 }
 
 /** Waits for a snapshot's status on a fresh read. */
-export async function settledSnapshot(bs: BlockStorageV3, id: string, status = 'available'): Promise<Snapshot> {
+export async function settledSnapshot(
+  bs: BlockStorageV3,
+  id: string,
+  status: SnapshotStatus = 'available',
+): Promise<Snapshot> {
   return bs.waitForStatus(await bs.getSnapshot(id), status, POLL);
 }
 

@@ -20,6 +20,7 @@ export {
   type BackupLink,
   type BackupRecord,
   type BackupRestore,
+  type BackupStatus,
   type BackupsOptions,
   type DeleteBackupOptions,
   type FindBackupOptions,
@@ -156,6 +157,7 @@ export {
   type ManageSnapshotOptions,
   type SnapshotAttributes,
   type SnapshotCreate,
+  type SnapshotStatus,
   type SnapshotUpdate,
   type SnapshotsOptions,
 } from './snapshot.js';
@@ -257,6 +259,7 @@ export {
   type VolumeAttachment,
   type VolumeAttributes,
   type VolumeCreate,
+  type VolumeStatus,
   type VolumeUpdate,
   type VolumesOptions,
 } from './volume.js';

@@ -23,6 +23,8 @@ import {
   type StructSchema,
 } from '../../../runtime/index.js';
 import type { Volume } from './volume.js';
+/** Every status a {@link Backup} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type BackupStatus = 'available' | 'creating' | 'deleted' | 'deleting' | 'error' | 'error_deleting' | 'restoring';
 
 /** A hypermedia link to a backup. */
 export interface BackupLink {
@@ -118,7 +120,7 @@ export interface BackupAttributes {
   /** On create, back up the volume even if it is attached (in-use); default false. */
   readonly force?: boolean | null;
   /** The backup status: `creating`, `available`, `deleting`, `error`, `restoring` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: BackupStatus | (string & {}) | null;
   /** The size of the backup, in gibibytes (GiB). */
   readonly size?: number | null;
   /**
@@ -342,7 +344,7 @@ export interface Backup {
   get force(): boolean | undefined;
   set force(value: boolean | null | undefined);
   /** The backup status: `creating`, `available`, `deleting`, `error`, `restoring` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): BackupStatus | (string & {}) | undefined;
   /** The size of the backup, in gibibytes (GiB). */
   get size(): number | undefined;
   /**

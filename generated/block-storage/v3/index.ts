@@ -49,6 +49,7 @@ export {
   type BackupLink,
   type BackupRecord,
   type BackupRestore,
+  type BackupStatus,
   type BackupUpdate,
   type BackupsOptions,
   type DeleteBackupOptions,
@@ -319,6 +320,7 @@ export {
   type SetSnapshotStatusOptions,
   type SnapshotAttributes,
   type SnapshotCreate,
+  type SnapshotStatus,
   type SnapshotUpdate,
   type SnapshotsOptions,
 } from './snapshot.js';
@@ -436,6 +438,7 @@ export {
   type VolumeAttachment,
   type VolumeAttributes,
   type VolumeCreate,
+  type VolumeStatus,
   type VolumeSummary,
   type VolumeUpdate,
   type VolumesOptions,

@@ -8,6 +8,7 @@ import {
   type Resource,
   type ServiceClient,
   type ServiceVersionDescriptor,
+  type StatusTarget,
   type WaitForStatusOptions,
   type WaitOptions,
 } from '../../../runtime/index.js';
@@ -2439,16 +2440,16 @@ export class BlockStorageV3 {
   /**
    * Waits until a resource reaches a status, polling with backoff. Fails fast on the resource's failure states and gives up after `wait` seconds.
    * @param resource - The resource to wait on (as returned by the API).
-   * @param status - The status to reach (default available).
+   * @param status - The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.
    * @param options - interval, wait (seconds), failures, attribute, callback, signal.
    * @returns The resource as last fetched, in the wanted status.
    * @throws {@link ResourceTimeoutError} when the status is not reached in time.
    * @throws {@link ResourceFailureError} when the resource reaches a failure state or goes away.
    */
-  waitForStatus<T extends Resource>(
+  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
     resource: T,
-    status: string = 'available',
-    options?: WaitForStatusOptions,
+    status: StatusTarget<T, O> = 'available' as StatusTarget<T, O>,
+    options?: O,
   ): Promise<T> {
     return waitForStatus(this.client, resource, status, options);
   }

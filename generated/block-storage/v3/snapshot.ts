@@ -21,6 +21,18 @@ import {
   type ServiceClient,
 } from '../../../runtime/index.js';
 import type { Volume } from './volume.js';
+/** Every status a {@link Snapshot} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type SnapshotStatus =
+  | 'available'
+  | 'backing-up'
+  | 'creating'
+  | 'deleted'
+  | 'deleting'
+  | 'error'
+  | 'error_deleting'
+  | 'restoring'
+  | 'unmanaging'
+  | 'updating';
 
 /** Attributes of a {@link Snapshot}, by TypeScript name. Used to build an instance. */
 export interface SnapshotAttributes {
@@ -41,7 +53,7 @@ export interface SnapshotAttributes {
    */
   readonly isForced?: boolean | null;
   /** The snapshot status: `creating`, `available`, `backing-up`, `deleting`, `error`, `deleted`, `unmanaging`, `restoring` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: SnapshotStatus | (string & {}) | null;
   /** The size of the snapshot's volume, in gibibytes (GiB). */
   readonly size?: number | null;
   /** Key/value pairs of user metadata of the snapshot. Cinder accepts it on create only; change it later with the metadata methods. */
@@ -218,7 +230,7 @@ export interface Snapshot {
   get isForced(): boolean | undefined;
   set isForced(value: boolean | null | undefined);
   /** The snapshot status: `creating`, `available`, `backing-up`, `deleting`, `error`, `deleted`, `unmanaging`, `restoring` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): SnapshotStatus | (string & {}) | undefined;
   /** The size of the snapshot's volume, in gibibytes (GiB). */
   get size(): number | undefined;
   /** Key/value pairs of user metadata of the snapshot. Cinder accepts it on create only; change it later with the metadata methods. */

@@ -25,6 +25,31 @@ import {
 } from '../../../runtime/index.js';
 import type { Snapshot } from './snapshot.js';
 import type { Type } from './type.js';
+/** Every status a {@link Volume} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`, `error_extending`, `error_restoring`, `error_backing-up`, `error_managing`. */
+export type VolumeStatus =
+  | 'attaching'
+  | 'available'
+  | 'awaiting-transfer'
+  | 'backing-up'
+  | 'creating'
+  | 'deleted'
+  | 'deleting'
+  | 'detaching'
+  | 'downloading'
+  | 'error'
+  | 'error_backing-up'
+  | 'error_deleting'
+  | 'error_extending'
+  | 'error_managing'
+  | 'error_restoring'
+  | 'extending'
+  | 'in-use'
+  | 'maintenance'
+  | 'managing'
+  | 'reserved'
+  | 'restoring-backup'
+  | 'retyping'
+  | 'uploading';
 
 /** One attachment of a volume to a server or host. */
 export interface VolumeAttachment {
@@ -198,7 +223,7 @@ export interface VolumeAttributes {
   /** The size of the volume, in gibibytes (GiB). Required on create unless the volume is made from a snapshot or a source volume. */
   readonly size?: number | null;
   /** The volume status, such as `creating`, `available`, `in-use`, `extending`, `error`. */
-  readonly status?: string | null;
+  readonly status?: VolumeStatus | (string & {}) | null;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
@@ -596,7 +621,7 @@ export interface Volume {
   get size(): number | undefined;
   set size(value: number | null | undefined);
   /** The volume status, such as `creating`, `available`, `in-use`, `extending`, `error`. */
-  get status(): string | undefined;
+  get status(): VolumeStatus | (string & {}) | undefined;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
