@@ -86,7 +86,9 @@ export function retryPolicy(options: RetryOptions, onRetry: RetryListener | unde
   const wait = (request: PipelineRequest, reason: string, delay: number, response?: HttpResponse): Promise<void> => {
     onRetry?.(request, reason, delay, response);
     const signal = request.signal;
-    return sleepOn(options.clock, delay, signal, () => abortError(request.method, redactUrl(request.url), signal as AbortSignal));
+    return sleepOn(options.clock, delay, signal, () =>
+      abortError(request.method, redactUrl(request.url), signal as AbortSignal),
+    );
   };
 
   return {
