@@ -1,6 +1,7 @@
 /**
  * Type expressions of the spec: `string`, `list<VolumeAttachment>`, `map<string>`, a struct name.
  */
+import { closest } from '../load/diagnostics.js';
 import type { ScalarName, TypeRef } from './types.js';
 
 export const SCALARS: readonly ScalarName[] = ['string', 'integer', 'number', 'boolean', 'boolstr', 'object', 'any'];
@@ -28,36 +29,8 @@ export function parseTypeExpr(
   const kind = /^[A-Z][A-Za-z0-9]*$/.test(text) ? known(text) : undefined;
   if (kind === 'struct') return { ok: true, type: { kind: 'struct', name: text } };
   if (kind === 'resource' && allowResources) return { ok: true, type: { kind: 'resource', name: text } };
-  const hint = suggest(text);
+  const hint = closest(text, SCALARS);
   return { ok: false, message: `unknown type "${text}"${hint ? ` (did you mean "${hint}"?)` : ''}` };
-}
-
-function suggest(text: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of SCALARS) {
-    const d = distance(text.toLowerCase(), candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 export function typeToString(type: TypeRef): string {
