@@ -4,24 +4,15 @@
  * The classification is the spec diff's (the same run, `--format changelog`).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toChangelog } from '../../generator/diff/changelog.js';
 import type { Change } from '../../generator/diff/compare.js';
 import { runSpecDiff } from '../../generator/diff/run.js';
-import { REPO, SERVICE_YAML, WIDGET_YAML } from './fixture.js';
+import { commitWidget, REPO, specGitRepo, WIDGET_NEWSIZE_STRING, WIDGET_WITH_COLOR, WIDGET_YAML } from './fixture.js';
 
 let root: string;
-const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-
-async function commit(widget: string, message: string): Promise<string> {
-  await writeFile(path.join(root, 'spec/block-storage/v2/widget.yaml'), widget);
-  git('add', 'spec');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', message);
-  return git('rev-parse', 'HEAD');
-}
+const commit = (widget: string, message: string): Promise<string> => commitWidget(root, widget, message);
 
 async function changelog(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -33,29 +24,14 @@ async function changelog(...args: string[]): Promise<{ code: number; out: string
   return { code, out, err };
 }
 
-// An addition (a new field) and a breaking change (an argument's type) in two commits.
-const ADDED = WIDGET_YAML.replace(
-  'size: {type: integer, write: create, description: The size.}',
-  'size: {type: integer, write: create, description: The size.}\n  color: {type: string, description: The color.}',
-);
-const BROKEN = ADDED.replace(
-  'newSize: {type: integer, required: true, description: The new size.}',
-  'newSize: {type: string, required: true, description: The new size.}',
-);
-
 let first: string;
 let second: string;
 let third: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'changelog-git-'));
-  await mkdir(path.join(root, 'spec/block-storage/v2'), { recursive: true });
-  for (const schema of ['resource.schema.json', 'service.schema.json'])
-    await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
-  await writeFile(path.join(root, 'spec/block-storage/v2/service.yaml'), SERVICE_YAML);
-  git('init', '-q');
+  root = await specGitRepo('changelog-git-');
   first = await commit(WIDGET_YAML, 'widget');
-  second = await commit(ADDED, 'a field');
-  third = await commit(BROKEN, 'a type change');
+  second = await commit(WIDGET_WITH_COLOR, 'a field');
+  third = await commit(WIDGET_NEWSIZE_STRING, 'a type change');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

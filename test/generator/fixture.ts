@@ -2,6 +2,7 @@
  * Throw-away projects for generator tests: the real JSON Schemas, a small valid spec that each test
  * breaks in one way, and the real runtime linked in so that emitted code can be compiled and run.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,4 +93,40 @@ export async function tempProject(files: Record<string, string>, dir = tmpdir())
     read: (rel) => readFile(path.join(root, rel), 'utf8'),
     remove: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** WIDGET_YAML with one more field, `color` (an addition, for spec:diff and changelog tests). */
+export const WIDGET_WITH_COLOR = WIDGET_YAML.replace(
+  'size: {type: integer, write: create, description: The size.}',
+  'size: {type: integer, write: create, description: The size.}\n  color: {type: string, description: The color.}',
+);
+
+/** WIDGET_WITH_COLOR with `extend`'s newSize argument typed string (a breaking change). */
+export const WIDGET_NEWSIZE_STRING = WIDGET_WITH_COLOR.replace(
+  'newSize: {type: integer, required: true, description: The new size.}',
+  'newSize: {type: string, required: true, description: The new size.}',
+);
+
+/** `git <args>` in `root`, its output trimmed. */
+export function gitIn(root: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+}
+
+/** A throwaway git repository holding the spec schemas and a v2 service.yaml (not committed yet). */
+export async function specGitRepo(prefix: string): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), prefix));
+  await mkdir(path.join(root, 'spec/block-storage/v2'), { recursive: true });
+  for (const schema of ['resource.schema.json', 'service.schema.json'])
+    await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
+  await writeFile(path.join(root, 'spec/block-storage/v2/service.yaml'), SERVICE_YAML);
+  gitIn(root, 'init', '-q');
+  return root;
+}
+
+/** Commits `widget` as spec/block-storage/v2/widget.yaml in `root` (with spec/); returns the commit. */
+export async function commitWidget(root: string, widget: string, message: string): Promise<string> {
+  await writeFile(path.join(root, 'spec/block-storage/v2/widget.yaml'), widget);
+  gitIn(root, 'add', 'spec');
+  gitIn(root, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', message);
+  return gitIn(root, 'rev-parse', 'HEAD');
 }

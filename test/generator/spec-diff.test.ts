@@ -4,22 +4,23 @@
  * (each revision built by its own generator).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSpecDiff } from '../../generator/diff/run.js';
-import { REPO, SERVICE_YAML, WIDGET_YAML } from './fixture.js';
+import {
+  commitWidget,
+  gitIn,
+  REPO,
+  specGitRepo,
+  WIDGET_NEWSIZE_STRING,
+  WIDGET_WITH_COLOR,
+  WIDGET_YAML,
+} from './fixture.js';
 
 let root: string;
-const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-
-async function commit(widget: string, message: string): Promise<string> {
-  await writeFile(path.join(root, 'spec/block-storage/v2/widget.yaml'), widget);
-  git('add', 'spec');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', message);
-  return git('rev-parse', 'HEAD');
-}
+const git = (...args: string[]): string => gitIn(root, ...args);
+const commit = (widget: string, message: string): Promise<string> => commitWidget(root, widget, message);
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -28,33 +29,19 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const REQUIRED = WIDGET_YAML.replace(
-  'size: {type: integer, write: create, description: The size.}',
-  'size: {type: integer, write: create, description: The size.}\n  color: {type: string, description: The color.}',
-);
-const BREAKING = REQUIRED.replace(
-  'newSize: {type: integer, required: true, description: The new size.}',
-  'newSize: {type: string, required: true, description: The new size.}',
-);
-
 let empty: string;
 let first: string;
 let second: string;
 let third: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'spec-diff-git-'));
-  await mkdir(path.join(root, 'spec/block-storage/v2'), { recursive: true });
-  for (const schema of ['resource.schema.json', 'service.schema.json'])
-    await copyFile(path.join(REPO, 'spec', schema), path.join(root, 'spec', schema));
-  await writeFile(path.join(root, 'spec/block-storage/v2/service.yaml'), SERVICE_YAML);
-  git('init', '-q');
+  root = await specGitRepo('spec-diff-git-');
   await writeFile(path.join(root, 'README.md'), 'before the spec\n');
   git('add', 'README.md');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', 'readme');
   empty = git('rev-parse', 'HEAD');
   first = await commit(WIDGET_YAML, 'widget');
-  second = await commit(REQUIRED, 'a field');
-  third = await commit(BREAKING, 'a type change');
+  second = await commit(WIDGET_WITH_COLOR, 'a field');
+  third = await commit(WIDGET_NEWSIZE_STRING, 'a type change');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -74,7 +61,7 @@ describe('npm run spec:diff', () => {
   it('defaults the head to the working tree', async () => {
     await writeFile(
       path.join(root, 'spec/block-storage/v2/widget.yaml'),
-      BREAKING.replace('description: A widget.', 'description: A better widget.'),
+      WIDGET_NEWSIZE_STRING.replace('description: A widget.', 'description: A better widget.'),
     );
     try {
       const r = await run('HEAD');
