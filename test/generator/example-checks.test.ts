@@ -23,6 +23,8 @@ afterEach(async () => {
 });
 
 async function errorsFor(widget: string): Promise<string[]> {
+  // A test may call this more than once: the earlier project goes before the next is made.
+  await project?.remove();
   project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': widget });
   try {
     await buildModel({ root: project.root });

@@ -15,6 +15,8 @@ afterEach(async () => {
 });
 
 async function errorsFor(widget: string, extra: Record<string, string> = {}): Promise<string[]> {
+  // A test may call this more than once: the earlier project goes before the next is made.
+  await project?.remove();
   project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': widget, ...extra });
   try {
     await buildModel({ root: project.root });
