@@ -2,16 +2,18 @@
  * What v3 adds to backups, through the generated v3 proxy against the real Cinder and its backup
  * service: metadata on create and its own methods (3.43, written through PUT /backups/{id}, which
  * replaces the whole set), updateBackup (3.9), and the fields of later microversions (project 3.18,
- * user 3.56). One backup of a 1 GiB volume (the posix driver reads the sparse file, a few seconds).
+ * user 3.56), and the backup methods v3 shares with v2 (list, find, status resets, restore onto the
+ * source volume, export and import of the record). One backup of a 1 GiB volume (the posix driver
+ * reads the sparse file, a few seconds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Backup, Volume } from '../../generated/block-storage/v3/index.js';
-import { MicroversionNotSupportedError } from '../../generated/index.js';
+import { BadRequestError, MicroversionNotSupportedError, NotFoundError } from '../../generated/index.js';
 import { expectRejects, json } from './data-helpers.js';
 import { loadLiveEnv } from './env.js';
 import { uniqueName } from './sdk.js';
-import { POLL, V3Cleanup, connectV3, newVolumes, type WiredV3 } from './v3-helpers.js';
+import { POLL, V3Cleanup, connectV3, newVolumes, settled, type WiredV3 } from './v3-helpers.js';
 
 const env = loadLiveEnv();
 
@@ -145,5 +147,63 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
       await Promise.all([v342.close(), v38.close()]);
     }
     expect((await sdk.bs.getBackup(backup.id!)).description).toBe('at 3.42');
+  });
+
+  it('backups() lists it with and without details; findBackup by name and ID; getBackupMetadata (deprecated alias)', async () => {
+    const bs = sdk.bs;
+    const detailed = await bs.backups({ volumeId: vol.id! }).toArray();
+    expect(detailed.map((b) => [b.id, b.status])).toEqual([[backup.id, 'available']]);
+    expect(sdk.last('GET', '/backups/detail').apiVersion).toBe('volume 3.70');
+    const brief = await bs.backups({ details: false }).toArray();
+    expect(brief.find((b) => b.id === backup.id)?.status).toBeUndefined();
+    const name = (await bs.getBackup(backup.id!)).name!;
+    expect((await bs.findBackup(name, { ignoreMissing: false })).id).toBe(backup.id);
+    expect((await bs.findBackup(backup.id!))?.name).toBe(name);
+    expect(await bs.findBackup(uniqueName('v3-missing'))).toBeUndefined();
+    expect((await bs.getBackupMetadata(backup.id!)).metadata).toEqual({ 'osbs-k4': 'v4' });
+  });
+
+  it('resetBackupStatus and resetBackup (deprecated alias): cinder-backup applies the status shortly after', async () => {
+    const bs = sdk.bs;
+    const wait = { ...POLL, failures: [] };
+    await bs.resetBackupStatus(backup.id!, 'error');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'error', wait)).status).toBe('error');
+    await bs.resetBackup(backup.id!, 'available');
+    expect(sdk.last('POST', `/backups/${backup.id}/action`).requestBody).toEqual({
+      'os-reset_status': { status: 'available' },
+    });
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', wait)).status).toBe('available');
+  });
+
+  it('restoreBackup onto the source volume: both end available', async () => {
+    const bs = sdk.bs;
+    const restore = await bs.restoreBackup(backup.id!, { volume: vol });
+    expect([restore.backupId, restore.volumeId]).toEqual([backup.id, vol.id]);
+    expect((await settled(bs, vol.id!)).status).toBe('available');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', POLL)).status).toBe('available');
+  });
+
+  it('exportBackup and exportRecord give the record; importBackup refuses it while the backup exists and accepts it after a delete', async () => {
+    const bs = sdk.bs;
+    const record = await bs.exportBackup(backup.id!);
+    expect(record.backupService).toMatch(/^cinder\.backup\.drivers\./);
+    expect(record.backupUrl).toBeTruthy();
+    expect(await bs.exportRecord(backup)).toMatchObject({ backupService: record.backupService });
+    await expectRejects(
+      bs.importBackup(record.backupService!, record.backupUrl!),
+      BadRequestError,
+      400,
+      'Invalid backup: Backup already exists in database.',
+    );
+
+    // The delete removes the data too: the imported record is a backup in name only, enough for Cinder's import.
+    await bs.deleteBackup(backup.id!);
+    await bs.waitForDelete(backup, POLL);
+    await expectRejects(bs.getBackup(backup.id!), NotFoundError, 404, `Backup ${backup.id} could not be found.`);
+    const imported = await bs.importBackup(record.backupService!, record.backupUrl!);
+    expect(sdk.last('POST', '/backups/import_record').apiVersion).toBe('volume 3.70');
+    expect(imported.id).toBe(backup.id);
+    const ready = await bs.waitForStatus(imported, 'available', POLL);
+    expect([ready.volumeId, ready.size]).toEqual([vol.id, 1]);
   });
 });
