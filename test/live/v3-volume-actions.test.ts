@@ -114,6 +114,23 @@ describe(`v3 volume actions (${env.mode})`, () => {
     expect((await bs.getVolume(vol.id!)).metadata).toMatchObject({ readonly: 'False' });
   });
 
+  it('resetVolumeStatus writes the status; with nothing to reset Cinder answers 400', async () => {
+    const bs = sdk.bs;
+    await bs.resetVolumeStatus(vol.id!, { status: 'error' });
+    expect((await bs.getVolume(vol.id!)).status).toBe('error');
+    await bs.resetVolumeStatus(vol.id!, { status: 'available', attachStatus: 'detached' });
+    expect(sdk.last('POST', `/volumes/${vol.id}/action`).requestBody).toEqual({
+      'os-reset_status': { status: 'available', attach_status: 'detached' },
+    });
+    expect((await bs.getVolume(vol.id!)).status).toBe('available');
+    await expectRejects(
+      bs.resetVolumeStatus(vol.id!),
+      BadRequestError,
+      400,
+      "Must specify 'status', 'attach_status' or 'migration_status' for update.",
+    );
+  });
+
   it('extendVolume grows the volume; a smaller size is refused with Cinder’s 400', async () => {
     const bs = sdk.bs;
     await bs.extendVolume(vol.id!, 2);
