@@ -46,8 +46,8 @@ function claims(): { file: string; sentence: RegExp; numbers: string[] }[] {
     },
     {
       file: 'test/live/README.md',
-      sentence: /`v3: N\/(\d+) v3 proxy methods called`/,
-      numbers: [String(methods(v3))],
+      sentence: /`live coverage \(v3\): (\d+)\/(\d+) v3 proxy methods called`/,
+      numbers: [String(methods(v3)), String(methods(v3))],
     },
   ];
 }
