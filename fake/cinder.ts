@@ -611,6 +611,9 @@ export class FakeCinder {
         return this.#respond(call, this.#target(call, true));
       case 'update': {
         const record = this.#target(call, true)!;
+        // A declared step (a group's `available → updating → available`) checks its precondition first.
+        const t = call.resource.status?.transitions[call.op.name];
+        if (t) this.#begin(call, record, t);
         Object.assign(record.data, call.fields, this.#stamp(call.resource, false));
         return this.#respond(call, record);
       }

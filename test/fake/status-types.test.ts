@@ -15,6 +15,7 @@ import {
 import type {
   BackupStatus,
   Group,
+  GroupStatus,
   SnapshotStatus,
   Volume,
   VolumeStatus,
@@ -65,8 +66,9 @@ describe('statuses typed from the spec', () => {
     const volume = await bs.getVolume(seeded.id);
     const migrating = await bs.waitForStatus(volume, 'migrating', { attribute: 'migrationStatus', wait: 1 });
     expect(migrating.migrationStatus).toBe('migrating');
-    // Groups list no status.values: their waiter stays a string.
-    expectTypeOf<KnownStatus<Group>>().toEqualTypeOf<string>();
+    // A resource whose status the spec does not enumerate: its waiter takes any string.
+    expectTypeOf<KnownStatus<{ readonly status?: string }>>().toEqualTypeOf<string>();
+    expectTypeOf<KnownStatus<Group>>().toEqualTypeOf<GroupStatus>();
     expectTypeOf<KnownStatus<Volume>>().toEqualTypeOf<VolumeStatus>();
   });
 

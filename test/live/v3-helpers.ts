@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type {
   BlockStorageV3,
   Group,
+  GroupSnapshotStatus,
+  GroupStatus,
   GroupSnapshot,
   Snapshot,
   SnapshotStatus,
@@ -145,7 +147,7 @@ export async function settled(bs: BlockStorageV3, id: string, status: VolumeStat
 }
 
 /** Waits for a group's status on a fresh read. */
-export async function settledGroup(bs: BlockStorageV3, id: string, status = 'available'): Promise<Group> {
+export async function settledGroup(bs: BlockStorageV3, id: string, status: GroupStatus = 'available'): Promise<Group> {
   return bs.waitForStatus(await bs.getGroup(id), status, POLL);
 }
 
@@ -153,7 +155,7 @@ export async function settledGroup(bs: BlockStorageV3, id: string, status = 'ava
 export async function settledGroupSnapshot(
   bs: BlockStorageV3,
   id: string,
-  status = 'available',
+  status: GroupSnapshotStatus = 'available',
 ): Promise<GroupSnapshot> {
   return bs.waitForStatus(await bs.getGroupSnapshot(id), status, POLL);
 }

@@ -15,6 +15,9 @@ import {
   type ResourceSchema,
   type ServiceClient,
 } from '../../../runtime/index.js';
+/** Every status a {@link ConsistencyGroupSnapshot} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type ConsistencyGroupSnapshotStatus =
+  'available' | 'creating' | 'deleted' | 'deleting' | 'error' | 'error_deleting' | 'updating';
 
 /** Attributes of a {@link ConsistencyGroupSnapshot}, by TypeScript name. Used to build an instance. */
 export interface ConsistencyGroupSnapshotAttributes {
@@ -30,7 +33,7 @@ export interface ConsistencyGroupSnapshotAttributes {
    */
   readonly consistencyGroupId?: string | null;
   /** The status of the consistency group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: ConsistencyGroupSnapshotStatus | (string & {}) | null;
   /**
    * The date and time when the consistency group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
@@ -111,7 +114,7 @@ export interface ConsistencyGroupSnapshot {
   get consistencyGroupId(): string | undefined;
   set consistencyGroupId(value: string | null | undefined);
   /** The status of the consistency group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): ConsistencyGroupSnapshotStatus | (string & {}) | undefined;
   /**
    * The date and time when the consistency group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.

@@ -18,13 +18,16 @@ import {
   type ServiceClient,
 } from '../../../runtime/index.js';
 import type { Volume } from './volume.js';
+/** Every status a {@link Attachment} is known to take (the spec's `status.values`). Failure states: `error_attaching`, `error_detaching`. */
+export type AttachmentStatus =
+  'attached' | 'attaching' | 'deleted' | 'detached' | 'error_attaching' | 'error_detaching' | 'reserved';
 
 /** Attributes of a {@link Attachment}, by TypeScript name. Used to build an instance. */
 export interface AttachmentAttributes {
   /** The UUID of the attachment. */
   readonly id?: string | null;
   /** The attach status: `reserved`, `attaching`, `attached`, `detached`, `error_attaching`, `error_detaching` or `deleted`. */
-  readonly status?: string | null;
+  readonly status?: AttachmentStatus | (string & {}) | null;
   /**
    * The UUID of the attached volume.
    * @remarks Wire name: `volume_id`.
@@ -113,7 +116,7 @@ export interface Attachment {
   /** The UUID of the attachment. */
   get id(): string | undefined;
   /** The attach status: `reserved`, `attaching`, `attached`, `detached`, `error_attaching`, `error_detaching` or `deleted`. */
-  get status(): string | undefined;
+  get status(): AttachmentStatus | (string & {}) | undefined;
   /**
    * The UUID of the attached volume.
    * @remarks Wire name: `volume_id`.

@@ -20,6 +20,9 @@ import {
   type ServiceClient,
 } from '../../../runtime/index.js';
 import type { ConsistencyGroupSnapshot } from './consistency-group-snapshot.js';
+/** Every status a {@link ConsistencyGroup} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type ConsistencyGroupStatus =
+  'available' | 'creating' | 'deleted' | 'deleting' | 'error' | 'error_deleting' | 'updating';
 
 /** Attributes of a {@link ConsistencyGroup}, by TypeScript name. Used to build an instance. */
 export interface ConsistencyGroupAttributes {
@@ -30,7 +33,7 @@ export interface ConsistencyGroupAttributes {
   /** The description of the consistency group. */
   readonly description?: string | null;
   /** The status of the consistency group: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: ConsistencyGroupStatus | (string & {}) | null;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
@@ -159,7 +162,7 @@ export interface ConsistencyGroup {
   get description(): string | undefined;
   set description(value: string | null | undefined);
   /** The status of the consistency group: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): ConsistencyGroupStatus | (string & {}) | undefined;
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.

@@ -16,6 +16,9 @@ import {
   type ResourceSchema,
   type ServiceClient,
 } from '../../../runtime/index.js';
+/** Every status a {@link GroupSnapshot} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type GroupSnapshotStatus =
+  'available' | 'creating' | 'deleted' | 'deleting' | 'error' | 'error_deleting' | 'updating';
 
 /** Attributes of a {@link GroupSnapshot}, by TypeScript name. Used to build an instance. */
 export interface GroupSnapshotAttributes {
@@ -36,7 +39,7 @@ export interface GroupSnapshotAttributes {
    */
   readonly groupTypeId?: string | null;
   /** The status of the group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: GroupSnapshotStatus | (string & {}) | null;
   /**
    * The UUID of the project that owns the group snapshot (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….
@@ -141,7 +144,7 @@ export interface GroupSnapshot {
    */
   get groupTypeId(): string | undefined;
   /** The status of the group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): GroupSnapshotStatus | (string & {}) | undefined;
   /**
    * The UUID of the project that owns the group snapshot (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….

@@ -20,6 +20,9 @@ import {
   type ServiceClient,
 } from '../../../runtime/index.js';
 import type { GroupSnapshot } from './group-snapshot.js';
+/** Every status a {@link Group} is known to take (the spec's `status.values`). Failure states: `error`, `error_deleting`. */
+export type GroupStatus =
+  'available' | 'creating' | 'deleted' | 'deleting' | 'error' | 'error_deleting' | 'in-use' | 'updating';
 
 /** Attributes of a {@link Group}, by TypeScript name. Used to build an instance. */
 export interface GroupAttributes {
@@ -30,7 +33,7 @@ export interface GroupAttributes {
   /** The description of the group. */
   readonly description?: string | null;
   /** The status of the group: `creating`, `available`, `updating`, `in-use`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  readonly status?: string | null;
+  readonly status?: GroupStatus | (string & {}) | null;
   /**
    * The group type of the group (required on create). Cinder accepts its ID or name on create and returns its ID.
    * @remarks Wire name: `group_type`.
@@ -219,7 +222,7 @@ export interface Group {
   get description(): string | undefined;
   set description(value: string | null | undefined);
   /** The status of the group: `creating`, `available`, `updating`, `in-use`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): string | undefined;
+  get status(): GroupStatus | (string & {}) | undefined;
   /**
    * The group type of the group (required on create). Cinder accepts its ID or name on create and returns its ID.
    * @remarks Wire name: `group_type`.

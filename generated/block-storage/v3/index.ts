@@ -10,6 +10,7 @@ export {
   getAttachment,
   updateAttachment,
   type AttachmentAttributes,
+  type AttachmentStatus,
   type AttachmentsOptions,
   type CreateAttachmentOptions,
   type DeleteAttachmentOptions,
@@ -82,6 +83,7 @@ export {
   updateConsistencyGroup,
   type ConsistencyGroupAttributes,
   type ConsistencyGroupCreate,
+  type ConsistencyGroupStatus,
   type ConsistencyGroupUpdate,
   type ConsistencyGroupsOptions,
   type CreateConsistencyGroupFromSourceOptions,
@@ -98,6 +100,7 @@ export {
   getConsistencyGroupSnapshot,
   type ConsistencyGroupSnapshotAttributes,
   type ConsistencyGroupSnapshotCreate,
+  type ConsistencyGroupSnapshotStatus,
   type ConsistencyGroupSnapshotsOptions,
   type DeleteConsistencyGroupSnapshotOptions,
   type FindConsistencyGroupSnapshotOptions,
@@ -134,6 +137,7 @@ export {
   type GetGroupOptions,
   type GroupAttributes,
   type GroupCreate,
+  type GroupStatus,
   type GroupUpdate,
   type GroupsOptions,
 } from './group.js';
@@ -151,6 +155,7 @@ export {
   type FindGroupSnapshotOptions,
   type GroupSnapshotAttributes,
   type GroupSnapshotCreate,
+  type GroupSnapshotStatus,
   type GroupSnapshotsOptions,
 } from './group-snapshot.js';
 export {
