@@ -754,7 +754,7 @@ export class FakeCinder {
       to: t.to,
       gone: t.gone ?? false,
       set,
-      due: this.#options.clock.now() + (this.#options.delays[call.op.id] ?? 0),
+      due: this.#options.clock.now() + (this.#options.delays[call.op.id] ?? t.delay ?? 0),
     };
   }
 

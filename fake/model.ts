@@ -54,6 +54,8 @@ export interface FakeTransition {
   readonly via?: string;
   readonly to?: string;
   readonly gone?: true;
+  /** Fake-clock milliseconds before it completes, as the spec declares (a test's `delays` option wins). */
+  readonly delay?: number;
   /** Field wire name → the argument (by name) whose value it takes when the transition completes. */
   readonly set?: Readonly<Record<string, string>>;
 }

@@ -33,7 +33,10 @@ export interface FakeCloudOptions {
   readonly noauth?: boolean | undefined;
   /** Token lifetime on the fake clock, in ms (default one hour). */
   readonly tokenTtl?: number | undefined;
-  /** Fake-clock milliseconds a transition takes, by operation id (`{'Volume.create': 5000}`); default 0: the next read sees it done. */
+  /**
+   * Fake-clock milliseconds a transition takes, by operation id (`{'Volume.create': 5000}`), over
+   * the spec's declared `delay`; default 0: the next read sees it done.
+   */
   readonly delays?: Readonly<Record<string, number>> | undefined;
   /** Per-project quotas (Cinder's defaults: 10 volumes, snapshots, backups and groups; 1000 gigabytes and backup_gigabytes). */
   readonly quotas?: Readonly<Record<string, number>> | undefined;

@@ -231,6 +231,7 @@ function resource(r: ResourceModel): FakeResource {
       ...(t.via ? { via: t.via } : {}),
       ...(t.to ? { to: t.to } : {}),
       ...(t.gone ? { gone: true as const } : {}),
+      ...(t.delay !== undefined ? { delay: t.delay } : {}),
       ...(t.set.length > 0 ? { set: Object.fromEntries(t.set.map((s) => [wireOf(s.field), s.arg])) } : {}),
     };
   }

@@ -88,7 +88,7 @@ export interface RawResource {
     progress?: string;
     transitions?: Record<
       string,
-      { from?: string[]; via?: string; to?: string; gone?: true; set?: Record<string, string> }
+      { from?: string[]; via?: string; to?: string; gone?: true; delay?: number; set?: Record<string, string> }
     >;
   };
   fields: Record<string, RawField>;
@@ -644,6 +644,9 @@ function buildTransitions(
     });
     if (t.via === undefined && t.to === undefined && !t.gone && t.from === undefined && set.length === 0)
       err(p, 'a transition needs from, via, to, gone or set');
-    return { operation: name, from: t.from ?? [], via: t.via, to: t.to, gone: t.gone ?? false, set };
+    // A step without `to` or `gone` applies at once: a delay would never be waited for.
+    if (t.delay !== undefined && t.to === undefined && !t.gone)
+      err([...p, 'delay'], 'a delay needs to or gone (a step without them applies at once)');
+    return { operation: name, from: t.from ?? [], via: t.via, to: t.to, gone: t.gone ?? false, delay: t.delay, set };
   });
 }

@@ -136,6 +136,8 @@ export interface TransitionModel {
   readonly to?: string | undefined;
   /** The resource is gone once it completes. */
   readonly gone: boolean;
+  /** Milliseconds it takes on the fake cloud's clock (undefined: it completes on the next read). */
+  readonly delay?: number | undefined;
   /** Fields set from the operation's arguments when it completes. */
   readonly set: readonly { readonly field: string; readonly arg: string }[];
 }

@@ -3,11 +3,12 @@
  * waiters' polls, the retry backoff and the token cache all run on fake time, and a test of a
  * five-minute wait takes no real five minutes.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, ResourceTimeoutError, sleepOn, waitForStatus, type Clock } from 'openstack-block-storage';
 import { getVolume } from 'openstack-block-storage/block-storage/v3';
 import { createClient } from 'openstack-block-storage/lite';
-import { startFakeCloud, type FakeCloud } from 'openstack-block-storage/testing';
+import { startFakeCloud, type FakeCloud, type FakeCloudOptions } from 'openstack-block-storage/testing';
 
 const opened: Array<{ close(): Promise<void> }> = [];
 async function fakeCloud(options: Parameters<typeof startFakeCloud>[0] = {}): Promise<FakeCloud> {
@@ -146,6 +147,30 @@ describe('the clock option', () => {
     const ready = await waitForStatus(client, await getVolume(client, volume.id!), 'available', { wait: 300 });
     expect(ready.status).toBe('available');
     expect(fake.clock.now() - start).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('a delay the spec declares on a transition runs on the fake clock; the delays option overrides it', async () => {
+    // The spec's model with `delay: 60000` declared on Volume.create (the real spec declares none).
+    const model = JSON.parse(readFileSync(new URL('../../generated/fake-model.json', import.meta.url), 'utf8')) as {
+      services: { resources: { name: string; status?: { transitions: Record<string, { delay?: number }> } }[] }[];
+    };
+    for (const service of model.services)
+      for (const r of service.resources) if (r.name === 'Volume') r.status!.transitions['create'].delay = 60_000;
+    const fakeModel = model as unknown as FakeCloudOptions['model'];
+    const declared = await fakeCloud({ model: fakeModel });
+    const cloud = await declared.connect();
+    opened.push(cloud);
+    const volume = await cloud.blockStorage.createVolume({ size: 1 });
+    declared.clock.advance(59_999);
+    expect((await cloud.blockStorage.getVolume(volume.id!)).status).toBe('creating');
+    declared.clock.advance(1);
+    expect((await cloud.blockStorage.getVolume(volume.id!)).status).toBe('available');
+
+    const overridden = await fakeCloud({ model: fakeModel, delays: { 'Volume.create': 0 } });
+    const quick = await overridden.connect();
+    opened.push(quick);
+    const next = await quick.blockStorage.createVolume({ size: 1 });
+    expect((await quick.blockStorage.getVolume(next.id!)).status).toBe('available');
   });
 
   it('an abort ends a sleep even on a clock of your own that ignores the signal', async () => {

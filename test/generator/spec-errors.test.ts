@@ -218,6 +218,31 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('a declared delay needs a step that completes later (to or gone), and is a whole number of ms', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      [
+        'status:',
+        '  field: status',
+        '  failures: [error]',
+        '  transitions:',
+        '    create: {via: creating, to: available, delay: 1.5}',
+        '    extend: {via: extending, delay: 2000}',
+        'fields:',
+        '  status: {type: string, description: The status.}',
+        '',
+      ].join('\n'),
+    );
+    expect(await errorsFor(widget)).toEqual([
+      expect.stringMatching(/widget\.yaml:12:51: status\.transitions\.create\.delay: must be integer$/),
+    ]);
+    expect(await errorsFor(widget.replace('delay: 1.5', 'delay: 1500'))).toEqual([
+      expect.stringMatching(
+        /widget\.yaml:\d+:\d+: status\.transitions\.extend\.delay: a delay needs to or gone \(a step without them applies at once\)$/,
+      ),
+    ]);
+  });
+
   it('a missing service.yaml', async () => {
     project = await tempProject({ 'widget.yaml': WIDGET_YAML });
     await expect(buildModel({ root: project.root })).rejects.toThrow(
