@@ -19,7 +19,9 @@ import type {
   ResponseModel,
   ServiceModel,
   SpecModel,
+  StatusModel,
   StructModel,
+  TransitionModel,
   TypeRef,
   VersionRange,
 } from '../model/types.js';
@@ -42,15 +44,16 @@ export interface Change {
   readonly source?: string | undefined;
 }
 
-export type Kind = 'version' | 'resource' | 'field' | 'struct' | 'operation' | 'arg' | 'method';
+export type Kind = 'version' | 'resource' | 'field' | 'struct' | 'status' | 'operation' | 'arg' | 'method';
 const KIND_ORDER: Record<Kind, number> = {
   version: 0,
   resource: 1,
   field: 2,
   struct: 3,
-  operation: 4,
-  arg: 5,
-  method: 6,
+  status: 4,
+  operation: 5,
+  arg: 6,
+  method: 7,
 };
 
 export function diffModels(base: SpecModel, head: SpecModel): Change[] {
@@ -278,6 +281,158 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
       e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
 
   diffOperations(e.of('operation'), b, h, ctx);
+  // After the operations: their renames carry lifecycle steps over.
+  diffStatus(e.of('status'), b, h, ctx);
+}
+
+/**
+ * A resource's status with every list present: a base built by an older builder (`--builder
+ * revision`) may predate `values` and `transitions`, which then read as not declared.
+ */
+function statusOf(r: ResourceModel): StatusModel {
+  const s: Partial<StatusModel> | undefined = r.status;
+  return {
+    field: s?.field ?? '',
+    values: s?.values ?? [],
+    failures: s?.failures ?? [],
+    deleted: s?.deleted ?? [],
+    transitions: (s?.transitions ?? []).map((t: Partial<TransitionModel> & { operation: string }) => ({
+      ...t,
+      from: t.from ?? [],
+      gone: t.gone ?? false,
+      set: t.set ?? [],
+    })),
+    source: s?.source,
+  };
+}
+const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : 'none');
+/** A precondition: `[available, error]`, or any status when none is declared. */
+const statuses = (from: readonly string[]): string => (from.length > 0 ? `[${from.join(', ')}]` : 'any status');
+
+/** A lifecycle step in words: `from available, via extending, to available, sets size ← $size`. */
+function transitionLabel(t: TransitionModel): string {
+  const parts = [
+    `from ${statuses(t.from)}`,
+    ...(t.via !== undefined ? [`via ${t.via}`] : []),
+    ...(t.to !== undefined ? [`to ${t.to}`] : []),
+    ...(t.gone ? ['then gone'] : []),
+    ...(t.set.length > 0 ? [`sets ${t.set.map((x) => `${x.field} ← $${x.arg}`).join(', ')}`] : []),
+    ...(t.delay !== undefined ? [`after ${t.delay} ms`] : []),
+  ];
+  return parts.join(', ');
+}
+
+/**
+ * `status`: the declared statuses (which type the SDK), the waiters' failure and deleted states, and
+ * the lifecycle steps of operations (which the fake cloud runs), matched by operation name through
+ * renames.
+ */
+function diffStatus(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
+  const name = h.name;
+  const bs = statusOf(b);
+  const hs = statusOf(h);
+  const subject = `${name}.status`;
+  // The head's status section, or the base's when the head has none.
+  const at = hs.source ?? bs.source ?? h.source;
+  const type = `${name}Status`;
+  if (b.status && h.status && bs.field !== hs.field)
+    e.add('status-field-changed', subject, `status field of ${code(name)}: ${code(bs.field)} → ${code(hs.field)}`, at);
+
+  if (bs.values.length === 0 && hs.values.length > 0)
+    e.add(
+      'status-values-declared',
+      subject,
+      `statuses of ${code(name)} declared as ${code(type)} (${hs.values.join(', ')}): waitForStatus takes only these`,
+      at,
+    );
+  else if (bs.values.length > 0 && hs.values.length === 0)
+    e.add(
+      'status-values-undeclared',
+      subject,
+      `statuses of ${code(name)} no longer declared: ${code(type)} is gone and waitForStatus takes any string`,
+      at,
+    );
+  else {
+    for (const v of hs.values)
+      if (!bs.values.includes(v)) e.add('status-value-added', subject, `status ${code(v)} added to ${code(type)}`, at);
+    for (const v of bs.values)
+      if (!hs.values.includes(v))
+        e.add('status-value-removed', subject, `status ${code(v)} removed from ${code(type)}`, at);
+  }
+
+  for (const [what, before, after] of [
+    ['failure', bs.failures, hs.failures],
+    ['deleted', bs.deleted, hs.deleted],
+  ] as const) {
+    const same = before.length === after.length && before.every((x) => after.includes(x));
+    if (!same)
+      e.add(
+        'status-waiter-states-changed',
+        subject,
+        `${what} states of ${code(name)} waiters: ${list(before)} → ${list(after)}`,
+        at,
+      );
+  }
+
+  // Steps by operation name; a renamed operation keeps its step.
+  const renamed = new Map<string, string>();
+  for (const [from, to] of ctx.ops) {
+    const [bRes, bOp] = from.split('.');
+    const [hRes, hOp] = to.split('.');
+    if (bRes === b.name && hRes === name) renamed.set(bOp, hOp);
+  }
+  const hSteps = new Map(hs.transitions.map((t) => [t.operation, t]));
+  const matched = new Set<string>();
+  for (const bt of bs.transitions) {
+    const opName = renamed.get(bt.operation) ?? bt.operation;
+    const ht = hSteps.get(opName);
+    const step = `${name}.${opName}`;
+    if (!ht) {
+      e.add(
+        'transition-removed',
+        step,
+        `lifecycle of ${code(step)} no longer declared (was: ${transitionLabel(bt)})`,
+        bt.source ?? at,
+      );
+      continue;
+    }
+    matched.add(opName);
+    diffTransition(e, step, bt, ht, ht.source ?? at);
+  }
+  for (const ht of hs.transitions) {
+    if (matched.has(ht.operation)) continue;
+    const step = `${name}.${ht.operation}`;
+    e.add('transition-added', step, `lifecycle of ${code(step)} declared: ${transitionLabel(ht)}`, ht.source ?? at);
+  }
+}
+
+function diffTransition(e: Emitter, step: string, b: TransitionModel, h: TransitionModel, at: Position): void {
+  // Precondition: an empty `from` allows any status.
+  const lost =
+    h.from.length === 0 ? [] : b.from.length === 0 ? ['any other'] : b.from.filter((x) => !h.from.includes(x));
+  const gained = h.from.length === 0 ? (b.from.length === 0 ? [] : ['any']) : h.from.filter((x) => !b.from.includes(x));
+  const precondition = `${code(step)} allowed in ${statuses(b.from)} → ${statuses(h.from)}`;
+  if (lost.length > 0) e.add('transition-precondition-narrowed', step, precondition, at);
+  else if (gained.length > 0) e.add('transition-precondition-widened', step, precondition, at);
+
+  const changes: string[] = [];
+  const show = (v: string | undefined): string => (v === undefined ? '(none)' : v);
+  if (b.via !== h.via) changes.push(`via ${show(b.via)} → ${show(h.via)}`);
+  if (b.to !== h.to) changes.push(`to ${show(b.to)} → ${show(h.to)}`);
+  if (b.gone !== h.gone) changes.push(h.gone ? 'now removes the resource' : 'no longer removes the resource');
+  const sets = (t: TransitionModel): string => list(t.set.map((x) => `${x.field} ← $${x.arg}`).sort());
+  if (sets(b) !== sets(h)) changes.push(`sets ${sets(b)} → ${sets(h)}`);
+  if (changes.length > 0) e.add('transition-changed', step, `lifecycle of ${code(step)}: ${changes.join('; ')}`, at);
+
+  if (b.delay !== h.delay) {
+    const ms = (d: number | undefined): string => (d === undefined ? 'none' : `${d} ms`);
+    e.add(
+      'transition-delay-changed',
+      step,
+      `${code(step)} takes ${ms(b.delay)} → ${ms(h.delay)} on the fake cloud's clock`,
+      at,
+    );
+  }
 }
 
 function diffStruct(e: Emitter, b: StructModel, h: StructModel): void {

@@ -467,6 +467,107 @@ export const RULES = [
     why: 'Code naming the type no longer compiles; the JSON is the same.',
   },
 
+  // Statuses and lifecycles (`status` of a resource file): the statuses the SDK types, the states its
+  // waiters act on, and the steps operations take, which the fake cloud runs. For lifecycles the wire
+  // audience is a client that relies on what the spec says the cloud does after a request.
+  {
+    id: 'status-value-added',
+    meaning: "A status joins the resource's declared statuses (`status.values`).",
+    sdk: N,
+    wire: N,
+    example: 'VolumeStatus gains reverting',
+    why: 'The status already read as a string (the type stays open to any); waitForStatus now also takes it.',
+  },
+  {
+    id: 'status-value-removed',
+    meaning: "A status leaves the resource's declared statuses.",
+    sdk: B,
+    wire: N,
+    example: 'VolumeStatus loses downloading',
+    why: 'Code passing it to waitForStatus or naming it as a VolumeStatus no longer compiles; replies that carry it still read (the type stays open).',
+  },
+  {
+    id: 'status-values-declared',
+    meaning:
+      "A resource's statuses are listed for the first time: a new `<Resource>Status` type closes its waitForStatus targets.",
+    sdk: B,
+    wire: N,
+    example: 'Group gets status.values (GroupStatus)',
+    why: 'waitForStatus took any string and now takes only the listed statuses: a call with another string, or a string variable, no longer compiles; nothing on the wire changes.',
+  },
+  {
+    id: 'status-values-undeclared',
+    meaning: "A resource's status list is dropped: its `<Resource>Status` type is gone.",
+    sdk: B,
+    wire: N,
+    example: 'Group loses status.values',
+    why: 'Code naming GroupStatus no longer compiles (waitForStatus takes any string again); nothing on the wire changes.',
+  },
+  {
+    id: 'status-waiter-states-changed',
+    meaning: 'The failure or deleted states the waiters act on changed.',
+    sdk: B,
+    wire: N,
+    example: 'Volume failures gain error_extending',
+    why: 'The same wait now ends with ResourceFailureError where it kept polling, or keeps polling where it failed; requests are the same.',
+  },
+  {
+    id: 'status-field-changed',
+    meaning: 'The field the waiters and lifecycles read as the status is another one.',
+    sdk: B,
+    wire: N,
+    example: 'Attachment status field status → attach_status',
+    why: 'The same waitForStatus call now watches another field; requests are the same.',
+  },
+  {
+    id: 'transition-added',
+    meaning: 'An operation gains a declared lifecycle step (`status.transitions`).',
+    sdk: N,
+    wire: N,
+    example: 'Group.update: available → updating → available',
+    why: 'No type or request changes: the spec now says what the cloud does, and the fake cloud runs the step (done on the next read unless delayed).',
+  },
+  {
+    id: 'transition-removed',
+    meaning: "An operation's lifecycle step is no longer declared.",
+    sdk: N,
+    wire: B,
+    example: 'Volume.retype loses in-use → retyping → available',
+    why: 'No type or request changes, but clients that wait for the end status the spec promised lose that promise, and the fake cloud no longer moves the status.',
+  },
+  {
+    id: 'transition-changed',
+    meaning: 'A lifecycle step goes through, or ends in, another status, removes the resource, or sets other fields.',
+    sdk: N,
+    wire: B,
+    example: 'Volume.extend to available → in-use',
+    why: 'The same call leaves the resource in another status: code waiting for the old one waits for a status that never comes.',
+  },
+  {
+    id: 'transition-precondition-narrowed',
+    meaning: 'An operation is allowed in fewer statuses than before (its `from`).',
+    sdk: N,
+    wire: B,
+    example: 'Volume.delete from available, error → available',
+    why: "Calls made in a status that was allowed are now refused with Cinder's 400 (the fake cloud refuses them too).",
+  },
+  {
+    id: 'transition-precondition-widened',
+    meaning: 'An operation is allowed in more statuses than before, or in any.',
+    sdk: N,
+    wire: N,
+    example: 'Volume.extend from available → available, in-use',
+    why: 'Every call that was allowed still is.',
+  },
+  {
+    id: 'transition-delay-changed',
+    meaning: "How long a lifecycle step takes on the fake cloud's clock changed (its `delay`).",
+    sdk: N,
+    wire: N,
+    example: 'Backup.create delay none → 5000 ms',
+    why: "Only the fake cloud's timing changes (a test's delays option still wins); the statuses, the types and the requests are the same.",
+  },
+
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {
     id: 'method-added',

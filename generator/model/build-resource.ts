@@ -401,7 +401,8 @@ export function buildResource(
       failures: raw.status.failures,
       deleted: raw.status.deleted ?? [],
       progress: raw.status.progress,
-      transitions: buildTransitions(raw.status.transitions ?? {}, operations, fieldNames, err),
+      transitions: buildTransitions(raw.status.transitions ?? {}, operations, fieldNames, err, at),
+      source: at(['status']),
     },
     fields,
     structs,
@@ -630,6 +631,7 @@ function buildTransitions(
   operations: readonly OperationModel[],
   fieldNames: ReadonlySet<string>,
   err: (p: (string | number)[], message: string) => void,
+  at: (p: (string | number)[]) => Position,
 ): TransitionModel[] {
   return Object.entries(raw).map(([name, t]) => {
     const p = ['status', 'transitions', name];
@@ -647,6 +649,15 @@ function buildTransitions(
     // A step without `to` or `gone` applies at once: a delay would never be waited for.
     if (t.delay !== undefined && t.to === undefined && !t.gone)
       err([...p, 'delay'], 'a delay needs to or gone (a step without them applies at once)');
-    return { operation: name, from: t.from ?? [], via: t.via, to: t.to, gone: t.gone ?? false, delay: t.delay, set };
+    return {
+      operation: name,
+      from: t.from ?? [],
+      via: t.via,
+      to: t.to,
+      gone: t.gone ?? false,
+      delay: t.delay,
+      set,
+      source: at(p),
+    };
   });
 }

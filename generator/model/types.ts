@@ -140,6 +140,8 @@ export interface TransitionModel {
   readonly delay?: number | undefined;
   /** Fields set from the operation's arguments when it completes. */
   readonly set: readonly { readonly field: string; readonly arg: string }[];
+  /** Where it is declared (spec:diff points at it). */
+  readonly source?: Position | undefined;
 }
 
 export interface StatusModel {
@@ -150,6 +152,8 @@ export interface StatusModel {
   readonly deleted: readonly string[];
   readonly progress?: string | undefined;
   readonly transitions: readonly TransitionModel[];
+  /** Where the `status` section is (spec:diff points at it). */
+  readonly source?: Position | undefined;
 }
 
 export interface ResourceModel extends VersionRange {

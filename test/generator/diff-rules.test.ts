@@ -10,7 +10,8 @@ import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffModels, type Change } from '../../generator/diff/compare.js';
+import { toChangelog } from '../../generator/diff/changelog.js';
+import { diffModels, sortChanges, type Change } from '../../generator/diff/compare.js';
 import { toJson, toMarkdown } from '../../generator/diff/report.js';
 import { RULES, RULES_BY_ID, rulesMarkdown } from '../../generator/diff/rules.js';
 import { buildModel } from '../../generator/model/build.js';
@@ -148,6 +149,114 @@ describe('what a reviewer reads in a spec diff row', () => {
     expect(md).toContain('| `arg-default-added`[^arg-default-added] |');
     expect(md).toContain(
       '[^arg-default-added]: SDK non-breaking, wire **breaking**: Calls that leave it out now send the key with its default, where they sent nothing; clouds that validate bodies strictly (Cinder does) reject a key they do not know, as for a new argument with a default.',
+    );
+  });
+});
+
+describe('statuses and lifecycles in a spec diff', () => {
+  it('each status and lifecycle rule says what changed, on which subject, at the line of the declaration', async () => {
+    const rows: [string, string, string, string | undefined][] = [];
+    for (const r of RULES.filter((x) => /^(status|transition)-/.test(x.id)))
+      for (const c of await diffFixture(r.id)) rows.push([c.rule, c.subject, c.message, c.source]);
+    const at = (line: number) => `spec/block-storage/v3/widget.yaml:${line}`;
+    expect(rows).toEqual([
+      ['status-value-added', 'Widget.status', 'status `shrinking` added to `WidgetStatus`', at(9)],
+      ['status-value-removed', 'Widget.status', 'status `creating` removed from `WidgetStatus`', at(9)],
+      [
+        'status-values-declared',
+        'Widget.status',
+        'statuses of `Widget` declared as `WidgetStatus` (creating, available, extending, deleting, error, error_extending, deleted): waitForStatus takes only these',
+        at(9),
+      ],
+      [
+        'status-values-undeclared',
+        'Widget.status',
+        'statuses of `Widget` no longer declared: `WidgetStatus` is gone and waitForStatus takes any string',
+        at(9),
+      ],
+      [
+        'status-waiter-states-changed',
+        'Widget.status',
+        'failure states of `Widget` waiters: error → error, error_extending',
+        at(9),
+      ],
+      ['status-field-changed', 'Widget.status', 'status field of `Widget`: `status` → `state`', at(9)],
+      [
+        'transition-added',
+        'Widget.delete',
+        'lifecycle of `Widget.delete` declared: from [available, error], via deleting, then gone',
+        at(15),
+      ],
+      [
+        'transition-removed',
+        'Widget.delete',
+        'lifecycle of `Widget.delete` no longer declared (was: from [available, error], via deleting, then gone)',
+        at(15),
+      ],
+      ['transition-changed', 'Widget.extend', 'lifecycle of `Widget.extend`: to available → error_extending', at(14)],
+      [
+        'transition-precondition-narrowed',
+        'Widget.extend',
+        '`Widget.extend` allowed in [available, error] → [available]',
+        at(14),
+      ],
+      [
+        'transition-precondition-widened',
+        'Widget.extend',
+        '`Widget.extend` allowed in [available] → any status',
+        at(14),
+      ],
+      [
+        'transition-delay-changed',
+        'Widget.extend',
+        "`Widget.extend` takes none → 5000 ms on the fake cloud's clock",
+        at(14),
+      ],
+    ]);
+  });
+
+  it('a renamed operation keeps its lifecycle step: one rename, no step removed and added', async () => {
+    const [base, head] = await Promise.all([
+      buildSide('transition-precondition-narrowed', 'head'),
+      buildSide('transition-precondition-narrowed', 'head'),
+    ]);
+    const renamed = structuredClone(head);
+    const widget = renamed.services[0].resources.find((r) => r.name === 'Widget')!;
+    const ops = widget.operations as { name: string }[];
+    ops.find((o) => o.name === 'extend')!.name = 'grow';
+    const steps = widget.status!.transitions as { operation: string }[];
+    steps.find((t) => t.operation === 'extend')!.operation = 'grow';
+    const rules = diffModels(base, renamed).map((c) => c.rule);
+    expect(rules).toContain('operation-renamed');
+    expect(rules.filter((r) => r.startsWith('transition-'))).toEqual([]);
+  });
+
+  it('a lifecycle change gets its footnote in the report and its section in the changelog', async () => {
+    const changes = [
+      ...(await diffFixture('transition-precondition-narrowed')),
+      ...(await diffFixture('transition-added')),
+      ...(await diffFixture('status-value-removed')),
+    ];
+    const md = toMarkdown({ base: 'base', head: 'head', changes });
+    expect(md).toContain(
+      "[^transition-precondition-narrowed]: SDK non-breaking, wire **breaking**: Calls made in a status that was allowed are now refused with Cinder's 400 (the fake cloud refuses them too).",
+    );
+    expect(toChangelog({ base: 'base', head: 'head', changes: sortChanges(changes) })).toBe(
+      [
+        '<!-- Drafted by npm run changelog from the spec diff base → head; rules: README, "Spec diff rules". -->',
+        '',
+        '### block-storage/v3',
+        '',
+        '#### Breaking changes',
+        '',
+        '- `Widget.extend`: `Widget.extend` allowed in [available, error] → [available] (breaks the wire, not SDK code; `transition-precondition-narrowed`)',
+        '- `Widget.status`: status `creating` removed from `WidgetStatus` (breaks SDK users, not the wire; `status-value-removed`)',
+        '',
+        '#### Added',
+        '',
+        '- `Widget.delete`: lifecycle of `Widget.delete` declared: from [available, error], via deleting, then gone (`transition-added`)',
+        '',
+      ].join('\n'),
     );
   });
 });
