@@ -15,7 +15,7 @@ import {
   fromWire,
   readValue,
 } from '../../../runtime/index.js';
-import { coreEnv, rejectionOf } from './support.js';
+import { REQUEST_ID, coreEnv, rejectionOf } from './support.js';
 
 const env = coreEnv();
 
@@ -37,7 +37,7 @@ describe('fetch', () => {
       status: 404,
       method: 'GET',
       details: 'Volume vol-x could not be found.',
-      requestId: 'req-core',
+      requestId: REQUEST_ID,
     });
     expect((error as Error).message).toMatch(
       /^No Volume found for vol-x: Client Error for GET http:\/\/127\.0\.0\.1:\d+\/v3\/\w+\/volumes\/vol-x, Volume vol-x could not be found\./,
@@ -49,7 +49,7 @@ describe('fetch', () => {
     ['a string under the key', { volume: 'vol-1' }, /"volume" is string, expected an object/],
     ['null', null, /expected a JSON object, got null/],
   ])('a body that is %s is an InvalidResponseError', async (_what, body, message) => {
-    env.server.handler = () => ({ body: JSON.stringify(body) });
+    env.server.handler = () => ({ body });
     const error = await rejectionOf(env.proxy.getVolume('vol-1'));
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as Error).message).toMatch(message);
@@ -72,7 +72,7 @@ describe('create', () => {
     expect(v.size).toBe(3);
     expect(v.name).toBe('quiet');
     expect(v.isDirty()).toBe(false);
-    expect(v.openstackRequestId).toBe('req-core');
+    expect(v.openstackRequestId).toBe(REQUEST_ID);
   });
 });
 

@@ -14,7 +14,16 @@ import {
   listResources,
   type ResourceSchema,
 } from '../../../runtime/index.js';
-import { CoreServer, PROJECT, TOKEN, coreEnv, rejectionOf, type Reply, type SeenRequest } from './support.js';
+import {
+  PROJECT,
+  REQUEST_ID,
+  RecordingServer,
+  TOKEN,
+  coreEnv,
+  rejectionOf,
+  type Reply,
+  type SeenRequest,
+} from './support.js';
 
 const env = coreEnv();
 
@@ -142,7 +151,7 @@ describe('following Cinder next links', () => {
     const sizes: number[] = [];
     for await (const page of env.proxy.volumes({ limit: 10 }).pages()) {
       sizes.push(page.items.length);
-      expect(page.requestId).toBe('req-core');
+      expect(page.requestId).toBe(REQUEST_ID);
     }
     expect(sizes).toEqual([10, 10, 5]);
   });
@@ -239,9 +248,9 @@ describe('maxItems', () => {
 });
 
 describe('links that must not be followed as they are', () => {
-  let foreign: CoreServer;
+  let foreign: RecordingServer;
   beforeAll(async () => {
-    foreign = await CoreServer.start();
+    foreign = await RecordingServer.start();
     foreign.handler = () => ({ body: { volumes: [{ id: 'evil' }] } });
   });
   afterAll(async () => {

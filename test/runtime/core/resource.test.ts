@@ -15,7 +15,7 @@ import {
   type ResourceSchema,
   type StructSchema,
 } from '../../../runtime/index.js';
-import { TOKEN, coreEnv, rejectionOf, thrownBy } from './support.js';
+import { REQUEST_ID, TOKEN, coreEnv, rejectionOf, thrownBy } from './support.js';
 
 const env = coreEnv();
 
@@ -92,7 +92,7 @@ describe('reading: wire names, Cinder value types, broken values', () => {
     expect(v.getAttribute('imageRef')).toBe('img-1');
     // The wire form keeps Cinder's names.
     expect(v.toWire()).toMatchObject({ 'os-vol-host-attr:host': 'node1@lvm#pool', imageRef: 'img-1' });
-    expect(v.openstackRequestId).toBe('req-core');
+    expect(v.openstackRequestId).toBe(REQUEST_ID);
   });
 
   it('reads Cinder string booleans: "true", "false", "True", "FALSE"', () => {
