@@ -3,8 +3,11 @@
  * the list takes a name, matched here otherwise); 0, 1 and 2 matches; ignoreMissing; any other
  * error propagates.
  */
-import { describe, expect, it } from 'vitest';
-import { QosSpec, Volume } from '../../../generated/block-storage/v2/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { QosSpec } from '../../../generated/block-storage/v2/index.js';
+import { Volume as VolumeV3, type BlockStorageV3 } from '../../../generated/block-storage/v3/index.js';
+import type { CloudConnection } from '../../../generated/index.js';
+import { startFakeCloud, type FakeCloud } from '../../../fake/index.js';
 import {
   DuplicateResourceError,
   InvalidArgumentError,
@@ -18,95 +21,108 @@ const env = coreEnv();
 
 const NOT_FOUND: Reply = { status: 404, body: { itemNotFound: { code: 404, message: 'Volume could not be found.' } } };
 
-/** GET /volumes/{id} answers from `byId`; the list answers `listed` filtered by the name query (as Cinder does). */
-function cinder(
-  byId: Record<string, Reply>,
-  listed: readonly { id: string; name: string }[],
-): (r: SeenRequest) => Reply {
-  return (r) => {
-    if (r.path === '/volumes/detail' || r.path === '/volumes') {
-      const name = r.query['name'];
-      return { body: { volumes: listed.filter((v) => name === undefined || v.name === name) } };
-    }
-    const id = r.path.replace(/^\/volumes\//, '');
-    return byId[id] ?? NOT_FOUND;
-  };
-}
-
 const calls = (): [string, string, Record<string, unknown>][] => env.requests.map((r) => [r.method, r.path, r.query]);
 
+/**
+ * findVolume against the fake cloud over a loopback socket: volumes are records it holds, the GET
+ * by ID and the list filtered by name answer as Cinder does, and failures come from its faults.
+ */
 describe('findVolume (the list filters by name on the server)', () => {
+  let fake: FakeCloud;
+  let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
+  beforeAll(async () => {
+    fake = await startFakeCloud();
+    // No retries: the tests count requests.
+    cloud = await fake.connect({ statusCodeRetries: 0, connectRetries: 0 });
+  });
+  afterAll(async () => {
+    await cloud.close();
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.faults.clear();
+    for (const v of fake.state.list('Volume')) fake.state.remove('Volume', v.id);
+    fake.requests.length = 0;
+  });
+
+  const volume = (id: string, name: string) =>
+    fake.state.insert('Volume', { name, size: 1, status: 'available' }, { id });
+  /** Block Storage requests (not Keystone's), their path below the project's endpoint. */
+  const sent = (): [string, string, Record<string, string>][] =>
+    fake.requests
+      .filter((r) => r.path.startsWith(`/v3/${fake.projectId}/`))
+      .map((r) => [r.method, r.path.slice(`/v3/${fake.projectId}`.length), r.query]);
+
   it('an ID: one GET, no list', async () => {
-    env.server.handler = cinder({ 'vol-1': { body: { volume: { id: 'vol-1', name: 'one' } } } }, []);
-    const v = await env.proxy.findVolume('vol-1');
-    expect(v).toBeInstanceOf(Volume);
+    volume('vol-1', 'one');
+    const v = await cloud.blockStorage.findVolume('vol-1');
+    expect(v).toBeInstanceOf(VolumeV3);
     expect(v!.name).toBe('one');
-    expect(calls()).toEqual([['GET', '/volumes/vol-1', {}]]);
+    expect(sent()).toEqual([['GET', '/volumes/vol-1', {}]]);
   });
 
   it('a name: the GET says 404, the list is asked with name=<it>', async () => {
-    env.server.handler = cinder({}, [{ id: 'vol-7', name: 'data' }]);
-    const v = await env.proxy.findVolume('data', { allProjects: true });
+    volume('vol-7', 'data');
+    volume('vol-8', 'other');
+    const v = await cloud.blockStorage.findVolume('data', { allProjects: true });
     expect(v!.id).toBe('vol-7');
-    expect(calls()).toEqual([
+    expect(sent()).toEqual([
       ['GET', '/volumes/data', {}],
       ['GET', '/volumes/detail', { name: 'data', all_tenants: 'true' }],
     ]);
+    expect(fake.requests.filter((r) => r.operation === 'Volume.get').map((r) => r.status)).toEqual([404]);
   });
 
   it('no match: undefined by default, ResourceNotFoundError with ignoreMissing: false', async () => {
-    env.server.handler = cinder({}, [{ id: 'vol-7', name: 'data' }]);
-    expect(await env.proxy.findVolume('nothing')).toBeUndefined();
-    const error = await rejectionOf(env.proxy.findVolume('nothing', { ignoreMissing: false }));
+    volume('vol-7', 'data');
+    expect(await cloud.blockStorage.findVolume('nothing')).toBeUndefined();
+    const error = await rejectionOf(cloud.blockStorage.findVolume('nothing', { ignoreMissing: false }));
     expect(error).toBeInstanceOf(ResourceNotFoundError);
     expect((error as Error).message).toBe('No Volume found for nothing');
-    expect(env.requests).toHaveLength(4);
+    expect(sent()).toHaveLength(4);
   });
 
   it('two matches: DuplicateResourceError, whatever ignoreMissing says', async () => {
-    env.server.handler = cinder({}, [
-      { id: 'vol-1', name: 'dup' },
-      { id: 'vol-2', name: 'dup' },
-    ]);
+    volume('vol-1', 'dup');
+    volume('vol-2', 'dup');
     for (const ignoreMissing of [true, false]) {
-      const error = await rejectionOf(env.proxy.findVolume('dup', { ignoreMissing }));
+      const error = await rejectionOf(cloud.blockStorage.findVolume('dup', { ignoreMissing }));
       expect(error).toBeInstanceOf(DuplicateResourceError);
       expect(error).toMatchObject({ resource: 'Volume', nameOrId: 'dup' });
     }
   });
 
   it('a 500 on the GET propagates; the list is not tried', async () => {
-    env.server.handler = () => ({ status: 500, body: { computeFault: { code: 500, message: 'boom' } } });
-    const error = await rejectionOf(env.proxy.findVolume('vol-1'));
+    volume('vol-1', 'one');
+    fake.faults.inject({ operation: 'Volume.get', status: 500 });
+    const error = await rejectionOf(cloud.blockStorage.findVolume('vol-1'));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).status).toBe(500);
-    expect(env.requests).toHaveLength(1);
+    expect(sent()).toHaveLength(1);
   });
 
   it.each([400, 403])('a %i on the GET (the value is no ID) falls back to the list', async (status) => {
-    env.server.handler = cinder({ 'my disk': { status, body: { badRequest: { code: status, message: 'no' } } } }, [
-      { id: 'vol-3', name: 'my disk' },
-    ]);
-    const v = await env.proxy.findVolume('my disk');
+    volume('vol-3', 'my disk');
+    fake.faults.inject({ operation: 'Volume.get', status });
+    const v = await cloud.blockStorage.findVolume('my disk');
     expect(v!.id).toBe('vol-3');
-    expect(calls()).toEqual([
-      ['GET', '/volumes/my disk', {}],
+    expect(sent()).toEqual([
+      ['GET', '/volumes/my%20disk', {}],
       ['GET', '/volumes/detail', { name: 'my disk' }],
     ]);
   });
 
   it('a 500 on the list propagates too', async () => {
-    env.server.handler = (r) =>
-      r.path === '/volumes/detail' ? { status: 503, body: { serviceUnavailable: { message: 'later' } } } : NOT_FOUND;
-    expect(await rejectionOf(env.proxy.findVolume('x'))).toBeInstanceOf(ServerError);
+    fake.faults.inject({ operation: 'Volume.list', status: 503 });
+    expect(await rejectionOf(cloud.blockStorage.findVolume('x'))).toBeInstanceOf(ServerError);
   });
 
   it('an empty name or ID is refused before any request', async () => {
-    expect(await rejectionOf(env.proxy.findVolume(''))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejectionOf(env.proxy.findVolume(undefined as unknown as string))).toBeInstanceOf(
+    expect(await rejectionOf(cloud.blockStorage.findVolume(''))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejectionOf(cloud.blockStorage.findVolume(undefined as unknown as string))).toBeInstanceOf(
       InvalidArgumentError,
     );
-    expect(env.requests).toEqual([]);
+    expect(sent()).toEqual([]);
   });
 });
 
