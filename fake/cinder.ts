@@ -648,7 +648,21 @@ export class FakeCinder {
   }
 
   #creatable(resource: FakeResource): boolean {
-    return resource.operations.some((o) => o.kind === 'create');
+    return resource.operations.some((o) => o.kind === 'create' || this.#createsByRequest(resource, o));
+  }
+
+  /**
+   * A request that makes a record: a POST to the resource's own collection with a declared
+   * lifecycle step (an attachment's create, whose arguments are not the resource's fields: the
+   * step's `set` fills them).
+   */
+  #createsByRequest(resource: FakeResource, op: FakeOperation): boolean {
+    return (
+      op.kind === 'request' &&
+      op.method === 'POST' &&
+      op.path === resource.basePath &&
+      resource.status?.transitions[op.name] !== undefined
+    );
   }
 
   /** Resources with a project field belong to a project; the others are global. */
@@ -784,6 +798,14 @@ export class FakeCinder {
   }
 
   #request(call: Call): CinderAnswer {
+    // A declared step: on the record the path names, or creating one.
+    const step = call.resource.status?.transitions[call.op.name];
+    if (step && this.#createsByRequest(call.resource, call.op)) return this.#create(call);
+    if (step) {
+      const record = this.#target(call, true)!;
+      this.#begin(call, record, step);
+      return this.#respond(call, record);
+    }
     const sub = this.#subField(call);
     if (sub) {
       const record = this.#target(call, true)!;

@@ -1,8 +1,9 @@
 /**
- * The lifecycles declared for generic volume groups, group snapshots and consistency groups
+ * The lifecycles declared for generic volume groups, group snapshots and attachments
  * (`status.transitions` in their spec files), as the fake runs them through the SDK: create goes
  * `creating → available`, update `available → updating → available`, delete needs `available` or
- * `error`, and a refused precondition gets Cinder's 400 with the status it found.
+ * `error`, and a refused precondition gets Cinder's 400 with the status it found; an attachment is
+ * reserved, attaching, attached, then gone.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { BlockStorageV3, CloudConnection, KnownStatus } from 'openstack-block-storage';
@@ -94,6 +95,19 @@ describe('group lifecycles on the fake cloud', () => {
     fake.state.setStatus('GroupSnapshot', snapshot.id!, 'error');
     await bs.deleteGroupSnapshot(snapshot);
     await bs.waitForDelete(snapshot, fast);
+  });
+
+  it('an attachment is reserved, attaching once it has a connector, attached when completed, and gone when deleted', async () => {
+    const volume = await bs.waitForStatus(await bs.createVolume({ size: 1 }), 'available', fast);
+    const attachment = await bs.createAttachment(volume, { instance: 'srv-1', mode: 'ro' });
+    expect(attachment).toMatchObject({ status: 'reserved', volumeId: volume.id, instance: 'srv-1', attachMode: 'ro' });
+    await bs.updateAttachment(attachment, { host: 'node-1', initiator: 'iqn.2026-12.example:node-1' });
+    expect((await bs.getAttachment(attachment.id!)).status).toBe('attaching');
+    await bs.completeAttachment(attachment);
+    expect((await bs.getAttachment(attachment.id!)).status).toBe('attached');
+    expect((await bs.attachments({ volumeId: volume.id! }).toArray()).map((a) => a.id)).toEqual([attachment.id]);
+    await bs.deleteAttachment(attachment);
+    await expect(bs.getAttachment(attachment.id!)).rejects.toMatchObject({ status: 404 });
   });
 
   it('their statuses are typed from the same declaration, and waitForStatus refuses others', () => {
