@@ -216,15 +216,14 @@ describe('statuses and lifecycles in a spec diff', () => {
   });
 
   it('a renamed operation keeps its lifecycle step: one rename, no step removed and added', async () => {
-    const [base, head] = await Promise.all([
-      buildSide('transition-precondition-narrowed', 'head'),
-      buildSide('transition-precondition-narrowed', 'head'),
-    ]);
-    const renamed = structuredClone(head);
+    const base = await buildSide('transition-precondition-narrowed', 'head');
+    // The same spec with the operation `extend` (and its step) renamed `grow`. The model's types are
+    // read-only; this copy is the test's own.
+    const renamed = structuredClone(base);
     const widget = renamed.services[0].resources.find((r) => r.name === 'Widget')!;
-    const ops = widget.operations as { name: string }[];
+    const ops = widget.operations as unknown as { name: string }[];
     ops.find((o) => o.name === 'extend')!.name = 'grow';
-    const steps = widget.status!.transitions as { operation: string }[];
+    const steps = widget.status!.transitions as unknown as { operation: string }[];
     steps.find((t) => t.operation === 'extend')!.operation = 'grow';
     const rules = diffModels(base, renamed).map((c) => c.rule);
     expect(rules).toContain('operation-renamed');
