@@ -1,10 +1,13 @@
 /**
  * The operation building blocks: fetch (404 naming the resource, parent IDs kept), create with an
- * empty answer, delete (only a 404 is ignored), children addressed through their parent (and a
+ * empty answer, delete (only a 404 is ignored; against the fake cloud), children addressed through their parent (and a
  * parent without the child), merge of action responses, typed values read out of responses.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TypeEncryption, Volume, VolumeOperations } from '../../../generated/block-storage/v2/index.js';
+import type { BlockStorageV3 } from '../../../generated/block-storage/v3/index.js';
+import type { CloudConnection } from '../../../generated/index.js';
+import { startFakeCloud, type FakeCloud } from '../../../fake/index.js';
 import {
   ConflictError,
   InvalidResponseError,
@@ -76,26 +79,58 @@ describe('create', () => {
   });
 });
 
+/** Deletes against the fake cloud over a loopback socket: it holds volumes and answers as Cinder. */
 describe('delete', () => {
+  let fake: FakeCloud;
+  let cloud: CloudConnection & { readonly blockStorage: BlockStorageV3 };
+  beforeAll(async () => {
+    fake = await startFakeCloud();
+    cloud = await fake.connect({ statusCodeRetries: 0, connectRetries: 0 });
+  });
+  afterAll(async () => {
+    await cloud.close();
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.faults.clear();
+    fake.requests.length = 0;
+  });
+  const deletes = (): string[] =>
+    fake.requests
+      .filter((r) => r.method === 'DELETE')
+      .map((r) =>
+        `${r.status} ${r.path.slice(`/v3/${fake.projectId}`.length)} ${new URLSearchParams(r.query).toString()}`.trim(),
+      );
+  const volume = (id: string) => fake.state.insert('Volume', { size: 1, status: 'available' }, { id });
+
   it('a 404 is ignored by default, an error with ignoreMissing: false', async () => {
-    env.server.handler = () => ({ status: 404, body: { itemNotFound: { message: 'gone' } } });
-    await expect(env.proxy.deleteVolume('vol-1')).resolves.toBeUndefined();
-    expect(await rejectionOf(env.proxy.deleteVolume('vol-1', { ignoreMissing: false }))).toBeInstanceOf(NotFoundError);
-    expect(calls()).toEqual(['DELETE /volumes/vol-1', 'DELETE /volumes/vol-1']);
+    await expect(cloud.blockStorage.deleteVolume('vol-404')).resolves.toBeUndefined();
+    expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-404', { ignoreMissing: false }))).toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(deletes()).toEqual(['404 /volumes/vol-404', '404 /volumes/vol-404']);
   });
 
-  it('only a 404 is ignored: 409 and 500 propagate', async () => {
-    env.server.handler = () => ({ status: 409, body: { conflict: { message: 'Volume is in-use' } } });
-    expect(await rejectionOf(env.proxy.deleteVolume('vol-1'))).toBeInstanceOf(ConflictError);
-    env.server.handler = () => ({ status: 500, body: { computeFault: { message: 'boom' } } });
-    expect(await rejectionOf(env.proxy.deleteVolume('vol-1'))).toBeInstanceOf(ServerError);
+  it('only a 404 is ignored: 400, 409 and 500 propagate', async () => {
+    // Cinder refuses to delete a volume in use with a 400.
+    fake.state.setStatus('Volume', volume('vol-busy').id, 'in-use');
+    expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-busy'))).toMatchObject({
+      status: 400,
+      details: expect.stringContaining('currently in-use'),
+    });
+    fake.faults.inject({ operation: 'Volume.delete', status: 409, times: 1 });
+    expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-busy'))).toBeInstanceOf(ConflictError);
+    fake.faults.inject({ operation: 'Volume.delete', status: 500, times: 1 });
+    expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-busy'))).toBeInstanceOf(ServerError);
+    expect(fake.state.get('Volume', 'vol-busy')).toBeDefined();
   });
 
   it('query options go out by wire name; undefined ones are left out', async () => {
-    env.server.handler = () => ({ status: 202 });
-    await env.proxy.deleteVolume('vol-1', { cascade: true });
-    await env.proxy.deleteVolume('vol-2');
-    expect(calls()).toEqual(['DELETE /volumes/vol-1?cascade=true', 'DELETE /volumes/vol-2']);
+    volume('vol-1');
+    volume('vol-2');
+    await cloud.blockStorage.deleteVolume('vol-1', { cascade: true });
+    await cloud.blockStorage.deleteVolume('vol-2');
+    expect(deletes()).toEqual(['202 /volumes/vol-1 cascade=true', '202 /volumes/vol-2']);
   });
 });
 
