@@ -309,7 +309,7 @@ const list = (items: readonly string[]): string => (items.length > 0 ? items.joi
 /** A precondition: `[available, error]`, or any status when none is declared. */
 const statuses = (from: readonly string[]): string => (from.length > 0 ? `[${from.join(', ')}]` : 'any status');
 
-/** A lifecycle step in words: `from available, via extending, to available, sets size ← $size`. */
+/** A lifecycle step in words: `from [available], via extending, to available, sets size ← $newSize`. */
 function transitionLabel(t: TransitionModel): string {
   const parts = [
     `from ${statuses(t.from)}`,
@@ -407,7 +407,8 @@ function diffStatus(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context
 }
 
 function diffTransition(e: Emitter, step: string, b: TransitionModel, h: TransitionModel, at: Position): void {
-  // Precondition: an empty `from` allows any status.
+  // Precondition: an empty `from` allows any status. A `from` that both loses and gains statuses is
+  // reported as narrowed (the breaking half); the message shows both sets.
   const lost =
     h.from.length === 0 ? [] : b.from.length === 0 ? ['any other'] : b.from.filter((x) => !h.from.includes(x));
   const gained = h.from.length === 0 ? (b.from.length === 0 ? [] : ['any']) : h.from.filter((x) => !b.from.includes(x));
