@@ -1,6 +1,8 @@
 /**
  * Every public method of openstacksdk's block_storage.v2 Proxy, camelCased: the reference surface
- * (from ../shared/seed/v2-proxy-methods.txt, openstacksdk at 94758e92b6e7).
+ * (from ../shared/seed/v2-proxy-methods.txt, openstacksdk at 94758e92b6e7), plus the four public
+ * methods that list left out (issue 14): `create_image` and the deprecated aliases `export_record`,
+ * `reset_backup` and `reset_snapshot` (openstack/block_storage/v2/_proxy.py at that commit).
  */
 export const V2_REFERENCE_METHODS = [
   'acceptTransfer',
@@ -16,6 +18,7 @@ export const V2_REFERENCE_METHODS = [
   'createConsistencyGroup',
   'createConsistencyGroupFromSource',
   'createConsistencyGroupSnapshot',
+  'createImage',
   'createQosSpec',
   'createSnapshot',
   'createTransfer',
@@ -42,6 +45,7 @@ export const V2_REFERENCE_METHODS = [
   'disassociateQosSpec',
   'enableService',
   'exportBackup',
+  'exportRecord',
   'extendVolume',
   'extensions',
   'failoverService',
@@ -80,7 +84,9 @@ export const V2_REFERENCE_METHODS = [
   'qosSpecAssociations',
   'qosSpecs',
   'removeTypeAccess',
+  'resetBackup',
   'resetBackupStatus',
+  'resetSnapshot',
   'resetSnapshotStatus',
   'resetVolumeStatus',
   'restoreBackup',

@@ -642,3 +642,45 @@ export async function resetBackupStatus(
     options,
   );
 }
+
+/**
+ * Exports the record of a backup (backup service and URL), to import it elsewhere with importBackup.
+ * @param client - The service client (a session or connection proxy).
+ * @param backup - The Backup or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ * @deprecated Use exportBackup.
+ */
+export async function exportRecord(
+  client: ServiceClient,
+  backup: string | Backup,
+  options?: RequestOptions,
+): Promise<BackupRecord> {
+  const target = toTarget(Backup, backup, 'backup');
+  const response = await callOperation(client, BackupOperations.exportRecord, { target }, options);
+  return readValue<BackupRecord>(response, { struct: BackupRecordSchema }, 'backup-record', 'Backup.exportRecord');
+}
+
+/**
+ * Resets the status of a backup (administrators only).
+ * @param client - The service client (a session or connection proxy).
+ * @param backup - The Backup or its ID.
+ * @param status - The new backup status: available or error.
+ * @param options - Options of this call.
+ * @deprecated Use resetBackupStatus.
+ */
+export async function resetBackup(
+  client: ServiceClient,
+  backup: string | Backup,
+  status: 'available' | 'error',
+  options?: RequestOptions,
+): Promise<void> {
+  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
+  const target = toTarget(Backup, backup, 'backup');
+  await callOperation(
+    client,
+    BackupOperations.resetStatus,
+    { target, body: { 'os-reset_status': { status } } },
+    options,
+  );
+}

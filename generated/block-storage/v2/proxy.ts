@@ -17,9 +17,11 @@ import {
   createBackup,
   deleteBackup,
   exportBackup,
+  exportRecord,
   findBackup,
   getBackup,
   importBackup,
+  resetBackup,
   resetBackupStatus,
   restoreBackup,
   type Backup,
@@ -62,6 +64,11 @@ import {
 } from './consistency-group.js';
 import { extensions, type Extension } from './extension.js';
 import { getLimits, type GetLimitsOptions, type Limits } from './limits.js';
+import {
+  manageableSnapshots,
+  type ManageableSnapshot,
+  type ManageableSnapshotsOptions,
+} from './manageable-snapshot.js';
 import {
   disableService,
   enableService,
@@ -119,9 +126,13 @@ import {
   findSnapshot,
   getSnapshot,
   getSnapshotMetadata,
+  getSnapshotMetadataItem,
   manageSnapshot,
+  resetSnapshot,
   resetSnapshotStatus,
   setSnapshotMetadata,
+  setSnapshotMetadataItem,
+  setSnapshotStatus,
   snapshots,
   unmanageSnapshot,
   updateSnapshot,
@@ -129,6 +140,7 @@ import {
   type DeleteSnapshotOptions,
   type FindSnapshotOptions,
   type ManageSnapshotOptions,
+  type SetSnapshotStatusOptions,
   type Snapshot,
   type SnapshotCreate,
   type SnapshotUpdate,
@@ -162,13 +174,17 @@ import {
   createType,
   deleteType,
   deleteTypeExtraSpecs,
+  fetchTypeExtraSpecs,
   findType,
   getType,
   getTypeAccess,
+  getTypeEncryptionProperty,
+  getTypeExtraSpecsProperty,
   removeTypeAccess,
   types,
   updateType,
   updateTypeExtraSpecs,
+  updateTypeExtraSpecsProperty,
   type DeleteTypeOptions,
   type FindTypeOptions,
   type Type,
@@ -178,8 +194,12 @@ import {
   type TypesOptions,
 } from './type.js';
 import {
+  abortVolumeDetaching,
   attachVolume,
+  beginVolumeDetaching,
+  completeVolumeExtend,
   completeVolumeMigration,
+  createImage,
   createVolume,
   deleteVolume,
   deleteVolumeImageMetadata,
@@ -189,20 +209,30 @@ import {
   fetchVolumeMetadata,
   findVolume,
   getVolume,
+  getVolumeEncryptionMetadata,
+  getVolumeImageMetadata,
   getVolumeMetadata,
+  getVolumeMetadataItem,
+  initVolumeAttachment,
   migrateVolume,
+  reserveVolume,
   resetVolumeStatus,
   retypeVolume,
   setVolumeBootableStatus,
   setVolumeImageMetadata,
   setVolumeMetadata,
+  setVolumeMetadataItem,
   setVolumeReadonly,
+  terminateVolumeAttachment,
   unmanageVolume,
+  unreserveVolume,
   updateVolume,
   uploadVolumeToImage,
   volumes,
   type AttachVolumeOptions,
+  type CompleteVolumeExtendOptions,
   type CompleteVolumeMigrationOptions,
+  type CreateImageOptions,
   type DeleteVolumeImageMetadataOptions,
   type DeleteVolumeMetadataOptions,
   type DeleteVolumeOptions,
@@ -216,6 +246,7 @@ import {
   type UploadVolumeToImageOptions,
   type Volume,
   type VolumeCreate,
+  type VolumeEncryptionMetadata,
   type VolumeUpdate,
   type VolumesOptions,
 } from './volume.js';
@@ -237,6 +268,15 @@ export class BlockStorageV2 {
 
   constructor(client: ServiceClient) {
     this.client = client;
+  }
+
+  /**
+   * Rolls a detaching volume back to in-use (os-roll_detaching).
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   */
+  abortVolumeDetaching(volume: string | Volume, options?: RequestOptions): Promise<void> {
+    return abortVolumeDetaching(this.client, volume, options);
   }
 
   /**
@@ -296,6 +336,24 @@ export class BlockStorageV2 {
    */
   backups(options: BackupsOptions = {}): Paginated<Backup> {
     return backups(this.client, options);
+  }
+
+  /**
+   * Marks a volume as detaching.
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   */
+  beginVolumeDetaching(volume: string | Volume, options?: RequestOptions): Promise<void> {
+    return beginVolumeDetaching(this.client, volume, options);
+  }
+
+  /**
+   * Completes the extend of an attached volume waiting for Nova's feedback; with error, marks it error_extending. Cinder serves it from 2024.1 (24.0.0) on.
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   */
+  completeVolumeExtend(volume: string | Volume, options: CompleteVolumeExtendOptions = {}): Promise<void> {
+    return completeVolumeExtend(this.client, volume, options);
   }
 
   /**
@@ -370,6 +428,17 @@ export class BlockStorageV2 {
     options?: RequestOptions,
   ): Promise<ConsistencyGroupSnapshot> {
     return createConsistencyGroupSnapshot(this.client, attrs, options);
+  }
+
+  /**
+   * Creates an image of a volume through os-volume_upload_image, like openstacksdk's v2 create_image (qcow2 and bare unless given). Returns what Cinder reports (the new image's ID in imageId); it does not wait for the image nor check for duplicate names in the Image service.
+   * @param volume - The Volume or its ID.
+   * @param name - The name of the new image.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  createImage(volume: string | Volume, name: string, options: CreateImageOptions = {}): Promise<ImageUpload> {
+    return createImage(this.client, volume, name, options);
   }
 
   /**
@@ -634,6 +703,17 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Exports the record of a backup (backup service and URL), to import it elsewhere with importBackup.
+   * @param backup - The Backup or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   * @deprecated Use exportBackup.
+   */
+  exportRecord(backup: string | Backup, options?: RequestOptions): Promise<BackupRecord> {
+    return exportRecord(this.client, backup, options);
+  }
+
+  /**
    * Extends the size of a volume to a requested size, in gibibytes (GiB).
    * @param volume - The Volume or its ID.
    * @param size - The new size of the volume, in GiB.
@@ -669,6 +749,16 @@ export class BlockStorageV2 {
    */
   fetchSnapshotMetadata(snapshot: string | Snapshot, options?: RequestOptions): Promise<Snapshot> {
     return fetchSnapshotMetadata(this.client, snapshot, options);
+  }
+
+  /**
+   * Fetches the extra specs of a volume type, returned on the Type.
+   * @param type - The Type or its ID.
+   * @param options - Options of this call.
+   * @returns The Type.
+   */
+  fetchTypeExtraSpecs(type: string | Type, options?: RequestOptions): Promise<Type> {
+    return fetchTypeExtraSpecs(this.client, type, options);
   }
 
   /**
@@ -987,6 +1077,17 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Gets the value of one user metadata key of a snapshot.
+   * @param snapshot - The Snapshot or its ID.
+   * @param key - The metadata key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getSnapshotMetadataItem(snapshot: string | Snapshot, key: string, options?: RequestOptions): Promise<string> {
+    return getSnapshotMetadataItem(this.client, snapshot, key, options);
+  }
+
+  /**
    * Gets a single volume transfer.
    * @param transfer - The Transfer or its ID.
    * @param options - Options of this call.
@@ -1027,6 +1128,28 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Gets one key of the encryption specification of a volume type (a string, or a number for key_size).
+   * @param type - The Type or its ID.
+   * @param key - The key, such as provider, cipher, key_size or control_location.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getTypeEncryptionProperty(type: string | Type, key: string, options?: RequestOptions): Promise<unknown> {
+    return getTypeEncryptionProperty(this.client, type, key, options);
+  }
+
+  /**
+   * Gets the value of one extra spec of a volume type (Cinder answers `{<key>: <value>}`; the value is returned).
+   * @param type - The Type or its ID.
+   * @param key - The extra spec key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getTypeExtraSpecsProperty(type: string | Type, key: string, options?: RequestOptions): Promise<string> {
+    return getTypeExtraSpecsProperty(this.client, type, key, options);
+  }
+
+  /**
    * Gets a single volume.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
@@ -1034,6 +1157,26 @@ export class BlockStorageV2 {
    */
   getVolume(volume: string | Volume, options?: RequestOptions): Promise<Volume> {
     return getVolume(this.client, volume, options);
+  }
+
+  /**
+   * Gets what a host needs to attach an encrypted volume: its key ID and, when its type is encrypted, the provider, cipher, key size and control location.
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeEncryptionMetadata(volume: string | Volume, options?: RequestOptions): Promise<VolumeEncryptionMetadata> {
+    return getVolumeEncryptionMetadata(this.client, volume, options);
+  }
+
+  /**
+   * Gets the image metadata of a volume through the os-show_image_metadata action (the same keys as the volume's volumeImageMetadata, in one small request).
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeImageMetadata(volume: string | Volume, options?: RequestOptions): Promise<Readonly<Record<string, string>>> {
+    return getVolumeImageMetadata(this.client, volume, options);
   }
 
   /**
@@ -1048,6 +1191,17 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Gets the value of one user metadata key of a volume (Cinder answers `{"meta": {<key>: <value>}}`; the value is returned).
+   * @param volume - The Volume or its ID.
+   * @param key - The metadata key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeMetadataItem(volume: string | Volume, key: string, options?: RequestOptions): Promise<string> {
+    return getVolumeMetadataItem(this.client, volume, key, options);
+  }
+
+  /**
    * Imports a backup record (from exportBackup) and returns the new Backup.
    * @param service - The backup service that holds the backup, such as cinder.backup.drivers.swift.
    * @param url - The backup_url of the export record (base64-encoded).
@@ -1056,6 +1210,30 @@ export class BlockStorageV2 {
    */
   importBackup(service: string, url: string, options?: RequestOptions): Promise<Backup> {
     return importBackup(this.client, service, url, options);
+  }
+
+  /**
+   * Initializes the connection of a volume to a host (os-initialize_connection) and returns the connection information.
+   * @param volume - The Volume or its ID.
+   * @param connector - The connector of the host (initiator, ip, host, multipath, …).
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  initVolumeAttachment(
+    volume: string | Volume,
+    connector: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<Record<string, unknown>> {
+    return initVolumeAttachment(this.client, volume, connector, options);
+  }
+
+  /**
+   * Lists the snapshots of a back end that could be managed (administrators only), through the os-snapshot-manage extension.
+   * @param options - Options of this call.
+   * @returns A lazy, paginated async iterable of ManageableSnapshot objects.
+   */
+  manageableSnapshots(options: ManageableSnapshotsOptions = {}): Paginated<ManageableSnapshot> {
+    return manageableSnapshots(this.client, options);
   }
 
   /**
@@ -1109,6 +1287,26 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Marks a volume as reserved (status attaching) before an attach.
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   */
+  reserveVolume(volume: string | Volume, options?: RequestOptions): Promise<void> {
+    return reserveVolume(this.client, volume, options);
+  }
+
+  /**
+   * Resets the status of a backup (administrators only).
+   * @param backup - The Backup or its ID.
+   * @param status - The new backup status: available or error.
+   * @param options - Options of this call.
+   * @deprecated Use resetBackupStatus.
+   */
+  resetBackup(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
+    return resetBackup(this.client, backup, status, options);
+  }
+
+  /**
    * Resets the status of a backup (administrators only). Cinder only hands the request to cinder-backup, which applies it shortly after the 202: wait for the new status before relying on it.
    * @param backup - The Backup or its ID.
    * @param status - The new backup status: available or error.
@@ -1116,6 +1314,31 @@ export class BlockStorageV2 {
    */
   resetBackupStatus(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
     return resetBackupStatus(this.client, backup, status, options);
+  }
+
+  /**
+   * Resets the status of a snapshot (administrators only).
+   * @param snapshot - The Snapshot or its ID.
+   * @param status - The new snapshot status.
+   * @param options - Options of this call.
+   * @deprecated Use resetSnapshotStatus.
+   */
+  resetSnapshot(
+    snapshot: string | Snapshot,
+    status:
+      | 'available'
+      | 'creating'
+      | 'deleting'
+      | 'deleted'
+      | 'error'
+      | 'error_deleting'
+      | 'updating'
+      | 'unmanaging'
+      | 'backing-up'
+      | 'restoring',
+    options?: RequestOptions,
+  ): Promise<void> {
+    return resetSnapshot(this.client, snapshot, status, options);
   }
 
   /**
@@ -1205,6 +1428,37 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Sets one user metadata key of a snapshot (other keys are left alone) and returns the value Cinder echoes back.
+   * @param snapshot - The Snapshot or its ID.
+   * @param key - The metadata key.
+   * @param value - The new value of the key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  setSnapshotMetadataItem(
+    snapshot: string | Snapshot,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return setSnapshotMetadataItem(this.client, snapshot, key, value, options);
+  }
+
+  /**
+   * Updates the status (and progress) of a snapshot, for drivers that create snapshots outside Cinder: a creating snapshot may become creating, available or error, a deleting one deleting or error_deleting.
+   * @param snapshot - The Snapshot or its ID.
+   * @param status - The new status, such as available.
+   * @param options - Options of this call.
+   */
+  setSnapshotStatus(
+    snapshot: string | Snapshot,
+    status: string,
+    options: SetSnapshotStatusOptions = {},
+  ): Promise<void> {
+    return setSnapshotStatus(this.client, snapshot, status, options);
+  }
+
+  /**
    * Updates the bootable flag of a volume.
    * @param volume - The Volume or its ID.
    * @param bootable - Whether the volume is bootable.
@@ -1245,6 +1499,23 @@ export class BlockStorageV2 {
   }
 
   /**
+   * Sets one user metadata key of a volume (other keys are left alone) and returns the value Cinder echoes back.
+   * @param volume - The Volume or its ID.
+   * @param key - The metadata key.
+   * @param value - The new value of the key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  setVolumeMetadataItem(
+    volume: string | Volume,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return setVolumeMetadataItem(this.client, volume, key, value, options);
+  }
+
+  /**
    * Updates the read-only access mode flag of a volume.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
@@ -1260,6 +1531,20 @@ export class BlockStorageV2 {
    */
   snapshots(options: SnapshotsOptions = {}): Paginated<Snapshot> {
     return snapshots(this.client, options);
+  }
+
+  /**
+   * Terminates the connection of a volume to a host (os-terminate_connection).
+   * @param volume - The Volume or its ID.
+   * @param connector - The connector of the host.
+   * @param options - Options of this call.
+   */
+  terminateVolumeAttachment(
+    volume: string | Volume,
+    connector: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return terminateVolumeAttachment(this.client, volume, connector, options);
   }
 
   /**
@@ -1305,6 +1590,15 @@ export class BlockStorageV2 {
    */
   unmanageVolume(volume: string | Volume, options?: RequestOptions): Promise<void> {
     return unmanageVolume(this.client, volume, options);
+  }
+
+  /**
+   * Removes the reservation of a volume (status back to available).
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   */
+  unreserveVolume(volume: string | Volume, options?: RequestOptions): Promise<void> {
+    return unreserveVolume(this.client, volume, options);
   }
 
   /**
@@ -1409,6 +1703,23 @@ export class BlockStorageV2 {
     options?: RequestOptions,
   ): Promise<Readonly<Record<string, string>>> {
     return updateTypeExtraSpecs(this.client, type, extraSpecs, options);
+  }
+
+  /**
+   * Sets the value of one extra spec of a volume type (adding the key if the type lacks it) and returns the value Cinder echoes back.
+   * @param type - The Type or its ID.
+   * @param key - The extra spec key.
+   * @param value - The new value of the extra spec.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  updateTypeExtraSpecsProperty(
+    type: string | Type,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return updateTypeExtraSpecsProperty(this.client, type, key, value, options);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   listResources,
   mergeInto,
   readResource,
+  readValue,
   refId,
   toTarget,
   updateResource,
@@ -142,6 +143,12 @@ export const SnapshotOperations = {
     method: 'DELETE',
     path: '/snapshots/{snapshot_id}/metadata/{key}',
   },
+  /** Updates the status (and progress) of a snapshot, for drivers that create snapshots outside Cinder: a creating snapshot may become creating, available or error, a deleting one deleting or error_deleting. */
+  setStatus: { id: 'Snapshot.setStatus', method: 'POST', path: '/snapshots/{snapshot_id}/action' },
+  /** Shows one user metadata key of a snapshot. Cinder answers `{"meta": {<key>: <value>}}`, from which the value is read (404 when the snapshot has no such key; cinder/api/v3/snapshot_metadata.py show). */
+  getMetadataItem: { id: 'Snapshot.getMetadataItem', method: 'GET', path: '/snapshots/{snapshot_id}/metadata/{key}' },
+  /** Sets (adds or replaces) one user metadata key of a snapshot; other keys are left alone. The body is `{"meta": {<key>: <value>}}` with the key of the path as its only entry (Cinder answers 400 otherwise) and Cinder echoes it back, from which the value is read. */
+  setMetadataItem: { id: 'Snapshot.setMetadataItem', method: 'PUT', path: '/snapshots/{snapshot_id}/metadata/{key}' },
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -654,4 +661,135 @@ export async function deleteSnapshotMetadata(
   }
 
   await callOperation(client, SnapshotOperations.clearMetadata, { target, body: { metadata: {} } }, options);
+}
+
+/** Options of `setSnapshotStatus`. */
+export interface SetSnapshotStatusOptions extends RequestOptions {
+  /** The build progress, as a percentage string such as `50%`. */
+  readonly progress?: string;
+}
+
+/**
+ * Updates the status (and progress) of a snapshot, for drivers that create snapshots outside Cinder: a creating snapshot may become creating, available or error, a deleting one deleting or error_deleting.
+ * @param client - The service client (a session or connection proxy).
+ * @param snapshot - The Snapshot or its ID.
+ * @param status - The new status, such as available.
+ * @param options - Options of this call.
+ */
+export async function setSnapshotStatus(
+  client: ServiceClient,
+  snapshot: string | Snapshot,
+  status: string,
+  options: SetSnapshotStatusOptions = {},
+): Promise<void> {
+  const { progress } = options;
+  checkArgs({ ...options, status }, { status: { type: 'string', required: true }, progress: 'string' });
+  const target = toTarget(Snapshot, snapshot, 'snapshot');
+  await callOperation(
+    client,
+    SnapshotOperations.setStatus,
+    { target, body: { 'os-update_snapshot_status': { status, progress } } },
+    options,
+  );
+}
+
+/**
+ * Resets the status of a snapshot (administrators only).
+ * @param client - The service client (a session or connection proxy).
+ * @param snapshot - The Snapshot or its ID.
+ * @param status - The new snapshot status.
+ * @param options - Options of this call.
+ * @deprecated Use resetSnapshotStatus.
+ */
+export async function resetSnapshot(
+  client: ServiceClient,
+  snapshot: string | Snapshot,
+  status:
+    | 'available'
+    | 'creating'
+    | 'deleting'
+    | 'deleted'
+    | 'error'
+    | 'error_deleting'
+    | 'updating'
+    | 'unmanaging'
+    | 'backing-up'
+    | 'restoring',
+  options?: RequestOptions,
+): Promise<void> {
+  checkArgs(
+    { status },
+    {
+      status: {
+        type: 'string',
+        required: true,
+        enum: [
+          'available',
+          'creating',
+          'deleting',
+          'deleted',
+          'error',
+          'error_deleting',
+          'updating',
+          'unmanaging',
+          'backing-up',
+          'restoring',
+        ],
+      },
+    },
+  );
+  const target = toTarget(Snapshot, snapshot, 'snapshot');
+  await callOperation(
+    client,
+    SnapshotOperations.resetStatus,
+    { target, body: { 'os-reset_status': { status } } },
+    options,
+  );
+}
+
+/**
+ * Gets the value of one user metadata key of a snapshot.
+ * @param client - The service client (a session or connection proxy).
+ * @param snapshot - The Snapshot or its ID.
+ * @param key - The metadata key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getSnapshotMetadataItem(
+  client: ServiceClient,
+  snapshot: string | Snapshot,
+  key: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key }, { key: { type: 'string', required: true } });
+  const target = toTarget(Snapshot, snapshot, 'snapshot');
+  const response = await callOperation(client, SnapshotOperations.getMetadataItem, { target, path: { key } }, options);
+  return readValue<string>(response, 'string', ['meta', key], 'Snapshot.getMetadataItem');
+}
+
+/**
+ * Sets one user metadata key of a snapshot (other keys are left alone) and returns the value Cinder echoes back.
+ * @param client - The service client (a session or connection proxy).
+ * @param snapshot - The Snapshot or its ID.
+ * @param key - The metadata key.
+ * @param value - The new value of the key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function setSnapshotMetadataItem(
+  client: ServiceClient,
+  snapshot: string | Snapshot,
+  key: string,
+  value: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key, value }, { key: { type: 'string', required: true }, value: { type: 'string', required: true } });
+  const target = toTarget(Snapshot, snapshot, 'snapshot');
+  const response = await callOperation(
+    client,
+    SnapshotOperations.setMetadataItem,
+    { target, path: { key }, body: { meta: { [key]: value } } },
+    options,
+  );
+  return readValue<string>(response, 'string', ['meta', key], 'Snapshot.setMetadataItem');
 }

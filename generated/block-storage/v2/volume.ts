@@ -151,6 +151,41 @@ export const ImageUploadSchema: StructSchema = {
   },
 };
 
+/** What a host needs to attach a volume (cinder/db/sqlalchemy/api.py volume_encryption_metadata_get): the key ID always, the rest for an encrypted volume type. */
+export interface VolumeEncryptionMetadata {
+  /**
+   * The UUID of the volume's encryption key, or null.
+   * @remarks Wire name: `encryption_key_id`.
+   */
+  readonly encryptionKeyId?: string;
+  /**
+   * Where encryption is done: front-end (Nova) or back-end.
+   * @remarks Wire name: `control_location`.
+   */
+  readonly controlLocation?: string;
+  /** The encryption algorithm, such as aes-xts-plain64. */
+  readonly cipher?: string;
+  /**
+   * The size of the encryption key, in bits.
+   * @remarks Wire name: `key_size`.
+   */
+  readonly keySize?: number;
+  /** The encryption provider, such as luks. */
+  readonly provider?: string;
+}
+
+/** Wire mapping of {@link VolumeEncryptionMetadata}. */
+export const VolumeEncryptionMetadataSchema: StructSchema = {
+  name: 'VolumeEncryptionMetadata',
+  fields: {
+    encryptionKeyId: { wire: 'encryption_key_id', type: 'string' },
+    controlLocation: { wire: 'control_location', type: 'string' },
+    cipher: { wire: 'cipher', type: 'string' },
+    keySize: { wire: 'key_size', type: 'integer' },
+    provider: { wire: 'provider', type: 'string' },
+  },
+};
+
 /** A hypermedia link. */
 export interface Link {
   /** The link's URL. */
@@ -394,6 +429,8 @@ export const VolumeOperations = {
   completeMigration: { id: 'Volume.completeMigration', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Uploads a volume to the Image service as an image. */
   uploadToImage: { id: 'Volume.uploadToImage', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Creates an image of a volume (os-volume_upload_image) with openstacksdk's create_image defaults: qcow2 disk format and bare container. */
+  createImage: { id: 'Volume.createImage', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Shows the user metadata of a volume. */
   getMetadata: { id: 'Volume.getMetadata', method: 'GET', path: '/volumes/{volume_id}/metadata' },
   /** Adds or updates user metadata keys of a volume; other keys are left alone. */
@@ -406,6 +443,28 @@ export const VolumeOperations = {
     method: 'DELETE',
     path: '/volumes/{volume_id}/metadata/{key}',
   },
+  /** Shows one user metadata key of a volume. Cinder answers `{"meta": {<key>: <value>}}`, from which the value is read (404 when the volume has no such key; cinder/api/v2/volume_metadata.py show). */
+  getMetadataItem: { id: 'Volume.getMetadataItem', method: 'GET', path: '/volumes/{volume_id}/metadata/{key}' },
+  /** Sets (adds or replaces) one user metadata key of a volume; other keys are left alone. The body is `{"meta": {<key>: <value>}}` with the key of the path as its only entry (Cinder answers 400 otherwise) and Cinder echoes it back, from which the value is read. */
+  setMetadataItem: { id: 'Volume.setMetadataItem', method: 'PUT', path: '/volumes/{volume_id}/metadata/{key}' },
+  /** Shows the image metadata of a volume (the keys copied from its image, and those set with os-set_image_metadata) through the os-show_image_metadata action (cinder/api/contrib/volume_image_metadata.py). */
+  showImageMetadata: { id: 'Volume.showImageMetadata', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Shows what a host needs to attach the volume: its encryption key ID and, for an encrypted volume type, the encryption provider, cipher, key size and control location (cinder/api/contrib/volume_encryption_metadata.py; the body is the object itself). */
+  getEncryptionMetadata: { id: 'Volume.getEncryptionMetadata', method: 'GET', path: '/volumes/{volume_id}/encryption' },
+  /** Marks a volume as reserved (status attaching) before an attach. */
+  reserve: { id: 'Volume.reserve', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Removes the reservation of a volume (status back to available). */
+  unreserve: { id: 'Volume.unreserve', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Marks a volume as detaching. */
+  beginDetaching: { id: 'Volume.beginDetaching', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Rolls a detaching volume back to in-use. */
+  rollDetaching: { id: 'Volume.rollDetaching', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Initializes the connection of a volume to a host and returns the connection information the host needs to attach it. */
+  initializeConnection: { id: 'Volume.initializeConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Terminates the connection of a volume to a host. */
+  terminateConnection: { id: 'Volume.terminateConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Completes (or, with error, rolls back) the extend of an attached volume left in status extending after Nova was notified (administrators only). Cinder 2024.1 (24.0.0) and later serve it at every microversion (cinder/api/contrib/admin_actions.py, no microversion gate); older releases answer 400. */
+  completeExtend: { id: 'Volume.completeExtend', method: 'POST', path: '/volumes/{volume_id}/action' },
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -1041,6 +1100,8 @@ export interface AttachVolumeOptions extends RequestOptions {
   readonly instance?: string;
   /** The name of the host (this or instance is required). */
   readonly hostName?: string;
+  /** The attach mode: rw (Cinder's default) or ro. */
+  readonly mode?: 'rw' | 'ro';
 }
 
 /**
@@ -1056,16 +1117,21 @@ export async function attachVolume(
   mountpoint: string,
   options: AttachVolumeOptions = {},
 ): Promise<void> {
-  const { instance, hostName } = options;
+  const { instance, hostName, mode } = options;
   checkArgs(
     { ...options, mountpoint },
-    { mountpoint: { type: 'string', required: true }, instance: 'string', hostName: 'string' },
+    {
+      mountpoint: { type: 'string', required: true },
+      instance: 'string',
+      hostName: 'string',
+      mode: { type: 'string', enum: ['rw', 'ro'] },
+    },
   );
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
     VolumeOperations.attach,
-    { target, body: { 'os-attach': { mountpoint, instance_uuid: instance, host_name: hostName } } },
+    { target, body: { 'os-attach': { mountpoint, instance_uuid: instance, host_name: hostName, mode } } },
     options,
   );
 }
@@ -1344,4 +1410,307 @@ export async function deleteVolumeMetadata(
   }
 
   await callOperation(client, VolumeOperations.clearMetadata, { target, body: { metadata: {} } }, options);
+}
+
+/**
+ * Marks a volume as reserved (status attaching) before an attach.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function reserveVolume(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(client, VolumeOperations.reserve, { target, body: { 'os-reserve': {} } }, options);
+}
+
+/**
+ * Removes the reservation of a volume (status back to available).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function unreserveVolume(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(client, VolumeOperations.unreserve, { target, body: { 'os-unreserve': {} } }, options);
+}
+
+/**
+ * Marks a volume as detaching.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function beginVolumeDetaching(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(client, VolumeOperations.beginDetaching, { target, body: { 'os-begin_detaching': {} } }, options);
+}
+
+/**
+ * Rolls a detaching volume back to in-use (os-roll_detaching).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function abortVolumeDetaching(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(client, VolumeOperations.rollDetaching, { target, body: { 'os-roll_detaching': {} } }, options);
+}
+
+/**
+ * Initializes the connection of a volume to a host (os-initialize_connection) and returns the connection information.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param connector - The connector of the host (initiator, ip, host, multipath, …).
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function initVolumeAttachment(
+  client: ServiceClient,
+  volume: string | Volume,
+  connector: Record<string, unknown>,
+  options?: RequestOptions,
+): Promise<Record<string, unknown>> {
+  checkArgs({ connector }, { connector: { type: 'object', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.initializeConnection,
+    { target, body: { 'os-initialize_connection': { connector } } },
+    options,
+  );
+  return readValue<Record<string, unknown>>(response, 'object', 'connection_info', 'Volume.initializeConnection');
+}
+
+/**
+ * Terminates the connection of a volume to a host (os-terminate_connection).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param connector - The connector of the host.
+ * @param options - Options of this call.
+ */
+export async function terminateVolumeAttachment(
+  client: ServiceClient,
+  volume: string | Volume,
+  connector: Record<string, unknown>,
+  options?: RequestOptions,
+): Promise<void> {
+  checkArgs({ connector }, { connector: { type: 'object', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(
+    client,
+    VolumeOperations.terminateConnection,
+    { target, body: { 'os-terminate_connection': { connector } } },
+    options,
+  );
+}
+
+/**
+ * Gets the value of one user metadata key of a volume (Cinder answers `{"meta": {<key>: <value>}}`; the value is returned).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param key - The metadata key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeMetadataItem(
+  client: ServiceClient,
+  volume: string | Volume,
+  key: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key }, { key: { type: 'string', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(client, VolumeOperations.getMetadataItem, { target, path: { key } }, options);
+  return readValue<string>(response, 'string', ['meta', key], 'Volume.getMetadataItem');
+}
+
+/**
+ * Sets one user metadata key of a volume (other keys are left alone) and returns the value Cinder echoes back.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param key - The metadata key.
+ * @param value - The new value of the key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function setVolumeMetadataItem(
+  client: ServiceClient,
+  volume: string | Volume,
+  key: string,
+  value: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key, value }, { key: { type: 'string', required: true }, value: { type: 'string', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.setMetadataItem,
+    { target, path: { key }, body: { meta: { [key]: value } } },
+    options,
+  );
+  return readValue<string>(response, 'string', ['meta', key], 'Volume.setMetadataItem');
+}
+
+/**
+ * Gets the image metadata of a volume through the os-show_image_metadata action (the same keys as the volume's volumeImageMetadata, in one small request).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeImageMetadata(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<Readonly<Record<string, string>>> {
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.showImageMetadata,
+    { target, body: { 'os-show_image_metadata': {} } },
+    options,
+  );
+  return readValue<Readonly<Record<string, string>>>(
+    response,
+    { map: 'string' },
+    'metadata',
+    'Volume.showImageMetadata',
+  );
+}
+
+/**
+ * Gets what a host needs to attach an encrypted volume: its key ID and, when its type is encrypted, the provider, cipher, key size and control location.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeEncryptionMetadata(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<VolumeEncryptionMetadata> {
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(client, VolumeOperations.getEncryptionMetadata, { target }, options);
+  return readValue<VolumeEncryptionMetadata>(
+    response,
+    { struct: VolumeEncryptionMetadataSchema },
+    undefined,
+    'Volume.getEncryptionMetadata',
+  );
+}
+
+/** Options of `createImage`. */
+export interface CreateImageOptions extends RequestOptions {
+  /**
+   * The disk format of the image (an encrypted volume needs raw).
+   * @remarks Default: "qcow2".
+   */
+  readonly diskFormat?: 'raw' | 'vmdk' | 'vdi' | 'qcow2' | 'vhd' | 'vhdx' | 'ploop';
+  /**
+   * The container format of the image.
+   * @remarks Default: "bare".
+   */
+  readonly containerFormat?: string;
+  /**
+   * Upload even if the volume is attached.
+   * @remarks Default: false.
+   */
+  readonly force?: boolean;
+}
+
+/**
+ * Creates an image of a volume through os-volume_upload_image, like openstacksdk's v2 create_image (qcow2 and bare unless given). Returns what Cinder reports (the new image's ID in imageId); it does not wait for the image nor check for duplicate names in the Image service.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param name - The name of the new image.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function createImage(
+  client: ServiceClient,
+  volume: string | Volume,
+  name: string,
+  options: CreateImageOptions = {},
+): Promise<ImageUpload> {
+  const { diskFormat = 'qcow2', containerFormat = 'bare', force = false } = options;
+  checkArgs(
+    { ...options, name },
+    {
+      name: { type: 'string', required: true },
+      diskFormat: { type: 'string', enum: ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop'] },
+      containerFormat: 'string',
+      force: 'boolean',
+    },
+  );
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.createImage,
+    {
+      target,
+      body: {
+        'os-volume_upload_image': {
+          image_name: name,
+          force,
+          disk_format: diskFormat,
+          container_format: containerFormat,
+        },
+      },
+    },
+    options,
+  );
+  return readValue<ImageUpload>(
+    response,
+    { struct: ImageUploadSchema },
+    'os-volume_upload_image',
+    'Volume.createImage',
+  );
+}
+
+/** Options of `completeVolumeExtend`. */
+export interface CompleteVolumeExtendOptions extends RequestOptions {
+  /**
+   * Whether the extend failed outside Cinder (the volume then goes to error_extending).
+   * @remarks Default: false.
+   */
+  readonly error?: boolean;
+}
+
+/**
+ * Completes the extend of an attached volume waiting for Nova's feedback; with error, marks it error_extending. Cinder serves it from 2024.1 (24.0.0) on.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function completeVolumeExtend(
+  client: ServiceClient,
+  volume: string | Volume,
+  options: CompleteVolumeExtendOptions = {},
+): Promise<void> {
+  const { error = false } = options;
+  checkArgs(options, { error: 'boolean' });
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(
+    client,
+    VolumeOperations.completeExtend,
+    { target, body: { 'os-extend_volume_completion': { error } } },
+    options,
+  );
 }

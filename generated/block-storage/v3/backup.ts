@@ -437,6 +437,8 @@ export interface BackupsOptions extends ListOptions {
   readonly marker?: string;
   /** Skips this many backups. Cinder copies the offset into its next links, so each later page skips as many again after the marker. */
   readonly offset?: number;
+  /** Ask Cinder for the number of backups the listing matches, all pages together (microversion 3.45): read it with the listing's count(), or from each page's count. */
+  readonly withCount?: boolean;
   /**
    * Return full details (default true).
    * @remarks Default: true.
@@ -463,6 +465,7 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
     limit,
     marker,
     offset,
+    withCount,
     details = true,
   } = options;
   checkArgs(options, {
@@ -477,6 +480,7 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
     limit: 'integer',
     marker: 'string',
     offset: 'integer',
+    withCount: 'boolean',
   });
   return listResources(
     client,
@@ -495,9 +499,11 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
         limit,
         marker,
         offset,
+        with_count: withCount,
       },
       paginated: true,
       pageSize: true,
+      requires: [withCount === undefined ? undefined : '3.45'],
     },
     options,
   );
@@ -723,6 +729,48 @@ export async function resetBackupStatus(
 }
 
 /**
+ * Exports the record of a backup (backup service and URL), to import it elsewhere with importBackup.
+ * @param client - The service client (a session or connection proxy).
+ * @param backup - The Backup or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ * @deprecated Use exportBackup.
+ */
+export async function exportRecord(
+  client: ServiceClient,
+  backup: string | Backup,
+  options?: RequestOptions,
+): Promise<BackupRecord> {
+  const target = toTarget(Backup, backup, 'backup');
+  const response = await callOperation(client, BackupOperations.exportRecord, { target }, options);
+  return readValue<BackupRecord>(response, { struct: BackupRecordSchema }, 'backup-record', 'Backup.exportRecord');
+}
+
+/**
+ * Resets the status of a backup (administrators only).
+ * @param client - The service client (a session or connection proxy).
+ * @param backup - The Backup or its ID.
+ * @param status - The new backup status: available or error.
+ * @param options - Options of this call.
+ * @deprecated Use resetBackupStatus.
+ */
+export async function resetBackup(
+  client: ServiceClient,
+  backup: string | Backup,
+  status: 'available' | 'error',
+  options?: RequestOptions,
+): Promise<void> {
+  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
+  const target = toTarget(Backup, backup, 'backup');
+  await callOperation(
+    client,
+    BackupOperations.resetStatus,
+    { target, body: { 'os-reset_status': { status } } },
+    options,
+  );
+}
+
+/**
  * Updates the name, description or (from 3.43) metadata of a backup; given metadata replaces the backup's. Needs microversion 3.9.
  * @param client - The service client (a session or connection proxy).
  * @param backup - The Backup or its ID.
@@ -813,46 +861,4 @@ export async function deleteBackupMetadata(
 ): Promise<void> {
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(client, BackupOperations.clearMetadata, { target, body: { backup: { metadata: {} } } }, options);
-}
-
-/**
- * Exports the record of a backup (backup service and URL), to import it elsewhere with importBackup.
- * @param client - The service client (a session or connection proxy).
- * @param backup - The Backup or its ID.
- * @param options - Options of this call.
- * @returns The value the API returned.
- * @deprecated Use exportBackup.
- */
-export async function exportRecord(
-  client: ServiceClient,
-  backup: string | Backup,
-  options?: RequestOptions,
-): Promise<BackupRecord> {
-  const target = toTarget(Backup, backup, 'backup');
-  const response = await callOperation(client, BackupOperations.exportRecord, { target }, options);
-  return readValue<BackupRecord>(response, { struct: BackupRecordSchema }, 'backup-record', 'Backup.exportRecord');
-}
-
-/**
- * Resets the status of a backup (administrators only).
- * @param client - The service client (a session or connection proxy).
- * @param backup - The Backup or its ID.
- * @param status - The new backup status: available or error.
- * @param options - Options of this call.
- * @deprecated Use resetBackupStatus.
- */
-export async function resetBackup(
-  client: ServiceClient,
-  backup: string | Backup,
-  status: 'available' | 'error',
-  options?: RequestOptions,
-): Promise<void> {
-  checkArgs({ status }, { status: { type: 'string', required: true, enum: ['available', 'error'] } });
-  const target = toTarget(Backup, backup, 'backup');
-  await callOperation(
-    client,
-    BackupOperations.resetStatus,
-    { target, body: { 'os-reset_status': { status } } },
-    options,
-  );
 }

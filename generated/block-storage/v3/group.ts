@@ -11,6 +11,7 @@ import {
   listResources,
   optionalRefId,
   readResource,
+  readValue,
   toTarget,
   updateResource,
   type ListOptions,
@@ -160,6 +161,13 @@ export const GroupOperations = {
   /** Disables replication of a group. */
   disableReplication: {
     id: 'Group.disableReplication',
+    method: 'POST',
+    path: '/groups/{group_id}/action',
+    minVersion: '3.38',
+  },
+  /** Lists the replication targets of a replicated group: the replication_device entries of its back end (every key for administrators, only backend_id for others; cinder/volume/manager.py list_replication_targets). A group whose type is not replicated is a 400. */
+  listReplicationTargets: {
+    id: 'Group.listReplicationTargets',
     method: 'POST',
     path: '/groups/{group_id}/action',
     minVersion: '3.38',
@@ -595,6 +603,33 @@ export async function resetGroupState(
   );
   const target = toTarget(Group, group, 'group');
   await callOperation(client, GroupOperations.resetStatus, { target, body: { reset_status: { status } } }, options);
+}
+
+/**
+ * Lists the replication targets of a replicated group (microversion 3.38), such as `[{"backend_id": "vendor-id-1"}]`.
+ * @param client - The service client (a session or connection proxy).
+ * @param group - The Group or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function listGroupReplicationTargets(
+  client: ServiceClient,
+  group: string | Group,
+  options?: RequestOptions,
+): Promise<readonly Record<string, unknown>[]> {
+  const target = toTarget(Group, group, 'group');
+  const response = await callOperation(
+    client,
+    GroupOperations.listReplicationTargets,
+    { target, body: { list_replication_targets: {} } },
+    options,
+  );
+  return readValue<readonly Record<string, unknown>[]>(
+    response,
+    { list: 'object' },
+    'replication_targets',
+    'Group.listReplicationTargets',
+  );
 }
 
 /**

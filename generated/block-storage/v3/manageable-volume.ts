@@ -40,14 +40,25 @@ export interface ManageableVolumeAttributes {
 
 /** The wire operations of {@link ManageableVolume}: method, path and microversion bounds of each request. */
 export const ManageableVolumeOperations = {
-  /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). */
-  list: { id: 'ManageableVolume.list', method: 'GET', path: '/manageable_volumes', minVersion: '3.8' },
-  /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). (with details) */
+  /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below (cinder/api/contrib/volume_manage.py index and detail). */
+  list: {
+    id: 'ManageableVolume.list',
+    method: 'GET',
+    path: '/manageable_volumes',
+    routes: [
+      { method: 'GET', path: '/os-volume-manage', maxVersion: '3.7' },
+      { method: 'GET', path: '/manageable_volumes', minVersion: '3.8' },
+    ],
+  },
+  /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below (cinder/api/contrib/volume_manage.py index and detail). (with details) */
   listDetail: {
     id: 'ManageableVolume.list.detail',
     method: 'GET',
     path: '/manageable_volumes/detail',
-    minVersion: '3.8',
+    routes: [
+      { method: 'GET', path: '/os-volume-manage/detail', maxVersion: '3.7' },
+      { method: 'GET', path: '/manageable_volumes/detail', minVersion: '3.8' },
+    ],
   },
 } as const satisfies Readonly<Record<string, Operation>>;
 
@@ -131,7 +142,7 @@ export interface ManageableVolumesOptions extends ListOptions {
 }
 
 /**
- * Lists the storage objects of a back end that could be managed as volumes (administrators only). Needs microversion 3.8; openstacksdk sends no microversion here, which Cinder answers with 404.
+ * Lists the storage objects of a back end that could be managed as volumes (administrators only): at /manageable_volumes from microversion 3.8 (openstacksdk sends no microversion there, which Cinder answers with 404), through the os-volume-manage extension below.
  * @param client - The service client (a session or connection proxy).
  * @param options - Options of this call.
  * @returns A lazy, paginated async iterable of ManageableVolume objects.

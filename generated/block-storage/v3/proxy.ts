@@ -138,6 +138,7 @@ import {
   findGroup,
   getGroup,
   groups,
+  listGroupReplicationTargets,
   resetGroupState,
   resetGroupStatus,
   updateGroup,
@@ -181,11 +182,13 @@ import {
   type DisableServiceOptions,
   type FailoverServiceOptions,
   type FindServiceOptions,
+  type FreezeServiceOptions,
   type GetServiceLogLevelsOptions,
   type LogLevel,
   type Service,
   type ServicesOptions,
   type SetServiceLogLevelsOptions,
+  type ThawServiceOptions,
   type WorkerCleanup,
 } from './os-service.js';
 import { backendPools, type BackendPoolsOptions, type Pool } from './pool.js';
@@ -232,10 +235,12 @@ import {
   findSnapshot,
   getSnapshot,
   getSnapshotMetadata,
+  getSnapshotMetadataItem,
   manageSnapshot,
   resetSnapshot,
   resetSnapshotStatus,
   setSnapshotMetadata,
+  setSnapshotMetadataItem,
   setSnapshotStatus,
   snapshots,
   unmanageSnapshot,
@@ -278,13 +283,17 @@ import {
   createType,
   deleteType,
   deleteTypeExtraSpecs,
+  fetchTypeExtraSpecs,
   findType,
   getType,
   getTypeAccess,
+  getTypeEncryptionProperty,
+  getTypeExtraSpecsProperty,
   removeTypeAccess,
   types,
   updateType,
   updateTypeExtraSpecs,
+  updateTypeExtraSpecsProperty,
   type DeleteTypeOptions,
   type FindTypeOptions,
   type Type,
@@ -309,10 +318,14 @@ import {
   fetchVolumeMetadata,
   findVolume,
   getVolume,
+  getVolumeEncryptionMetadata,
+  getVolumeImageMetadata,
   getVolumeMetadata,
+  getVolumeMetadataItem,
   initVolumeAttachment,
   manageVolume,
   migrateVolume,
+  reimageVolume,
   reserveVolume,
   resetVolumeStatus,
   retypeVolume,
@@ -320,6 +333,7 @@ import {
   setVolumeBootableStatus,
   setVolumeImageMetadata,
   setVolumeMetadata,
+  setVolumeMetadataItem,
   setVolumeReadonly,
   summary,
   terminateVolumeAttachment,
@@ -340,6 +354,7 @@ import {
   type ImageUpload,
   type ManageVolumeOptions,
   type MigrateVolumeOptions,
+  type ReimageVolumeOptions,
   type ResetVolumeStatusOptions,
   type RetypeVolumeOptions,
   type SetVolumeReadonlyOptions,
@@ -347,6 +362,7 @@ import {
   type UploadVolumeToImageOptions,
   type Volume,
   type VolumeCreate,
+  type VolumeEncryptionMetadata,
   type VolumeSummary,
   type VolumeUpdate,
   type VolumesOptions,
@@ -1107,6 +1123,16 @@ export class BlockStorageV3 {
   }
 
   /**
+   * Fetches the extra specs of a volume type, returned on the Type.
+   * @param type - The Type or its ID.
+   * @param options - Options of this call.
+   * @returns The Type.
+   */
+  fetchTypeExtraSpecs(type: string | Type, options?: RequestOptions): Promise<Type> {
+    return fetchTypeExtraSpecs(this.client, type, options);
+  }
+
+  /**
    * Fetches the user metadata of a volume, returned on the Volume.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
@@ -1372,11 +1398,11 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Freezes a cinder-volume back end (given as a Service); Cinder returns no service state.
+   * Freezes a cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster, the service's host then not sent; Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    */
-  freezeService(service: Service, options?: RequestOptions): Promise<void> {
+  freezeService(service: Service, options: FreezeServiceOptions = {}): Promise<void> {
     return freezeService(this.client, service, options);
   }
 
@@ -1595,6 +1621,17 @@ export class BlockStorageV3 {
   }
 
   /**
+   * Gets the value of one user metadata key of a snapshot.
+   * @param snapshot - The Snapshot or its ID.
+   * @param key - The metadata key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getSnapshotMetadataItem(snapshot: string | Snapshot, key: string, options?: RequestOptions): Promise<string> {
+    return getSnapshotMetadataItem(this.client, snapshot, key, options);
+  }
+
+  /**
    * Gets a single volume transfer.
    * @param transfer - The Transfer or its ID.
    * @param options - Options of this call.
@@ -1635,6 +1672,28 @@ export class BlockStorageV3 {
   }
 
   /**
+   * Gets one key of the encryption specification of a volume type (a string, or a number for key_size).
+   * @param type - The Type or its ID.
+   * @param key - The key, such as provider, cipher, key_size or control_location.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getTypeEncryptionProperty(type: string | Type, key: string, options?: RequestOptions): Promise<unknown> {
+    return getTypeEncryptionProperty(this.client, type, key, options);
+  }
+
+  /**
+   * Gets the value of one extra spec of a volume type (Cinder answers `{<key>: <value>}`; the value is returned).
+   * @param type - The Type or its ID.
+   * @param key - The extra spec key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getTypeExtraSpecsProperty(type: string | Type, key: string, options?: RequestOptions): Promise<string> {
+    return getTypeExtraSpecsProperty(this.client, type, key, options);
+  }
+
+  /**
    * Gets a single volume.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
@@ -1642,6 +1701,26 @@ export class BlockStorageV3 {
    */
   getVolume(volume: string | Volume, options?: RequestOptions): Promise<Volume> {
     return getVolume(this.client, volume, options);
+  }
+
+  /**
+   * Gets what a host needs to attach an encrypted volume: its key ID and, when its type is encrypted, the provider, cipher, key size and control location.
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeEncryptionMetadata(volume: string | Volume, options?: RequestOptions): Promise<VolumeEncryptionMetadata> {
+    return getVolumeEncryptionMetadata(this.client, volume, options);
+  }
+
+  /**
+   * Gets the image metadata of a volume through the os-show_image_metadata action (the same keys as the volume's volumeImageMetadata, in one small request).
+   * @param volume - The Volume or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeImageMetadata(volume: string | Volume, options?: RequestOptions): Promise<Readonly<Record<string, string>>> {
+    return getVolumeImageMetadata(this.client, volume, options);
   }
 
   /**
@@ -1653,6 +1732,17 @@ export class BlockStorageV3 {
    */
   getVolumeMetadata(volume: string | Volume, options?: RequestOptions): Promise<Volume> {
     return getVolumeMetadata(this.client, volume, options);
+  }
+
+  /**
+   * Gets the value of one user metadata key of a volume (Cinder answers `{"meta": {<key>: <value>}}`; the value is returned).
+   * @param volume - The Volume or its ID.
+   * @param key - The metadata key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  getVolumeMetadataItem(volume: string | Volume, key: string, options?: RequestOptions): Promise<string> {
+    return getVolumeMetadataItem(this.client, volume, key, options);
   }
 
   /**
@@ -1709,7 +1799,20 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Lists the snapshots of a back end that could be managed (administrators only). Needs microversion 3.8; openstacksdk sends no microversion here, which Cinder answers with 404.
+   * Lists the replication targets of a replicated group (microversion 3.38), such as `[{"backend_id": "vendor-id-1"}]`.
+   * @param group - The Group or its ID.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  listGroupReplicationTargets(
+    group: string | Group,
+    options?: RequestOptions,
+  ): Promise<readonly Record<string, unknown>[]> {
+    return listGroupReplicationTargets(this.client, group, options);
+  }
+
+  /**
+   * Lists the snapshots of a back end that could be managed (administrators only): at /manageable_snapshots from microversion 3.8 (openstacksdk sends no microversion there, which Cinder answers with 404), through the os-snapshot-manage extension below.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of ManageableSnapshot objects.
    */
@@ -1718,7 +1821,7 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Lists the storage objects of a back end that could be managed as volumes (administrators only). Needs microversion 3.8; openstacksdk sends no microversion here, which Cinder answers with 404.
+   * Lists the storage objects of a back end that could be managed as volumes (administrators only): at /manageable_volumes from microversion 3.8 (openstacksdk sends no microversion there, which Cinder answers with 404), through the os-volume-manage extension below.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of ManageableVolume objects.
    */
@@ -1782,6 +1885,16 @@ export class BlockStorageV3 {
    */
   qosSpecs(options: QosSpecsOptions = {}): Paginated<QosSpec> {
     return qosSpecs(this.client, options);
+  }
+
+  /**
+   * Re-images a volume with an image (microversion 3.68): Cinder replaces the volume's data with the image's and answers 202; the volume goes through downloading.
+   * @param volume - The Volume or its ID.
+   * @param image - The UUID of the image.
+   * @param options - Options of this call.
+   */
+  reimageVolume(volume: string | Volume, image: string, options: ReimageVolumeOptions = {}): Promise<void> {
+    return reimageVolume(this.client, volume, image, options);
   }
 
   /**
@@ -2055,6 +2168,23 @@ export class BlockStorageV3 {
   }
 
   /**
+   * Sets one user metadata key of a snapshot (other keys are left alone) and returns the value Cinder echoes back.
+   * @param snapshot - The Snapshot or its ID.
+   * @param key - The metadata key.
+   * @param value - The new value of the key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  setSnapshotMetadataItem(
+    snapshot: string | Snapshot,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return setSnapshotMetadataItem(this.client, snapshot, key, value, options);
+  }
+
+  /**
    * Updates the status (and progress) of a snapshot, for drivers that create snapshots outside Cinder: a creating snapshot may become creating, available or error, a deleting one deleting or error_deleting.
    * @param snapshot - The Snapshot or its ID.
    * @param status - The new status, such as available.
@@ -2109,6 +2239,23 @@ export class BlockStorageV3 {
   }
 
   /**
+   * Sets one user metadata key of a volume (other keys are left alone) and returns the value Cinder echoes back.
+   * @param volume - The Volume or its ID.
+   * @param key - The metadata key.
+   * @param value - The new value of the key.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  setVolumeMetadataItem(
+    volume: string | Volume,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return setVolumeMetadataItem(this.client, volume, key, value, options);
+  }
+
+  /**
    * Updates the read-only access mode flag of a volume.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
@@ -2160,11 +2307,11 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Thaws a frozen cinder-volume back end (given as a Service); Cinder returns no service state.
+   * Thaws a frozen cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster; Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    */
-  thawService(service: Service, options?: RequestOptions): Promise<void> {
+  thawService(service: Service, options: ThawServiceOptions = {}): Promise<void> {
     return thawService(this.client, service, options);
   }
 
@@ -2389,6 +2536,23 @@ export class BlockStorageV3 {
     options?: RequestOptions,
   ): Promise<Readonly<Record<string, string>>> {
     return updateTypeExtraSpecs(this.client, type, extraSpecs, options);
+  }
+
+  /**
+   * Sets the value of one extra spec of a volume type (adding the key if the type lacks it) and returns the value Cinder echoes back.
+   * @param type - The Type or its ID.
+   * @param key - The extra spec key.
+   * @param value - The new value of the extra spec.
+   * @param options - Options of this call.
+   * @returns The value the API returned.
+   */
+  updateTypeExtraSpecsProperty(
+    type: string | Type,
+    key: string,
+    value: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    return updateTypeExtraSpecsProperty(this.client, type, key, value, options);
   }
 
   /**

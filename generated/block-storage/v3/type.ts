@@ -9,6 +9,7 @@ import {
   fetchResource,
   findResource,
   listResources,
+  mergeInto,
   readValue,
   toTarget,
   updateResource,
@@ -126,6 +127,18 @@ export const TypeOperations = {
   addAccess: { id: 'Type.addAccess', method: 'POST', path: '/types/{volume_type_id}/action' },
   /** Removes the access of a project to a private volume type. */
   removeAccess: { id: 'Type.removeAccess', method: 'POST', path: '/types/{volume_type_id}/action' },
+  /** Lists the extra specs of a volume type (administrators see every key; other users only the user-visible ones, cinder/api/contrib/types_extra_specs.py index). */
+  getExtraSpecs: { id: 'Type.getExtraSpecs', method: 'GET', path: '/types/{volume_type_id}/extra_specs' },
+  /** Shows one extra spec of a volume type. Cinder answers with a one-entry object, the key and its value, from which the value is read (404 when the type has no such spec). */
+  getExtraSpec: { id: 'Type.getExtraSpec', method: 'GET', path: '/types/{volume_type_id}/extra_specs/{key}' },
+  /** Sets (adds or replaces) one extra spec of a volume type. The body is a one-entry object whose key must be the one in the path (cinder/api/contrib/types_extra_specs.py update: 400 on a mismatch, on more than one entry, and while volumes use the type). Cinder answers 200 with the same object, from which the value is read. */
+  updateExtraSpec: { id: 'Type.updateExtraSpec', method: 'PUT', path: '/types/{volume_type_id}/extra_specs/{key}' },
+  /** Shows one key of the encryption specification of a volume type, such as provider or key_size. Cinder answers `{<key>: <value>}`, from which the value is read (404 when the specification has no such key; cinder/api/contrib/volume_type_encryption.py show). */
+  getEncryptionProperty: {
+    id: 'Type.getEncryptionProperty',
+    method: 'GET',
+    path: '/types/{volume_type_id}/encryption/{key}',
+  },
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -466,4 +479,93 @@ export async function removeTypeAccess(
     { target, body: { removeProjectAccess: { project } } },
     options,
   );
+}
+
+/**
+ * Fetches the extra specs of a volume type, returned on the Type.
+ * @param client - The service client (a session or connection proxy).
+ * @param type - The Type or its ID.
+ * @param options - Options of this call.
+ * @returns The Type.
+ */
+export async function fetchTypeExtraSpecs(
+  client: ServiceClient,
+  type: string | Type,
+  options?: RequestOptions,
+): Promise<Type> {
+  const target = toTarget(Type, type, 'type');
+  const response = await callOperation(client, TypeOperations.getExtraSpecs, { target }, options);
+  return mergeInto(target, response);
+}
+
+/**
+ * Gets the value of one extra spec of a volume type (Cinder answers `{<key>: <value>}`; the value is returned).
+ * @param client - The service client (a session or connection proxy).
+ * @param type - The Type or its ID.
+ * @param key - The extra spec key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getTypeExtraSpecsProperty(
+  client: ServiceClient,
+  type: string | Type,
+  key: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key }, { key: { type: 'string', required: true } });
+  const target = toTarget(Type, type, 'type');
+  const response = await callOperation(client, TypeOperations.getExtraSpec, { target, path: { key } }, options);
+  return readValue<string>(response, 'string', key, 'Type.getExtraSpec');
+}
+
+/**
+ * Sets the value of one extra spec of a volume type (adding the key if the type lacks it) and returns the value Cinder echoes back.
+ * @param client - The service client (a session or connection proxy).
+ * @param type - The Type or its ID.
+ * @param key - The extra spec key.
+ * @param value - The new value of the extra spec.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function updateTypeExtraSpecsProperty(
+  client: ServiceClient,
+  type: string | Type,
+  key: string,
+  value: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key, value }, { key: { type: 'string', required: true }, value: { type: 'string', required: true } });
+  const target = toTarget(Type, type, 'type');
+  const response = await callOperation(
+    client,
+    TypeOperations.updateExtraSpec,
+    { target, path: { key }, body: { [key]: value } },
+    options,
+  );
+  return readValue<string>(response, 'string', key, 'Type.updateExtraSpec');
+}
+
+/**
+ * Gets one key of the encryption specification of a volume type (a string, or a number for key_size).
+ * @param client - The service client (a session or connection proxy).
+ * @param type - The Type or its ID.
+ * @param key - The key, such as provider, cipher, key_size or control_location.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getTypeEncryptionProperty(
+  client: ServiceClient,
+  type: string | Type,
+  key: string,
+  options?: RequestOptions,
+): Promise<unknown> {
+  checkArgs({ key }, { key: { type: 'string', required: true } });
+  const target = toTarget(Type, type, 'type');
+  const response = await callOperation(
+    client,
+    TypeOperations.getEncryptionProperty,
+    { target, path: { key } },
+    options,
+  );
+  return readValue<unknown>(response, 'any', key, 'Type.getEncryptionProperty');
 }

@@ -166,6 +166,41 @@ export const ImageUploadSchema: StructSchema = {
   },
 };
 
+/** What a host needs to attach a volume (cinder/db/sqlalchemy/api.py volume_encryption_metadata_get): the key ID always, the rest for an encrypted volume type. */
+export interface VolumeEncryptionMetadata {
+  /**
+   * The UUID of the volume's encryption key, or null.
+   * @remarks Wire name: `encryption_key_id`.
+   */
+  readonly encryptionKeyId?: string;
+  /**
+   * Where encryption is done: front-end (Nova) or back-end.
+   * @remarks Wire name: `control_location`.
+   */
+  readonly controlLocation?: string;
+  /** The encryption algorithm, such as aes-xts-plain64. */
+  readonly cipher?: string;
+  /**
+   * The size of the encryption key, in bits.
+   * @remarks Wire name: `key_size`.
+   */
+  readonly keySize?: number;
+  /** The encryption provider, such as luks. */
+  readonly provider?: string;
+}
+
+/** Wire mapping of {@link VolumeEncryptionMetadata}. */
+export const VolumeEncryptionMetadataSchema: StructSchema = {
+  name: 'VolumeEncryptionMetadata',
+  fields: {
+    encryptionKeyId: { wire: 'encryption_key_id', type: 'string' },
+    controlLocation: { wire: 'control_location', type: 'string' },
+    cipher: { wire: 'cipher', type: 'string' },
+    keySize: { wire: 'key_size', type: 'integer' },
+    provider: { wire: 'provider', type: 'string' },
+  },
+};
+
 /** A hypermedia link. */
 export interface Link {
   /** The link's URL. */
@@ -493,6 +528,8 @@ export const VolumeOperations = {
   completeMigration: { id: 'Volume.completeMigration', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Uploads a volume to the Image service as an image. */
   uploadToImage: { id: 'Volume.uploadToImage', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Creates an image of a volume (os-volume_upload_image) with openstacksdk's create_image defaults: qcow2 disk format and bare container. */
+  createImage: { id: 'Volume.createImage', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Shows the user metadata of a volume. */
   getMetadata: { id: 'Volume.getMetadata', method: 'GET', path: '/volumes/{volume_id}/metadata' },
   /** Adds or updates user metadata keys of a volume; other keys are left alone. */
@@ -505,19 +542,14 @@ export const VolumeOperations = {
     method: 'DELETE',
     path: '/volumes/{volume_id}/metadata/{key}',
   },
-  /** Shows the number and total size of the volumes (and, from microversion 3.36, their distinct metadata). Needs microversion 3.12. */
-  summary: { id: 'Volume.summary', method: 'GET', path: '/volumes/summary', minVersion: '3.12' },
-  /** Creates an image of a volume (os-volume_upload_image) with openstacksdk's create_image defaults: qcow2 disk format and bare container. */
-  createImage: { id: 'Volume.createImage', method: 'POST', path: '/volumes/{volume_id}/action' },
-  /** Completes (or, with error, rolls back) the extend of an attached volume left in status extending after Nova was notified. Microversion 3.71 (EXTEND_VOLUME_COMPLETION). */
-  completeExtend: {
-    id: 'Volume.completeExtend',
-    method: 'POST',
-    path: '/volumes/{volume_id}/action',
-    minVersion: '3.71',
-  },
-  /** Reverts a volume to its latest snapshot; the volume's size must equal the snapshot's. Microversion 3.40. */
-  revert: { id: 'Volume.revert', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.40' },
+  /** Shows one user metadata key of a volume. Cinder answers `{"meta": {<key>: <value>}}`, from which the value is read (404 when the volume has no such key; cinder/api/v2/volume_metadata.py show). */
+  getMetadataItem: { id: 'Volume.getMetadataItem', method: 'GET', path: '/volumes/{volume_id}/metadata/{key}' },
+  /** Sets (adds or replaces) one user metadata key of a volume; other keys are left alone. The body is `{"meta": {<key>: <value>}}` with the key of the path as its only entry (Cinder answers 400 otherwise) and Cinder echoes it back, from which the value is read. */
+  setMetadataItem: { id: 'Volume.setMetadataItem', method: 'PUT', path: '/volumes/{volume_id}/metadata/{key}' },
+  /** Shows the image metadata of a volume (the keys copied from its image, and those set with os-set_image_metadata) through the os-show_image_metadata action (cinder/api/contrib/volume_image_metadata.py). */
+  showImageMetadata: { id: 'Volume.showImageMetadata', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Shows what a host needs to attach the volume: its encryption key ID and, for an encrypted volume type, the encryption provider, cipher, key size and control location (cinder/api/contrib/volume_encryption_metadata.py; the body is the object itself). */
+  getEncryptionMetadata: { id: 'Volume.getEncryptionMetadata', method: 'GET', path: '/volumes/{volume_id}/encryption' },
   /** Marks a volume as reserved (status attaching) before an attach. */
   reserve: { id: 'Volume.reserve', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Removes the reservation of a volume (status back to available). */
@@ -530,6 +562,19 @@ export const VolumeOperations = {
   initializeConnection: { id: 'Volume.initializeConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
   /** Terminates the connection of a volume to a host. */
   terminateConnection: { id: 'Volume.terminateConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
+  /** Completes (or, with error, rolls back) the extend of an attached volume left in status extending after Nova was notified. Microversion 3.71 (EXTEND_VOLUME_COMPLETION). */
+  completeExtend: {
+    id: 'Volume.completeExtend',
+    method: 'POST',
+    path: '/volumes/{volume_id}/action',
+    minVersion: '3.71',
+  },
+  /** Shows the number and total size of the volumes (and, from microversion 3.36, their distinct metadata). Needs microversion 3.12. */
+  summary: { id: 'Volume.summary', method: 'GET', path: '/volumes/summary', minVersion: '3.12' },
+  /** Re-images a volume with another image: its data is replaced by the image's (status available or error, or reserved with reimageReserved). Microversion 3.68 (SUPPORT_REIMAGE_VOLUME, cinder/api/contrib/volume_actions.py _reimage). */
+  reimage: { id: 'Volume.reimage', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.68' },
+  /** Reverts a volume to its latest snapshot; the volume's size must equal the snapshot's. Microversion 3.40. */
+  revert: { id: 'Volume.revert', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.40' },
   /** Creates a volume from an existing storage object of a back end instead of allocating new storage (administrators only). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below. */
   manage: {
     id: 'Volume.manage',
@@ -828,6 +873,8 @@ export interface VolumesOptions extends ListOptions {
   readonly marker?: string;
   /** Skips this many volumes. */
   readonly offset?: number;
+  /** Ask Cinder for the number of volumes the listing matches, all pages together (microversion 3.45): read it with the listing's count(), or from each page's count. */
+  readonly withCount?: boolean;
   /**
    * Return full details (default true).
    * @remarks Default: true.
@@ -861,6 +908,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
     limit,
     marker,
     offset,
+    withCount,
     details = true,
   } = options;
   checkArgs(options, {
@@ -882,6 +930,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
     limit: 'integer',
     marker: 'string',
     offset: 'integer',
+    withCount: 'boolean',
   });
   return listResources(
     client,
@@ -907,6 +956,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
         limit,
         marker,
         offset,
+        with_count: withCount,
       },
       paginated: true,
       pageSize: true,
@@ -915,6 +965,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
         createdAt === undefined ? undefined : '3.60',
         updatedAt === undefined ? undefined : '3.60',
         consumesQuota === undefined ? undefined : '3.65',
+        withCount === undefined ? undefined : '3.45',
       ],
     },
     options,
@@ -1610,222 +1661,6 @@ export async function deleteVolumeMetadata(
   await callOperation(client, VolumeOperations.clearMetadata, { target, body: { metadata: {} } }, options);
 }
 
-/** Options of `summary`. */
-export interface SummaryOptions extends RequestOptions {
-  /** Sum over all projects (administrators only). */
-  readonly allProjects?: boolean;
-}
-
-/**
- * Returns the number, total size and (from microversion 3.36) distinct metadata of the volumes. Needs microversion 3.12; one GET (openstacksdk sends two).
- * @param client - The service client (a session or connection proxy).
- * @param options - Options of this call.
- * @returns The value the API returned.
- */
-export async function summary(client: ServiceClient, options: SummaryOptions = {}): Promise<VolumeSummary> {
-  const { allProjects } = options;
-  checkArgs(options, { allProjects: 'boolean' });
-  const response = await callOperation(
-    client,
-    VolumeOperations.summary,
-    { query: { all_tenants: allProjects } },
-    options,
-  );
-  return readValue<VolumeSummary>(response, { struct: VolumeSummarySchema }, 'volume-summary', 'Volume.summary');
-}
-
-/** Options of `createImage`. */
-export interface CreateImageOptions extends RequestOptions {
-  /**
-   * The disk format of the image (an encrypted volume needs raw).
-   * @remarks Default: "qcow2".
-   */
-  readonly diskFormat?: 'raw' | 'vmdk' | 'vdi' | 'qcow2' | 'vhd' | 'vhdx' | 'ploop';
-  /**
-   * The container format of the image.
-   * @remarks Default: "bare".
-   */
-  readonly containerFormat?: string;
-  /**
-   * Upload even if the volume is attached.
-   * @remarks Default: false.
-   */
-  readonly force?: boolean;
-}
-
-/**
- * Creates an image of a volume through os-volume_upload_image, like openstacksdk's v3 create_image (qcow2 and bare unless given). Returns what Cinder reports (the new image's ID in imageId); it does not wait for the image nor check for duplicate names in the Image service.
- * @param client - The service client (a session or connection proxy).
- * @param volume - The Volume or its ID.
- * @param name - The name of the new image.
- * @param options - Options of this call.
- * @returns The value the API returned.
- */
-export async function createImage(
-  client: ServiceClient,
-  volume: string | Volume,
-  name: string,
-  options: CreateImageOptions = {},
-): Promise<ImageUpload> {
-  const { diskFormat = 'qcow2', containerFormat = 'bare', force = false } = options;
-  checkArgs(
-    { ...options, name },
-    {
-      name: { type: 'string', required: true },
-      diskFormat: { type: 'string', enum: ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop'] },
-      containerFormat: 'string',
-      force: 'boolean',
-    },
-  );
-  const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(
-    client,
-    VolumeOperations.createImage,
-    {
-      target,
-      body: {
-        'os-volume_upload_image': {
-          image_name: name,
-          force,
-          disk_format: diskFormat,
-          container_format: containerFormat,
-        },
-      },
-    },
-    options,
-  );
-  return readValue<ImageUpload>(
-    response,
-    { struct: ImageUploadSchema },
-    'os-volume_upload_image',
-    'Volume.createImage',
-  );
-}
-
-/** Options of `completeVolumeExtend`. */
-export interface CompleteVolumeExtendOptions extends RequestOptions {
-  /**
-   * Whether the extend failed outside Cinder (the volume then goes to error_extending).
-   * @remarks Default: false.
-   */
-  readonly error?: boolean;
-}
-
-/**
- * Completes the extend of an attached volume waiting for Nova's feedback; with error, marks it error_extending. Needs microversion 3.71, which Cinder 2024.1 introduced.
- * @param client - The service client (a session or connection proxy).
- * @param volume - The Volume or its ID.
- * @param options - Options of this call.
- */
-export async function completeVolumeExtend(
-  client: ServiceClient,
-  volume: string | Volume,
-  options: CompleteVolumeExtendOptions = {},
-): Promise<void> {
-  const { error = false } = options;
-  checkArgs(options, { error: 'boolean' });
-  const target = toTarget(Volume, volume, 'volume');
-  await callOperation(
-    client,
-    VolumeOperations.completeExtend,
-    { target, body: { 'os-extend_volume_completion': { error } } },
-    options,
-  );
-}
-
-/**
- * Reverts a volume to its latest snapshot; the volume's size must equal the snapshot's. Microversion 3.40.
- * @param client - The service client (a session or connection proxy).
- * @param volume - The Volume or its ID.
- * @param snapshot - The latest snapshot of the volume (ID or Snapshot).
- * @param options - Options of this call.
- */
-export async function revertVolumeToSnapshot(
-  client: ServiceClient,
-  volume: string | Volume,
-  snapshot: string | Snapshot,
-  options?: RequestOptions,
-): Promise<void> {
-  const target = toTarget(Volume, volume, 'volume');
-  await callOperation(
-    client,
-    VolumeOperations.revert,
-    { target, body: { revert: { snapshot_id: refId(snapshot, 'snapshot') } } },
-    options,
-  );
-}
-
-/** Options of `manageVolume`. */
-export interface ManageVolumeOptions extends RequestOptions {
-  /** The host (host@backend#pool) of the storage object; required before 3.16, else this or cluster. */
-  readonly host?: string;
-  /** The cluster (cluster@backend) of the storage object, instead of host (microversion 3.16). */
-  readonly cluster?: string;
-  /** The name of the new volume. */
-  readonly name?: string;
-  /** The description of the new volume. */
-  readonly description?: string;
-  /** The volume type (name or ID) of the new volume. */
-  readonly volumeType?: string;
-  /** The availability zone of the new volume. */
-  readonly availabilityZone?: string;
-  /** Key/value pairs of user metadata for the new volume. */
-  readonly metadata?: Readonly<Record<string, string>>;
-  /** Whether the new volume is bootable. */
-  readonly bootable?: boolean;
-}
-
-/**
- * Brings an existing back-end storage object under Block Storage management and returns the new Volume.
- * @param client - The service client (a session or connection proxy).
- * @param ref - The driver-specific reference to the existing storage object, usually an object such as `{"source-name": "lvol0"}` or `{"source-id": "..."}`.
- * @param options - Options of this call.
- * @returns The Volume.
- */
-export async function manageVolume(
-  client: ServiceClient,
-  ref: unknown,
-  options: ManageVolumeOptions = {},
-): Promise<Volume> {
-  const { host, cluster, name, description, volumeType, availabilityZone, metadata, bootable } = options;
-  checkArgs(
-    { ...options, ref },
-    {
-      ref: { type: 'any', required: true },
-      host: 'string',
-      cluster: 'string',
-      name: 'string',
-      description: 'string',
-      volumeType: 'string',
-      availabilityZone: 'string',
-      metadata: { map: 'string' },
-      bootable: 'boolean',
-    },
-  );
-  const response = await callOperation(
-    client,
-    VolumeOperations.manage,
-    {
-      body: {
-        volume: {
-          ref,
-          host,
-          cluster,
-          name,
-          description,
-          volume_type: volumeType,
-          availability_zone: availabilityZone,
-          metadata,
-          bootable,
-        },
-      },
-      requires: [cluster === undefined ? undefined : '3.16'],
-    },
-    options,
-  );
-  return readResource(Volume, response);
-}
-
 /**
  * Marks a volume as reserved (status attaching) before an attach.
  * @param client - The service client (a session or connection proxy).
@@ -1932,4 +1767,355 @@ export async function terminateVolumeAttachment(
     { target, body: { 'os-terminate_connection': { connector } } },
     options,
   );
+}
+
+/**
+ * Gets the value of one user metadata key of a volume (Cinder answers `{"meta": {<key>: <value>}}`; the value is returned).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param key - The metadata key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeMetadataItem(
+  client: ServiceClient,
+  volume: string | Volume,
+  key: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key }, { key: { type: 'string', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(client, VolumeOperations.getMetadataItem, { target, path: { key } }, options);
+  return readValue<string>(response, 'string', ['meta', key], 'Volume.getMetadataItem');
+}
+
+/**
+ * Sets one user metadata key of a volume (other keys are left alone) and returns the value Cinder echoes back.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param key - The metadata key.
+ * @param value - The new value of the key.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function setVolumeMetadataItem(
+  client: ServiceClient,
+  volume: string | Volume,
+  key: string,
+  value: string,
+  options?: RequestOptions,
+): Promise<string> {
+  checkArgs({ key, value }, { key: { type: 'string', required: true }, value: { type: 'string', required: true } });
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.setMetadataItem,
+    { target, path: { key }, body: { meta: { [key]: value } } },
+    options,
+  );
+  return readValue<string>(response, 'string', ['meta', key], 'Volume.setMetadataItem');
+}
+
+/**
+ * Gets the image metadata of a volume through the os-show_image_metadata action (the same keys as the volume's volumeImageMetadata, in one small request).
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeImageMetadata(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<Readonly<Record<string, string>>> {
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.showImageMetadata,
+    { target, body: { 'os-show_image_metadata': {} } },
+    options,
+  );
+  return readValue<Readonly<Record<string, string>>>(
+    response,
+    { map: 'string' },
+    'metadata',
+    'Volume.showImageMetadata',
+  );
+}
+
+/**
+ * Gets what a host needs to attach an encrypted volume: its key ID and, when its type is encrypted, the provider, cipher, key size and control location.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function getVolumeEncryptionMetadata(
+  client: ServiceClient,
+  volume: string | Volume,
+  options?: RequestOptions,
+): Promise<VolumeEncryptionMetadata> {
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(client, VolumeOperations.getEncryptionMetadata, { target }, options);
+  return readValue<VolumeEncryptionMetadata>(
+    response,
+    { struct: VolumeEncryptionMetadataSchema },
+    undefined,
+    'Volume.getEncryptionMetadata',
+  );
+}
+
+/** Options of `createImage`. */
+export interface CreateImageOptions extends RequestOptions {
+  /**
+   * The disk format of the image (an encrypted volume needs raw).
+   * @remarks Default: "qcow2".
+   */
+  readonly diskFormat?: 'raw' | 'vmdk' | 'vdi' | 'qcow2' | 'vhd' | 'vhdx' | 'ploop';
+  /**
+   * The container format of the image.
+   * @remarks Default: "bare".
+   */
+  readonly containerFormat?: string;
+  /**
+   * Upload even if the volume is attached.
+   * @remarks Default: false.
+   */
+  readonly force?: boolean;
+  /** The visibility of the image (Cinder's default: private). Microversion 3.1. */
+  readonly visibility?: 'community' | 'public' | 'private' | 'shared';
+  /** Whether the image is protected (default false). Microversion 3.1. */
+  readonly isProtected?: boolean;
+}
+
+/**
+ * Creates an image of a volume through os-volume_upload_image, like openstacksdk's v3 create_image (qcow2 and bare unless given). Returns what Cinder reports (the new image's ID in imageId); it does not wait for the image nor check for duplicate names in the Image service.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param name - The name of the new image.
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function createImage(
+  client: ServiceClient,
+  volume: string | Volume,
+  name: string,
+  options: CreateImageOptions = {},
+): Promise<ImageUpload> {
+  const { diskFormat = 'qcow2', containerFormat = 'bare', force = false, visibility, isProtected } = options;
+  checkArgs(
+    { ...options, name },
+    {
+      name: { type: 'string', required: true },
+      diskFormat: { type: 'string', enum: ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop'] },
+      containerFormat: 'string',
+      force: 'boolean',
+      visibility: { type: 'string', enum: ['community', 'public', 'private', 'shared'] },
+      isProtected: 'boolean',
+    },
+  );
+  const target = toTarget(Volume, volume, 'volume');
+  const response = await callOperation(
+    client,
+    VolumeOperations.createImage,
+    {
+      target,
+      body: {
+        'os-volume_upload_image': {
+          image_name: name,
+          force,
+          disk_format: diskFormat,
+          container_format: containerFormat,
+          visibility,
+          protected: isProtected,
+        },
+      },
+      requires: [visibility === undefined ? undefined : '3.1', isProtected === undefined ? undefined : '3.1'],
+    },
+    options,
+  );
+  return readValue<ImageUpload>(
+    response,
+    { struct: ImageUploadSchema },
+    'os-volume_upload_image',
+    'Volume.createImage',
+  );
+}
+
+/** Options of `completeVolumeExtend`. */
+export interface CompleteVolumeExtendOptions extends RequestOptions {
+  /**
+   * Whether the extend failed outside Cinder (the volume then goes to error_extending).
+   * @remarks Default: false.
+   */
+  readonly error?: boolean;
+}
+
+/**
+ * Completes the extend of an attached volume waiting for Nova's feedback; with error, marks it error_extending. Needs microversion 3.71, which Cinder 2024.1 introduced.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param options - Options of this call.
+ */
+export async function completeVolumeExtend(
+  client: ServiceClient,
+  volume: string | Volume,
+  options: CompleteVolumeExtendOptions = {},
+): Promise<void> {
+  const { error = false } = options;
+  checkArgs(options, { error: 'boolean' });
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(
+    client,
+    VolumeOperations.completeExtend,
+    { target, body: { 'os-extend_volume_completion': { error } } },
+    options,
+  );
+}
+
+/** Options of `summary`. */
+export interface SummaryOptions extends RequestOptions {
+  /** Sum over all projects (administrators only). */
+  readonly allProjects?: boolean;
+}
+
+/**
+ * Returns the number, total size and (from microversion 3.36) distinct metadata of the volumes. Needs microversion 3.12; one GET (openstacksdk sends two).
+ * @param client - The service client (a session or connection proxy).
+ * @param options - Options of this call.
+ * @returns The value the API returned.
+ */
+export async function summary(client: ServiceClient, options: SummaryOptions = {}): Promise<VolumeSummary> {
+  const { allProjects } = options;
+  checkArgs(options, { allProjects: 'boolean' });
+  const response = await callOperation(
+    client,
+    VolumeOperations.summary,
+    { query: { all_tenants: allProjects } },
+    options,
+  );
+  return readValue<VolumeSummary>(response, { struct: VolumeSummarySchema }, 'volume-summary', 'Volume.summary');
+}
+
+/** Options of `reimageVolume`. */
+export interface ReimageVolumeOptions extends RequestOptions {
+  /** Also re-image a volume in status reserved (Nova's rebuild of a volume-backed server); Cinder's default is false. */
+  readonly reimageReserved?: boolean;
+}
+
+/**
+ * Re-images a volume with an image (microversion 3.68): Cinder replaces the volume's data with the image's and answers 202; the volume goes through downloading.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param image - The UUID of the image.
+ * @param options - Options of this call.
+ */
+export async function reimageVolume(
+  client: ServiceClient,
+  volume: string | Volume,
+  image: string,
+  options: ReimageVolumeOptions = {},
+): Promise<void> {
+  const { reimageReserved } = options;
+  checkArgs({ ...options, image }, { image: { type: 'string', required: true }, reimageReserved: 'boolean' });
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(
+    client,
+    VolumeOperations.reimage,
+    { target, body: { 'os-reimage': { image_id: image, reimage_reserved: reimageReserved } } },
+    options,
+  );
+}
+
+/**
+ * Reverts a volume to its latest snapshot; the volume's size must equal the snapshot's. Microversion 3.40.
+ * @param client - The service client (a session or connection proxy).
+ * @param volume - The Volume or its ID.
+ * @param snapshot - The latest snapshot of the volume (ID or Snapshot).
+ * @param options - Options of this call.
+ */
+export async function revertVolumeToSnapshot(
+  client: ServiceClient,
+  volume: string | Volume,
+  snapshot: string | Snapshot,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Volume, volume, 'volume');
+  await callOperation(
+    client,
+    VolumeOperations.revert,
+    { target, body: { revert: { snapshot_id: refId(snapshot, 'snapshot') } } },
+    options,
+  );
+}
+
+/** Options of `manageVolume`. */
+export interface ManageVolumeOptions extends RequestOptions {
+  /** The host (host@backend#pool) of the storage object; required before 3.16, else this or cluster. */
+  readonly host?: string;
+  /** The cluster (cluster@backend) of the storage object, instead of host (microversion 3.16). */
+  readonly cluster?: string;
+  /** The name of the new volume. */
+  readonly name?: string;
+  /** The description of the new volume. */
+  readonly description?: string;
+  /** The volume type (name or ID) of the new volume. */
+  readonly volumeType?: string;
+  /** The availability zone of the new volume. */
+  readonly availabilityZone?: string;
+  /** Key/value pairs of user metadata for the new volume. */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Whether the new volume is bootable. */
+  readonly bootable?: boolean;
+}
+
+/**
+ * Brings an existing back-end storage object under Block Storage management and returns the new Volume.
+ * @param client - The service client (a session or connection proxy).
+ * @param ref - The driver-specific reference to the existing storage object, usually an object such as `{"source-name": "lvol0"}` or `{"source-id": "..."}`.
+ * @param options - Options of this call.
+ * @returns The Volume.
+ */
+export async function manageVolume(
+  client: ServiceClient,
+  ref: unknown,
+  options: ManageVolumeOptions = {},
+): Promise<Volume> {
+  const { host, cluster, name, description, volumeType, availabilityZone, metadata, bootable } = options;
+  checkArgs(
+    { ...options, ref },
+    {
+      ref: { type: 'any', required: true },
+      host: 'string',
+      cluster: 'string',
+      name: 'string',
+      description: 'string',
+      volumeType: 'string',
+      availabilityZone: 'string',
+      metadata: { map: 'string' },
+      bootable: 'boolean',
+    },
+  );
+  const response = await callOperation(
+    client,
+    VolumeOperations.manage,
+    {
+      body: {
+        volume: {
+          ref,
+          host,
+          cluster,
+          name,
+          description,
+          volume_type: volumeType,
+          availability_zone: availabilityZone,
+          metadata,
+          bootable,
+        },
+      },
+      requires: [cluster === undefined ? undefined : '3.16'],
+    },
+    options,
+  );
+  return readResource(Volume, response);
 }

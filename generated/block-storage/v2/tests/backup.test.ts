@@ -45,4 +45,10 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./backup.cases.json', import.meta
   resetBackupStatus: [
     ['POST /backups/bk-1/action', (p) => p.resetBackupStatus('bk-1', 'error')],
   ],
+  exportRecord: [
+    ['GET /backups/bk-1/export_record', (p) => p.exportRecord('bk-1')],
+  ],
+  resetBackup: [
+    ['POST /backups/bk-1/action', (p) => p.resetBackup('bk-1', 'available')],
+  ],
 });

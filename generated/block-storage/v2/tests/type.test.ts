@@ -50,4 +50,19 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./type.cases.json', import.meta.u
   removeTypeAccess: [
     ['POST /types/t-1/action', (p) => p.removeTypeAccess('t-1', 'p-2')],
   ],
+  fetchTypeExtraSpecs: [
+    ['GET /types/t-1/extra_specs', (p) => p.fetchTypeExtraSpecs('t-1')],
+  ],
+  getTypeExtraSpecsProperty: [
+    ['GET /types/t-1/extra_specs/volume_backend_name', (p) => p.getTypeExtraSpecsProperty('t-1', 'volume_backend_name')],
+    ['a missing key is a NotFoundError', (p) => p.getTypeExtraSpecsProperty('t-1', 'nokey')],
+  ],
+  updateTypeExtraSpecsProperty: [
+    ['PUT /types/t-1/extra_specs/volume_backend_name', (p) => p.updateTypeExtraSpecsProperty('t-1', 'volume_backend_name', 'lvm2')],
+    ['a type in use is a BadRequestError', (p) => p.updateTypeExtraSpecsProperty('t-1', 'k', 'v')],
+  ],
+  getTypeEncryptionProperty: [
+    ['GET /types/t-1/encryption/provider', (p) => p.getTypeEncryptionProperty('t-1', 'provider')],
+    ['key_size is a number', (p) => p.getTypeEncryptionProperty('t-1', 'key_size')],
+  ],
 });

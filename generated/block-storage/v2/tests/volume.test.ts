@@ -56,6 +56,7 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./volume.cases.json', import.meta
   ],
   attachVolume: [
     ['POST /volumes/vol-1/action', (p) => p.attachVolume('vol-1', '/dev/vdb', { hostName: 'host-a' })],
+    ['to a server, read-only', (p) => p.attachVolume('vol-1', '/dev/vdc', { instance: 'srv-1', mode: 'ro' })],
   ],
   detachVolume: [
     ['POST /volumes/vol-1/action', (p) => p.detachVolume('vol-1', 'att-1')],
@@ -85,5 +86,46 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./volume.cases.json', import.meta
   deleteVolumeMetadata: [
     ['DELETE /volumes/vol-1/metadata/a', (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] })],
     ['PUT /volumes/vol-1/metadata', (p) => p.deleteVolumeMetadata('vol-1')],
+  ],
+  reserveVolume: [
+    ['POST /volumes/vol-1/action', (p) => p.reserveVolume('vol-1')],
+  ],
+  unreserveVolume: [
+    ['POST /volumes/vol-1/action', (p) => p.unreserveVolume('vol-1')],
+  ],
+  beginVolumeDetaching: [
+    ['POST /volumes/vol-1/action', (p) => p.beginVolumeDetaching('vol-1')],
+  ],
+  abortVolumeDetaching: [
+    ['POST /volumes/vol-1/action', (p) => p.abortVolumeDetaching('vol-1')],
+  ],
+  initVolumeAttachment: [
+    ['POST /volumes/vol-1/action', (p) => p.initVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5', multipath: false })],
+  ],
+  terminateVolumeAttachment: [
+    ['POST /volumes/vol-1/action', (p) => p.terminateVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5' })],
+  ],
+  getVolumeMetadataItem: [
+    ['GET /volumes/vol-1/metadata/k', (p) => p.getVolumeMetadataItem('vol-1', 'k')],
+    ['a missing key is a NotFoundError', (p) => p.getVolumeMetadataItem('vol-1', 'nokey')],
+  ],
+  setVolumeMetadataItem: [
+    ['PUT /volumes/vol-1/metadata/k', (p) => p.setVolumeMetadataItem('vol-1', 'k', 'v2')],
+    ['an answer without the key is an invalid response', (p) => p.setVolumeMetadataItem('vol-1', 'k', 'v2')],
+  ],
+  getVolumeImageMetadata: [
+    ['POST /volumes/vol-1/action', (p) => p.getVolumeImageMetadata('vol-1')],
+  ],
+  getVolumeEncryptionMetadata: [
+    ['GET /volumes/vol-1/encryption', (p) => p.getVolumeEncryptionMetadata('vol-1')],
+    ['an unencrypted volume has only a null key ID', (p) => p.getVolumeEncryptionMetadata('vol-2')],
+  ],
+  createImage: [
+    ['POST /volumes/vol-1/action', (p) => p.createImage('vol-1', 'img-name')],
+    ['raw for an encrypted volume', (p) => p.createImage('vol-1', 'img-name', { diskFormat: 'raw', force: true })],
+  ],
+  completeVolumeExtend: [
+    ['POST /volumes/vol-1/action', (p) => p.completeVolumeExtend('vol-1')],
+    ['reports a failure', (p) => p.completeVolumeExtend('vol-1', { error: true })],
   ],
 });

@@ -50,6 +50,12 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./backup.cases.json', import.meta
   resetBackupStatus: [
     ['POST /backups/bk-1/action', (p) => p.resetBackupStatus('bk-1', 'error')],
   ],
+  exportRecord: [
+    ['GET /backups/bk-1/export_record', (p) => p.exportRecord('bk-1')],
+  ],
+  resetBackup: [
+    ['POST /backups/bk-1/action', (p) => p.resetBackup('bk-1', 'available')],
+  ],
   updateBackup: [
     ['PUT /backups/bk-1', (p) => p.updateBackup('bk-1', { name: 'backup001', description: 'this is a backup' })],
     ['metadata from 3.43', (p) => p.updateBackup('bk-1', { metadata: { k: 'v' } })],
@@ -69,11 +75,5 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./backup.cases.json', import.meta
   deleteBackupMetadata: [
     ['PUT /backups/bk-1', (p) => p.deleteBackupMetadata('bk-1')],
     ['fails before any request below 3.43', (p) => p.deleteBackupMetadata('bk-1')],
-  ],
-  exportRecord: [
-    ['GET /backups/bk-1/export_record', (p) => p.exportRecord('bk-1')],
-  ],
-  resetBackup: [
-    ['POST /backups/bk-1/action', (p) => p.resetBackup('bk-1', 'available')],
   ],
 });

@@ -57,6 +57,11 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group.cases.json', import.meta.
   resetGroupState: [
     ['POST /groups/grp-1/action', (p) => p.resetGroupState('grp-1', 'available')],
   ],
+  listGroupReplicationTargets: [
+    ['POST /groups/grp-1/action', (p) => p.listGroupReplicationTargets('grp-1')],
+    ['a group whose type does not replicate is a BadRequestError', (p) => p.listGroupReplicationTargets('grp-2')],
+    ['fails before any request below 3.38', (p) => p.listGroupReplicationTargets('grp-1')],
+  ],
   enableGroupReplication: [
     ['POST /groups/grp-1/action', (p) => p.enableGroupReplication('grp-1')],
     ['fails before any request below 3.38', (p) => p.enableGroupReplication('grp-1')],

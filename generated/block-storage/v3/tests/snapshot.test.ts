@@ -62,11 +62,18 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./snapshot.cases.json', import.me
     ['DELETE /snapshots/snap-1/metadata/a', (p) => p.deleteSnapshotMetadata('snap-1', { keys: ['a', 'b'] })],
     ['without keys clears all metadata', (p) => p.deleteSnapshotMetadata('snap-1')],
   ],
-  resetSnapshot: [
-    ['POST /snapshots/snap-1/action', (p) => p.resetSnapshot('snap-1', 'error')],
-  ],
   setSnapshotStatus: [
     ['POST /snapshots/snap-1/action', (p) => p.setSnapshotStatus('snap-1', 'available')],
     ['with progress', (p) => p.setSnapshotStatus('snap-1', 'creating', { progress: '50%' })],
+  ],
+  resetSnapshot: [
+    ['POST /snapshots/snap-1/action', (p) => p.resetSnapshot('snap-1', 'error')],
+  ],
+  getSnapshotMetadataItem: [
+    ['GET /snapshots/snap-1/metadata/k', (p) => p.getSnapshotMetadataItem('snap-1', 'k')],
+    ['a missing key is a NotFoundError', (p) => p.getSnapshotMetadataItem('snap-1', 'nokey')],
+  ],
+  setSnapshotMetadataItem: [
+    ['PUT /snapshots/snap-1/metadata/k', (p) => p.setSnapshotMetadataItem('snap-1', 'k', 'v2')],
   ],
 });

@@ -98,30 +98,6 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta
     ['DELETE /volumes/vol-1/metadata/a', (p) => p.deleteVolumeMetadata('vol-1', { keys: ['a'] })],
     ['PUT /volumes/vol-1/metadata', (p) => p.deleteVolumeMetadata('vol-1')],
   ],
-  summary: [
-    ['GET /volumes/summary', (p) => p.summary({ allProjects: true })],
-    ['without metadata below 3.36', (p) => p.summary()],
-    ['fails before any request below 3.12', (p) => p.summary()],
-  ],
-  createImage: [
-    ['POST /volumes/vol-1/action', (p) => p.createImage('vol-1', 'img-name')],
-    ['raw for an encrypted volume', (p) => p.createImage('vol-1', 'img-name', { diskFormat: 'raw', force: true })],
-  ],
-  completeVolumeExtend: [
-    ['POST /volumes/vol-1/action', (p) => p.completeVolumeExtend('vol-1')],
-    ['reports a failure', (p) => p.completeVolumeExtend('vol-1', { error: true })],
-    ['fails before any request on a 3.70 cloud', (p) => p.completeVolumeExtend('vol-1')],
-  ],
-  revertVolumeToSnapshot: [
-    ['POST /volumes/vol-1/action', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
-    ['takes a Snapshot instance', (p) => p.revertVolumeToSnapshot('vol-1', new sdk.Snapshot({ id: 'snap-2', volumeId: 'vol-1' }))],
-    ['fails before any request below 3.40', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
-  ],
-  manageVolume: [
-    ['POST /manageable_volumes', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } })],
-    ['on a cluster from 3.16', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { cluster: 'cluster@backend' })],
-    ['below 3.8 through the os-volume-manage extension', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'h@lvm#lvm' })],
-  ],
   reserveVolume: [
     ['POST /volumes/vol-1/action', (p) => p.reserveVolume('vol-1')],
   ],
@@ -139,5 +115,51 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./volume.cases.json', import.meta
   ],
   terminateVolumeAttachment: [
     ['POST /volumes/vol-1/action', (p) => p.terminateVolumeAttachment('vol-1', { host: 'node2', initiator: 'iqn.1994-05.com.redhat:d16cbb5d31e5' })],
+  ],
+  getVolumeMetadataItem: [
+    ['GET /volumes/vol-1/metadata/k', (p) => p.getVolumeMetadataItem('vol-1', 'k')],
+    ['a missing key is a NotFoundError', (p) => p.getVolumeMetadataItem('vol-1', 'nokey')],
+  ],
+  setVolumeMetadataItem: [
+    ['PUT /volumes/vol-1/metadata/k', (p) => p.setVolumeMetadataItem('vol-1', 'k', 'v2')],
+    ['an answer without the key is an invalid response', (p) => p.setVolumeMetadataItem('vol-1', 'k', 'v2')],
+  ],
+  getVolumeImageMetadata: [
+    ['POST /volumes/vol-1/action', (p) => p.getVolumeImageMetadata('vol-1')],
+  ],
+  getVolumeEncryptionMetadata: [
+    ['GET /volumes/vol-1/encryption', (p) => p.getVolumeEncryptionMetadata('vol-1')],
+    ['an unencrypted volume has only a null key ID', (p) => p.getVolumeEncryptionMetadata('vol-2')],
+  ],
+  createImage: [
+    ['POST /volumes/vol-1/action', (p) => p.createImage('vol-1', 'img-name')],
+    ['raw for an encrypted volume', (p) => p.createImage('vol-1', 'img-name', { diskFormat: 'raw', force: true })],
+    ['visibility and protection from 3.1', (p) => p.createImage('vol-1', 'img-name', { visibility: 'shared', isProtected: true })],
+    ['visibility fails before any request at 3.0', (p) => p.createImage('vol-1', 'img-name', { visibility: 'public' })],
+  ],
+  completeVolumeExtend: [
+    ['POST /volumes/vol-1/action', (p) => p.completeVolumeExtend('vol-1')],
+    ['reports a failure', (p) => p.completeVolumeExtend('vol-1', { error: true })],
+    ['fails before any request on a 3.70 cloud', (p) => p.completeVolumeExtend('vol-1')],
+  ],
+  summary: [
+    ['GET /volumes/summary', (p) => p.summary({ allProjects: true })],
+    ['without metadata below 3.36', (p) => p.summary()],
+    ['fails before any request below 3.12', (p) => p.summary()],
+  ],
+  reimageVolume: [
+    ['POST /volumes/vol-1/action', (p) => p.reimageVolume('vol-1', 'img-1')],
+    ['a reserved volume, for Nova\'s rebuild', (p) => p.reimageVolume('vol-1', 'img-1', { reimageReserved: true })],
+    ['fails before any request below 3.68', (p) => p.reimageVolume('vol-1', 'img-1')],
+  ],
+  revertVolumeToSnapshot: [
+    ['POST /volumes/vol-1/action', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
+    ['takes a Snapshot instance', (p) => p.revertVolumeToSnapshot('vol-1', new sdk.Snapshot({ id: 'snap-2', volumeId: 'vol-1' }))],
+    ['fails before any request below 3.40', (p) => p.revertVolumeToSnapshot('vol-1', 'snap-1')],
+  ],
+  manageVolume: [
+    ['POST /manageable_volumes', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'geraint@lvm#lvm', name: 'New Volume', bootable: true, metadata: { key1: 'value1' } })],
+    ['on a cluster from 3.16', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { cluster: 'cluster@backend' })],
+    ['below 3.8 through the os-volume-manage extension', (p) => p.manageVolume({ 'source-name': 'existingLV' }, { host: 'h@lvm#lvm' })],
   ],
 });
