@@ -5,5 +5,10 @@
  */
 import { NOT_RUNNABLE_ADMIN } from './not-runnable.admin.js';
 import { NOT_RUNNABLE_DATA } from './not-runnable.data.js';
+import { NOT_RUNNABLE_EXTRAS } from './not-runnable.extras.js';
 
-export const NOT_RUNNABLE: Readonly<Record<string, string>> = { ...NOT_RUNNABLE_DATA, ...NOT_RUNNABLE_ADMIN };
+export const NOT_RUNNABLE: Readonly<Record<string, string>> = {
+  ...NOT_RUNNABLE_DATA,
+  ...NOT_RUNNABLE_ADMIN,
+  ...NOT_RUNNABLE_EXTRAS,
+};
