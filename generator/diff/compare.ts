@@ -1145,6 +1145,14 @@ function diffMethods(
       `method ${code(x.method.name)} added${op ? re.bounds(op) : ''}`,
       x.method.source,
     );
+    // A method born deprecated (an alias kept for openstacksdk's name) says so, and where to go.
+    if (x.method.deprecated)
+      re.add(
+        'method-deprecated',
+        `${hService.className}.${x.method.name}`,
+        `${code(x.method.name)} added deprecated: ${x.method.deprecated}`,
+        x.method.source,
+      );
   }
 
   for (const [b, h] of matched) {

@@ -6,7 +6,7 @@
  * consequences listed below), classified as the catalogue says.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,24 @@ describe('what a reviewer reads in a spec diff row', () => {
   it('a row about an argument points at the argument, not at its operation', async () => {
     const [change] = await diffFixture('arg-default-changed');
     expect(change.source).toBe('spec/block-storage/v3/widget.yaml:19');
+  });
+
+  it('a method added already deprecated is listed as added and as deprecated, naming its replacement', async () => {
+    const base = await buildSide('method-added', 'base');
+    const root = path.join(scratch, 'method-added-deprecated');
+    await cp(path.join(scratch, 'method-added', 'head'), root, { recursive: true });
+    const file = path.join(root, 'spec/block-storage/v3/widget.yaml');
+    const yaml = (await readFile(file, 'utf8')).replace(
+      '  fetchWidget:\n    call: get\n',
+      '  fetchWidget:\n    call: get\n    deprecated: Use getWidget.\n',
+    );
+    expect(yaml).toContain('deprecated: Use getWidget.');
+    await writeFile(file, yaml);
+    const changes = diffModels(base, await buildModel({ root }));
+    expect(changes.map((c) => [c.rule, c.sdk, c.wire, c.message])).toEqual([
+      ['method-added', 'non-breaking', 'non-breaking', 'method `fetchWidget` added, at every microversion'],
+      ['method-deprecated', 'non-breaking', 'non-breaking', '`fetchWidget` added deprecated: Use getWidget.'],
+    ]);
   });
 
   it('an added action shows the microversions it needs', async () => {

@@ -85,6 +85,10 @@ export const ClusterOperations = {
   enable: { id: 'Cluster.enable', method: 'PUT', path: '/clusters/enable', minVersion: '3.7' },
   /** Disables a cluster so that the scheduler no longer uses it, optionally saying why. */
   disable: { id: 'Cluster.disable', method: 'PUT', path: '/clusters/disable', minVersion: '3.7' },
+  /** Freezes every back end of a cluster: management operations on their volumes are refused (used around replication failover). Cinder takes a cluster in place of a host from microversion 3.26 (REPLICATION_CLUSTER, cinder/api/contrib/services.py _freeze) and answers with no cluster state. */
+  freeze: { id: 'Cluster.freeze', method: 'PUT', path: '/os-services/freeze', minVersion: '3.26' },
+  /** Thaws every back end of a frozen cluster (microversion 3.26, cinder/api/contrib/services.py _thaw); Cinder answers with no cluster state. */
+  thaw: { id: 'Cluster.thaw', method: 'PUT', path: '/os-services/thaw', minVersion: '3.26' },
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -386,4 +390,34 @@ export async function disableCluster(
     options,
   );
   return mergeInto(target, response);
+}
+
+/**
+ * Freezes every back end of a cluster (given by name or as a Cluster) through PUT /os-services/freeze with the cluster in place of a host (microversion 3.26).
+ * @param client - The service client (a session or connection proxy).
+ * @param cluster - The Cluster or its ID.
+ * @param options - Options of this call.
+ */
+export async function freezeCluster(
+  client: ServiceClient,
+  cluster: string | Cluster,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Cluster, cluster, 'cluster');
+  await callOperation(client, ClusterOperations.freeze, { target, body: { cluster: target.name } }, options);
+}
+
+/**
+ * Thaws every back end of a frozen cluster (given by name or as a Cluster) through PUT /os-services/thaw with the cluster in place of a host (microversion 3.26).
+ * @param client - The service client (a session or connection proxy).
+ * @param cluster - The Cluster or its ID.
+ * @param options - Options of this call.
+ */
+export async function thawCluster(
+  client: ServiceClient,
+  cluster: string | Cluster,
+  options?: RequestOptions,
+): Promise<void> {
+  const target = toTarget(Cluster, cluster, 'cluster');
+  await callOperation(client, ClusterOperations.thaw, { target, body: { cluster: target.name } }, options);
 }

@@ -65,7 +65,9 @@ export {
   disableCluster,
   enableCluster,
   findCluster,
+  freezeCluster,
   getCluster,
+  thawCluster,
   type ClusterAttributes,
   type ClustersOptions,
   type DisableClusterOptions,
@@ -294,13 +296,11 @@ export {
   type DisableServiceOptions,
   type FailoverServiceOptions,
   type FindServiceOptions,
-  type FreezeServiceOptions,
   type GetServiceLogLevelsOptions,
   type LogLevel,
   type ServiceAttributes,
   type ServicesOptions,
   type SetServiceLogLevelsOptions,
-  type ThawServiceOptions,
   type WorkerCleanup,
 } from './os-service.js';
 export {

@@ -162,10 +162,6 @@ export const ServiceOperations = {
     path: '/os-services/failover_host',
     minVersion: '3.26',
   },
-  /** Freezes every back end of a cluster (microversion 3.26, REPLICATION_CLUSTER: Cinder then takes one of host and cluster, cinder/api/contrib/services.py _freeze). */
-  freezeCluster: { id: 'Service.freezeCluster', method: 'PUT', path: '/os-services/freeze', minVersion: '3.26' },
-  /** Thaws every back end of a frozen cluster (microversion 3.26). */
-  thawCluster: { id: 'Service.thawCluster', method: 'PUT', path: '/os-services/thaw', minVersion: '3.26' },
   /** Reads the current log levels of services (microversion 3.32). */
   getLogLevels: { id: 'Service.getLogLevels', method: 'PUT', path: '/os-services/get-log', minVersion: '3.32' },
   /** Sets the log level of services at run time (microversion 3.32); Cinder answers 202. */
@@ -394,69 +390,25 @@ export async function disableService(
   return mergeInto(target, response);
 }
 
-/** Options of `freezeService`. */
-export interface FreezeServiceOptions extends RequestOptions {
-  /** The cluster to freeze (microversion 3.26). */
-  readonly cluster?: string;
-}
-
 /**
- * Freezes a cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster, the service's host then not sent; Cinder returns no service state.
+ * Freezes a cinder-volume back end (given as a Service); Cinder returns no service state.
  * @param client - The service client (a session or connection proxy).
  * @param service - The Service instance (as returned by the API).
  * @param options - Options of this call.
  */
-export async function freezeService(
-  client: ServiceClient,
-  service: Service,
-  options: FreezeServiceOptions = {},
-): Promise<void> {
-  const { cluster } = options;
-  checkArgs(options, { cluster: 'string' });
+export async function freezeService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  if (cluster !== undefined) {
-    await callOperation(
-      client,
-      ServiceOperations.freezeCluster,
-      { target, body: { cluster }, requires: [cluster === undefined ? undefined : '3.26'] },
-      options,
-    );
-    return;
-  }
-
   await callOperation(client, ServiceOperations.freeze, { target, body: { host: target.host } }, options);
 }
 
-/** Options of `thawService`. */
-export interface ThawServiceOptions extends RequestOptions {
-  /** The cluster to thaw (microversion 3.26). */
-  readonly cluster?: string;
-}
-
 /**
- * Thaws a frozen cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster; Cinder returns no service state.
+ * Thaws a frozen cinder-volume back end (given as a Service); Cinder returns no service state.
  * @param client - The service client (a session or connection proxy).
  * @param service - The Service instance (as returned by the API).
  * @param options - Options of this call.
  */
-export async function thawService(
-  client: ServiceClient,
-  service: Service,
-  options: ThawServiceOptions = {},
-): Promise<void> {
-  const { cluster } = options;
-  checkArgs(options, { cluster: 'string' });
+export async function thawService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  if (cluster !== undefined) {
-    await callOperation(
-      client,
-      ServiceOperations.thawCluster,
-      { target, body: { cluster }, requires: [cluster === undefined ? undefined : '3.26'] },
-      options,
-    );
-    return;
-  }
-
   await callOperation(client, ServiceOperations.thaw, { target, body: { host: target.host } }, options);
 }
 

@@ -58,7 +58,9 @@ import {
   disableCluster,
   enableCluster,
   findCluster,
+  freezeCluster,
   getCluster,
+  thawCluster,
   type Cluster,
   type ClustersOptions,
   type DisableClusterOptions,
@@ -182,13 +184,11 @@ import {
   type DisableServiceOptions,
   type FailoverServiceOptions,
   type FindServiceOptions,
-  type FreezeServiceOptions,
   type GetServiceLogLevelsOptions,
   type LogLevel,
   type Service,
   type ServicesOptions,
   type SetServiceLogLevelsOptions,
-  type ThawServiceOptions,
   type WorkerCleanup,
 } from './os-service.js';
 import { backendPools, type BackendPoolsOptions, type Pool } from './pool.js';
@@ -1398,11 +1398,20 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Freezes a cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster, the service's host then not sent; Cinder returns no service state.
+   * Freezes every back end of a cluster (given by name or as a Cluster) through PUT /os-services/freeze with the cluster in place of a host (microversion 3.26).
+   * @param cluster - The Cluster or its ID.
+   * @param options - Options of this call.
+   */
+  freezeCluster(cluster: string | Cluster, options?: RequestOptions): Promise<void> {
+    return freezeCluster(this.client, cluster, options);
+  }
+
+  /**
+   * Freezes a cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    */
-  freezeService(service: Service, options: FreezeServiceOptions = {}): Promise<void> {
+  freezeService(service: Service, options?: RequestOptions): Promise<void> {
     return freezeService(this.client, service, options);
   }
 
@@ -2307,11 +2316,20 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Thaws a frozen cinder-volume back end (given as a Service), or with `cluster` (microversion 3.26) every back end of that cluster; Cinder returns no service state.
+   * Thaws every back end of a frozen cluster (given by name or as a Cluster) through PUT /os-services/thaw with the cluster in place of a host (microversion 3.26).
+   * @param cluster - The Cluster or its ID.
+   * @param options - Options of this call.
+   */
+  thawCluster(cluster: string | Cluster, options?: RequestOptions): Promise<void> {
+    return thawCluster(this.client, cluster, options);
+  }
+
+  /**
+   * Thaws a frozen cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    */
-  thawService(service: Service, options: ThawServiceOptions = {}): Promise<void> {
+  thawService(service: Service, options?: RequestOptions): Promise<void> {
     return thawService(this.client, service, options);
   }
 

@@ -40,4 +40,13 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./cluster.cases.json', import.met
     ['an unknown cluster is a NotFoundError', (p) => p.disableCluster('nope')],
     ['fails early below 3.7', (p) => p.disableCluster('cluster@lvm')],
   ],
+  freezeCluster: [
+    ['PUT /os-services/freeze', (p) => p.freezeCluster('cluster@lvm')],
+    ['an unknown cluster is a BadRequestError', (p) => p.freezeCluster(new sdk.Cluster({ name: 'nope', binary: 'cinder-volume' }))],
+    ['fails before any request below 3.26', (p) => p.freezeCluster('cluster@lvm')],
+  ],
+  thawCluster: [
+    ['PUT /os-services/thaw', (p) => p.thawCluster('cluster@lvm')],
+    ['fails before any request below 3.26', (p) => p.thawCluster('cluster@lvm')],
+  ],
 });

@@ -28,12 +28,9 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
   ],
   freezeService: [
     ['PUT /os-services/freeze', (p) => p.freezeService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }))],
-    ['a whole cluster from 3.26', (p) => p.freezeService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }), { cluster: 'cluster@rbd-sas' })],
-    ['a cluster fails before any request below 3.26', (p) => p.freezeService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }), { cluster: 'cluster@rbd-sas' })],
   ],
   thawService: [
     ['PUT /os-services/thaw', (p) => p.thawService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }))],
-    ['a whole cluster from 3.26', (p) => p.thawService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@rbd-sas' }), { cluster: 'cluster@rbd-sas' })],
   ],
   failoverService: [
     ['PUT /os-services/failover_host', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }))],
