@@ -218,8 +218,9 @@ function offsetOf(doc: Document, p: readonly (string | number)[]): number {
       node = value;
       continue;
     }
-    if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
+    // A JSON pointer (a schema error's location) names an item by its index as a string.
+    if (isSeq(node) && /^[0-9]+$/.test(String(segment))) {
+      const item = node.items[Number(segment)] as Node | undefined;
       if (!item) break;
       offset = item.range?.[0] ?? offset;
       node = item;

@@ -22,6 +22,9 @@ export interface Finding {
   /** e.g. `POST /volumes/{}/action os-reserve`, `GET /volumes ?with_count`. */
   readonly subject: string;
   readonly detail: string;
+  /** Microversion bounds: their range and ours, clipped to the window (`3.0–3.71`). */
+  readonly theirs?: string | undefined;
+  readonly ours?: string | undefined;
 }
 
 export type Category =
@@ -304,6 +307,19 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
   const add = (category: Category, kind: Finding['kind'], subject: string, detail: string): void => {
     findings.push({ category, kind, subject, detail });
   };
+  const bounds = (subject: string, theirRange: Range, ourRange: Range, ids: string): void => {
+    const t = clip(theirRange, window);
+    const o = clip(ourRange, window);
+    if (t === o) return;
+    findings.push({
+      category: 'microversion bounds',
+      kind: 'different',
+      subject,
+      detail: `theirs ${t}, ours ${o} (${ids})`,
+      theirs: t,
+      ours: o,
+    });
+  };
 
   const ours = ourOps(service).filter((o) => inWindow(o.range, window));
   const covered = new Set(ours.map((o) => norm(o.path).split('/')[1]));
@@ -348,14 +364,7 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
 
     // Microversion bounds of the request (an action endpoint's bounds are its actions').
     const plain = mine.filter((o) => !actionKey(o.op));
-    if (plain.length > 0 && clip(t.range, window) !== clip(plain[0].range, window)) {
-      add(
-        'microversion bounds',
-        'different',
-        k,
-        `theirs ${clip(t.range, window)}, ours ${clip(plain[0].range, window)} (${ids})`,
-      );
-    }
+    if (plain.length > 0) bounds(k, t.range, plain[0].range, ids);
 
     // Query parameters.
     const theirQuery = theirs.queryParams(t.op, window);
@@ -378,13 +387,7 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
           continue;
         }
         matchedActions++;
-        if (clip(a.range, window) !== clip(o.range, window))
-          add(
-            'microversion bounds',
-            'different',
-            `${k} ${name}`,
-            `theirs ${clip(a.range, window)}, ours ${clip(o.range, window)} (${o.op.id})`,
-          );
+        bounds(`${k} ${name}`, a.range, o.range, o.op.id);
         compareMembers('body field', `${k} ${name} `, a.members, ourMembers(o.resource, o.op, window), o.op.id);
       }
       for (const [name, o] of ourActions)
@@ -450,13 +453,7 @@ export function crosscheck(service: ServiceModel, document: unknown): Crosscheck
         // (an object argument, or keys named by an argument: `meta: {$key: $value}`).
         if (![...oursMap.keys()].some((k) => k.startsWith(`${m}.`)) && !under(m, oursMap))
           add(category, 'missing', `${prefix}${m}`, `${clip(r, window)} (${ids})`);
-      } else if (clip(o, window) !== clip(r, window))
-        add(
-          'microversion bounds',
-          'different',
-          `${prefix}${m}`,
-          `theirs ${clip(r, window)}, ours ${clip(o, window)} (${ids})`,
-        );
+      } else bounds(`${prefix}${m}`, r, o, ids);
     }
     for (const [m] of [...oursMap].sort(([a], [b]) => cmp(a, b)))
       if (!theirsMap.has(m) && !under(m, theirsMap)) add(category, 'extra', `${prefix}${m}`, `only ours (${ids})`);
