@@ -13,6 +13,7 @@
 import type { BodyTemplate, FieldModel, OperationModel, ResourceModel, ServiceModel } from '../model/types.js';
 import { compareVersions } from '../model/util.js';
 import { actionKey } from '../diff/compare.js';
+import { explainedLine, type LedgerResult } from './ledger.js';
 
 type Json = Record<string, unknown>;
 
@@ -488,7 +489,12 @@ export function counts(
   return out;
 }
 
-export function toText(report: CrosscheckReport, source: string, summaryOnly = false): string {
+/**
+ * The report as Markdown. With the ledger's result: differences it explains on one line each (only
+ * counted with `summaryOnly`), every other difference in full, then what only ours has (listed
+ * unless `summaryOnly`).
+ */
+export function toText(report: CrosscheckReport, source: string, summaryOnly = false, ledger?: LedgerResult): string {
   const c = counts(report);
   const lines = [
     `## ${report.version} against ${source} (microversions ${report.window.min}–${report.window.max})`,
@@ -504,15 +510,45 @@ export function toText(report: CrosscheckReport, source: string, summaryOnly = f
       '',
       `their document has ${report.impossibleBounds.length} impossible x-openstack range(s) (min-ver above max-ver; read as min-ver only)`,
     );
+  const label = (f: Finding): string =>
+    f.kind === 'missing' ? 'missing from ours' : f.kind === 'extra' ? 'only in ours' : 'different';
+  const full = (f: Finding): string => `- ${label(f)}: \`${f.subject}\` — ${f.detail}`;
+  if (ledger) {
+    const explained = ledger.explained.filter((x) => x.difference.service === report.version);
+    const unexplained = ledger.unexplained.filter((d) => d.service === report.version);
+    const byKind = new Map<string, number>();
+    for (const x of explained) byKind.set(x.difference.kind, (byKind.get(x.difference.kind) ?? 0) + 1);
+    lines.push(
+      '',
+      `explained by the ledger: ${explained.length}${byKind.size > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}; unexplained: ${unexplained.length}`,
+    );
+    if (!summaryOnly && explained.length > 0)
+      lines.push('', '### explained by the ledger', '', ...explained.map(explainedLine));
+    if (unexplained.length > 0) {
+      lines.push('', '### unexplained differences', '');
+      for (const d of unexplained)
+        lines.push(
+          d.finding ? `- ${d.finding.category}, ${full(d.finding).slice(2)}` : `- impossible range: ${d.subject}`,
+        );
+    }
+    if (!summaryOnly) {
+      const extras = report.findings.filter((f) => f.kind === 'extra');
+      if (extras.length > 0)
+        lines.push(
+          '',
+          '### only in ours (needs no entry)',
+          '',
+          ...extras.map((f) => `- ${f.category}, ${full(f).slice(2)}`),
+        );
+    }
+    return `${lines.join('\n')}\n`;
+  }
   if (!summaryOnly) {
     for (const cat of CATEGORIES) {
       const items = report.findings.filter((f) => f.category === cat);
       if (items.length === 0) continue;
       lines.push('', `### ${cat}`, '');
-      for (const f of items)
-        lines.push(
-          `- ${f.kind === 'missing' ? 'missing from ours' : f.kind === 'extra' ? 'only in ours' : 'different'}: \`${f.subject}\` — ${f.detail}`,
-        );
+      for (const f of items) lines.push(full(f));
     }
     if (report.impossibleBounds.length > 0) {
       lines.push('', '### impossible bounds in their document', '');

@@ -7,18 +7,19 @@
  * The format is described in spec/crosscheck-ledger/README.md and checked by
  * spec/crosscheck-ledger.schema.json.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { readFile } from 'node:fs/promises';
+import { projectRoot } from '../paths.js';
 import { Diagnostics, formatDiagnostic, type Diagnostic, type Position } from '../load/diagnostics.js';
 import { parseSource, readSpecText } from '../load/source.js';
 import { validateDocument } from '../load/validate.js';
 import type { Category, CrosscheckReport, Finding } from './crosscheck.js';
 
-/** The ledger folder and schema, relative to the project root. */
+/** The ledger folder, relative to the project root. */
 export const LEDGER_DIR = 'spec/crosscheck-ledger';
-export const LEDGER_SCHEMA = 'spec/crosscheck-ledger.schema.json';
+/** Its schema: the generator's own, whichever project's ledger is read. */
+const LEDGER_SCHEMA = path.join(projectRoot, 'spec/crosscheck-ledger.schema.json');
 
 export type LedgerKind =
   'operation' | 'action' | 'body-field' | 'query-parameter' | 'response-field' | 'bounds' | 'impossible-range';
@@ -84,7 +85,7 @@ export async function loadLedger(root: string, dir = path.join(root, LEDGER_DIR)
     throw error;
   }
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  const validate = ajv.compile(JSON.parse(await readFile(path.join(root, LEDGER_SCHEMA), 'utf8')) as object);
+  const validate = ajv.compile(JSON.parse(await readFile(LEDGER_SCHEMA, 'utf8')) as object);
   const diagnostics = new Diagnostics();
   const entries: LedgerEntry[] = [];
   const seen = new Map<string, Position>();
