@@ -229,14 +229,12 @@ function ourOps(service: ServiceModel): OurOp[] {
     for (const op of r.operations) {
       const range = { min: op.minVersion, max: op.maxVersion };
       const routes = op.routes ?? [];
-      const open = routes
-        .filter((x) => x.minVersion && !x.maxVersion)
-        .map((x) => x.minVersion!)
-        .sort(compareVersions);
-      const below = (v: string): string => `${v.split('.')[0]}.${Number(v.split('.')[1]) - 1}`;
-      const defaultRange = { min: op.minVersion, max: op.maxVersion ?? (open[0] ? below(open[0]) : undefined) };
-      out.push({ resource: r, op, method: op.method, path: op.path, range: defaultRange });
-      if (op.detailPath) out.push({ resource: r, op, method: op.method, path: op.detailPath, range: defaultRange });
+      // With routes, the runtime sends every request to the route of its microversion
+      // (runtime/pipeline/route.ts chooseRoute): the operation's own path is never used.
+      if (routes.length === 0) {
+        out.push({ resource: r, op, method: op.method, path: op.path, range });
+        if (op.detailPath) out.push({ resource: r, op, method: op.method, path: op.detailPath, range });
+      }
       for (const route of routes) {
         const rr = { min: route.minVersion ?? range.min, max: route.maxVersion ?? range.max };
         out.push({ resource: r, op, method: route.method, path: route.path, range: rr });
