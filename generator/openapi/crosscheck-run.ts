@@ -30,14 +30,17 @@ const USAGE =
 export function findCinderOpenapi(
   root: string = projectRoot,
   env: NodeJS.ProcessEnv = process.env,
+  machine: readonly string[] = [MACHINE_COPY],
 ): { found: string | undefined; tried: string[] } {
   const candidates = [
-    ...(env['CINDER_OPENAPI'] ? [env['CINDER_OPENAPI']] : []),
+    ...(env['CINDER_OPENAPI'] ? [path.resolve(env['CINDER_OPENAPI'])] : []),
     path.resolve(root, '../shared/reference/openapi/cinder-v3.yaml'),
-    '/work/shared/reference/openapi/cinder-v3.yaml',
+    ...machine,
   ];
   return { found: candidates.find((c) => existsSync(c)), tried: candidates };
 }
+
+const MACHINE_COPY = '/work/shared/reference/openapi/cinder-v3.yaml';
 
 export interface Output {
   out(text: string): void;
@@ -70,6 +73,7 @@ export async function runCrosscheck(args: readonly string[], io: Output): Promis
       return 2;
     }
     file = found;
+    io.err(`cross-check document: ${found}\n`);
   }
   let document: unknown;
   try {
