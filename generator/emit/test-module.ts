@@ -210,10 +210,16 @@ function autoCases(resource: ResourceModel, method: ProxyMethodModel): Case[] {
   const getReply: ReplyData[] = getPath
     ? [{ status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } }]
     : [];
+  // Query arguments find sends when the caller gives none (find.defaults), then the name filter.
+  const query: Record<string, string> = {};
+  for (const p of method.params)
+    if (p.role.kind === 'arg' && p.role.arg.in === 'query' && p.role.arg.default !== undefined)
+      query[p.role.arg.wire] = String(p.role.arg.default);
+  if (f.nameFilter === 'server') query[nameWire] = name;
   const listRequest: RequestData = {
     method: 'GET',
     path: listPath,
-    ...(f.nameFilter === 'server' ? { query: { [nameWire]: name } } : {}),
+    ...(Object.keys(query).length > 0 ? { query } : {}),
   };
   const item = (id: string): JsonValue => ({ [idWire]: id, [nameWire]: name });
   const other: JsonValue = { [idWire]: 'other-id', [nameWire]: 'someone-else' };

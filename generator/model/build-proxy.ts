@@ -54,7 +54,14 @@ export interface RawProxyMethod {
   description?: string;
   deprecated?: string;
   call?: string;
-  find?: { details?: boolean; query?: string[]; get?: string; list?: string; by_id?: boolean };
+  find?: {
+    details?: boolean;
+    query?: string[];
+    defaults?: Record<string, string | number | boolean>;
+    get?: string;
+    list?: string;
+    by_id?: boolean;
+  };
   wait?: 'status' | 'delete';
   target?: {
     param?: string;
@@ -382,16 +389,24 @@ export function buildProxyMethods(
     }
     for (const q of f.query ?? []) {
       const arg = listOp.args.find((a) => a.name === q);
-      if (!arg) err([...p, 'find', 'query'], `list operation "${listName}" has no argument "${q}"`);
-      else
-        params.push({
-          name: q,
-          description: arg.description,
-          positional: false,
-          optional: true,
-          role: { kind: 'arg', arg },
-        });
+      if (!arg) {
+        err([...p, 'find', 'query'], `list operation "${listName}" has no argument "${q}"`);
+        continue;
+      }
+      const given = f.defaults?.[q];
+      if (given !== undefined && arg.enum && !arg.enum.includes(String(given)))
+        err([...p, 'find', 'defaults', q], `${JSON.stringify(given)} is not one of ${arg.enum.join(', ')}`);
+      params.push({
+        name: q,
+        description: arg.description,
+        positional: false,
+        optional: true,
+        // find's own default (a lookup that should see more than the listing's default shows).
+        role: { kind: 'arg', arg: given === undefined ? arg : { ...arg, default: given } },
+      });
     }
+    for (const q of Object.keys(f.defaults ?? {}))
+      if (!(f.query ?? []).includes(q)) err([...p, 'find', 'defaults', q], `"${q}" is not listed in find.query`);
     // Path arguments of the list (a parent id) become positional.
     for (const arg of listOp.args.filter((a) => a.in === 'path')) {
       params.splice(1, 0, {

@@ -913,14 +913,14 @@ export class BlockStorageV2 {
   }
 
   /**
-   * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing.
+   * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing, sent with `is_public=none` unless `isPublic` says otherwise (as openstacksdk's lookup): an administrator finds private types by name too; Cinder ignores it for other users, who see the public types and the private ones shared with them.
    * @param nameOrId - The name or ID of the Type.
    * @param options - Options of this call.
    * @returns The Type, or undefined when none matches and ignoreMissing is true.
    */
   findType(nameOrId: string, options: FindTypeOptions & { readonly ignoreMissing: false }): Promise<Type>;
   /**
-   * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing.
+   * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing, sent with `is_public=none` unless `isPublic` says otherwise (as openstacksdk's lookup): an administrator finds private types by name too; Cinder ignores it for other users, who see the public types and the private ones shared with them.
    * @param nameOrId - The name or ID of the Type.
    * @param options - Options of this call.
    * @returns The Type, or undefined when none matches and ignoreMissing is true.

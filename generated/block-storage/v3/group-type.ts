@@ -194,6 +194,11 @@ export interface FindGroupTypeOptions extends RequestOptions {
    * @remarks Default: true.
    */
   readonly ignoreMissing?: boolean;
+  /**
+   * Administrators only: "true" lists public types (Cinder's default), "false" private ones, "none" both. Other users always see the public types.
+   * @remarks Default: "none".
+   */
+  readonly isPublic?: 'true' | 'false' | 'none';
 }
 
 export function findGroupType(
@@ -207,7 +212,7 @@ export function findGroupType(
   options?: FindGroupTypeOptions,
 ): Promise<GroupType | undefined>;
 /**
- * Finds a single group type by name or ID. Cinder has no name filter for group types, so the name is matched against the listing.
+ * Finds a single group type by name or ID. Cinder has no name filter for group types, so the name is matched against the listing, sent with `is_public=none` unless `isPublic` says otherwise (as openstacksdk's lookup): an administrator finds private group types by name too; Cinder ignores it for other users.
  * @param client - The service client (a session or connection proxy).
  * @param nameOrId - The name or ID of the GroupType.
  * @param options - Options of this call.
@@ -218,7 +223,8 @@ export async function findGroupType(
   nameOrId: string,
   options: FindGroupTypeOptions = {},
 ): Promise<GroupType | undefined> {
-  const { ignoreMissing = true } = options;
+  const { ignoreMissing = true, isPublic = 'none' } = options;
+  checkArgs(options, { isPublic: { type: 'string', enum: ['true', 'false', 'none'] } });
   return findResource(
     client,
     GroupType,
@@ -230,7 +236,7 @@ export async function findGroupType(
       paginated: true,
     },
     nameOrId,
-    { ignoreMissing },
+    { query: { is_public: isPublic }, ignoreMissing },
     options,
   );
 }

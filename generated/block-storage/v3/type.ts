@@ -224,7 +224,10 @@ export interface FindTypeOptions extends RequestOptions {
    * @remarks Default: true.
    */
   readonly ignoreMissing?: boolean;
-  /** Administrators only: "true" lists public types (Cinder's default), "false" private ones, "none" both. Other users always see the public types and the private ones shared with them. */
+  /**
+   * Administrators only: "true" lists public types (Cinder's default), "false" private ones, "none" both. Other users always see the public types and the private ones shared with them.
+   * @remarks Default: "none".
+   */
   readonly isPublic?: 'true' | 'false' | 'none';
 }
 
@@ -235,7 +238,7 @@ export function findType(
 ): Promise<Type>;
 export function findType(client: ServiceClient, nameOrId: string, options?: FindTypeOptions): Promise<Type | undefined>;
 /**
- * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing.
+ * Finds a single volume type by name or ID. Cinder has no name filter for types, so the name is matched against the listing, sent with `is_public=none` unless `isPublic` says otherwise (as openstacksdk's lookup): an administrator finds private types by name too; Cinder ignores it for other users, who see the public types and the private ones shared with them.
  * @param client - The service client (a session or connection proxy).
  * @param nameOrId - The name or ID of the Type.
  * @param options - Options of this call.
@@ -246,7 +249,7 @@ export async function findType(
   nameOrId: string,
   options: FindTypeOptions = {},
 ): Promise<Type | undefined> {
-  const { ignoreMissing = true, isPublic } = options;
+  const { ignoreMissing = true, isPublic = 'none' } = options;
   checkArgs(options, { isPublic: { type: 'string', enum: ['true', 'false', 'none'] } });
   return findResource(
     client,

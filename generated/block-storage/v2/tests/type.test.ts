@@ -13,8 +13,8 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./type.cases.json', import.meta.u
     ['a missing resource raises NotFoundError naming it', (p) => p.getType('t-1')],
   ],
   findType: [
-    ['falls back to the listing and matches the name', (p) => p.findType('gold')],
-    ['an administrator can include private types', (p) => p.findType('hidden', { isPublic: 'none' })],
+    ['falls back to the listing, private types included, and matches the name', (p) => p.findType('gold')],
+    ['isPublic narrows the lookup to public types', (p) => p.findType('hidden', { isPublic: 'true' })],
     ['an ID is found directly', (p) => p.findType('t-1')],
     ['two resources with the name raise DuplicateResourceError', (p) => p.findType('dup')],
     ['no match gives undefined', (p) => p.findType('dup')],

@@ -19,6 +19,7 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./group-type.cases.json', import.
     ['an ID is found directly', (p) => p.findGroupType('gt-1')],
     ['falls back to the listing and matches the name', (p) => p.findGroupType('gold-group')],
     ['nothing found is undefined', (p) => p.findGroupType('nope')],
+    ['isPublic narrows the lookup to public group types', (p) => p.findGroupType('hidden-group', { isPublic: 'true' })],
     ['two resources with the name raise DuplicateResourceError', (p) => p.findGroupType('dup')],
     ['no match gives undefined', (p) => p.findGroupType('dup')],
     ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findGroupType('dup', { ignoreMissing: false })],
