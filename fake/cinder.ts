@@ -466,6 +466,13 @@ export class FakeCinder {
       (f) => (mode === 'create' ? f.create : f.update) && inRange(f, version, f.writeMin ?? f.min),
     );
     const byWire = new Map(writable.filter((f) => f.placement !== 'root').map((f) => [f.wire, f]));
+    // Past its max_version, a field may still take the values Cinder tolerates (and ignores).
+    const tolerated = new Map(
+      resource.fields
+        .filter((f) => f.toleratedAfterMax && (mode === 'create' ? f.create : f.update) && !byWire.has(f.wire))
+        .filter((f) => version !== undefined && f.max !== undefined && compareVersions(version, f.max) > 0)
+        .map((f) => [f.wire, f]),
+    );
     const flatten = writable.find((f) => f.placement === 'flatten');
     const unexpected = (where: string, name: string, value: unknown): never =>
       fail(
@@ -473,6 +480,13 @@ export class FakeCinder {
         `Invalid input for field/attribute ${where}. Value: ${JSON.stringify(value)}. Additional properties are not allowed ('${name}' was unexpected)`,
       );
     for (const [name, value] of Object.entries(inner)) {
+      const after = tolerated.get(name)?.toleratedAfterMax;
+      if (after) {
+        this.#checkValue(name, value, tolerated.get(name)!.type, resource, undefined);
+        if (!after.values.includes(normalize(value, tolerated.get(name)!.type) as string | number | boolean))
+          fail(400, after.message);
+        continue;
+      }
       const field = byWire.get(name);
       if (!field) {
         if (flatten && flatten !== undefined) {

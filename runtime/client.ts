@@ -54,6 +54,8 @@ export interface OperationRequest {
   readonly requires?: string | undefined;
   /** Extra microversion maximum: a field or parameter this call uses stops at this version. */
   readonly caps?: string | undefined;
+  /** What sets caps (`Snapshot.isForced = false`), named when a pinned version is above it. */
+  readonly capsBy?: string | undefined;
 }
 
 /** Options every generated method accepts as its last argument. */

@@ -29,6 +29,8 @@ export interface CallInput {
   readonly requires?: readonly (string | undefined)[] | undefined;
   /** Microversions beyond which an argument actually given is not accepted. */
   readonly caps?: readonly (string | undefined)[] | undefined;
+  /** What sets the lowest cap, named in the error when a pinned version is above it. */
+  readonly capsBy?: string | undefined;
 }
 
 /** Sends an operation, filling its path from the target (fetching the target first if it is incomplete). */
@@ -51,6 +53,7 @@ export function callOperation(
         body: input.body,
         requires: input.requires ? highestMinimum(input.requires) : undefined,
         caps: input.caps ? lowestMaximum(input.caps) : undefined,
+        capsBy: input.capsBy,
       },
       options,
     );
@@ -218,10 +221,15 @@ export function mergeInto<T extends Resource>(target: T, response: ApiResponse):
 export function resourceBody(
   resource: Resource,
   kind: 'create' | 'update',
-): { body: Record<string, unknown>; requires: string | undefined; caps: string | undefined } {
-  const { body, root, requires, caps } = resource.toRequest(kind);
+): {
+  body: Record<string, unknown>;
+  requires: string | undefined;
+  caps: string | undefined;
+  capsBy: string | undefined;
+} {
+  const { body, root, requires, caps, capsBy } = resource.toRequest(kind);
   const key = resource.schema.resourceKey;
-  return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires, caps };
+  return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires, caps, capsBy };
 }
 
 /** POST (or PUT) a new resource: sends the attributes given, returns the created resource. */
@@ -236,11 +244,11 @@ export async function createResource<T extends Resource>(
   if (!isObject(attrs)) throw new InvalidArgumentError('attrs', `expected an object of ${cls.schema.name} attributes`);
   const resource = attrs instanceof cls ? attrs : construct(cls, attrs);
   if (target) resource.seedWire(pathWire(target));
-  const { body, requires, caps } = resourceBody(resource, 'create');
+  const { body, requires, caps, capsBy } = resourceBody(resource, 'create');
   const response = await callOperation(
     client,
     operation,
-    { target: target ?? resource, body, requires: [requires], caps: [caps] },
+    { target: target ?? resource, body, requires: [requires], caps: [caps], capsBy },
     options,
   );
   if (response.body === undefined) return resource.applyWire({}, response.requestId);
@@ -329,11 +337,11 @@ export async function updateResource<T extends Resource>(
   const request = target.toRequest('update');
   // Only the ID (or path fields) changed, e.g. an instance built from an ID: nothing to send.
   if (Object.keys(request.body).length === 0 && Object.keys(request.root).length === 0) return target;
-  const { body, requires, caps } = resourceBody(target, 'update');
+  const { body, requires, caps, capsBy } = resourceBody(target, 'update');
   const response = await callOperation(
     client,
     operation,
-    { target, body, requires: [requires], caps: [caps] },
+    { target, body, requires: [requires], caps: [caps], capsBy },
     options,
   );
   if (response.body === undefined) {

@@ -39,6 +39,11 @@ export interface FieldSpec {
   readonly flatten?: boolean | undefined;
   readonly minVersion?: string | undefined;
   readonly maxVersion?: string | undefined;
+  /**
+   * Values Cinder still accepts (and ignores) after maxVersion, such as a snapshot's `force: true`
+   * from 3.66: sending one does not cap the call's microversion.
+   */
+  readonly toleratedAfterMax?: readonly (string | number | boolean)[] | undefined;
 }
 
 /** A nested object type (e.g. a volume attachment). */
@@ -294,6 +299,8 @@ export abstract class Resource {
     readonly root: WireBody;
     readonly requires: string | undefined;
     readonly caps: string | undefined;
+    /** What sets caps (`Snapshot.isForced = false`), for the error when a pinned version is above it. */
+    readonly capsBy?: string | undefined;
   } {
     const schema = this.schema;
     const index = wireIndex(schema);
@@ -301,6 +308,7 @@ export abstract class Resource {
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
     const maximums: (string | undefined)[] = [];
+    let capsBy: string | undefined;
     const identity = kind === 'update' ? identityWires(schema) : undefined;
     for (const wire of this.#dirty ?? []) {
       const name = index.get(wire);
@@ -316,13 +324,18 @@ export abstract class Resource {
         throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
       }
       minimums.push(spec.minVersion);
-      maximums.push(spec.maxVersion);
+      // A tolerated value goes out at any microversion; another one caps the call.
+      if (spec.maxVersion !== undefined && !spec.toleratedAfterMax?.includes(value as string | number | boolean)) {
+        maximums.push(spec.maxVersion);
+        if (capsBy === undefined || spec.maxVersion === lowestMaximum(maximums))
+          capsBy = `${schema.name}.${name} = ${JSON.stringify(value)}`;
+      }
       const wireValue = value;
       if (spec.root) root[wire] = wireValue;
       else if (spec.flatten && isPlainObject(wireValue)) Object.assign(body, wireValue);
       else body[wire] = wireValue;
     }
-    return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums) };
+    return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums), capsBy };
   }
 
   /** Merges a body read from the server into this resource and marks everything clean. */

@@ -155,6 +155,10 @@ function fieldDoc(f: FieldModel): string {
   const notes: string[] = [];
   if (f.wire !== f.name) notes.push(`Wire name: \`${f.wire}\`.`);
   if (f.minVersion || f.maxVersion) notes.push(`Microversions ${f.minVersion ?? '…'}–${f.maxVersion ?? '…'}.`);
+  if (f.toleratedAfterMax)
+    notes.push(
+      `After ${f.maxVersion ?? ''} only ${f.toleratedAfterMax.values.map((v) => `\`${JSON.stringify(v)}\``).join(', ')} (accepted and ignored).`,
+    );
   return doc({
     description: f.description,
     remarks: notes.length > 0 ? notes.join(' ') : undefined,
@@ -189,6 +193,7 @@ function fieldSpecExpr(f: FieldModel, withWrite: boolean): string {
   if (withWrite && (f.create || f.update) && writeMin) parts.push(`minVersion: ${literal(writeMin)}`);
   else if (f.minVersion) parts.push(`minVersion: ${literal(f.minVersion)}`);
   if (f.maxVersion) parts.push(`maxVersion: ${literal(f.maxVersion)}`);
+  if (f.toleratedAfterMax) parts.push(`toleratedAfterMax: ${literal([...f.toleratedAfterMax.values])}`);
   return `{ ${parts.join(', ')} }`;
 }
 

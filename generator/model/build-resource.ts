@@ -33,6 +33,7 @@ export interface RawField {
   min_version?: string;
   max_version?: string;
   write_min_version?: string;
+  tolerated_after_max?: { values: (string | number | boolean)[]; message: string };
   deprecated?: string;
   description: string;
 }
@@ -185,6 +186,8 @@ export function buildResource(
         err([...p, 'placement'], 'only an object or map field can be flattened');
       }
       if (f.placement && write.length === 0) err([...p, 'placement'], 'placement only matters for a writable field');
+      if (f.tolerated_after_max && (f.max_version === undefined || write.length === 0))
+        err([...p, 'tolerated_after_max'], 'only a writable field with a max_version has values tolerated after it');
       return {
         name,
         wire,
@@ -197,6 +200,7 @@ export function buildResource(
         minVersion: f.min_version,
         maxVersion: f.max_version,
         writeMinVersion: f.write_min_version,
+        toleratedAfterMax: f.tolerated_after_max,
         deprecated: f.deprecated,
         source: at(p),
       };

@@ -28,6 +28,9 @@ export interface FieldModel extends VersionRange {
   readonly placement?: 'root' | 'flatten' | undefined;
   /** Sending the field needs this microversion (defaults to minVersion). */
   readonly writeMinVersion?: string | undefined;
+  /** Values still accepted (and ignored) after maxVersion; others are refused there with message. */
+  readonly toleratedAfterMax?:
+    { readonly values: readonly (string | number | boolean)[]; readonly message: string } | undefined;
   readonly enum?: readonly string[] | undefined;
   readonly deprecated?: string | undefined;
   readonly source: Position;

@@ -50,6 +50,7 @@ export class MicroversionRules {
     options: RequestOptions | undefined,
     target: ServiceTarget,
     caps?: string,
+    capsBy?: string,
   ): string | undefined {
     const desc = this.#service.microversion;
     const pinned = options?.microversion ?? this.#pinned;
@@ -68,6 +69,17 @@ export class MicroversionRules {
       minVersion: op.minVersion,
       maxVersion: lowestMaximum([op.maxVersion, caps, pinned === undefined ? desc?.max : undefined]),
     };
+    // A value of this call that Cinder refuses above a version: say which, before sending anything.
+    if (pinned !== undefined && caps !== undefined && capsBy !== undefined) {
+      if (compareMicroversions(parseMicroversion(pinned), parseMicroversion(caps)) > 0) {
+        throw new MicroversionNotSupportedError(
+          op.id,
+          `at most ${caps}`,
+          pinned,
+          `${capsBy} is accepted only up to microversion ${caps}`,
+        );
+      }
+    }
     const version = negotiateMicroversion({
       operation: op.id,
       bounds,
@@ -112,7 +124,7 @@ export function microversionPolicy(rules: MicroversionRules): Policy {
       const call = request.call;
       const target = request.target;
       if (!call || !target) return next(request);
-      const version = rules.version(call.operation, call.requires, request.options, target, call.caps);
+      const version = rules.version(call.operation, call.requires, request.options, target, call.caps, call.capsBy);
       if (version === undefined) return next(request);
       request.state.microversion = version;
       // Object.assign, not a spread (see auth.ts).

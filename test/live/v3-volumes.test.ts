@@ -104,14 +104,17 @@ describe(`v3 revert to snapshot (${env.mode})`, () => {
 });
 
 describe(`v3 snapshot force flag (${env.mode})`, () => {
-  it('isForced stops at 3.65: the call is capped there, and a call pinned above it fails before any request', async () => {
+  it('isForced: true goes out at the server maximum (Cinder ignores it from 3.66); false is capped at 3.65, and refused before any request when pinned above', async () => {
     const bs = sdk.bs;
     const vol = vols[1];
-    // The spec bounds isForced at 3.65 (Cinder refuses force false from 3.66 and ignores true):
-    // a call that sets it is negotiated at 3.65 against this 3.70 server.
+    // Cinder refuses force false from 3.66 and accepts (ignores) true: true is sent as it is.
     const forced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-forced'), isForced: true });
     cleanup.snapshots.add(forced.id!);
-    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202 });
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({
+      apiVersion: 'volume 3.70',
+      status: 202,
+      requestBody: { snapshot: { force: true } },
+    });
     await settledSnapshot(bs, forced.id!);
 
     const unforced = await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-unforced'), isForced: false });
@@ -135,7 +138,7 @@ describe(`v3 snapshot force flag (${env.mode})`, () => {
       .createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-pinned'), isForced: false }, { microversion: '3.70' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MicroversionNotSupportedError);
-    expect((error as Error).message).toContain('3.65');
+    expect((error as Error).message).toContain('Snapshot.isForced = false is accepted only up to microversion 3.65');
     expect((error as Error).message).toContain('3.70');
     expect(sdk.wire.length).toBe(before);
   });

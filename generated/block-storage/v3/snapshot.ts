@@ -49,8 +49,8 @@ export interface SnapshotAttributes {
    */
   readonly volumeId?: string | null;
   /**
-   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true and rejects false. Cinder does not return it.
-   * @remarks Wire name: `force`. Microversions …–3.65.
+   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   readonly isForced?: boolean | null;
   /** The snapshot status: `creating`, `available`, `backing-up`, `deleting`, `error`, `deleted`, `unmanaging`, `restoring` or `error_deleting`. */
@@ -108,8 +108,8 @@ export interface SnapshotCreate {
    */
   readonly volumeId?: string | null;
   /**
-   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true and rejects false. Cinder does not return it.
-   * @remarks Wire name: `force`. Microversions …–3.65.
+   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   readonly isForced?: boolean | null;
   /** Key/value pairs of user metadata of the snapshot. Cinder accepts it on create only; change it later with the metadata methods. */
@@ -189,7 +189,7 @@ export class Snapshot extends Resource {
       name: { wire: 'name', type: 'string', create: true, update: true },
       description: { wire: 'description', type: 'string', create: true, update: true },
       volumeId: { wire: 'volume_id', type: 'string', create: true },
-      isForced: { wire: 'force', type: 'boolean', create: true, maxVersion: '3.65' },
+      isForced: { wire: 'force', type: 'boolean', create: true, maxVersion: '3.65', toleratedAfterMax: [true] },
       status: { wire: 'status', type: 'string' },
       size: { wire: 'size', type: 'integer' },
       metadata: { wire: 'metadata', type: { map: 'string' }, create: true },
@@ -229,8 +229,8 @@ export interface Snapshot {
   get volumeId(): string | undefined;
   set volumeId(value: string | null | undefined);
   /**
-   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true and rejects false. Cinder does not return it.
-   * @remarks Wire name: `force`. Microversions …–3.65.
+   * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   get isForced(): boolean | undefined;
   set isForced(value: boolean | null | undefined);
