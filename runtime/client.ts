@@ -36,6 +36,13 @@ export interface Operation extends VersionBounds {
    * /types/{id}/encryption). Otherwise a response without the key is an InvalidResponseError.
    */
   readonly bareResponse?: true | undefined;
+  /**
+   * Where older releases serve the same request: when the route answers `status` with a message
+   * containing `message`, the request is sent once more, unchanged, at this method and path.
+   */
+  readonly fallback?:
+    | { readonly status: number; readonly message: string; readonly method: HttpMethod; readonly path: string }
+    | undefined;
 }
 
 export type QueryScalar = string | number | boolean;

@@ -6,7 +6,13 @@
  */
 import type { ApiResponse, Operation, QueryValue, RequestOptions, ServiceClient } from './client.js';
 import { pathValueError } from './args.js';
-import { InvalidArgumentError, InvalidResponseError, NotFoundError, ResourceNotFoundError } from './errors.js';
+import {
+  HttpError,
+  InvalidArgumentError,
+  InvalidResponseError,
+  NotFoundError,
+  ResourceNotFoundError,
+} from './errors.js';
 import { highestMinimum, lowestMaximum } from './microversion.js';
 import {
   construct,
@@ -45,18 +51,33 @@ export function callOperation(
       const refused = pathValueError(name, pathParams[name], operation.id);
       if (refused) return Promise.reject(refused);
     }
-    return client.send(
-      {
-        operation,
-        pathParams,
-        query: input.query,
-        body: input.body,
-        requires: input.requires ? highestMinimum(input.requires) : undefined,
-        caps: input.caps ? lowestMaximum(input.caps) : undefined,
-        capsBy: input.capsBy,
-      },
-      options,
-    );
+    const request = {
+      operation,
+      pathParams,
+      query: input.query,
+      body: input.body,
+      requires: input.requires ? highestMinimum(input.requires) : undefined,
+      caps: input.caps ? lowestMaximum(input.caps) : undefined,
+      capsBy: input.capsBy,
+    };
+    const sent = client.send(request, options);
+    const fallback = operation.fallback;
+    if (!fallback) return sent;
+    // An older release serving the same request elsewhere (at the same microversion) says so only
+    // through its answer: one more try there, and that answer is the caller's.
+    return sent.catch((error: unknown) => {
+      if (
+        !(error instanceof HttpError) ||
+        error.status !== fallback.status ||
+        !(error.details ?? '').includes(fallback.message)
+      )
+        throw error;
+      const { method, path } = fallback;
+      return client.send(
+        { ...request, operation: { ...operation, method, path, routes: undefined, fallback: undefined } },
+        options,
+      );
+    });
   };
   // Usually every path value is known: no lookup and no extra async hop.
   const known = knownPath(operation, input);

@@ -299,6 +299,12 @@ function operationExpr(op: OperationModel, path: string, id: string, detail = fa
   if (op.maxVersion) parts.push(`maxVersion: ${literal(op.maxVersion)}`);
   if (op.base === 'version') parts.push(`base: 'version'`);
   if (op.bareResponse) parts.push('bareResponse: true');
+  if (op.fallback) {
+    const { status, message, method, path: fallbackPath } = op.fallback;
+    parts.push(
+      `fallback: { status: ${status}, message: ${literal(message)}, method: ${literal(method)}, path: ${literal(fallbackPath)} }`,
+    );
+  }
   if (op.routes.length > 0) {
     const routes = op.routes.map((r) => {
       const rp = [`method: ${literal(r.method)}`, `path: ${literal(detail ? (r.detailPath ?? r.path) : r.path)}`];

@@ -59,6 +59,7 @@ interface RawOperation {
   detail_path?: string;
   base?: 'endpoint' | 'version';
   bare_response?: boolean;
+  fallback?: { status: number; message: string; method?: HttpMethod; path: string; description: string };
   paginated?: boolean;
   routes?: { method?: HttpMethod; path: string; detail_path?: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
@@ -329,6 +330,7 @@ export function buildResource(
       path,
       ...(op.detail_path ? [op.detail_path] : []),
       ...routes.flatMap((r) => [r.path, ...(r.detailPath ? [r.detailPath] : [])]),
+      ...(op.fallback ? [op.fallback.path] : []),
     ];
     const placeholders = [...new Set(allPaths.flatMap(pathPlaceholders))];
     const reported = new Set(pathPlaceholders(raw.base_path));
@@ -374,6 +376,12 @@ export function buildResource(
       detailPath: op.detail_path,
       base: op.base ?? 'endpoint',
       bareResponse: op.bare_response ?? false,
+      fallback: op.fallback && {
+        status: op.fallback.status,
+        message: op.fallback.message,
+        method: op.fallback.method ?? method ?? 'GET',
+        path: op.fallback.path,
+      },
       paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
       routes,
       args,

@@ -116,6 +116,10 @@ export interface OperationModel extends VersionRange {
   readonly base: 'endpoint' | 'version';
   /** The response is the resource itself, not wrapped in the resource key. */
   readonly bareResponse: boolean;
+  /** Sent once more at this route when the first answers status with a message containing message. */
+  readonly fallback?:
+    | { readonly status: number; readonly message: string; readonly method: HttpMethod; readonly path: string }
+    | undefined;
   readonly paginated: boolean;
   readonly routes: readonly RouteModel[];
   readonly args: readonly ArgModel[];

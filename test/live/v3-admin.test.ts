@@ -179,6 +179,38 @@ describe(`v3 clusters (${env.mode})`, () => {
   });
 });
 
+describe(`v3 cluster failover on Cinder 21 (${env.mode})`, () => {
+  it('failoverService with a cluster: failover_host answers 400 "Host field is missing.", the same request at /os-services/failover reaches the cluster lookup', async () => {
+    const bs = sdk.bs;
+    const [service] = await bs.services({ binary: 'cinder-volume' }).toArray();
+    const mark = sdk.wire.length;
+    const error = await expectRejects(
+      bs.failoverService(service, { cluster: 'osbs-no-cluster', backendId: 'osbs-replica' }),
+      BadRequestError,
+      400,
+      'No service found with cluster=osbs-no-cluster',
+    );
+    // The answer of the second request, at /os-services/failover: the cluster was looked up.
+    expect(error.url).toMatch(/\/os-services\/failover$/);
+    expect(error.method).toBe('PUT');
+    const sent = sdk.since(mark).map((e) => ({
+      method: e.method,
+      path: e.path.replace(/^\/v3\/[^/]+/, ''),
+      apiVersion: e.apiVersion,
+      requestBody: e.requestBody,
+      status: e.status,
+    }));
+    const body = { cluster: 'osbs-no-cluster', backend_id: 'osbs-replica' };
+    expect(sent).toEqual([
+      { method: 'PUT', path: '/os-services/failover_host', apiVersion: 'volume 3.70', requestBody: body, status: 400 },
+      { method: 'PUT', path: '/os-services/failover', apiVersion: 'volume 3.70', requestBody: body, status: 400 },
+    ]);
+    expect(sdk.since(mark)[0]?.body).toEqual({
+      badRequest: { code: 400, message: 'Invalid input received: Host field is missing.' },
+    });
+  });
+});
+
 describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
   const prefix = 'cinder.volume.manager';
 

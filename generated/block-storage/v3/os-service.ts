@@ -161,6 +161,7 @@ export const ServiceOperations = {
     method: 'PUT',
     path: '/os-services/failover_host',
     minVersion: '3.26',
+    fallback: { status: 400, message: 'Host field is missing', method: 'PUT', path: '/os-services/failover' },
   },
   /** Reads the current log levels of services (microversion 3.32). */
   getLogLevels: { id: 'Service.getLogLevels', method: 'PUT', path: '/os-services/get-log', minVersion: '3.32' },
@@ -421,7 +422,7 @@ export interface FailoverServiceOptions extends RequestOptions {
 }
 
 /**
- * Fails a replicating cinder-volume back end (given as a Service) over to a replication target, with PUT /os-services/failover_host. With `cluster` (microversion 3.26), the whole cluster is failed over instead and the service's host is not sent (Cinder takes one or the other; Cinder releases before 28.0.0 accept a cluster only at PUT /os-services/failover and answer this with 400). Cinder accepts the request and returns no service state.
+ * Fails a replicating cinder-volume back end (given as a Service) over to a replication target, with PUT /os-services/failover_host. With `cluster` (microversion 3.26), the whole cluster is failed over instead and the service's host is not sent (Cinder takes one or the other). Cinder releases before 28.0.0 accept a cluster only at PUT /os-services/failover and answer failover_host with 400 "Host field is missing."; the request is then sent once more there, unchanged. Cinder accepts the request and returns no service state.
  * @param client - The service client (a session or connection proxy).
  * @param service - The Service instance (as returned by the API).
  * @param options - Options of this call.

@@ -1084,7 +1084,7 @@ export class BlockStorageV3 {
   }
 
   /**
-   * Fails a replicating cinder-volume back end (given as a Service) over to a replication target, with PUT /os-services/failover_host. With `cluster` (microversion 3.26), the whole cluster is failed over instead and the service's host is not sent (Cinder takes one or the other; Cinder releases before 28.0.0 accept a cluster only at PUT /os-services/failover and answer this with 400). Cinder accepts the request and returns no service state.
+   * Fails a replicating cinder-volume back end (given as a Service) over to a replication target, with PUT /os-services/failover_host. With `cluster` (microversion 3.26), the whole cluster is failed over instead and the service's host is not sent (Cinder takes one or the other). Cinder releases before 28.0.0 accept a cluster only at PUT /os-services/failover and answer failover_host with 400 "Host field is missing."; the request is then sent once more there, unchanged. Cinder accepts the request and returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    */

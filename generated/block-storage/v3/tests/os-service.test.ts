@@ -36,6 +36,8 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./os-service.cases.json', import.
     ['PUT /os-services/failover_host', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }))],
     ['to a given replication target', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { backendId: 'replica-1' })],
     ['a whole cluster from 3.26, still on failover_host', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1', backendId: 'replica-1' })],
+    ['a whole cluster on Cinder before 28, which answers failover_host with 400, at /os-services/failover', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1' })],
+    ['another 400 from failover_host is the caller\'s, with no second request', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1' })],
     ['a cluster fails early below 3.26', (p) => p.failoverService(new sdk.Service({ binary: 'cinder-volume', host: 'devstack@lvmdriver-1' }), { cluster: 'cluster@lvmdriver-1' })],
   ],
   getServiceLogLevels: [
