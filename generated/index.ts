@@ -11,18 +11,23 @@ export type CloudConnection = Connection<typeof services>;
 /** Connects pinned to block-storage v2: `connection.blockStorage` is a {@link BlockStorageV2}. */
 export function connect(
   options: ConnectOptions & { readonly version: '2' },
-): Promise<CloudConnection & { readonly blockStorage: BlockStorageV2 }>;
+): Promise<Omit<CloudConnection, 'blockStorage'> & { readonly blockStorage: BlockStorageV2 }>;
 /** Connects pinned to block-storage v3: `connection.blockStorage` is a {@link BlockStorageV3}. */
 export function connect(
   options: ConnectOptions & { readonly version: '3' },
-): Promise<CloudConnection & { readonly blockStorage: BlockStorageV3 }>;
+): Promise<Omit<CloudConnection, 'blockStorage'> & { readonly blockStorage: BlockStorageV3 }>;
 /**
  * Connects to a cloud: options, then OS_* environment variables, then clouds.yaml/secure.yaml
  * (selected by `cloud` or OS_CLOUD). Authenticates, reads the catalog and discovers versions,
  * so that `connection.blockStorage` is ready to use when the promise resolves: the newest
- * version the cloud offers (pin one with `version` to get its type).
+ * version of this SDK (block-storage v3), or the one `version` names (an older one on its own endpoint where the cloud still
+ * has one). The proxy is typed accordingly; a cloud without that version is an
+ * `ApiVersionNotOfferedError`, and a version set only in clouds.yaml or OS_* variables must
+ * be passed as `version` too.
  */
 export function connect(options?: ConnectOptions): Promise<CloudConnection>;
-export function connect(options: ConnectOptions = {}): Promise<CloudConnection> {
+export function connect(
+  options: ConnectOptions = {},
+): Promise<Omit<CloudConnection, 'blockStorage'> & { readonly blockStorage: BlockStorageV2 | BlockStorageV3 }> {
   return createConnection(options, services);
 }

@@ -4,9 +4,16 @@
  *
  * For each service family it looks the service up in the catalog (service type, then aliases of
  * every generated version), asks the endpoint which versions it serves, and instantiates the
- * newest generated proxy that can talk to that endpoint (a v2 proxy also speaks to a v3 endpoint,
- * at base microversion 3.0). A requested version (`version`, clouds.yaml
- * `block_storage_api_version` / `volume_api_version`, OS_BLOCK_STORAGE_API_VERSION, …) pins it.
+ * proxy of the version asked for: `version` in the call, else the newest generated version (v3,
+ * openstacksdk's default and the only one current Cinder serves) — the one `connect()`'s type
+ * promises. A cloud without it is an `ApiVersionNotOfferedError`, not silently another proxy.
+ * A version pinned only by configuration (clouds.yaml `block_storage_api_version` /
+ * `volume_api_version`, OS_VOLUME_API_VERSION, …) must match the call's, or be the default: the
+ * proxy's type is decided where `connect()` is called.
+ *
+ * A pinned older version uses its own endpoint where the catalog (`volumev2`) or the version
+ * document offers it (`/v2/<project>` beside `/v3/<project>`); where neither does, the v2 proxy
+ * talks to the v3 endpoint at base microversion 3.0, which is the v2 API.
  *
  * A cloud without the service does not fail `connect()`: a connection may span several services.
  * Instead `connection.hasService('blockStorage')` is false and reading `connection.blockStorage`
@@ -21,7 +28,7 @@ import { settingsFor } from './config/merge.js';
 import { resolveConfig } from './config/resolve.js';
 import type { CloudSettings, ConfigSourceOptions, ResolvedConfig, ServiceSettings } from './config/types.js';
 import { VersionDiscovery, withMajorVersion, type EndpointVersion } from './discovery.js';
-import { ConfigurationError, EndpointNotFoundError } from './errors.js';
+import { ApiVersionNotOfferedError, ConfigurationError, EndpointNotFoundError } from './errors.js';
 import { defaultTransport } from './http/default-transport.js';
 import { HttpClient } from './http/http-client.js';
 import type { HttpClientLike, TlsOptions, Transport } from './http/types.js';
@@ -47,9 +54,12 @@ export interface ConnectOptions extends CloudSettings, ConfigSourceOptions, Http
 /** The instance type of any of a family's proxy classes. */
 type ProxyInstance<C> = C extends ProxyClass<infer P> ? P : never;
 
-/** `{ blockStorage: BlockStorageV2 | BlockStorageV3 }` for the families passed in. */
+/**
+ * `{ blockStorage: BlockStorageV3 }` for the families passed in: each family's first (newest)
+ * version, which connect() uses unless `version` asks for another (see the overloads of connect()).
+ */
 export type FamilyProxies<F extends readonly ServiceFamily[]> = {
-  readonly [E in F[number] as E['attribute']]: ProxyInstance<E['versions'][number]>;
+  readonly [E in F[number] as E['attribute']]: ProxyInstance<E['versions'][0]>;
 };
 
 export interface ConnectionBase {
@@ -134,6 +144,7 @@ export async function createConnection<const F extends readonly ServiceFamily[]>
               transport,
             }),
             logger,
+            options.version,
           ),
         );
       } catch (err) {
@@ -159,23 +170,47 @@ async function connectFamily(
     readonly transport: Transport | undefined;
   },
   logger: SdkLogger,
+  /** `version` as given to connect(): what the connection's type was chosen by. */
+  callVersion: string | undefined,
 ): Promise<Entry> {
   const versions = [...family.versions].sort((a, b) => Number(b.service.version) - Number(a.service.version));
+  // The first version listed is the default: the one FamilyProxies types the attribute as.
+  const typedDefault = family.versions[0];
   const allTypes = unique([
     family.serviceType,
     ...versions.flatMap((v) => [v.service.serviceType, ...v.service.aliases]),
   ]);
   const settings = settingsFor(config.settings, allTypes);
   const pinned = settings.version === undefined ? undefined : majorOf(settings.version);
-  const candidates = pinned === undefined ? versions : versions.filter((v) => majorOf(v.service.version) === pinned);
+  if (
+    typedDefault &&
+    versions.length > 1 &&
+    pinned !== undefined &&
+    callVersion === undefined &&
+    pinned !== majorOf(typedDefault.service.version)
+  ) {
+    throw new ConfigurationError(
+      `${family.serviceType} API version ${settings.version ?? ''} is set by the configuration (clouds.yaml or OS_* variables), ` +
+        `but connect() was called without version, so its ${family.attribute} is typed as v${typedDefault.service.version}: ` +
+        `pass version: '${pinned}' to connect() for the v${pinned} proxy, or remove the setting`,
+    );
+  }
+  const candidates =
+    pinned === undefined ? family.versions.slice(0, 1) : versions.filter((v) => majorOf(v.service.version) === pinned);
   if (candidates.length === 0) {
     throw new ConfigurationError(
       `${family.serviceType} API version ${settings.version ?? ''} was requested; this SDK has version ${versions.map((v) => v.service.version).join(', ')}`,
     );
   }
+  const candidateTypes = candidates.flatMap((v) => [v.service.serviceType, ...v.service.aliases]);
+  // A pinned version's own catalog entry (`volumev2`) first: the catalog's word on where it lives.
   const types = unique([
-    settings.serviceType ?? family.serviceType,
-    ...candidates.flatMap((v) => [v.service.serviceType, ...v.service.aliases]),
+    ...(settings.serviceType ? [settings.serviceType] : []),
+    ...(pinned === undefined ? [] : candidateTypes.filter((t) => t.endsWith(`v${pinned}`))),
+    family.serviceType,
+    ...candidateTypes,
+    // The family's other names last, so that a cloud listing only those gets a clear version error.
+    ...allTypes,
   ]);
   const state = await auth.get();
   const endpoint = endpointFor(state, {
@@ -185,18 +220,29 @@ async function connectFamily(
     regionName: settings.regionName,
     endpointOverride: settings.endpointOverride,
   });
-  const found = servedVersion(
+  const discovered = servedVersion(
     await discovery.discover(endpoint.url, { token: state.token, serviceType: family.serviceType }),
     candidates,
     logger,
   );
+  const found = pinned === undefined ? discovered : ownVersion(discovered, Number(pinned), logger);
   const major = found.major === undefined ? undefined : String(found.major);
   const Proxy =
     major === undefined ? candidates[0] : candidates.find((v) => v.service.endpointVersions.includes(major));
   if (!Proxy) {
-    throw new EndpointNotFoundError(
-      `${found.url} serves ${family.serviceType} v${major ?? '?'}, which no client of this SDK speaks ` +
-        `(${candidates.map((v) => `v${v.service.version} needs ${v.service.endpointVersions.join('/')}`).join('; ')})`,
+    const offered = unique(
+      found.versions.length > 0 ? found.versions.map((v) => String(v.major)) : major === undefined ? [] : [major],
+    );
+    const others = versions.filter(
+      (v) => !candidates.includes(v) && offered.some((o) => v.service.endpointVersions.includes(o)),
+    );
+    throw new ApiVersionNotOfferedError(
+      family.serviceType,
+      candidates[0]?.service.version ?? pinned ?? '?',
+      offered,
+      others.length > 0
+        ? `pass version: '${others[0]?.service.version ?? ''}' to connect() to use it`
+        : `${found.url} serves no version this SDK speaks`,
     );
   }
   logger.log('debug', 'service selected', {
@@ -245,6 +291,20 @@ function servedVersion(found: EndpointVersion, candidates: readonly ProxyClass[]
     `${found.url} is not served (the service offers ${found.versions.map((v) => v.id).join(', ')}); using ${url}`,
   );
   return { ...found, url, major: usable.major, version: usable };
+}
+
+/**
+ * A pinned older version (v2) at its own endpoint where the version document lists it beside the
+ * one the catalog gave (`/v2/<project>` for a catalog entry at `/v3/<project>`). Where it does not
+ * (Cinder since Xena), the endpoint stays: the v2 proxy speaks to v3 at 3.0.
+ */
+function ownVersion(found: EndpointVersion, pinned: number, logger: SdkLogger): EndpointVersion {
+  if (!found.discovered || found.major === undefined || found.major === pinned) return found;
+  const own = found.versions.filter((v) => v.major === pinned).sort((a, b) => b.minor - a.minor)[0];
+  const url = own && withMajorVersion(found.url, pinned);
+  if (!own || url === undefined) return found;
+  logger.log('debug', 'pinned version served at its own endpoint', { from: found.url, url });
+  return { ...found, url, major: pinned, version: own };
 }
 
 /**

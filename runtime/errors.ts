@@ -186,6 +186,26 @@ export class EndpointNotFoundError extends SdkError {
   override readonly name: string = 'EndpointNotFoundError';
 }
 
+/**
+ * The cloud offers the service, but not at the API version connect() was asked for (or defaults
+ * to): a cloud serving only Block Storage v2 to a `connect()` without `version`. `offered` lists
+ * the major versions the cloud does serve, `requested` the one looked for.
+ */
+export class ApiVersionNotOfferedError extends EndpointNotFoundError {
+  override readonly name: string = 'ApiVersionNotOfferedError';
+  readonly serviceType: string;
+  readonly requested: string;
+  readonly offered: readonly string[];
+  constructor(serviceType: string, requested: string, offered: readonly string[], hint: string) {
+    super(
+      `${serviceType} v${requested} is not offered by this cloud (it serves ${offered.length > 0 ? offered.map((v) => `v${v}`).join(', ') : 'no version this SDK knows'}); ${hint}`,
+    );
+    this.serviceType = serviceType;
+    this.requested = requested;
+    this.offered = offered;
+  }
+}
+
 /** Authentication failed or is misconfigured (bad credentials, missing auth_url, …). */
 export class AuthenticationError extends SdkError {
   override readonly name: string = 'AuthenticationError';

@@ -39,5 +39,9 @@ export interface ServiceFamily {
   /** Property name on the connection, e.g. `blockStorage`. */
   readonly attribute: string;
   readonly serviceType: string;
+  /**
+   * The proxy classes, the default first: connect() without `version` uses it, and the
+   * connection's attribute is typed as it (generated families list the newest first).
+   */
   readonly versions: readonly ProxyClass[];
 }

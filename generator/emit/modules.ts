@@ -139,14 +139,18 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
       isExported: true,
       name: 'connect',
       parameters: [{ name: 'options', type: 'ConnectOptions', initializer: '{}' }],
-      returnType: 'Promise<CloudConnection>',
+      // Wide enough for every overload: the version is chosen at run time from `version`.
+      returnType:
+        families.length === 1
+          ? `Promise<Omit<CloudConnection, ${literal(names[0])}> & { readonly ${names[0]}: ${families[0].map((s) => s.className).join(' | ')} }>`
+          : 'Promise<CloudConnection>',
       statements: ['return createConnection(options, services);'],
       // With one service family, pinning `version` also narrows the proxy's type.
       overloads: [
         ...(families.length === 1
           ? families[0].map((s) => ({
               parameters: [{ name: 'options', type: `ConnectOptions & { readonly version: ${literal(s.version)} }` }],
-              returnType: `Promise<CloudConnection & { readonly ${s.attribute}: ${s.className} }>`,
+              returnType: `Promise<Omit<CloudConnection, ${literal(s.attribute)}> & { readonly ${s.attribute}: ${s.className} }>`,
               docs: [
                 `Connects pinned to ${s.serviceType} v${s.version}: \`connection.${s.attribute}\` is a {@link ${s.className}}.`,
               ],
@@ -161,7 +165,12 @@ function entryModule(families: readonly (readonly ServiceModel[])[]): StatementS
               'so that `connection.' +
               names[0] +
               '` is ready to use when the promise resolves: the newest\n' +
-              'version the cloud offers (pin one with `version` to get its type).',
+              'version of this SDK (' +
+              families.map((f) => `${f[0].serviceType} v${Math.max(...f.map((s) => Number(s.version)))}`).join(', ') +
+              '), or the one `version` names (an older one on its own endpoint where the cloud still\n' +
+              'has one). The proxy is typed accordingly; a cloud without that version is an\n' +
+              '`ApiVersionNotOfferedError`, and a version set only in clouds.yaml or OS_* variables must\n' +
+              'be passed as `version` too.',
           ],
         },
       ],

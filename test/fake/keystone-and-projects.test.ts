@@ -105,9 +105,13 @@ describe('Keystone', () => {
     try {
       const volume = await v2.blockStorage.createVolume({ size: 1, name: 'v2-volume' });
       expect((await v2.blockStorage.getVolume(volume.id!)).name).toBe('v2-volume');
-      // The v2 proxy found the block-storage entry (v3) first and speaks base v3 to it; the v2 URL
-      // itself serves the v2 API, without microversions.
+      // The v2 proxy uses the catalog's volumev2 entry, the v2 API, without microversions.
       const v2Url = fake.url.replace('/v3/', '/v2/');
+      expect((await v2.session('blockStorage').resolve()).url).toBe(v2Url);
+      expect(fake.requests.at(-1)).toMatchObject({
+        path: `/v2/${fake.projectId}/volumes/${volume.id!}`,
+        microversion: undefined,
+      });
       const listed = await fetch(`${v2Url}/volumes/detail`, { headers: { 'X-Auth-Token': fake.token } });
       expect(listed.headers.get('openstack-api-version')).toBeNull();
       expect(((await listed.json()) as { volumes: { id: string }[] }).volumes.map((v) => v.id)).toContain(volume.id);

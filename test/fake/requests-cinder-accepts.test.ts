@@ -2,8 +2,13 @@
  * Requests the SDK used to get wrong, against the fake cloud (which answers from the same spec,
  * with Cinder's messages): what Cinder accepts is sent, what it refuses fails before sending.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MicroversionNotSupportedError, type BlockStorageV3, type CloudConnection } from 'openstack-block-storage';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  connect,
+  MicroversionNotSupportedError,
+  type BlockStorageV3,
+  type CloudConnection,
+} from 'openstack-block-storage';
 import { startFakeCloud, type FakeCloud } from 'openstack-block-storage/testing';
 
 describe('requests Cinder accepts, against the fake cloud', () => {
@@ -64,5 +69,31 @@ describe('requests Cinder accepts, against the fake cloud', () => {
           "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.",
       },
     });
+  });
+
+  it('connect() without version is v3, typed so: a volume it creates goes back into extendVolume', async () => {
+    const plain = await connect({
+      env: false,
+      cwd: '/nonexistent',
+      homeDir: '/nonexistent',
+      systemConfigDirs: [],
+      auth: {
+        authUrl: fake.authUrl,
+        username: fake.username,
+        password: fake.password,
+        projectName: fake.projectName,
+        userDomainName: 'Default',
+        projectDomainName: 'Default',
+      },
+    });
+    try {
+      expectTypeOf(plain.blockStorage).toEqualTypeOf<BlockStorageV3>();
+      const volume = await plain.blockStorage.createVolume({ size: 1 });
+      await plain.blockStorage.waitForStatus(volume, 'available', fast);
+      await plain.blockStorage.extendVolume(volume, 2);
+      expect(fake.requests.at(-1)).toMatchObject({ operation: 'Volume.extend', microversion: '3.71' });
+    } finally {
+      await plain.close();
+    }
   });
 });

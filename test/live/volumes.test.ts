@@ -142,7 +142,9 @@ describe(`volumes (${env.mode})`, () => {
     // pages() through the unrecorded proxy: sdk.ts's recording wrapper calls it with its Proxy as
     // `this`, which has no private fields (TypeError: Cannot read private member #maxItems).
     const pages: number[] = [];
-    for await (const page of (sdk.connection.blockStorage as BlockStorageV2).volumes({ name, limit: 2 }).pages())
+    for await (const page of (sdk.connection.blockStorage as unknown as BlockStorageV2)
+      .volumes({ name, limit: 2 })
+      .pages())
       pages.push(page.items.length);
     expect(pages).toEqual([2, 2, 1]);
     const pageRequests = sdk.wire.filter(

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createConnection, type ConnectOptions } from '../../../runtime/connect.js';
-import { ConfigurationError, EndpointNotFoundError } from '../../../runtime/errors.js';
+import { ApiVersionNotOfferedError, ConfigurationError, EndpointNotFoundError } from '../../../runtime/errors.js';
 import {
   APP_CRED,
   BLOCK_STORAGE,
@@ -52,14 +52,13 @@ const password = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
 });
 
 describe('createConnection', () => {
-  it('authenticates, finds block storage and gives the newest proxy the endpoint serves', async () => {
+  it('authenticates, finds block storage and gives the default (first, newest) proxy, typed as such', async () => {
     const conn = await createConnection(password(), [BLOCK_STORAGE]);
     try {
       expect(conn.hasService('blockStorage')).toBe(true);
       const proxy = conn.blockStorage;
-      expectTypeOf(proxy).toEqualTypeOf<DummyV2 | DummyV3>();
+      expectTypeOf(proxy).toEqualTypeOf<DummyV3>();
       expect(proxy).toBeInstanceOf(DummyV3);
-      if (!(proxy instanceof DummyV3)) throw new Error('unreachable');
       const response = await proxy.getVolume('v1');
       expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
       expect(response.microversion).toBe('3.70');
@@ -77,7 +76,8 @@ describe('createConnection', () => {
     try {
       const proxy = conn.blockStorage;
       expect(proxy).toBeInstanceOf(DummyV2);
-      const response = await (proxy as DummyV2).getVolume('v1');
+      // createConnection() types the default; the generated connect() has the overload for v2.
+      const response = await (proxy as unknown as DummyV2).getVolume('v1');
       expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/v1`);
       expect((response.body as { headers: Record<string, string> }).headers['openstack-api-version']).toBeUndefined();
     } finally {
@@ -91,7 +91,7 @@ describe('createConnection', () => {
   it('an api version with a minor pins that microversion; a conflicting default is an error', async () => {
     const conn = await createConnection(password({ services: { volume: { version: '3.50' } } }), [BLOCK_STORAGE]);
     try {
-      expect((await (conn.blockStorage as DummyV3).getVolume('v')).microversion).toBe('3.50');
+      expect((await conn.blockStorage.getVolume('v')).microversion).toBe('3.50');
     } finally {
       await conn.close();
     }
@@ -133,6 +133,92 @@ describe('createConnection', () => {
     }
   });
 
+  describe('API versions', () => {
+    /** A Cinder of its own with this version document, and the catalog pointing at it. */
+    async function cloudWith(
+      versions: 'v3' | 'both' | 'v2-only',
+      catalog: (url: string) => ReturnType<typeof catalogEntry>[],
+    ): Promise<{ cinder: FakeCinder; [Symbol.asyncDispose](): Promise<void> }> {
+      const own = await startCinder({ versions });
+      const saved = keystone.catalog;
+      keystone.catalog = catalog(own.url);
+      return {
+        cinder: own,
+        async [Symbol.asyncDispose]() {
+          keystone.catalog = saved;
+          await own.close();
+        },
+      };
+    }
+
+    it("version '2' uses /v2 where the version document lists it beside the catalog's /v3", async () => {
+      await using cloud = await cloudWith('both', (url) => [catalogEntry('block-storage', `${url}/v3/%(project_id)s`)]);
+      const conn = await createConnection(password({ version: '2' }), [BLOCK_STORAGE]);
+      try {
+        expect(conn.blockStorage).toBeInstanceOf(DummyV2);
+        const response = await (conn.blockStorage as unknown as DummyV2).getVolume('v1');
+        expect(response.url).toBe(`${cloud.cinder.url}/v2/${PROJECT.id}/volumes/v1`);
+        expect((response.body as { headers: Record<string, string> }).headers['openstack-api-version']).toBeUndefined();
+        expect(await conn.session('blockStorage').resolve()).toMatchObject({ major: 2, microversions: undefined });
+      } finally {
+        await conn.close();
+      }
+    });
+
+    it("version '2' prefers the catalog's volumev2 entry over block-storage", async () => {
+      await using cloud = await cloudWith('both', (url) => [
+        catalogEntry('block-storage', `${url}/v3/%(project_id)s`),
+        catalogEntry('volumev2', `${url}/v2/%(project_id)s`),
+      ]);
+      const conn = await createConnection(password({ version: '2' }), [BLOCK_STORAGE]);
+      try {
+        const response = await (conn.blockStorage as unknown as DummyV2).getVolume('v1');
+        expect(response.url).toBe(`${cloud.cinder.url}/v2/${PROJECT.id}/volumes/v1`);
+        expect(await conn.session('blockStorage').resolve()).toMatchObject({ serviceType: 'volumev2' });
+      } finally {
+        await conn.close();
+      }
+    });
+
+    it('without version, a cloud serving only v2 is an ApiVersionNotOfferedError that names version: "2"', async () => {
+      await using cloud = await cloudWith('v2-only', (url) => [catalogEntry('volumev2', `${url}/v2/%(project_id)s`)]);
+      const conn = await createConnection(password(), [BLOCK_STORAGE]);
+      try {
+        expect(conn.hasService('blockStorage')).toBe(false);
+        expect(() => conn.blockStorage).toThrow(ApiVersionNotOfferedError);
+        expect(() => conn.blockStorage).toThrow(
+          "block-storage v3 is not offered by this cloud (it serves v2); pass version: '2' to connect() to use it",
+        );
+        // The error is an EndpointNotFoundError: code that handles a missing service handles this too.
+        expect(() => conn.blockStorage).toThrow(EndpointNotFoundError);
+      } finally {
+        await conn.close();
+      }
+      const v2 = await createConnection(password({ version: '2' }), [BLOCK_STORAGE]);
+      try {
+        const response = await (v2.blockStorage as unknown as DummyV2).getVolume('v1');
+        expect(response.url).toBe(`${cloud.cinder.url}/v2/${PROJECT.id}/volumes/v1`);
+      } finally {
+        await v2.close();
+      }
+    });
+
+    it('a version 2 set only by configuration must also be passed to connect(), where the type is chosen', async () => {
+      await expect(
+        createConnection(password({ services: { volume: { version: '2' } } }), [BLOCK_STORAGE]),
+      ).rejects.toThrow(
+        new ConfigurationError(
+          "block-storage API version 2 is set by the configuration (clouds.yaml or OS_* variables), but connect() was called without version, so its blockStorage is typed as v3: pass version: '2' to connect() for the v2 proxy, or remove the setting",
+        ),
+      );
+      const pinned = await createConnection(password({ version: '2', services: { volume: { version: '2' } } }), [
+        BLOCK_STORAGE,
+      ]);
+      expect(pinned.blockStorage).toBeInstanceOf(DummyV2);
+      await pinned.close();
+    });
+  });
+
   it('application credentials and a static noauth token', async () => {
     const app = await createConnection(
       {
@@ -146,7 +232,7 @@ describe('createConnection', () => {
       [BLOCK_STORAGE],
     );
     expect(app.config.authType).toBe('application_credential');
-    expect((await (app.blockStorage as DummyV3).getVolume('x')).url).toContain(`/v3/${APP_CRED.projectId}/volumes/x`);
+    expect((await app.blockStorage.getVolume('x')).url).toContain(`/v3/${APP_CRED.projectId}/volumes/x`);
     await app.close();
 
     const before = keystone.calls();
@@ -158,7 +244,7 @@ describe('createConnection', () => {
       },
       [BLOCK_STORAGE],
     );
-    const response = await (noauth.blockStorage as DummyV3).getVolume('x');
+    const response = await noauth.blockStorage.getVolume('x');
     expect((response.body as { headers: Record<string, string> }).headers['x-auth-token']).toBe(`admin:${PROJECT.id}`);
     expect(response.url).toBe(`${cinder.url}/v3/${PROJECT.id}/volumes/x`);
     expect(keystone.calls()).toBe(before);
@@ -174,7 +260,7 @@ describe('createConnection', () => {
     const revoked = keystone.issued.at(-1);
     cinder.accept = (t) => t !== undefined && t !== revoked;
     try {
-      await (conn.blockStorage as DummyV3).getVolume('v1');
+      await conn.blockStorage.getVolume('v1');
     } finally {
       cinder.accept = (t) => t !== undefined && t !== '';
       await conn.close();

@@ -272,6 +272,11 @@ export interface FakeCinderOptions {
   readonly discovery?: 'ok' | 'fail';
   /** Decides whether a token is accepted (default: any non-empty token). */
   readonly accept?: (token: string | undefined) => boolean;
+  /**
+   * Which API versions the version document lists: `both` adds v2.0 (DEPRECATED, as Cinder before
+   * Xena), `v2-only` lists only v2.0 (default: only v3).
+   */
+  readonly versions?: 'v3' | 'both' | 'v2-only';
 }
 
 export interface FakeCinder extends TestServer {
@@ -306,7 +311,17 @@ export async function startCinder(options: FakeCinderOptions = {}): Promise<Fake
     const token = req.headers['x-auth-token'] as string | undefined;
     if (req.method === 'GET' && req.path === '/') {
       if (options.discovery === 'fail') return json(res, 500, { computeFault: { code: 500, message: 'boom' } });
-      return json(res, 300, { versions: [versionEntry()] }, { 'OpenStack-API-Version': 'volume 3.0' });
+      const v2 = {
+        id: 'v2.0',
+        status: 'DEPRECATED',
+        version: '',
+        min_version: '',
+        updated: '2017-02-25T12:00:00Z',
+        links: [{ rel: 'self', href: `${base}/v2/` }],
+      };
+      const listed =
+        options.versions === 'both' ? [v2, versionEntry()] : options.versions === 'v2-only' ? [v2] : [versionEntry()];
+      return json(res, 300, { versions: listed }, { 'OpenStack-API-Version': 'volume 3.0' });
     }
     if (req.method === 'GET' && req.path === '/v3/') {
       if (options.discovery === 'fail') return json(res, 500, { computeFault: { code: 500, message: 'boom' } });
@@ -411,5 +426,5 @@ export class DummyV2 {
 export const BLOCK_STORAGE = {
   attribute: 'blockStorage',
   serviceType: 'block-storage',
-  versions: [DummyV2, DummyV3],
+  versions: [DummyV3, DummyV2],
 } as const satisfies ServiceFamily;
