@@ -57,11 +57,15 @@ export { Paginated, listResources, type ListInput, type ListOptions, type Page }
 export { findResource, type FindInput, type FindPlan } from './find.js';
 export { sleepOn, systemClock, type Clock } from './clock.js';
 export {
+  DEFAULT_DELETE_WAIT,
+  DEFAULT_STATUS_WAIT,
   waitForDelete,
   waitForStatus,
   type KnownStatus,
+  type StatusFailures,
   type StatusTarget,
   type WaitForStatusOptions,
+  type WaitForStatusOptionsOf,
   type WaitOptions,
 } from './wait.js';
 

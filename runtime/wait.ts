@@ -2,19 +2,31 @@
  * waitForStatus / waitForDelete: poll a resource with backoff until it reaches a state. Unlike
  * openstacksdk (which only knows `error`), the failure states come from the spec (`error_extending`,
  * `error_deleting`, …), so a failed extend stops the wait at once instead of timing out.
+ *
+ * Both take the resource as returned by the API, or its class and ID (`waitForStatus(Volume, id)`),
+ * and give up after a finite time by default (`DEFAULT_STATUS_WAIT`, `DEFAULT_DELETE_WAIT`;
+ * `wait: Infinity` waits for ever).
  */
 import type { RequestOptions, ServiceClient } from './client.js';
 import { sleepOn, systemClock } from './clock.js';
 import { InvalidArgumentError, NotFoundError, ResourceFailureError, ResourceTimeoutError } from './errors.js';
 import { fetchResource } from './operations.js';
-import type { Resource, ResourceClass } from './resource.js';
+import { construct, Resource, type ResourceClass } from './resource.js';
+
+/** Seconds `waitForStatus` waits by default: ten minutes (a volume from a large image takes time). */
+export const DEFAULT_STATUS_WAIT = 600;
+/** Seconds `waitForDelete` waits by default, as openstacksdk. */
+export const DEFAULT_DELETE_WAIT = 120;
 
 export interface WaitOptions extends RequestOptions {
   /** Seconds between the first polls (default 2); later polls back off up to `maxInterval`. */
   readonly interval?: number | undefined;
   /** Longest pause between polls, in seconds (default 5 × interval). */
   readonly maxInterval?: number | undefined;
-  /** Give up after this many seconds (waitForStatus: default forever; waitForDelete: 120). */
+  /**
+   * Give up after this many seconds (waitForStatus: default 600, waitForDelete: 120); `Infinity`
+   * waits for ever.
+   */
   readonly wait?: number | undefined;
   /** Called after every poll with the progress (0–100) when the resource reports one. */
   readonly callback?: ((progress: number, resource: Resource) => void) | undefined;
@@ -48,17 +60,62 @@ export type StatusTarget<T, O = WaitForStatusOptions> = O extends { readonly att
   ? string
   : KnownStatus<T>;
 
+/**
+ * The failure states `waitForStatus` accepts: known statuses of the resource, like the target
+ * (any string when `options.attribute` names another field).
+ */
+export type StatusFailures<T, O = WaitForStatusOptions> = O extends { readonly attribute: string }
+  ? unknown
+  : { readonly failures?: readonly KnownStatus<T>[] | undefined };
+
+/** Options of `waitForStatus` on a resource T: its failure states typed like the target. */
+export type WaitForStatusOptionsOf<T, O extends WaitForStatusOptions = WaitForStatusOptions> = O & StatusFailures<T, O>;
+
+/** What a waiter is given: the resource, or (`Volume`, `'vol-1'`) its class and ID. */
+function waitTarget(args: readonly unknown[]): { resource: Resource; rest: readonly unknown[] } {
+  const [first, second, ...rest] = args;
+  if (typeof first === 'function') {
+    if (typeof second !== 'string' || second === '')
+      throw new InvalidArgumentError(
+        'id',
+        `expected the ID of the ${String((first as { name?: unknown }).name)} to wait on, got ${typeof second === 'string' ? 'an empty string' : typeof second}`,
+      );
+    const cls = first as ResourceClass;
+    if (!(cls.prototype instanceof Resource))
+      throw new InvalidArgumentError('type', 'expected a resource class such as Volume, with the ID after it');
+    return { resource: construct(cls, { [cls.schema.idField ?? 'id']: second }), rest };
+  }
+  if (!(first instanceof Resource))
+    throw new InvalidArgumentError(
+      'resource',
+      `expected a resource as returned by the API, or its class and ID (waitForStatus(Volume, id)), got ${typeof first === 'string' ? 'a string' : typeof first}`,
+    );
+  return { resource: first, rest: [second, ...rest] };
+}
+
 export function waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
   client: ServiceClient,
   resource: T,
-  status: StatusTarget<T, O>,
-  options?: O,
+  status?: StatusTarget<T, O>,
+  options?: WaitForStatusOptionsOf<T, O>,
 ): Promise<T>;
-export async function waitForStatus<T extends Resource>(
+export function waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
+  client: ServiceClient,
+  type: ResourceClass<T>,
+  id: string,
+  status?: StatusTarget<T, O>,
+  options?: WaitForStatusOptionsOf<T, O>,
+): Promise<T>;
+export async function waitForStatus(client: ServiceClient, ...args: unknown[]): Promise<Resource> {
+  const { resource, rest } = waitTarget(args);
+  return statusWait(client, resource, rest[0] ?? 'available', (rest[1] ?? {}) as WaitForStatusOptions);
+}
+
+async function statusWait<T extends Resource>(
   client: ServiceClient,
   resource: T,
-  status: string,
-  options: WaitForStatusOptions = {},
+  status: unknown,
+  options: WaitForStatusOptions,
 ): Promise<T> {
   const schema = resource.schema;
   if (typeof status !== 'string' || status === '')
@@ -80,7 +137,7 @@ export async function waitForStatus<T extends Resource>(
     client,
     resource,
     options,
-    options.wait,
+    options.wait ?? DEFAULT_STATUS_WAIT,
     (current) => {
       const now = read(current);
       if (now === target) return true;
@@ -108,11 +165,23 @@ export async function waitForStatus<T extends Resource>(
   );
 }
 
-export async function waitForDelete<T extends Resource>(
+export function waitForDelete<T extends Resource>(
   client: ServiceClient,
   resource: T,
-  options: WaitOptions = {},
-): Promise<T> {
+  options?: WaitOptions,
+): Promise<T>;
+export function waitForDelete<T extends Resource>(
+  client: ServiceClient,
+  type: ResourceClass<T>,
+  id: string,
+  options?: WaitOptions,
+): Promise<T>;
+export async function waitForDelete(client: ServiceClient, ...args: unknown[]): Promise<Resource> {
+  const { resource, rest } = waitTarget(args);
+  return deleteWait(client, resource, (rest[0] ?? {}) as WaitOptions);
+}
+
+async function deleteWait<T extends Resource>(client: ServiceClient, resource: T, options: WaitOptions): Promise<T> {
   const schema = resource.schema;
   const deleted = (schema.status?.deleted ?? []).map((s) => s.toLowerCase());
   const statusField = schema.status?.field;
@@ -124,7 +193,7 @@ export async function waitForDelete<T extends Resource>(
     client,
     resource,
     options,
-    options.wait ?? 120,
+    options.wait ?? DEFAULT_DELETE_WAIT,
     (current) => {
       const now = read(current);
       return now !== undefined && deleted.includes(now);

@@ -65,8 +65,12 @@ export function emitProxyModule(
     methods.push(waiter(helper));
     need(runtime, helper.kind === 'waitStatus' ? 'waitForStatus' : 'waitForDelete', false);
     need(runtime, helper.kind === 'waitStatus' ? 'WaitForStatusOptions' : 'WaitOptions', true);
-    if (helper.kind === 'waitStatus') need(runtime, 'StatusTarget', true);
+    if (helper.kind === 'waitStatus') {
+      need(runtime, 'StatusTarget', true);
+      need(runtime, 'WaitForStatusOptionsOf', true);
+    }
     need(runtime, 'Resource', true);
+    need(runtime, 'ResourceClass', true);
   }
   methods.sort((a, b) => a.name.localeCompare(b.name));
 
@@ -139,61 +143,135 @@ function overloadDocs(method: ProxyMethodModel, params: readonly EmittedParam[])
 }
 
 function waiter(helper: ProxyMethodModel): OptionalKind<MethodDeclarationStructure> {
+  // Each waiter takes the resource, or its class and ID (overloads); the runtime tells them apart.
+  const byId = {
+    name: 'id',
+    description: 'With a resource class first: the ID of the resource to wait on.',
+  };
+  const typeParam = {
+    name: 'type',
+    description: 'A resource class (`Volume`), when the resource is given by `id`.',
+  };
   if (helper.kind === 'waitStatus') {
+    // O carries `attribute`: waiting on another field takes any string (StatusTarget).
+    const typeParameters = [
+      { name: 'T', constraint: 'Resource' },
+      { name: 'O', constraint: 'WaitForStatusOptions', default: 'WaitForStatusOptions' },
+    ];
+    const statusParam = { name: 'status', type: 'StatusTarget<T, O>', hasQuestionToken: true };
+    const optionsParam = { name: 'options', type: 'WaitForStatusOptionsOf<T, O>', hasQuestionToken: true };
+    const throws = [
+      { name: 'ResourceTimeoutError', description: 'when the status is not reached in time.' },
+      { name: 'ResourceFailureError', description: 'when the resource reaches a failure state or goes away.' },
+    ];
+    const params = [
+      {
+        name: 'status',
+        description:
+          "The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.",
+      },
+      {
+        name: 'options',
+        description:
+          'interval, wait (seconds, default 600; `Infinity` waits for ever), failures (known statuses of the resource), attribute, callback, signal.',
+      },
+    ];
     return {
       name: helper.name,
-      // O carries `attribute`: waiting on another field takes any string (StatusTarget).
-      typeParameters: [
-        { name: 'T', constraint: 'Resource' },
-        { name: 'O', constraint: 'WaitForStatusOptions', default: 'WaitForStatusOptions' },
+      parameters: [{ name: 'args', isRestParameter: true, type: 'readonly unknown[]' }],
+      returnType: 'Promise<Resource>',
+      statements: [
+        '// The overloads above are the contract; the runtime checks what it is given.',
+        'return (waitForStatus as (client: ServiceClient, ...rest: readonly unknown[]) => Promise<Resource>)(this.client, ...args);',
       ],
-      returnType: 'Promise<T>',
-      parameters: [
-        { name: 'resource', type: 'T' },
-        { name: 'status', type: 'StatusTarget<T, O>', initializer: "'available' as StatusTarget<T, O>" },
-        { name: 'options', type: 'O', hasQuestionToken: true },
-      ],
-      statements: ['return waitForStatus(this.client, resource, status, options);'],
-      docs: [
-        doc({
-          description: helper.description,
-          params: [
-            { name: 'resource', description: 'The resource to wait on (as returned by the API).' },
-            {
-              name: 'status',
-              description:
-                "The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.",
-            },
-            { name: 'options', description: 'interval, wait (seconds), failures, attribute, callback, signal.' },
+      overloads: [
+        {
+          typeParameters,
+          returnType: 'Promise<T>',
+          parameters: [{ name: 'resource', type: 'T' }, statusParam, optionsParam],
+          docs: [
+            doc({
+              description: helper.description,
+              params: [
+                { name: 'resource', description: 'The resource to wait on (as returned by the API).' },
+                ...params,
+              ],
+              returns: 'The resource as last fetched, in the wanted status.',
+              throws,
+            }),
           ],
-          returns: 'The resource as last fetched, in the wanted status.',
-          throws: [
-            { name: 'ResourceTimeoutError', description: 'when the status is not reached in time.' },
-            { name: 'ResourceFailureError', description: 'when the resource reaches a failure state or goes away.' },
+        },
+        {
+          typeParameters,
+          returnType: 'Promise<T>',
+          parameters: [
+            { name: 'type', type: 'ResourceClass<T>' },
+            { name: 'id', type: 'string' },
+            statusParam,
+            optionsParam,
           ],
-        }),
+          docs: [
+            doc({
+              description: `${helper.description} This form takes the resource's class and ID: \`waitForStatus(Volume, id, 'available')\`.`,
+              params: [typeParam, byId, ...params],
+              returns: 'The resource as last fetched, in the wanted status.',
+              throws,
+            }),
+          ],
+        },
       ],
     };
   }
+  const params = [
+    {
+      name: 'options',
+      description: 'interval, wait (seconds, default 120; `Infinity` waits for ever), callback, signal.',
+    },
+  ];
+  const returns = 'The resource.';
+  const throws = [{ name: 'ResourceTimeoutError', description: 'when it still exists after `wait` seconds.' }];
   return {
     name: helper.name,
-    typeParameters: [{ name: 'T', constraint: 'Resource' }],
-    returnType: 'Promise<T>',
-    parameters: [
-      { name: 'resource', type: 'T' },
-      { name: 'options', type: 'WaitOptions', hasQuestionToken: true },
+    parameters: [{ name: 'args', isRestParameter: true, type: 'readonly unknown[]' }],
+    returnType: 'Promise<Resource>',
+    statements: [
+      '// The overloads above are the contract; the runtime checks what it is given.',
+      'return (waitForDelete as (client: ServiceClient, ...rest: readonly unknown[]) => Promise<Resource>)(this.client, ...args);',
     ],
-    statements: ['return waitForDelete(this.client, resource, options);'],
-    docs: [
-      doc({
-        description: helper.description,
-        params: [
-          { name: 'resource', description: 'The resource to wait on.' },
-          { name: 'options', description: 'interval, wait (seconds, default 120), callback, signal.' },
+    overloads: [
+      {
+        typeParameters: [{ name: 'T', constraint: 'Resource' }],
+        returnType: 'Promise<T>',
+        parameters: [
+          { name: 'resource', type: 'T' },
+          { name: 'options', type: 'WaitOptions', hasQuestionToken: true },
         ],
-        returns: 'The resource.',
-        throws: [{ name: 'ResourceTimeoutError', description: 'when it still exists after `wait` seconds.' }],
-      }),
+        docs: [
+          doc({
+            description: helper.description,
+            params: [{ name: 'resource', description: 'The resource to wait on.' }, ...params],
+            returns,
+            throws,
+          }),
+        ],
+      },
+      {
+        typeParameters: [{ name: 'T', constraint: 'Resource' }],
+        returnType: 'Promise<T>',
+        parameters: [
+          { name: 'type', type: 'ResourceClass<T>' },
+          { name: 'id', type: 'string' },
+          { name: 'options', type: 'WaitOptions', hasQuestionToken: true },
+        ],
+        docs: [
+          doc({
+            description: `${helper.description} This form takes the resource's class and ID: \`waitForDelete(Volume, id)\`.`,
+            params: [typeParam, byId, ...params],
+            returns,
+            throws,
+          }),
+        ],
+      },
     ],
   };
 }

@@ -6,10 +6,12 @@ import {
   type Paginated,
   type RequestOptions,
   type Resource,
+  type ResourceClass,
   type ServiceClient,
   type ServiceVersionDescriptor,
   type StatusTarget,
   type WaitForStatusOptions,
+  type WaitForStatusOptionsOf,
   type WaitOptions,
 } from '../../../runtime/index.js';
 import {
@@ -1760,28 +1762,63 @@ export class BlockStorageV2 {
   /**
    * Waits until a resource is deleted (its GET answers 404 or its status is deleted).
    * @param resource - The resource to wait on.
-   * @param options - interval, wait (seconds, default 120), callback, signal.
+   * @param options - interval, wait (seconds, default 120; `Infinity` waits for ever), callback, signal.
    * @returns The resource.
    * @throws {@link ResourceTimeoutError} when it still exists after `wait` seconds.
    */
-  waitForDelete<T extends Resource>(resource: T, options?: WaitOptions): Promise<T> {
-    return waitForDelete(this.client, resource, options);
+  waitForDelete<T extends Resource>(resource: T, options?: WaitOptions): Promise<T>;
+  /**
+   * Waits until a resource is deleted (its GET answers 404 or its status is deleted). This form takes the resource's class and ID: `waitForDelete(Volume, id)`.
+   * @param type - A resource class (`Volume`), when the resource is given by `id`.
+   * @param id - With a resource class first: the ID of the resource to wait on.
+   * @param options - interval, wait (seconds, default 120; `Infinity` waits for ever), callback, signal.
+   * @returns The resource.
+   * @throws {@link ResourceTimeoutError} when it still exists after `wait` seconds.
+   */
+  waitForDelete<T extends Resource>(type: ResourceClass<T>, id: string, options?: WaitOptions): Promise<T>;
+  waitForDelete(...args: readonly unknown[]): Promise<Resource> {
+    // The overloads above are the contract; the runtime checks what it is given.
+    return (waitForDelete as (client: ServiceClient, ...rest: readonly unknown[]) => Promise<Resource>)(
+      this.client,
+      ...args,
+    );
   }
 
   /**
    * Waits until a resource reaches a status, polling with backoff. Fails fast on the resource's failure states and gives up after `wait` seconds.
    * @param resource - The resource to wait on (as returned by the API).
    * @param status - The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.
-   * @param options - interval, wait (seconds), failures, attribute, callback, signal.
+   * @param options - interval, wait (seconds, default 600; `Infinity` waits for ever), failures (known statuses of the resource), attribute, callback, signal.
    * @returns The resource as last fetched, in the wanted status.
    * @throws {@link ResourceTimeoutError} when the status is not reached in time.
    * @throws {@link ResourceFailureError} when the resource reaches a failure state or goes away.
    */
   waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
     resource: T,
-    status: StatusTarget<T, O> = 'available' as StatusTarget<T, O>,
-    options?: O,
-  ): Promise<T> {
-    return waitForStatus(this.client, resource, status, options);
+    status?: StatusTarget<T, O>,
+    options?: WaitForStatusOptionsOf<T, O>,
+  ): Promise<T>;
+  /**
+   * Waits until a resource reaches a status, polling with backoff. Fails fast on the resource's failure states and gives up after `wait` seconds. This form takes the resource's class and ID: `waitForStatus(Volume, id, 'available')`.
+   * @param type - A resource class (`Volume`), when the resource is given by `id`.
+   * @param id - With a resource class first: the ID of the resource to wait on.
+   * @param status - The status to reach (default available): one the resource is known to take (its spec's `status.values`), any string with `options.attribute`.
+   * @param options - interval, wait (seconds, default 600; `Infinity` waits for ever), failures (known statuses of the resource), attribute, callback, signal.
+   * @returns The resource as last fetched, in the wanted status.
+   * @throws {@link ResourceTimeoutError} when the status is not reached in time.
+   * @throws {@link ResourceFailureError} when the resource reaches a failure state or goes away.
+   */
+  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(
+    type: ResourceClass<T>,
+    id: string,
+    status?: StatusTarget<T, O>,
+    options?: WaitForStatusOptionsOf<T, O>,
+  ): Promise<T>;
+  waitForStatus(...args: readonly unknown[]): Promise<Resource> {
+    // The overloads above are the contract; the runtime checks what it is given.
+    return (waitForStatus as (client: ServiceClient, ...rest: readonly unknown[]) => Promise<Resource>)(
+      this.client,
+      ...args,
+    );
   }
 }
