@@ -15,6 +15,7 @@ import {
   ResourceNotFoundError,
   UnauthorizedError,
 } from '../../generated/index.js';
+import { Snapshot, Volume } from '../../generated/block-storage/v2/index.js';
 import { expectError, requestLog } from './admin-helpers.js';
 import { volumeEndpoint } from './env.js';
 import { connectLive, connectOptions, uniqueName, type LiveSdk } from './sdk.js';
@@ -44,6 +45,59 @@ describe(`errors (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(error.requestId).toMatch(REQUEST_ID);
     expect(error.message).toContain(`(request ${error.requestId})`);
     expect(error.source).toBe('Client');
+  });
+
+  it('busy-state refusals are 400 BadRequestError with Cinder’s reason, not 409: while backing-up, with snapshots, a type in use', async () => {
+    const bs = sdk.bs;
+    const volume = await bs.waitForStatus(await bs.createVolume({ size: 1, name: uniqueName('busy') }), 'available', {
+      interval: 0.5,
+      wait: 120,
+    });
+    const type = await bs.createType({ name: uniqueName('busy-type') });
+    let typed: string | undefined;
+    let snapshot: string | undefined;
+    try {
+      // backing-up set by an administrator: what a running backup looks like to other calls.
+      await bs.resetVolumeStatus(volume, { status: 'backing-up' });
+      const id = volume.id!;
+      await expectError(
+        bs.extendVolume(volume, 2),
+        BadRequestError,
+        `Invalid volume: Volume ${id} status must be '{'status': 'available'}' to extend, currently backing-up.`,
+      );
+      const deleteRefused =
+        'Invalid volume: Volume status must be available or error or error_restoring or error_extending or ' +
+        'error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a ' +
+        'transfer, or be disassociated from snapshots after volume transfer.';
+      await expectError(bs.deleteVolume(volume), BadRequestError, deleteRefused);
+      await expectError(
+        bs.createSnapshot({ volumeId: id }),
+        BadRequestError,
+        `Invalid volume: Volume ${id} status must be available, in-use, but current status is: backing-up.`,
+      );
+      await bs.resetVolumeStatus(volume, { status: 'available' });
+
+      snapshot = (await bs.createSnapshot({ volumeId: id })).id;
+      await bs.waitForStatus(Snapshot, snapshot!, 'available', { interval: 0.5, wait: 120 });
+      const withSnapshots = await expectError(bs.deleteVolume(volume), BadRequestError, deleteRefused);
+      expect(withSnapshots.status).toBe(400);
+
+      typed = (await bs.createVolume({ size: 1, name: uniqueName('busy-typed'), volumeType: type.id! })).id;
+      await expectError(bs.deleteType(type), BadRequestError, 'Target volume type is still in use.');
+    } finally {
+      if (snapshot) {
+        await bs.deleteSnapshot(snapshot);
+        await bs.waitForDelete(Snapshot, snapshot, { interval: 0.5, wait: 120 });
+      }
+      if (typed) {
+        await bs.waitForStatus(Volume, typed, 'available', { interval: 0.5, wait: 120 });
+        await bs.deleteVolume(typed);
+        await bs.waitForDelete(Volume, typed, { interval: 0.5, wait: 120 });
+      }
+      await bs.deleteVolume(volume);
+      await bs.waitForDelete(volume, { interval: 0.5, wait: 120 });
+      await bs.deleteType(type);
+    }
   });
 
   it('a volume of size 0 or -1: BadRequestError with Cinder message; nothing is created', async () => {
