@@ -465,7 +465,8 @@ export class FakeCinder {
     const writable = resource.fields.filter(
       (f) => (mode === 'create' ? f.create : f.update) && inRange(f, version, f.writeMin ?? f.min),
     );
-    const byWire = new Map(writable.filter((f) => f.placement !== 'root').map((f) => [f.wire, f]));
+    const sentAs = (f: FakeField): string => (mode === 'create' ? (f.createWire ?? f.wire) : f.wire);
+    const byWire = new Map(writable.filter((f) => f.placement !== 'root').map((f) => [sentAs(f), f]));
     // Past its max_version, a field may still take the values Cinder tolerates (and ignores).
     const tolerated = new Map(
       resource.fields

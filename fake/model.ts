@@ -45,6 +45,8 @@ export interface FakeField extends FakeRange {
   readonly placement?: 'root' | 'flatten';
   /** Sending the field needs this microversion. */
   readonly writeMin?: string;
+  /** The key it is sent under on create, when that is not `wire`. */
+  readonly createWire?: string;
   /** Values accepted (and ignored) after max; any other is refused with message. */
   readonly toleratedAfterMax?: { readonly values: readonly (string | number | boolean)[]; readonly message: string };
   readonly enum?: readonly string[];

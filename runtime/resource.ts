@@ -44,6 +44,8 @@ export interface FieldSpec {
    * from 3.66: sending one does not cap the call's microversion.
    */
   readonly toleratedAfterMax?: readonly (string | number | boolean)[] | undefined;
+  /** The key it is sent under on create, when Cinder's create schema names it otherwise. */
+  readonly createWire?: string | undefined;
 }
 
 /** A nested object type (e.g. a volume attachment). */
@@ -118,7 +120,8 @@ function wireIndex(schema: ResourceSchema | StructSchema): Map<string, string> {
   let index = WIRE_INDEX.get(schema);
   if (!index) {
     index = new Map();
-    for (const [name, spec] of Object.entries(schema.fields)) index.set(spec.wire, name);
+    // The first field of a wire is the current name; a deprecated alias of it comes after.
+    for (const [name, spec] of Object.entries(schema.fields)) if (!index.has(spec.wire)) index.set(spec.wire, name);
     WIRE_INDEX.set(schema, index);
   }
   return index;
@@ -331,9 +334,10 @@ export abstract class Resource {
           capsBy = `${schema.name}.${name} = ${JSON.stringify(value)}`;
       }
       const wireValue = value;
-      if (spec.root) root[wire] = wireValue;
+      const key = kind === 'create' && spec.createWire !== undefined ? spec.createWire : wire;
+      if (spec.root) root[key] = wireValue;
       else if (spec.flatten && isPlainObject(wireValue)) Object.assign(body, wireValue);
-      else body[wire] = wireValue;
+      else body[key] = wireValue;
     }
     return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums), capsBy };
   }

@@ -60,6 +60,7 @@ function field(f: FieldModel): FakeField {
     ...(f.update ? { update: true as const } : {}),
     ...(f.placement ? { placement: f.placement } : {}),
     ...(f.writeMinVersion ? { writeMin: f.writeMinVersion } : {}),
+    ...(f.createWire ? { createWire: f.createWire } : {}),
     ...(f.toleratedAfterMax
       ? { toleratedAfterMax: { values: [...f.toleratedAfterMax.values], message: f.toleratedAfterMax.message } }
       : {}),

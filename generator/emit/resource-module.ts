@@ -194,6 +194,7 @@ function fieldSpecExpr(f: FieldModel, withWrite: boolean): string {
   else if (f.minVersion) parts.push(`minVersion: ${literal(f.minVersion)}`);
   if (f.maxVersion) parts.push(`maxVersion: ${literal(f.maxVersion)}`);
   if (f.toleratedAfterMax) parts.push(`toleratedAfterMax: ${literal([...f.toleratedAfterMax.values])}`);
+  if (withWrite && f.create && f.createWire) parts.push(`createWire: ${literal(f.createWire)}`);
   return `{ ${parts.join(', ')} }`;
 }
 

@@ -34,7 +34,8 @@ export interface RawField {
   max_version?: string;
   write_min_version?: string;
   tolerated_after_max?: { values: (string | number | boolean)[]; message: string };
-  deprecated?: string;
+  deprecated?: string | { use: string };
+  create_wire?: string;
   description: string;
 }
 interface RawArg {
@@ -178,8 +179,12 @@ export function buildResource(
       const p = [...base, name];
       const wire = f.wire ?? snake(name);
       const clash = wires.get(wire);
-      if (clash) err([...p, 'wire'], `wire name "${wire}" is already used by field "${clash}"`);
-      wires.set(wire, name);
+      // An alias (deprecated: {use: …}) shares the key of the field it names; checked below.
+      const aliasOf = (x: RawField | undefined): string | undefined =>
+        typeof x?.deprecated === 'object' ? x.deprecated.use : undefined;
+      if (clash && aliasOf(f) !== clash && aliasOf(fields[clash]) !== name)
+        err([...p, 'wire'], `wire name "${wire}" is already used by field "${clash}"`);
+      if (!clash) wires.set(wire, name);
       const write = f.write === undefined ? [] : Array.isArray(f.write) ? f.write : [f.write];
       checkRange(f.min_version, f.max_version, p);
       const type = typeAt(f.type, [...p, 'type']);
@@ -202,13 +207,33 @@ export function buildResource(
         maxVersion: f.max_version,
         writeMinVersion: f.write_min_version,
         toleratedAfterMax: f.tolerated_after_max,
-        deprecated: f.deprecated,
+        createWire: f.create_wire,
+        aliasOf: typeof f.deprecated === 'object' ? f.deprecated.use : undefined,
+        deprecated: typeof f.deprecated === 'object' ? `Use \`${f.deprecated.use}\`.` : f.deprecated,
         source: at(p),
       };
     });
   };
 
   const fields = buildFields(raw.fields, ['fields']);
+  // An alias must be sent exactly as the field it names, wherever it may be sent.
+  for (const alias of fields) {
+    if (alias.aliasOf === undefined) continue;
+    const p = ['fields', alias.name, 'deprecated', 'use'];
+    const target = fields.find((x) => x.name === alias.aliasOf);
+    if (!target || target.aliasOf !== undefined) {
+      err(p, `"${alias.aliasOf}" is not a field of ${raw.resource} (an alias names the current field)`);
+      continue;
+    }
+    if (fields.indexOf(target) > fields.indexOf(alias))
+      err(p, `declare "${alias.aliasOf}" before its alias "${alias.name}" (the first field of a key is its current name)`);
+    const key = (x: FieldModel, kind: 'create' | 'update'): string =>
+      kind === 'create' ? (x.createWire ?? x.wire) : x.wire;
+    for (const kind of ['create', 'update'] as const) {
+      if (alias[kind] && (!target[kind] || key(alias, kind) !== key(target, kind)))
+        err(p, `"${alias.aliasOf}" is not sent on ${kind} under "${key(alias, kind)}" as the alias is`);
+    }
+  }
   for (const f of fields) {
     if (RESOURCE_MEMBERS.has(f.name))
       err(

@@ -33,6 +33,10 @@ export interface FieldModel extends VersionRange {
     { readonly values: readonly (string | number | boolean)[]; readonly message: string } | undefined;
   readonly enum?: readonly string[] | undefined;
   readonly deprecated?: string | undefined;
+  /** The key it is sent under on create, when that is not `wire`. */
+  readonly createWire?: string | undefined;
+  /** `deprecated: {use: …}`: an old name of this field (same keys), kept as an alias. */
+  readonly aliasOf?: string | undefined;
   readonly source: Position;
 }
 

@@ -85,6 +85,8 @@ describe(`errors (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       typed = (await bs.createVolume({ size: 1, name: uniqueName('busy-typed'), volumeType: type.id! })).id;
       await expectError(bs.deleteType(type), BadRequestError, 'Target volume type is still in use.');
     } finally {
+      // Back to available first, whatever failed: the volume must be deletable below.
+      await bs.resetVolumeStatus(volume, { status: 'available' }).catch(() => undefined);
       if (snapshot) {
         await bs.deleteSnapshot(snapshot);
         await bs.waitForDelete(Snapshot, snapshot, { interval: 0.5, wait: 120 });

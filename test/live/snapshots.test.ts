@@ -99,7 +99,7 @@ describe(`snapshots (${env.mode})`, () => {
     if (dir) expectMarkers(snapshotFile(dir, created.id!), marker);
   });
 
-  it('createSnapshot of an in-use volume is refused unless isForced', async () => {
+  it('createSnapshot of an in-use volume is refused unless force', async () => {
     const v = await bs.createVolume({ name: uniqueName('snap-in-use'), size: 1 });
     cleanup.volumes.add(v.id!);
     await bs.waitForStatus(v, 'available', POLL);
@@ -111,7 +111,7 @@ describe(`snapshots (${env.mode})`, () => {
       400,
       `Invalid volume: Volume ${v.id} status must be available, but current status is: in-use.`,
     );
-    const forced = await bs.createSnapshot({ volumeId: v.id!, name: uniqueName('snap-forced'), isForced: true });
+    const forced = await bs.createSnapshot({ volumeId: v.id!, name: uniqueName('snap-forced'), force: true });
     cleanup.snapshots.add(forced.id!);
     expect((await bs.waitForStatus(forced, 'available', POLL)).volumeId).toBe(v.id);
   });

@@ -74,7 +74,7 @@ describe(`v3 volume types (${env.mode})`, () => {
   it('a private type: addTypeAccess, getTypeAccess, removeTypeAccess for the second project', async () => {
     const bs = sdk.bs;
     const project = env.secondProjectId!;
-    const type = await newType({ publicAccess: false });
+    const type = await newType({ isPublic: false });
     expect(await bs.getTypeAccess(type)).toEqual([]);
     await bs.addTypeAccess(type, project);
     expect((await bs.getTypeAccess(type)).map((a) => [a.volumeTypeId, a.projectId])).toEqual([[type.id, project]]);

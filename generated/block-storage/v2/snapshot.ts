@@ -48,8 +48,11 @@ export interface SnapshotAttributes {
    * @remarks Wire name: `volume_id`.
    */
   readonly volumeId?: string | null;
+  /** On create, take the snapshot even if the volume is attached (default false). Cinder does not return it. */
+  readonly force?: boolean | null;
   /**
-   * On create, take the snapshot even if the volume is attached (default false). Cinder does not return it.
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`.
    */
   readonly isForced?: boolean | null;
@@ -92,8 +95,11 @@ export interface SnapshotCreate {
    * @remarks Wire name: `volume_id`.
    */
   readonly volumeId?: string | null;
+  /** On create, take the snapshot even if the volume is attached (default false). Cinder does not return it. */
+  readonly force?: boolean | null;
   /**
-   * On create, take the snapshot even if the volume is attached (default false). Cinder does not return it.
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`.
    */
   readonly isForced?: boolean | null;
@@ -166,6 +172,7 @@ export class Snapshot extends Resource {
       name: { wire: 'name', type: 'string', create: true, update: true },
       description: { wire: 'description', type: 'string', create: true, update: true },
       volumeId: { wire: 'volume_id', type: 'string', create: true },
+      force: { wire: 'force', type: 'boolean', create: true },
       isForced: { wire: 'force', type: 'boolean', create: true },
       status: { wire: 'status', type: 'string' },
       size: { wire: 'size', type: 'integer' },
@@ -202,8 +209,12 @@ export interface Snapshot {
    */
   get volumeId(): string | undefined;
   set volumeId(value: string | null | undefined);
+  /** On create, take the snapshot even if the volume is attached (default false). Cinder does not return it. */
+  get force(): boolean | undefined;
+  set force(value: boolean | null | undefined);
   /**
-   * On create, take the snapshot even if the volume is attached (default false). Cinder does not return it.
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`.
    */
   get isForced(): boolean | undefined;

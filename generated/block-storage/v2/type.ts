@@ -53,12 +53,13 @@ export interface TypeAttributes {
   /** The volume type description. */
   readonly description?: string | null;
   /**
-   * Whether the volume type is visible to every project. Cinder returns it in every view and accepts it under this name only on update; on create, send `publicAccess` instead.
+   * Whether the volume type is visible to every project (default true). Cinder returns it in every view; it is sent as `os-volume-type-access:is_public` on create and as `is_public` on update, the names Cinder's schemas accept.
    * @remarks Wire name: `is_public`.
    */
   readonly isPublic?: boolean | null;
   /**
-   * Whether the volume type is public, as sent on create (default true) and as added to the show, list and create responses by the volume-type-access extension. Cinder does not refresh it on update; read `isPublic` for the current value.
+   * The former create option for `isPublic`; as read, the volume-type-access extension's copy in the show, list and create responses, which Cinder does not refresh on update.
+   * @deprecated Use `isPublic`.
    * @remarks Wire name: `os-volume-type-access:is_public`.
    */
   readonly publicAccess?: boolean | null;
@@ -81,7 +82,13 @@ export interface TypeCreate {
   /** The volume type description. */
   readonly description?: string | null;
   /**
-   * Whether the volume type is public, as sent on create (default true) and as added to the show, list and create responses by the volume-type-access extension. Cinder does not refresh it on update; read `isPublic` for the current value.
+   * Whether the volume type is visible to every project (default true). Cinder returns it in every view; it is sent as `os-volume-type-access:is_public` on create and as `is_public` on update, the names Cinder's schemas accept.
+   * @remarks Wire name: `is_public`.
+   */
+  readonly isPublic?: boolean | null;
+  /**
+   * The former create option for `isPublic`; as read, the volume-type-access extension's copy in the show, list and create responses, which Cinder does not refresh on update.
+   * @deprecated Use `isPublic`.
    * @remarks Wire name: `os-volume-type-access:is_public`.
    */
   readonly publicAccess?: boolean | null;
@@ -99,7 +106,7 @@ export interface TypeUpdate {
   /** The volume type description. */
   readonly description?: string | null;
   /**
-   * Whether the volume type is visible to every project. Cinder returns it in every view and accepts it under this name only on update; on create, send `publicAccess` instead.
+   * Whether the volume type is visible to every project (default true). Cinder returns it in every view; it is sent as `os-volume-type-access:is_public` on create and as `is_public` on update, the names Cinder's schemas accept.
    * @remarks Wire name: `is_public`.
    */
   readonly isPublic?: boolean | null;
@@ -155,7 +162,13 @@ export class Type extends Resource {
       id: { wire: 'id', type: 'string' },
       name: { wire: 'name', type: 'string', create: true, update: true },
       description: { wire: 'description', type: 'string', create: true, update: true },
-      isPublic: { wire: 'is_public', type: 'boolean', update: true },
+      isPublic: {
+        wire: 'is_public',
+        type: 'boolean',
+        create: true,
+        update: true,
+        createWire: 'os-volume-type-access:is_public',
+      },
       publicAccess: { wire: 'os-volume-type-access:is_public', type: 'boolean', create: true },
       extraSpecs: { wire: 'extra_specs', type: { map: 'string' }, create: true },
       qosSpecsId: { wire: 'qos_specs_id', type: 'string' },
@@ -181,13 +194,14 @@ export interface Type {
   get description(): string | undefined;
   set description(value: string | null | undefined);
   /**
-   * Whether the volume type is visible to every project. Cinder returns it in every view and accepts it under this name only on update; on create, send `publicAccess` instead.
+   * Whether the volume type is visible to every project (default true). Cinder returns it in every view; it is sent as `os-volume-type-access:is_public` on create and as `is_public` on update, the names Cinder's schemas accept.
    * @remarks Wire name: `is_public`.
    */
   get isPublic(): boolean | undefined;
   set isPublic(value: boolean | null | undefined);
   /**
-   * Whether the volume type is public, as sent on create (default true) and as added to the show, list and create responses by the volume-type-access extension. Cinder does not refresh it on update; read `isPublic` for the current value.
+   * The former create option for `isPublic`; as read, the volume-type-access extension's copy in the show, list and create responses, which Cinder does not refresh on update.
+   * @deprecated Use `isPublic`.
    * @remarks Wire name: `os-volume-type-access:is_public`.
    */
   get publicAccess(): boolean | undefined;

@@ -50,6 +50,12 @@ export interface SnapshotAttributes {
   readonly volumeId?: string | null;
   /**
    * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
+   */
+  readonly force?: boolean | null;
+  /**
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   readonly isForced?: boolean | null;
@@ -109,6 +115,12 @@ export interface SnapshotCreate {
   readonly volumeId?: string | null;
   /**
    * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
+   */
+  readonly force?: boolean | null;
+  /**
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   readonly isForced?: boolean | null;
@@ -189,6 +201,7 @@ export class Snapshot extends Resource {
       name: { wire: 'name', type: 'string', create: true, update: true },
       description: { wire: 'description', type: 'string', create: true, update: true },
       volumeId: { wire: 'volume_id', type: 'string', create: true },
+      force: { wire: 'force', type: 'boolean', create: true, maxVersion: '3.65', toleratedAfterMax: [true] },
       isForced: { wire: 'force', type: 'boolean', create: true, maxVersion: '3.65', toleratedAfterMax: [true] },
       status: { wire: 'status', type: 'string' },
       size: { wire: 'size', type: 'integer' },
@@ -230,6 +243,13 @@ export interface Snapshot {
   set volumeId(value: string | null | undefined);
   /**
    * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
+   * @remarks Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
+   */
+  get force(): boolean | undefined;
+  set force(value: boolean | null | undefined);
+  /**
+   * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
+   * @deprecated Use `force`.
    * @remarks Wire name: `force`. Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
   get isForced(): boolean | undefined;

@@ -1,6 +1,6 @@
 /**
  * Fields and arguments that stop at a microversion cap the version of the calls that use them
- * (v3 Snapshot.isForced stops at 3.65: Cinder refuses force=false from 3.66, and tolerates true).
+ * (v3 Snapshot.force stops at 3.65: Cinder refuses force=false from 3.66, and tolerates true).
  */
 import { describe, expect, it } from 'vitest';
 import { BlockStorageV3 } from '../../../generated/block-storage/v3/index.js';
@@ -16,7 +16,7 @@ describe('microversion caps from fields', () => {
       { status: 202, body: { snapshot: { id: 's-1' } } },
       { status: 202, body: { snapshot: { id: 's-2' } } },
     );
-    await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: false });
+    await f.proxy.createSnapshot({ volumeId: 'v-1', force: false });
     await f.proxy.createSnapshot({ volumeId: 'v-1' });
     const [capped, plain] = f.server.take();
     expect(capped.headers['openstack-api-version']).toBe('volume 3.65');
@@ -27,10 +27,10 @@ describe('microversion caps from fields', () => {
   it('a call pinned above the cap fails before any request, naming the value that caps it', async () => {
     const f = await fixture.at('3.70');
     const error = await f.proxy
-      .createSnapshot({ volumeId: 'v-1', isForced: false }, { microversion: '3.70' })
+      .createSnapshot({ volumeId: 'v-1', force: false }, { microversion: '3.70' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MicroversionNotSupportedError);
-    expect((error as Error).message).toContain('Snapshot.isForced = false is accepted only up to microversion 3.65');
+    expect((error as Error).message).toContain('Snapshot.force = false is accepted only up to microversion 3.65');
     expect(f.server.take()).toEqual([]);
   });
 
@@ -40,8 +40,8 @@ describe('microversion caps from fields', () => {
       { status: 202, body: { snapshot: { id: 's-1' } } },
       { status: 202, body: { snapshot: { id: 's-2' } } },
     );
-    await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: true });
-    await f.proxy.createSnapshot({ volumeId: 'v-1', isForced: true }, { microversion: '3.66' });
+    await f.proxy.createSnapshot({ volumeId: 'v-1', force: true });
+    await f.proxy.createSnapshot({ volumeId: 'v-1', force: true }, { microversion: '3.66' });
     const [negotiated, pinned] = f.server.take();
     expect(negotiated.headers['openstack-api-version']).toBe('volume 3.70');
     expect(pinned.headers['openstack-api-version']).toBe('volume 3.66');

@@ -24,7 +24,8 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./snapshot.cases.json', import.me
     ['no match with ignoreMissing: false raises ResourceNotFoundError', (p) => p.findSnapshot('dup', { ignoreMissing: false })],
   ],
   createSnapshot: [
-    ['POST /snapshots', (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', isForced: true, metadata: { k: 'v' } })],
+    ['POST /snapshots', (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', force: true, metadata: { k: 'v' } })],
+    ['the deprecated isForced is still sent as force', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: true })],
   ],
   updateSnapshot: [
     ['PUT /snapshots/snap-1', (p) => p.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' })],

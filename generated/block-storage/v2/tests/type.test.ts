@@ -25,7 +25,8 @@ exampleSuite(sdk.BlockStorageV2, sdk, new URL('./type.cases.json', import.meta.u
     ['sends filters by their wire names', (p) => p.types({ isPublic: 'false', sort: 'name:asc', limit: 5 }).toArray()],
   ],
   createType: [
-    ['POST /types', (p) => p.createType({ name: 'gold', description: 'fast', publicAccess: false, extraSpecs: { volume_backend_name: 'lvm' } })],
+    ['POST /types', (p) => p.createType({ name: 'gold', description: 'fast', isPublic: false, extraSpecs: { volume_backend_name: 'lvm' } })],
+    ['the deprecated publicAccess is still sent under Cinder\'s create key', (p) => p.createType({ name: 'hidden', publicAccess: false })],
   ],
   updateType: [
     ['PUT /types/t-1', (p) => p.updateType('t-1', { name: 'platinum', isPublic: false })],

@@ -27,10 +27,10 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./snapshot.cases.json', import.me
   ],
   createSnapshot: [
     ['POST /snapshots', (p) => p.createSnapshot({ volumeId: 'vol-1', name: 'snap-001', description: 'Daily backup', metadata: { k: 'v' } })],
-    ['force for an attached volume on clouds below 3.66', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: true })],
-    ['force true is still sent at 3.66 and later, where Cinder ignores it', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: true }, { microversion: '3.70' })],
-    ['force false at a pinned 3.66 or later fails before sending, as Cinder refuses it', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: false }, { microversion: '3.66' })],
-    ['force false without a pinned version is sent at 3.65', (p) => p.createSnapshot({ volumeId: 'vol-1', isForced: false })],
+    ['force for an attached volume on clouds below 3.66', (p) => p.createSnapshot({ volumeId: 'vol-1', force: true })],
+    ['force true is still sent at 3.66 and later, where Cinder ignores it', (p) => p.createSnapshot({ volumeId: 'vol-1', force: true }, { microversion: '3.70' })],
+    ['force false at a pinned 3.66 or later fails before sending, as Cinder refuses it', (p) => p.createSnapshot({ volumeId: 'vol-1', force: false }, { microversion: '3.66' })],
+    ['force false without a pinned version is sent at 3.65', (p) => p.createSnapshot({ volumeId: 'vol-1', force: false })],
   ],
   updateSnapshot: [
     ['PUT /snapshots/snap-1', (p) => p.updateSnapshot('snap-1', { name: 'snap-002', description: 'Weekly backup' })],

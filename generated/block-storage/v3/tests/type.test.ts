@@ -27,7 +27,8 @@ exampleSuite(sdk.BlockStorageV3, sdk, new URL('./type.cases.json', import.meta.u
     ['the extra specs filter fails early below 3.52', (p) => p.types({ extraSpecs: '{"volume_backend_name": "lvm"}' }).toArray()],
   ],
   createType: [
-    ['POST /types', (p) => p.createType({ name: 'gold', description: 'fast', publicAccess: false, extraSpecs: { volume_backend_name: 'lvm' } })],
+    ['POST /types', (p) => p.createType({ name: 'gold', description: 'fast', isPublic: false, extraSpecs: { volume_backend_name: 'lvm' } })],
+    ['the deprecated publicAccess is still sent under Cinder\'s create key', (p) => p.createType({ name: 'hidden', publicAccess: false })],
   ],
   updateType: [
     ['PUT /types/t-1', (p) => p.updateType('t-1', { name: 'platinum', description: 'fastest', isPublic: false })],
