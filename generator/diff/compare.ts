@@ -1264,4 +1264,40 @@ function diffSignature(
   }
   for (const [k, t] of gained)
     e.add('method-option-added', subject, `${code(m)} gains option ${code(`${k}?: ${t}`)}`, h.method.source);
+  // A method's own default for a query argument (find.defaults): sent by callers that leave it out.
+  const defaults = (x: MethodEntry): Map<string, { value: string | number | boolean; wire: string }> =>
+    new Map(
+      x.method.params.flatMap((p) =>
+        p.role.kind === 'arg' && p.role.arg.in === 'query' && p.role.arg.default !== undefined
+          ? [[p.name, { value: p.role.arg.default, wire: p.role.arg.wire }] as const]
+          : [],
+      ),
+    );
+  const bd = defaults(b);
+  const hd = defaults(h);
+  for (const [name, d] of hd) {
+    const before = bd.get(name);
+    if (before === undefined)
+      e.add(
+        'arg-default-added',
+        subject,
+        `${code(m)} option ${code(name)} now defaults to ${JSON.stringify(d.value)}: ${code(`${d.wire}=${String(d.value)}`)} is sent on every call, also by callers that leave it out`,
+        h.method.source,
+      );
+    else if (before.value !== d.value)
+      e.add(
+        'arg-default-changed',
+        subject,
+        `${code(m)} option ${code(name)} default ${JSON.stringify(before.value)} → ${JSON.stringify(d.value)}`,
+        h.method.source,
+      );
+  }
+  for (const [name, d] of bd)
+    if (!hd.has(name))
+      e.add(
+        'arg-default-removed',
+        subject,
+        `${code(m)} option ${code(name)} no longer defaults to ${JSON.stringify(d.value)}: ${code(d.wire)} is sent only when given`,
+        h.method.source,
+      );
 }
