@@ -55,6 +55,34 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('a deprecated alias loads when it sends what its field sends, and is refused otherwise', async () => {
+    const alias = (line: string): string =>
+      WIDGET_YAML.replace('  size: {type: integer, write: create, description: The size.}\n', `$&${line}\n`);
+    project = await tempProject({
+      'service.yaml': SERVICE_YAML,
+      'widget.yaml': alias(
+        '  volume: {wire: size, type: integer, write: create, deprecated: {use: size}, description: Old name.}',
+      ),
+    });
+    const fields = (await buildModel({ root: project.root })).services[0].resources[0].fields;
+    expect(fields.find((f) => f.name === 'volume')).toMatchObject({ aliasOf: 'size', deprecated: 'Use `size`.' });
+
+    const errors = [
+      ...(await errorsFor(alias('  volume: {wire: size, type: integer, deprecated: {use: nope}, description: Old.}'))),
+      ...(await errorsFor(
+        alias('  volume: {wire: vol, type: integer, write: create, deprecated: {use: size}, description: Old.}'),
+      )),
+      ...(await errorsFor(alias('  volume: {wire: size, type: integer, description: Not an alias.}'))),
+    ];
+    expect(errors).toEqual([
+      // Not an alias of "size", so its key clashes too.
+      expect.stringContaining('fields.volume.wire: wire name "size" is already used by field "size"'),
+      expect.stringContaining('fields.volume.deprecated.use: "nope" is not a field of Widget'),
+      expect.stringContaining('fields.volume.deprecated.use: "size" is not sent on create under "vol" as the alias is'),
+      expect.stringContaining('fields.volume.wire: wire name "size" is already used by field "size"'),
+    ]);
+  });
+
   it('an unknown type is reported where it is written, with a suggestion', async () => {
     const errors = await errorsFor(WIDGET_YAML.replace('newSize: {type: integer,', 'newSize: {type: integr,'));
     expect(errors).toEqual([
