@@ -46,7 +46,8 @@ describe('api.md', () => {
     );
     expect(report).toContain('  getWidget(widget: string | Widget, options?: RequestOptions): Promise<Widget>;');
     expect(report).toContain(
-      '  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(resource: T, status?: StatusTarget<T, O>, options?: O): Promise<T>;',
+      '  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(resource: T, status?: StatusTarget<T, O>, options?: WaitForStatusOptionsOf<T, O>): Promise<T>;\n' +
+        '  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(type: ResourceClass<T>, id: string, status?: StatusTarget<T, O>, options?: WaitForStatusOptionsOf<T, O>): Promise<T>;',
     );
     expect(report).toContain('class Widget extends Resource {');
     expect(report).toContain('  get size(): number | undefined;\n  set size(value: number | null | undefined);');
@@ -73,7 +74,8 @@ describe('api.md', () => {
       .filter((l) => /^ {2}(?!constructor)[a-z]\w*[(<]/.test(l))
       .map((l) => l.trim().replace(/[(<].*/, ''));
     expect(methods).toEqual([...methods].sort());
-    expect(methods).toEqual(['extendWidget', 'getWidget', 'waitForStatus']);
+    // One line per overload: the waiter takes a resource, or a class and an ID.
+    expect(methods).toEqual(['extendWidget', 'getWidget', 'waitForStatus', 'waitForStatus']);
   });
 
   it('shows a spec change as a few changed lines', async () => {
