@@ -226,7 +226,10 @@ export function buildResource(
       continue;
     }
     if (fields.indexOf(target) > fields.indexOf(alias))
-      err(p, `declare "${alias.aliasOf}" before its alias "${alias.name}" (the first field of a key is its current name)`);
+      err(
+        p,
+        `declare "${alias.aliasOf}" before its alias "${alias.name}" (the first field of a key is its current name)`,
+      );
     const key = (x: FieldModel, kind: 'create' | 'update'): string =>
       kind === 'create' ? (x.createWire ?? x.wire) : x.wire;
     for (const kind of ['create', 'update'] as const) {
