@@ -492,6 +492,8 @@ function diffFields(
         at,
       );
     }
+    diffCreateWire(e, subject, b, h, at);
+    diffTolerated(e, subject, b, h, at);
     if (b.deprecated !== h.deprecated) {
       e.add(
         'field-deprecated',
@@ -529,6 +531,76 @@ function diffFields(
     if (b.description !== h.description)
       e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
   }
+}
+
+/**
+ * `create_wire`: the key a field is sent under on create. Reported when the key a create sends
+ * changes; a field that is not sent on create on both sides is reported as becoming writable or
+ * read-only, and a wire rename with no create key of its own as field-wire-renamed.
+ */
+function diffCreateWire(e: Emitter, subject: string, b: FieldModel, h: FieldModel, at: Position): void {
+  if (!b.create || !h.create || (b.createWire === undefined && h.createWire === undefined)) return;
+  const before = b.createWire ?? b.wire;
+  const after = h.createWire ?? h.wire;
+  if (before === after) return;
+  const name = code(h.name);
+  if (b.createWire === undefined)
+    e.add(
+      'field-create-wire-added',
+      subject,
+      `${name} is sent on create as ${code(after)}, no longer as its wire name ${code(before)}`,
+      at,
+    );
+  else if (h.createWire === undefined)
+    e.add(
+      'field-create-wire-removed',
+      subject,
+      `${name} is sent on create as its wire name ${code(after)}, no longer as ${code(before)}`,
+      at,
+    );
+  else
+    e.add('field-create-wire-changed', subject, `${name} is sent on create as ${code(after)}, was ${code(before)}`, at);
+}
+
+/**
+ * `tolerated_after_max`: values that go out at any microversion although the field ends at
+ * max_version. Only a field that is writable and still ends at a max_version in the head caps a
+ * call; without one (max_version removed, or the field read-only) the range and write rules say
+ * what changed.
+ */
+function diffTolerated(e: Emitter, subject: string, b: FieldModel, h: FieldModel, at: Position): void {
+  const max = h.maxVersion;
+  if (max === undefined || !(h.create || h.update)) return;
+  const bt = b.toleratedAfterMax;
+  const ht = h.toleratedAfterMax;
+  const bv = b.maxVersion === undefined ? [] : (bt?.values ?? []);
+  const hv = ht?.values ?? [];
+  const name = code(h.name);
+  const values = (vs: readonly (string | number | boolean)[]): string =>
+    code(`${h.name}: ${vs.map((v) => JSON.stringify(v)).join(' | ')}`);
+  const gained = hv.filter((v) => !bv.includes(v));
+  const lost = bv.filter((v) => !hv.includes(v));
+  if (lost.length > 0)
+    e.add(
+      'field-tolerated-value-removed',
+      subject,
+      `${values(lost)} is no longer tolerated after microversion ${max}: a call sending it is capped at ${max}, and refused before sending when a later microversion is pinned`,
+      at,
+    );
+  if (gained.length > 0)
+    e.add(
+      'field-tolerated-value-added',
+      subject,
+      `${values(gained)} is tolerated after microversion ${max}: sent at any microversion (the cloud accepts and ignores it) instead of capping the call at ${max}`,
+      at,
+    );
+  if (bt && ht && b.maxVersion !== undefined && bt.message !== ht.message)
+    e.add(
+      'field-tolerated-message-changed',
+      subject,
+      `Cinder's 400 for other values of ${name} after microversion ${max}: ${JSON.stringify(bt.message)} → ${JSON.stringify(ht.message)}`,
+      at,
+    );
 }
 
 /** Matches by name; leftovers with the same wire identity are renames. */
@@ -650,6 +722,7 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
     }
     diffRange(e, subject, code(ho.id), bo, ho, at);
     diffRoutes(e, bo, ho);
+    diffFallback(e, subject, bo, ho, at);
     const changed = diffArgs(e.of('arg'), bo, ho);
     if (changed.size > 0) ctx.argChanges.set(`${h.name}.${ho.name}`, changed);
   }
@@ -767,6 +840,35 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
       `${code(h.id)} routes ${rangeLabel(r)} to ${r.method} ${r.path}`,
       h.source,
     );
+}
+
+/** `fallback`: the retry an operation sends once, elsewhere, when the first answer matches. */
+function diffFallback(e: Emitter, subject: string, bo: OperationModel, ho: OperationModel, at: Position): void {
+  const b = bo.fallback;
+  const h = ho.fallback;
+  const when = (f: NonNullable<OperationModel['fallback']>): string => `${f.status} ${JSON.stringify(f.message)}`;
+  const where = (f: NonNullable<OperationModel['fallback']>): string => `${f.method} ${f.path}`;
+  if (!b && h)
+    e.add(
+      'operation-fallback-added',
+      subject,
+      `${code(ho.id)}, when answered ${h.status} with a message containing ${JSON.stringify(h.message)}, is sent once more at ${where(h)}`,
+      at,
+    );
+  else if (b && !h)
+    e.add(
+      'operation-fallback-removed',
+      subject,
+      `${code(ho.id)} no longer retries at ${where(b)} when answered ${when(b)}: that answer is the caller's error`,
+      at,
+    );
+  else if (b && h) {
+    const changes: string[] = [];
+    if (b.status !== h.status || b.message !== h.message) changes.push(`retried on ${when(b)} → ${when(h)}`);
+    if (b.method !== h.method || normPath(b.path) !== normPath(h.path)) changes.push(`at ${where(b)} → ${where(h)}`);
+    if (changes.length > 0)
+      e.add('operation-fallback-changed', subject, `fallback of ${code(ho.id)}: ${changes.join('; ')}`, at);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

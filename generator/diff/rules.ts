@@ -227,6 +227,32 @@ export const RULES = [
     why: 'Clouds in the range now get the default path, which they may not serve.',
   },
 
+  // Fallbacks: one retry at another path when the first answer matches (`fallback` of an operation).
+  {
+    id: 'operation-fallback-added',
+    meaning: 'An operation gains a fallback: sent once more at another path when the answer matches.',
+    sdk: N,
+    wire: N,
+    example: 'Service.failoverCluster: on 400 "Host field is missing", once more at PUT /os-services/failover',
+    why: 'Answers that do not match reach the caller as before; a call that failed with the matched answer (an older cloud) is sent once more where that cloud serves it.',
+  },
+  {
+    id: 'operation-fallback-removed',
+    meaning: "An operation's fallback is gone: the matched answer is the caller's error again.",
+    sdk: N,
+    wire: B,
+    example: 'Service.failoverCluster loses its retry at PUT /os-services/failover',
+    why: 'Clouds that answer the matched error (the older releases the fallback served) now fail the same call, with no retry.',
+  },
+  {
+    id: 'operation-fallback-changed',
+    meaning: 'A fallback retries on another answer (status, message) or at another method or path.',
+    sdk: N,
+    wire: B,
+    example: 'Service.failoverCluster fallback path /os-services/failover → /os-services/failover_cluster',
+    why: 'The same call retries on other answers, or sends the retry elsewhere: the clouds the old fallback served may not be served by the new one.',
+  },
+
   // Arguments: query parameters, body members and path parameters of an operation.
   {
     id: 'arg-added-optional',
@@ -389,6 +415,55 @@ export const RULES = [
     wire: N,
     example: 'Volume.migrationId deprecated: Use migrationStatus.',
     why: 'Deprecation is a doc comment; the code and the request are the same.',
+  },
+  {
+    id: 'field-create-wire-added',
+    meaning: 'A field is sent on create under a key of its own (`create_wire`) instead of its wire name.',
+    sdk: N,
+    wire: B,
+    example: 'Type.isPublic sent on create as os-volume-type-access:is_public, was is_public',
+    why: 'The same create sends the value under another key: clouds that read the old one ignore the new one, or reject it when they validate bodies strictly (Cinder does).',
+  },
+  {
+    id: 'field-create-wire-removed',
+    meaning: "A field's create key (`create_wire`) is dropped: create sends it under its wire name again.",
+    sdk: N,
+    wire: B,
+    example: 'Type.isPublic sent on create as is_public, was os-volume-type-access:is_public',
+    why: 'The same create sends the value under another key: clouds that read the old one ignore the new one, or reject it when they validate bodies strictly (Cinder does).',
+  },
+  {
+    id: 'field-create-wire-changed',
+    meaning: "A field's create key (`create_wire`) is another key.",
+    sdk: N,
+    wire: B,
+    example: 'Type.isPublic create_wire os-volume-type-access:is_public → volume_type_is_public',
+    why: 'The same create sends the value under another key: clouds that read the old one ignore the new one, or reject it when they validate bodies strictly (Cinder does).',
+  },
+  {
+    id: 'field-tolerated-value-added',
+    meaning:
+      "A value of a field is tolerated after the field's max_version (`tolerated_after_max`): sent at any microversion.",
+    sdk: N,
+    wire: N,
+    example: 'Snapshot.force: true tolerated after 3.65',
+    why: 'A call sending the value is no longer capped at max_version (nor refused when a later microversion is pinned): it goes out at the negotiated microversion, where the spec says the cloud accepts and ignores it. Other values are treated as before.',
+  },
+  {
+    id: 'field-tolerated-value-removed',
+    meaning: "A value is no longer tolerated after the field's max_version: sending it caps the call again.",
+    sdk: N,
+    wire: B,
+    example: 'Snapshot.force: true no longer tolerated after 3.65',
+    why: 'A call sending the value is capped at max_version again, and refused before sending when a later microversion is pinned: the SDK refuses a call it sent before.',
+  },
+  {
+    id: 'field-tolerated-message-changed',
+    meaning: "The 400 message for a value that is not tolerated after the field's max_version changed.",
+    sdk: N,
+    wire: N,
+    example: "Snapshot.force: Cinder's message for force: false at 3.66+ reworded",
+    why: "Only the text of the 400 the fake cloud answers (Cinder's own) changes; the SDK sends the same requests at the same microversions.",
   },
 
   // Types and enums of fields and arguments.

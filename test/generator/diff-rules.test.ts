@@ -277,3 +277,136 @@ describe('statuses and lifecycles in a spec diff', () => {
     );
   });
 });
+
+describe('tolerated values, fallbacks and create keys in a spec diff', () => {
+  const KEY_RULES = [
+    'field-tolerated-value-added',
+    'field-tolerated-value-removed',
+    'field-tolerated-message-changed',
+    'field-create-wire-added',
+    'field-create-wire-removed',
+    'field-create-wire-changed',
+    'operation-fallback-added',
+    'operation-fallback-removed',
+    'operation-fallback-changed',
+  ];
+
+  it('each row says what the same call now sends or retries, classified, at the line of the field or operation', async () => {
+    const rows: [string, string, string, string, string, string | undefined][] = [];
+    for (const id of KEY_RULES)
+      for (const c of await diffFixture(id)) rows.push([c.rule, c.subject, c.sdk, c.wire, c.message, c.source]);
+    const at = (line: number) => `spec/block-storage/v3/widget.yaml:${line}`;
+    const N = 'non-breaking';
+    const B = 'breaking';
+    expect(rows).toEqual([
+      [
+        'field-tolerated-value-added',
+        'Widget.force',
+        N,
+        N,
+        '`force: true` is tolerated after microversion 3.65: sent at any microversion (the cloud accepts and ignores it) instead of capping the call at 3.65',
+        at(13),
+      ],
+      [
+        'field-tolerated-value-removed',
+        'Widget.force',
+        N,
+        B,
+        '`force: true` is no longer tolerated after microversion 3.65: a call sending it is capped at 3.65, and refused before sending when a later microversion is pinned',
+        at(13),
+      ],
+      [
+        'field-tolerated-message-changed',
+        'Widget.force',
+        N,
+        N,
+        `Cinder's 400 for other values of \`force\` after microversion 3.65: "Since microversion 3.66 the 'force' flag is invalid for this request." → "The 'force' flag is invalid for this request since microversion 3.66."`,
+        at(13),
+      ],
+      [
+        'field-create-wire-added',
+        'Widget.isPublic',
+        N,
+        B,
+        '`isPublic` is sent on create as `os-widget-access:is_public`, no longer as its wire name `is_public`',
+        at(13),
+      ],
+      [
+        'field-create-wire-removed',
+        'Widget.isPublic',
+        N,
+        B,
+        '`isPublic` is sent on create as its wire name `is_public`, no longer as `os-widget-access:is_public`',
+        at(13),
+      ],
+      [
+        'field-create-wire-changed',
+        'Widget.isPublic',
+        N,
+        B,
+        '`isPublic` is sent on create as `widget_is_public`, was `os-widget-access:is_public`',
+        at(13),
+      ],
+      [
+        'operation-fallback-added',
+        'Widget.failover',
+        N,
+        N,
+        '`Widget.failover`, when answered 400 with a message containing "Host field is missing", is sent once more at PUT /widgets/failover',
+        at(14),
+      ],
+      [
+        'operation-fallback-removed',
+        'Widget.failover',
+        N,
+        B,
+        '`Widget.failover` no longer retries at PUT /widgets/failover when answered 400 "Host field is missing": that answer is the caller\'s error',
+        at(14),
+      ],
+      [
+        'operation-fallback-changed',
+        'Widget.failover',
+        N,
+        B,
+        'fallback of `Widget.failover`: at PUT /widgets/failover → PUT /widgets/failover_cluster',
+        at(14),
+      ],
+    ]);
+  });
+
+  it('the changelog lists a lost tolerated value, a new create key and a lost fallback as breaking, a new fallback as added', async () => {
+    const changes = [
+      ...(await diffFixture('field-tolerated-value-removed')),
+      ...(await diffFixture('field-create-wire-added')),
+      ...(await diffFixture('operation-fallback-removed')),
+      ...(await diffFixture('operation-fallback-added')),
+      ...(await diffFixture('field-tolerated-message-changed')),
+    ];
+    expect(toChangelog({ base: 'base', head: 'head', changes: sortChanges(changes) })).toBe(
+      [
+        '<!-- Drafted by npm run changelog from the spec diff base → head; rules: README, "Spec diff rules". -->',
+        '',
+        '### block-storage/v3',
+        '',
+        '#### Breaking changes',
+        '',
+        '- `Widget.force`: `force: true` is no longer tolerated after microversion 3.65: a call sending it is capped at 3.65, and refused before sending when a later microversion is pinned (breaks the wire, not SDK code; `field-tolerated-value-removed`)',
+        '- `Widget.isPublic`: `isPublic` is sent on create as `os-widget-access:is_public`, no longer as its wire name `is_public` (breaks the wire, not SDK code; `field-create-wire-added`)',
+        '- `Widget.failover`: `Widget.failover` no longer retries at PUT /widgets/failover when answered 400 "Host field is missing": that answer is the caller\'s error (breaks the wire, not SDK code; `operation-fallback-removed`)',
+        '',
+        '#### Added',
+        '',
+        '- `Widget.failover`: `Widget.failover`, when answered 400 with a message containing "Host field is missing", is sent once more at PUT /widgets/failover (`operation-fallback-added`)',
+        '',
+        '#### Other changes',
+        '',
+        `- \`Widget.force\`: Cinder's 400 for other values of \`force\` after microversion 3.65: "Since microversion 3.66 the 'force' flag is invalid for this request." → "The 'force' flag is invalid for this request since microversion 3.66." (\`field-tolerated-message-changed\`)`,
+        '',
+      ].join('\n'),
+    );
+    const md = toMarkdown({ base: 'base', head: 'head', changes });
+    expect(md).toContain(
+      '[^field-tolerated-value-removed]: SDK non-breaking, wire **breaking**: A call sending the value is capped at max_version again, and refused before sending when a later microversion is pinned: the SDK refuses a call it sent before.',
+    );
+  });
+});
