@@ -461,7 +461,7 @@ function diffFields(
     e.add(
       'field-added',
       `${owner}.${f.name}`,
-      `field ${code(f.name)} (wire ${code(f.wire)}, ${typeLabel(f.type)}) added${e.bounds(f)}`,
+      `field ${code(f.name)} (wire ${code(f.wire)}${f.create && f.createWire !== undefined ? `, sent on create as ${code(f.createWire)}` : ''}, ${typeLabel(f.type)}) added${e.bounds(f)}${toleratedNote(f)}`,
       f.source ?? ownerSource,
     );
   for (const [b, h] of pairs.matched) {
@@ -483,7 +483,12 @@ function diffFields(
     if (lost.length > 0)
       e.add('field-became-read-only', subject, `${code(h.name)} can no longer be sent on ${lost.join(' or ')}`, at);
     if (gained.length > 0)
-      e.add('field-became-writable', subject, `${code(h.name)} can now be sent on ${gained.join(' and ')}`, at);
+      e.add(
+        'field-became-writable',
+        subject,
+        `${code(h.name)} can now be sent on ${gained.join(' and ')}${gained.includes('create') && h.createWire !== undefined ? ` (on create as ${code(h.createWire)})` : ''}`,
+        at,
+      );
     if ((b.placement ?? 'inside') !== (h.placement ?? 'inside') && (hw.length > 0 || bw.length > 0)) {
       e.add(
         'field-placement-changed',
@@ -531,6 +536,13 @@ function diffFields(
     if (b.description !== h.description)
       e.add('description-changed', subject, `description of field ${code(h.name)} changed`, at);
   }
+}
+
+/** `, \`force: true\` tolerated after it` for an added field: values that do not cap a call. */
+function toleratedNote(f: FieldModel): string {
+  const t = f.toleratedAfterMax;
+  if (!t || f.maxVersion === undefined) return '';
+  return ` (${code(`${f.name}: ${t.values.map((v) => JSON.stringify(v)).join(' | ')}`)} tolerated after it)`;
 }
 
 /**
@@ -665,7 +677,7 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
     e.add(
       op.kind === 'action' ? 'action-added' : 'operation-added',
       op.id,
-      `${opLabel(op)} added${e.bounds(op)}`,
+      `${opLabel(op)} added${e.bounds(op)}${op.fallback ? `; ${fallbackLabel(op.fallback)}` : ''}`,
       op.source,
     );
   for (const [bo, ho] of pairs.matched) {
@@ -842,12 +854,19 @@ function diffRoutes(e: Emitter, b: OperationModel, h: OperationModel): void {
     );
 }
 
+type Fallback = NonNullable<OperationModel['fallback']>;
+
+/** When a fallback retries, and where to: for an added operation. */
+function fallbackLabel(f: Fallback): string {
+  return `when answered ${f.status} with a message containing ${JSON.stringify(f.message)}, sent once more at ${f.method} ${f.path}`;
+}
+
 /** `fallback`: the retry an operation sends once, elsewhere, when the first answer matches. */
 function diffFallback(e: Emitter, subject: string, bo: OperationModel, ho: OperationModel, at: Position): void {
   const b = bo.fallback;
   const h = ho.fallback;
-  const when = (f: NonNullable<OperationModel['fallback']>): string => `${f.status} ${JSON.stringify(f.message)}`;
-  const where = (f: NonNullable<OperationModel['fallback']>): string => `${f.method} ${f.path}`;
+  const when = (f: Fallback): string => `${f.status} ${JSON.stringify(f.message)}`;
+  const where = (f: Fallback): string => `${f.method} ${f.path}`;
   if (!b && h)
     e.add(
       'operation-fallback-added',

@@ -409,4 +409,59 @@ describe('tolerated values, fallbacks and create keys in a spec diff', () => {
       '[^field-tolerated-value-removed]: SDK non-breaking, wire **breaking**: A call sending the value is capped at max_version again, and refused before sending when a later microversion is pinned: the SDK refuses a call it sent before.',
     );
   });
+
+  it('an added field or operation, or a field newly sent on create, says its create key, tolerated values and fallback', async () => {
+    // Each head spec against a copy without the element (or, for the create key, not sent on
+    // create). The model's types are read-only; these copies are the test's own.
+    type Mutable = { fields: { name: string; create: boolean }[]; operations: { name: string }[] };
+    const widgetOf = (model: SpecModel): Mutable =>
+      model.services[0].resources.find((r) => r.name === 'Widget') as unknown as Mutable;
+    const without = (model: SpecModel, change: (w: Mutable) => void): SpecModel => {
+      const copy = structuredClone(model);
+      change(widgetOf(copy));
+      return copy;
+    };
+    const rows = (base: SpecModel, head: SpecModel) => diffModels(base, head).map((c) => [c.rule, c.message]);
+    const tolerated = await buildSide('field-tolerated-value-added', 'head');
+    const fallback = await buildSide('operation-fallback-added', 'head');
+    const createKey = await buildSide('field-create-wire-added', 'head');
+    const dropField = (name: string) => (w: Mutable) => {
+      w.fields = w.fields.filter((f) => f.name !== name);
+    };
+    expect(rows(without(tolerated, dropField('force')), tolerated)).toEqual([
+      [
+        'field-added',
+        'field `force` (wire `force`, boolean) added, up to microversion 3.65 (`force: true` tolerated after it)',
+      ],
+    ]);
+    expect(
+      rows(
+        without(fallback, (w) => {
+          w.operations = w.operations.filter((o) => o.name !== 'failover');
+        }),
+        fallback,
+      ),
+    ).toEqual([
+      [
+        'operation-added',
+        'operation `Widget.failover` (PUT /widgets/failover_host) added, at every microversion; when answered 400 with a message containing "Host field is missing", sent once more at PUT /widgets/failover',
+      ],
+    ]);
+    expect(rows(without(createKey, dropField('isPublic')), createKey)).toEqual([
+      [
+        'field-added',
+        'field `isPublic` (wire `is_public`, sent on create as `os-widget-access:is_public`, boolean) added, at every microversion',
+      ],
+    ]);
+    expect(
+      rows(
+        without(createKey, (w) => {
+          w.fields.find((f) => f.name === 'isPublic')!.create = false;
+        }),
+        createKey,
+      ),
+    ).toEqual([
+      ['field-became-writable', '`isPublic` can now be sent on create (on create as `os-widget-access:is_public`)'],
+    ]);
+  });
 });
