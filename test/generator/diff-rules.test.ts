@@ -464,4 +464,55 @@ describe('tolerated values, fallbacks and create keys in a spec diff', () => {
       ['field-became-writable', '`isPublic` can now be sent on create (on create as `os-widget-access:is_public`)'],
     ]);
   });
+
+  it("a find method's own query default (find.defaults) is reported by the arg-default rules, with the key it sends", async () => {
+    // The widget of a fixture with a list taking ?is_public and a find method offering it, with
+    // the find default `none`, the default `true`, or none at all.
+    await buildSide('field-deprecated', 'base');
+    const variant = async (name: string, find: string): Promise<SpecModel> => {
+      const root = path.join(scratch, `find-defaults-${name}`);
+      await cp(path.join(scratch, 'field-deprecated', 'base'), root, { recursive: true });
+      const file = path.join(root, 'spec/block-storage/v3/widget.yaml');
+      const yaml = (await readFile(file, 'utf8'))
+        .replace(
+          'operations:\n',
+          'operations:\n  list:\n    kind: list\n    description: Lists widgets.\n    args:\n      isPublic: { type: string, in: query, wire: is_public, description: Which widgets. }\n',
+        )
+        .replace(
+          'proxy:\n',
+          `proxy:\n  findWidget:\n    find: ${find}\n    examples:\n      - { args: [w-1], exchanges: [] }\n`,
+        );
+      expect(yaml).toContain(`find: ${find}`);
+      await writeFile(file, yaml);
+      return buildModel({ root });
+    };
+    const plain = await variant('none', '{query: [isPublic]}');
+    const none = await variant('is-none', '{query: [isPublic], defaults: {isPublic: none}}');
+    const all = await variant('is-true', "{query: [isPublic], defaults: {isPublic: 'true'}}");
+    const rows = (b: SpecModel, h: SpecModel) =>
+      diffModels(b, h).map((c) => [c.rule, c.subject, c.sdk, c.wire, c.message]);
+    expect([...rows(plain, none), ...rows(none, all), ...rows(all, plain)]).toEqual([
+      [
+        'arg-default-added',
+        'BlockStorageV3.findWidget',
+        'non-breaking',
+        'breaking',
+        '`findWidget` option `isPublic` now defaults to "none": `is_public=none` is sent on every call, also by callers that leave it out',
+      ],
+      [
+        'arg-default-changed',
+        'BlockStorageV3.findWidget',
+        'breaking',
+        'non-breaking',
+        '`findWidget` option `isPublic` default "none" → "true"',
+      ],
+      [
+        'arg-default-removed',
+        'BlockStorageV3.findWidget',
+        'breaking',
+        'non-breaking',
+        '`findWidget` option `isPublic` no longer defaults to "true": `is_public` is sent only when given',
+      ],
+    ]);
+  });
 });
