@@ -4,6 +4,11 @@
 #   npm run test:live                          # mode from RC_AUTH, default noauth
 #   npm run test:live -- --mode keystone       # noauth | keystone | both
 #   npm run test:live -- --mode both -- -t smoke   # anything after "--" (or unknown) goes to vitest
+#   npm run test:live -- --target fake --mode both  # the same suite against the fake cloud
+#
+# --target fake: per mode, test/live/fake-target.ts starts the fake cloud (startFakeCloud, a free
+# loopback port, no root, no packages) and writes the same env variables; tests tagged realOnly()
+# are skipped with their reason. No stack, no lock: fake runs never touch the real one.
 #
 # If CINDER_URL is already set, nothing is started: the suite runs against that endpoint.
 # Otherwise, per mode: start the stack (test/live/stack/start.sh, fresh state dir
@@ -19,11 +24,14 @@ STACK=$HERE/stack
 . "$STACK/lib.sh"
 
 MODE=${RC_AUTH:-noauth}
+TARGET=real
 VITEST_ARGS=()
 while (($#)); do
   case $1 in
     --mode) MODE=${2:-}; shift 2 || { echo "--mode needs a value" >&2; exit 2; } ;;
     --mode=*) MODE=${1#--mode=}; shift ;;
+    --target) TARGET=${2:-}; shift 2 || { echo "--target needs a value" >&2; exit 2; } ;;
+    --target=*) TARGET=${1#--target=}; shift ;;
     --) shift; VITEST_ARGS+=("$@"); break ;;
     *) VITEST_ARGS+=("$1"); shift ;;
   esac
@@ -33,13 +41,17 @@ case $MODE in
   both) MODES=(noauth keystone) ;;
   *) echo "--mode must be noauth, keystone or both, not '$MODE'" >&2; exit 2 ;;
 esac
+case $TARGET in
+  real | fake) ;;
+  *) echo "--target must be real or fake, not '$TARGET'" >&2; exit 2 ;;
+esac
 
 # One run at a time on this machine: both modes use the same ports and the state dirs
 # are deleted and recreated. fd 9 is closed for every child (9>&-) so that daemons
 # never inherit the lock.
 LOCK=/tmp/osbs-live.lock
 exec 9>"$LOCK"
-if ! flock -n 9; then
+if [[ $TARGET == real ]] && ! flock -n 9; then
   log "another npm run test:live holds $LOCK; waiting for it (up to 15 min)"
   flock -w 900 9 || { echo "gave up waiting for $LOCK" >&2; exit 1; }
 fi
@@ -49,18 +61,28 @@ TOTALS_PASSED=0
 TOTALS_FAILED=0
 
 run_suite() { # label
-  local t rc report counts coverage cov
+  local t rc report counts coverage cov keys keyargs
   report=$(mktemp /tmp/osbs-live-report.XXXXXX.json)
   coverage=$(mktemp /tmp/osbs-live-coverage.XXXXXX.jsonl)
+  keys=$(mktemp /tmp/osbs-live-keys.XXXXXX.jsonl)
   t=$(now)
-  (cd "$ROOT" && LIVE_COVERAGE_FILE=$coverage npx vitest run --config test/live/vitest.config.ts \
+  (cd "$ROOT" && LIVE_COVERAGE_FILE=$coverage LIVE_KEYS_FILE=$keys npx vitest run --config test/live/vitest.config.ts \
     --reporter=default --reporter=json --outputFile.json="$report" "${VITEST_ARGS[@]}") 9>&-
   rc=$?
-  # Which proxy methods reached the real server; a full run must call every one of them.
-  (cd "$ROOT" && npx tsx test/live/coverage-report.ts "$coverage" "$1") 9>&-
+  # Which proxy methods reached the server; a full run must call every one of them.
+  (cd "$ROOT" && npx tsx test/live/coverage-report.ts "$coverage" "$1" "$TARGET") 9>&-
   cov=$?
   if ((${#VITEST_ARGS[@]} == 0 && cov != 0 && rc == 0)); then rc=$cov; fi
-  rm -f "$coverage"
+  # The keys of Cinder's answers: the real run keeps test/live/response-keys.json up to date
+  # (LIVE_RECORD_KEYS=1 rewrites it), the fake run must answer every key recorded there.
+  keyargs=(--target "$TARGET")
+  [[ ${LIVE_RECORD_KEYS:-0} == 1 && $TARGET == real ]] && keyargs+=(--write)
+  ((${#VITEST_ARGS[@]} > 0)) && keyargs+=(--partial)
+  (cd "$ROOT" && npx tsx test/live/response-keys-check.ts "$keys" "${keyargs[@]}") 9>&-
+  cov=$?
+  if ((cov != 0 && rc == 0)); then rc=$cov; fi
+  if [[ $TARGET == fake && -n ${FIDELITY_REPORT:-} ]]; then cp "$report" "$FIDELITY_REPORT-$1.json"; fi
+  rm -f "$coverage" "$keys"
   SUITE_SECONDS=$(elapsed "$t")
   counts=$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -72,6 +94,85 @@ run_suite() { # label
   log "$1: suite ${SUITE_SECONDS}s, exit $rc ($SUITE_PASSED passed, $SUITE_FAILED failed)"
   return $rc
 }
+
+if [[ $TARGET == fake ]]; then
+  # The fake cloud, one per mode, on a free port: nothing to install, lock or clean up but itself.
+  FAKE_DIR=$(mktemp -d /tmp/osbs-live-fake.XXXXXX)
+  FAKE_PID=
+  stop_fake() {
+    if [[ -n $FAKE_PID ]]; then
+      kill -TERM "$FAKE_PID" 2>/dev/null
+      wait "$FAKE_PID" 2>/dev/null
+      FAKE_PID=
+    fi
+  }
+  trap 'stop_fake; rm -rf "$FAKE_DIR"' EXIT
+  trap 'exit 130' INT TERM
+  T_ALL=$(now)
+  FINAL=0
+  export FIDELITY_REPORT=$FAKE_DIR/report
+  for mode in "${MODES[@]}"; do
+    t=$(now)
+    envfile=$FAKE_DIR/env-$mode
+    (cd "$ROOT" && exec node --import tsx test/live/fake-target.ts "$mode" "$envfile") >"$FAKE_DIR/out-$mode" 2>&1 9>&- &
+    FAKE_PID=$!
+    until grep -q ready "$FAKE_DIR/out-$mode" 2>/dev/null; do
+      if ! kill -0 "$FAKE_PID" 2>/dev/null; then
+        cat "$FAKE_DIR/out-$mode" >&2
+        FAKE_PID=
+        break
+      fi
+      sleep 0.05
+    done
+    if [[ -z $FAKE_PID ]]; then
+      log "fake-$mode: the fake cloud did not start (its output is above)"
+      SUMMARY+=("fake-$mode NOT RUN: the fake cloud did not start")
+      TOTALS_FAILED=$((TOTALS_FAILED + 1))
+      FINAL=1
+      continue
+    fi
+    ready=$(elapsed "$t")
+    log "fake-$mode: $(cat "$FAKE_DIR/out-$mode") (${ready}s)"
+    (
+      # shellcheck disable=SC1090
+      . "$envfile"
+      run_suite "fake-$mode"
+      rc=$?
+      echo "$SUITE_SECONDS $SUITE_PASSED $SUITE_FAILED" >"$FAKE_DIR/result-$mode"
+      exit $rc
+    )
+    rc=$?
+    stop_fake
+    suite=- passed=0 failed=0
+    [[ -f $FAKE_DIR/result-$mode ]] && read -r suite passed failed <"$FAKE_DIR/result-$mode"
+    TOTALS_PASSED=$((TOTALS_PASSED + passed))
+    TOTALS_FAILED=$((TOTALS_FAILED + failed))
+    SUMMARY+=("$(printf 'fake-%-8s exit %-3s start-to-ready %6ss  suite %6ss' "$mode" "$rc" "$ready" "$suite")")
+    ((rc != 0 && FINAL == 0)) && FINAL=$rc
+  done
+  # The fake-vs-real table of test/live/README.md: checked after a full run of both modes
+  # (LIVE_WRITE_TABLE=1 rewrites it), printed after any other run.
+  REPORTS=()
+  for mode in "${MODES[@]}"; do
+    [[ -f $FIDELITY_REPORT-fake-$mode.json ]] && REPORTS+=("$mode=$FIDELITY_REPORT-fake-$mode.json")
+  done
+  if ((${#REPORTS[@]} > 0)); then
+    table=--print
+    if ((${#VITEST_ARGS[@]} == 0 && ${#MODES[@]} == 2 && ${#REPORTS[@]} == 2)); then
+      table=--check
+      [[ ${LIVE_WRITE_TABLE:-0} == 1 ]] && table=--write
+    fi
+    (cd "$ROOT" && npx tsx test/live/fidelity-table.ts "$table" "${REPORTS[@]}") 9>&-
+    rc=$?
+    ((rc != 0 && FINAL == 0)) && FINAL=$rc
+  fi
+  echo
+  echo "== live test timings (target: the fake cloud)"
+  printf '   %s\n' "${SUMMARY[@]}"
+  echo "   total $(elapsed "$T_ALL")s"
+  echo "live (fake cloud): $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+  exit $FINAL
+fi
 
 if [[ -n ${CINDER_URL:-} ]]; then
   log "CINDER_URL=$CINDER_URL is set: running the live suite against it, starting nothing"

@@ -12,7 +12,9 @@ import { appendFileSync } from 'node:fs';
 import { connect, type CloudConnection, type ConnectOptions } from '../../generated/index.js';
 import { BlockStorageV2 } from '../../generated/block-storage/v2/index.js';
 import { BlockStorageV3 } from '../../generated/block-storage/v3/index.js';
+import { defaultTransport } from '../../runtime/index.js';
 import { loadLiveEnv, volumeEndpoint, type LiveEnv } from './env.js';
+import { recordingKeys } from './response-keys.js';
 
 export interface LiveSdk {
   readonly env: LiveEnv;
@@ -79,7 +81,14 @@ export async function connectLive(
   version: ProxyVersion = '2',
 ): Promise<LiveSdk | LiveSdkV3> {
   const env = loadLiveEnv();
-  const connection = await connect({ ...connectOptions(env, who, version), ...extra });
+  // With LIVE_KEYS_FILE (run.sh sets it) the keys of Cinder's answers are recorded, for the check
+  // that the fake cloud answers at least the keys the real Cinder does (test/live/response-keys.ts).
+  const keysFile = process.env['LIVE_KEYS_FILE'];
+  const recorded: ConnectOptions =
+    keysFile && extra.http === undefined
+      ? { transport: recordingKeys(extra.transport ?? defaultTransport({ env: {} }), keysFile, env.cinderUrl) }
+      : {};
+  const connection = await connect({ ...connectOptions(env, who, version), ...extra, ...recorded });
   // connectOptions pins the version; the connection's type allows every version this SDK has.
   const proxy: unknown = connection.blockStorage;
   const expected = version === '2' ? BlockStorageV2 : BlockStorageV3;

@@ -8,6 +8,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['test/live/**/*.test.ts'],
+    // On the fake cloud (--target fake): skips the tests test/live/fake-tags.ts tags, with the reason.
+    setupFiles: ['test/live/fake-target-setup.ts'],
     // Files share one server, its quotas and its backends: one file at a time.
     fileParallelism: false,
     pool: 'forks',

@@ -1,0 +1,310 @@
+/**
+ * Which live tests do not run on the fake cloud (`npm run test:live -- --target fake`), and why.
+ * One place, so that the tests themselves stay exactly the tests of the real run:
+ *
+ * - `realOnly(reason)`: the test needs the real thing (Cinder's services and scheduler, data on
+ *   disk, its logs, a deployment property of the real stack). It is never a fake failure.
+ * - `diverges(reason)`: the fake answers differently today. Each is a gap of the fake (behaviour
+ *   the spec does not declare yet), counted against the fidelity share in test/live/README.md.
+ *
+ * On the fake, test/live/fake-target-setup.ts skips every tagged test with its reason (shown by
+ * the reporter and in the table); `LIVE_FAKE_RUN_DIVERGENT=1` runs the divergent ones anyway, to
+ * see which a fake change fixed. Keys are file names and test titles (a key ending in `…` is a
+ * prefix of the title; `*` is every test of the file). test/live/fidelity-table.ts fails on a key
+ * that names no test, so the list cannot outlive the tests.
+ */
+
+export type TargetMode = 'noauth' | 'keystone';
+
+export interface FakeTag {
+  readonly kind: 'real-only' | 'diverges';
+  readonly reason: string;
+  /** Only in these auth modes (default: both). */
+  readonly modes?: readonly TargetMode[] | undefined;
+}
+
+export const realOnly = (reason: string, modes?: readonly TargetMode[]): FakeTag => ({
+  kind: 'real-only',
+  reason,
+  modes,
+});
+export const diverges = (reason: string, modes?: readonly TargetMode[]): FakeTag => ({
+  kind: 'diverges',
+  reason,
+  modes,
+});
+
+// Reasons shared by several tests.
+const SERVICES = "needs Cinder's services: cinder-scheduler, one cinder-volume per back end, cinder-backup";
+const SCHEDULER = 'needs the scheduler and the second back end (a host is picked, a volume moves)';
+const MESSAGES = 'user messages are written by cinder-scheduler/cinder-volume when an asynchronous step fails';
+const ATTACH =
+  'attachments and the attach actions do not change the volume (status, attach_status, attachments) ' +
+  'nor answer connection info: not declared in the spec';
+const TRANSFER =
+  'transfers: the auth_key, the awaiting-transfer status and the change of owner on accept are not declared';
+const SPEC_MAPS =
+  'key-value sub-resources (extra specs, QoS specs, group specs) and the maps of create/update bodies are not ' +
+  'stored as Cinder stores them: the fake answers values of the declared type';
+const IN_USE = "refusals of a resource in use (Cinder's code checks other resources) are not declared";
+const QUOTAS = "quota sets, defaults, classes and limits are not modelled beyond the fake's own quota check";
+const GROUPS = "group membership (volumes' group_id, add/remove volumes, member snapshots) is not modelled";
+const TYPE_SPECS = "a volume type's is_public, extra specs and access lists are not stored as Cinder does";
+const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not declared in the spec)";
+const DEFAULTS =
+  'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
+  'declared: the fake answers empty values of the declared type';
+const UNMANAGE = 'os-unmanage declares no transition: the resource stays';
+const POLICIES = "Cinder's policies are not modelled: a member may call every operation (the spec names no policy)";
+const DEFAULT_TYPES = "default types: Cinder's project lookup in Keystone and its policies are not modelled";
+const COPIES = "a snapshot or backup does not copy its volume's size, a volume from a snapshot not its size";
+
+export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>>>> = {
+  'backups.test.ts': {
+    'createBackup answers id, name and links; the backup becomes available; getBackup shows it; the volume is available again':
+      diverges(COPIES),
+    'findBackup by ID and by name; backups() with and without details, with filters': diverges(COPIES),
+    'restoreBackup with a name: a new volume of that name with the backed-up data': diverges(
+      'restoring a backup to a new volume creates no volume (not declared)',
+    ),
+    'exportBackup gives the posix record; importBackup refuses it while the backup exists, accepts it after a delete, and the data restores':
+      realOnly("the posix backup driver's export record and the backed-up data on disk"),
+  },
+  'consistency-groups.test.ts': {
+    '*': diverges('a consistency group created through the legacy API is not found by its ID afterwards'),
+  },
+  'discovery.test.ts': {
+    'getLimits: the absolute limits reflect the quotas the harness raised, and no rate limits': diverges(QUOTAS),
+    'extensions: the API extensions Cinder 21 loads': realOnly('the API extensions the real cinder-api loads'),
+    'services: scheduler, backup and one cinder-volume per back end, all up': realOnly(SERVICES),
+    'findService: by binary, narrowed by host; two cinder-volume hosts are ambiguous': realOnly(SERVICES),
+    'disableService without and with a reason, then enableService (re-read with services())': realOnly(SERVICES),
+    'freezeService and thawService: the fake driver accepts both; Cinder disables the back end while frozen':
+      realOnly(SERVICES),
+    'failoverService: no replication on this back end, Cinder refuses with 400': realOnly(SERVICES),
+    'backendPools: the two file-backed pools with their capabilities; names only without details': realOnly(
+      "the scheduler's pools and their capabilities",
+    ),
+    'getCapabilities: the back end rc-host@fake; an unknown host is a NotFoundError': realOnly(
+      "a back end's capabilities, reported by cinder-volume",
+    ),
+  },
+  'errors.test.ts': {
+    'the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked': diverges(POLICIES, [
+      'keystone',
+    ]),
+    'a volume of size 0 or -1: BadRequestError with Cinder message; nothing is created': diverges(
+      "size > 0 is checked in Cinder's code, not declared in the spec",
+    ),
+  },
+  'examples.test.ts': {
+    'snapshot-and-backup: snapshot, backup, restore, and everything deleted': diverges(
+      'restoring a backup to a new volume creates no volume (not declared)',
+    ),
+    'transfer-volume: the recipient accepts and deletes the volume': diverges(TRANSFER),
+  },
+  'qos.test.ts': {
+    'createQosSpec; getQosSpec, findQosSpec and qosSpecs() show it': diverges(SPEC_MAPS),
+    'updateQosSpec adds and changes keys and the consumer; other keys stay': diverges(SPEC_MAPS),
+    'deleteQosSpecMetadata unsets keys; a key that is not set is a 404': diverges(SPEC_MAPS),
+    'associateQosSpec with two types, qosSpecAssociations, disassociateQosSpec, disassociateAllQosSpec': diverges(
+      'associations of QoS specs with volume types are not modelled',
+    ),
+    'deleteQosSpec: refused while associated; force deletes it and frees the type': diverges(IN_USE),
+  },
+  'quotas.test.ts': {
+    'getQuotaSet: the limits the harness set; with usage, in_use and reserved per key': diverges(QUOTAS),
+    'getQuotaSetDefaults: the default class values (10 volumes in a stock Cinder)': diverges(QUOTAS),
+    'updateQuotaSet changes limits; revertQuotaSet drops them back to the defaults': diverges(QUOTAS),
+    'getQuotaClassSet and updateQuotaClassSet: the defaults every project without quotas gets': diverges(QUOTAS),
+  },
+  'smoke.test.ts': {
+    'the catalog lists Cinder v3 as block-storage and volumev3 (3 interfaces)': diverges(
+      'the fake Keystone does not validate a token (GET /v3/auth/tokens answers 405)',
+      ['keystone'],
+    ),
+    'the second identity reaches its own project': diverges(POLICIES, ['keystone']),
+    'creates a 1 GiB volume, waits for available, deletes it, waits for 404': realOnly(
+      "the volume's host, picked by the scheduler",
+    ),
+    'os-migrate_volume moves a volume and its data to the other pool': realOnly(SCHEDULER),
+  },
+  'snapshots.test.ts': {
+    'createSnapshot answers "creating"; it becomes available; getSnapshot shows it; its file holds the volume data':
+      diverges(COPIES),
+    'createSnapshot of an in-use volume is refused unless isForced': diverges(ATTACH),
+    'snapshots(): details on and off, filters, paging, allProjects; the second project does not see them':
+      diverges(COPIES),
+    'createVolume from a snapshot: the new volume has the data of the snapshot, not what the source got later':
+      diverges(COPIES),
+    'unmanageSnapshot: the snapshot leaves the API, its file stays; manageSnapshot of that file is accepted but ends in error on the fake driver':
+      diverges(UNMANAGE),
+    'deleteSnapshot with force removes a snapshot whose status forbids a normal delete': diverges(MESSAGE_TEXT),
+  },
+  'transfers.test.ts': {
+    'createTransfer answers the authKey (once); the volume awaits the transfer': diverges(TRANSFER),
+    'getTransfer and findTransfer (by ID and name) show the transfer without its key': diverges(
+      'links of a resource under a legacy path (/os-volume-transfer) point at its base path',
+    ),
+    "transfers() lists the project's transfers with and without details; the second project has none of them":
+      diverges(TRANSFER),
+    'acceptTransfer with a wrong key is refused; with the key the second project owns the volume': diverges(TRANSFER),
+    'deleteTransfer withdraws an offer: the volume is available again and stays in the project': diverges(TRANSFER),
+  },
+  'types.test.ts': {
+    'createType with extra specs; getType, findType (name and ID) and types() see it': diverges(TYPE_SPECS),
+    'updateTypeExtraSpecs adds and changes keys; deleteTypeExtraSpecs removes them': diverges(SPEC_MAPS),
+    'a private type: addTypeAccess, getTypeAccess and removeTypeAccess for the second project': diverges(TYPE_SPECS),
+    'type encryption: Cinder stores a LUKS spec without any key manager (no volume uses the type)': diverges(
+      "a type's encryption, created under /types/{id}/encryption, is not found by the type's ID",
+    ),
+    'a volume of an encrypted type needs the key manager this stack lacks: 400 "Key manager error"': realOnly(
+      'a property of the real deployment: it has no key manager, so Cinder refuses the volume',
+    ),
+    'deleteType removes it; a missing type is ignored unless ignoreMissing is false': diverges(MESSAGE_TEXT),
+  },
+  'v3-admin.test.ts': {
+    'availabilityZones() lists the one zone, available': realOnly("availability zones come from Cinder's services"),
+    'resourceFilters() (3.33) answers the configured filters, for every resource or one': realOnly(
+      "the real deployment's resource_filters configuration",
+    ),
+    "Cinder's answers without a host, for an unknown host or cluster, and to a non-admin": realOnly(
+      'manageable resources are listed by the cinder-volume of a host',
+    ),
+    'this stack runs no clustered services: clusters() is empty, a cluster answers 404': realOnly(
+      "clusters are Cinder's clustered services",
+    ),
+    'getServiceLogLevels (3.32) reads the levels of each service, filtered by binary, server and prefix': realOnly(
+      "the log levels of Cinder's running services",
+    ),
+    'setServiceLogLevels (3.32) switches cinder-volume to DEBUG: its log shows the next volume create in detail':
+      realOnly("Cinder's service log levels and its log file"),
+    'setDefaultType, showDefaultType and defaultTypes() on the project-less route; new volumes of the project get the type':
+      diverges(DEFAULT_TYPES, ['keystone']),
+    "Cinder's answers: a non-admin is refused, an unknown project 404, an unknown type 400": diverges(DEFAULT_TYPES, [
+      'keystone',
+    ]),
+    'unsetDefaultType removes it (and answers 204 again when there is none)': diverges(DEFAULT_TYPES, ['keystone']),
+    'cleanupServiceWorkers (3.24): nothing by default (only down services), the running ones with isUp':
+      realOnly(SERVICES),
+    'under noauth Cinder answers 500 to every project-specific call (it asks Keystone about the project); the listing works':
+      realOnly('a property of the real noauth deployment: Cinder asks a Keystone that is not there'),
+  },
+  'v3-attachments.test.ts': {
+    '*': diverges(ATTACH),
+  },
+  'v3-groups.test.ts': {
+    'createGroupType answers the type; getGroupType, findGroupType and groupTypes() show it': diverges(SPEC_MAPS),
+    'group specs: fetch, create, get, update and delete one key, with Cinder’s 404s for a missing key':
+      diverges(SPEC_MAPS),
+    'updateGroupType renames and re-describes the type': diverges(SPEC_MAPS),
+    'createGroup with a volume type ends available; getGroup lists its volumes with listVolume (3.25)':
+      diverges(GROUPS),
+    'findGroup, groups() and volumes({groupId}) (3.10) find the group and its members': diverges(GROUPS),
+    'updateGroup adds a volume, renames the group, and removes the volume again': diverges(GROUPS),
+    'resetGroupStatus (3.20) sets the status that getGroup then reports': diverges(
+      'reset_status of a group declares no transition',
+    ),
+    'replication (3.38): enable, disable and failover answer Cinder’s 400 for a non-replication group type': diverges(
+      "the group type's replication is checked in Cinder's code",
+    ),
+    'createGroupSnapshot takes one snapshot per volume, holding the data of that moment': diverges(GROUPS),
+    'getGroupSnapshot, findGroupSnapshot and groupSnapshots() (with filters) show it': diverges(GROUPS),
+    'resetGroupSnapshotStatus (3.19) sets the status': diverges(GROUPS),
+    'createGroupFromSource from the group snapshot: a new group whose volumes hold the snapshot data': diverges(GROUPS),
+    'createGroupFromSource from the group: a clone of each member': diverges(GROUPS),
+    'deleteGroupSnapshot removes it and its snapshots': diverges(GROUPS),
+    'deleteGroup needs deleteVolumes while the group has volumes; with it the volumes go too': diverges(IN_USE),
+    'deleteGroupType is refused while groups use the type, then deletes it': diverges(IN_USE),
+  },
+  'v3-messages.test.ts': {
+    '*': realOnly(MESSAGES),
+  },
+  'v3-microversions.test.ts': {
+    'the 3.70 view of a volume carries the fields Cinder added after 3.0': diverges(
+      'fields Cinder answers as null (group_id, provider_id…) are empty values of the declared type',
+    ),
+    'a per-call microversion overrides negotiation for that call only': realOnly(
+      'service_uuid names the cinder-volume service that holds the volume',
+    ),
+    'filters newer than 3.0 are sent by their wire names at 3.70 and fail early on the pinned connection':
+      diverges(DEFAULTS),
+  },
+  'v3-transfers.test.ts': {
+    '*': diverges(TRANSFER),
+  },
+  'v3-volumes.test.ts': {
+    'summary (3.12) counts the volumes and sizes of the project, with their metadata values (3.36)': diverges(
+      'volume-summary totals are not computed (not declared)',
+    ),
+    'below 3.36 the summary has no metadata; allProjects is sent as all_tenants': diverges(
+      'volume-summary totals are not computed (not declared)',
+    ),
+    'revertVolumeToSnapshot (3.40) only takes the latest snapshot, and puts its data back': diverges(
+      'revert only to the latest snapshot is checked in Cinder’s code',
+    ),
+    'isForced stops at 3.65: the call is capped there, and a call pinned above it fails before any request':
+      diverges(COPIES),
+  },
+  'volumes.test.ts': {
+    'createVolume answers "creating"; waitForStatus reaches available; getVolume shows the stored volume':
+      diverges(DEFAULTS),
+    'extendVolume: extending → available at the new size; the backing file grows; shrinking is refused': diverges(
+      "new size > size is checked in Cinder's code, not declared",
+    ),
+    'setVolumeReadonly sets and clears the readonly flag (shown in the volume metadata)': diverges(
+      "os-update_readonly_flag does not write the volume's metadata (not declared)",
+    ),
+    'setVolumeBootableStatus flips isBootable': diverges('os-set_bootable declares no field it sets'),
+    'resetVolumeStatus writes the status; with nothing to reset Cinder answers 400': diverges(
+      "an empty os-reset_status is refused in Cinder's code",
+    ),
+    'image metadata: Cinder lets an admin set it on a volume not made from an image; keys are removed one by one or all':
+      diverges('volume image metadata actions do not store anything (not declared)'),
+    'uploadVolumeToImage: without Glance Cinder answers 400 with an empty fault message; the volume stays available':
+      realOnly('a property of the real deployment: it has no Glance, so Cinder refuses the upload'),
+    'attachVolume (host) → in-use; detachVolume with the attachment ID → available; attach to a server and force-detach':
+      diverges(ATTACH),
+    'retypeVolume to a type of the same backend (policy never) keeps the volume where it is': realOnly(
+      "the volume's host, picked by the scheduler",
+    ),
+    'retypeVolume on-demand to a type of the other backend moves the volume (needs two pools)': realOnly(SCHEDULER),
+    'migrateVolume…': realOnly(SCHEDULER),
+    'completeVolumeMigration on two volumes that are not migrating: Cinder answers 200 {save_volume_id} and changes nothing':
+      diverges('the answer of os-migrate_volume_completion is not declared'),
+    'unmanageVolume: the volume leaves the API (404, not listed) while its backing file stays': diverges(UNMANAGE),
+    'deleteVolume with cascade removes the volume and its snapshots (refused without cascade)': diverges(IN_USE),
+    'deleteVolume with force removes a volume whose status forbids a normal delete; a missing volume is ignored unless ignoreMissing is false':
+      diverges(MESSAGE_TEXT),
+  },
+  'waiters.test.ts': {
+    'waitForStatus polls a creating volume until it is available and returns the fresh resource': realOnly(
+      "the volume's host, picked by the scheduler",
+    ),
+    'waitForStatus with failures given: any listed status stops the wait': diverges(ATTACH),
+  },
+};
+
+/** The tag of one test in one mode, if any. */
+export function tagOf(file: string, title: string, mode: TargetMode): FakeTag | undefined {
+  const entries = FAKE_TAGS[file];
+  if (!entries) return undefined;
+  const tag =
+    entries[title] ??
+    Object.entries(entries).find(([key]) => key.endsWith('…') && title.startsWith(key.slice(0, -1)))?.[1] ??
+    entries['*'];
+  return tag && (!tag.modes || tag.modes.includes(mode)) ? tag : undefined;
+}
+
+/**
+ * Whether the whole file (a `*` tag) is skipped in this run: its top-level hooks check it and do
+ * nothing, since vitest runs a file's own beforeAll even when every test in it is skipped.
+ */
+export function wholeFileSkipped(fileUrl: string, env: Record<string, string | undefined> = process.env): boolean {
+  if (env['LIVE_TARGET'] !== 'fake') return false;
+  const file = fileUrl.slice(fileUrl.lastIndexOf('/') + 1);
+  const tag = FAKE_TAGS[file]?.['*'];
+  const mode: TargetMode = env['RC_AUTH'] === 'keystone' ? 'keystone' : 'noauth';
+  if (!tag || (tag.modes && !tag.modes.includes(mode))) return false;
+  return tag.kind === 'real-only' || env['LIVE_FAKE_RUN_DIVERGENT'] !== '1';
+}
