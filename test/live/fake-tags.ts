@@ -57,9 +57,73 @@ const DEFAULTS =
 const UNMANAGE = 'os-unmanage declares no transition: the resource stays';
 const POLICIES = "Cinder's policies are not modelled: a member may call every operation (the spec names no policy)";
 const DEFAULT_TYPES = "default types: Cinder's project lookup in Keystone and its policies are not modelled";
+const ENCRYPTION = "a type's encryption, created under /types/{id}/encryption, is not found by the type's ID";
 const COPIES = "a snapshot or backup does not copy its volume's size, a volume from a snapshot not its size";
 
 export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>>>> = {
+  'v3-volume-actions.test.ts': {
+    'image metadata: setVolumeImageMetadata on a volume not made from an image, deleteVolumeImageMetadata by key and all':
+      diverges('volume image metadata actions do not store anything (not declared)'),
+    'setVolumeBootableStatus and setVolumeReadonly set and clear their flags': diverges(
+      'os-set_bootable and os-update_readonly_flag declare no field they set',
+    ),
+    'resetVolumeStatus writes the status; with nothing to reset Cinder answers 400': diverges(
+      "an empty os-reset_status is refused in Cinder's code",
+    ),
+    'extendVolume grows the volume; a smaller size is refused with Cinder’s 400': diverges(
+      "new size > size is checked in Cinder's code, not declared",
+    ),
+    'uploadVolumeToImage and createImage: without an Image service Cinder answers 400 with an empty message': realOnly(
+      'a property of the real deployment: it has no Glance, so Cinder refuses the upload',
+    ),
+    'retypeVolume to a type of the same back end keeps the volume in place': realOnly(
+      "the volume's host, picked by the scheduler",
+    ),
+    'completeVolumeMigration on two volumes that are not migrating: 200 {save_volume_id}, nothing changes': diverges(
+      'the answer of os-migrate_volume_completion is not declared',
+    ),
+    'migrateVolume to the other pool (or Cinder’s 400 when there is only one)': realOnly(SCHEDULER),
+    'unmanageVolume takes the volume out of Cinder; manageVolume of its object is accepted and ends in error on the fake driver':
+      diverges(UNMANAGE),
+    'resetSnapshotStatus and resetSnapshot write the status; setSnapshotStatus moves a creating snapshot on, and only that':
+      diverges("the status checks of os-update_snapshot_status are in Cinder's code"),
+    'unmanageSnapshot takes the snapshot out of Cinder; manageSnapshot is accepted and ends in error on the fake driver':
+      diverges(UNMANAGE),
+  },
+  'v3-backups.test.ts': {
+    'restoreBackup onto the source volume: both end available': diverges(
+      'a restore declares no transition of the volume it restores to',
+    ),
+    'exportBackup and exportRecord give the record; importBackup refuses it while the backup exists and accepts it after a delete':
+      realOnly("the backup driver's export record"),
+  },
+  'v3-admin-calls.test.ts': {
+    'updateTypeExtraSpecs merges keys; deleteTypeExtraSpecs removes them (a missing key is a 404)': diverges(SPEC_MAPS),
+    'a private type: addTypeAccess, getTypeAccess, removeTypeAccess for the second project': diverges(TYPE_SPECS),
+    'type encryption: createTypeEncryption, getTypeEncryption, updateTypeEncryption, deleteTypeEncryption':
+      diverges(ENCRYPTION),
+    'createQosSpec, getQosSpec, findQosSpec, qosSpecs, updateQosSpec, deleteQosSpecMetadata': diverges(SPEC_MAPS),
+    'associateQosSpec, qosSpecAssociations, disassociateQosSpec, disassociateAllQosSpec, deleteQosSpec': diverges(
+      'associations of QoS specs with volume types are not modelled',
+    ),
+    'getQuotaSet (with usage), getQuotaSetDefaults, updateQuotaSet, revertQuotaSet; the harness’s values restored':
+      diverges(QUOTAS),
+    'services and findService; disableService with a reason and enableService': realOnly(SERVICES),
+    'freezeService and thawService; failoverService answers Cinder’s 400 (no replication here)': realOnly(SERVICES),
+    'backendPools, getCapabilities, extensions and getLimits': realOnly(
+      "the scheduler's pools, a back end's capabilities and the real cinder-api's extensions",
+    ),
+    'createConsistencyGroup on a type no back end serves: accepted, then error; get, find, update, delete': realOnly(
+      'the scheduler sends a group no back end serves to error',
+    ),
+    'a generic group through the CG API: consistencyGroups, createConsistencyGroupSnapshot, get, find, list':
+      diverges(GROUPS),
+    'resetGroupState and resetGroupSnapshotState (deprecated aliases) write the status': diverges(
+      'reset_status of a group or group snapshot declares no transition',
+    ),
+    'createConsistencyGroupFromSource from the CG snapshot; deleteConsistencyGroup with force, deleteConsistencyGroupSnapshot':
+      diverges(GROUPS),
+  },
   'backups.test.ts': {
     'createBackup answers id, name and links; the backup becomes available; getBackup shows it; the volume is available again':
       diverges(COPIES),
