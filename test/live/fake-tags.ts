@@ -398,7 +398,7 @@ export const KEY_GAPS: readonly KeyGap[] = [
   {
     kind: 'real-only',
     operation: /^Quota(Class)?Set\./,
-    key: /_{3}DEFAULT__$/,
+    key: /_<type>$/,
     reason: "per-volume-type quota keys (`volumes_<type>`) are named after the real deployment's types",
   },
   {

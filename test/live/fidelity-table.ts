@@ -12,6 +12,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { FAKE_TAGS, KEY_GAPS, type FakeTag } from './fake-tags.js';
 
 const README = new URL('./README.md', import.meta.url);
@@ -166,13 +168,18 @@ if (at < 0 || end < at) {
   console.error(`   test/live/README.md has no fidelity table (between "${START}" and "${END}")`);
   process.exit(1);
 }
-const current = readme.slice(at, end + END.length);
+// The README as `npm run lint` wants it: formatted by prettier, with the project's settings.
+const readmePath = fileURLToPath(README);
+const wanted = await format(readme.slice(0, at) + table + readme.slice(end + END.length), {
+  ...(await resolveConfig(readmePath)),
+  filepath: readmePath,
+});
 if (flag === '--write') {
-  writeFileSync(README, readme.slice(0, at) + table + readme.slice(end + END.length));
+  writeFileSync(README, wanted);
   console.log('   wrote the table in test/live/README.md');
   process.exit(stale.length > 0 ? 1 : 0);
 }
-if (current !== table) {
+if (readme !== wanted) {
   console.log('   test/live/README.md has a different fidelity table than this run gives; the run gives:');
   console.log(table);
   console.log('   rewrite it with LIVE_WRITE_TABLE=1 npm run test:live -- --target fake --mode both');

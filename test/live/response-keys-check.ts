@@ -11,6 +11,8 @@
  *   comparison without failing: a partial run may not make the calls that show a key.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { keyGapOf, type KeyGap } from './fake-tags.js';
 import { commonPairs, missingKeys, tableOf, type KeyRecord, type KeyTable } from './response-keys.js';
 
@@ -40,7 +42,12 @@ try {
 const run = tableOf(lines.map((l) => JSON.parse(l) as KeyRecord));
 let fixture: Fixture;
 try {
-  fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
+  const read = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
+  // Normalised again on reading, so that a change of the rule applies to a recorded file too.
+  const records = Object.entries(read.operations).flatMap(([operation, versions]) =>
+    Object.entries(versions).map(([microversion, keys]) => ({ operation, microversion, keys })),
+  );
+  fixture = { $comment: read.$comment, operations: tableOf(records) };
 } catch {
   fixture = { $comment: '', operations: {} };
 }
@@ -77,7 +84,12 @@ if (target === 'real') {
         'here that the fake did not answer. Do not edit by hand.',
       operations: sorted,
     };
-    writeFileSync(FIXTURE, `${JSON.stringify(out, null, 2)}\n`);
+    // Written as `npm run lint` wants it.
+    const path = fileURLToPath(FIXTURE);
+    writeFileSync(
+      FIXTURE,
+      await format(JSON.stringify(out, null, 2), { ...(await resolveConfig(path)), filepath: path }),
+    );
     console.log(
       `   wrote ${FIXTURE.pathname}: ${count(sorted)} pairs (${unknownPairs} new, ${stale.length} with new keys)`,
     );

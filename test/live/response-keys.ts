@@ -30,7 +30,18 @@ export interface KeyRecord {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Top-level keys and one level down (`volume.size`, `volumes[].size`). */
+/**
+ * Cinder names its per-volume-type quota keys after the types (`gigabytes_<type name>`), and the
+ * suite makes types with unique names: one key stands for them all, else every run adds keys.
+ */
+const PER_TYPE_QUOTA = /^(quota_(?:class_)?set\.(?:volumes|snapshots|gigabytes|backups))_.+$/;
+
+/** A key with the names a run makes up replaced by a placeholder (`quota_set.gigabytes_<type>`). */
+export function normalizeKey(key: string): string {
+  return key.replace(PER_TYPE_QUOTA, '$1_<type>');
+}
+
+/** Top-level keys and one level down (`volume.size`, `volumes[].size`), normalised. */
 export function keysOf(body: unknown): string[] {
   if (!isObject(body)) return [];
   const keys = new Set<string>();
@@ -40,14 +51,16 @@ export function keysOf(body: unknown): string[] {
     else if (Array.isArray(value))
       for (const item of value) if (isObject(item)) for (const sub of Object.keys(item)) keys.add(`${key}[].${sub}`);
   }
-  return [...keys].sort();
+  return [...new Set([...keys].map(normalizeKey))].sort();
 }
 
 /** The union of records into a table. */
 export function tableOf(records: Iterable<KeyRecord>, into: KeyTable = {}): KeyTable {
   for (const r of records) {
     const byVersion = (into[r.operation] ??= {});
-    byVersion[r.microversion] = [...new Set([...(byVersion[r.microversion] ?? []), ...r.keys])].sort();
+    byVersion[r.microversion] = [
+      ...new Set([...(byVersion[r.microversion] ?? []), ...r.keys.map(normalizeKey)]),
+    ].sort();
   }
   return into;
 }

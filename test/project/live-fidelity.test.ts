@@ -39,6 +39,18 @@ describe('response keys', () => {
     expect(keysOf('text')).toEqual([]);
   });
 
+  it("stand for Cinder's per-volume-type quota keys with one placeholder, whatever the types are called", () => {
+    expect(
+      keysOf({ quota_set: { gigabytes: 1, gigabytes_osbs_a1: 2, volumes___DEFAULT__: 3, per_volume_gigabytes: -1 } }),
+    ).toEqual([
+      'quota_set',
+      'quota_set.gigabytes',
+      'quota_set.gigabytes_<type>',
+      'quota_set.per_volume_gigabytes',
+      'quota_set.volumes_<type>',
+    ]);
+  });
+
   it('a fake answer without a key the real Cinder answered is reported, for pairs exercised on both only', () => {
     const real = tableOf([
       { operation: 'Volume.get', microversion: '3.70', keys: ['volume', 'volume.id', 'volume.host'] },
