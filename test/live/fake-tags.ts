@@ -302,7 +302,15 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(DEFAULTS),
   },
   'v3-transfers.test.ts': {
-    '*': diverges(TRANSFER),
+    'at 3.70 createTransfer posts to /volume-transfers with no_snapshots and answers the 3.55/3.57 fields':
+      diverges(TRANSFER),
+    'below 3.55 (maxVersion 3.54) the same methods take /os-volume-transfer and see the old view': diverges(TRANSFER),
+    'getTransfer, findTransfer and transfers() at 3.70 read /volume-transfers, without the auth key':
+      diverges(TRANSFER),
+    'from 3.59 transfers() pages with limit, marker and sort; below 3.59 paging fails before any request':
+      diverges(TRANSFER),
+    'acceptTransfer at 3.70: noSnapshots leaves the snapshot behind, the default moves it along': diverges(TRANSFER),
+    'acceptTransfer pinned to 3.54 posts to /os-volume-transfer/{id}/accept': diverges(TRANSFER),
   },
   'v3-volumes.test.ts': {
     'summary (3.12) counts the volumes and sizes of the project, with their metadata values (3.36)': diverges(
