@@ -11,6 +11,8 @@
  *   comparison without failing: a partial run may not make the calls that show a key.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { keyGapOf, type KeyGap } from './fake-tags.js';
@@ -58,47 +60,54 @@ if (target === 'real') {
   // New keys in this run: the fixture misses what the real Cinder answers.
   const stale = missingKeys(run, fixture.operations);
   const unknownPairs = count(run) - commonPairs(run, fixture.operations);
+  const merged = tableOf(
+    Object.entries(run).flatMap(([operation, versions]) =>
+      Object.entries(versions).map(([microversion, keys]) => ({ operation, microversion, keys })),
+    ),
+    structuredClone(fixture.operations),
+  );
+  const sorted = Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((op) => [
+        op,
+        Object.fromEntries(
+          Object.keys(merged[op])
+            .sort()
+            .map((mv) => [mv, merged[op][mv]]),
+        ),
+      ]),
+  );
+  const out: Fixture = {
+    $comment:
+      'Keys (top level and one level down) of the real Cinder answers, per operation and microversion, recorded by ' +
+      '`LIVE_RECORD_KEYS=1 npm run test:live` (test/live/response-keys-check.ts). The fake run fails on a key listed ' +
+      'here that the fake did not answer. Do not edit by hand.',
+    operations: sorted,
+  };
+  // Written as `npm run lint` wants it.
+  const path = fileURLToPath(FIXTURE);
+  const text = await format(JSON.stringify(out, null, 2), { ...(await resolveConfig(path)), filepath: path });
   if (write) {
-    const merged = tableOf(
-      Object.entries(run).flatMap(([operation, versions]) =>
-        Object.entries(versions).map(([microversion, keys]) => ({ operation, microversion, keys })),
-      ),
-      structuredClone(fixture.operations),
-    );
-    const sorted = Object.fromEntries(
-      Object.keys(merged)
-        .sort()
-        .map((op) => [
-          op,
-          Object.fromEntries(
-            Object.keys(merged[op])
-              .sort()
-              .map((mv) => [mv, merged[op][mv]]),
-          ),
-        ]),
-    );
-    const out: Fixture = {
-      $comment:
-        'Keys (top level and one level down) of the real Cinder answers, per operation and microversion, recorded by ' +
-        '`LIVE_RECORD_KEYS=1 npm run test:live` (test/live/response-keys-check.ts). The fake run fails on a key listed ' +
-        'here that the fake did not answer. Do not edit by hand.',
-      operations: sorted,
-    };
-    // Written as `npm run lint` wants it.
-    const path = fileURLToPath(FIXTURE);
-    writeFileSync(
-      FIXTURE,
-      await format(JSON.stringify(out, null, 2), { ...(await resolveConfig(path)), filepath: path }),
-    );
+    writeFileSync(FIXTURE, text);
     console.log(
       `   wrote ${FIXTURE.pathname}: ${count(sorted)} pairs (${unknownPairs} new, ${stale.length} with new keys)`,
     );
     process.exit(0);
   }
   if (stale.length > 0 || unknownPairs > 0) {
-    console.log(`   test/live/response-keys.json is out of date: ${unknownPairs} pairs it lacks`);
+    console.log(
+      `   test/live/response-keys.json is out of date: ${unknownPairs} pairs it lacks, ${stale.length} with new keys`,
+    );
+    for (const [operation, versions] of Object.entries(run))
+      for (const microversion of Object.keys(versions))
+        if (!fixture.operations[operation]?.[microversion]) console.log(`     - new: ${operation} @ ${microversion}`);
     for (const s of stale) console.log(`     - ${s.where}: ${s.keys.join(', ')}`);
-    console.log('   record the real keys with LIVE_RECORD_KEYS=1 npm run test:live, and commit the file');
+    // The file as this run would write it, so that nobody needs a second run to update it.
+    const proposal = join(tmpdir(), `osbs-response-keys-${process.pid}.json`);
+    writeFileSync(proposal, text);
+    console.log(`   this run's version: cp ${proposal} test/live/response-keys.json (review, commit);`);
+    console.log('   or record with LIVE_RECORD_KEYS=1 npm run test:live');
     process.exit(1);
   }
   console.log('   all of them are in test/live/response-keys.json');

@@ -4,7 +4,8 @@
  * the recording transport (against the fake cloud on a loopback port), and the tags that skip
  * tests on the fake (each must name a test that exists).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,32 @@ describe('response keys', () => {
     expect(finder.find('POST', 'http://127.0.0.1:5000/v3/auth/tokens', {})).toBeUndefined();
     expect(microversionOf(h)).toBe('3.70');
     expect(microversionOf({})).toBe('base');
+  });
+
+  it('a fake run fails when the fake lacks a key test/live/response-keys.json has for a pair both answered', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'osbs-keys-check-'));
+    try {
+      const file = path.join(dir, 'keys.jsonl');
+      const recorded = JSON.parse(readFileSync(path.join(LIVE, 'response-keys.json'), 'utf8')) as {
+        operations: Record<string, Record<string, string[]>>;
+      };
+      const real = recorded.operations['Volume.create']['3.70'];
+      const check = (keys: string[]) => {
+        writeFileSync(file, `${JSON.stringify({ operation: 'Volume.create', microversion: '3.70', keys })}\n`);
+        return spawnSync(
+          path.resolve(LIVE, '../../node_modules/.bin/tsx'),
+          [path.join(LIVE, 'response-keys-check.ts'), file, '--target', 'fake'],
+          { encoding: 'utf8' },
+        );
+      };
+      const complete = check(real);
+      expect(complete.status, complete.stdout + complete.stderr).toBe(0);
+      const lacking = check(real.filter((k) => k !== 'volume.size'));
+      expect(lacking.status).toBe(1);
+      expect(lacking.stdout).toContain('MISSING Volume.create @ 3.70: volume.size');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('recording transport', () => {
