@@ -222,6 +222,8 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     ),
   },
   'errors.test.ts': {
+    'busy-state refusals are 400 BadRequestError with Cinder’s reason, not 409: while backing-up, with snapshots, a type in use':
+      diverges(MESSAGE_TEXT),
     'the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked': diverges(POLICIES, [
       'keystone',
     ]),
@@ -264,7 +266,7 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   'snapshots.test.ts': {
     'createSnapshot answers "creating"; it becomes available; getSnapshot shows it; its file holds the volume data':
       diverges(COPIES),
-    'createSnapshot of an in-use volume is refused unless isForced': diverges(ATTACH),
+    'createSnapshot of an in-use volume is refused unless force': diverges(ATTACH),
     'snapshots(): details on and off, filters, paging, allProjects; the second project does not see them':
       diverges(COPIES),
     'createVolume from a snapshot: the new volume has the data of the snapshot, not what the source got later':
@@ -317,6 +319,8 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       'keystone',
     ]),
     'unsetDefaultType removes it (and answers 204 again when there is none)': diverges(DEFAULT_TYPES, ['keystone']),
+    'failoverService with a cluster: failover_host answers 400 "Host field is missing.", the same request at /os-services/failover reaches the cluster lookup':
+      realOnly(SERVICES),
     'cleanupServiceWorkers (3.24): nothing by default (only down services), the running ones with isUp':
       realOnly(SERVICES),
     'under noauth Cinder answers 500 to every project-specific call (it asks Keystone about the project); the listing works':
@@ -383,7 +387,7 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'revertVolumeToSnapshot (3.40) only takes the latest snapshot, and puts its data back': diverges(
       'revert only to the latest snapshot is checked in Cinder’s code',
     ),
-    'isForced stops at 3.65: the call is capped there, and a call pinned above it fails before any request':
+    'force: true goes out at the server maximum (Cinder ignores it from 3.66); false is capped at 3.65, and refused before any request when pinned above':
       diverges(COPIES),
   },
   'volumes.test.ts': {
