@@ -113,6 +113,25 @@ export function fromWire<T extends Resource>(
 
 type WireBody = Record<string, unknown>;
 
+/** The snapshot of a resource nothing was read for. Never written: snapshots are replaced whole. */
+const NOTHING: WireBody = Object.freeze({});
+
+/**
+ * Sets an own enumerable field. Defined, not assigned: a key the server sent (a QoS spec key)
+ * may be `__proto__` or the name of a Resource member, and must stay just data.
+ */
+function defineField(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { configurable: true, enumerable: true, writable: true, value });
+}
+
+/** A copy of a JSON value, so that changing a field in place never changes the snapshot. */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  // fromEntries defines keys: a `__proto__` key stays a key.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)]));
+}
+
 const WIRE_INDEX = new WeakMap<ResourceSchema | StructSchema, Map<string, string>>();
 
 /** wire name → TS name, computed once per schema. */
@@ -127,31 +146,51 @@ function wireIndex(schema: ResourceSchema | StructSchema): Map<string, string> {
   return index;
 }
 
+/** One declared field, as the read loop needs it (computed once per schema). */
+interface FieldPlan {
+  readonly name: string;
+  readonly wire: string;
+  readonly type: FieldType;
+}
+
+const PLANS = new WeakMap<ResourceSchema, readonly FieldPlan[]>();
+
+function planOf(schema: ResourceSchema): readonly FieldPlan[] {
+  let plan = PLANS.get(schema);
+  if (!plan) {
+    plan = Object.entries(schema.fields).map(([name, spec]) => ({ name, wire: spec.wire, type: spec.type }));
+    PLANS.set(schema, plan);
+  }
+  return plan;
+}
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** Resource classes whose prototype chain has its field accessors (see `#defineFieldAccessors`). */
-const WITH_ACCESSORS = new WeakSet<object>();
+/** A resource's fields seen as a record: what the runtime reads and writes by name. */
+type Fields = Record<string, unknown>;
 
 export abstract class Resource {
   declare static readonly schema: ResourceSchema;
 
-  #body: WireBody;
-  #dirty: Set<string> | undefined;
-  #cache: Map<string, unknown> | undefined;
   /**
-   * `X-OpenStack-Request-ID` of the response this resource was read from. (Not `requestId`: some
-   * resources, such as messages, have a field of that name.)
+   * What the server last sent (merged over earlier answers), by wire names: the snapshot changes
+   * are measured against. Private, so spread, `Object.keys`, `structuredClone` and JSON see only
+   * the fields.
    */
-  openstackRequestId: string | undefined;
+  #wire: WireBody = NOTHING;
+  /** Fields to send even when equal to the snapshot (attributes given to an update). */
+  #forced: Set<string> | undefined;
+  /** Fields set to null through setAttribute: sent as JSON null, read as undefined meanwhile. */
+  #cleared: Set<string> | undefined;
+  /** Fields whose server value does not have the declared type: reading them throws this. */
+  #broken: Map<string, InvalidResponseError> | undefined;
+  #requestId: string | undefined;
 
   /**
    * Builds a resource from attributes named as in TypeScript (wire names are accepted too).
    * Every attribute given counts as changed: a create sends exactly these.
    */
   constructor(attrs?: object) {
-    if (!WITH_ACCESSORS.has(new.target)) Resource.#defineFieldAccessors(new.target);
-    this.#body = {};
-    this.openstackRequestId = undefined;
     if (attrs) {
       for (const [key, value] of Object.entries(attrs)) {
         if (value !== undefined) this.setAttribute(key, value);
@@ -159,48 +198,26 @@ export abstract class Resource {
     }
   }
 
-  /**
-   * Gives a generated class its field accessors, once, on its prototype: a getter per field that
-   * reads `_get(name)`, and a setter per field that can be sent (create or update) that calls
-   * `_set(name, value)`. Generated code only declares their types (an interface merged with the
-   * class): written out in every class they were the same few lines per field, about 3% of a
-   * one-call browser bundle. A subclass of a generated class inherits them; an accessor a class
-   * defines itself is left alone.
-   */
-  static #defineFieldAccessors(target: object): void {
-    WITH_ACCESSORS.add(target);
-    let owner = target;
-    while (!Object.hasOwn(owner, 'schema')) {
-      const parent = Object.getPrototypeOf(owner) as object | null;
-      if (parent === null || parent === Resource) return;
-      owner = parent;
-    }
-    if (owner !== target && WITH_ACCESSORS.has(owner)) return;
-    WITH_ACCESSORS.add(owner);
-    const proto = (owner as { prototype: object }).prototype;
-    for (const [name, spec] of Object.entries((owner as ResourceClass).schema.fields)) {
-      if (Object.hasOwn(proto, name)) continue;
-      Object.defineProperty(proto, name, {
-        configurable: true,
-        get(this: Resource): unknown {
-          return this._get(name);
-        },
-        set:
-          spec.create || spec.update
-            ? function (this: Resource, value: unknown): void {
-                this._set(name, value);
-              }
-            : undefined,
-      });
-    }
-  }
-
-  /** Wraps a body read from the server; nothing is dirty. The body is not copied. */
+  /** Builds a resource from a body read from the server; nothing is changed. */
   static fromWire<T extends Resource>(this: ResourceClass<T>, body: WireBody, requestId?: string): T {
     const resource = construct(this);
-    resource.#body = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
-    resource.openstackRequestId = requestId;
+    const schema = this.schema;
+    resource.#wire = schema.quotaUsage ? splitQuotaUsage(body) : body;
+    resource.#requestId = requestId;
+    resource.#assign(resource.#wire);
     return resource;
+  }
+
+  /**
+   * `X-OpenStack-Request-ID` of the response this resource was read from. (Not `requestId`: some
+   * resources, such as messages, have a field of that name.) Not a field: spread and JSON leave it out.
+   */
+  get openstackRequestId(): string | undefined {
+    return #wire in this ? this.#requestId : undefined;
+  }
+
+  set openstackRequestId(value: string | undefined) {
+    this.#requestId = value;
   }
 
   /** The schema of this instance's class. */
@@ -216,60 +233,100 @@ export abstract class Resource {
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
 
-  /** Reads a declared field by TS name, converting the wire value to its declared type. */
-  protected _get(name: string): unknown {
-    // A copy made by a test framework or a deep-clone helper has the prototype but not the
-    // private state: reading it gives undefined rather than a TypeError.
-    if (!(#body in this)) return undefined;
-    const spec = this.schema.fields[name];
-    if (!spec) return undefined;
-    const raw = this.#body[spec.wire];
-    if (raw === undefined || raw === null) return undefined;
-    if (isScalar(spec.type)) return readScalar(raw, spec.type, `${this.schema.name}.${name}`);
-    const cached = this.#cache?.get(name);
-    if (cached !== undefined) return cached;
-    const value = readValue(raw, spec.type, `${this.schema.name}.${name}`);
-    (this.#cache ??= new Map()).set(name, value);
-    return value;
+  /**
+   * Sets the fields from a body read from the server, converted to their declared types. A value
+   * of the wrong type becomes a field that throws InvalidResponseError when read: one broken item
+   * does not fail a whole listing, and no value is ever handed out with a type it does not have.
+   */
+  #assign(body: WireBody): void {
+    const schema = this.schema;
+    const self = this as unknown as Fields;
+    for (const { name, wire, type } of planOf(schema)) {
+      const raw = body[wire];
+      if (raw === undefined) continue;
+      if (raw === null) {
+        delete self[name];
+        continue;
+      }
+      // Most values already have their type: no call, no copy.
+      if (typeof raw === 'string' ? type === 'string' : typeof raw === 'boolean' && type === 'boolean') {
+        self[name] = raw;
+        continue;
+      }
+      try {
+        self[name] = readValue(raw, type, `${schema.name}.${name}`);
+        this.#broken?.delete(name);
+      } catch (error) {
+        if (!(error instanceof InvalidResponseError)) throw error;
+        this.#break(name, error);
+      }
+    }
+    if (schema.keepUnknown) {
+      const index = wireIndex(schema);
+      for (const [wire, value] of Object.entries(body)) {
+        if (!index.has(wire) && !Object.hasOwn(schema.fields, wire)) defineField(this, wire, copyJson(value));
+      }
+    }
   }
 
-  /** Writes a declared field by TS name; `null` is sent as JSON null, `undefined` unsets it. */
+  #break(name: string, error: InvalidResponseError): void {
+    (this.#broken ??= new Map()).set(name, error);
+    Object.defineProperty(this, name, {
+      configurable: true,
+      enumerable: true,
+      get(): never {
+        throw error;
+      },
+      set(this: Resource, value: unknown): void {
+        // Writing a value replaces the broken one with an ordinary field.
+        this.#broken?.delete(name);
+        defineField(this, name, value);
+      },
+    });
+  }
+
+  /** Reads a declared field by TS name. */
+  protected _get(name: string): unknown {
+    return Object.hasOwn(this.schema.fields, name) ? (this as unknown as Fields)[name] : undefined;
+  }
+
+  /** Writes a declared field by TS name, checked against its type; `null` is sent as JSON null, `undefined` unsets it. */
   protected _set(name: string, value: unknown, force = false): void {
     const spec = this.schema.fields[name];
     if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
-    this.#write(
-      spec.wire,
-      value === undefined ? undefined : checkValue(value, spec.type, `${this.schema.name}.${name}`),
-      spec.type,
-      force,
-    );
-    this.#cache?.delete(name);
+    const where = `${this.schema.name}.${name}`;
+    // Checked now (a wrong type fails where it is written), kept in TypeScript shape.
+    let shaped = value === undefined || value === null ? value : checkValue(value, spec.type, where);
+    // Lists, maps and structs are kept with TypeScript names; the caller's scalars and objects as given.
+    if (shaped !== undefined && shaped !== null && typeof spec.type !== 'string') shaped = readValue(shaped, spec.type, where);
+    this.#put(name, shaped, force);
   }
 
-  #write(wire: string, value: unknown, type?: FieldType, force = false): void {
-    if (value === undefined) {
-      delete this.#body[wire];
-      this.#dirty?.delete(wire);
+  #put(name: string, value: unknown, force: boolean): void {
+    this.#broken?.delete(name);
+    this.#cleared?.delete(name);
+    if (value === undefined || value === null) {
+      delete (this as unknown as Fields)[name];
+      this.#forced?.delete(name);
+      if (value === null) (this.#cleared ??= new Set()).add(name);
       return;
     }
-    // Setting what is already there (by value, and by meaning: "10" for 10) is not a change,
-    // unless the caller says it is (attributes passed to an update are always sent).
-    if (!force && this.#dirty?.has(wire) !== true && sameValue(this.#body[wire], value, type)) return;
-    this.#body[wire] = value;
-    (this.#dirty ??= new Set()).add(wire);
+    defineField(this, name, value);
+    if (force) (this.#forced ??= new Set()).add(name);
   }
 
   /**
-   * Sets an attribute by TS name or wire name. Undeclared names are accepted only by resources
-   * that keep unknown attributes (QoS specs, quota sets). With `force`, an equal value still counts
-   * as changed (the instance may be stale: the caller's value must be sent).
+   * Sets an attribute by TS name or wire name, checked against its declared type. Undeclared
+   * names are accepted only by resources that keep unknown attributes (QoS specs, quota sets).
+   * With `force`, an equal value still counts as changed (the instance may be stale: the
+   * caller's value must be sent).
    */
   setAttribute(key: string, value: unknown, force = false): void {
     const schema = this.schema;
-    if (schema.fields[key]) return this._set(key, value, force);
+    if (Object.hasOwn(schema.fields, key)) return this._set(key, value, force);
     const byWire = wireIndex(schema).get(key);
     if (byWire) return this._set(byWire, value, force);
-    if (schema.keepUnknown) return this.#write(key, value, undefined, force);
+    if (schema.keepUnknown) return this.#put(key, value, force);
     throw new InvalidArgumentError(
       `${schema.name}.${key}`,
       `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
@@ -279,23 +336,60 @@ export abstract class Resource {
   /** Reads any attribute by TS name or wire name (undeclared ones only on keep-unknown resources). */
   getAttribute(key: string): unknown {
     const schema = this.schema;
-    if (schema.fields[key]) return this._get(key);
+    if (Object.hasOwn(schema.fields, key)) return this._get(key);
     const byWire = wireIndex(schema).get(key);
     if (byWire) return this._get(byWire);
-    return schema.keepUnknown ? this.#body[key] : undefined;
+    return schema.keepUnknown && Object.hasOwn(this, key) ? (this as unknown as Fields)[key] : undefined;
   }
 
-  /** True when an attribute was set since the resource was read or last saved. */
+  /**
+   * The fields that differ from what the server last sent (or were forced), by wire name, in
+   * wire shape. A field set to undefined (deleted) is not a change: there is nothing to send.
+   * Values are checked against their declared types here, since a field is a plain property.
+   */
+  #changes(strict: boolean): Map<string, { readonly name: string | undefined; readonly value: unknown }> {
+    const schema = this.schema;
+    const self = this as unknown as Fields;
+    const out = new Map<string, { name: string | undefined; value: unknown }>();
+    const keys = Object.keys(this);
+    for (const name of this.#cleared ?? []) if (!keys.includes(name)) keys.push(name);
+    for (const key of keys) {
+      if (this.#broken?.has(key)) continue;
+      const value = Object.hasOwn(this, key) ? self[key] : null;
+      if (value === undefined) continue;
+      const spec = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+      const wire = spec ? spec.wire : key;
+      let encoded: unknown = value;
+      try {
+        if (spec) encoded = checkValue(value, spec.type, `${schema.name}.${key}`);
+        else if (!schema.keepUnknown) {
+          throw new InvalidArgumentError(
+            `${schema.name}.${key}`,
+            `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
+          );
+        }
+      } catch (error) {
+        // A value that cannot be sent fails the request; elsewhere it is a change shown as it is.
+        if (strict) throw error;
+      }
+      if (this.#forced?.has(key) !== true && sameValue(this.#wire[wire], encoded, spec?.type)) continue;
+      out.set(wire, { name: spec ? key : undefined, value: encoded });
+    }
+    return out;
+  }
+
+  /** True when an attribute differs from what the server sent (or was given to an update). */
   isDirty(name?: string): boolean {
-    if (!this.#dirty || this.#dirty.size === 0) return false;
-    if (name === undefined) return true;
+    const changes = this.#changes(false);
+    if (name === undefined) return changes.size > 0;
     const spec = this.schema.fields[name];
-    return this.#dirty.has(spec ? spec.wire : name);
+    return changes.has(spec ? spec.wire : name);
   }
 
   /**
    * The request body for a create or an update: the changed attributes by wire name, checked
-   * against where each field may be written. Returns the wrapped part and the root-level part.
+   * against their types and where each field may be written. Returns the wrapped part and the
+   * root-level part.
    */
   toRequest(kind: 'create' | 'update'): {
     readonly body: WireBody;
@@ -306,16 +400,13 @@ export abstract class Resource {
     readonly capsBy?: string | undefined;
   } {
     const schema = this.schema;
-    const index = wireIndex(schema);
     const body: WireBody = {};
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
     const maximums: (string | undefined)[] = [];
     let capsBy: string | undefined;
     const identity = kind === 'update' ? identityWires(schema) : undefined;
-    for (const wire of this.#dirty ?? []) {
-      const name = index.get(wire);
-      const value = this.#body[wire];
+    for (const [wire, { name, value }] of this.#changes(true)) {
       if (name === undefined) {
         body[wire] = value;
         continue;
@@ -327,74 +418,64 @@ export abstract class Resource {
         throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
       }
       minimums.push(spec.minVersion);
-      // A tolerated value goes out at any microversion; another one caps the call.
-      if (spec.maxVersion !== undefined && !spec.toleratedAfterMax?.includes(value as string | number | boolean)) {
-        maximums.push(spec.maxVersion);
-        if (capsBy === undefined || spec.maxVersion === lowestMaximum(maximums))
-          capsBy = `${schema.name}.${name} = ${JSON.stringify(value)}`;
-      }
-      const wireValue = value;
-      const key = kind === 'create' && spec.createWire !== undefined ? spec.createWire : wire;
-      if (spec.root) root[key] = wireValue;
-      else if (spec.flatten && isPlainObject(wireValue)) Object.assign(body, wireValue);
-      else body[key] = wireValue;
+      maximums.push(spec.maxVersion);
+      if (spec.root) root[wire] = value;
+      else if (spec.flatten && isPlainObject(value)) Object.assign(body, value);
+      else body[wire] = value;
     }
     return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums), capsBy };
   }
 
-  /** Merges a body read from the server into this resource and marks everything clean. */
+  /** Merges a body read from the server into this resource; everything is saved afterwards. */
   applyWire(body: WireBody, requestId?: string): this {
+    this.markClean();
     const incoming = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
-    this.#body = { ...this.#body, ...incoming };
-    this.#dirty = undefined;
-    this.#cache = undefined;
-    if (requestId !== undefined) this.openstackRequestId = requestId;
+    this.#wire = { ...this.#wire, ...incoming };
+    this.#assign(incoming);
+    if (requestId !== undefined) this.#requestId = requestId;
     return this;
   }
 
   /**
    * Merges known values (by wire name) without marking them changed: path fields copied from a
-   * parent, or values learnt from a lookup.
+   * parent, or values learnt from a lookup. A change not yet saved to another field survives.
    */
   seedWire(body: WireBody): this {
     const incoming = this.schema.quotaUsage ? splitQuotaUsage(body) : body;
-    for (const [wire, value] of Object.entries(incoming)) {
-      this.#body[wire] = value;
-      this.#dirty?.delete(wire);
+    this.#wire = { ...this.#wire, ...incoming };
+    this.#assign(incoming);
+    for (const wire of Object.keys(incoming)) {
+      const name = wireIndex(this.schema).get(wire) ?? wire;
+      this.#forced?.delete(name);
+      this.#cleared?.delete(name);
     }
-    this.#cache = undefined;
     return this;
   }
 
-  /** Marks every attribute as saved. */
+  /** Marks every attribute as saved: the snapshot becomes what the fields hold now. */
   markClean(): void {
-    this.#dirty = undefined;
+    this.#wire = this.toWire();
+    this.#forced = undefined;
+    this.#cleared = undefined;
   }
 
-  /** The raw body by wire names (a copy). */
+  /** The body by wire names: what the server sent, with the changes made since (a copy). */
   toWire(): WireBody {
-    return { ...this.#body };
+    const out: WireBody = { ...this.#wire };
+    for (const [wire, { value }] of this.#changes(false)) out[wire] = value;
+    return out;
   }
 
-  /** Declared attributes by TS name (unknown ones by wire name on keep-unknown resources). */
+  /**
+   * The fields by TS name (unknown ones by wire name on keep-unknown resources), as spread gives
+   * them; a value the server got wrong is shown as it came (reading the field still throws).
+   */
   toJSON(): Record<string, unknown> {
-    const schema = this.schema;
     const out: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(schema.fields)) {
-      let value: unknown;
-      try {
-        value = this._get(name);
-      } catch {
-        // A value the server got wrong is shown as it came; reading the attribute still throws.
-        value = this.#body[spec.wire];
-      }
-      if (value !== undefined && value !== null) out[name] = value;
-    }
-    if (schema.keepUnknown) {
-      const index = wireIndex(schema);
-      for (const [wire, value] of Object.entries(this.#body)) {
-        if (!index.has(wire)) out[wire] = value;
-      }
+    const broken = #wire in this ? this.#broken : undefined;
+    for (const key of Object.keys(this)) {
+      const spec = broken?.has(key) ? this.schema.fields[key] : undefined;
+      out[key] = spec ? this.#wire[spec.wire] : (this as unknown as Fields)[key];
     }
     return out;
   }
@@ -465,10 +546,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isScalar(type: FieldType): type is 'string' | 'integer' | 'number' | 'boolean' | 'boolstr' | 'object' | 'any' {
-  return typeof type === 'string';
-}
-
 function describe(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -504,9 +581,9 @@ function readScalar(raw: unknown, type: FieldType & string, where: string): unkn
       return b === undefined ? bad(raw) : b;
     }
     case 'object':
-      return isPlainObject(raw) ? raw : bad(raw);
+      return isPlainObject(raw) ? copyJson(raw) : bad(raw);
     default:
-      return raw;
+      return copyJson(raw);
   }
   function bad(value: unknown): never {
     throw new InvalidResponseError(where, `expected ${type} from the server, got ${describe(value)}`);

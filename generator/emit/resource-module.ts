@@ -97,7 +97,7 @@ export function emitResourceModule(
   }
   body.push(operationsConst(resource, uses));
   body.push(resourceClass(resource, uses));
-  body.push(fieldAccessors(resource));
+  body.push(fieldProperties(resource));
 
   for (const method of resource.methods) {
     const sig = methodSignature(service, resource, method);
@@ -394,10 +394,23 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
     ],
     ctors: [
       {
-        parameters: [{ name: 'attrs', type: `${resource.name}Attributes`, hasQuestionToken: true }],
+        // An instance the caller builds stands for an existing resource, so it has its ID (the
+        // type says so); a new one is created from plain attributes.
+        parameters: savedIdField(resource)
+          ? [
+              {
+                name: 'attrs',
+                type: `${resource.name}Attributes & { readonly ${propertyKey(savedIdField(resource)!.name)}: string }`,
+              },
+            ]
+          : [{ name: 'attrs', type: `${resource.name}Attributes`, hasQuestionToken: true }],
         statements: ['super(attrs);'],
         docs: [
-          doc({ description: `Builds a ${resource.name} from attributes; every attribute given counts as changed.` }),
+          doc({
+            description: savedIdField(resource)
+              ? `Refers to an existing ${resource.name} by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call.`
+              : `Builds a ${resource.name} from attributes; every attribute given counts as changed.`,
+          }),
         ],
       },
     ],
@@ -405,30 +418,38 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
 }
 
 /**
- * The types of a resource's field accessors, merged into its class: the runtime defines the
- * accessors themselves from the schema (`Resource`), so no bundle carries a copy per field.
+ * The ID field, when the resource is addressed by it (it fills the path of its own operations):
+ * the server always sends it, so what the SDK reads has it.
  */
-function fieldAccessors(resource: ResourceModel): InterfaceDeclarationStructure {
+export function savedIdField(resource: ResourceModel): FieldModel | undefined {
+  const id = resource.fields.find((f) => f.name === resource.idField);
+  if (id?.type.kind !== 'scalar' || id.type.name !== 'string') return undefined;
+  return [...resource.pathParams.values()].some((p) => p.field === id.name) ? id : undefined;
+}
+
+/**
+ * The fields of a resource, merged into its class: own enumerable properties of every instance
+ * (the runtime sets them from the schema), so a resource spreads, clones and serialises as the
+ * data it is. Those that cannot be sent are readonly.
+ */
+function fieldProperties(resource: ResourceModel): InterfaceDeclarationStructure {
+  const id = savedIdField(resource);
   return {
     kind: StructureKind.Interface,
     name: resource.name,
     isExported: true,
     docs: [
       doc({
-        description: `The fields of a {@link ${resource.name}}: read converted from the wire value; those that can be sent are writable (\`null\` sends JSON null).`,
+        description: `The fields of a {@link ${resource.name}}, converted from the wire: own properties of the instance; those that can be sent are writable.`,
       }),
     ],
-    getAccessors: resource.fields.map((f) => ({
+    properties: resource.fields.map((f) => ({
       name: propertyKey(f.name),
-      returnType: `${fieldType(resource, f)} | undefined`,
+      type: fieldType(resource, f).replace(/^readonly /, f.create || f.update ? '' : 'readonly '),
+      hasQuestionToken: f !== id,
+      isReadonly: !(f.create || f.update),
       docs: [fieldDoc(f)],
     })),
-    setAccessors: resource.fields
-      .filter((f) => f.create || f.update)
-      .map((f) => ({
-        name: propertyKey(f.name),
-        parameters: [{ name: 'value', type: `${inputType(resource, f)} | undefined` }],
-      })),
   };
 }
 

@@ -249,89 +249,82 @@ export class Backup extends Resource {
     fetch: BackupOperations.get,
   };
 
-  /** Builds a Backup from attributes; every attribute given counts as changed. */
-  constructor(attrs?: BackupAttributes) {
+  /** Refers to an existing Backup by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: BackupAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Backup}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Backup}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Backup {
   /** The UUID of the backup. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The backup name. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The backup description, or null. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * The UUID of the volume that is backed up (required on create).
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined;
-  set volumeId(value: string | null | undefined);
+  volumeId?: string;
   /**
    * The UUID of the volume snapshot to back up instead of the volume's current data.
    * @remarks Wire name: `snapshot_id`.
    */
-  get snapshotId(): string | undefined;
-  set snapshotId(value: string | null | undefined);
+  snapshotId?: string;
   /** The container (for example the Object Storage container) that holds the backup, or null. */
-  get container(): string | undefined;
-  set container(value: string | null | undefined);
+  container?: string;
   /** On create, make an incremental backup (true) instead of a full one (false, the default). Cinder reports the mode back as isIncremental. */
-  get incremental(): boolean | undefined;
-  set incremental(value: boolean | null | undefined);
+  incremental?: boolean;
   /** On create, back up the volume even if it is attached (in-use); default false. */
-  get force(): boolean | undefined;
-  set force(value: boolean | null | undefined);
+  force?: boolean;
   /** The backup status: `creating`, `available`, `deleting`, `error`, `restoring` or `error_deleting`. */
-  get status(): BackupStatus | (string & {}) | undefined;
+  readonly status?: BackupStatus | (string & {});
   /** The size of the backup, in gibibytes (GiB). */
-  get size(): number | undefined;
+  readonly size?: number;
   /**
    * The number of objects in the backup.
    * @remarks Wire name: `object_count`.
    */
-  get objectCount(): number | undefined;
+  readonly objectCount?: number;
   /**
    * The name of the availability zone of the backup.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined;
+  readonly availabilityZone?: string;
   /**
    * If the backup failed, the reason for the failure; otherwise null.
    * @remarks Wire name: `fail_reason`.
    */
-  get failReason(): string | undefined;
+  readonly failReason?: string;
   /**
    * Whether the backup is incremental (true) or full (false).
    * @remarks Wire name: `is_incremental`.
    */
-  get isIncremental(): boolean | undefined;
+  readonly isIncremental?: boolean;
   /**
    * Whether other (incremental) backups depend on this backup.
    * @remarks Wire name: `has_dependent_backups`.
    */
-  get hasDependentBackups(): boolean | undefined;
+  readonly hasDependentBackups?: boolean;
   /**
    * When the backed-up data was taken: the backup's created_at for a backup of a volume, the snapshot's created_at for a backup of a snapshot (ISO 8601).
    * @remarks Wire name: `data_timestamp`.
    */
-  get dataTimestamp(): string | undefined;
+  readonly dataTimestamp?: string;
   /** Links to the backup. */
-  get links(): readonly BackupLink[] | undefined;
+  readonly links?: readonly BackupLink[];
   /**
    * The date and time when the backup was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * The date and time when the backup was last updated (ISO 8601), or null.
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
 }
 
 /** Options of `backups`. */

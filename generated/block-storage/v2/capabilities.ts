@@ -93,51 +93,51 @@ export class Capabilities extends Resource {
   }
 }
 
-/** The fields of a {@link Capabilities}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Capabilities}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Capabilities {
   /** The namespace of the capabilities, such as `OS::Storage::Capabilities::host@backend`. */
-  get namespace(): string | undefined;
+  readonly namespace?: string;
   /**
    * The name of the vendor of the back end.
    * @remarks Wire name: `vendor_name`.
    */
-  get vendorName(): string | undefined;
+  readonly vendorName?: string;
   /**
    * The name of the back end.
    * @remarks Wire name: `volume_backend_name`.
    */
-  get volumeBackendName(): string | undefined;
+  readonly volumeBackendName?: string;
   /**
    * The name of the storage pool.
    * @remarks Wire name: `pool_name`.
    */
-  get poolName(): string | undefined;
+  readonly poolName?: string;
   /**
    * The version of the volume driver.
    * @remarks Wire name: `driver_version`.
    */
-  get driverVersion(): string | undefined;
+  readonly driverVersion?: string;
   /**
    * The storage protocol of the back end, such as iSCSI or FC.
    * @remarks Wire name: `storage_protocol`.
    */
-  get storageProtocol(): string | undefined;
+  readonly storageProtocol?: string;
   /**
    * The display name of the back end's capabilities.
    * @remarks Wire name: `display_name`.
    */
-  get displayName(): string | undefined;
+  readonly displayName?: string;
   /** A description of the back end's capabilities. */
-  get description(): string | undefined;
+  readonly description?: string;
   /** The visibility of the capabilities, such as public. */
-  get visibility(): string | undefined;
+  readonly visibility?: string;
   /**
    * The back ends used to replicate the volumes of this back end.
    * @remarks Wire name: `replication_targets`.
    */
-  get replicationTargets(): readonly unknown[] | undefined;
+  readonly replicationTargets?: readonly unknown[];
   /** The back end's capabilities, standard and vendor-specific, keyed by name; each describes its title, description and type. */
-  get properties(): Record<string, unknown> | undefined;
+  readonly properties?: Record<string, unknown>;
 }
 
 /**

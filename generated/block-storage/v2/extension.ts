@@ -60,23 +60,23 @@ export class Extension extends Resource {
   }
 }
 
-/** The fields of a {@link Extension}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Extension}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Extension {
   /** The alias of the extension, such as `os-used-limits`. */
-  get alias(): string | undefined;
+  readonly alias?: string;
   /** The name of the extension, such as `UsedLimits`. */
-  get name(): string | undefined;
+  readonly name?: string;
   /** What the extension provides. */
-  get description(): string | undefined;
+  readonly description?: string;
   /** A link associated with the extension (older Cinder releases only). */
-  get namespace(): string | undefined;
+  readonly namespace?: string;
   /** Links of the extension (Cinder sends an empty list). */
-  get links(): readonly Record<string, unknown>[] | undefined;
+  readonly links?: readonly Record<string, unknown>[];
   /**
    * When the extension was last updated (ISO 8601).
    * @remarks Wire name: `updated`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
 }
 
 /**

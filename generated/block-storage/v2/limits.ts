@@ -142,14 +142,14 @@ export class Limits extends Resource {
   }
 }
 
-/** The fields of a {@link Limits}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Limits}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Limits {
   /** Not sent by Cinder: limits have no identifier, so this stays undefined (the spec format needs an id field). */
-  get id(): string | undefined;
+  readonly id?: string;
   /** The absolute limits of the project. */
-  get absolute(): AbsoluteLimit | undefined;
+  readonly absolute?: AbsoluteLimit;
   /** The rate limits, grouped by the URI they apply to (usually empty). */
-  get rate(): readonly RateLimits[] | undefined;
+  readonly rate?: readonly RateLimits[];
 }
 
 /** Options of `getLimits`. */

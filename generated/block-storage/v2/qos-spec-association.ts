@@ -52,17 +52,17 @@ export class QosSpecAssociation extends Resource {
   }
 }
 
-/** The fields of a {@link QosSpecAssociation}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link QosSpecAssociation}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface QosSpecAssociation {
   /** The ID of the associated entity (the volume type UUID). */
-  get id(): string | undefined;
+  readonly id?: string;
   /** The name of the associated entity (the volume type name). */
-  get name(): string | undefined;
+  readonly name?: string;
   /**
    * The kind of entity associated; Cinder only associates `volume_type`.
    * @remarks Wire name: `association_type`.
    */
-  get associationType(): string | undefined;
+  readonly associationType?: string;
 }
 
 /**

@@ -99,25 +99,22 @@ export class QosSpec extends Resource {
     fetch: QosSpecOperations.get,
   };
 
-  /** Builds a QosSpec from attributes; every attribute given counts as changed. */
-  constructor(attrs?: QosSpecAttributes) {
+  /** Refers to an existing QosSpec by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: QosSpecAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link QosSpec}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link QosSpec}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface QosSpec {
   /** The generated ID of the QoS specification. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the QoS specification (required on create, unique). Cinder cannot rename a specification: on update a `name` key would be stored as a spec key. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** Where the limits are enforced: `front-end` (Nova), `back-end` (the storage driver) or `both`. Cinder uses `back-end` when none is given on create. */
-  get consumer(): 'front-end' | 'back-end' | 'both' | undefined;
-  set consumer(value: 'front-end' | 'back-end' | 'both' | null | undefined);
+  consumer?: 'front-end' | 'back-end' | 'both';
   /** The key/value pairs of the specification, such as `read_iops_sec: "500"`. Cinder reads them as flat keys of the `qos_specs` request object; on update only the keys given are added or changed. */
-  get specs(): Readonly<Record<string, string>> | undefined;
-  set specs(value: Readonly<Record<string, string>> | null | undefined);
+  specs?: Readonly<Record<string, string>>;
 }
 
 /**

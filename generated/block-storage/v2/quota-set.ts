@@ -114,50 +114,43 @@ export class QuotaSet extends Resource {
     fetch: QuotaSetOperations.get,
   };
 
-  /** Builds a QuotaSet from attributes; every attribute given counts as changed. */
-  constructor(attrs?: QuotaSetAttributes) {
+  /** Refers to an existing QuotaSet by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: QuotaSetAttributes & { readonly projectId: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link QuotaSet}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link QuotaSet}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface QuotaSet {
   /**
    * The ID of the project the quotas belong to (Cinder returns it as `id`).
    * @remarks Wire name: `id`.
    */
-  get projectId(): string | undefined;
+  readonly projectId: string;
   /** The number of volumes allowed for the project. */
-  get volumes(): number | undefined;
-  set volumes(value: number | null | undefined);
+  volumes?: number;
   /** The number of snapshots allowed for the project. */
-  get snapshots(): number | undefined;
-  set snapshots(value: number | null | undefined);
+  snapshots?: number;
   /** The size of volumes and snapshots allowed for the project, in gibibytes (GiB). */
-  get gigabytes(): number | undefined;
-  set gigabytes(value: number | null | undefined);
+  gigabytes?: number;
   /** The number of backups allowed for the project. */
-  get backups(): number | undefined;
-  set backups(value: number | null | undefined);
+  backups?: number;
   /**
    * The size of backups allowed for the project, in gibibytes (GiB).
    * @remarks Wire name: `backup_gigabytes`.
    */
-  get backupGigabytes(): number | undefined;
-  set backupGigabytes(value: number | null | undefined);
+  backupGigabytes?: number;
   /**
    * The largest size allowed for a single volume, in gibibytes (GiB).
    * @remarks Wire name: `per_volume_gigabytes`.
    */
-  get perVolumeGigabytes(): number | undefined;
-  set perVolumeGigabytes(value: number | null | undefined);
+  perVolumeGigabytes?: number;
   /** The number of groups allowed for the project. */
-  get groups(): number | undefined;
-  set groups(value: number | null | undefined);
+  groups?: number;
   /** With `usage`, the amount in use per quota key (Cinder's `in_use`); the limits stay in the quota fields. */
-  get usage(): Readonly<Record<string, number>> | undefined;
+  readonly usage?: Readonly<Record<string, number>>;
   /** With `usage`, the amount reserved by operations in progress per quota key (Cinder's `reserved`). */
-  get reservation(): Readonly<Record<string, number>> | undefined;
+  readonly reservation?: Readonly<Record<string, number>>;
 }
 
 /** Options of `getQuotaSet`. */

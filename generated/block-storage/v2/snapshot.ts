@@ -187,65 +187,57 @@ export class Snapshot extends Resource {
     fetch: SnapshotOperations.get,
   };
 
-  /** Builds a Snapshot from attributes; every attribute given counts as changed. */
-  constructor(attrs?: SnapshotAttributes) {
+  /** Refers to an existing Snapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: SnapshotAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Snapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Snapshot}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Snapshot {
   /** The UUID of the snapshot. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the snapshot. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** A description of the snapshot. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * The UUID of the volume the snapshot is taken from (required on create).
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined;
-  set volumeId(value: string | null | undefined);
-  /** On create, take the snapshot even if the volume is attached (default false). Cinder does not return it. */
-  get force(): boolean | undefined;
-  set force(value: boolean | null | undefined);
+  volumeId?: string;
   /**
    * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
    * @deprecated Use `force`.
    * @remarks Wire name: `force`.
    */
-  get isForced(): boolean | undefined;
-  set isForced(value: boolean | null | undefined);
+  isForced?: boolean;
   /** The snapshot status: `creating`, `available`, `backing-up`, `deleting`, `error`, `deleted`, `unmanaging`, `restoring` or `error_deleting`. */
-  get status(): SnapshotStatus | (string & {}) | undefined;
+  readonly status?: SnapshotStatus | (string & {});
   /** The size of the snapshot's volume, in gibibytes (GiB). */
-  get size(): number | undefined;
+  readonly size?: number;
   /** Key/value pairs of user metadata of the snapshot. Cinder accepts it on create only; change it later with the metadata methods. */
-  get metadata(): Readonly<Record<string, string>> | undefined;
-  set metadata(value: Readonly<Record<string, string>> | null | undefined);
+  metadata?: Readonly<Record<string, string>>;
   /**
    * The build progress of the snapshot as a percentage string, such as `100%`.
    * @remarks Wire name: `os-extended-snapshot-attributes:progress`.
    */
-  get progress(): string | undefined;
+  readonly progress?: string;
   /**
    * The UUID of the project that owns the snapshot.
    * @remarks Wire name: `os-extended-snapshot-attributes:project_id`.
    */
-  get projectId(): string | undefined;
+  readonly projectId?: string;
   /**
    * The date and time when the snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * The date and time when the snapshot was last updated (ISO 8601), or null.
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
 }
 
 /** Options of `snapshots`. */

@@ -110,37 +110,35 @@ export class Transfer extends Resource {
     fetch: TransferOperations.get,
   };
 
-  /** Builds a Transfer from attributes; every attribute given counts as changed. */
-  constructor(attrs?: TransferAttributes) {
+  /** Refers to an existing Transfer by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: TransferAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Transfer}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Transfer}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Transfer {
   /** The UUID of the volume transfer. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the volume transfer. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /**
    * The UUID of the volume to transfer (required on create). The volume must be available, not encrypted, and its snapshots must be available.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined;
-  set volumeId(value: string | null | undefined);
+  volumeId?: string;
   /**
    * The authentication key the recipient needs to accept the transfer. Cinder returns it only in the response to create.
    * @remarks Wire name: `auth_key`.
    */
-  get authKey(): string | undefined;
+  readonly authKey?: string;
   /**
    * The date and time when the transfer was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /** Links to the volume transfer. */
-  get links(): readonly TransferLink[] | undefined;
+  readonly links?: readonly TransferLink[];
 }
 
 /** Options of `transfers`. */

@@ -132,59 +132,55 @@ export class TypeEncryption extends Resource {
     fetch: TypeEncryptionOperations.get,
   };
 
-  /** Builds a TypeEncryption from attributes; every attribute given counts as changed. */
-  constructor(attrs?: TypeEncryptionAttributes) {
+  /** Refers to an existing TypeEncryption by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: TypeEncryptionAttributes & { readonly encryptionId: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link TypeEncryption}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link TypeEncryption}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface TypeEncryption {
   /**
    * The UUID of the encryption specification.
    * @remarks Wire name: `encryption_id`.
    */
-  get encryptionId(): string | undefined;
+  readonly encryptionId: string;
   /**
    * The UUID of the volume type the specification belongs to.
    * @remarks Wire name: `volume_type_id`.
    */
-  get volumeTypeId(): string | undefined;
+  readonly volumeTypeId?: string;
   /** The class that provides encryption support: `luks` (Linux Unified Key Setup, recommended) or `plain` (dm-crypt). Required on create. */
-  get provider(): string | undefined;
-  set provider(value: string | null | undefined);
+  provider?: string;
   /**
    * Notional service where encryption is performed, `front-end` (Nova) or `back-end` (Cinder). Required on create.
    * @remarks Wire name: `control_location`.
    */
-  get controlLocation(): 'front-end' | 'back-end' | undefined;
-  set controlLocation(value: 'front-end' | 'back-end' | null | undefined);
+  controlLocation?: 'front-end' | 'back-end';
   /** The encryption algorithm or mode, for example aes-xts-plain64. */
-  get cipher(): string | undefined;
-  set cipher(value: string | null | undefined);
+  cipher?: string;
   /**
    * The size of the encryption key, in bits (usually 256).
    * @remarks Wire name: `key_size`.
    */
-  get keySize(): number | undefined;
-  set keySize(value: number | null | undefined);
+  keySize?: number;
   /** Whether the encryption specification is deleted. */
-  get deleted(): boolean | undefined;
+  readonly deleted?: boolean;
   /**
    * When the encryption specification was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * When the encryption specification was last updated (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
   /**
    * When the encryption specification was deleted (ISO 8601), if it was.
    * @remarks Wire name: `deleted_at`.
    */
-  get deletedAt(): string | undefined;
+  readonly deletedAt?: string;
 }
 
 /**

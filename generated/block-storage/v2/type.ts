@@ -177,46 +177,41 @@ export class Type extends Resource {
     fetch: TypeOperations.get,
   };
 
-  /** Builds a Type from attributes; every attribute given counts as changed. */
-  constructor(attrs?: TypeAttributes) {
+  /** Refers to an existing Type by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: TypeAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Type}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Type}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Type {
   /** The UUID of the volume type. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the volume type (required on create, unique). */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The volume type description. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * Whether the volume type is visible to every project (default true). Cinder returns it in every view; it is sent as `os-volume-type-access:is_public` on create and as `is_public` on update, the names Cinder's schemas accept.
    * @remarks Wire name: `is_public`.
    */
-  get isPublic(): boolean | undefined;
-  set isPublic(value: boolean | null | undefined);
+  isPublic?: boolean;
   /**
    * The former create option for `isPublic`; as read, the volume-type-access extension's copy in the show, list and create responses, which Cinder does not refresh on update.
    * @deprecated Use `isPublic`.
    * @remarks Wire name: `os-volume-type-access:is_public`.
    */
-  get publicAccess(): boolean | undefined;
-  set publicAccess(value: boolean | null | undefined);
+  publicAccess?: boolean;
   /**
    * Key/value pairs of extra specifications for the scheduler and driver (capabilities, back-end name, and so on). Non-administrators only see the user-visible keys.
    * @remarks Wire name: `extra_specs`.
    */
-  get extraSpecs(): Readonly<Record<string, string>> | undefined;
-  set extraSpecs(value: Readonly<Record<string, string>> | null | undefined);
+  extraSpecs?: Readonly<Record<string, string>>;
   /**
    * The ID of the QoS specification associated with the type (administrators only).
    * @remarks Wire name: `qos_specs_id`.
    */
-  get qosSpecsId(): string | undefined;
+  readonly qosSpecsId?: string;
 }
 
 /**

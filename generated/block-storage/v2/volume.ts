@@ -517,146 +517,135 @@ export class Volume extends Resource {
     fetch: VolumeOperations.get,
   };
 
-  /** Builds a Volume from attributes; every attribute given counts as changed. */
-  constructor(attrs?: VolumeAttributes) {
+  /** Refers to an existing Volume by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: VolumeAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Volume}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Volume}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Volume {
   /** The UUID of the volume. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The volume name. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The volume description. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /** The size of the volume, in gibibytes (GiB). Required on create unless the volume is made from a snapshot or a source volume. */
-  get size(): number | undefined;
-  set size(value: number | null | undefined);
+  size?: number;
   /** The volume status, such as `creating`, `available`, `in-use`, `extending`, `error`. */
-  get status(): VolumeStatus | (string & {}) | undefined;
+  readonly status?: VolumeStatus | (string & {});
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined;
-  set availabilityZone(value: string | null | undefined);
+  availabilityZone?: string;
   /**
    * The volume type (name or ID on create; the name in responses).
    * @remarks Wire name: `volume_type`.
    */
-  get volumeType(): string | undefined;
-  set volumeType(value: string | null | undefined);
+  volumeType?: string;
   /**
    * To create a volume from an existing snapshot, the UUID of that snapshot.
    * @remarks Wire name: `snapshot_id`.
    */
-  get snapshotId(): string | undefined;
-  set snapshotId(value: string | null | undefined);
+  snapshotId?: string;
   /**
    * To clone an existing volume, the UUID of the source volume.
    * @remarks Wire name: `source_volid`.
    */
-  get sourceVolumeId(): string | undefined;
-  set sourceVolumeId(value: string | null | undefined);
+  sourceVolumeId?: string;
   /**
    * The UUID of the image from which to create a bootable volume.
    * @remarks Wire name: `imageRef`.
    */
-  get imageId(): string | undefined;
-  set imageId(value: string | null | undefined);
+  imageId?: string;
   /**
    * The UUID of the consistency group the volume belongs to.
    * @remarks Wire name: `consistencygroup_id`.
    */
-  get consistencyGroupId(): string | undefined;
-  set consistencyGroupId(value: string | null | undefined);
+  consistencyGroupId?: string;
   /** Key/value pairs of user metadata associated with the volume. */
-  get metadata(): Readonly<Record<string, string>> | undefined;
-  set metadata(value: Readonly<Record<string, string>> | null | undefined);
+  metadata?: Readonly<Record<string, string>>;
   /**
    * Hints for the scheduler (for example `same_host` or `different_host`). Cinder reads them at the top level of the request body, beside `volume`.
    * @remarks Wire name: `OS-SCH-HNT:scheduler_hints`.
    */
-  get schedulerHints(): Record<string, unknown> | undefined;
-  set schedulerHints(value: Record<string, unknown> | null | undefined);
+  schedulerHints?: Record<string, unknown>;
   /**
    * Whether the volume is bootable (Cinder sends the string "true" or "false").
    * @remarks Wire name: `bootable`.
    */
-  get isBootable(): boolean | undefined;
+  readonly isBootable?: boolean;
   /**
    * Whether the volume is encrypted.
    * @remarks Wire name: `encrypted`.
    */
-  get isEncrypted(): boolean | undefined;
+  readonly isEncrypted?: boolean;
   /**
    * Whether the volume can be attached to more than one instance.
    * @remarks Wire name: `multiattach`.
    */
-  get isMultiattach(): boolean | undefined;
+  readonly isMultiattach?: boolean;
   /** The attachments of the volume. */
-  get attachments(): readonly VolumeAttachment[] | undefined;
+  readonly attachments?: readonly VolumeAttachment[];
   /**
    * The current back-end of the volume (host@backend#pool). Administrators only.
    * @remarks Wire name: `os-vol-host-attr:host`.
    */
-  get host(): string | undefined;
+  readonly host?: string;
   /**
    * The project ID that owns the volume.
    * @remarks Wire name: `os-vol-tenant-attr:tenant_id`.
    */
-  get projectId(): string | undefined;
+  readonly projectId?: string;
   /**
    * The UUID of the user that created the volume.
    * @remarks Wire name: `user_id`.
    */
-  get userId(): string | undefined;
+  readonly userId?: string;
   /**
    * The status of a volume migration, if any. Administrators only.
    * @remarks Wire name: `os-vol-mig-status-attr:migstat`.
    */
-  get migrationStatus(): string | undefined;
+  readonly migrationStatus?: string;
   /**
    * The volume ID that this volume's name on the back-end is based on. Administrators only.
    * @remarks Wire name: `os-vol-mig-status-attr:name_id`.
    */
-  get migrationId(): string | undefined;
+  readonly migrationId?: string;
   /**
    * The volume replication status.
    * @remarks Wire name: `replication_status`.
    */
-  get replicationStatus(): string | undefined;
+  readonly replicationStatus?: string;
   /**
    * The extended replication status of the volume.
    * @remarks Wire name: `os-volume-replication:extended_status`.
    */
-  get extendedReplicationStatus(): string | undefined;
+  readonly extendedReplicationStatus?: string;
   /**
    * Replication data of the volume driver.
    * @remarks Wire name: `os-volume-replication:driver_data`.
    */
-  get replicationDriverData(): string | undefined;
+  readonly replicationDriverData?: string;
   /**
    * Image metadata copied to the volume when it was created from an image.
    * @remarks Wire name: `volume_image_metadata`.
    */
-  get volumeImageMetadata(): Readonly<Record<string, string>> | undefined;
+  readonly volumeImageMetadata?: Readonly<Record<string, string>>;
   /** Links to the volume. */
-  get links(): readonly Link[] | undefined;
+  readonly links?: readonly Link[];
   /**
    * The date and time when the volume was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * The date and time when the volume was last updated (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
 }
 
 /** Options of `volumes`. */

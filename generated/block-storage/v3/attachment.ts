@@ -105,45 +105,45 @@ export class Attachment extends Resource {
     fetch: AttachmentOperations.get,
   };
 
-  /** Builds a Attachment from attributes; every attribute given counts as changed. */
-  constructor(attrs?: AttachmentAttributes) {
+  /** Refers to an existing Attachment by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: AttachmentAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Attachment}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Attachment}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Attachment {
   /** The UUID of the attachment. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The attach status: `reserved`, `attaching`, `attached`, `detached`, `error_attaching`, `error_detaching` or `deleted`. */
-  get status(): AttachmentStatus | (string & {}) | undefined;
+  readonly status?: AttachmentStatus | (string & {});
   /**
    * The UUID of the attached volume.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined;
+  readonly volumeId?: string;
   /** The UUID of the server (instance) the volume is attached to, or null. */
-  get instance(): string | undefined;
+  readonly instance?: string;
   /**
    * The attach mode: rw (read-write) or ro (read-only). Details only.
    * @remarks Wire name: `attach_mode`.
    */
-  get attachMode(): string | undefined;
+  readonly attachMode?: string;
   /**
    * When the volume was attached (ISO 8601), or an empty string. Details only.
    * @remarks Wire name: `attached_at`.
    */
-  get attachedAt(): string | undefined;
+  readonly attachedAt?: string;
   /**
    * When the volume was detached (ISO 8601), or an empty string. Details only.
    * @remarks Wire name: `detached_at`.
    */
-  get detachedAt(): string | undefined;
+  readonly detachedAt?: string;
   /**
    * What the host needs to connect to the volume (driver-specific). Details only.
    * @remarks Wire name: `connection_info`.
    */
-  get connectionInfo(): Record<string, unknown> | undefined;
+  readonly connectionInfo?: Record<string, unknown>;
 }
 
 /** Options of `createAttachment`. */

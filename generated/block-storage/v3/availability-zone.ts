@@ -66,18 +66,18 @@ export class AvailabilityZone extends Resource {
   }
 }
 
-/** The fields of a {@link AvailabilityZone}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link AvailabilityZone}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface AvailabilityZone {
   /**
    * The name of the availability zone, such as `nova`.
    * @remarks Wire name: `zoneName`.
    */
-  get name(): string | undefined;
+  readonly name?: string;
   /**
    * The current state of the availability zone.
    * @remarks Wire name: `zoneState`.
    */
-  get state(): ZoneState | undefined;
+  readonly state?: ZoneState;
 }
 
 /**

@@ -121,67 +121,67 @@ export class Cluster extends Resource {
     fetch: ClusterOperations.get,
   };
 
-  /** Builds a Cluster from attributes; every attribute given counts as changed. */
-  constructor(attrs?: ClusterAttributes) {
+  /** Refers to an existing Cluster by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: ClusterAttributes & { readonly name: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Cluster}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Cluster}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Cluster {
   /** The name of the cluster, such as `cluster@lvmdriver-1`. */
-  get name(): string | undefined;
+  readonly name: string;
   /** The binary of the cluster's services (`cinder-volume`). */
-  get binary(): string | undefined;
+  readonly binary?: string;
   /** Whether any service of the cluster has reported in recently (up) or none has (down). */
-  get state(): 'up' | 'down' | undefined;
+  readonly state?: 'up' | 'down';
   /** Whether the cluster is enabled or disabled (administratively). */
-  get status(): 'enabled' | 'disabled' | undefined;
+  readonly status?: 'enabled' | 'disabled';
   /**
    * The number of hosts in the cluster (details only).
    * @remarks Wire name: `num_hosts`.
    */
-  get numHosts(): number | undefined;
+  readonly numHosts?: number;
   /**
    * The number of hosts in the cluster that are down (details only).
    * @remarks Wire name: `num_down_hosts`.
    */
-  get numDownHosts(): number | undefined;
+  readonly numDownHosts?: number;
   /**
    * When a service of the cluster last reported in (ISO 8601; empty if never; details only).
    * @remarks Wire name: `last_heartbeat`.
    */
-  get lastHeartbeat(): string | undefined;
+  readonly lastHeartbeat?: string;
   /**
    * When the cluster was created (ISO 8601; details only).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * When the cluster was last updated (ISO 8601; details only).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
   /**
    * Why the cluster was disabled, if a reason was given (details, enable and disable only).
    * @remarks Wire name: `disabled_reason`.
    */
-  get disabledReason(): string | undefined;
+  readonly disabledReason?: string;
   /**
    * The replication status of the cluster's back end (microversion 3.26).
    * @remarks Wire name: `replication_status`. Microversions 3.26–….
    */
-  get replicationStatus(): string | undefined;
+  readonly replicationStatus?: string;
   /**
    * Whether the cluster's back end is frozen (details only, microversion 3.26).
    * @remarks Wire name: `frozen`. Microversions 3.26–….
    */
-  get isFrozen(): boolean | undefined;
+  readonly isFrozen?: boolean;
   /**
    * The back end active after a failover (details only, microversion 3.26).
    * @remarks Wire name: `active_backend_id`. Microversions 3.26–….
    */
-  get activeBackendId(): string | undefined;
+  readonly activeBackendId?: string;
 }
 
 /**

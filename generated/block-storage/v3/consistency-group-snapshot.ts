@@ -91,35 +91,32 @@ export class ConsistencyGroupSnapshot extends Resource {
     fetch: ConsistencyGroupSnapshotOperations.get,
   };
 
-  /** Builds a ConsistencyGroupSnapshot from attributes; every attribute given counts as changed. */
-  constructor(attrs?: ConsistencyGroupSnapshotAttributes) {
+  /** Refers to an existing ConsistencyGroupSnapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: ConsistencyGroupSnapshotAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link ConsistencyGroupSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ConsistencyGroupSnapshot}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ConsistencyGroupSnapshot {
   /** The UUID of the consistency group snapshot. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the consistency group snapshot. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The description of the consistency group snapshot. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * The UUID of the consistency group that is snapshotted (required on create).
    * @remarks Wire name: `consistencygroup_id`.
    */
-  get consistencyGroupId(): string | undefined;
-  set consistencyGroupId(value: string | null | undefined);
+  consistencyGroupId?: string;
   /** The status of the consistency group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): ConsistencyGroupSnapshotStatus | (string & {}) | undefined;
+  readonly status?: ConsistencyGroupSnapshotStatus | (string & {});
   /**
    * The date and time when the consistency group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
 }
 
 /** Options of `consistencyGroupSnapshots`. */

@@ -145,53 +145,47 @@ export class ConsistencyGroup extends Resource {
     fetch: ConsistencyGroupOperations.get,
   };
 
-  /** Builds a ConsistencyGroup from attributes; every attribute given counts as changed. */
-  constructor(attrs?: ConsistencyGroupAttributes) {
+  /** Refers to an existing ConsistencyGroup by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: ConsistencyGroupAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link ConsistencyGroup}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ConsistencyGroup}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ConsistencyGroup {
   /** The UUID of the consistency group. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the consistency group. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The description of the consistency group. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /** The status of the consistency group: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): ConsistencyGroupStatus | (string & {}) | undefined;
+  readonly status?: ConsistencyGroupStatus | (string & {});
   /**
    * The name of the availability zone.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined;
-  set availabilityZone(value: string | null | undefined);
+  availabilityZone?: string;
   /**
    * The volume types of the group. On create (required) Cinder reads a string of volume type names or IDs separated by commas, such as "type1,type2"; responses carry a list of volume type IDs.
    * @remarks Wire name: `volume_types`.
    */
-  get volumeTypes(): unknown | undefined;
-  set volumeTypes(value: unknown | null | undefined);
+  volumeTypes?: unknown;
   /**
    * On update, the UUIDs of the volumes to add to the group, separated by commas.
    * @remarks Wire name: `add_volumes`.
    */
-  get addVolumes(): string | undefined;
-  set addVolumes(value: string | null | undefined);
+  addVolumes?: string;
   /**
    * On update, the UUIDs of the volumes to remove from the group, separated by commas.
    * @remarks Wire name: `remove_volumes`.
    */
-  get removeVolumes(): string | undefined;
-  set removeVolumes(value: string | null | undefined);
+  removeVolumes?: string;
   /**
    * The date and time when the consistency group was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
 }
 
 /** Options of `consistencyGroups`. */

@@ -79,24 +79,24 @@ export class DefaultType extends Resource {
     fetch: DefaultTypeOperations.get,
   };
 
-  /** Builds a DefaultType from attributes; every attribute given counts as changed. */
-  constructor(attrs?: DefaultTypeAttributes) {
+  /** Refers to an existing DefaultType by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: DefaultTypeAttributes & { readonly projectId: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link DefaultType}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link DefaultType}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface DefaultType {
   /**
    * The ID of the project the default applies to.
    * @remarks Wire name: `project_id`.
    */
-  get projectId(): string | undefined;
+  readonly projectId: string;
   /**
    * The ID of the project's default volume type.
    * @remarks Wire name: `volume_type_id`.
    */
-  get volumeTypeId(): string | undefined;
+  readonly volumeTypeId?: string;
 }
 
 /**

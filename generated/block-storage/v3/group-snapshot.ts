@@ -116,45 +116,42 @@ export class GroupSnapshot extends Resource {
     fetch: GroupSnapshotOperations.get,
   };
 
-  /** Builds a GroupSnapshot from attributes; every attribute given counts as changed. */
-  constructor(attrs?: GroupSnapshotAttributes) {
+  /** Refers to an existing GroupSnapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: GroupSnapshotAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link GroupSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link GroupSnapshot}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface GroupSnapshot {
   /** The UUID of the group snapshot. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the group snapshot. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The description of the group snapshot. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * The UUID of the group that is snapshotted (required on create).
    * @remarks Wire name: `group_id`.
    */
-  get groupId(): string | undefined;
-  set groupId(value: string | null | undefined);
+  groupId?: string;
   /**
    * The UUID of the group type of the snapshotted group.
    * @remarks Wire name: `group_type_id`.
    */
-  get groupTypeId(): string | undefined;
+  readonly groupTypeId?: string;
   /** The status of the group snapshot: `creating`, `available`, `updating`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): GroupSnapshotStatus | (string & {}) | undefined;
+  readonly status?: GroupSnapshotStatus | (string & {});
   /**
    * The UUID of the project that owns the group snapshot (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….
    */
-  get projectId(): string | undefined;
+  readonly projectId?: string;
   /**
    * The date and time when the group snapshot was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
 }
 
 /**

@@ -141,34 +141,30 @@ export class GroupType extends Resource {
     fetch: GroupTypeOperations.get,
   };
 
-  /** Builds a GroupType from attributes; every attribute given counts as changed. */
-  constructor(attrs?: GroupTypeAttributes) {
+  /** Refers to an existing GroupType by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: GroupTypeAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link GroupType}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link GroupType}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface GroupType {
   /** The UUID of the group type. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the group type (required on create, unique). */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The description of the group type. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /**
    * Whether the group type is visible to every project (default true). Unlike a volume type's, it is sent and returned under this one name.
    * @remarks Wire name: `is_public`.
    */
-  get isPublic(): boolean | undefined;
-  set isPublic(value: boolean | null | undefined);
+  isPublic?: boolean;
   /**
    * The group specs of the type, as key/value pairs. Cinder shows them only to callers its policy allows (administrators by default); change them later with the group spec methods.
    * @remarks Wire name: `group_specs`.
    */
-  get groupSpecs(): Readonly<Record<string, string>> | undefined;
-  set groupSpecs(value: Readonly<Record<string, string>> | null | undefined);
+  groupSpecs?: Readonly<Record<string, string>>;
 }
 
 /**

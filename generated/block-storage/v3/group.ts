@@ -213,84 +213,77 @@ export class Group extends Resource {
     fetch: GroupOperations.get,
   };
 
-  /** Builds a Group from attributes; every attribute given counts as changed. */
-  constructor(attrs?: GroupAttributes) {
+  /** Refers to an existing Group by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: GroupAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Group}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Group}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Group {
   /** The UUID of the group. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the group. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /** The description of the group. */
-  get description(): string | undefined;
-  set description(value: string | null | undefined);
+  description?: string;
   /** The status of the group: `creating`, `available`, `updating`, `in-use`, `deleting`, `deleted`, `error` or `error_deleting`. */
-  get status(): GroupStatus | (string & {}) | undefined;
+  readonly status?: GroupStatus | (string & {});
   /**
    * The group type of the group (required on create). Cinder accepts its ID or name on create and returns its ID.
    * @remarks Wire name: `group_type`.
    */
-  get groupType(): string | undefined;
-  set groupType(value: string | null | undefined);
+  groupType?: string;
   /**
    * The volume types the group's volumes may have (required on create, at least one): IDs or names on create, IDs in responses.
    * @remarks Wire name: `volume_types`.
    */
-  get volumeTypes(): readonly string[] | undefined;
-  set volumeTypes(value: string[] | null | undefined);
+  volumeTypes?: string[];
   /**
    * The name of the availability zone of the group.
    * @remarks Wire name: `availability_zone`.
    */
-  get availabilityZone(): string | undefined;
-  set availabilityZone(value: string | null | undefined);
+  availabilityZone?: string;
   /**
    * The UUID of the group snapshot the group was created from, or null.
    * @remarks Wire name: `group_snapshot_id`. Microversions 3.14–….
    */
-  get groupSnapshotId(): string | undefined;
+  readonly groupSnapshotId?: string;
   /**
    * The UUID of the group the group was cloned from, or null.
    * @remarks Wire name: `source_group_id`. Microversions 3.14–….
    */
-  get sourceGroupId(): string | undefined;
+  readonly sourceGroupId?: string;
   /**
    * The UUIDs of the volumes of the group; Cinder returns them only when asked with listVolume.
    * @remarks Microversions 3.25–….
    */
-  get volumes(): readonly string[] | undefined;
+  readonly volumes?: readonly string[];
   /**
    * The replication status of the group: `enabled`, `disabled`, `not-capable`, `enabling`, `disabling`, `failing-over`, `failed-over`, `failover-error` or `error`.
    * @remarks Wire name: `replication_status`. Microversions 3.38–….
    */
-  get replicationStatus(): string | undefined;
+  readonly replicationStatus?: string;
   /**
    * The UUID of the project that owns the group (detailed views, from 3.58, when policy allows).
    * @remarks Wire name: `project_id`. Microversions 3.58–….
    */
-  get projectId(): string | undefined;
+  readonly projectId?: string;
   /**
    * The date and time when the group was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * On update, the UUIDs of the volumes to add to the group, separated by commas.
    * @remarks Wire name: `add_volumes`.
    */
-  get addVolumes(): string | undefined;
-  set addVolumes(value: string | null | undefined);
+  addVolumes?: string;
   /**
    * On update, the UUIDs of the volumes to remove from the group, separated by commas.
    * @remarks Wire name: `remove_volumes`.
    */
-  get removeVolumes(): string | undefined;
-  set removeVolumes(value: string | null | undefined);
+  removeVolumes?: string;
 }
 
 /** Options of `getGroup`. */

@@ -94,37 +94,37 @@ export class ManageableSnapshot extends Resource {
   }
 }
 
-/** The fields of a {@link ManageableSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ManageableSnapshot}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ManageableSnapshot {
   /** The driver's reference to the snapshot, such as `{"source-name": "lvol0"}`; give it to manageSnapshot. */
-  get reference(): Record<string, unknown> | undefined;
+  readonly reference?: Record<string, unknown>;
   /**
    * The driver's reference to the snapshot's origin volume.
    * @remarks Wire name: `source_reference`.
    */
-  get sourceReference(): Record<string, unknown> | undefined;
+  readonly sourceReference?: Record<string, unknown>;
   /** The size of the snapshot, in GiB (rounded up). */
-  get size(): number | undefined;
+  readonly size?: number;
   /**
    * Whether Cinder may manage the snapshot.
    * @remarks Wire name: `safe_to_manage`.
    */
-  get safeToManage(): boolean | undefined;
+  readonly safeToManage?: boolean;
   /**
    * Why the snapshot cannot be managed, such as `already managed` (details only).
    * @remarks Wire name: `reason_not_safe`.
    */
-  get reasonNotSafe(): string | undefined;
+  readonly reasonNotSafe?: string;
   /**
    * The UUID of the Cinder snapshot when it is already managed, else null (details only).
    * @remarks Wire name: `cinder_id`.
    */
-  get cinderId(): string | undefined;
+  readonly cinderId?: string;
   /**
    * More information the driver gives about the snapshot, or null (details only).
    * @remarks Wire name: `extra_info`.
    */
-  get extraInfo(): unknown | undefined;
+  readonly extraInfo?: unknown;
 }
 
 /** Options of `manageableSnapshots`. */

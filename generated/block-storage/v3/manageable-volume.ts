@@ -88,32 +88,32 @@ export class ManageableVolume extends Resource {
   }
 }
 
-/** The fields of a {@link ManageableVolume}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ManageableVolume}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ManageableVolume {
   /** The driver's reference to the storage object, such as `{"source-name": "lvol0"}`; give it to manageVolume. */
-  get reference(): Record<string, unknown> | undefined;
+  readonly reference?: Record<string, unknown>;
   /** The size of the storage object, in GiB (rounded up). */
-  get size(): number | undefined;
+  readonly size?: number;
   /**
    * Whether Cinder may manage the object.
    * @remarks Wire name: `safe_to_manage`.
    */
-  get safeToManage(): boolean | undefined;
+  readonly safeToManage?: boolean;
   /**
    * Why the object cannot be managed, such as `already managed` (details only).
    * @remarks Wire name: `reason_not_safe`.
    */
-  get reasonNotSafe(): string | undefined;
+  readonly reasonNotSafe?: string;
   /**
    * The UUID of the Cinder volume when the object is already managed, else null (details only).
    * @remarks Wire name: `cinder_id`.
    */
-  get cinderId(): string | undefined;
+  readonly cinderId?: string;
   /**
    * More information the driver gives about the object, or null (details only).
    * @remarks Wire name: `extra_info`.
    */
-  get extraInfo(): unknown | undefined;
+  readonly extraInfo?: unknown;
 }
 
 /** Options of `manageableVolumes`. */

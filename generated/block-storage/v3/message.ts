@@ -116,58 +116,58 @@ export class Message extends Resource {
     fetch: MessageOperations.get,
   };
 
-  /** Builds a Message from attributes; every attribute given counts as changed. */
-  constructor(attrs?: MessageAttributes) {
+  /** Refers to an existing Message by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: MessageAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Message}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Message}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Message {
   /** The UUID of the message. */
-  get id(): string | undefined;
+  readonly id: string;
   /**
    * The ID of the event that caused the message, such as `VOLUME_000002`.
    * @remarks Wire name: `event_id`.
    */
-  get eventId(): string | undefined;
+  readonly eventId?: string;
   /**
    * The translated, human-readable message.
    * @remarks Wire name: `user_message`.
    */
-  get userMessage(): string | undefined;
+  readonly userMessage?: string;
   /**
    * The level of the message, such as `ERROR`.
    * @remarks Wire name: `message_level`.
    */
-  get messageLevel(): string | undefined;
+  readonly messageLevel?: string;
   /**
    * The type of the resource the message is about, such as `VOLUME` (absent when none).
    * @remarks Wire name: `resource_type`.
    */
-  get resourceType(): string | undefined;
+  readonly resourceType?: string;
   /**
    * The UUID of the resource the message is about (absent when none).
    * @remarks Wire name: `resource_uuid`.
    */
-  get resourceUuid(): string | undefined;
+  readonly resourceUuid?: string;
   /**
    * The ID of the request during which the error happened.
    * @remarks Wire name: `request_id`.
    */
-  get requestId(): string | undefined;
+  readonly requestId?: string;
   /**
    * The date and time when the message was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /**
    * The date and time until which the message is kept (ISO 8601).
    * @remarks Wire name: `guaranteed_until`.
    */
-  get guaranteedUntil(): string | undefined;
+  readonly guaranteedUntil?: string;
   /** Links to the message. */
-  get links(): readonly MessageLink[] | undefined;
+  readonly links?: readonly MessageLink[];
 }
 
 /**

@@ -205,63 +205,63 @@ export class Service extends Resource {
   }
 }
 
-/** The fields of a {@link Service}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Service}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Service {
   /** Not sent by Cinder: services have no ID, so this stays undefined; a service is identified by its host and binary. */
-  get id(): string | undefined;
+  readonly id?: string;
   /** The binary of the service: cinder-scheduler, cinder-volume or cinder-backup. */
-  get binary(): string | undefined;
+  readonly binary?: string;
   /** The host of the service; for cinder-volume, `host@backend`. */
-  get host(): string | undefined;
+  readonly host?: string;
   /**
    * The availability zone of the service.
    * @remarks Wire name: `zone`.
    */
-  get availabilityZone(): string | undefined;
+  readonly availabilityZone?: string;
   /** Whether the service is enabled or disabled (administratively). */
-  get status(): 'enabled' | 'disabled' | undefined;
+  readonly status?: 'enabled' | 'disabled';
   /** Whether the service has reported in recently (up) or not (down). */
-  get state(): 'up' | 'down' | undefined;
+  readonly state?: 'up' | 'down';
   /**
    * When the service last reported in or was last changed (ISO 8601).
    * @remarks Wire name: `updated_at`.
    */
-  get updatedAt(): string | undefined;
+  readonly updatedAt?: string;
   /**
    * Why the service was disabled, if a reason was given (`frozen` while frozen). Cinder keeps it when the service is enabled again; a thaw sets it to an empty string.
    * @remarks Wire name: `disabled_reason`.
    */
-  get disabledReason(): string | undefined;
+  readonly disabledReason?: string;
   /**
    * Whether the service is disabled; returned by the enable and disable calls only.
    * @remarks Wire name: `disabled`.
    */
-  get isDisabled(): boolean | undefined;
+  readonly isDisabled?: boolean;
   /**
    * The replication status of the back end (cinder-volume services only).
    * @remarks Wire name: `replication_status`.
    */
-  get replicationStatus(): string | undefined;
+  readonly replicationStatus?: string;
   /**
    * The ID of the back end currently active after a failover (cinder-volume services only).
    * @remarks Wire name: `active_backend_id`.
    */
-  get activeBackendId(): string | undefined;
+  readonly activeBackendId?: string;
   /**
    * Whether the back end is frozen, that is refuses management operations (cinder-volume services only).
    * @remarks Wire name: `frozen`.
    */
-  get isFrozen(): boolean | undefined;
+  readonly isFrozen?: boolean;
   /**
    * The name of the cluster the service belongs to, if any (microversion 3.7).
    * @remarks Microversions 3.7–….
    */
-  get cluster(): string | undefined;
+  readonly cluster?: string;
   /**
    * The state of the storage back end as its driver reports it, `up` or `down` (cinder-volume services only, microversion 3.49).
    * @remarks Wire name: `backend_state`. Microversions 3.49–….
    */
-  get backendState(): string | undefined;
+  readonly backendState?: string;
 }
 
 /** Options of `services`. */

@@ -48,12 +48,12 @@ export class Pool extends Resource {
   }
 }
 
-/** The fields of a {@link Pool}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Pool}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Pool {
   /** The name of the pool, as `host@backend#pool`. */
-  get name(): string | undefined;
+  readonly name?: string;
   /** The capabilities the driver reports for the pool, such as `total_capacity_gb`, `free_capacity_gb`, `reserved_percentage`, `storage_protocol` and `QoS_support` (only with details). */
-  get capabilities(): Record<string, unknown> | undefined;
+  readonly capabilities?: Record<string, unknown>;
 }
 
 /** Options of `backendPools`. */

@@ -96,43 +96,36 @@ export class QuotaClassSet extends Resource {
     fetch: QuotaClassSetOperations.get,
   };
 
-  /** Builds a QuotaClassSet from attributes; every attribute given counts as changed. */
-  constructor(attrs?: QuotaClassSetAttributes) {
+  /** Refers to an existing QuotaClassSet by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: QuotaClassSetAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link QuotaClassSet}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link QuotaClassSet}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface QuotaClassSet {
   /** The name of the quota class, such as `default`. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The number of volumes allowed for each project. */
-  get volumes(): number | undefined;
-  set volumes(value: number | null | undefined);
+  volumes?: number;
   /** The number of snapshots allowed for each project. */
-  get snapshots(): number | undefined;
-  set snapshots(value: number | null | undefined);
+  snapshots?: number;
   /** The size of volumes and snapshots allowed for each project, in gibibytes (GiB). */
-  get gigabytes(): number | undefined;
-  set gigabytes(value: number | null | undefined);
+  gigabytes?: number;
   /** The number of backups allowed for each project. */
-  get backups(): number | undefined;
-  set backups(value: number | null | undefined);
+  backups?: number;
   /**
    * The size of backups allowed for each project, in gibibytes (GiB).
    * @remarks Wire name: `backup_gigabytes`.
    */
-  get backupGigabytes(): number | undefined;
-  set backupGigabytes(value: number | null | undefined);
+  backupGigabytes?: number;
   /**
    * The largest size allowed for a single volume, in gibibytes (GiB).
    * @remarks Wire name: `per_volume_gigabytes`.
    */
-  get perVolumeGigabytes(): number | undefined;
-  set perVolumeGigabytes(value: number | null | undefined);
+  perVolumeGigabytes?: number;
   /** The number of groups allowed for each project. */
-  get groups(): number | undefined;
-  set groups(value: number | null | undefined);
+  groups?: number;
 }
 
 /**

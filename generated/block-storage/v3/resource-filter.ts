@@ -46,12 +46,12 @@ export class ResourceFilter extends Resource {
   }
 }
 
-/** The fields of a {@link ResourceFilter}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ResourceFilter}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ResourceFilter {
   /** The resource the filters apply to, such as `volume`, `snapshot` or `pool`. */
-  get resource(): string | undefined;
+  readonly resource?: string;
   /** The filter keys accepted by that resource's list, such as `name` or `status`. */
-  get filters(): readonly string[] | undefined;
+  readonly filters?: readonly string[];
 }
 
 /** Options of `resourceFilters`. */

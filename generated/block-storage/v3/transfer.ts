@@ -187,58 +187,55 @@ export class Transfer extends Resource {
     fetch: TransferOperations.get,
   };
 
-  /** Builds a Transfer from attributes; every attribute given counts as changed. */
-  constructor(attrs?: TransferAttributes) {
+  /** Refers to an existing Transfer by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
+  constructor(attrs: TransferAttributes & { readonly id: string }) {
     super(attrs);
   }
 }
 
-/** The fields of a {@link Transfer}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link Transfer}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface Transfer {
   /** The UUID of the volume transfer. */
-  get id(): string | undefined;
+  readonly id: string;
   /** The name of the volume transfer. */
-  get name(): string | undefined;
-  set name(value: string | null | undefined);
+  name?: string;
   /**
    * The UUID of the volume to transfer (required on create). The volume must be available, not encrypted, and its snapshots must be available.
    * @remarks Wire name: `volume_id`.
    */
-  get volumeId(): string | undefined;
-  set volumeId(value: string | null | undefined);
+  volumeId?: string;
   /**
    * The authentication key the recipient needs to accept the transfer. Cinder returns it only in the response to create.
    * @remarks Wire name: `auth_key`.
    */
-  get authKey(): string | undefined;
+  readonly authKey?: string;
   /**
    * The date and time when the transfer was created (ISO 8601).
    * @remarks Wire name: `created_at`.
    */
-  get createdAt(): string | undefined;
+  readonly createdAt?: string;
   /** Links to the volume transfer. */
-  get links(): readonly TransferLink[] | undefined;
+  readonly links?: readonly TransferLink[];
   /**
    * Transfer the volume without its snapshots (default false). Microversion 3.55; the older route transfers the snapshots too.
    * @remarks Wire name: `no_snapshots`. Microversions 3.55–….
    */
-  get noSnapshots(): boolean | undefined;
-  set noSnapshots(value: boolean | null | undefined);
+  noSnapshots?: boolean;
   /**
    * The project the volume is transferred from (microversion 3.57).
    * @remarks Wire name: `source_project_id`. Microversions 3.57–….
    */
-  get sourceProjectId(): string | undefined;
+  readonly sourceProjectId?: string;
   /**
    * The project that accepted the transfer, or null (microversion 3.57).
    * @remarks Wire name: `destination_project_id`. Microversions 3.57–….
    */
-  get destinationProjectId(): string | undefined;
+  readonly destinationProjectId?: string;
   /**
    * Whether the transfer was accepted (microversion 3.57).
    * @remarks Microversions 3.57–….
    */
-  get accepted(): boolean | undefined;
+  readonly accepted?: boolean;
 }
 
 /** Options of `transfers`. */

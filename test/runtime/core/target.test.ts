@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { QosSpec, Snapshot, Type, TypeEncryption, Volume } from '../../../generated/block-storage/v2/index.js';
 import { checkArg, optionalRefId, refId, toTarget } from '../../../runtime/index.js';
-import { InvalidArgumentError, fromWire } from '../../../runtime/index.js';
+import { InvalidArgumentError, construct, fromWire } from '../../../runtime/index.js';
 import { coreEnv, rejectionOf, thrownBy } from './support.js';
 
 const env = coreEnv();
@@ -42,7 +42,7 @@ describe('toTarget', () => {
   });
 
   it('a parent without an ID is refused', () => {
-    const error = argumentError(() => toTarget(TypeEncryption, new Type({ name: 'x' }), 'volumeType', parent));
+    const error = argumentError(() => toTarget(TypeEncryption, construct(Type, { name: 'x' }), 'volumeType', parent));
     expect(error.argument).toBe('volumeType');
     expect(error.message).toMatch(/the Type has no ID/);
   });
@@ -88,17 +88,17 @@ describe('toTarget', () => {
     expect(await rejectionOf(env.proxy.extendVolume(null as unknown as string, 20))).toBeInstanceOf(
       InvalidArgumentError,
     );
-    expect(await rejectionOf(env.proxy.getTypeEncryption(new Type({ name: 'no id' })))).toBeInstanceOf(
+    expect(await rejectionOf(env.proxy.getTypeEncryption(construct(Type, { name: 'no id' })))).toBeInstanceOf(
       InvalidArgumentError,
     );
     expect(env.requests).toEqual([]);
   });
 
   it('an instance that lacks its ID cannot be addressed: refused before any request', async () => {
-    const error = await rejectionOf(env.proxy.deleteVolume(new Volume({ name: 'unsaved' }), { ignoreMissing: false }));
+    const error = await rejectionOf(env.proxy.deleteVolume(construct(Volume, { name: 'unsaved' }), { ignoreMissing: false }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/\{volume_id\}/);
-    expect(await rejectionOf(env.proxy.getVolume(new Volume({ name: 'unsaved' })))).toBeInstanceOf(
+    expect(await rejectionOf(env.proxy.getVolume(construct(Volume, { name: 'unsaved' })))).toBeInstanceOf(
       InvalidArgumentError,
     );
     expect(env.requests).toEqual([]);
@@ -128,7 +128,7 @@ describe('refId', () => {
     expect(optionalRefId('t-3', 'volumeType')).toBe('t-3');
   });
 
-  it.each([[''], [null], [7], [{ id: 't' }], [new Type({ name: 'unsaved' })]])(
+  it.each([[''], [null], [7], [{ id: 't' }], [construct(Type, { name: 'unsaved' })]])(
     '%j is refused, naming the argument',
     (value) => {
       expect(argumentError(() => refId(value, 'volumeType')).argument).toBe('volumeType');
