@@ -23,7 +23,7 @@ import type {
   ServiceModel,
   StructModel,
 } from '../model/types.js';
-import { lowerFirst } from '../model/util.js';
+import { lowerFirst, upperFirst } from '../model/util.js';
 import { doc, returnsText } from './docs.js';
 import { fieldTypeExpr, literal, propertyKey, structSchemaName, structsIn, tsType, tsTypeWithEnum } from './render.js';
 import { methodSignature, paramType, type EmittedParam } from './signature.js';
@@ -95,7 +95,7 @@ export function emitResourceModule(
       ),
     );
   }
-  body.push(operationsConst(resource, uses));
+  body.push(...operationsConst(resource, uses));
   body.push(resourceClass(resource, uses));
   body.push(fieldProperties(resource));
 
@@ -318,35 +318,54 @@ function operationExpr(op: OperationModel, path: string, id: string, detail = fa
   return `{ ${parts.join(', ')} }`;
 }
 
-function operationsConst(resource: ResourceModel, uses: Uses): StatementStructures {
+/**
+ * The module-private constant holding one operation: what method functions and the schema refer
+ * to, so that a bundle keeps only the operations its calls use (an object of all of them cannot
+ * be split by a bundler).
+ */
+export function operationConstName(resource: ResourceModel, name: string): string {
+  return `${lowerFirst(operationsConstName(resource))}${upperFirst(name)}`;
+}
+
+function operationsConst(resource: ResourceModel, uses: Uses): StatementStructures[] {
   uses.type('Operation');
   const entries: string[] = [];
+  const consts: StatementStructures[] = [];
+  const add = (key: string, description: string, expr: string): void => {
+    const name = operationConstName(resource, key);
+    const text = description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ');
+    consts.push({
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name, initializer: `${expr} as const satisfies Operation` }],
+    });
+    entries.push(`/** ${text} */\n${propertyKey(key)}: ${name},`);
+  };
   for (const op of resource.operations) {
-    entries.push(
-      `/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} */\n${propertyKey(op.name)}: ${operationExpr(op, op.path, op.id)},`,
-    );
+    add(op.name, op.description, operationExpr(op, op.path, op.id));
     if (op.detailPath) {
-      entries.push(
-        `/** ${op.description.replace(/\*\//g, '*\\/').replace(/\s*\n\s*/g, ' ')} (with details) */\n${propertyKey(`${op.name}Detail`)}: ${operationExpr(op, op.detailPath, `${op.id}.detail`, true)},`,
-      );
+      add(`${op.name}Detail`, `${op.description} (with details)`, operationExpr(op, op.detailPath, `${op.id}.detail`, true));
     }
   }
-  return {
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    isExported: true,
-    docs: [
-      doc({
-        description: `The wire operations of {@link ${resource.name}}: method, path and microversion bounds of each request.`,
-      }),
-    ],
-    declarations: [
-      {
-        name: operationsConstName(resource),
-        initializer: `{\n${entries.join('\n')}\n} as const satisfies Readonly<Record<string, Operation>>`,
-      },
-    ],
-  };
+  return [
+    ...consts,
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      isExported: true,
+      docs: [
+        doc({
+          description: `The wire operations of {@link ${resource.name}}: method, path and microversion bounds of each request.`,
+        }),
+      ],
+      declarations: [
+        {
+          name: operationsConstName(resource),
+          initializer: `{\n${entries.join('\n')}\n} as const satisfies Readonly<Record<string, Operation>>`,
+        },
+      ],
+    },
+  ];
 }
 
 function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStructure {
@@ -373,7 +392,7 @@ function resourceClass(resource: ResourceModel, uses: Uses): ClassDeclarationStr
     );
   }
   const get = resource.operations.find((o) => o.kind === 'get');
-  if (get) schemaParts.push(`fetch: ${operationsConstName(resource)}.${get.name}`);
+  if (get) schemaParts.push(`fetch: ${operationConstName(resource, get.name)}`);
 
   return {
     kind: StructureKind.Class,
@@ -552,7 +571,7 @@ class MethodBody {
   }
 
   private opRef(name: string, detail = false): string {
-    return `${operationsConstName(this.resource)}.${name}${detail ? 'Detail' : ''}`;
+    return operationConstName(this.resource, `${name}${detail ? 'Detail' : ''}`);
   }
 
   render(): string[] {

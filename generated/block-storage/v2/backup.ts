@@ -189,28 +189,70 @@ export interface BackupCreate {
   readonly force?: boolean | null;
 }
 
+const backupOperationsCreate = { id: 'Backup.create', method: 'POST', path: '/backups' } as const satisfies Operation;
+const backupOperationsGet = {
+  id: 'Backup.get',
+  method: 'GET',
+  path: '/backups/{backup_id}',
+} as const satisfies Operation;
+const backupOperationsDelete = {
+  id: 'Backup.delete',
+  method: 'DELETE',
+  path: '/backups/{backup_id}',
+} as const satisfies Operation;
+const backupOperationsList = { id: 'Backup.list', method: 'GET', path: '/backups' } as const satisfies Operation;
+const backupOperationsListDetail = {
+  id: 'Backup.list.detail',
+  method: 'GET',
+  path: '/backups/detail',
+} as const satisfies Operation;
+const backupOperationsForceDelete = {
+  id: 'Backup.forceDelete',
+  method: 'POST',
+  path: '/backups/{backup_id}/action',
+} as const satisfies Operation;
+const backupOperationsResetStatus = {
+  id: 'Backup.resetStatus',
+  method: 'POST',
+  path: '/backups/{backup_id}/action',
+} as const satisfies Operation;
+const backupOperationsRestore = {
+  id: 'Backup.restore',
+  method: 'POST',
+  path: '/backups/{backup_id}/restore',
+} as const satisfies Operation;
+const backupOperationsExportRecord = {
+  id: 'Backup.exportRecord',
+  method: 'GET',
+  path: '/backups/{backup_id}/export_record',
+} as const satisfies Operation;
+const backupOperationsImportRecord = {
+  id: 'Backup.importRecord',
+  method: 'POST',
+  path: '/backups/import_record',
+} as const satisfies Operation;
 /** The wire operations of {@link Backup}: method, path and microversion bounds of each request. */
 export const BackupOperations = {
   /** Creates a backup of a volume (Cinder answers with its id, name and links). */
-  create: { id: 'Backup.create', method: 'POST', path: '/backups' },
+  create: backupOperationsCreate,
   /** Shows details of a backup. */
-  get: { id: 'Backup.get', method: 'GET', path: '/backups/{backup_id}' },
+  get: backupOperationsGet,
   /** Deletes a backup. */
-  delete: { id: 'Backup.delete', method: 'DELETE', path: '/backups/{backup_id}' },
+  delete: backupOperationsDelete,
   /** Lists the backups that the project can access. */
-  list: { id: 'Backup.list', method: 'GET', path: '/backups' },
+  list: backupOperationsList,
   /** Lists the backups that the project can access. (with details) */
-  listDetail: { id: 'Backup.list.detail', method: 'GET', path: '/backups/detail' },
+  listDetail: backupOperationsListDetail,
   /** Force-deletes a backup and its data whatever its state (administrators only). Cinder answers 405 when the backup driver does not support it. */
-  forceDelete: { id: 'Backup.forceDelete', method: 'POST', path: '/backups/{backup_id}/action' },
+  forceDelete: backupOperationsForceDelete,
   /** Resets the status of a backup (administrators only). Cinder only hands the request to cinder-backup, which applies it shortly after the 202: wait for the new status before relying on it. */
-  resetStatus: { id: 'Backup.resetStatus', method: 'POST', path: '/backups/{backup_id}/action' },
+  resetStatus: backupOperationsResetStatus,
   /** Restores a backup to an existing available volume, or to a new volume when no volume is given (named after `name`, or restore_backup_<id>). The volume ID wins when both are given. A new volume created without a name then takes the backed-up volume's name and description from the backup's metadata. */
-  restore: { id: 'Backup.restore', method: 'POST', path: '/backups/{backup_id}/restore' },
+  restore: backupOperationsRestore,
   /** Exports the metadata record of a backup (administrators only). */
-  exportRecord: { id: 'Backup.exportRecord', method: 'GET', path: '/backups/{backup_id}/export_record' },
+  exportRecord: backupOperationsExportRecord,
   /** Imports a backup record exported elsewhere, creating a Backup that points to the existing backup data (administrators only). */
-  importRecord: { id: 'Backup.importRecord', method: 'POST', path: '/backups/import_record' },
+  importRecord: backupOperationsImportRecord,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -246,7 +288,7 @@ export class Backup extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { backup_id: 'id' },
-    fetch: BackupOperations.get,
+    fetch: backupOperationsGet,
   };
 
   /** Refers to an existing Backup by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -395,7 +437,7 @@ export function backups(client: ServiceClient, options: BackupsOptions = {}): Pa
   return listResources(
     client,
     Backup,
-    details ? BackupOperations.listDetail : BackupOperations.list,
+    details ? backupOperationsListDetail : backupOperationsList,
     {
       query: {
         name,
@@ -430,7 +472,7 @@ export async function getBackup(
   options?: RequestOptions,
 ): Promise<Backup> {
   const target = toTarget(Backup, backup, 'backup');
-  return fetchResource(client, Backup, BackupOperations.get, target, undefined, options);
+  return fetchResource(client, Backup, backupOperationsGet, target, undefined, options);
 }
 
 /** Options of `findBackup`. */
@@ -474,8 +516,8 @@ export async function findBackup(
     client,
     Backup,
     {
-      get: BackupOperations.get,
-      list: details ? BackupOperations.listDetail : BackupOperations.list,
+      get: backupOperationsGet,
+      list: details ? backupOperationsListDetail : backupOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -498,7 +540,7 @@ export async function createBackup(
   attrs: BackupCreate,
   options?: RequestOptions,
 ): Promise<Backup> {
-  return createResource(client, Backup, BackupOperations.create, attrs, undefined, options);
+  return createResource(client, Backup, backupOperationsCreate, attrs, undefined, options);
 }
 
 /** Options of `deleteBackup`. */
@@ -529,7 +571,7 @@ export async function deleteBackup(
   if (force) {
     await deleteResource(
       client,
-      BackupOperations.forceDelete,
+      backupOperationsForceDelete,
       { target, body: { 'os-force_delete': {} } },
       ignoreMissing,
       options,
@@ -537,7 +579,7 @@ export async function deleteBackup(
     return;
   }
 
-  await deleteResource(client, BackupOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, backupOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -557,7 +599,7 @@ export async function importBackup(
   checkArgs({ service, url }, { service: { type: 'string', required: true }, url: { type: 'string', required: true } });
   const response = await callOperation(
     client,
-    BackupOperations.importRecord,
+    backupOperationsImportRecord,
     { body: { 'backup-record': { backup_service: service, backup_url: url } } },
     options,
   );
@@ -577,7 +619,7 @@ export async function exportBackup(
   options?: RequestOptions,
 ): Promise<BackupRecord> {
   const target = toTarget(Backup, backup, 'backup');
-  const response = await callOperation(client, BackupOperations.exportRecord, { target }, options);
+  const response = await callOperation(client, backupOperationsExportRecord, { target }, options);
   return readValue<BackupRecord>(response, { struct: BackupRecordSchema }, 'backup-record', 'Backup.exportRecord');
 }
 
@@ -606,7 +648,7 @@ export async function restoreBackup(
   const target = toTarget(Backup, backup, 'backup');
   const response = await callOperation(
     client,
-    BackupOperations.restore,
+    backupOperationsRestore,
     { target, body: { restore: { volume_id: optionalRefId(volume, 'volume'), name } } },
     options,
   );
@@ -630,7 +672,7 @@ export async function resetBackupStatus(
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(
     client,
-    BackupOperations.resetStatus,
+    backupOperationsResetStatus,
     { target, body: { 'os-reset_status': { status } } },
     options,
   );
@@ -650,7 +692,7 @@ export async function exportRecord(
   options?: RequestOptions,
 ): Promise<BackupRecord> {
   const target = toTarget(Backup, backup, 'backup');
-  const response = await callOperation(client, BackupOperations.exportRecord, { target }, options);
+  const response = await callOperation(client, backupOperationsExportRecord, { target }, options);
   return readValue<BackupRecord>(response, { struct: BackupRecordSchema }, 'backup-record', 'Backup.exportRecord');
 }
 
@@ -672,7 +714,7 @@ export async function resetBackup(
   const target = toTarget(Backup, backup, 'backup');
   await callOperation(
     client,
-    BackupOperations.resetStatus,
+    backupOperationsResetStatus,
     { target, body: { 'os-reset_status': { status } } },
     options,
   );

@@ -57,10 +57,15 @@ export interface CapabilitiesAttributes {
   readonly properties?: Record<string, unknown> | null;
 }
 
+const capabilitiesOperationsGet = {
+  id: 'Capabilities.get',
+  method: 'GET',
+  path: '/capabilities/{hostname}',
+} as const satisfies Operation;
 /** The wire operations of {@link Capabilities}: method, path and microversion bounds of each request. */
 export const CapabilitiesOperations = {
   /** Shows the capabilities of a volume back end. */
-  get: { id: 'Capabilities.get', method: 'GET', path: '/capabilities/{hostname}' },
+  get: capabilitiesOperationsGet,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -153,6 +158,6 @@ export async function getCapabilities(
   options?: RequestOptions,
 ): Promise<Capabilities> {
   checkArgs({ host }, { host: { type: 'string', required: true } });
-  const response = await callOperation(client, CapabilitiesOperations.get, { path: { hostname: host } }, options);
+  const response = await callOperation(client, capabilitiesOperationsGet, { path: { hostname: host } }, options);
   return readResource(Capabilities, response);
 }

@@ -54,18 +54,43 @@ export interface ConsistencyGroupSnapshotCreate {
   readonly consistencyGroupId?: string | null;
 }
 
+const consistencyGroupSnapshotOperationsCreate = {
+  id: 'ConsistencyGroupSnapshot.create',
+  method: 'POST',
+  path: '/cgsnapshots',
+} as const satisfies Operation;
+const consistencyGroupSnapshotOperationsGet = {
+  id: 'ConsistencyGroupSnapshot.get',
+  method: 'GET',
+  path: '/cgsnapshots/{cgsnapshot_id}',
+} as const satisfies Operation;
+const consistencyGroupSnapshotOperationsDelete = {
+  id: 'ConsistencyGroupSnapshot.delete',
+  method: 'DELETE',
+  path: '/cgsnapshots/{cgsnapshot_id}',
+} as const satisfies Operation;
+const consistencyGroupSnapshotOperationsList = {
+  id: 'ConsistencyGroupSnapshot.list',
+  method: 'GET',
+  path: '/cgsnapshots',
+} as const satisfies Operation;
+const consistencyGroupSnapshotOperationsListDetail = {
+  id: 'ConsistencyGroupSnapshot.list.detail',
+  method: 'GET',
+  path: '/cgsnapshots/detail',
+} as const satisfies Operation;
 /** The wire operations of {@link ConsistencyGroupSnapshot}: method, path and microversion bounds of each request. */
 export const ConsistencyGroupSnapshotOperations = {
   /** Creates a snapshot of a consistency group (Cinder answers with its id and name). */
-  create: { id: 'ConsistencyGroupSnapshot.create', method: 'POST', path: '/cgsnapshots' },
+  create: consistencyGroupSnapshotOperationsCreate,
   /** Shows details of a consistency group snapshot. */
-  get: { id: 'ConsistencyGroupSnapshot.get', method: 'GET', path: '/cgsnapshots/{cgsnapshot_id}' },
+  get: consistencyGroupSnapshotOperationsGet,
   /** Deletes a consistency group snapshot. */
-  delete: { id: 'ConsistencyGroupSnapshot.delete', method: 'DELETE', path: '/cgsnapshots/{cgsnapshot_id}' },
+  delete: consistencyGroupSnapshotOperationsDelete,
   /** Lists the consistency group snapshots of the project. Cinder returns them all at once, with no next links; limit and offset only cut a slice of that list. */
-  list: { id: 'ConsistencyGroupSnapshot.list', method: 'GET', path: '/cgsnapshots' },
+  list: consistencyGroupSnapshotOperationsList,
   /** Lists the consistency group snapshots of the project. Cinder returns them all at once, with no next links; limit and offset only cut a slice of that list. (with details) */
-  listDetail: { id: 'ConsistencyGroupSnapshot.list.detail', method: 'GET', path: '/cgsnapshots/detail' },
+  listDetail: consistencyGroupSnapshotOperationsListDetail,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -88,7 +113,7 @@ export class ConsistencyGroupSnapshot extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { cgsnapshot_id: 'id' },
-    fetch: ConsistencyGroupSnapshotOperations.get,
+    fetch: consistencyGroupSnapshotOperationsGet,
   };
 
   /** Refers to an existing ConsistencyGroupSnapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -147,7 +172,7 @@ export function consistencyGroupSnapshots(
   return listResources(
     client,
     ConsistencyGroupSnapshot,
-    details ? ConsistencyGroupSnapshotOperations.listDetail : ConsistencyGroupSnapshotOperations.list,
+    details ? consistencyGroupSnapshotOperationsListDetail : consistencyGroupSnapshotOperationsList,
     { query: { limit, offset }, paginated: false },
     options,
   );
@@ -169,7 +194,7 @@ export async function getConsistencyGroupSnapshot(
   return fetchResource(
     client,
     ConsistencyGroupSnapshot,
-    ConsistencyGroupSnapshotOperations.get,
+    consistencyGroupSnapshotOperationsGet,
     target,
     undefined,
     options,
@@ -217,8 +242,8 @@ export async function findConsistencyGroupSnapshot(
     client,
     ConsistencyGroupSnapshot,
     {
-      get: ConsistencyGroupSnapshotOperations.get,
-      list: details ? ConsistencyGroupSnapshotOperations.listDetail : ConsistencyGroupSnapshotOperations.list,
+      get: consistencyGroupSnapshotOperationsGet,
+      list: details ? consistencyGroupSnapshotOperationsListDetail : consistencyGroupSnapshotOperationsList,
       nameFilter: 'client',
       nameWire: 'name',
       paginated: false,
@@ -244,7 +269,7 @@ export async function createConsistencyGroupSnapshot(
   return createResource(
     client,
     ConsistencyGroupSnapshot,
-    ConsistencyGroupSnapshotOperations.create,
+    consistencyGroupSnapshotOperationsCreate,
     attrs,
     undefined,
     options,
@@ -273,5 +298,5 @@ export async function deleteConsistencyGroupSnapshot(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(ConsistencyGroupSnapshot, consistencyGroupSnapshot, 'consistencyGroupSnapshot');
-  await deleteResource(client, ConsistencyGroupSnapshotOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, consistencyGroupSnapshotOperationsDelete, { target }, ignoreMissing, options);
 }

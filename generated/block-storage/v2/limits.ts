@@ -114,10 +114,11 @@ export interface LimitsAttributes {
   readonly rate?: RateLimits[] | null;
 }
 
+const limitsOperationsGet = { id: 'Limits.get', method: 'GET', path: '/limits' } as const satisfies Operation;
 /** The wire operations of {@link Limits}: method, path and microversion bounds of each request. */
 export const LimitsOperations = {
   /** Shows the absolute and rate limits of the project. */
-  get: { id: 'Limits.get', method: 'GET', path: '/limits' },
+  get: limitsOperationsGet,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -169,7 +170,7 @@ export async function getLimits(client: ServiceClient, options: GetLimitsOptions
   checkArgs(options, { project: 'string' });
   const response = await callOperation(
     client,
-    LimitsOperations.get,
+    limitsOperationsGet,
     { query: { project_id: project }, requires: [project === undefined ? undefined : '3.39'] },
     options,
   );

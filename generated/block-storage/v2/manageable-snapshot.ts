@@ -43,12 +43,22 @@ export interface ManageableSnapshotAttributes {
   readonly extraInfo?: unknown | null;
 }
 
+const manageableSnapshotOperationsList = {
+  id: 'ManageableSnapshot.list',
+  method: 'GET',
+  path: '/os-snapshot-manage',
+} as const satisfies Operation;
+const manageableSnapshotOperationsListDetail = {
+  id: 'ManageableSnapshot.list.detail',
+  method: 'GET',
+  path: '/os-snapshot-manage/detail',
+} as const satisfies Operation;
 /** The wire operations of {@link ManageableSnapshot}: method, path and microversion bounds of each request. */
 export const ManageableSnapshotOperations = {
   /** Lists the snapshots of a back end host that could be managed (administrators only). Cinder returns the page at once, without next links: page with limit and offset (or marker). */
-  list: { id: 'ManageableSnapshot.list', method: 'GET', path: '/os-snapshot-manage' },
+  list: manageableSnapshotOperationsList,
   /** Lists the snapshots of a back end host that could be managed (administrators only). Cinder returns the page at once, without next links: page with limit and offset (or marker). (with details) */
-  listDetail: { id: 'ManageableSnapshot.list.detail', method: 'GET', path: '/os-snapshot-manage/detail' },
+  listDetail: manageableSnapshotOperationsListDetail,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -78,37 +88,37 @@ export class ManageableSnapshot extends Resource {
   }
 }
 
-/** The fields of a {@link ManageableSnapshot}: read converted from the wire value; those that can be sent are writable (`null` sends JSON null). */
+/** The fields of a {@link ManageableSnapshot}, converted from the wire: own properties of the instance; those that can be sent are writable. */
 export interface ManageableSnapshot {
   /** The driver's reference to the snapshot, such as `{"source-name": "lvol0"}`; give it to manageSnapshot. */
-  get reference(): Record<string, unknown> | undefined;
+  readonly reference?: Record<string, unknown>;
   /**
    * The driver's reference to the snapshot's origin volume.
    * @remarks Wire name: `source_reference`.
    */
-  get sourceReference(): Record<string, unknown> | undefined;
+  readonly sourceReference?: Record<string, unknown>;
   /** The size of the snapshot, in GiB (rounded up). */
-  get size(): number | undefined;
+  readonly size?: number;
   /**
    * Whether Cinder may manage the snapshot.
    * @remarks Wire name: `safe_to_manage`.
    */
-  get safeToManage(): boolean | undefined;
+  readonly safeToManage?: boolean;
   /**
    * Why the snapshot cannot be managed, such as `already managed` (details only).
    * @remarks Wire name: `reason_not_safe`.
    */
-  get reasonNotSafe(): string | undefined;
+  readonly reasonNotSafe?: string;
   /**
    * The UUID of the Cinder snapshot when it is already managed, else null (details only).
    * @remarks Wire name: `cinder_id`.
    */
-  get cinderId(): string | undefined;
+  readonly cinderId?: string;
   /**
    * More information the driver gives about the snapshot, or null (details only).
    * @remarks Wire name: `extra_info`.
    */
-  get extraInfo(): unknown | undefined;
+  readonly extraInfo?: unknown;
 }
 
 /** Options of `manageableSnapshots`. */
@@ -157,7 +167,7 @@ export function manageableSnapshots(
   return listResources(
     client,
     ManageableSnapshot,
-    details ? ManageableSnapshotOperations.listDetail : ManageableSnapshotOperations.list,
+    details ? manageableSnapshotOperationsListDetail : manageableSnapshotOperationsList,
     { query: { host, sort, sort_key: sortKey, sort_dir: sortDir, limit, offset, marker }, paginated: false },
     options,
   );

@@ -64,22 +64,53 @@ export interface ServiceAttributes {
   readonly isFrozen?: boolean | null;
 }
 
+const serviceOperationsList = { id: 'Service.list', method: 'GET', path: '/os-services' } as const satisfies Operation;
+const serviceOperationsEnable = {
+  id: 'Service.enable',
+  method: 'PUT',
+  path: '/os-services/enable',
+} as const satisfies Operation;
+const serviceOperationsDisable = {
+  id: 'Service.disable',
+  method: 'PUT',
+  path: '/os-services/disable',
+} as const satisfies Operation;
+const serviceOperationsDisableLogReason = {
+  id: 'Service.disableLogReason',
+  method: 'PUT',
+  path: '/os-services/disable-log-reason',
+} as const satisfies Operation;
+const serviceOperationsFreeze = {
+  id: 'Service.freeze',
+  method: 'PUT',
+  path: '/os-services/freeze',
+} as const satisfies Operation;
+const serviceOperationsThaw = {
+  id: 'Service.thaw',
+  method: 'PUT',
+  path: '/os-services/thaw',
+} as const satisfies Operation;
+const serviceOperationsFailoverHost = {
+  id: 'Service.failoverHost',
+  method: 'PUT',
+  path: '/os-services/failover_host',
+} as const satisfies Operation;
 /** The wire operations of {@link Service}: method, path and microversion bounds of each request. */
 export const ServiceOperations = {
   /** Lists the Cinder services; Cinder returns them all at once. */
-  list: { id: 'Service.list', method: 'GET', path: '/os-services' },
+  list: serviceOperationsList,
   /** Enables a service so that the scheduler may use it again. */
-  enable: { id: 'Service.enable', method: 'PUT', path: '/os-services/enable' },
+  enable: serviceOperationsEnable,
   /** Disables a service so that the scheduler no longer uses it. */
-  disable: { id: 'Service.disable', method: 'PUT', path: '/os-services/disable' },
+  disable: serviceOperationsDisable,
   /** Disables a service and records why. */
-  disableLogReason: { id: 'Service.disableLogReason', method: 'PUT', path: '/os-services/disable-log-reason' },
+  disableLogReason: serviceOperationsDisableLogReason,
   /** Freezes a cinder-volume back end: management operations on its volumes are refused (used around replication failover), and Cinder disables the service with the reason `frozen`. Cinder answers with no service state; a back end that is already frozen is a 400. */
-  freeze: { id: 'Service.freeze', method: 'PUT', path: '/os-services/freeze' },
+  freeze: serviceOperationsFreeze,
   /** Thaws a frozen cinder-volume back end and enables its service again. Cinder answers with no service state. */
-  thaw: { id: 'Service.thaw', method: 'PUT', path: '/os-services/thaw' },
+  thaw: serviceOperationsThaw,
   /** Fails a replicating cinder-volume back end over to one of its replication targets. Cinder accepts the request (202) and fails over asynchronously. */
-  failoverHost: { id: 'Service.failoverHost', method: 'PUT', path: '/os-services/failover_host' },
+  failoverHost: serviceOperationsFailoverHost,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -180,7 +211,7 @@ export interface ServicesOptions extends ListOptions {
 export function services(client: ServiceClient, options: ServicesOptions = {}): Paginated<Service> {
   const { binary, host } = options;
   checkArgs(options, { binary: 'string', host: 'string' });
-  return listResources(client, Service, ServiceOperations.list, { query: { binary, host }, paginated: false }, options);
+  return listResources(client, Service, serviceOperationsList, { query: { binary, host }, paginated: false }, options);
 }
 
 /** Options of `findService`. */
@@ -221,7 +252,7 @@ export async function findService(
   return findResource(
     client,
     Service,
-    { list: ServiceOperations.list, nameFilter: 'server', nameWire: 'binary', paginated: false },
+    { list: serviceOperationsList, nameFilter: 'server', nameWire: 'binary', paginated: false },
     nameOrId,
     { query: { host }, ignoreMissing },
     options,
@@ -243,7 +274,7 @@ export async function enableService(
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   const response = await callOperation(
     client,
-    ServiceOperations.enable,
+    serviceOperationsEnable,
     { target, body: { binary: target.binary, host: target.host } },
     options,
   );
@@ -274,7 +305,7 @@ export async function disableService(
   if (reason !== undefined) {
     const response = await callOperation(
       client,
-      ServiceOperations.disableLogReason,
+      serviceOperationsDisableLogReason,
       { target, body: { binary: target.binary, host: target.host, disabled_reason: reason } },
       options,
     );
@@ -283,7 +314,7 @@ export async function disableService(
 
   const response = await callOperation(
     client,
-    ServiceOperations.disable,
+    serviceOperationsDisable,
     { target, body: { binary: target.binary, host: target.host } },
     options,
   );
@@ -298,7 +329,7 @@ export async function disableService(
  */
 export async function freezeService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  await callOperation(client, ServiceOperations.freeze, { target, body: { host: target.host } }, options);
+  await callOperation(client, serviceOperationsFreeze, { target, body: { host: target.host } }, options);
 }
 
 /**
@@ -309,7 +340,7 @@ export async function freezeService(client: ServiceClient, service: Service, opt
  */
 export async function thawService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  await callOperation(client, ServiceOperations.thaw, { target, body: { host: target.host } }, options);
+  await callOperation(client, serviceOperationsThaw, { target, body: { host: target.host } }, options);
 }
 
 /** Options of `failoverService`. */
@@ -334,7 +365,7 @@ export async function failoverService(
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   await callOperation(
     client,
-    ServiceOperations.failoverHost,
+    serviceOperationsFailoverHost,
     { target, body: { host: target.host, backend_id: backendId } },
     options,
   );

@@ -18,10 +18,15 @@ export interface PoolAttributes {
   readonly capabilities?: Record<string, unknown> | null;
 }
 
+const poolOperationsList = {
+  id: 'Pool.list',
+  method: 'GET',
+  path: '/scheduler-stats/get_pools',
+} as const satisfies Operation;
 /** The wire operations of {@link Pool}: method, path and microversion bounds of each request. */
 export const PoolOperations = {
   /** Lists the back-end storage pools known to the scheduler; Cinder returns them all at once. */
-  list: { id: 'Pool.list', method: 'GET', path: '/scheduler-stats/get_pools' },
+  list: poolOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -72,5 +77,5 @@ export interface BackendPoolsOptions extends ListOptions {
 export function backendPools(client: ServiceClient, options: BackendPoolsOptions = {}): Paginated<Pool> {
   const { detail = true } = options;
   checkArgs(options, { detail: 'boolean' });
-  return listResources(client, Pool, PoolOperations.list, { query: { detail }, paginated: false }, options);
+  return listResources(client, Pool, poolOperationsList, { query: { detail }, paginated: false }, options);
 }

@@ -64,12 +64,22 @@ export interface QuotaClassSetUpdate {
   readonly groups?: number | null;
 }
 
+const quotaClassSetOperationsGet = {
+  id: 'QuotaClassSet.get',
+  method: 'GET',
+  path: '/os-quota-class-sets/{quota_class_name}',
+} as const satisfies Operation;
+const quotaClassSetOperationsUpdate = {
+  id: 'QuotaClassSet.update',
+  method: 'PUT',
+  path: '/os-quota-class-sets/{quota_class_name}',
+} as const satisfies Operation;
 /** The wire operations of {@link QuotaClassSet}: method, path and microversion bounds of each request. */
 export const QuotaClassSetOperations = {
   /** Shows the quotas of a quota class. */
-  get: { id: 'QuotaClassSet.get', method: 'GET', path: '/os-quota-class-sets/{quota_class_name}' },
+  get: quotaClassSetOperationsGet,
   /** Updates the quotas of a quota class; Cinder answers with all of its quotas. */
-  update: { id: 'QuotaClassSet.update', method: 'PUT', path: '/os-quota-class-sets/{quota_class_name}' },
+  update: quotaClassSetOperationsUpdate,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -93,7 +103,7 @@ export class QuotaClassSet extends Resource {
       groups: { wire: 'groups', type: 'integer', update: true },
     },
     paths: { quota_class_name: 'id' },
-    fetch: QuotaClassSetOperations.get,
+    fetch: quotaClassSetOperationsGet,
   };
 
   /** Refers to an existing QuotaClassSet by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -141,7 +151,7 @@ export async function getQuotaClassSet(
   options?: RequestOptions,
 ): Promise<QuotaClassSet> {
   const target = toTarget(QuotaClassSet, quotaClassSet, 'quotaClassSet');
-  return fetchResource(client, QuotaClassSet, QuotaClassSetOperations.get, target, undefined, options);
+  return fetchResource(client, QuotaClassSet, quotaClassSetOperationsGet, target, undefined, options);
 }
 
 /**
@@ -159,5 +169,5 @@ export async function updateQuotaClassSet(
   options?: RequestOptions,
 ): Promise<QuotaClassSet> {
   const target = toTarget(QuotaClassSet, quotaClassSet, 'quotaClassSet');
-  return updateResource(client, QuotaClassSetOperations.update, target, attrs, options);
+  return updateResource(client, quotaClassSetOperationsUpdate, target, attrs, options);
 }

@@ -74,16 +74,36 @@ export interface QuotaSetUpdate {
   readonly groups?: number | null;
 }
 
+const quotaSetOperationsGet = {
+  id: 'QuotaSet.get',
+  method: 'GET',
+  path: '/os-quota-sets/{project_id}',
+} as const satisfies Operation;
+const quotaSetOperationsDefaults = {
+  id: 'QuotaSet.defaults',
+  method: 'GET',
+  path: '/os-quota-sets/{project_id}/defaults',
+} as const satisfies Operation;
+const quotaSetOperationsUpdate = {
+  id: 'QuotaSet.update',
+  method: 'PUT',
+  path: '/os-quota-sets/{project_id}',
+} as const satisfies Operation;
+const quotaSetOperationsDelete = {
+  id: 'QuotaSet.delete',
+  method: 'DELETE',
+  path: '/os-quota-sets/{project_id}',
+} as const satisfies Operation;
 /** The wire operations of {@link QuotaSet}: method, path and microversion bounds of each request. */
 export const QuotaSetOperations = {
   /** Shows the quotas of a project, optionally with their usage. */
-  get: { id: 'QuotaSet.get', method: 'GET', path: '/os-quota-sets/{project_id}' },
+  get: quotaSetOperationsGet,
   /** Shows the default quotas that apply to a project. */
-  defaults: { id: 'QuotaSet.defaults', method: 'GET', path: '/os-quota-sets/{project_id}/defaults' },
+  defaults: quotaSetOperationsDefaults,
   /** Updates quotas of a project. Cinder refuses a limit below what is already in use, and answers with every quota of the project. */
-  update: { id: 'QuotaSet.update', method: 'PUT', path: '/os-quota-sets/{project_id}' },
+  update: quotaSetOperationsUpdate,
   /** Deletes the project's own quotas, so that the defaults apply again. */
-  delete: { id: 'QuotaSet.delete', method: 'DELETE', path: '/os-quota-sets/{project_id}' },
+  delete: quotaSetOperationsDelete,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -111,7 +131,7 @@ export class QuotaSet extends Resource {
       reservation: { wire: 'reservation', type: { map: 'integer' } },
     },
     paths: { project_id: 'projectId' },
-    fetch: QuotaSetOperations.get,
+    fetch: quotaSetOperationsGet,
   };
 
   /** Refers to an existing QuotaSet by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -177,7 +197,7 @@ export async function getQuotaSet(
   const { usage = false } = options;
   checkArgs(options, { usage: 'boolean' });
   const target = toTarget(QuotaSet, project, 'project');
-  return fetchResource(client, QuotaSet, QuotaSetOperations.get, target, { usage }, options);
+  return fetchResource(client, QuotaSet, quotaSetOperationsGet, target, { usage }, options);
 }
 
 /**
@@ -193,7 +213,7 @@ export async function getQuotaSetDefaults(
   options?: RequestOptions,
 ): Promise<QuotaSet> {
   const target = toTarget(QuotaSet, project, 'project');
-  const response = await callOperation(client, QuotaSetOperations.defaults, { target }, options);
+  const response = await callOperation(client, quotaSetOperationsDefaults, { target }, options);
   return readResource(QuotaSet, response);
 }
 
@@ -212,7 +232,7 @@ export async function updateQuotaSet(
   options?: RequestOptions,
 ): Promise<QuotaSet> {
   const target = toTarget(QuotaSet, project, 'project');
-  return updateResource(client, QuotaSetOperations.update, target, attrs, options);
+  return updateResource(client, quotaSetOperationsUpdate, target, attrs, options);
 }
 
 /**
@@ -227,5 +247,5 @@ export async function revertQuotaSet(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(QuotaSet, project, 'project');
-  await callOperation(client, QuotaSetOperations.delete, { target }, options);
+  await callOperation(client, quotaSetOperationsDelete, { target }, options);
 }

@@ -72,20 +72,50 @@ export interface TransferCreate {
   readonly volumeId?: string | null;
 }
 
+const transferOperationsCreate = {
+  id: 'Transfer.create',
+  method: 'POST',
+  path: '/os-volume-transfer',
+} as const satisfies Operation;
+const transferOperationsGet = {
+  id: 'Transfer.get',
+  method: 'GET',
+  path: '/os-volume-transfer/{transfer_id}',
+} as const satisfies Operation;
+const transferOperationsDelete = {
+  id: 'Transfer.delete',
+  method: 'DELETE',
+  path: '/os-volume-transfer/{transfer_id}',
+} as const satisfies Operation;
+const transferOperationsList = {
+  id: 'Transfer.list',
+  method: 'GET',
+  path: '/os-volume-transfer',
+} as const satisfies Operation;
+const transferOperationsListDetail = {
+  id: 'Transfer.list.detail',
+  method: 'GET',
+  path: '/os-volume-transfer/detail',
+} as const satisfies Operation;
+const transferOperationsAccept = {
+  id: 'Transfer.accept',
+  method: 'POST',
+  path: '/os-volume-transfer/{transfer_id}/accept',
+} as const satisfies Operation;
 /** The wire operations of {@link Transfer}: method, path and microversion bounds of each request. */
 export const TransferOperations = {
   /** Creates a volume transfer; the response carries the authentication key, once. */
-  create: { id: 'Transfer.create', method: 'POST', path: '/os-volume-transfer' },
+  create: transferOperationsCreate,
   /** Shows details of a volume transfer. */
-  get: { id: 'Transfer.get', method: 'GET', path: '/os-volume-transfer/{transfer_id}' },
+  get: transferOperationsGet,
   /** Deletes a volume transfer, cancelling it. */
-  delete: { id: 'Transfer.delete', method: 'DELETE', path: '/os-volume-transfer/{transfer_id}' },
+  delete: transferOperationsDelete,
   /** Lists the volume transfers of the project. Cinder returns them all at once (sorted by creation time); this route takes no limit, marker or offset, which it would treat as filters and then return nothing. */
-  list: { id: 'Transfer.list', method: 'GET', path: '/os-volume-transfer' },
+  list: transferOperationsList,
   /** Lists the volume transfers of the project. Cinder returns them all at once (sorted by creation time); this route takes no limit, marker or offset, which it would treat as filters and then return nothing. (with details) */
-  listDetail: { id: 'Transfer.list.detail', method: 'GET', path: '/os-volume-transfer/detail' },
+  listDetail: transferOperationsListDetail,
   /** Accepts a volume transfer with its authentication key; the volume then belongs to the accepting project. */
-  accept: { id: 'Transfer.accept', method: 'POST', path: '/os-volume-transfer/{transfer_id}/accept' },
+  accept: transferOperationsAccept,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -107,7 +137,7 @@ export class Transfer extends Resource {
       links: { wire: 'links', type: { list: { struct: TransferLinkSchema } } },
     },
     paths: { transfer_id: 'id' },
-    fetch: TransferOperations.get,
+    fetch: transferOperationsGet,
   };
 
   /** Refers to an existing Transfer by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -168,7 +198,7 @@ export function transfers(client: ServiceClient, options: TransfersOptions = {})
   return listResources(
     client,
     Transfer,
-    details ? TransferOperations.listDetail : TransferOperations.list,
+    details ? transferOperationsListDetail : transferOperationsList,
     { query: { name, volume_id: volumeId, all_tenants: allProjects }, paginated: false },
     options,
   );
@@ -187,7 +217,7 @@ export async function getTransfer(
   options?: RequestOptions,
 ): Promise<Transfer> {
   const target = toTarget(Transfer, transfer, 'transfer');
-  return fetchResource(client, Transfer, TransferOperations.get, target, undefined, options);
+  return fetchResource(client, Transfer, transferOperationsGet, target, undefined, options);
 }
 
 /** Options of `findTransfer`. */
@@ -226,8 +256,8 @@ export async function findTransfer(
     client,
     Transfer,
     {
-      get: TransferOperations.get,
-      list: TransferOperations.list,
+      get: transferOperationsGet,
+      list: transferOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: false,
@@ -250,7 +280,7 @@ export async function createTransfer(
   attrs: TransferCreate,
   options?: RequestOptions,
 ): Promise<Transfer> {
-  return createResource(client, Transfer, TransferOperations.create, attrs, undefined, options);
+  return createResource(client, Transfer, transferOperationsCreate, attrs, undefined, options);
 }
 
 /** Options of `deleteTransfer`. */
@@ -275,7 +305,7 @@ export async function deleteTransfer(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(Transfer, transfer, 'transfer');
-  await deleteResource(client, TransferOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, transferOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -296,7 +326,7 @@ export async function acceptTransfer(
   const target = toTarget(Transfer, transfer, 'transfer');
   const response = await callOperation(
     client,
-    TransferOperations.accept,
+    transferOperationsAccept,
     { target, body: { accept: { auth_key: authKey } } },
     options,
   );

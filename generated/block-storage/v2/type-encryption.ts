@@ -94,16 +94,37 @@ export interface TypeEncryptionUpdate {
   readonly keySize?: number | null;
 }
 
+const typeEncryptionOperationsGet = {
+  id: 'TypeEncryption.get',
+  method: 'GET',
+  path: '/types/{volume_type_id}/encryption',
+  bareResponse: true,
+} as const satisfies Operation;
+const typeEncryptionOperationsCreate = {
+  id: 'TypeEncryption.create',
+  method: 'POST',
+  path: '/types/{volume_type_id}/encryption',
+} as const satisfies Operation;
+const typeEncryptionOperationsUpdate = {
+  id: 'TypeEncryption.update',
+  method: 'PUT',
+  path: '/types/{volume_type_id}/encryption/{encryption_id}',
+} as const satisfies Operation;
+const typeEncryptionOperationsDelete = {
+  id: 'TypeEncryption.delete',
+  method: 'DELETE',
+  path: '/types/{volume_type_id}/encryption/{encryption_id}',
+} as const satisfies Operation;
 /** The wire operations of {@link TypeEncryption}: method, path and microversion bounds of each request. */
 export const TypeEncryptionOperations = {
   /** Shows the encryption specification of a volume type. Cinder answers with the bare object, and with an empty object when the type has no encryption. */
-  get: { id: 'TypeEncryption.get', method: 'GET', path: '/types/{volume_type_id}/encryption', bareResponse: true },
+  get: typeEncryptionOperationsGet,
   /** Creates the encryption specification of a volume type. */
-  create: { id: 'TypeEncryption.create', method: 'POST', path: '/types/{volume_type_id}/encryption' },
+  create: typeEncryptionOperationsCreate,
   /** Updates the encryption specification of a volume type. Cinder echoes the keys that were sent. */
-  update: { id: 'TypeEncryption.update', method: 'PUT', path: '/types/{volume_type_id}/encryption/{encryption_id}' },
+  update: typeEncryptionOperationsUpdate,
   /** Deletes the encryption specification of a volume type. */
-  delete: { id: 'TypeEncryption.delete', method: 'DELETE', path: '/types/{volume_type_id}/encryption/{encryption_id}' },
+  delete: typeEncryptionOperationsDelete,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -129,7 +150,7 @@ export class TypeEncryption extends Resource {
       deletedAt: { wire: 'deleted_at', type: 'string' },
     },
     paths: { volume_type_id: 'volumeTypeId', encryption_id: 'encryptionId' },
-    fetch: TypeEncryptionOperations.get,
+    fetch: typeEncryptionOperationsGet,
   };
 
   /** Refers to an existing TypeEncryption by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -198,7 +219,7 @@ export async function getTypeEncryption(
   const target = toTarget(TypeEncryption, volumeType, 'volumeType', {
     parent: { resource: Type, field: 'volumeTypeId' },
   });
-  return fetchResource(client, TypeEncryption, TypeEncryptionOperations.get, target, undefined, options);
+  return fetchResource(client, TypeEncryption, typeEncryptionOperationsGet, target, undefined, options);
 }
 
 /**
@@ -218,7 +239,7 @@ export async function createTypeEncryption(
   const target = toTarget(TypeEncryption, volumeType, 'volumeType', {
     parent: { resource: Type, field: 'volumeTypeId' },
   });
-  return createResource(client, TypeEncryption, TypeEncryptionOperations.create, attrs, target, options);
+  return createResource(client, TypeEncryption, typeEncryptionOperationsCreate, attrs, target, options);
 }
 
 /**
@@ -238,7 +259,7 @@ export async function updateTypeEncryption(
   const target = toTarget(TypeEncryption, encryption, 'encryption', {
     parent: { resource: Type, field: 'volumeTypeId' },
   });
-  return updateResource(client, TypeEncryptionOperations.update, target, attrs, options);
+  return updateResource(client, typeEncryptionOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteTypeEncryption`. */
@@ -265,5 +286,5 @@ export async function deleteTypeEncryption(
   const target = toTarget(TypeEncryption, encryption, 'encryption', {
     parent: { resource: Type, field: 'volumeTypeId' },
   });
-  await deleteResource(client, TypeEncryptionOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, typeEncryptionOperationsDelete, { target }, ignoreMissing, options);
 }

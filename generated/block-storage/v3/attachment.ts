@@ -57,27 +57,64 @@ export interface AttachmentAttributes {
   readonly connectionInfo?: Record<string, unknown> | null;
 }
 
+const attachmentOperationsCreate = {
+  id: 'Attachment.create',
+  method: 'POST',
+  path: '/attachments',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsGet = {
+  id: 'Attachment.get',
+  method: 'GET',
+  path: '/attachments/{attachment_id}',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsUpdate = {
+  id: 'Attachment.update',
+  method: 'PUT',
+  path: '/attachments/{attachment_id}',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsDelete = {
+  id: 'Attachment.delete',
+  method: 'DELETE',
+  path: '/attachments/{attachment_id}',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsList = {
+  id: 'Attachment.list',
+  method: 'GET',
+  path: '/attachments',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsListDetail = {
+  id: 'Attachment.list.detail',
+  method: 'GET',
+  path: '/attachments/detail',
+  minVersion: '3.27',
+} as const satisfies Operation;
+const attachmentOperationsComplete = {
+  id: 'Attachment.complete',
+  method: 'POST',
+  path: '/attachments/{attachment_id}/action',
+  minVersion: '3.44',
+} as const satisfies Operation;
 /** The wire operations of {@link Attachment}: method, path and microversion bounds of each request. */
 export const AttachmentOperations = {
   /** Creates an attachment of a volume: reserves the volume for the server and, when a connector is given, initializes the connection (the response then carries connectionInfo). */
-  create: { id: 'Attachment.create', method: 'POST', path: '/attachments', minVersion: '3.27' },
+  create: attachmentOperationsCreate,
   /** Shows details of an attachment. */
-  get: { id: 'Attachment.get', method: 'GET', path: '/attachments/{attachment_id}', minVersion: '3.27' },
+  get: attachmentOperationsGet,
   /** Gives a reserved attachment its connector, which initializes the connection; returns the attachment with its connection info. */
-  update: { id: 'Attachment.update', method: 'PUT', path: '/attachments/{attachment_id}', minVersion: '3.27' },
+  update: attachmentOperationsUpdate,
   /** Deletes an attachment, detaching the volume. Cinder answers 409 to a user's request while a server still uses the attachment. */
-  delete: { id: 'Attachment.delete', method: 'DELETE', path: '/attachments/{attachment_id}', minVersion: '3.27' },
+  delete: attachmentOperationsDelete,
   /** Lists the attachments of the project. */
-  list: { id: 'Attachment.list', method: 'GET', path: '/attachments', minVersion: '3.27' },
+  list: attachmentOperationsList,
   /** Lists the attachments of the project. (with details) */
-  listDetail: { id: 'Attachment.list.detail', method: 'GET', path: '/attachments/detail', minVersion: '3.27' },
+  listDetail: attachmentOperationsListDetail,
   /** Marks an attachment attached and its volume in-use once the host has connected it. Microversion 3.44. */
-  complete: {
-    id: 'Attachment.complete',
-    method: 'POST',
-    path: '/attachments/{attachment_id}/action',
-    minVersion: '3.44',
-  },
+  complete: attachmentOperationsComplete,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -102,7 +139,7 @@ export class Attachment extends Resource {
     },
     status: { field: 'status', failures: ['error_attaching', 'error_detaching'], deleted: ['deleted'] },
     paths: { attachment_id: 'id' },
-    fetch: AttachmentOperations.get,
+    fetch: attachmentOperationsGet,
   };
 
   /** Refers to an existing Attachment by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -172,7 +209,7 @@ export async function createAttachment(
   checkArgs(options, { instance: 'string', connector: 'object', mode: { type: 'string', enum: ['rw', 'ro'] } });
   const response = await callOperation(
     client,
-    AttachmentOperations.create,
+    attachmentOperationsCreate,
     {
       body: { attachment: { volume_uuid: refId(volume, 'volume'), instance_uuid: instance, connector, mode } },
       requires: [mode === undefined ? undefined : '3.54'],
@@ -195,7 +232,7 @@ export async function getAttachment(
   options?: RequestOptions,
 ): Promise<Attachment> {
   const target = toTarget(Attachment, attachment, 'attachment');
-  return fetchResource(client, Attachment, AttachmentOperations.get, target, undefined, options);
+  return fetchResource(client, Attachment, attachmentOperationsGet, target, undefined, options);
 }
 
 /** Options of `attachments`. */
@@ -262,7 +299,7 @@ export function attachments(client: ServiceClient, options: AttachmentsOptions =
   return listResources(
     client,
     Attachment,
-    details ? AttachmentOperations.listDetail : AttachmentOperations.list,
+    details ? attachmentOperationsListDetail : attachmentOperationsList,
     {
       query: {
         volume_id: volumeId,
@@ -301,7 +338,7 @@ export async function updateAttachment(
   const target = toTarget(Attachment, attachment, 'attachment');
   const response = await callOperation(
     client,
-    AttachmentOperations.update,
+    attachmentOperationsUpdate,
     { target, body: { attachment: { connector } } },
     options,
   );
@@ -330,7 +367,7 @@ export async function deleteAttachment(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(Attachment, attachment, 'attachment');
-  await deleteResource(client, AttachmentOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, attachmentOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -345,5 +382,5 @@ export async function completeAttachment(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Attachment, attachment, 'attachment');
-  await callOperation(client, AttachmentOperations.complete, { target, body: { 'os-complete': {} } }, options);
+  await callOperation(client, attachmentOperationsComplete, { target, body: { 'os-complete': {} } }, options);
 }

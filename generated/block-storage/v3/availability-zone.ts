@@ -38,10 +38,15 @@ export interface AvailabilityZoneAttributes {
   readonly state?: ZoneState | null;
 }
 
+const availabilityZoneOperationsList = {
+  id: 'AvailabilityZone.list',
+  method: 'GET',
+  path: '/os-availability-zone',
+} as const satisfies Operation;
 /** The wire operations of {@link AvailabilityZone}: method, path and microversion bounds of each request. */
 export const AvailabilityZoneOperations = {
   /** Lists the availability zones; Cinder returns them all at once. */
-  list: { id: 'AvailabilityZone.list', method: 'GET', path: '/os-availability-zone' },
+  list: availabilityZoneOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -87,5 +92,5 @@ export interface AvailabilityZone {
  * @returns A lazy, paginated async iterable of AvailabilityZone objects.
  */
 export function availabilityZones(client: ServiceClient, options?: ListOptions): Paginated<AvailabilityZone> {
-  return listResources(client, AvailabilityZone, AvailabilityZoneOperations.list, { paginated: false }, options);
+  return listResources(client, AvailabilityZone, availabilityZoneOperationsList, { paginated: false }, options);
 }

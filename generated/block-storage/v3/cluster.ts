@@ -73,22 +73,64 @@ export interface ClusterAttributes {
   readonly activeBackendId?: string | null;
 }
 
+const clusterOperationsGet = {
+  id: 'Cluster.get',
+  method: 'GET',
+  path: '/clusters/{cluster_name}',
+  minVersion: '3.7',
+} as const satisfies Operation;
+const clusterOperationsList = {
+  id: 'Cluster.list',
+  method: 'GET',
+  path: '/clusters',
+  minVersion: '3.7',
+} as const satisfies Operation;
+const clusterOperationsListDetail = {
+  id: 'Cluster.list.detail',
+  method: 'GET',
+  path: '/clusters/detail',
+  minVersion: '3.7',
+} as const satisfies Operation;
+const clusterOperationsEnable = {
+  id: 'Cluster.enable',
+  method: 'PUT',
+  path: '/clusters/enable',
+  minVersion: '3.7',
+} as const satisfies Operation;
+const clusterOperationsDisable = {
+  id: 'Cluster.disable',
+  method: 'PUT',
+  path: '/clusters/disable',
+  minVersion: '3.7',
+} as const satisfies Operation;
+const clusterOperationsFreeze = {
+  id: 'Cluster.freeze',
+  method: 'PUT',
+  path: '/os-services/freeze',
+  minVersion: '3.26',
+} as const satisfies Operation;
+const clusterOperationsThaw = {
+  id: 'Cluster.thaw',
+  method: 'PUT',
+  path: '/os-services/thaw',
+  minVersion: '3.26',
+} as const satisfies Operation;
 /** The wire operations of {@link Cluster}: method, path and microversion bounds of each request. */
 export const ClusterOperations = {
   /** Shows details of a cinder-volume cluster. (The api-ref documents a `binary` query parameter, but Cinder's show action only receives the route's arguments, so it always looks up cinder-volume.) */
-  get: { id: 'Cluster.get', method: 'GET', path: '/clusters/{cluster_name}', minVersion: '3.7' },
+  get: clusterOperationsGet,
   /** Lists clusters; Cinder returns them all at once. */
-  list: { id: 'Cluster.list', method: 'GET', path: '/clusters', minVersion: '3.7' },
+  list: clusterOperationsList,
   /** Lists clusters; Cinder returns them all at once. (with details) */
-  listDetail: { id: 'Cluster.list.detail', method: 'GET', path: '/clusters/detail', minVersion: '3.7' },
+  listDetail: clusterOperationsListDetail,
   /** Enables a cluster so that the scheduler may use it again. */
-  enable: { id: 'Cluster.enable', method: 'PUT', path: '/clusters/enable', minVersion: '3.7' },
+  enable: clusterOperationsEnable,
   /** Disables a cluster so that the scheduler no longer uses it, optionally saying why. */
-  disable: { id: 'Cluster.disable', method: 'PUT', path: '/clusters/disable', minVersion: '3.7' },
+  disable: clusterOperationsDisable,
   /** Freezes every back end of a cluster: management operations on their volumes are refused (used around replication failover). Cinder takes a cluster in place of a host from microversion 3.26 (REPLICATION_CLUSTER, cinder/api/contrib/services.py _freeze) and answers with no cluster state. */
-  freeze: { id: 'Cluster.freeze', method: 'PUT', path: '/os-services/freeze', minVersion: '3.26' },
+  freeze: clusterOperationsFreeze,
   /** Thaws every back end of a frozen cluster (microversion 3.26, cinder/api/contrib/services.py _thaw); Cinder answers with no cluster state. */
-  thaw: { id: 'Cluster.thaw', method: 'PUT', path: '/os-services/thaw', minVersion: '3.26' },
+  thaw: clusterOperationsThaw,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -118,7 +160,7 @@ export class Cluster extends Resource {
       activeBackendId: { wire: 'active_backend_id', type: 'string', minVersion: '3.26' },
     },
     paths: { cluster_name: 'name' },
-    fetch: ClusterOperations.get,
+    fetch: clusterOperationsGet,
   };
 
   /** Refers to an existing Cluster by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -197,7 +239,7 @@ export async function getCluster(
   options?: RequestOptions,
 ): Promise<Cluster> {
   const target = toTarget(Cluster, cluster, 'cluster');
-  return fetchResource(client, Cluster, ClusterOperations.get, target, undefined, options);
+  return fetchResource(client, Cluster, clusterOperationsGet, target, undefined, options);
 }
 
 /** Options of `findCluster`. */
@@ -244,8 +286,8 @@ export async function findCluster(
     client,
     Cluster,
     {
-      get: ClusterOperations.get,
-      list: details ? ClusterOperations.listDetail : ClusterOperations.list,
+      get: clusterOperationsGet,
+      list: details ? clusterOperationsListDetail : clusterOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: false,
@@ -316,7 +358,7 @@ export function clusters(client: ServiceClient, options: ClustersOptions = {}): 
   return listResources(
     client,
     Cluster,
-    details ? ClusterOperations.listDetail : ClusterOperations.list,
+    details ? clusterOperationsListDetail : clusterOperationsList,
     {
       query: {
         name,
@@ -355,7 +397,7 @@ export async function enableCluster(
   const target = toTarget(Cluster, cluster, 'cluster');
   const response = await callOperation(
     client,
-    ClusterOperations.enable,
+    clusterOperationsEnable,
     { target, body: { name: target.name, binary: target.binary } },
     options,
   );
@@ -385,7 +427,7 @@ export async function disableCluster(
   const target = toTarget(Cluster, cluster, 'cluster');
   const response = await callOperation(
     client,
-    ClusterOperations.disable,
+    clusterOperationsDisable,
     { target, body: { name: target.name, binary: target.binary, disabled_reason: reason } },
     options,
   );
@@ -404,7 +446,7 @@ export async function freezeCluster(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Cluster, cluster, 'cluster');
-  await callOperation(client, ClusterOperations.freeze, { target, body: { cluster: target.name } }, options);
+  await callOperation(client, clusterOperationsFreeze, { target, body: { cluster: target.name } }, options);
 }
 
 /**
@@ -419,5 +461,5 @@ export async function thawCluster(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Cluster, cluster, 'cluster');
-  await callOperation(client, ClusterOperations.thaw, { target, body: { cluster: target.name } }, options);
+  await callOperation(client, clusterOperationsThaw, { target, body: { cluster: target.name } }, options);
 }

@@ -97,26 +97,57 @@ export interface ConsistencyGroupUpdate {
   readonly removeVolumes?: string | null;
 }
 
+const consistencyGroupOperationsCreate = {
+  id: 'ConsistencyGroup.create',
+  method: 'POST',
+  path: '/consistencygroups',
+} as const satisfies Operation;
+const consistencyGroupOperationsGet = {
+  id: 'ConsistencyGroup.get',
+  method: 'GET',
+  path: '/consistencygroups/{consistencygroup_id}',
+} as const satisfies Operation;
+const consistencyGroupOperationsUpdate = {
+  id: 'ConsistencyGroup.update',
+  method: 'PUT',
+  path: '/consistencygroups/{consistencygroup_id}',
+} as const satisfies Operation;
+const consistencyGroupOperationsDelete = {
+  id: 'ConsistencyGroup.delete',
+  method: 'POST',
+  path: '/consistencygroups/{consistencygroup_id}/delete',
+} as const satisfies Operation;
+const consistencyGroupOperationsList = {
+  id: 'ConsistencyGroup.list',
+  method: 'GET',
+  path: '/consistencygroups',
+} as const satisfies Operation;
+const consistencyGroupOperationsListDetail = {
+  id: 'ConsistencyGroup.list.detail',
+  method: 'GET',
+  path: '/consistencygroups/detail',
+} as const satisfies Operation;
+const consistencyGroupOperationsCreateFromSource = {
+  id: 'ConsistencyGroup.createFromSource',
+  method: 'POST',
+  path: '/consistencygroups/create_from_src',
+} as const satisfies Operation;
 /** The wire operations of {@link ConsistencyGroup}: method, path and microversion bounds of each request. */
 export const ConsistencyGroupOperations = {
   /** Creates a consistency group (Cinder answers with its id and name). */
-  create: { id: 'ConsistencyGroup.create', method: 'POST', path: '/consistencygroups' },
+  create: consistencyGroupOperationsCreate,
   /** Shows details of a consistency group. */
-  get: { id: 'ConsistencyGroup.get', method: 'GET', path: '/consistencygroups/{consistencygroup_id}' },
+  get: consistencyGroupOperationsGet,
   /** Updates the name or description of a consistency group, or adds and removes volumes. Cinder answers 202 with no body; at least one of the four attributes must differ from the group's. An update of only the name or description also sets the group's status to `available`; adding or removing volumes needs an available group and passes through `updating`. From microversion 3.6 the name or description may be set blank; below it, an update whose four attributes are all empty is refused. */
-  update: { id: 'ConsistencyGroup.update', method: 'PUT', path: '/consistencygroups/{consistencygroup_id}' },
+  update: consistencyGroupOperationsUpdate,
   /** Deletes a consistency group. */
-  delete: { id: 'ConsistencyGroup.delete', method: 'POST', path: '/consistencygroups/{consistencygroup_id}/delete' },
+  delete: consistencyGroupOperationsDelete,
   /** Lists the consistency groups of the project. Cinder puts the next link of a page under `consistencygroup_links` (singular), not `consistencygroups_links`. */
-  list: { id: 'ConsistencyGroup.list', method: 'GET', path: '/consistencygroups' },
+  list: consistencyGroupOperationsList,
   /** Lists the consistency groups of the project. Cinder puts the next link of a page under `consistencygroup_links` (singular), not `consistencygroups_links`. (with details) */
-  listDetail: { id: 'ConsistencyGroup.list.detail', method: 'GET', path: '/consistencygroups/detail' },
+  listDetail: consistencyGroupOperationsListDetail,
   /** Creates a consistency group from a consistency group snapshot or by cloning another consistency group; exactly one of the two sources must be given. */
-  createFromSource: {
-    id: 'ConsistencyGroup.createFromSource',
-    method: 'POST',
-    path: '/consistencygroups/create_from_src',
-  },
+  createFromSource: consistencyGroupOperationsCreateFromSource,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -142,7 +173,7 @@ export class ConsistencyGroup extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { consistencygroup_id: 'id' },
-    fetch: ConsistencyGroupOperations.get,
+    fetch: consistencyGroupOperationsGet,
   };
 
   /** Refers to an existing ConsistencyGroup by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -237,7 +268,7 @@ export function consistencyGroups(
   return listResources(
     client,
     ConsistencyGroup,
-    details ? ConsistencyGroupOperations.listDetail : ConsistencyGroupOperations.list,
+    details ? consistencyGroupOperationsListDetail : consistencyGroupOperationsList,
     {
       query: { name, all_tenants: allProjects, sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset },
       paginated: true,
@@ -260,7 +291,7 @@ export async function getConsistencyGroup(
   options?: RequestOptions,
 ): Promise<ConsistencyGroup> {
   const target = toTarget(ConsistencyGroup, consistencyGroup, 'consistencyGroup');
-  return fetchResource(client, ConsistencyGroup, ConsistencyGroupOperations.get, target, undefined, options);
+  return fetchResource(client, ConsistencyGroup, consistencyGroupOperationsGet, target, undefined, options);
 }
 
 /** Options of `findConsistencyGroup`. */
@@ -304,8 +335,8 @@ export async function findConsistencyGroup(
     client,
     ConsistencyGroup,
     {
-      get: ConsistencyGroupOperations.get,
-      list: details ? ConsistencyGroupOperations.listDetail : ConsistencyGroupOperations.list,
+      get: consistencyGroupOperationsGet,
+      list: details ? consistencyGroupOperationsListDetail : consistencyGroupOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -328,7 +359,7 @@ export async function createConsistencyGroup(
   attrs: ConsistencyGroupCreate,
   options?: RequestOptions,
 ): Promise<ConsistencyGroup> {
-  return createResource(client, ConsistencyGroup, ConsistencyGroupOperations.create, attrs, undefined, options);
+  return createResource(client, ConsistencyGroup, consistencyGroupOperationsCreate, attrs, undefined, options);
 }
 
 /** Options of `createConsistencyGroupFromSource`. */
@@ -357,7 +388,7 @@ export async function createConsistencyGroupFromSource(
   checkArgs(options, { name: 'string', description: 'string' });
   const response = await callOperation(
     client,
-    ConsistencyGroupOperations.createFromSource,
+    consistencyGroupOperationsCreateFromSource,
     {
       body: {
         'consistencygroup-from-src': {
@@ -388,7 +419,7 @@ export async function updateConsistencyGroup(
   options?: RequestOptions,
 ): Promise<ConsistencyGroup> {
   const target = toTarget(ConsistencyGroup, consistencyGroup, 'consistencyGroup');
-  return updateResource(client, ConsistencyGroupOperations.update, target, attrs, options);
+  return updateResource(client, consistencyGroupOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteConsistencyGroup`. */
@@ -421,7 +452,7 @@ export async function deleteConsistencyGroup(
   const target = toTarget(ConsistencyGroup, consistencyGroup, 'consistencyGroup');
   await deleteResource(
     client,
-    ConsistencyGroupOperations.delete,
+    consistencyGroupOperationsDelete,
     { target, body: { consistencygroup: { force } } },
     ignoreMissing,
     options,

@@ -30,34 +30,44 @@ export interface DefaultTypeAttributes {
   readonly volumeTypeId?: string | null;
 }
 
+const defaultTypeOperationsList = {
+  id: 'DefaultType.list',
+  method: 'GET',
+  path: '/default-types',
+  minVersion: '3.62',
+  base: 'version',
+} as const satisfies Operation;
+const defaultTypeOperationsGet = {
+  id: 'DefaultType.get',
+  method: 'GET',
+  path: '/default-types/{project_id}',
+  minVersion: '3.62',
+  base: 'version',
+} as const satisfies Operation;
+const defaultTypeOperationsSet = {
+  id: 'DefaultType.set',
+  method: 'PUT',
+  path: '/default-types/{project_id}',
+  minVersion: '3.62',
+  base: 'version',
+} as const satisfies Operation;
+const defaultTypeOperationsUnset = {
+  id: 'DefaultType.unset',
+  method: 'DELETE',
+  path: '/default-types/{project_id}',
+  minVersion: '3.62',
+  base: 'version',
+} as const satisfies Operation;
 /** The wire operations of {@link DefaultType}: method, path and microversion bounds of each request. */
 export const DefaultTypeOperations = {
   /** Lists the default volume types of every project that has one; Cinder returns them all at once. */
-  list: { id: 'DefaultType.list', method: 'GET', path: '/default-types', minVersion: '3.62', base: 'version' },
+  list: defaultTypeOperationsList,
   /** Shows the default volume type of a project (404 when it has none of its own). */
-  get: {
-    id: 'DefaultType.get',
-    method: 'GET',
-    path: '/default-types/{project_id}',
-    minVersion: '3.62',
-    base: 'version',
-  },
+  get: defaultTypeOperationsGet,
   /** Sets (creates or replaces) the default volume type of a project. */
-  set: {
-    id: 'DefaultType.set',
-    method: 'PUT',
-    path: '/default-types/{project_id}',
-    minVersion: '3.62',
-    base: 'version',
-  },
+  set: defaultTypeOperationsSet,
   /** Unsets the default volume type of a project, so that the configured default applies again. Cinder answers 204 whether or not the project had one. */
-  unset: {
-    id: 'DefaultType.unset',
-    method: 'DELETE',
-    path: '/default-types/{project_id}',
-    minVersion: '3.62',
-    base: 'version',
-  },
+  unset: defaultTypeOperationsUnset,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -76,7 +86,7 @@ export class DefaultType extends Resource {
       volumeTypeId: { wire: 'volume_type_id', type: 'string' },
     },
     paths: { project_id: 'projectId' },
-    fetch: DefaultTypeOperations.get,
+    fetch: defaultTypeOperationsGet,
   };
 
   /** Refers to an existing DefaultType by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -106,7 +116,7 @@ export interface DefaultType {
  * @returns A lazy, paginated async iterable of DefaultType objects.
  */
 export function defaultTypes(client: ServiceClient, options?: ListOptions): Paginated<DefaultType> {
-  return listResources(client, DefaultType, DefaultTypeOperations.list, { paginated: false }, options);
+  return listResources(client, DefaultType, defaultTypeOperationsList, { paginated: false }, options);
 }
 
 /**
@@ -122,7 +132,7 @@ export async function showDefaultType(
   options?: RequestOptions,
 ): Promise<DefaultType> {
   const target = toTarget(DefaultType, project, 'project');
-  return fetchResource(client, DefaultType, DefaultTypeOperations.get, target, undefined, options);
+  return fetchResource(client, DefaultType, defaultTypeOperationsGet, target, undefined, options);
 }
 
 /**
@@ -142,7 +152,7 @@ export async function setDefaultType(
   const target = toTarget(DefaultType, project, 'project');
   const response = await callOperation(
     client,
-    DefaultTypeOperations.set,
+    defaultTypeOperationsSet,
     { target, body: { default_type: { volume_type: refId(type, 'type') } } },
     options,
   );
@@ -161,5 +171,5 @@ export async function unsetDefaultType(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(DefaultType, project, 'project');
-  await callOperation(client, DefaultTypeOperations.unset, { target }, options);
+  await callOperation(client, defaultTypeOperationsUnset, { target }, options);
 }

@@ -26,10 +26,15 @@ export interface ExtensionAttributes {
   readonly updatedAt?: string | null;
 }
 
+const extensionOperationsList = {
+  id: 'Extension.list',
+  method: 'GET',
+  path: '/extensions',
+} as const satisfies Operation;
 /** The wire operations of {@link Extension}: method, path and microversion bounds of each request. */
 export const ExtensionOperations = {
   /** Lists the API extensions; Cinder returns them all at once. */
-  list: { id: 'Extension.list', method: 'GET', path: '/extensions' },
+  list: extensionOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -81,5 +86,5 @@ export interface Extension {
  * @returns A lazy, paginated async iterable of Extension objects.
  */
 export function extensions(client: ServiceClient, options?: ListOptions): Paginated<Extension> {
-  return listResources(client, Extension, ExtensionOperations.list, { paginated: false }, options);
+  return listResources(client, Extension, extensionOperationsList, { paginated: false }, options);
 }

@@ -65,30 +65,56 @@ export interface GroupSnapshotCreate {
   readonly groupId?: string | null;
 }
 
+const groupSnapshotOperationsCreate = {
+  id: 'GroupSnapshot.create',
+  method: 'POST',
+  path: '/group_snapshots',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupSnapshotOperationsGet = {
+  id: 'GroupSnapshot.get',
+  method: 'GET',
+  path: '/group_snapshots/{group_snapshot_id}',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupSnapshotOperationsDelete = {
+  id: 'GroupSnapshot.delete',
+  method: 'DELETE',
+  path: '/group_snapshots/{group_snapshot_id}',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupSnapshotOperationsList = {
+  id: 'GroupSnapshot.list',
+  method: 'GET',
+  path: '/group_snapshots',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupSnapshotOperationsListDetail = {
+  id: 'GroupSnapshot.list.detail',
+  method: 'GET',
+  path: '/group_snapshots/detail',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupSnapshotOperationsResetStatus = {
+  id: 'GroupSnapshot.resetStatus',
+  method: 'POST',
+  path: '/group_snapshots/{group_snapshot_id}/action',
+  minVersion: '3.19',
+} as const satisfies Operation;
 /** The wire operations of {@link GroupSnapshot}: method, path and microversion bounds of each request. */
 export const GroupSnapshotOperations = {
   /** Creates a snapshot of a group (Cinder answers 202 with the new snapshot's id, name and group type ID). */
-  create: { id: 'GroupSnapshot.create', method: 'POST', path: '/group_snapshots', minVersion: '3.14' },
+  create: groupSnapshotOperationsCreate,
   /** Shows details of a group snapshot. */
-  get: { id: 'GroupSnapshot.get', method: 'GET', path: '/group_snapshots/{group_snapshot_id}', minVersion: '3.14' },
+  get: groupSnapshotOperationsGet,
   /** Deletes a group snapshot and the snapshots of its volumes. */
-  delete: {
-    id: 'GroupSnapshot.delete',
-    method: 'DELETE',
-    path: '/group_snapshots/{group_snapshot_id}',
-    minVersion: '3.14',
-  },
+  delete: groupSnapshotOperationsDelete,
   /** Lists the group snapshots of the project. Cinder reads filters, sorting and paging only from microversion 3.29; below it every group snapshot of the project is returned at once. */
-  list: { id: 'GroupSnapshot.list', method: 'GET', path: '/group_snapshots', minVersion: '3.14' },
+  list: groupSnapshotOperationsList,
   /** Lists the group snapshots of the project. Cinder reads filters, sorting and paging only from microversion 3.29; below it every group snapshot of the project is returned at once. (with details) */
-  listDetail: { id: 'GroupSnapshot.list.detail', method: 'GET', path: '/group_snapshots/detail', minVersion: '3.14' },
+  listDetail: groupSnapshotOperationsListDetail,
   /** Resets the status of a group snapshot in the database (administrators only). */
-  resetStatus: {
-    id: 'GroupSnapshot.resetStatus',
-    method: 'POST',
-    path: '/group_snapshots/{group_snapshot_id}/action',
-    minVersion: '3.19',
-  },
+  resetStatus: groupSnapshotOperationsResetStatus,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -113,7 +139,7 @@ export class GroupSnapshot extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { group_snapshot_id: 'id' },
-    fetch: GroupSnapshotOperations.get,
+    fetch: groupSnapshotOperationsGet,
   };
 
   /** Refers to an existing GroupSnapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -167,7 +193,7 @@ export async function getGroupSnapshot(
   options?: RequestOptions,
 ): Promise<GroupSnapshot> {
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
-  return fetchResource(client, GroupSnapshot, GroupSnapshotOperations.get, target, undefined, options);
+  return fetchResource(client, GroupSnapshot, groupSnapshotOperationsGet, target, undefined, options);
 }
 
 /** Options of `findGroupSnapshot`. */
@@ -211,8 +237,8 @@ export async function findGroupSnapshot(
     client,
     GroupSnapshot,
     {
-      get: GroupSnapshotOperations.get,
-      list: details ? GroupSnapshotOperations.listDetail : GroupSnapshotOperations.list,
+      get: groupSnapshotOperationsGet,
+      list: details ? groupSnapshotOperationsListDetail : groupSnapshotOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -275,7 +301,7 @@ export function groupSnapshots(client: ServiceClient, options: GroupSnapshotsOpt
   return listResources(
     client,
     GroupSnapshot,
-    details ? GroupSnapshotOperations.listDetail : GroupSnapshotOperations.list,
+    details ? groupSnapshotOperationsListDetail : groupSnapshotOperationsList,
     {
       query: {
         name,
@@ -320,7 +346,7 @@ export async function createGroupSnapshot(
   attrs: GroupSnapshotCreate,
   options?: RequestOptions,
 ): Promise<GroupSnapshot> {
-  return createResource(client, GroupSnapshot, GroupSnapshotOperations.create, attrs, undefined, options);
+  return createResource(client, GroupSnapshot, groupSnapshotOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -349,7 +375,7 @@ export async function resetGroupSnapshotStatus(
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
   await callOperation(
     client,
-    GroupSnapshotOperations.resetStatus,
+    groupSnapshotOperationsResetStatus,
     { target, body: { reset_status: { status } } },
     options,
   );
@@ -382,7 +408,7 @@ export async function resetGroupSnapshotState(
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
   await callOperation(
     client,
-    GroupSnapshotOperations.resetStatus,
+    groupSnapshotOperationsResetStatus,
     { target, body: { reset_status: { status } } },
     options,
   );
@@ -410,5 +436,5 @@ export async function deleteGroupSnapshot(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(GroupSnapshot, groupSnapshot, 'groupSnapshot');
-  await deleteResource(client, GroupSnapshotOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, groupSnapshotOperationsDelete, { target }, ignoreMissing, options);
 }

@@ -71,53 +71,88 @@ export interface GroupTypeUpdate {
   readonly isPublic?: boolean | null;
 }
 
+const groupTypeOperationsCreate = {
+  id: 'GroupType.create',
+  method: 'POST',
+  path: '/group_types',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsGet = {
+  id: 'GroupType.get',
+  method: 'GET',
+  path: '/group_types/{group_type_id}',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsUpdate = {
+  id: 'GroupType.update',
+  method: 'PUT',
+  path: '/group_types/{group_type_id}',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsDelete = {
+  id: 'GroupType.delete',
+  method: 'DELETE',
+  path: '/group_types/{group_type_id}',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsList = {
+  id: 'GroupType.list',
+  method: 'GET',
+  path: '/group_types',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsGetGroupSpecs = {
+  id: 'GroupType.getGroupSpecs',
+  method: 'GET',
+  path: '/group_types/{group_type_id}/group_specs',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsSetGroupSpecs = {
+  id: 'GroupType.setGroupSpecs',
+  method: 'POST',
+  path: '/group_types/{group_type_id}/group_specs',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsGetGroupSpec = {
+  id: 'GroupType.getGroupSpec',
+  method: 'GET',
+  path: '/group_types/{group_type_id}/group_specs/{spec_key}',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsUpdateGroupSpec = {
+  id: 'GroupType.updateGroupSpec',
+  method: 'PUT',
+  path: '/group_types/{group_type_id}/group_specs/{spec_key}',
+  minVersion: '3.11',
+} as const satisfies Operation;
+const groupTypeOperationsDeleteGroupSpec = {
+  id: 'GroupType.deleteGroupSpec',
+  method: 'DELETE',
+  path: '/group_types/{group_type_id}/group_specs/{spec_key}',
+  minVersion: '3.11',
+} as const satisfies Operation;
 /** The wire operations of {@link GroupType}: method, path and microversion bounds of each request. */
 export const GroupTypeOperations = {
   /** Creates a group type (Cinder answers 202 with the whole group type). */
-  create: { id: 'GroupType.create', method: 'POST', path: '/group_types', minVersion: '3.11' },
+  create: groupTypeOperationsCreate,
   /** Shows details of a group type. The ID `default` shows the default group type, when one is configured. */
-  get: { id: 'GroupType.get', method: 'GET', path: '/group_types/{group_type_id}', minVersion: '3.11' },
+  get: groupTypeOperationsGet,
   /** Updates the name, description or visibility of a group type; Cinder answers with the whole group type. */
-  update: { id: 'GroupType.update', method: 'PUT', path: '/group_types/{group_type_id}', minVersion: '3.11' },
+  update: groupTypeOperationsUpdate,
   /** Deletes a group type; Cinder refuses (400) while groups still use it. */
-  delete: { id: 'GroupType.delete', method: 'DELETE', path: '/group_types/{group_type_id}', minVersion: '3.11' },
+  delete: groupTypeOperationsDelete,
   /** Lists group types. There is no detail listing; every item has all its attributes. */
-  list: { id: 'GroupType.list', method: 'GET', path: '/group_types', minVersion: '3.11' },
+  list: groupTypeOperationsList,
   /** Lists the group specs of a group type. */
-  getGroupSpecs: {
-    id: 'GroupType.getGroupSpecs',
-    method: 'GET',
-    path: '/group_types/{group_type_id}/group_specs',
-    minVersion: '3.11',
-  },
+  getGroupSpecs: groupTypeOperationsGetGroupSpecs,
   /** Adds or updates group specs of a group type; other keys are left alone. Cinder answers 202 echoing the keys that were sent. */
-  setGroupSpecs: {
-    id: 'GroupType.setGroupSpecs',
-    method: 'POST',
-    path: '/group_types/{group_type_id}/group_specs',
-    minVersion: '3.11',
-  },
+  setGroupSpecs: groupTypeOperationsSetGroupSpecs,
   /** Shows one group spec of a group type. Cinder answers with a one-entry object, the key and its value, from which the value is read (404 when the type has no such spec). */
-  getGroupSpec: {
-    id: 'GroupType.getGroupSpec',
-    method: 'GET',
-    path: '/group_types/{group_type_id}/group_specs/{spec_key}',
-    minVersion: '3.11',
-  },
+  getGroupSpec: groupTypeOperationsGetGroupSpec,
   /** Sets (adds or replaces) one group spec of a group type. The body is a one-entry object whose key must be the one in the path (cinder/api/v3/group_specs.py update: 400 on a mismatch or more than one entry; keys of letters, digits and `-_:.` up to 255 characters, values up to 255). Cinder answers 200 with the same object, from which the value is read. */
-  updateGroupSpec: {
-    id: 'GroupType.updateGroupSpec',
-    method: 'PUT',
-    path: '/group_types/{group_type_id}/group_specs/{spec_key}',
-    minVersion: '3.11',
-  },
+  updateGroupSpec: groupTypeOperationsUpdateGroupSpec,
   /** Deletes one group spec of a group type (404 when the type has no such spec). */
-  deleteGroupSpec: {
-    id: 'GroupType.deleteGroupSpec',
-    method: 'DELETE',
-    path: '/group_types/{group_type_id}/group_specs/{spec_key}',
-    minVersion: '3.11',
-  },
+  deleteGroupSpec: groupTypeOperationsDeleteGroupSpec,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -138,7 +173,7 @@ export class GroupType extends Resource {
       groupSpecs: { wire: 'group_specs', type: { map: 'string' }, create: true },
     },
     paths: { group_type_id: 'id' },
-    fetch: GroupTypeOperations.get,
+    fetch: groupTypeOperationsGet,
   };
 
   /** Refers to an existing GroupType by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -180,7 +215,7 @@ export async function getGroupType(
   options?: RequestOptions,
 ): Promise<GroupType> {
   const target = toTarget(GroupType, groupType, 'groupType');
-  return fetchResource(client, GroupType, GroupTypeOperations.get, target, undefined, options);
+  return fetchResource(client, GroupType, groupTypeOperationsGet, target, undefined, options);
 }
 
 /** Options of `findGroupType`. */
@@ -225,8 +260,8 @@ export async function findGroupType(
     client,
     GroupType,
     {
-      get: GroupTypeOperations.get,
-      list: GroupTypeOperations.list,
+      get: groupTypeOperationsGet,
+      list: groupTypeOperationsList,
       nameFilter: 'client',
       nameWire: 'name',
       paginated: true,
@@ -275,7 +310,7 @@ export function groupTypes(client: ServiceClient, options: GroupTypesOptions = {
   return listResources(
     client,
     GroupType,
-    GroupTypeOperations.list,
+    groupTypeOperationsList,
     {
       query: { is_public: isPublic, sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset },
       paginated: true,
@@ -297,7 +332,7 @@ export async function createGroupType(
   attrs: GroupTypeCreate,
   options?: RequestOptions,
 ): Promise<GroupType> {
-  return createResource(client, GroupType, GroupTypeOperations.create, attrs, undefined, options);
+  return createResource(client, GroupType, groupTypeOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -315,7 +350,7 @@ export async function updateGroupType(
   options?: RequestOptions,
 ): Promise<GroupType> {
   const target = toTarget(GroupType, groupType, 'groupType');
-  return updateResource(client, GroupTypeOperations.update, target, attrs, options);
+  return updateResource(client, groupTypeOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteGroupType`. */
@@ -340,7 +375,7 @@ export async function deleteGroupType(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(GroupType, groupType, 'groupType');
-  await deleteResource(client, GroupTypeOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, groupTypeOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -356,7 +391,7 @@ export async function fetchGroupTypeGroupSpecs(
   options?: RequestOptions,
 ): Promise<GroupType> {
   const target = toTarget(GroupType, groupType, 'groupType');
-  const response = await callOperation(client, GroupTypeOperations.getGroupSpecs, { target }, options);
+  const response = await callOperation(client, groupTypeOperationsGetGroupSpecs, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -378,7 +413,7 @@ export async function createGroupTypeGroupSpecs(
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
-    GroupTypeOperations.setGroupSpecs,
+    groupTypeOperationsSetGroupSpecs,
     { target, body: { group_specs: groupSpecs } },
     options,
   );
@@ -408,7 +443,7 @@ export async function getGroupTypeGroupSpecsProperty(
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
-    GroupTypeOperations.getGroupSpec,
+    groupTypeOperationsGetGroupSpec,
     { target, path: { spec_key: key } },
     options,
   );
@@ -435,7 +470,7 @@ export async function updateGroupTypeGroupSpecsProperty(
   const target = toTarget(GroupType, groupType, 'groupType');
   const response = await callOperation(
     client,
-    GroupTypeOperations.updateGroupSpec,
+    groupTypeOperationsUpdateGroupSpec,
     { target, path: { spec_key: key }, body: { [key]: value } },
     options,
   );
@@ -469,7 +504,7 @@ export async function deleteGroupTypeGroupSpecsProperty(
   const target = toTarget(GroupType, groupType, 'groupType');
   await deleteResource(
     client,
-    GroupTypeOperations.deleteGroupSpec,
+    groupTypeOperationsDeleteGroupSpec,
     { target, path: { spec_key: key } },
     ignoreMissing,
     options,

@@ -133,52 +133,104 @@ export interface GroupUpdate {
   readonly removeVolumes?: string | null;
 }
 
+const groupOperationsCreate = {
+  id: 'Group.create',
+  method: 'POST',
+  path: '/groups',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsGet = {
+  id: 'Group.get',
+  method: 'GET',
+  path: '/groups/{group_id}',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsUpdate = {
+  id: 'Group.update',
+  method: 'PUT',
+  path: '/groups/{group_id}',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsDelete = {
+  id: 'Group.delete',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsList = {
+  id: 'Group.list',
+  method: 'GET',
+  path: '/groups',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsListDetail = {
+  id: 'Group.list.detail',
+  method: 'GET',
+  path: '/groups/detail',
+  minVersion: '3.13',
+} as const satisfies Operation;
+const groupOperationsCreateFromSource = {
+  id: 'Group.createFromSource',
+  method: 'POST',
+  path: '/groups/action',
+  minVersion: '3.14',
+} as const satisfies Operation;
+const groupOperationsResetStatus = {
+  id: 'Group.resetStatus',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.20',
+} as const satisfies Operation;
+const groupOperationsEnableReplication = {
+  id: 'Group.enableReplication',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.38',
+} as const satisfies Operation;
+const groupOperationsDisableReplication = {
+  id: 'Group.disableReplication',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.38',
+} as const satisfies Operation;
+const groupOperationsListReplicationTargets = {
+  id: 'Group.listReplicationTargets',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.38',
+} as const satisfies Operation;
+const groupOperationsFailoverReplication = {
+  id: 'Group.failoverReplication',
+  method: 'POST',
+  path: '/groups/{group_id}/action',
+  minVersion: '3.38',
+} as const satisfies Operation;
 /** The wire operations of {@link Group}: method, path and microversion bounds of each request. */
 export const GroupOperations = {
   /** Creates a group (Cinder answers 202 with the new group's id and name). */
-  create: { id: 'Group.create', method: 'POST', path: '/groups', minVersion: '3.13' },
+  create: groupOperationsCreate,
   /** Shows details of a group, optionally with the UUIDs of its volumes (`list_volume`, from 3.25). */
-  get: { id: 'Group.get', method: 'GET', path: '/groups/{group_id}', minVersion: '3.13' },
+  get: groupOperationsGet,
   /** Updates the name or description of a group, or adds and removes volumes. Cinder answers 202 with no body; at least one of the four attributes must differ from the group's. An update of only the name or description also sets the group's status to `available`; adding or removing volumes needs an available group and passes through `updating`. */
-  update: { id: 'Group.update', method: 'PUT', path: '/groups/{group_id}', minVersion: '3.13' },
+  update: groupOperationsUpdate,
   /** Deletes a group. Cinder refuses a group that still has volumes unless deleteVolumes is true. */
-  delete: { id: 'Group.delete', method: 'POST', path: '/groups/{group_id}/action', minVersion: '3.13' },
+  delete: groupOperationsDelete,
   /** Lists the groups of the project. Cinder puts the next link of a page under `group_links`. */
-  list: { id: 'Group.list', method: 'GET', path: '/groups', minVersion: '3.13' },
+  list: groupOperationsList,
   /** Lists the groups of the project. Cinder puts the next link of a page under `group_links`. (with details) */
-  listDetail: { id: 'Group.list.detail', method: 'GET', path: '/groups/detail', minVersion: '3.13' },
+  listDetail: groupOperationsListDetail,
   /** Creates a group from a group snapshot or by cloning another group; exactly one of the two sources must be given. Cinder answers 202 with the new group's id and name. */
-  createFromSource: { id: 'Group.createFromSource', method: 'POST', path: '/groups/action', minVersion: '3.14' },
+  createFromSource: groupOperationsCreateFromSource,
   /** Resets the status of a group in the database (administrators only). Cinder checks the new status against the group snapshot statuses, so `in-use` is refused. */
-  resetStatus: { id: 'Group.resetStatus', method: 'POST', path: '/groups/{group_id}/action', minVersion: '3.20' },
+  resetStatus: groupOperationsResetStatus,
   /** Enables replication of a group whose group type and volume types support it. */
-  enableReplication: {
-    id: 'Group.enableReplication',
-    method: 'POST',
-    path: '/groups/{group_id}/action',
-    minVersion: '3.38',
-  },
+  enableReplication: groupOperationsEnableReplication,
   /** Disables replication of a group. */
-  disableReplication: {
-    id: 'Group.disableReplication',
-    method: 'POST',
-    path: '/groups/{group_id}/action',
-    minVersion: '3.38',
-  },
+  disableReplication: groupOperationsDisableReplication,
   /** Lists the replication targets of a replicated group: the replication_device entries of its back end (every key for administrators, only backend_id for others; cinder/volume/manager.py list_replication_targets). A group whose type is not replicated is a 400. */
-  listReplicationTargets: {
-    id: 'Group.listReplicationTargets',
-    method: 'POST',
-    path: '/groups/{group_id}/action',
-    minVersion: '3.38',
-  },
+  listReplicationTargets: groupOperationsListReplicationTargets,
   /** Fails a replicated group over to a replication target. */
-  failoverReplication: {
-    id: 'Group.failoverReplication',
-    method: 'POST',
-    path: '/groups/{group_id}/action',
-    minVersion: '3.38',
-  },
+  failoverReplication: groupOperationsFailoverReplication,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -210,7 +262,7 @@ export class Group extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { group_id: 'id' },
-    fetch: GroupOperations.get,
+    fetch: groupOperationsGet,
   };
 
   /** Refers to an existing Group by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -307,7 +359,7 @@ export async function getGroup(
   const { listVolume } = options;
   checkArgs(options, { listVolume: 'boolean' });
   const target = toTarget(Group, group, 'group');
-  return fetchResource(client, Group, GroupOperations.get, target, { list_volume: listVolume }, options, [
+  return fetchResource(client, Group, groupOperationsGet, target, { list_volume: listVolume }, options, [
     listVolume === undefined ? undefined : '3.25',
   ]);
 }
@@ -353,8 +405,8 @@ export async function findGroup(
     client,
     Group,
     {
-      get: GroupOperations.get,
-      list: details ? GroupOperations.listDetail : GroupOperations.list,
+      get: groupOperationsGet,
+      list: details ? groupOperationsListDetail : groupOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -414,7 +466,7 @@ export function groups(client: ServiceClient, options: GroupsOptions = {}): Pagi
   return listResources(
     client,
     Group,
-    details ? GroupOperations.listDetail : GroupOperations.list,
+    details ? groupOperationsListDetail : groupOperationsList,
     {
       query: {
         name,
@@ -443,7 +495,7 @@ export function groups(client: ServiceClient, options: GroupsOptions = {}): Pagi
  * @returns The Group.
  */
 export async function createGroup(client: ServiceClient, attrs: GroupCreate, options?: RequestOptions): Promise<Group> {
-  return createResource(client, Group, GroupOperations.create, attrs, undefined, options);
+  return createResource(client, Group, groupOperationsCreate, attrs, undefined, options);
 }
 
 /** Options of `createGroupFromSource`. */
@@ -472,7 +524,7 @@ export async function createGroupFromSource(
   checkArgs(options, { name: 'string', description: 'string' });
   const response = await callOperation(
     client,
-    GroupOperations.createFromSource,
+    groupOperationsCreateFromSource,
     {
       body: {
         'create-from-src': {
@@ -503,7 +555,7 @@ export async function updateGroup(
   options?: RequestOptions,
 ): Promise<Group> {
   const target = toTarget(Group, group, 'group');
-  return updateResource(client, GroupOperations.update, target, attrs, options);
+  return updateResource(client, groupOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteGroup`. */
@@ -536,7 +588,7 @@ export async function deleteGroup(
   const target = toTarget(Group, group, 'group');
   await deleteResource(
     client,
-    GroupOperations.delete,
+    groupOperationsDelete,
     { target, body: { delete: { 'delete-volumes': deleteVolumes } } },
     ignoreMissing,
     options,
@@ -567,7 +619,7 @@ export async function resetGroupStatus(
     },
   );
   const target = toTarget(Group, group, 'group');
-  await callOperation(client, GroupOperations.resetStatus, { target, body: { reset_status: { status } } }, options);
+  await callOperation(client, groupOperationsResetStatus, { target, body: { reset_status: { status } } }, options);
 }
 
 /**
@@ -595,7 +647,7 @@ export async function resetGroupState(
     },
   );
   const target = toTarget(Group, group, 'group');
-  await callOperation(client, GroupOperations.resetStatus, { target, body: { reset_status: { status } } }, options);
+  await callOperation(client, groupOperationsResetStatus, { target, body: { reset_status: { status } } }, options);
 }
 
 /**
@@ -613,7 +665,7 @@ export async function listGroupReplicationTargets(
   const target = toTarget(Group, group, 'group');
   const response = await callOperation(
     client,
-    GroupOperations.listReplicationTargets,
+    groupOperationsListReplicationTargets,
     { target, body: { list_replication_targets: {} } },
     options,
   );
@@ -637,7 +689,7 @@ export async function enableGroupReplication(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Group, group, 'group');
-  await callOperation(client, GroupOperations.enableReplication, { target, body: { enable_replication: {} } }, options);
+  await callOperation(client, groupOperationsEnableReplication, { target, body: { enable_replication: {} } }, options);
 }
 
 /**
@@ -654,7 +706,7 @@ export async function disableGroupReplication(
   const target = toTarget(Group, group, 'group');
   await callOperation(
     client,
-    GroupOperations.disableReplication,
+    groupOperationsDisableReplication,
     { target, body: { disable_replication: {} } },
     options,
   );
@@ -687,7 +739,7 @@ export async function failoverGroupReplication(
   const target = toTarget(Group, group, 'group');
   await callOperation(
     client,
-    GroupOperations.failoverReplication,
+    groupOperationsFailoverReplication,
     {
       target,
       body: {

@@ -43,28 +43,30 @@ export interface ManageableSnapshotAttributes {
   readonly extraInfo?: unknown | null;
 }
 
+const manageableSnapshotOperationsList = {
+  id: 'ManageableSnapshot.list',
+  method: 'GET',
+  path: '/manageable_snapshots',
+  routes: [
+    { method: 'GET', path: '/os-snapshot-manage', maxVersion: '3.7' },
+    { method: 'GET', path: '/manageable_snapshots', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
+const manageableSnapshotOperationsListDetail = {
+  id: 'ManageableSnapshot.list.detail',
+  method: 'GET',
+  path: '/manageable_snapshots/detail',
+  routes: [
+    { method: 'GET', path: '/os-snapshot-manage/detail', maxVersion: '3.7' },
+    { method: 'GET', path: '/manageable_snapshots/detail', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
 /** The wire operations of {@link ManageableSnapshot}: method, path and microversion bounds of each request. */
 export const ManageableSnapshotOperations = {
   /** Lists the snapshots of a back end host (or, from microversion 3.17, a cluster) that could be managed (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_snapshots from microversion 3.8 and to the os-snapshot-manage extension below. */
-  list: {
-    id: 'ManageableSnapshot.list',
-    method: 'GET',
-    path: '/manageable_snapshots',
-    routes: [
-      { method: 'GET', path: '/os-snapshot-manage', maxVersion: '3.7' },
-      { method: 'GET', path: '/manageable_snapshots', minVersion: '3.8' },
-    ],
-  },
+  list: manageableSnapshotOperationsList,
   /** Lists the snapshots of a back end host (or, from microversion 3.17, a cluster) that could be managed (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_snapshots from microversion 3.8 and to the os-snapshot-manage extension below. (with details) */
-  listDetail: {
-    id: 'ManageableSnapshot.list.detail',
-    method: 'GET',
-    path: '/manageable_snapshots/detail',
-    routes: [
-      { method: 'GET', path: '/os-snapshot-manage/detail', maxVersion: '3.7' },
-      { method: 'GET', path: '/manageable_snapshots/detail', minVersion: '3.8' },
-    ],
-  },
+  listDetail: manageableSnapshotOperationsListDetail,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -176,7 +178,7 @@ export function manageableSnapshots(
   return listResources(
     client,
     ManageableSnapshot,
-    details ? ManageableSnapshotOperations.listDetail : ManageableSnapshotOperations.list,
+    details ? manageableSnapshotOperationsListDetail : manageableSnapshotOperationsList,
     {
       query: { host, cluster, sort, sort_key: sortKey, sort_dir: sortDir, limit, offset, marker },
       paginated: false,

@@ -38,28 +38,30 @@ export interface ManageableVolumeAttributes {
   readonly extraInfo?: unknown | null;
 }
 
+const manageableVolumeOperationsList = {
+  id: 'ManageableVolume.list',
+  method: 'GET',
+  path: '/manageable_volumes',
+  routes: [
+    { method: 'GET', path: '/os-volume-manage', maxVersion: '3.7' },
+    { method: 'GET', path: '/manageable_volumes', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
+const manageableVolumeOperationsListDetail = {
+  id: 'ManageableVolume.list.detail',
+  method: 'GET',
+  path: '/manageable_volumes/detail',
+  routes: [
+    { method: 'GET', path: '/os-volume-manage/detail', maxVersion: '3.7' },
+    { method: 'GET', path: '/manageable_volumes/detail', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
 /** The wire operations of {@link ManageableVolume}: method, path and microversion bounds of each request. */
 export const ManageableVolumeOperations = {
   /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below (cinder/api/contrib/volume_manage.py index and detail). */
-  list: {
-    id: 'ManageableVolume.list',
-    method: 'GET',
-    path: '/manageable_volumes',
-    routes: [
-      { method: 'GET', path: '/os-volume-manage', maxVersion: '3.7' },
-      { method: 'GET', path: '/manageable_volumes', minVersion: '3.8' },
-    ],
-  },
+  list: manageableVolumeOperationsList,
   /** Lists the storage objects of a back end host (or, from microversion 3.17, a cluster) that could be managed as volumes (administrators only). Give exactly one of host and cluster. Cinder returns the page at once, without next links: page with limit and offset (or marker). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below (cinder/api/contrib/volume_manage.py index and detail). (with details) */
-  listDetail: {
-    id: 'ManageableVolume.list.detail',
-    method: 'GET',
-    path: '/manageable_volumes/detail',
-    routes: [
-      { method: 'GET', path: '/os-volume-manage/detail', maxVersion: '3.7' },
-      { method: 'GET', path: '/manageable_volumes/detail', minVersion: '3.8' },
-    ],
-  },
+  listDetail: manageableVolumeOperationsListDetail,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -165,7 +167,7 @@ export function manageableVolumes(
   return listResources(
     client,
     ManageableVolume,
-    details ? ManageableVolumeOperations.listDetail : ManageableVolumeOperations.list,
+    details ? manageableVolumeOperationsListDetail : manageableVolumeOperationsList,
     {
       query: { host, cluster, sort, sort_key: sortKey, sort_dir: sortDir, limit, offset, marker },
       paginated: false,

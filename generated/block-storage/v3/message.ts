@@ -80,14 +80,32 @@ export interface MessageAttributes {
   readonly links?: MessageLink[] | null;
 }
 
+const messageOperationsGet = {
+  id: 'Message.get',
+  method: 'GET',
+  path: '/messages/{message_id}',
+  minVersion: '3.3',
+} as const satisfies Operation;
+const messageOperationsDelete = {
+  id: 'Message.delete',
+  method: 'DELETE',
+  path: '/messages/{message_id}',
+  minVersion: '3.3',
+} as const satisfies Operation;
+const messageOperationsList = {
+  id: 'Message.list',
+  method: 'GET',
+  path: '/messages',
+  minVersion: '3.3',
+} as const satisfies Operation;
 /** The wire operations of {@link Message}: method, path and microversion bounds of each request. */
 export const MessageOperations = {
   /** Shows details of a message. */
-  get: { id: 'Message.get', method: 'GET', path: '/messages/{message_id}', minVersion: '3.3' },
+  get: messageOperationsGet,
   /** Deletes a message (Cinder answers 204). */
-  delete: { id: 'Message.delete', method: 'DELETE', path: '/messages/{message_id}', minVersion: '3.3' },
+  delete: messageOperationsDelete,
   /** Lists the messages of the project (all projects for an administrator). Cinder reads filters, sorting and paging only from microversion 3.5; below it every message is returned at once. */
-  list: { id: 'Message.list', method: 'GET', path: '/messages', minVersion: '3.3' },
+  list: messageOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -113,7 +131,7 @@ export class Message extends Resource {
       links: { wire: 'links', type: { list: { struct: MessageLinkSchema } } },
     },
     paths: { message_id: 'id' },
-    fetch: MessageOperations.get,
+    fetch: messageOperationsGet,
   };
 
   /** Refers to an existing Message by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -183,7 +201,7 @@ export async function getMessage(
   options?: RequestOptions,
 ): Promise<Message> {
   const target = toTarget(Message, message, 'message');
-  return fetchResource(client, Message, MessageOperations.get, target, undefined, options);
+  return fetchResource(client, Message, messageOperationsGet, target, undefined, options);
 }
 
 /** Options of `deleteMessage`. */
@@ -208,7 +226,7 @@ export async function deleteMessage(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(Message, message, 'message');
-  await deleteResource(client, MessageOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, messageOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /** Options of `messages`. */
@@ -277,7 +295,7 @@ export function messages(client: ServiceClient, options: MessagesOptions = {}): 
   return listResources(
     client,
     Message,
-    MessageOperations.list,
+    messageOperationsList,
     {
       query: {
         resource_uuid: resourceUuid,

@@ -139,36 +139,85 @@ export interface ServiceAttributes {
   readonly backendState?: string | null;
 }
 
+const serviceOperationsList = { id: 'Service.list', method: 'GET', path: '/os-services' } as const satisfies Operation;
+const serviceOperationsEnable = {
+  id: 'Service.enable',
+  method: 'PUT',
+  path: '/os-services/enable',
+} as const satisfies Operation;
+const serviceOperationsDisable = {
+  id: 'Service.disable',
+  method: 'PUT',
+  path: '/os-services/disable',
+} as const satisfies Operation;
+const serviceOperationsDisableLogReason = {
+  id: 'Service.disableLogReason',
+  method: 'PUT',
+  path: '/os-services/disable-log-reason',
+} as const satisfies Operation;
+const serviceOperationsFreeze = {
+  id: 'Service.freeze',
+  method: 'PUT',
+  path: '/os-services/freeze',
+} as const satisfies Operation;
+const serviceOperationsThaw = {
+  id: 'Service.thaw',
+  method: 'PUT',
+  path: '/os-services/thaw',
+} as const satisfies Operation;
+const serviceOperationsFailoverHost = {
+  id: 'Service.failoverHost',
+  method: 'PUT',
+  path: '/os-services/failover_host',
+} as const satisfies Operation;
+const serviceOperationsFailoverCluster = {
+  id: 'Service.failoverCluster',
+  method: 'PUT',
+  path: '/os-services/failover_host',
+  minVersion: '3.26',
+} as const satisfies Operation;
+const serviceOperationsGetLogLevels = {
+  id: 'Service.getLogLevels',
+  method: 'PUT',
+  path: '/os-services/get-log',
+  minVersion: '3.32',
+} as const satisfies Operation;
+const serviceOperationsSetLogLevels = {
+  id: 'Service.setLogLevels',
+  method: 'PUT',
+  path: '/os-services/set-log',
+  minVersion: '3.32',
+} as const satisfies Operation;
+const serviceOperationsCleanupWorkers = {
+  id: 'Service.cleanupWorkers',
+  method: 'POST',
+  path: '/workers/cleanup',
+  minVersion: '3.24',
+} as const satisfies Operation;
 /** The wire operations of {@link Service}: method, path and microversion bounds of each request. */
 export const ServiceOperations = {
   /** Lists the Cinder services; Cinder returns them all at once. */
-  list: { id: 'Service.list', method: 'GET', path: '/os-services' },
+  list: serviceOperationsList,
   /** Enables a service so that the scheduler may use it again. */
-  enable: { id: 'Service.enable', method: 'PUT', path: '/os-services/enable' },
+  enable: serviceOperationsEnable,
   /** Disables a service so that the scheduler no longer uses it. */
-  disable: { id: 'Service.disable', method: 'PUT', path: '/os-services/disable' },
+  disable: serviceOperationsDisable,
   /** Disables a service and records why. */
-  disableLogReason: { id: 'Service.disableLogReason', method: 'PUT', path: '/os-services/disable-log-reason' },
+  disableLogReason: serviceOperationsDisableLogReason,
   /** Freezes a cinder-volume back end: management operations on its volumes are refused (used around replication failover), and Cinder disables the service with the reason `frozen`. Cinder answers with no service state; a back end that is already frozen is a 400. */
-  freeze: { id: 'Service.freeze', method: 'PUT', path: '/os-services/freeze' },
+  freeze: serviceOperationsFreeze,
   /** Thaws a frozen cinder-volume back end and enables its service again. Cinder answers with no service state. */
-  thaw: { id: 'Service.thaw', method: 'PUT', path: '/os-services/thaw' },
+  thaw: serviceOperationsThaw,
   /** Fails a replicating cinder-volume back end over to one of its replication targets. Cinder accepts the request (202) and fails over asynchronously. */
-  failoverHost: { id: 'Service.failoverHost', method: 'PUT', path: '/os-services/failover_host' },
+  failoverHost: serviceOperationsFailoverHost,
   /** Fails every back end of a replicating cluster over to one of their replication targets. Cinder takes the cluster in place of the host from microversion 3.26. */
-  failoverCluster: {
-    id: 'Service.failoverCluster',
-    method: 'PUT',
-    path: '/os-services/failover_host',
-    minVersion: '3.26',
-    fallback: { status: 400, message: 'Host field is missing', method: 'PUT', path: '/os-services/failover' },
-  },
+  failoverCluster: serviceOperationsFailoverCluster,
   /** Reads the current log levels of services (microversion 3.32). */
-  getLogLevels: { id: 'Service.getLogLevels', method: 'PUT', path: '/os-services/get-log', minVersion: '3.32' },
+  getLogLevels: serviceOperationsGetLogLevels,
   /** Sets the log level of services at run time (microversion 3.32); Cinder answers 202. */
-  setLogLevels: { id: 'Service.setLogLevels', method: 'PUT', path: '/os-services/set-log', minVersion: '3.32' },
+  setLogLevels: serviceOperationsSetLogLevels,
   /** Asks the services of a cluster to clean up the operations that failed services left half-done (microversion 3.24). With no filter, every service that is down is cleaned up. */
-  cleanupWorkers: { id: 'Service.cleanupWorkers', method: 'POST', path: '/workers/cleanup', minVersion: '3.24' },
+  cleanupWorkers: serviceOperationsCleanupWorkers,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -281,7 +330,7 @@ export interface ServicesOptions extends ListOptions {
 export function services(client: ServiceClient, options: ServicesOptions = {}): Paginated<Service> {
   const { binary, host } = options;
   checkArgs(options, { binary: 'string', host: 'string' });
-  return listResources(client, Service, ServiceOperations.list, { query: { binary, host }, paginated: false }, options);
+  return listResources(client, Service, serviceOperationsList, { query: { binary, host }, paginated: false }, options);
 }
 
 /** Options of `findService`. */
@@ -322,7 +371,7 @@ export async function findService(
   return findResource(
     client,
     Service,
-    { list: ServiceOperations.list, nameFilter: 'server', nameWire: 'binary', paginated: false },
+    { list: serviceOperationsList, nameFilter: 'server', nameWire: 'binary', paginated: false },
     nameOrId,
     { query: { host }, ignoreMissing },
     options,
@@ -344,7 +393,7 @@ export async function enableService(
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
   const response = await callOperation(
     client,
-    ServiceOperations.enable,
+    serviceOperationsEnable,
     { target, body: { binary: target.binary, host: target.host } },
     options,
   );
@@ -375,7 +424,7 @@ export async function disableService(
   if (reason !== undefined) {
     const response = await callOperation(
       client,
-      ServiceOperations.disableLogReason,
+      serviceOperationsDisableLogReason,
       { target, body: { binary: target.binary, host: target.host, disabled_reason: reason } },
       options,
     );
@@ -384,7 +433,7 @@ export async function disableService(
 
   const response = await callOperation(
     client,
-    ServiceOperations.disable,
+    serviceOperationsDisable,
     { target, body: { binary: target.binary, host: target.host } },
     options,
   );
@@ -399,7 +448,7 @@ export async function disableService(
  */
 export async function freezeService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  await callOperation(client, ServiceOperations.freeze, { target, body: { host: target.host } }, options);
+  await callOperation(client, serviceOperationsFreeze, { target, body: { host: target.host } }, options);
 }
 
 /**
@@ -410,7 +459,7 @@ export async function freezeService(client: ServiceClient, service: Service, opt
  */
 export async function thawService(client: ServiceClient, service: Service, options?: RequestOptions): Promise<void> {
   const target = toTarget(Service, service, 'service', { instanceOnly: true });
-  await callOperation(client, ServiceOperations.thaw, { target, body: { host: target.host } }, options);
+  await callOperation(client, serviceOperationsThaw, { target, body: { host: target.host } }, options);
 }
 
 /** Options of `failoverService`. */
@@ -438,7 +487,7 @@ export async function failoverService(
   if (cluster !== undefined) {
     await callOperation(
       client,
-      ServiceOperations.failoverCluster,
+      serviceOperationsFailoverCluster,
       { target, body: { cluster, backend_id: backendId }, requires: [cluster === undefined ? undefined : '3.26'] },
       options,
     );
@@ -447,7 +496,7 @@ export async function failoverService(
 
   await callOperation(
     client,
-    ServiceOperations.failoverHost,
+    serviceOperationsFailoverHost,
     { target, body: { host: target.host, backend_id: backendId } },
     options,
   );
@@ -481,7 +530,7 @@ export async function getServiceLogLevels(
   });
   const response = await callOperation(
     client,
-    ServiceOperations.getLogLevels,
+    serviceOperationsGetLogLevels,
     { body: { binary, server, prefix } },
     options,
   );
@@ -524,7 +573,7 @@ export async function setServiceLogLevels(
       prefix: 'string',
     },
   );
-  await callOperation(client, ServiceOperations.setLogLevels, { body: { level, binary, server, prefix } }, options);
+  await callOperation(client, serviceOperationsSetLogLevels, { body: { level, binary, server, prefix } }, options);
 }
 
 /** Options of `cleanupServiceWorkers`. */
@@ -570,7 +619,7 @@ export async function cleanupServiceWorkers(
   });
   const response = await callOperation(
     client,
-    ServiceOperations.cleanupWorkers,
+    serviceOperationsCleanupWorkers,
     {
       body: {
         cluster_name: clusterName,

@@ -20,10 +20,15 @@ export interface PoolAttributes {
   readonly capabilities?: Record<string, unknown> | null;
 }
 
+const poolOperationsList = {
+  id: 'Pool.list',
+  method: 'GET',
+  path: '/scheduler-stats/get_pools',
+} as const satisfies Operation;
 /** The wire operations of {@link Pool}: method, path and microversion bounds of each request. */
 export const PoolOperations = {
   /** Lists the back-end storage pools known to the scheduler; Cinder returns them all at once. */
-  list: { id: 'Pool.list', method: 'GET', path: '/scheduler-stats/get_pools' },
+  list: poolOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -81,7 +86,7 @@ export function backendPools(client: ServiceClient, options: BackendPoolsOptions
   return listResources(
     client,
     Pool,
-    PoolOperations.list,
+    poolOperationsList,
     {
       query: { detail, name, volume_type: optionalRefId(volumeType, 'volumeType') },
       paginated: false,

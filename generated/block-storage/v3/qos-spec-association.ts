@@ -24,10 +24,15 @@ export interface QosSpecAssociationAttributes {
   readonly associationType?: string | null;
 }
 
+const qosSpecAssociationOperationsList = {
+  id: 'QosSpecAssociation.list',
+  method: 'GET',
+  path: '/qos-specs/{qos_id}/associations',
+} as const satisfies Operation;
 /** The wire operations of {@link QosSpecAssociation}: method, path and microversion bounds of each request. */
 export const QosSpecAssociationOperations = {
   /** Lists the associations of a QoS specification. */
-  list: { id: 'QosSpecAssociation.list', method: 'GET', path: '/qos-specs/{qos_id}/associations' },
+  list: qosSpecAssociationOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -80,7 +85,7 @@ export function qosSpecAssociations(
   return listResources(
     client,
     QosSpecAssociation,
-    QosSpecAssociationOperations.list,
+    qosSpecAssociationOperationsList,
     { path: { qos_id: refId(qosSpec, 'qosSpec') }, paginated: false },
     options,
   );

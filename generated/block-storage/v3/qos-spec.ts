@@ -56,26 +56,67 @@ export interface QosSpecUpdate {
   readonly specs?: Readonly<Record<string, string>> | null;
 }
 
+const qosSpecOperationsCreate = {
+  id: 'QosSpec.create',
+  method: 'POST',
+  path: '/qos-specs',
+} as const satisfies Operation;
+const qosSpecOperationsGet = {
+  id: 'QosSpec.get',
+  method: 'GET',
+  path: '/qos-specs/{qos_id}',
+} as const satisfies Operation;
+const qosSpecOperationsUpdate = {
+  id: 'QosSpec.update',
+  method: 'PUT',
+  path: '/qos-specs/{qos_id}',
+} as const satisfies Operation;
+const qosSpecOperationsDelete = {
+  id: 'QosSpec.delete',
+  method: 'DELETE',
+  path: '/qos-specs/{qos_id}',
+} as const satisfies Operation;
+const qosSpecOperationsList = { id: 'QosSpec.list', method: 'GET', path: '/qos-specs' } as const satisfies Operation;
+const qosSpecOperationsAssociate = {
+  id: 'QosSpec.associate',
+  method: 'GET',
+  path: '/qos-specs/{qos_id}/associate',
+} as const satisfies Operation;
+const qosSpecOperationsDisassociate = {
+  id: 'QosSpec.disassociate',
+  method: 'GET',
+  path: '/qos-specs/{qos_id}/disassociate',
+} as const satisfies Operation;
+const qosSpecOperationsDisassociateAll = {
+  id: 'QosSpec.disassociateAll',
+  method: 'GET',
+  path: '/qos-specs/{qos_id}/disassociate_all',
+} as const satisfies Operation;
+const qosSpecOperationsDeleteKeys = {
+  id: 'QosSpec.deleteKeys',
+  method: 'PUT',
+  path: '/qos-specs/{qos_id}/delete_keys',
+} as const satisfies Operation;
 /** The wire operations of {@link QosSpec}: method, path and microversion bounds of each request. */
 export const QosSpecOperations = {
   /** Creates a QoS specification. */
-  create: { id: 'QosSpec.create', method: 'POST', path: '/qos-specs' },
+  create: qosSpecOperationsCreate,
   /** Shows details of a QoS specification. */
-  get: { id: 'QosSpec.get', method: 'GET', path: '/qos-specs/{qos_id}' },
+  get: qosSpecOperationsGet,
   /** Sets keys (and the consumer) of a QoS specification; other keys are left alone. Cinder answers with the keys that were sent, not the whole specification. */
-  update: { id: 'QosSpec.update', method: 'PUT', path: '/qos-specs/{qos_id}' },
+  update: qosSpecOperationsUpdate,
   /** Deletes a QoS specification. */
-  delete: { id: 'QosSpec.delete', method: 'DELETE', path: '/qos-specs/{qos_id}' },
+  delete: qosSpecOperationsDelete,
   /** Lists QoS specifications. */
-  list: { id: 'QosSpec.list', method: 'GET', path: '/qos-specs' },
+  list: qosSpecOperationsList,
   /** Associates a QoS specification with a volume type. */
-  associate: { id: 'QosSpec.associate', method: 'GET', path: '/qos-specs/{qos_id}/associate' },
+  associate: qosSpecOperationsAssociate,
   /** Disassociates a QoS specification from a volume type. */
-  disassociate: { id: 'QosSpec.disassociate', method: 'GET', path: '/qos-specs/{qos_id}/disassociate' },
+  disassociate: qosSpecOperationsDisassociate,
   /** Disassociates a QoS specification from every volume type. */
-  disassociateAll: { id: 'QosSpec.disassociateAll', method: 'GET', path: '/qos-specs/{qos_id}/disassociate_all' },
+  disassociateAll: qosSpecOperationsDisassociateAll,
   /** Unsets keys of a QoS specification. Cinder stops with a 404 at the first key that is not set; the keys before it stay deleted. */
-  deleteKeys: { id: 'QosSpec.deleteKeys', method: 'PUT', path: '/qos-specs/{qos_id}/delete_keys' },
+  deleteKeys: qosSpecOperationsDeleteKeys,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -96,7 +137,7 @@ export class QosSpec extends Resource {
       specs: { wire: 'specs', type: { map: 'string' }, create: true, update: true, flatten: true },
     },
     paths: { qos_id: 'id' },
-    fetch: QosSpecOperations.get,
+    fetch: qosSpecOperationsGet,
   };
 
   /** Refers to an existing QosSpec by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -129,7 +170,7 @@ export async function createQosSpec(
   attrs: QosSpecCreate,
   options?: RequestOptions,
 ): Promise<QosSpec> {
-  return createResource(client, QosSpec, QosSpecOperations.create, attrs, undefined, options);
+  return createResource(client, QosSpec, qosSpecOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -145,7 +186,7 @@ export async function getQosSpec(
   options?: RequestOptions,
 ): Promise<QosSpec> {
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  return fetchResource(client, QosSpec, QosSpecOperations.get, target, undefined, options);
+  return fetchResource(client, QosSpec, qosSpecOperationsGet, target, undefined, options);
 }
 
 /** Options of `findQosSpec`. */
@@ -183,13 +224,7 @@ export async function findQosSpec(
   return findResource(
     client,
     QosSpec,
-    {
-      get: QosSpecOperations.get,
-      list: QosSpecOperations.list,
-      nameFilter: 'client',
-      nameWire: 'name',
-      paginated: true,
-    },
+    { get: qosSpecOperationsGet, list: qosSpecOperationsList, nameFilter: 'client', nameWire: 'name', paginated: true },
     nameOrId,
     { ignoreMissing },
     options,
@@ -231,7 +266,7 @@ export function qosSpecs(client: ServiceClient, options: QosSpecsOptions = {}): 
   return listResources(
     client,
     QosSpec,
-    QosSpecOperations.list,
+    qosSpecOperationsList,
     { query: { sort, sort_key: sortKey, sort_dir: sortDir, limit, marker, offset }, paginated: true, pageSize: true },
     options,
   );
@@ -252,7 +287,7 @@ export async function updateQosSpec(
   options?: RequestOptions,
 ): Promise<QosSpec> {
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  return updateResource(client, QosSpecOperations.update, target, attrs, options);
+  return updateResource(client, qosSpecOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteQosSpec`. */
@@ -280,7 +315,7 @@ export async function deleteQosSpec(
   const { force, ignoreMissing = true } = options;
   checkArgs(options, { force: 'boolean' });
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  await deleteResource(client, QosSpecOperations.delete, { target, query: { force } }, ignoreMissing, options);
+  await deleteResource(client, qosSpecOperationsDelete, { target, query: { force } }, ignoreMissing, options);
 }
 
 /**
@@ -299,7 +334,7 @@ export async function associateQosSpec(
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
   await callOperation(
     client,
-    QosSpecOperations.associate,
+    qosSpecOperationsAssociate,
     { target, query: { vol_type_id: refId(volumeType, 'volumeType') } },
     options,
   );
@@ -321,7 +356,7 @@ export async function disassociateQosSpec(
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
   await callOperation(
     client,
-    QosSpecOperations.disassociate,
+    qosSpecOperationsDisassociate,
     { target, query: { vol_type_id: refId(volumeType, 'volumeType') } },
     options,
   );
@@ -339,7 +374,7 @@ export async function disassociateAllQosSpec(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  await callOperation(client, QosSpecOperations.disassociateAll, { target }, options);
+  await callOperation(client, qosSpecOperationsDisassociateAll, { target }, options);
 }
 
 /**
@@ -357,5 +392,5 @@ export async function deleteQosSpecMetadata(
 ): Promise<void> {
   checkArgs({ keys }, { keys: { type: { list: 'string' }, required: true } });
   const target = toTarget(QosSpec, qosSpec, 'qosSpec');
-  await callOperation(client, QosSpecOperations.deleteKeys, { target, body: { keys } }, options);
+  await callOperation(client, qosSpecOperationsDeleteKeys, { target, body: { keys } }, options);
 }

@@ -18,10 +18,16 @@ export interface ResourceFilterAttributes {
   readonly filters?: string[] | null;
 }
 
+const resourceFilterOperationsList = {
+  id: 'ResourceFilter.list',
+  method: 'GET',
+  path: '/resource_filters',
+  minVersion: '3.33',
+} as const satisfies Operation;
 /** The wire operations of {@link ResourceFilter}: method, path and microversion bounds of each request. */
 export const ResourceFilterOperations = {
   /** Lists the configured resource filters; Cinder returns them all at once. */
-  list: { id: 'ResourceFilter.list', method: 'GET', path: '/resource_filters', minVersion: '3.33' },
+  list: resourceFilterOperationsList,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -75,7 +81,7 @@ export function resourceFilters(
   return listResources(
     client,
     ResourceFilter,
-    ResourceFilterOperations.list,
+    resourceFilterOperationsList,
     { query: { resource }, paginated: false },
     options,
   );

@@ -136,54 +136,127 @@ export interface SnapshotUpdate {
   readonly description?: string | null;
 }
 
+const snapshotOperationsCreate = {
+  id: 'Snapshot.create',
+  method: 'POST',
+  path: '/snapshots',
+} as const satisfies Operation;
+const snapshotOperationsGet = {
+  id: 'Snapshot.get',
+  method: 'GET',
+  path: '/snapshots/{snapshot_id}',
+} as const satisfies Operation;
+const snapshotOperationsUpdate = {
+  id: 'Snapshot.update',
+  method: 'PUT',
+  path: '/snapshots/{snapshot_id}',
+} as const satisfies Operation;
+const snapshotOperationsDelete = {
+  id: 'Snapshot.delete',
+  method: 'DELETE',
+  path: '/snapshots/{snapshot_id}',
+} as const satisfies Operation;
+const snapshotOperationsList = { id: 'Snapshot.list', method: 'GET', path: '/snapshots' } as const satisfies Operation;
+const snapshotOperationsListDetail = {
+  id: 'Snapshot.list.detail',
+  method: 'GET',
+  path: '/snapshots/detail',
+} as const satisfies Operation;
+const snapshotOperationsForceDelete = {
+  id: 'Snapshot.forceDelete',
+  method: 'POST',
+  path: '/snapshots/{snapshot_id}/action',
+} as const satisfies Operation;
+const snapshotOperationsResetStatus = {
+  id: 'Snapshot.resetStatus',
+  method: 'POST',
+  path: '/snapshots/{snapshot_id}/action',
+} as const satisfies Operation;
+const snapshotOperationsUnmanage = {
+  id: 'Snapshot.unmanage',
+  method: 'POST',
+  path: '/snapshots/{snapshot_id}/action',
+} as const satisfies Operation;
+const snapshotOperationsManage = {
+  id: 'Snapshot.manage',
+  method: 'POST',
+  path: '/manageable_snapshots',
+  routes: [
+    { method: 'POST', path: '/os-snapshot-manage', maxVersion: '3.7' },
+    { method: 'POST', path: '/manageable_snapshots', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
+const snapshotOperationsGetMetadata = {
+  id: 'Snapshot.getMetadata',
+  method: 'GET',
+  path: '/snapshots/{snapshot_id}/metadata',
+} as const satisfies Operation;
+const snapshotOperationsSetMetadata = {
+  id: 'Snapshot.setMetadata',
+  method: 'POST',
+  path: '/snapshots/{snapshot_id}/metadata',
+} as const satisfies Operation;
+const snapshotOperationsClearMetadata = {
+  id: 'Snapshot.clearMetadata',
+  method: 'PUT',
+  path: '/snapshots/{snapshot_id}/metadata',
+} as const satisfies Operation;
+const snapshotOperationsDeleteMetadataItem = {
+  id: 'Snapshot.deleteMetadataItem',
+  method: 'DELETE',
+  path: '/snapshots/{snapshot_id}/metadata/{key}',
+} as const satisfies Operation;
+const snapshotOperationsSetStatus = {
+  id: 'Snapshot.setStatus',
+  method: 'POST',
+  path: '/snapshots/{snapshot_id}/action',
+} as const satisfies Operation;
+const snapshotOperationsGetMetadataItem = {
+  id: 'Snapshot.getMetadataItem',
+  method: 'GET',
+  path: '/snapshots/{snapshot_id}/metadata/{key}',
+} as const satisfies Operation;
+const snapshotOperationsSetMetadataItem = {
+  id: 'Snapshot.setMetadataItem',
+  method: 'PUT',
+  path: '/snapshots/{snapshot_id}/metadata/{key}',
+} as const satisfies Operation;
 /** The wire operations of {@link Snapshot}: method, path and microversion bounds of each request. */
 export const SnapshotOperations = {
   /** Creates a snapshot of a volume. */
-  create: { id: 'Snapshot.create', method: 'POST', path: '/snapshots' },
+  create: snapshotOperationsCreate,
   /** Shows details of a snapshot. */
-  get: { id: 'Snapshot.get', method: 'GET', path: '/snapshots/{snapshot_id}' },
+  get: snapshotOperationsGet,
   /** Updates the name or description of a snapshot. */
-  update: { id: 'Snapshot.update', method: 'PUT', path: '/snapshots/{snapshot_id}' },
+  update: snapshotOperationsUpdate,
   /** Deletes a snapshot. */
-  delete: { id: 'Snapshot.delete', method: 'DELETE', path: '/snapshots/{snapshot_id}' },
+  delete: snapshotOperationsDelete,
   /** Lists the snapshots that the project can access. */
-  list: { id: 'Snapshot.list', method: 'GET', path: '/snapshots' },
+  list: snapshotOperationsList,
   /** Lists the snapshots that the project can access. (with details) */
-  listDetail: { id: 'Snapshot.list.detail', method: 'GET', path: '/snapshots/detail' },
+  listDetail: snapshotOperationsListDetail,
   /** Force-deletes a snapshot regardless of its state (administrators only). */
-  forceDelete: { id: 'Snapshot.forceDelete', method: 'POST', path: '/snapshots/{snapshot_id}/action' },
+  forceDelete: snapshotOperationsForceDelete,
   /** Resets the status of a snapshot in the database (administrators only). */
-  resetStatus: { id: 'Snapshot.resetStatus', method: 'POST', path: '/snapshots/{snapshot_id}/action' },
+  resetStatus: snapshotOperationsResetStatus,
   /** Removes a snapshot from Block Storage management without removing the back-end storage object. */
-  unmanage: { id: 'Snapshot.unmanage', method: 'POST', path: '/snapshots/{snapshot_id}/action' },
+  unmanage: snapshotOperationsUnmanage,
   /** Creates a snapshot from an existing storage object of a volume's back end instead of allocating new storage (administrators only). Sent to /manageable_snapshots from microversion 3.8 and to the os-snapshot-manage extension below. */
-  manage: {
-    id: 'Snapshot.manage',
-    method: 'POST',
-    path: '/manageable_snapshots',
-    routes: [
-      { method: 'POST', path: '/os-snapshot-manage', maxVersion: '3.7' },
-      { method: 'POST', path: '/manageable_snapshots', minVersion: '3.8' },
-    ],
-  },
+  manage: snapshotOperationsManage,
   /** Shows the user metadata of a snapshot. */
-  getMetadata: { id: 'Snapshot.getMetadata', method: 'GET', path: '/snapshots/{snapshot_id}/metadata' },
+  getMetadata: snapshotOperationsGetMetadata,
   /** Adds or updates user metadata keys of a snapshot; other keys are left alone. */
-  setMetadata: { id: 'Snapshot.setMetadata', method: 'POST', path: '/snapshots/{snapshot_id}/metadata' },
+  setMetadata: snapshotOperationsSetMetadata,
   /** Replaces the user metadata of a snapshot with an empty set. */
-  clearMetadata: { id: 'Snapshot.clearMetadata', method: 'PUT', path: '/snapshots/{snapshot_id}/metadata' },
+  clearMetadata: snapshotOperationsClearMetadata,
   /** Deletes one user metadata key of a snapshot. */
-  deleteMetadataItem: {
-    id: 'Snapshot.deleteMetadataItem',
-    method: 'DELETE',
-    path: '/snapshots/{snapshot_id}/metadata/{key}',
-  },
+  deleteMetadataItem: snapshotOperationsDeleteMetadataItem,
   /** Updates the status (and progress) of a snapshot, for drivers that create snapshots outside Cinder: a creating snapshot may become creating, available or error, a deleting one deleting or error_deleting. */
-  setStatus: { id: 'Snapshot.setStatus', method: 'POST', path: '/snapshots/{snapshot_id}/action' },
+  setStatus: snapshotOperationsSetStatus,
   /** Shows one user metadata key of a snapshot. Cinder answers `{"meta": {<key>: <value>}}`, from which the value is read (404 when the snapshot has no such key; cinder/api/v3/snapshot_metadata.py show). */
-  getMetadataItem: { id: 'Snapshot.getMetadataItem', method: 'GET', path: '/snapshots/{snapshot_id}/metadata/{key}' },
+  getMetadataItem: snapshotOperationsGetMetadataItem,
   /** Sets (adds or replaces) one user metadata key of a snapshot; other keys are left alone. The body is `{"meta": {<key>: <value>}}` with the key of the path as its only entry (Cinder answers 400 otherwise) and Cinder echoes it back, from which the value is read. */
-  setMetadataItem: { id: 'Snapshot.setMetadataItem', method: 'PUT', path: '/snapshots/{snapshot_id}/metadata/{key}' },
+  setMetadataItem: snapshotOperationsSetMetadataItem,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -216,7 +289,7 @@ export class Snapshot extends Resource {
     },
     status: { field: 'status', failures: ['error', 'error_deleting'], deleted: ['deleted'] },
     paths: { snapshot_id: 'id' },
-    fetch: SnapshotOperations.get,
+    fetch: snapshotOperationsGet,
   };
 
   /** Refers to an existing Snapshot by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -377,7 +450,7 @@ export function snapshots(client: ServiceClient, options: SnapshotsOptions = {})
   return listResources(
     client,
     Snapshot,
-    details ? SnapshotOperations.listDetail : SnapshotOperations.list,
+    details ? snapshotOperationsListDetail : snapshotOperationsList,
     {
       query: {
         name,
@@ -421,7 +494,7 @@ export async function getSnapshot(
   options?: RequestOptions,
 ): Promise<Snapshot> {
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  return fetchResource(client, Snapshot, SnapshotOperations.get, target, undefined, options);
+  return fetchResource(client, Snapshot, snapshotOperationsGet, target, undefined, options);
 }
 
 /** Options of `findSnapshot`. */
@@ -468,8 +541,8 @@ export async function findSnapshot(
     client,
     Snapshot,
     {
-      get: SnapshotOperations.get,
-      list: details ? SnapshotOperations.listDetail : SnapshotOperations.list,
+      get: snapshotOperationsGet,
+      list: details ? snapshotOperationsListDetail : snapshotOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -492,7 +565,7 @@ export async function createSnapshot(
   attrs: SnapshotCreate,
   options?: RequestOptions,
 ): Promise<Snapshot> {
-  return createResource(client, Snapshot, SnapshotOperations.create, attrs, undefined, options);
+  return createResource(client, Snapshot, snapshotOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -510,7 +583,7 @@ export async function updateSnapshot(
   options?: RequestOptions,
 ): Promise<Snapshot> {
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  return updateResource(client, SnapshotOperations.update, target, attrs, options);
+  return updateResource(client, snapshotOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteSnapshot`. */
@@ -541,7 +614,7 @@ export async function deleteSnapshot(
   if (force) {
     await deleteResource(
       client,
-      SnapshotOperations.forceDelete,
+      snapshotOperationsForceDelete,
       { target, body: { 'os-force_delete': {} } },
       ignoreMissing,
       options,
@@ -549,7 +622,7 @@ export async function deleteSnapshot(
     return;
   }
 
-  await deleteResource(client, SnapshotOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, snapshotOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -599,7 +672,7 @@ export async function resetSnapshotStatus(
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
-    SnapshotOperations.resetStatus,
+    snapshotOperationsResetStatus,
     { target, body: { 'os-reset_status': { status } } },
     options,
   );
@@ -636,7 +709,7 @@ export async function manageSnapshot(
   );
   const response = await callOperation(
     client,
-    SnapshotOperations.manage,
+    snapshotOperationsManage,
     { body: { snapshot: { volume_id: refId(volume, 'volume'), ref, name, description, metadata } } },
     options,
   );
@@ -655,7 +728,7 @@ export async function unmanageSnapshot(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  await callOperation(client, SnapshotOperations.unmanage, { target, body: { 'os-unmanage': {} } }, options);
+  await callOperation(client, snapshotOperationsUnmanage, { target, body: { 'os-unmanage': {} } }, options);
 }
 
 /**
@@ -671,7 +744,7 @@ export async function fetchSnapshotMetadata(
   options?: RequestOptions,
 ): Promise<Snapshot> {
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(client, SnapshotOperations.getMetadata, { target }, options);
+  const response = await callOperation(client, snapshotOperationsGetMetadata, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -689,7 +762,7 @@ export async function getSnapshotMetadata(
   options?: RequestOptions,
 ): Promise<Snapshot> {
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(client, SnapshotOperations.getMetadata, { target }, options);
+  const response = await callOperation(client, snapshotOperationsGetMetadata, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -709,7 +782,7 @@ export async function setSnapshotMetadata(
 ): Promise<Snapshot> {
   checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(client, SnapshotOperations.setMetadata, { target, body: { metadata } }, options);
+  const response = await callOperation(client, snapshotOperationsSetMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -735,13 +808,13 @@ export async function deleteSnapshotMetadata(
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   if (keys !== undefined) {
     for (const item of keys) {
-      await callOperation(client, SnapshotOperations.deleteMetadataItem, { target, path: { key: item } }, options);
+      await callOperation(client, snapshotOperationsDeleteMetadataItem, { target, path: { key: item } }, options);
     }
 
     return;
   }
 
-  await callOperation(client, SnapshotOperations.clearMetadata, { target, body: { metadata: {} } }, options);
+  await callOperation(client, snapshotOperationsClearMetadata, { target, body: { metadata: {} } }, options);
 }
 
 /** Options of `setSnapshotStatus`. */
@@ -768,7 +841,7 @@ export async function setSnapshotStatus(
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
-    SnapshotOperations.setStatus,
+    snapshotOperationsSetStatus,
     { target, body: { 'os-update_snapshot_status': { status, progress } } },
     options,
   );
@@ -822,7 +895,7 @@ export async function resetSnapshot(
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   await callOperation(
     client,
-    SnapshotOperations.resetStatus,
+    snapshotOperationsResetStatus,
     { target, body: { 'os-reset_status': { status } } },
     options,
   );
@@ -844,7 +917,7 @@ export async function getSnapshotMetadataItem(
 ): Promise<string> {
   checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(Snapshot, snapshot, 'snapshot');
-  const response = await callOperation(client, SnapshotOperations.getMetadataItem, { target, path: { key } }, options);
+  const response = await callOperation(client, snapshotOperationsGetMetadataItem, { target, path: { key } }, options);
   return readValue<string>(response, 'string', ['meta', key], 'Snapshot.getMetadataItem');
 }
 
@@ -868,7 +941,7 @@ export async function setSnapshotMetadataItem(
   const target = toTarget(Snapshot, snapshot, 'snapshot');
   const response = await callOperation(
     client,
-    SnapshotOperations.setMetadataItem,
+    snapshotOperationsSetMetadataItem,
     { target, path: { key }, body: { meta: { [key]: value } } },
     options,
   );

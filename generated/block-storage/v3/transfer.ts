@@ -97,68 +97,74 @@ export interface TransferCreate {
   readonly noSnapshots?: boolean | null;
 }
 
+const transferOperationsCreate = {
+  id: 'Transfer.create',
+  method: 'POST',
+  path: '/volume-transfers',
+  routes: [
+    { method: 'POST', path: '/os-volume-transfer', maxVersion: '3.54' },
+    { method: 'POST', path: '/volume-transfers', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
+const transferOperationsGet = {
+  id: 'Transfer.get',
+  method: 'GET',
+  path: '/volume-transfers/{transfer_id}',
+  routes: [
+    { method: 'GET', path: '/os-volume-transfer/{transfer_id}', maxVersion: '3.54' },
+    { method: 'GET', path: '/volume-transfers/{transfer_id}', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
+const transferOperationsDelete = {
+  id: 'Transfer.delete',
+  method: 'DELETE',
+  path: '/volume-transfers/{transfer_id}',
+  routes: [
+    { method: 'DELETE', path: '/os-volume-transfer/{transfer_id}', maxVersion: '3.54' },
+    { method: 'DELETE', path: '/volume-transfers/{transfer_id}', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
+const transferOperationsList = {
+  id: 'Transfer.list',
+  method: 'GET',
+  path: '/volume-transfers',
+  routes: [
+    { method: 'GET', path: '/os-volume-transfer', maxVersion: '3.54' },
+    { method: 'GET', path: '/volume-transfers', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
+const transferOperationsListDetail = {
+  id: 'Transfer.list.detail',
+  method: 'GET',
+  path: '/volume-transfers/detail',
+  routes: [
+    { method: 'GET', path: '/os-volume-transfer/detail', maxVersion: '3.54' },
+    { method: 'GET', path: '/volume-transfers/detail', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
+const transferOperationsAccept = {
+  id: 'Transfer.accept',
+  method: 'POST',
+  path: '/volume-transfers/{transfer_id}/accept',
+  routes: [
+    { method: 'POST', path: '/os-volume-transfer/{transfer_id}/accept', maxVersion: '3.54' },
+    { method: 'POST', path: '/volume-transfers/{transfer_id}/accept', minVersion: '3.55' },
+  ],
+} as const satisfies Operation;
 /** The wire operations of {@link Transfer}: method, path and microversion bounds of each request. */
 export const TransferOperations = {
   /** Creates a volume transfer; the response carries the authentication key, once. */
-  create: {
-    id: 'Transfer.create',
-    method: 'POST',
-    path: '/volume-transfers',
-    routes: [
-      { method: 'POST', path: '/os-volume-transfer', maxVersion: '3.54' },
-      { method: 'POST', path: '/volume-transfers', minVersion: '3.55' },
-    ],
-  },
+  create: transferOperationsCreate,
   /** Shows details of a volume transfer. */
-  get: {
-    id: 'Transfer.get',
-    method: 'GET',
-    path: '/volume-transfers/{transfer_id}',
-    routes: [
-      { method: 'GET', path: '/os-volume-transfer/{transfer_id}', maxVersion: '3.54' },
-      { method: 'GET', path: '/volume-transfers/{transfer_id}', minVersion: '3.55' },
-    ],
-  },
+  get: transferOperationsGet,
   /** Deletes a volume transfer, cancelling it. */
-  delete: {
-    id: 'Transfer.delete',
-    method: 'DELETE',
-    path: '/volume-transfers/{transfer_id}',
-    routes: [
-      { method: 'DELETE', path: '/os-volume-transfer/{transfer_id}', maxVersion: '3.54' },
-      { method: 'DELETE', path: '/volume-transfers/{transfer_id}', minVersion: '3.55' },
-    ],
-  },
+  delete: transferOperationsDelete,
   /** Lists the volume transfers of the project: summaries (id, name, volume and links), or with details (creation time, and from 3.55 and 3.57 the new fields) at the detail path. Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. */
-  list: {
-    id: 'Transfer.list',
-    method: 'GET',
-    path: '/volume-transfers',
-    routes: [
-      { method: 'GET', path: '/os-volume-transfer', maxVersion: '3.54' },
-      { method: 'GET', path: '/volume-transfers', minVersion: '3.55' },
-    ],
-  },
+  list: transferOperationsList,
   /** Lists the volume transfers of the project: summaries (id, name, volume and links), or with details (creation time, and from 3.55 and 3.57 the new fields) at the detail path. Paging and sorting need microversion 3.59; below it Cinder returns every transfer at once. (with details) */
-  listDetail: {
-    id: 'Transfer.list.detail',
-    method: 'GET',
-    path: '/volume-transfers/detail',
-    routes: [
-      { method: 'GET', path: '/os-volume-transfer/detail', maxVersion: '3.54' },
-      { method: 'GET', path: '/volume-transfers/detail', minVersion: '3.55' },
-    ],
-  },
+  listDetail: transferOperationsListDetail,
   /** Accepts a volume transfer with its authentication key; the volume then belongs to the accepting project. */
-  accept: {
-    id: 'Transfer.accept',
-    method: 'POST',
-    path: '/volume-transfers/{transfer_id}/accept',
-    routes: [
-      { method: 'POST', path: '/os-volume-transfer/{transfer_id}/accept', maxVersion: '3.54' },
-      { method: 'POST', path: '/volume-transfers/{transfer_id}/accept', minVersion: '3.55' },
-    ],
-  },
+  accept: transferOperationsAccept,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -184,7 +190,7 @@ export class Transfer extends Resource {
       accepted: { wire: 'accepted', type: 'boolean', minVersion: '3.57' },
     },
     paths: { transfer_id: 'id' },
-    fetch: TransferOperations.get,
+    fetch: transferOperationsGet,
   };
 
   /** Refers to an existing Transfer by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -287,7 +293,7 @@ export function transfers(client: ServiceClient, options: TransfersOptions = {})
   return listResources(
     client,
     Transfer,
-    details ? TransferOperations.listDetail : TransferOperations.list,
+    details ? transferOperationsListDetail : transferOperationsList,
     {
       query: {
         name,
@@ -328,7 +334,7 @@ export async function getTransfer(
   options?: RequestOptions,
 ): Promise<Transfer> {
   const target = toTarget(Transfer, transfer, 'transfer');
-  return fetchResource(client, Transfer, TransferOperations.get, target, undefined, options);
+  return fetchResource(client, Transfer, transferOperationsGet, target, undefined, options);
 }
 
 /** Options of `findTransfer`. */
@@ -367,8 +373,8 @@ export async function findTransfer(
     client,
     Transfer,
     {
-      get: TransferOperations.get,
-      list: TransferOperations.list,
+      get: transferOperationsGet,
+      list: transferOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -391,7 +397,7 @@ export async function createTransfer(
   attrs: TransferCreate,
   options?: RequestOptions,
 ): Promise<Transfer> {
-  return createResource(client, Transfer, TransferOperations.create, attrs, undefined, options);
+  return createResource(client, Transfer, transferOperationsCreate, attrs, undefined, options);
 }
 
 /** Options of `deleteTransfer`. */
@@ -416,7 +422,7 @@ export async function deleteTransfer(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(Transfer, transfer, 'transfer');
-  await deleteResource(client, TransferOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, transferOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -437,7 +443,7 @@ export async function acceptTransfer(
   const target = toTarget(Transfer, transfer, 'transfer');
   const response = await callOperation(
     client,
-    TransferOperations.accept,
+    transferOperationsAccept,
     { target, body: { accept: { auth_key: authKey } } },
     options,
   );

@@ -112,40 +112,98 @@ export interface TypeUpdate {
   readonly isPublic?: boolean | null;
 }
 
+const typeOperationsCreate = { id: 'Type.create', method: 'POST', path: '/types' } as const satisfies Operation;
+const typeOperationsGet = {
+  id: 'Type.get',
+  method: 'GET',
+  path: '/types/{volume_type_id}',
+} as const satisfies Operation;
+const typeOperationsUpdate = {
+  id: 'Type.update',
+  method: 'PUT',
+  path: '/types/{volume_type_id}',
+} as const satisfies Operation;
+const typeOperationsDelete = {
+  id: 'Type.delete',
+  method: 'DELETE',
+  path: '/types/{volume_type_id}',
+} as const satisfies Operation;
+const typeOperationsList = { id: 'Type.list', method: 'GET', path: '/types' } as const satisfies Operation;
+const typeOperationsSetExtraSpecs = {
+  id: 'Type.setExtraSpecs',
+  method: 'POST',
+  path: '/types/{volume_type_id}/extra_specs',
+} as const satisfies Operation;
+const typeOperationsDeleteExtraSpec = {
+  id: 'Type.deleteExtraSpec',
+  method: 'DELETE',
+  path: '/types/{volume_type_id}/extra_specs/{key}',
+} as const satisfies Operation;
+const typeOperationsGetAccess = {
+  id: 'Type.getAccess',
+  method: 'GET',
+  path: '/types/{volume_type_id}/os-volume-type-access',
+} as const satisfies Operation;
+const typeOperationsAddAccess = {
+  id: 'Type.addAccess',
+  method: 'POST',
+  path: '/types/{volume_type_id}/action',
+} as const satisfies Operation;
+const typeOperationsRemoveAccess = {
+  id: 'Type.removeAccess',
+  method: 'POST',
+  path: '/types/{volume_type_id}/action',
+} as const satisfies Operation;
+const typeOperationsGetExtraSpecs = {
+  id: 'Type.getExtraSpecs',
+  method: 'GET',
+  path: '/types/{volume_type_id}/extra_specs',
+} as const satisfies Operation;
+const typeOperationsGetExtraSpec = {
+  id: 'Type.getExtraSpec',
+  method: 'GET',
+  path: '/types/{volume_type_id}/extra_specs/{key}',
+} as const satisfies Operation;
+const typeOperationsUpdateExtraSpec = {
+  id: 'Type.updateExtraSpec',
+  method: 'PUT',
+  path: '/types/{volume_type_id}/extra_specs/{key}',
+} as const satisfies Operation;
+const typeOperationsGetEncryptionProperty = {
+  id: 'Type.getEncryptionProperty',
+  method: 'GET',
+  path: '/types/{volume_type_id}/encryption/{key}',
+} as const satisfies Operation;
 /** The wire operations of {@link Type}: method, path and microversion bounds of each request. */
 export const TypeOperations = {
   /** Creates a volume type. */
-  create: { id: 'Type.create', method: 'POST', path: '/types' },
+  create: typeOperationsCreate,
   /** Shows details of a volume type. */
-  get: { id: 'Type.get', method: 'GET', path: '/types/{volume_type_id}' },
+  get: typeOperationsGet,
   /** Updates the name, description or visibility of a volume type. */
-  update: { id: 'Type.update', method: 'PUT', path: '/types/{volume_type_id}' },
+  update: typeOperationsUpdate,
   /** Deletes a volume type; Cinder refuses while volumes still use it. */
-  delete: { id: 'Type.delete', method: 'DELETE', path: '/types/{volume_type_id}' },
+  delete: typeOperationsDelete,
   /** Lists volume types. */
-  list: { id: 'Type.list', method: 'GET', path: '/types' },
+  list: typeOperationsList,
   /** Adds or updates extra specs of a volume type; other keys are left alone. */
-  setExtraSpecs: { id: 'Type.setExtraSpecs', method: 'POST', path: '/types/{volume_type_id}/extra_specs' },
+  setExtraSpecs: typeOperationsSetExtraSpecs,
   /** Deletes one extra spec of a volume type. */
-  deleteExtraSpec: { id: 'Type.deleteExtraSpec', method: 'DELETE', path: '/types/{volume_type_id}/extra_specs/{key}' },
+  deleteExtraSpec: typeOperationsDeleteExtraSpec,
   /** Lists the projects that have access to a private volume type (public types answer 404). */
-  getAccess: { id: 'Type.getAccess', method: 'GET', path: '/types/{volume_type_id}/os-volume-type-access' },
+  getAccess: typeOperationsGetAccess,
   /** Gives a project access to a private volume type. */
-  addAccess: { id: 'Type.addAccess', method: 'POST', path: '/types/{volume_type_id}/action' },
+  addAccess: typeOperationsAddAccess,
   /** Removes the access of a project to a private volume type. */
-  removeAccess: { id: 'Type.removeAccess', method: 'POST', path: '/types/{volume_type_id}/action' },
+  removeAccess: typeOperationsRemoveAccess,
   /** Lists the extra specs of a volume type (administrators see every key; other users only the user-visible ones, cinder/api/contrib/types_extra_specs.py index). */
-  getExtraSpecs: { id: 'Type.getExtraSpecs', method: 'GET', path: '/types/{volume_type_id}/extra_specs' },
+  getExtraSpecs: typeOperationsGetExtraSpecs,
   /** Shows one extra spec of a volume type. Cinder answers with a one-entry object, the key and its value, from which the value is read (404 when the type has no such spec). */
-  getExtraSpec: { id: 'Type.getExtraSpec', method: 'GET', path: '/types/{volume_type_id}/extra_specs/{key}' },
+  getExtraSpec: typeOperationsGetExtraSpec,
   /** Sets (adds or replaces) one extra spec of a volume type. The body is a one-entry object whose key must be the one in the path (cinder/api/contrib/types_extra_specs.py update: 400 on a mismatch, on more than one entry, and while volumes use the type). Cinder answers 200 with the same object, from which the value is read. */
-  updateExtraSpec: { id: 'Type.updateExtraSpec', method: 'PUT', path: '/types/{volume_type_id}/extra_specs/{key}' },
+  updateExtraSpec: typeOperationsUpdateExtraSpec,
   /** Shows one key of the encryption specification of a volume type, such as provider or key_size. Cinder answers `{<key>: <value>}`, from which the value is read (404 when the specification has no such key; cinder/api/contrib/volume_type_encryption.py show). */
-  getEncryptionProperty: {
-    id: 'Type.getEncryptionProperty',
-    method: 'GET',
-    path: '/types/{volume_type_id}/encryption/{key}',
-  },
+  getEncryptionProperty: typeOperationsGetEncryptionProperty,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -174,7 +232,7 @@ export class Type extends Resource {
       qosSpecsId: { wire: 'qos_specs_id', type: 'string' },
     },
     paths: { volume_type_id: 'id' },
-    fetch: TypeOperations.get,
+    fetch: typeOperationsGet,
   };
 
   /** Refers to an existing Type by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -223,7 +281,7 @@ export interface Type {
  */
 export async function getType(client: ServiceClient, type: string | Type, options?: RequestOptions): Promise<Type> {
   const target = toTarget(Type, type, 'type');
-  return fetchResource(client, Type, TypeOperations.get, target, undefined, options);
+  return fetchResource(client, Type, typeOperationsGet, target, undefined, options);
 }
 
 /** Options of `findType`. */
@@ -263,7 +321,7 @@ export async function findType(
   return findResource(
     client,
     Type,
-    { get: TypeOperations.get, list: TypeOperations.list, nameFilter: 'client', nameWire: 'name', paginated: true },
+    { get: typeOperationsGet, list: typeOperationsList, nameFilter: 'client', nameWire: 'name', paginated: true },
     nameOrId,
     { query: { is_public: isPublic }, ignoreMissing },
     options,
@@ -311,7 +369,7 @@ export function types(client: ServiceClient, options: TypesOptions = {}): Pagina
   return listResources(
     client,
     Type,
-    TypeOperations.list,
+    typeOperationsList,
     {
       query: {
         is_public: isPublic,
@@ -339,7 +397,7 @@ export function types(client: ServiceClient, options: TypesOptions = {}): Pagina
  * @returns The Type.
  */
 export async function createType(client: ServiceClient, attrs: TypeCreate, options?: RequestOptions): Promise<Type> {
-  return createResource(client, Type, TypeOperations.create, attrs, undefined, options);
+  return createResource(client, Type, typeOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -357,7 +415,7 @@ export async function updateType(
   options?: RequestOptions,
 ): Promise<Type> {
   const target = toTarget(Type, type, 'type');
-  return updateResource(client, TypeOperations.update, target, attrs, options);
+  return updateResource(client, typeOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteType`. */
@@ -382,7 +440,7 @@ export async function deleteType(
 ): Promise<void> {
   const { ignoreMissing = true } = options;
   const target = toTarget(Type, type, 'type');
-  await deleteResource(client, TypeOperations.delete, { target }, ignoreMissing, options);
+  await deleteResource(client, typeOperationsDelete, { target }, ignoreMissing, options);
 }
 
 /**
@@ -403,7 +461,7 @@ export async function updateTypeExtraSpecs(
   const target = toTarget(Type, type, 'type');
   const response = await callOperation(
     client,
-    TypeOperations.setExtraSpecs,
+    typeOperationsSetExtraSpecs,
     { target, body: { extra_specs: extraSpecs } },
     options,
   );
@@ -426,7 +484,7 @@ export async function deleteTypeExtraSpecs(
   checkArgs({ keys }, { keys: { type: { list: 'string' }, required: true } });
   const target = toTarget(Type, type, 'type');
   for (const item of keys) {
-    await callOperation(client, TypeOperations.deleteExtraSpec, { target, path: { key: item } }, options);
+    await callOperation(client, typeOperationsDeleteExtraSpec, { target, path: { key: item } }, options);
   }
 }
 
@@ -443,7 +501,7 @@ export async function getTypeAccess(
   options?: RequestOptions,
 ): Promise<readonly TypeAccess[]> {
   const target = toTarget(Type, type, 'type');
-  const response = await callOperation(client, TypeOperations.getAccess, { target }, options);
+  const response = await callOperation(client, typeOperationsGetAccess, { target }, options);
   return readValue<readonly TypeAccess[]>(
     response,
     { list: { struct: TypeAccessSchema } },
@@ -467,7 +525,7 @@ export async function addTypeAccess(
 ): Promise<void> {
   checkArgs({ project }, { project: { type: 'string', required: true } });
   const target = toTarget(Type, type, 'type');
-  await callOperation(client, TypeOperations.addAccess, { target, body: { addProjectAccess: { project } } }, options);
+  await callOperation(client, typeOperationsAddAccess, { target, body: { addProjectAccess: { project } } }, options);
 }
 
 /**
@@ -487,7 +545,7 @@ export async function removeTypeAccess(
   const target = toTarget(Type, type, 'type');
   await callOperation(
     client,
-    TypeOperations.removeAccess,
+    typeOperationsRemoveAccess,
     { target, body: { removeProjectAccess: { project } } },
     options,
   );
@@ -506,7 +564,7 @@ export async function fetchTypeExtraSpecs(
   options?: RequestOptions,
 ): Promise<Type> {
   const target = toTarget(Type, type, 'type');
-  const response = await callOperation(client, TypeOperations.getExtraSpecs, { target }, options);
+  const response = await callOperation(client, typeOperationsGetExtraSpecs, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -526,7 +584,7 @@ export async function getTypeExtraSpecsProperty(
 ): Promise<string> {
   checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(Type, type, 'type');
-  const response = await callOperation(client, TypeOperations.getExtraSpec, { target, path: { key } }, options);
+  const response = await callOperation(client, typeOperationsGetExtraSpec, { target, path: { key } }, options);
   return readValue<string>(response, 'string', key, 'Type.getExtraSpec');
 }
 
@@ -550,7 +608,7 @@ export async function updateTypeExtraSpecsProperty(
   const target = toTarget(Type, type, 'type');
   const response = await callOperation(
     client,
-    TypeOperations.updateExtraSpec,
+    typeOperationsUpdateExtraSpec,
     { target, path: { key }, body: { [key]: value } },
     options,
   );
@@ -573,11 +631,6 @@ export async function getTypeEncryptionProperty(
 ): Promise<unknown> {
   checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(Type, type, 'type');
-  const response = await callOperation(
-    client,
-    TypeOperations.getEncryptionProperty,
-    { target, path: { key } },
-    options,
-  );
+  const response = await callOperation(client, typeOperationsGetEncryptionProperty, { target, path: { key } }, options);
   return readValue<unknown>(response, 'any', key, 'Type.getEncryptionProperty');
 }

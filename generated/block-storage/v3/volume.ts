@@ -484,107 +484,295 @@ export interface VolumeUpdate {
   readonly metadata?: Readonly<Record<string, string>> | null;
 }
 
+const volumeOperationsCreate = { id: 'Volume.create', method: 'POST', path: '/volumes' } as const satisfies Operation;
+const volumeOperationsGet = {
+  id: 'Volume.get',
+  method: 'GET',
+  path: '/volumes/{volume_id}',
+} as const satisfies Operation;
+const volumeOperationsUpdate = {
+  id: 'Volume.update',
+  method: 'PUT',
+  path: '/volumes/{volume_id}',
+} as const satisfies Operation;
+const volumeOperationsDelete = {
+  id: 'Volume.delete',
+  method: 'DELETE',
+  path: '/volumes/{volume_id}',
+} as const satisfies Operation;
+const volumeOperationsList = { id: 'Volume.list', method: 'GET', path: '/volumes' } as const satisfies Operation;
+const volumeOperationsListDetail = {
+  id: 'Volume.list.detail',
+  method: 'GET',
+  path: '/volumes/detail',
+} as const satisfies Operation;
+const volumeOperationsForceDelete = {
+  id: 'Volume.forceDelete',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsExtend = {
+  id: 'Volume.extend',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsSetReadonly = {
+  id: 'Volume.setReadonly',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsSetBootable = {
+  id: 'Volume.setBootable',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsRetype = {
+  id: 'Volume.retype',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsSetImageMetadata = {
+  id: 'Volume.setImageMetadata',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsUnsetImageMetadata = {
+  id: 'Volume.unsetImageMetadata',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsResetStatus = {
+  id: 'Volume.resetStatus',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsAttach = {
+  id: 'Volume.attach',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsDetach = {
+  id: 'Volume.detach',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsForceDetach = {
+  id: 'Volume.forceDetach',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsUnmanage = {
+  id: 'Volume.unmanage',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsMigrate = {
+  id: 'Volume.migrate',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsCompleteMigration = {
+  id: 'Volume.completeMigration',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsUploadToImage = {
+  id: 'Volume.uploadToImage',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsCreateImage = {
+  id: 'Volume.createImage',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsGetMetadata = {
+  id: 'Volume.getMetadata',
+  method: 'GET',
+  path: '/volumes/{volume_id}/metadata',
+} as const satisfies Operation;
+const volumeOperationsSetMetadata = {
+  id: 'Volume.setMetadata',
+  method: 'POST',
+  path: '/volumes/{volume_id}/metadata',
+} as const satisfies Operation;
+const volumeOperationsClearMetadata = {
+  id: 'Volume.clearMetadata',
+  method: 'PUT',
+  path: '/volumes/{volume_id}/metadata',
+} as const satisfies Operation;
+const volumeOperationsDeleteMetadataItem = {
+  id: 'Volume.deleteMetadataItem',
+  method: 'DELETE',
+  path: '/volumes/{volume_id}/metadata/{key}',
+} as const satisfies Operation;
+const volumeOperationsGetMetadataItem = {
+  id: 'Volume.getMetadataItem',
+  method: 'GET',
+  path: '/volumes/{volume_id}/metadata/{key}',
+} as const satisfies Operation;
+const volumeOperationsSetMetadataItem = {
+  id: 'Volume.setMetadataItem',
+  method: 'PUT',
+  path: '/volumes/{volume_id}/metadata/{key}',
+} as const satisfies Operation;
+const volumeOperationsShowImageMetadata = {
+  id: 'Volume.showImageMetadata',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsGetEncryptionMetadata = {
+  id: 'Volume.getEncryptionMetadata',
+  method: 'GET',
+  path: '/volumes/{volume_id}/encryption',
+} as const satisfies Operation;
+const volumeOperationsReserve = {
+  id: 'Volume.reserve',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsUnreserve = {
+  id: 'Volume.unreserve',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsBeginDetaching = {
+  id: 'Volume.beginDetaching',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsRollDetaching = {
+  id: 'Volume.rollDetaching',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsInitializeConnection = {
+  id: 'Volume.initializeConnection',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsTerminateConnection = {
+  id: 'Volume.terminateConnection',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+} as const satisfies Operation;
+const volumeOperationsCompleteExtend = {
+  id: 'Volume.completeExtend',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+  minVersion: '3.71',
+} as const satisfies Operation;
+const volumeOperationsSummary = {
+  id: 'Volume.summary',
+  method: 'GET',
+  path: '/volumes/summary',
+  minVersion: '3.12',
+} as const satisfies Operation;
+const volumeOperationsReimage = {
+  id: 'Volume.reimage',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+  minVersion: '3.68',
+} as const satisfies Operation;
+const volumeOperationsRevert = {
+  id: 'Volume.revert',
+  method: 'POST',
+  path: '/volumes/{volume_id}/action',
+  minVersion: '3.40',
+} as const satisfies Operation;
+const volumeOperationsManage = {
+  id: 'Volume.manage',
+  method: 'POST',
+  path: '/manageable_volumes',
+  routes: [
+    { method: 'POST', path: '/os-volume-manage', maxVersion: '3.7' },
+    { method: 'POST', path: '/manageable_volumes', minVersion: '3.8' },
+  ],
+} as const satisfies Operation;
 /** The wire operations of {@link Volume}: method, path and microversion bounds of each request. */
 export const VolumeOperations = {
   /** Creates a volume. */
-  create: { id: 'Volume.create', method: 'POST', path: '/volumes' },
+  create: volumeOperationsCreate,
   /** Shows details of a volume. */
-  get: { id: 'Volume.get', method: 'GET', path: '/volumes/{volume_id}' },
+  get: volumeOperationsGet,
   /** Updates the name, description or metadata of a volume. */
-  update: { id: 'Volume.update', method: 'PUT', path: '/volumes/{volume_id}' },
+  update: volumeOperationsUpdate,
   /** Deletes a volume. */
-  delete: { id: 'Volume.delete', method: 'DELETE', path: '/volumes/{volume_id}' },
+  delete: volumeOperationsDelete,
   /** Lists volumes that the project can access. */
-  list: { id: 'Volume.list', method: 'GET', path: '/volumes' },
+  list: volumeOperationsList,
   /** Lists volumes that the project can access. (with details) */
-  listDetail: { id: 'Volume.list.detail', method: 'GET', path: '/volumes/detail' },
+  listDetail: volumeOperationsListDetail,
   /** Force-deletes a volume regardless of its state (administrators only). */
-  forceDelete: { id: 'Volume.forceDelete', method: 'POST', path: '/volumes/{volume_id}/action' },
+  forceDelete: volumeOperationsForceDelete,
   /** Extends the size of a volume to a requested size, in gibibytes (GiB). */
-  extend: { id: 'Volume.extend', method: 'POST', path: '/volumes/{volume_id}/action' },
+  extend: volumeOperationsExtend,
   /** Updates the read-only access mode flag of a volume. */
-  setReadonly: { id: 'Volume.setReadonly', method: 'POST', path: '/volumes/{volume_id}/action' },
+  setReadonly: volumeOperationsSetReadonly,
   /** Updates the bootable flag of a volume. */
-  setBootable: { id: 'Volume.setBootable', method: 'POST', path: '/volumes/{volume_id}/action' },
+  setBootable: volumeOperationsSetBootable,
   /** Changes the type of an existing volume; Cinder may migrate it to a new back-end. */
-  retype: { id: 'Volume.retype', method: 'POST', path: '/volumes/{volume_id}/action' },
+  retype: volumeOperationsRetype,
   /** Sets image metadata keys on a volume; other keys are left alone. */
-  setImageMetadata: { id: 'Volume.setImageMetadata', method: 'POST', path: '/volumes/{volume_id}/action' },
+  setImageMetadata: volumeOperationsSetImageMetadata,
   /** Removes one image metadata key from a volume. */
-  unsetImageMetadata: { id: 'Volume.unsetImageMetadata', method: 'POST', path: '/volumes/{volume_id}/action' },
+  unsetImageMetadata: volumeOperationsUnsetImageMetadata,
   /** Resets the status, attach status and migration status of a volume (administrators only). */
-  resetStatus: { id: 'Volume.resetStatus', method: 'POST', path: '/volumes/{volume_id}/action' },
+  resetStatus: volumeOperationsResetStatus,
   /** Marks a volume as attached to a server or a host. */
-  attach: { id: 'Volume.attach', method: 'POST', path: '/volumes/{volume_id}/action' },
+  attach: volumeOperationsAttach,
   /** Marks an attachment of a volume as detached. */
-  detach: { id: 'Volume.detach', method: 'POST', path: '/volumes/{volume_id}/action' },
+  detach: volumeOperationsDetach,
   /** Forces a volume to detach, rolling back an unsuccessful detach after the volume was disconnected (administrators only). */
-  forceDetach: { id: 'Volume.forceDetach', method: 'POST', path: '/volumes/{volume_id}/action' },
+  forceDetach: volumeOperationsForceDetach,
   /** Removes a volume from Block Storage management without removing the back-end storage object. */
-  unmanage: { id: 'Volume.unmanage', method: 'POST', path: '/volumes/{volume_id}/action' },
+  unmanage: volumeOperationsUnmanage,
   /** Migrates a volume to another host or, from microversion 3.16, to a cluster (administrators only). Before 3.16 the host is required; from 3.16 give one of host and cluster. */
-  migrate: { id: 'Volume.migrate', method: 'POST', path: '/volumes/{volume_id}/action' },
+  migrate: volumeOperationsMigrate,
   /** Completes the migration of a volume to a new volume. */
-  completeMigration: { id: 'Volume.completeMigration', method: 'POST', path: '/volumes/{volume_id}/action' },
+  completeMigration: volumeOperationsCompleteMigration,
   /** Uploads a volume to the Image service as an image. */
-  uploadToImage: { id: 'Volume.uploadToImage', method: 'POST', path: '/volumes/{volume_id}/action' },
+  uploadToImage: volumeOperationsUploadToImage,
   /** Creates an image of a volume (os-volume_upload_image) with openstacksdk's create_image defaults: qcow2 disk format and bare container. */
-  createImage: { id: 'Volume.createImage', method: 'POST', path: '/volumes/{volume_id}/action' },
+  createImage: volumeOperationsCreateImage,
   /** Shows the user metadata of a volume. */
-  getMetadata: { id: 'Volume.getMetadata', method: 'GET', path: '/volumes/{volume_id}/metadata' },
+  getMetadata: volumeOperationsGetMetadata,
   /** Adds or updates user metadata keys of a volume; other keys are left alone. */
-  setMetadata: { id: 'Volume.setMetadata', method: 'POST', path: '/volumes/{volume_id}/metadata' },
+  setMetadata: volumeOperationsSetMetadata,
   /** Replaces the user metadata of a volume with an empty set. */
-  clearMetadata: { id: 'Volume.clearMetadata', method: 'PUT', path: '/volumes/{volume_id}/metadata' },
+  clearMetadata: volumeOperationsClearMetadata,
   /** Deletes one user metadata key of a volume. */
-  deleteMetadataItem: {
-    id: 'Volume.deleteMetadataItem',
-    method: 'DELETE',
-    path: '/volumes/{volume_id}/metadata/{key}',
-  },
+  deleteMetadataItem: volumeOperationsDeleteMetadataItem,
   /** Shows one user metadata key of a volume. Cinder answers `{"meta": {<key>: <value>}}`, from which the value is read (404 when the volume has no such key; cinder/api/v2/volume_metadata.py show). */
-  getMetadataItem: { id: 'Volume.getMetadataItem', method: 'GET', path: '/volumes/{volume_id}/metadata/{key}' },
+  getMetadataItem: volumeOperationsGetMetadataItem,
   /** Sets (adds or replaces) one user metadata key of a volume; other keys are left alone. The body is `{"meta": {<key>: <value>}}` with the key of the path as its only entry (Cinder answers 400 otherwise) and Cinder echoes it back, from which the value is read. */
-  setMetadataItem: { id: 'Volume.setMetadataItem', method: 'PUT', path: '/volumes/{volume_id}/metadata/{key}' },
+  setMetadataItem: volumeOperationsSetMetadataItem,
   /** Shows the image metadata of a volume (the keys copied from its image, and those set with os-set_image_metadata) through the os-show_image_metadata action (cinder/api/contrib/volume_image_metadata.py). */
-  showImageMetadata: { id: 'Volume.showImageMetadata', method: 'POST', path: '/volumes/{volume_id}/action' },
+  showImageMetadata: volumeOperationsShowImageMetadata,
   /** Shows what a host needs to attach the volume: its encryption key ID and, for an encrypted volume type, the encryption provider, cipher, key size and control location (cinder/api/contrib/volume_encryption_metadata.py; the body is the object itself). */
-  getEncryptionMetadata: { id: 'Volume.getEncryptionMetadata', method: 'GET', path: '/volumes/{volume_id}/encryption' },
+  getEncryptionMetadata: volumeOperationsGetEncryptionMetadata,
   /** Marks a volume as reserved (status attaching) before an attach. */
-  reserve: { id: 'Volume.reserve', method: 'POST', path: '/volumes/{volume_id}/action' },
+  reserve: volumeOperationsReserve,
   /** Removes the reservation of a volume (status back to available). */
-  unreserve: { id: 'Volume.unreserve', method: 'POST', path: '/volumes/{volume_id}/action' },
+  unreserve: volumeOperationsUnreserve,
   /** Marks a volume as detaching. */
-  beginDetaching: { id: 'Volume.beginDetaching', method: 'POST', path: '/volumes/{volume_id}/action' },
+  beginDetaching: volumeOperationsBeginDetaching,
   /** Rolls a detaching volume back to in-use. */
-  rollDetaching: { id: 'Volume.rollDetaching', method: 'POST', path: '/volumes/{volume_id}/action' },
+  rollDetaching: volumeOperationsRollDetaching,
   /** Initializes the connection of a volume to a host and returns the connection information the host needs to attach it. */
-  initializeConnection: { id: 'Volume.initializeConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
+  initializeConnection: volumeOperationsInitializeConnection,
   /** Terminates the connection of a volume to a host. */
-  terminateConnection: { id: 'Volume.terminateConnection', method: 'POST', path: '/volumes/{volume_id}/action' },
+  terminateConnection: volumeOperationsTerminateConnection,
   /** Completes (or, with error, rolls back) the extend of an attached volume left in status extending after Nova was notified. Microversion 3.71 (EXTEND_VOLUME_COMPLETION). */
-  completeExtend: {
-    id: 'Volume.completeExtend',
-    method: 'POST',
-    path: '/volumes/{volume_id}/action',
-    minVersion: '3.71',
-  },
+  completeExtend: volumeOperationsCompleteExtend,
   /** Shows the number and total size of the volumes (and, from microversion 3.36, their distinct metadata). Needs microversion 3.12. */
-  summary: { id: 'Volume.summary', method: 'GET', path: '/volumes/summary', minVersion: '3.12' },
+  summary: volumeOperationsSummary,
   /** Re-images a volume with another image: its data is replaced by the image's (status available or error, or reserved with reimageReserved). Microversion 3.68 (SUPPORT_REIMAGE_VOLUME, cinder/api/contrib/volume_actions.py _reimage). */
-  reimage: { id: 'Volume.reimage', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.68' },
+  reimage: volumeOperationsReimage,
   /** Reverts a volume to its latest snapshot; the volume's size must equal the snapshot's. Microversion 3.40. */
-  revert: { id: 'Volume.revert', method: 'POST', path: '/volumes/{volume_id}/action', minVersion: '3.40' },
+  revert: volumeOperationsRevert,
   /** Creates a volume from an existing storage object of a back end instead of allocating new storage (administrators only). Sent to /manageable_volumes from microversion 3.8 and to the os-volume-manage extension below. */
-  manage: {
-    id: 'Volume.manage',
-    method: 'POST',
-    path: '/manageable_volumes',
-    routes: [
-      { method: 'POST', path: '/os-volume-manage', maxVersion: '3.7' },
-      { method: 'POST', path: '/manageable_volumes', minVersion: '3.8' },
-    ],
-  },
+  manage: volumeOperationsManage,
 } as const satisfies Readonly<Record<string, Operation>>;
 
 /**
@@ -643,7 +831,7 @@ export class Volume extends Resource {
       deleted: ['deleted'],
     },
     paths: { volume_id: 'id' },
-    fetch: VolumeOperations.get,
+    fetch: volumeOperationsGet,
   };
 
   /** Refers to an existing Volume by its ID; other attributes given count as changed (an update sends them). To create one, pass plain attributes to the create call. */
@@ -922,7 +1110,7 @@ export function volumes(client: ServiceClient, options: VolumesOptions = {}): Pa
   return listResources(
     client,
     Volume,
-    details ? VolumeOperations.listDetail : VolumeOperations.list,
+    details ? volumeOperationsListDetail : volumeOperationsList,
     {
       query: {
         name,
@@ -972,7 +1160,7 @@ export async function getVolume(
   options?: RequestOptions,
 ): Promise<Volume> {
   const target = toTarget(Volume, volume, 'volume');
-  return fetchResource(client, Volume, VolumeOperations.get, target, undefined, options);
+  return fetchResource(client, Volume, volumeOperationsGet, target, undefined, options);
 }
 
 /** Options of `findVolume`. */
@@ -1019,8 +1207,8 @@ export async function findVolume(
     client,
     Volume,
     {
-      get: VolumeOperations.get,
-      list: details ? VolumeOperations.listDetail : VolumeOperations.list,
+      get: volumeOperationsGet,
+      list: details ? volumeOperationsListDetail : volumeOperationsList,
       nameFilter: 'server',
       nameWire: 'name',
       paginated: true,
@@ -1043,7 +1231,7 @@ export async function createVolume(
   attrs: VolumeCreate,
   options?: RequestOptions,
 ): Promise<Volume> {
-  return createResource(client, Volume, VolumeOperations.create, attrs, undefined, options);
+  return createResource(client, Volume, volumeOperationsCreate, attrs, undefined, options);
 }
 
 /**
@@ -1061,7 +1249,7 @@ export async function updateVolume(
   options?: RequestOptions,
 ): Promise<Volume> {
   const target = toTarget(Volume, volume, 'volume');
-  return updateResource(client, VolumeOperations.update, target, attrs, options);
+  return updateResource(client, volumeOperationsUpdate, target, attrs, options);
 }
 
 /** Options of `deleteVolume`. */
@@ -1093,11 +1281,11 @@ export async function deleteVolume(
   const target = toTarget(Volume, volume, 'volume');
   if (
     force &&
-    withinBounds(await client.negotiate(VolumeOperations.delete, undefined, options), { maxVersion: '3.22' })
+    withinBounds(await client.negotiate(volumeOperationsDelete, undefined, options), { maxVersion: '3.22' })
   ) {
     await deleteResource(
       client,
-      VolumeOperations.forceDelete,
+      volumeOperationsForceDelete,
       { target, body: { 'os-force_delete': {} } },
       ignoreMissing,
       options,
@@ -1107,7 +1295,7 @@ export async function deleteVolume(
 
   await deleteResource(
     client,
-    VolumeOperations.delete,
+    volumeOperationsDelete,
     { target, query: { cascade, force }, requires: [force === undefined ? undefined : '3.23'] },
     ignoreMissing,
     options,
@@ -1129,7 +1317,7 @@ export async function extendVolume(
 ): Promise<void> {
   checkArgs({ size }, { size: { type: 'integer', required: true } });
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.extend, { target, body: { 'os-extend': { new_size: size } } }, options);
+  await callOperation(client, volumeOperationsExtend, { target, body: { 'os-extend': { new_size: size } } }, options);
 }
 
 /** Options of `setVolumeReadonly`. */
@@ -1157,7 +1345,7 @@ export async function setVolumeReadonly(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.setReadonly,
+    volumeOperationsSetReadonly,
     { target, body: { 'os-update_readonly_flag': { readonly } } },
     options,
   );
@@ -1190,7 +1378,7 @@ export async function retypeVolume(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.retype,
+    volumeOperationsRetype,
     { target, body: { 'os-retype': { new_type: refId(newType, 'newType'), migration_policy: migrationPolicy } } },
     options,
   );
@@ -1213,7 +1401,7 @@ export async function setVolumeBootableStatus(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.setBootable,
+    volumeOperationsSetBootable,
     { target, body: { 'os-set_bootable': { bootable } } },
     options,
   );
@@ -1237,7 +1425,7 @@ export async function setVolumeImageMetadata(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.setImageMetadata,
+    volumeOperationsSetImageMetadata,
     { target, body: { 'os-set_image_metadata': { metadata } } },
     options,
   );
@@ -1271,11 +1459,11 @@ export async function deleteVolumeImageMetadata(
   const target = toTarget(Volume, volume, 'volume');
   for (const item of keys ??
     Object.keys(
-      (await fetchResource(client, Volume, VolumeOperations.get, target, undefined, options)).volumeImageMetadata ?? {},
+      (await fetchResource(client, Volume, volumeOperationsGet, target, undefined, options)).volumeImageMetadata ?? {},
     )) {
     await callOperation(
       client,
-      VolumeOperations.unsetImageMetadata,
+      volumeOperationsUnsetImageMetadata,
       { target, body: { 'os-unset_image_metadata': { key: item } } },
       options,
     );
@@ -1312,7 +1500,7 @@ export async function resetVolumeStatus(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.resetStatus,
+    volumeOperationsResetStatus,
     { target, body: { 'os-reset_status': { status, attach_status: attachStatus, migration_status: migrationStatus } } },
     options,
   );
@@ -1354,7 +1542,7 @@ export async function attachVolume(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.attach,
+    volumeOperationsAttach,
     { target, body: { 'os-attach': { mountpoint, instance_uuid: instance, host_name: hostName, mode } } },
     options,
   );
@@ -1390,7 +1578,7 @@ export async function detachVolume(
   if (force) {
     await callOperation(
       client,
-      VolumeOperations.forceDetach,
+      volumeOperationsForceDetach,
       { target, body: { 'os-force_detach': { attachment_id: attachment, connector } } },
       options,
     );
@@ -1399,7 +1587,7 @@ export async function detachVolume(
 
   await callOperation(
     client,
-    VolumeOperations.detach,
+    volumeOperationsDetach,
     { target, body: { 'os-detach': { attachment_id: attachment } } },
     options,
   );
@@ -1417,7 +1605,7 @@ export async function unmanageVolume(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.unmanage, { target, body: { 'os-unmanage': {} } }, options);
+  await callOperation(client, volumeOperationsUnmanage, { target, body: { 'os-unmanage': {} } }, options);
 }
 
 /** Options of `migrateVolume`. */
@@ -1448,7 +1636,7 @@ export async function migrateVolume(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.migrate,
+    volumeOperationsMigrate,
     {
       target,
       body: { 'os-migrate_volume': { host, cluster, force_host_copy: forceHostCopy, lock_volume: lockVolume } },
@@ -1485,7 +1673,7 @@ export async function completeVolumeMigration(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.completeMigration,
+    volumeOperationsCompleteMigration,
     { target, body: { 'os-migrate_volume_completion': { new_volume: refId(newVolume, 'newVolume'), error } } },
     options,
   );
@@ -1537,7 +1725,7 @@ export async function uploadVolumeToImage(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.uploadToImage,
+    volumeOperationsUploadToImage,
     {
       target,
       body: {
@@ -1575,7 +1763,7 @@ export async function fetchVolumeMetadata(
   options?: RequestOptions,
 ): Promise<Volume> {
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(client, VolumeOperations.getMetadata, { target }, options);
+  const response = await callOperation(client, volumeOperationsGetMetadata, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -1593,7 +1781,7 @@ export async function getVolumeMetadata(
   options?: RequestOptions,
 ): Promise<Volume> {
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(client, VolumeOperations.getMetadata, { target }, options);
+  const response = await callOperation(client, volumeOperationsGetMetadata, { target }, options);
   return mergeInto(target, response);
 }
 
@@ -1613,7 +1801,7 @@ export async function setVolumeMetadata(
 ): Promise<Volume> {
   checkArgs({ metadata }, { metadata: { type: { map: 'string' }, required: true } });
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(client, VolumeOperations.setMetadata, { target, body: { metadata } }, options);
+  const response = await callOperation(client, volumeOperationsSetMetadata, { target, body: { metadata } }, options);
   return mergeInto(target, response);
 }
 
@@ -1639,13 +1827,13 @@ export async function deleteVolumeMetadata(
   const target = toTarget(Volume, volume, 'volume');
   if (keys !== undefined) {
     for (const item of keys) {
-      await callOperation(client, VolumeOperations.deleteMetadataItem, { target, path: { key: item } }, options);
+      await callOperation(client, volumeOperationsDeleteMetadataItem, { target, path: { key: item } }, options);
     }
 
     return;
   }
 
-  await callOperation(client, VolumeOperations.clearMetadata, { target, body: { metadata: {} } }, options);
+  await callOperation(client, volumeOperationsClearMetadata, { target, body: { metadata: {} } }, options);
 }
 
 /**
@@ -1660,7 +1848,7 @@ export async function reserveVolume(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.reserve, { target, body: { 'os-reserve': {} } }, options);
+  await callOperation(client, volumeOperationsReserve, { target, body: { 'os-reserve': {} } }, options);
 }
 
 /**
@@ -1675,7 +1863,7 @@ export async function unreserveVolume(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.unreserve, { target, body: { 'os-unreserve': {} } }, options);
+  await callOperation(client, volumeOperationsUnreserve, { target, body: { 'os-unreserve': {} } }, options);
 }
 
 /**
@@ -1690,7 +1878,7 @@ export async function beginVolumeDetaching(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.beginDetaching, { target, body: { 'os-begin_detaching': {} } }, options);
+  await callOperation(client, volumeOperationsBeginDetaching, { target, body: { 'os-begin_detaching': {} } }, options);
 }
 
 /**
@@ -1705,7 +1893,7 @@ export async function abortVolumeDetaching(
   options?: RequestOptions,
 ): Promise<void> {
   const target = toTarget(Volume, volume, 'volume');
-  await callOperation(client, VolumeOperations.rollDetaching, { target, body: { 'os-roll_detaching': {} } }, options);
+  await callOperation(client, volumeOperationsRollDetaching, { target, body: { 'os-roll_detaching': {} } }, options);
 }
 
 /**
@@ -1726,7 +1914,7 @@ export async function initVolumeAttachment(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.initializeConnection,
+    volumeOperationsInitializeConnection,
     { target, body: { 'os-initialize_connection': { connector } } },
     options,
   );
@@ -1750,7 +1938,7 @@ export async function terminateVolumeAttachment(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.terminateConnection,
+    volumeOperationsTerminateConnection,
     { target, body: { 'os-terminate_connection': { connector } } },
     options,
   );
@@ -1772,7 +1960,7 @@ export async function getVolumeMetadataItem(
 ): Promise<string> {
   checkArgs({ key }, { key: { type: 'string', required: true } });
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(client, VolumeOperations.getMetadataItem, { target, path: { key } }, options);
+  const response = await callOperation(client, volumeOperationsGetMetadataItem, { target, path: { key } }, options);
   return readValue<string>(response, 'string', ['meta', key], 'Volume.getMetadataItem');
 }
 
@@ -1796,7 +1984,7 @@ export async function setVolumeMetadataItem(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.setMetadataItem,
+    volumeOperationsSetMetadataItem,
     { target, path: { key }, body: { meta: { [key]: value } } },
     options,
   );
@@ -1818,7 +2006,7 @@ export async function getVolumeImageMetadata(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.showImageMetadata,
+    volumeOperationsShowImageMetadata,
     { target, body: { 'os-show_image_metadata': {} } },
     options,
   );
@@ -1843,7 +2031,7 @@ export async function getVolumeEncryptionMetadata(
   options?: RequestOptions,
 ): Promise<VolumeEncryptionMetadata> {
   const target = toTarget(Volume, volume, 'volume');
-  const response = await callOperation(client, VolumeOperations.getEncryptionMetadata, { target }, options);
+  const response = await callOperation(client, volumeOperationsGetEncryptionMetadata, { target }, options);
   return readValue<VolumeEncryptionMetadata>(
     response,
     { struct: VolumeEncryptionMetadataSchema },
@@ -1904,7 +2092,7 @@ export async function createImage(
   const target = toTarget(Volume, volume, 'volume');
   const response = await callOperation(
     client,
-    VolumeOperations.createImage,
+    volumeOperationsCreateImage,
     {
       target,
       body: {
@@ -1954,7 +2142,7 @@ export async function completeVolumeExtend(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.completeExtend,
+    volumeOperationsCompleteExtend,
     { target, body: { 'os-extend_volume_completion': { error } } },
     options,
   );
@@ -1977,7 +2165,7 @@ export async function summary(client: ServiceClient, options: SummaryOptions = {
   checkArgs(options, { allProjects: 'boolean' });
   const response = await callOperation(
     client,
-    VolumeOperations.summary,
+    volumeOperationsSummary,
     { query: { all_tenants: allProjects } },
     options,
   );
@@ -2008,7 +2196,7 @@ export async function reimageVolume(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.reimage,
+    volumeOperationsReimage,
     { target, body: { 'os-reimage': { image_id: image, reimage_reserved: reimageReserved } } },
     options,
   );
@@ -2030,7 +2218,7 @@ export async function revertVolumeToSnapshot(
   const target = toTarget(Volume, volume, 'volume');
   await callOperation(
     client,
-    VolumeOperations.revert,
+    volumeOperationsRevert,
     { target, body: { revert: { snapshot_id: refId(snapshot, 'snapshot') } } },
     options,
   );
@@ -2085,7 +2273,7 @@ export async function manageVolume(
   );
   const response = await callOperation(
     client,
-    VolumeOperations.manage,
+    volumeOperationsManage,
     {
       body: {
         volume: {
