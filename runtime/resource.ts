@@ -298,7 +298,8 @@ export abstract class Resource {
     // Checked now (a wrong type fails where it is written), kept in TypeScript shape.
     let shaped = value === undefined || value === null ? value : checkValue(value, spec.type, where);
     // Lists, maps and structs are kept with TypeScript names; the caller's scalars and objects as given.
-    if (shaped !== undefined && shaped !== null && typeof spec.type !== 'string') shaped = readValue(shaped, spec.type, where);
+    if (shaped !== undefined && shaped !== null && typeof spec.type !== 'string')
+      shaped = readValue(shaped, spec.type, where);
     this.#put(name, shaped, force);
   }
 

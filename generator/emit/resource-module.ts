@@ -344,7 +344,11 @@ function operationsConst(resource: ResourceModel, uses: Uses): StatementStructur
   for (const op of resource.operations) {
     add(op.name, op.description, operationExpr(op, op.path, op.id));
     if (op.detailPath) {
-      add(`${op.name}Detail`, `${op.description} (with details)`, operationExpr(op, op.detailPath, `${op.id}.detail`, true));
+      add(
+        `${op.name}Detail`,
+        `${op.description} (with details)`,
+        operationExpr(op, op.detailPath, `${op.id}.detail`, true),
+      );
     }
   }
   return [

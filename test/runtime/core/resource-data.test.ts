@@ -46,7 +46,9 @@ function sample(type: FieldType, seed: string): { wire: unknown; read: unknown }
 }
 
 const classes = [...Object.entries(v2), ...Object.entries(v3)]
-  .filter(([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Resource)
+  .filter(
+    ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Resource,
+  )
   .map(([name, value]) => [`${name} (${v2[name as keyof typeof v2] === value ? 'v2' : 'v3'})`, value] as const)
   .map(([name, value]) => [name, value as unknown as ResourceClass] as const);
 

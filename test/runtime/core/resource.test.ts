@@ -535,7 +535,7 @@ describe('fields are own properties of the instance', () => {
     expect(v.isDirty('metadata')).toBe(true);
     expect(v.toRequest('update').body).toEqual({ metadata: { tier: 'silver' } });
     const g = fromWire(Gadget, { id: 'g', extra: { nested: { a: 1 } }, tags: ['a'] });
-    ((g.get('extra') as { nested: Record<string, number> }).nested)['a'] = 2;
+    (g.get('extra') as { nested: Record<string, number> }).nested['a'] = 2;
     (g.get('tags') as string[]).push('b');
     expect(g.isDirty('extra')).toBe(true);
     expect(g.isDirty('tags')).toBe(true);

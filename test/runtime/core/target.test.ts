@@ -95,7 +95,9 @@ describe('toTarget', () => {
   });
 
   it('an instance that lacks its ID cannot be addressed: refused before any request', async () => {
-    const error = await rejectionOf(env.proxy.deleteVolume(construct(Volume, { name: 'unsaved' }), { ignoreMissing: false }));
+    const error = await rejectionOf(
+      env.proxy.deleteVolume(construct(Volume, { name: 'unsaved' }), { ignoreMissing: false }),
+    );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/\{volume_id\}/);
     expect(await rejectionOf(env.proxy.getVolume(construct(Volume, { name: 'unsaved' })))).toBeInstanceOf(
