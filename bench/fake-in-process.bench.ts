@@ -35,7 +35,7 @@ async function setup(inProcess: boolean): Promise<Setup> {
   const fake = await startFakeCloud({ inProcess });
   const cloud = await fake.connect();
   const volume = await cloud.blockStorage.createVolume({ name: 'bench', size: 1 });
-  const id = volume.id!;
+  const id = volume.id;
   return {
     fake,
     call: () => cloud.blockStorage.getVolume(id),

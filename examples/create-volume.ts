@@ -21,7 +21,7 @@ try {
     console.log(`volume ${ready.id} is ${ready.status}: ${ready.size} GiB`);
 
     await bs.extendVolume(ready, 2);
-    const extended = await bs.waitForStatus(await bs.getVolume(ready.id!), 'available', { interval: 1, wait: 300 });
+    const extended = await bs.waitForStatus(await bs.getVolume(ready.id), 'available', { interval: 1, wait: 300 });
     console.log(`extended to ${extended.size} GiB`);
   } finally {
     await bs.deleteVolume(volume);

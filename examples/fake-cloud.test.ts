@@ -72,6 +72,6 @@ it('waits through a slow creation on the fake clock, without really waiting', as
 
 it('gives up when the volume never becomes available', async () => {
   const volume = await bs.createVolume({ size: 1 });
-  fake.faults.stick('Volume', volume.id!, 'creating');
+  fake.faults.stick('Volume', volume.id, 'creating');
   await expect(bs.waitForStatus(volume, 'available', { interval: 0.05, wait: 0.3 })).rejects.toThrow(/Timeout/);
 });

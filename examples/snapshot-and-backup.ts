@@ -18,7 +18,7 @@ try {
   console.log(`volume ${volume.id} is available`);
 
   const snapshot = await bs.waitForStatus(
-    await bs.createSnapshot({ volumeId: volume.id!, name: `${name}-snap` }),
+    await bs.createSnapshot({ volumeId: volume.id, name: `${name}-snap` }),
     'available',
     wait,
   );
@@ -26,7 +26,7 @@ try {
   console.log(`snapshot ${snapshot.id} is available (${snapshot.size} GiB)`);
 
   const backup = await bs.waitForStatus(
-    await bs.createBackup({ volumeId: volume.id!, name: `${name}-backup` }),
+    await bs.createBackup({ volumeId: volume.id, name: `${name}-backup` }),
     'available',
     wait,
   );
@@ -38,7 +38,7 @@ try {
   const restored = await bs.waitForStatus(await bs.getVolume(restore.volumeId!), 'available', wait);
   cleanup.push(() => deleted(restored, () => bs.deleteVolume(restored)));
   // The restore holds the backup until it is done: wait for it to be available again before deleting.
-  await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', wait);
+  await bs.waitForStatus(await bs.getBackup(backup.id), 'available', wait);
   console.log(`restored backup ${backup.id} to volume ${restored.id}`);
 } finally {
   // Newest first: the restored volume, the backup, the snapshot, then the volume they came from.

@@ -25,11 +25,11 @@ try {
   );
   console.log(`volume ${volume.id} is available in the owner's project`);
 
-  const transfer = await ownerBs.createTransfer({ volumeId: volume.id!, name: 'example transfer' });
+  const transfer = await ownerBs.createTransfer({ volumeId: volume.id, name: 'example transfer' });
   console.log(`transfer ${transfer.id} created (auth key received: ${transfer.authKey ? 'yes' : 'no'})`);
 
   try {
-    const accepted = await recipientBs.acceptTransfer(transfer.id!, transfer.authKey!);
+    const accepted = await recipientBs.acceptTransfer(transfer.id, transfer.authKey!);
     console.log(`transfer accepted: volume ${accepted.volumeId} now belongs to the recipient`);
   } catch (error) {
     await ownerBs.deleteTransfer(transfer); // give the volume back before cleaning up
@@ -38,7 +38,7 @@ try {
   }
 
   // The volume is the recipient's now: it lists it, and deletes it.
-  const mine = await recipientBs.getVolume(volume.id!);
+  const mine = await recipientBs.getVolume(volume.id);
   const listed = await recipientBs.volumes({ name: mine.name }).toArray();
   console.log(`the recipient lists it: ${listed.some((v) => v.id === mine.id)}`);
   await recipientBs.deleteVolume(mine);

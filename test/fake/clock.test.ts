@@ -95,7 +95,7 @@ describe('the fake clock drives the SDK’s retries and tokens', () => {
     fake.faults.inject({ operation: 'Volume.get', status: 503, retryAfter: 45, times: 1 });
     fake.requests.length = 0;
     const start = fake.clock.now();
-    expect((await cloud.blockStorage.getVolume(volume.id!)).id).toBe(volume.id);
+    expect((await cloud.blockStorage.getVolume(volume.id)).id).toBe(volume.id);
     expect(fake.clock.now() - start).toBe(45_000);
     expect(fake.requests.map((r) => r.status)).toEqual([503, 200]);
   });
@@ -107,7 +107,7 @@ describe('the fake clock drives the SDK’s retries and tokens', () => {
     const volume = await cloud.blockStorage.createVolume({ size: 1 });
     fake.clock.advance(600_000);
     fake.requests.length = 0;
-    await cloud.blockStorage.getVolume(volume.id!);
+    await cloud.blockStorage.getVolume(volume.id);
     expect(fake.requests.map((r) => `${r.operation ?? r.path} ${r.status}`)).toEqual([
       'Identity.authenticate 201',
       'Volume.get 200',
@@ -144,7 +144,7 @@ describe('the clock option', () => {
     const volume = await cloud.blockStorage.createVolume({ size: 1 });
     const client = createClient({ endpoint: fake.url, token: fake.token, clock: fake.clock });
     const start = fake.clock.now();
-    const ready = await waitForStatus(client, await getVolume(client, volume.id!), 'available', { wait: 300 });
+    const ready = await waitForStatus(client, await getVolume(client, volume.id), 'available', { wait: 300 });
     expect(ready.status).toBe('available');
     expect(fake.clock.now() - start).toBeGreaterThanOrEqual(120_000);
   });

@@ -89,17 +89,17 @@ describe.each([
 
   it('a volume stuck in creating makes waitForStatus time out', async () => {
     const volume = await bs.createVolume({ size: 1 });
-    fake.faults.stick('Volume', volume.id!);
+    fake.faults.stick('Volume', volume.id);
     await expect(bs.waitForStatus(volume, 'available', { interval: 0.01, wait: 0.2 })).rejects.toBeInstanceOf(
       ResourceTimeoutError,
     );
     fake.faults.clear();
-    expect((await bs.getVolume(volume.id!)).status).toBe('available');
+    expect((await bs.getVolume(volume.id)).status).toBe('available');
   });
 
   it('a volume sent to an error state makes waitForStatus fail fast', async () => {
     const volume = await bs.createVolume({ size: 1 });
-    fake.state.setStatus('Volume', volume.id!, 'error_extending');
+    fake.state.setStatus('Volume', volume.id, 'error_extending');
     await expect(bs.waitForStatus(volume, 'available', { interval: 0.01, wait: 5 })).rejects.toBeInstanceOf(
       ResourceFailureError,
     );

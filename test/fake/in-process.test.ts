@@ -25,7 +25,7 @@ describe('startFakeCloud({ inProcess: true })', () => {
     const cloud = await fake.connect();
     opened.push(cloud);
     const volume = await cloud.blockStorage.createVolume({ name: 'here', size: 1 });
-    expect((await cloud.blockStorage.getVolume(volume.id!)).name).toBe('here');
+    expect((await cloud.blockStorage.getVolume(volume.id)).name).toBe('here');
     expect(fake.requests.map((r) => r.operation)).toContain('Volume.create');
   });
 

@@ -104,8 +104,9 @@ describe('Keystone', () => {
     const v2 = await fake.connect({ version: '2' });
     try {
       const volume = await v2.blockStorage.createVolume({ size: 1, name: 'v2-volume' });
-      expect((await v2.blockStorage.getVolume(volume.id!)).name).toBe('v2-volume');
-      // The v2 proxy uses the catalog's volumev2 entry, the v2 API, without microversions.
+      expect((await v2.blockStorage.getVolume(volume.id)).name).toBe('v2-volume');
+      // The v2 proxy found the block-storage entry (v3) first and speaks base v3 to it; the v2 URL
+      // itself serves the v2 API, without microversions.
       const v2Url = fake.url.replace('/v3/', '/v2/');
       expect((await v2.session('blockStorage').resolve()).url).toBe(v2Url);
       expect(fake.requests.at(-1)).toMatchObject({
@@ -132,7 +133,7 @@ describe('projects', () => {
       const theirs = await member.blockStorage.createVolume({ size: 1, name: 'member-volume' });
       const memberSees = (await member.blockStorage.volumes().toArray()).map((v) => v.name);
       expect(memberSees).toEqual(['member-volume']);
-      await expect(member.blockStorage.getVolume(mine.id!)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(member.blockStorage.getVolume(mine.id)).rejects.toBeInstanceOf(NotFoundError);
 
       const adminOwn = (await admin.blockStorage.volumes().toArray()).map((v) => v.id);
       expect(adminOwn).not.toContain(theirs.id);

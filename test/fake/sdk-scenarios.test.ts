@@ -54,9 +54,9 @@ describe.each([
     expect(ready.projectId).toBe(fake.projectId);
 
     await bs.extendVolume(ready, 3);
-    expect((await bs.getVolume(ready.id!)).size).toBe(3);
+    expect((await bs.getVolume(ready.id)).size).toBe(3);
 
-    const snapshot = await bs.createSnapshot({ volumeId: ready.id!, name: 'snap' });
+    const snapshot = await bs.createSnapshot({ volumeId: ready.id, name: 'snap' });
     expect(snapshot.status).toBe('creating');
     expect((await bs.waitForStatus(snapshot, 'available', fast)).volumeId).toBe(ready.id);
 
@@ -64,12 +64,12 @@ describe.each([
     await bs.waitForDelete(snapshot, fast);
     await bs.deleteVolume(ready);
     await bs.waitForDelete(ready, fast);
-    await expect(bs.getVolume(ready.id!)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(bs.getVolume(ready.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('refuses to extend a volume that is not available, with Cinder’s message', async () => {
     const volume = await bs.createVolume({ name: 'busy', size: 1 });
-    fake.faults.stick('Volume', volume.id!, 'backing-up');
+    fake.faults.stick('Volume', volume.id, 'backing-up');
     await expect(bs.extendVolume(volume, 2)).rejects.toMatchObject({
       status: 400,
       details: expect.stringContaining("status must be 'available' to extend, currently backing-up"),
@@ -127,11 +127,11 @@ describe.each([
     const c = await slow.connect();
     try {
       const volume = await c.blockStorage.createVolume({ size: 1 });
-      expect((await c.blockStorage.getVolume(volume.id!)).status).toBe('creating');
+      expect((await c.blockStorage.getVolume(volume.id)).status).toBe('creating');
       slow.clock.advance(59_999);
-      expect((await c.blockStorage.getVolume(volume.id!)).status).toBe('creating');
+      expect((await c.blockStorage.getVolume(volume.id)).status).toBe('creating');
       slow.clock.advance(1);
-      expect((await c.blockStorage.getVolume(volume.id!)).status).toBe('available');
+      expect((await c.blockStorage.getVolume(volume.id)).status).toBe('available');
     } finally {
       await c.close();
       await slow.close();
@@ -168,6 +168,6 @@ describe.each([
     await bs.setVolumeMetadata(volume, { b: '2' });
     expect((await bs.fetchVolumeMetadata(volume)).metadata).toEqual({ a: '1', b: '2' });
     await bs.deleteVolumeMetadata(volume, { keys: ['a'] });
-    expect((await bs.getVolume(volume.id!)).metadata).toEqual({ b: '2' });
+    expect((await bs.getVolume(volume.id)).metadata).toEqual({ b: '2' });
   });
 });

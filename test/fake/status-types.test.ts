@@ -44,15 +44,15 @@ describe('statuses typed from the spec', () => {
     expectTypeOf<'in-use'>().toMatchTypeOf<VolumeStatus>();
     expectTypeOf<'avialable'>().not.toMatchTypeOf<VolumeStatus>();
     // A status the SDK does not know still reads as it came.
-    fake.state.setStatus('Volume', volume.id!, 'hibernating');
-    const read: Volume = await bs.getVolume(volume.id!);
+    fake.state.setStatus('Volume', volume.id, 'hibernating');
+    const read: Volume = await bs.getVolume(volume.id);
     expect(read.status).toBe('hibernating');
   });
 
   it('waitForStatus takes only a known status: a misspelt one does not compile', async () => {
     const volume = await bs.createVolume({ size: 1 });
     expect((await bs.waitForStatus(volume, 'available', { wait: 1 })).status).toBe('available');
-    const snapshot = await bs.createSnapshot({ volumeId: volume.id! });
+    const snapshot = await bs.createSnapshot({ volumeId: volume.id });
     expect((await bs.waitForStatus(snapshot, 'available', { wait: 1 })).status).toBe('available');
     // @ts-expect-error: 'avialable' is not a VolumeStatus (at run time it would wait until the deadline).
     const misspelt = bs.waitForStatus(volume, 'avialable', { wait: 30 });
@@ -78,7 +78,7 @@ describe('statuses typed from the spec', () => {
     expectTypeOf<'error' | 'error_deleting'>().toMatchTypeOf<BackupStatus>();
     const volume = await bs.createVolume({ size: 1 });
     await bs.waitForStatus(volume, 'available', { wait: 1 });
-    fake.state.setStatus('Volume', volume.id!, 'error_extending');
+    fake.state.setStatus('Volume', volume.id, 'error_extending');
     await expect(bs.waitForStatus(volume, 'extending', { wait: 30 })).rejects.toBeInstanceOf(ResourceFailureError);
   });
 });

@@ -57,14 +57,14 @@ function chunkFiles(path: string): string[] {
  * created as `name` (default restore_backup_<id>) and ends up as `finalName`.
  */
 async function restoreAndCheck(b: Backup, name: string | undefined, finalName: string): Promise<Volume> {
-  const restore = await bs.restoreBackup(b.id!, name === undefined ? {} : { name });
+  const restore = await bs.restoreBackup(b.id, name === undefined ? {} : { name });
   cleanup.volumes.add(restore.volumeId!);
   expect(restore.backupId).toBe(b.id);
   expect(restore.volumeId).toMatch(UUID);
   expect(restore.volumeName).toBe(name ?? `restore_backup_${b.id}`);
   const restored = await settledVolume(bs, restore.volumeId!);
   expect(json(restored)).toMatchObject({ name: finalName, size: 1, status: 'available' });
-  expect((await bs.waitForStatus(await bs.getBackup(b.id!), 'available', POLL)).status).toBe('available');
+  expect((await bs.waitForStatus(await bs.getBackup(b.id), 'available', POLL)).status).toBe('available');
   if (dir) expectMarkers(volumeFile(dir, restored), marker);
   return restored;
 }
@@ -76,16 +76,16 @@ beforeAll(async () => {
   dir = filesDir(sdk.env);
   if (!env.backupEnabled) return;
   const v = await bs.createVolume({ name: uniqueName('backup-source'), size: 1 });
-  cleanup.volumes.add(v.id!);
+  cleanup.volumes.add(v.id);
   vol = await bs.waitForStatus(v, 'available', POLL);
   marker = `osbs-backup-${vol.id}`;
   if (dir) writeMarkers(volumeFile(dir, vol), marker);
   created = await bs.createBackup({
-    volumeId: vol.id!,
+    volumeId: vol.id,
     name: uniqueName('backup'),
     description: 'made by the live suite',
   });
-  cleanup.backups.add(created.id!);
+  cleanup.backups.add(created.id);
   backup = await bs.waitForStatus(created, 'available', { ...POLL, wait: 150 });
 });
 
@@ -99,7 +99,7 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     expect(created.id).toMatch(UUID);
     expect(created.links?.map((l) => l.rel)).toEqual(['self', 'bookmark']);
     expect(created.status).toBeUndefined();
-    const got = await bs.getBackup(created.id!);
+    const got = await bs.getBackup(created.id);
     expect(json(got)).toMatchObject({
       id: created.id,
       name: created.name,
@@ -114,27 +114,27 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     expect(got.container).toBeTruthy();
     expect(got.dataTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(got.failReason ?? null).toBeNull();
-    expect((await bs.getVolume(vol.id!)).status).toBe('available');
+    expect((await bs.getVolume(vol.id)).status).toBe('available');
     const chunks = backupDir(got);
     if (chunks) expect(readdirSync(chunks).length).toBeGreaterThan(0);
   });
 
   it('findBackup by ID and by name; backups() with and without details, with filters', async () => {
-    expect((await bs.findBackup(backup.id!))?.name).toBe(backup.name);
+    expect((await bs.findBackup(backup.id))?.name).toBe(backup.name);
     expect((await bs.findBackup(backup.name!))?.id).toBe(backup.id);
     const missing = uniqueName('missing');
     expect(await bs.findBackup(missing)).toBeUndefined();
     await expectRejects(bs.findBackup(missing, { ignoreMissing: false }), ResourceNotFoundError, undefined, missing);
 
-    const detailed = await bs.backups({ volumeId: vol.id! }).toArray();
+    const detailed = await bs.backups({ volumeId: vol.id }).toArray();
     expect(detailed.map((b) => b.id)).toEqual([backup.id]);
     expect(json(detailed[0])).toMatchObject({ status: 'available', size: 1, volumeId: vol.id, isIncremental: false });
-    const brief = await bs.backups({ volumeId: vol.id!, details: false }).toArray();
+    const brief = await bs.backups({ volumeId: vol.id, details: false }).toArray();
     expect(brief.map((b) => b.id)).toEqual([backup.id]);
     expect(brief[0].name).toBe(backup.name);
     expect(brief[0].status).toBeUndefined();
     expect((await bs.backups({ name: backup.name! }).toArray()).map((b) => b.id)).toEqual([backup.id]);
-    expect(await bs.backups({ volumeId: vol.id!, status: 'error' }).toArray()).toEqual([]);
+    expect(await bs.backups({ volumeId: vol.id, status: 'error' }).toArray()).toEqual([]);
     expect((await bs.backups({ maxItems: 1 }).toArray()).length).toBe(1);
   });
 
@@ -146,15 +146,15 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
   it('resetBackupStatus: cinder-backup applies the status asynchronously (only available or error are accepted)', async () => {
     // The API only casts to cinder-backup, so wait for the status (and do not fail fast on error).
     const wait = { ...POLL, failures: [] };
-    await bs.resetBackupStatus(backup.id!, 'error');
-    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'error', wait)).status).toBe('error');
-    await bs.resetBackupStatus(backup.id!, 'available');
-    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', wait)).status).toBe('available');
-    await expectRejects(bs.resetBackupStatus(backup.id!, 'restoring' as 'error'), InvalidArgumentError);
+    await bs.resetBackupStatus(backup.id, 'error');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id), 'error', wait)).status).toBe('error');
+    await bs.resetBackupStatus(backup.id, 'available');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id), 'available', wait)).status).toBe('available');
+    await expectRejects(bs.resetBackupStatus(backup.id, 'restoring' as 'error'), InvalidArgumentError);
   });
 
   it('exportBackup gives the posix record; importBackup refuses it while the backup exists, accepts it after a delete, and the data restores', async () => {
-    const record = await bs.exportBackup(backup.id!);
+    const record = await bs.exportBackup(backup.id);
     expect(record.backupService).toBe(POSIX);
     const decoded = JSON.parse(Buffer.from(record.backupUrl!, 'base64').toString()) as Record<string, unknown>;
     expect(decoded).toMatchObject({ id: backup.id, volume_id: vol.id, status: 'available', size: 1 });
@@ -171,9 +171,9 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
     const aside = chunks ? `${chunks}.osbs-aside` : undefined;
     if (chunks && aside) cpSync(chunks, aside, { recursive: true });
     try {
-      await bs.deleteBackup(backup.id!);
+      await bs.deleteBackup(backup.id);
       await bs.waitForDelete(backup, POLL);
-      await expectRejects(bs.getBackup(backup.id!), NotFoundError, 404, `Backup ${backup.id} could not be found.`);
+      await expectRejects(bs.getBackup(backup.id), NotFoundError, 404, `Backup ${backup.id} could not be found.`);
       if (chunks && aside) {
         expect(chunkFiles(chunks)).toEqual([]);
         cpSync(aside, chunks, { recursive: true });
@@ -193,16 +193,16 @@ describe.runIf(env.backupEnabled)(`backups (${env.mode}, ${env.backupDriver ?? '
   });
 
   it('deleteBackup with force removes the backup and its data; a missing backup is ignored unless ignoreMissing is false', async () => {
-    const b = await bs.getBackup(backup.id!);
+    const b = await bs.getBackup(backup.id);
     const chunks = backupDir(b);
-    await bs.deleteBackup(b.id!, { force: true });
+    await bs.deleteBackup(b.id, { force: true });
     await bs.waitForDelete(b, POLL);
-    await expectRejects(bs.getBackup(b.id!), NotFoundError, 404);
+    await expectRejects(bs.getBackup(b.id), NotFoundError, 404);
     if (chunks) expect(chunkFiles(chunks)).toEqual([]);
-    await bs.deleteBackup(b.id!);
-    await bs.deleteBackup(b.id!, { force: true });
+    await bs.deleteBackup(b.id);
+    await bs.deleteBackup(b.id, { force: true });
     await expectRejects(
-      bs.deleteBackup(b.id!, { ignoreMissing: false }),
+      bs.deleteBackup(b.id, { ignoreMissing: false }),
       NotFoundError,
       404,
       `Backup ${b.id} could not be found.`,

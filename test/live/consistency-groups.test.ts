@@ -82,8 +82,8 @@ beforeAll(async () => {
     },
   });
   groups.add(created.group.id);
-  member = await sdk.bs.createVolume({ size: 1, name: uniqueName('cgvol'), volumeType: fakeType.id! });
-  volumes.add(member.id!);
+  member = await sdk.bs.createVolume({ size: 1, name: uniqueName('cgvol'), volumeType: fakeType.id });
+  volumes.add(member.id);
   group = await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(created.group.id), 'available', POLL);
   await sdk.bs.waitForStatus(member, 'available', POLL);
 });
@@ -116,8 +116,8 @@ afterAll(async () => {
     async () => {
       if (groupTypeId) await rawV3(sdk.bs, 'DELETE', `/group_types/${groupTypeId}`);
     },
-    () => sdk.bs.deleteType(fakeType.id!),
-    () => sdk.bs.deleteType(nowhereType.id!),
+    () => sdk.bs.deleteType(fakeType.id),
+    () => sdk.bs.deleteType(nowhereType.id),
   );
   await sdk.close();
 });
@@ -134,15 +134,15 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     const cg = await sdk.bs.createConsistencyGroup({
       name,
       description: 'through the CG API',
-      volumeTypes: nowhereType.id!,
+      volumeTypes: nowhereType.id,
     });
-    groups.add(cg.id!);
+    groups.add(cg.id);
     expect(cg.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(cg.name).toBe(name);
     const failure = await expectError(sdk.bs.waitForStatus(cg, 'available', POLL), ResourceFailureError);
     expect(failure.status).toBe('error');
 
-    const got = await sdk.bs.getConsistencyGroup(cg.id!);
+    const got = await sdk.bs.getConsistencyGroup(cg.id);
     expect(got).toMatchObject({ name, description: 'through the CG API', status: 'error', availabilityZone: 'nova' });
     expect(got.volumeTypes).toEqual([nowhereType.id]);
     expect(got.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -151,45 +151,45 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     // Renaming sets the group to available (Cinder does so for every name/description-only update),
     // although no back end holds it.
     await sdk.bs.updateConsistencyGroup(cg, { name: `${name}-renamed`, description: 'renamed' });
-    const renamed = await sdk.bs.getConsistencyGroup(cg.id!);
+    const renamed = await sdk.bs.getConsistencyGroup(cg.id);
     expect(renamed).toMatchObject({ name: `${name}-renamed`, description: 'renamed', status: 'available' });
     await expectError(
-      sdk.bs.updateConsistencyGroup(cg.id!, { name: `${name}-renamed` }),
+      sdk.bs.updateConsistencyGroup(cg.id, { name: `${name}-renamed` }),
       BadRequestError,
       `Invalid Group: Cannot update group ${cg.id} because no valid name, description, add_volumes, or remove_volumes were provided.`,
     );
 
     // Without a host, Cinder cannot snapshot it (its message speaks of a volume) nor clone it.
     await expectError(
-      sdk.bs.createConsistencyGroupSnapshot({ consistencyGroupId: cg.id!, name: uniqueName('cgsnap') }),
+      sdk.bs.createConsistencyGroupSnapshot({ consistencyGroupId: cg.id, name: uniqueName('cgsnap') }),
       BadRequestError,
       'Invalid volume: volume is not assigned to a host',
     );
     const cloneName = uniqueName('cgclone');
     await expectError(
-      sdk.bs.createConsistencyGroupFromSource({ consistencyGroup: cg.id!, name: cloneName }),
+      sdk.bs.createConsistencyGroupFromSource({ consistencyGroup: cg.id, name: cloneName }),
       BadRequestError,
       'Invalid Group: No valid host to create group',
     );
     // ... and leaves the new group behind in `creating` (it has no host either, so it can be deleted).
     const leftover = await sdk.bs.findConsistencyGroup(cloneName, { ignoreMissing: false });
-    groups.add(leftover.id!);
+    groups.add(leftover.id);
     expect(leftover.status).toBe('creating');
     await sdk.bs.deleteConsistencyGroup(leftover);
     await expectError(
-      sdk.bs.getConsistencyGroup(leftover.id!),
+      sdk.bs.getConsistencyGroup(leftover.id),
       NotFoundError,
       `Group ${leftover.id} could not be found.`,
     );
 
     // A group without a host is deleted from the database at once.
     await sdk.bs.deleteConsistencyGroup(cg);
-    await expectError(sdk.bs.getConsistencyGroup(cg.id!), NotFoundError, `Group ${cg.id} could not be found.`);
+    await expectError(sdk.bs.getConsistencyGroup(cg.id), NotFoundError, `Group ${cg.id} could not be found.`);
     expect(await sdk.bs.findConsistencyGroup(name)).toBeUndefined();
   });
 
   it('a generic group through the CG API: getConsistencyGroup, findConsistencyGroup, consistencyGroups (details on/off)', async () => {
-    const got = await sdk.bs.getConsistencyGroup(group.id!);
+    const got = await sdk.bs.getConsistencyGroup(group.id);
     expect(got).toMatchObject({
       id: group.id,
       name: group.name,
@@ -199,7 +199,7 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     });
     expect(got.volumeTypes).toEqual([fakeType.id]);
     expect((await sdk.bs.findConsistencyGroup(group.name!, { ignoreMissing: false })).id).toBe(group.id);
-    expect((await sdk.bs.findConsistencyGroup(group.id!, { ignoreMissing: false })).name).toBe(group.name);
+    expect((await sdk.bs.findConsistencyGroup(group.id, { ignoreMissing: false })).name).toBe(group.name);
     expect(await sdk.bs.findConsistencyGroup(uniqueName('none'))).toBeUndefined();
     await expectError(sdk.bs.findConsistencyGroup(uniqueName('none'), { ignoreMissing: false }), ResourceNotFoundError);
 
@@ -217,19 +217,19 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
   it('updateConsistencyGroup renames the group and adds a volume', async () => {
     const name = uniqueName('cgrenamed');
-    await sdk.bs.updateConsistencyGroup(group, { name, description: 'with a volume', addVolumes: member.id! });
-    group = await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(group.id!), 'available', POLL);
+    await sdk.bs.updateConsistencyGroup(group, { name, description: 'with a volume', addVolumes: member.id });
+    group = await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(group.id), 'available', POLL);
     expect(group.name).toBe(name);
     expect(group.description).toBe('with a volume');
-    expect((await v3Volume(member.id!)).group_id).toBe(group.id);
-    expect((await groupVolumes(group.id!)).map((v) => v.id)).toEqual([member.id]);
+    expect((await v3Volume(member.id)).group_id).toBe(group.id);
+    expect((await groupVolumes(group.id)).map((v) => v.id)).toEqual([member.id]);
 
     // A volume of a type the group does not have is refused.
     const other = await sdk.bs.createVolume({ size: 1, name: uniqueName('cgother') });
-    volumes.add(other.id!);
+    volumes.add(other.id);
     await sdk.bs.waitForStatus(other, 'available', POLL);
     await expectError(
-      sdk.bs.updateConsistencyGroup(group.id!, { addVolumes: other.id! }),
+      sdk.bs.updateConsistencyGroup(group.id, { addVolumes: other.id }),
       BadRequestError,
       `Invalid volume: Cannot add volume ${other.id} to group ${group.id} because volume type`,
       'is not supported by the group.',
@@ -245,15 +245,15 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
   it('createConsistencyGroupSnapshot snapshots every member; get, find and list it (details on/off)', async () => {
     const name = uniqueName('cgsnap');
     const created = await sdk.bs.createConsistencyGroupSnapshot({
-      consistencyGroupId: group.id!,
+      consistencyGroupId: group.id,
       name,
       description: 'point in time',
     });
-    cgsnapshots.add(created.id!);
+    cgsnapshots.add(created.id);
     expect(created.name).toBe(name);
     cgsnapshot = await sdk.bs.waitForStatus(created, 'available', POLL);
 
-    const got = await sdk.bs.getConsistencyGroupSnapshot(created.id!);
+    const got = await sdk.bs.getConsistencyGroupSnapshot(created.id);
     expect(got).toMatchObject({
       id: created.id,
       name,
@@ -263,7 +263,7 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     });
     expect(got.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await sdk.bs.findConsistencyGroupSnapshot(name, { ignoreMissing: false })).id).toBe(created.id);
-    expect((await sdk.bs.findConsistencyGroupSnapshot(created.id!, { ignoreMissing: false })).name).toBe(name);
+    expect((await sdk.bs.findConsistencyGroupSnapshot(created.id, { ignoreMissing: false })).name).toBe(name);
     expect(await sdk.bs.findConsistencyGroupSnapshot(uniqueName('none'))).toBeUndefined();
 
     const detailed = await sdk.bs.consistencyGroupSnapshots().toArray();
@@ -278,7 +278,7 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(brief.status).toBeUndefined();
 
     // Cinder took one volume snapshot per member, named after the CG snapshot.
-    const snaps = await sdk.bs.snapshots({ volumeId: member.id! }).toArray();
+    const snaps = await sdk.bs.snapshots({ volumeId: member.id }).toArray();
     expect(snaps.map((s) => ({ name: s.name, status: s.status, size: s.size }))).toEqual([
       { name, status: 'available', size: 1 },
     ]);
@@ -298,35 +298,35 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       name: uniqueName('fromsnap'),
       description: 'restored',
     });
-    groups.add(fromSnap.id!);
-    clones.push(fromSnap.id!);
+    groups.add(fromSnap.id);
+    clones.push(fromSnap.id);
     const fromGroup = await sdk.bs.createConsistencyGroupFromSource({
       consistencyGroup: group,
       name: uniqueName('fromcg'),
     });
-    groups.add(fromGroup.id!);
-    clones.push(fromGroup.id!);
+    groups.add(fromGroup.id);
+    clones.push(fromGroup.id);
 
     for (const cg of [fromSnap, fromGroup]) {
-      const ready = await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(cg.id!), 'available', POLL);
+      const ready = await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(cg.id), 'available', POLL);
       expect(ready.name).toBe(cg.name);
       expect(ready.volumeTypes).toEqual([fakeType.id]);
-      const members = await groupVolumes(cg.id!);
+      const members = await groupVolumes(cg.id);
       expect(members.map((v) => ({ status: v.status, size: v.size, group: v.group_id }))).toEqual([
         { status: 'available', size: 1, group: cg.id },
       ]);
       for (const v of members) volumes.add(v.id);
     }
-    expect((await sdk.bs.getConsistencyGroup(fromSnap.id!)).description).toBe('restored');
+    expect((await sdk.bs.getConsistencyGroup(fromSnap.id)).description).toBe('restored');
   });
 
   it('removes the volume, deletes the CG snapshot, and deletes the groups (force takes their volumes too)', async () => {
-    await sdk.bs.updateConsistencyGroup(group, { removeVolumes: member.id! });
-    await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(group.id!), 'available', POLL);
-    expect((await v3Volume(member.id!)).group_id).toBeNull();
-    expect(await groupVolumes(group.id!)).toEqual([]);
+    await sdk.bs.updateConsistencyGroup(group, { removeVolumes: member.id });
+    await sdk.bs.waitForStatus(await sdk.bs.getConsistencyGroup(group.id), 'available', POLL);
+    expect((await v3Volume(member.id)).group_id).toBeNull();
+    expect(await groupVolumes(group.id)).toEqual([]);
     await expectError(
-      sdk.bs.updateConsistencyGroup(group.id!, { removeVolumes: member.id! }),
+      sdk.bs.updateConsistencyGroup(group.id, { removeVolumes: member.id }),
       BadRequestError,
       `Invalid volume: Cannot remove volume ${member.id} from group ${group.id} because it is not in the group.`,
     );
@@ -334,17 +334,17 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!);
     await sdk.bs.waitForDelete(cgsnapshot!, POLL);
     await expectError(
-      sdk.bs.getConsistencyGroupSnapshot(cgsnapshot!.id!),
+      sdk.bs.getConsistencyGroupSnapshot(cgsnapshot!.id),
       NotFoundError,
       `GroupSnapshot ${cgsnapshot!.id} could not be found.`,
     );
-    expect(await sdk.bs.snapshots({ volumeId: member.id! }).toArray()).toEqual([]);
+    expect(await sdk.bs.snapshots({ volumeId: member.id }).toArray()).toEqual([]);
     await expectError(
-      sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!.id!, { ignoreMissing: false }),
+      sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!.id, { ignoreMissing: false }),
       NotFoundError,
       `GroupSnapshot ${cgsnapshot!.id} could not be found.`,
     );
-    await expect(sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!.id!)).resolves.toBeUndefined();
+    await expect(sdk.bs.deleteConsistencyGroupSnapshot(cgsnapshot!.id)).resolves.toBeUndefined();
 
     for (const id of clones) {
       const members = await groupVolumes(id);
@@ -360,14 +360,14 @@ describe(`consistency groups (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     // The emptied group needs no force.
     await sdk.bs.deleteConsistencyGroup(group);
     await sdk.bs.waitForDelete(group, POLL);
-    await expectError(sdk.bs.getConsistencyGroup(group.id!), NotFoundError, `Group ${group.id} could not be found.`);
-    await expect(sdk.bs.deleteConsistencyGroup(group.id!)).resolves.toBeUndefined();
+    await expectError(sdk.bs.getConsistencyGroup(group.id), NotFoundError, `Group ${group.id} could not be found.`);
+    await expect(sdk.bs.deleteConsistencyGroup(group.id)).resolves.toBeUndefined();
     await expectError(
-      sdk.bs.deleteConsistencyGroup(group.id!, { ignoreMissing: false }),
+      sdk.bs.deleteConsistencyGroup(group.id, { ignoreMissing: false }),
       NotFoundError,
       `Group ${group.id} could not be found.`,
     );
     // The member volume is still there, outside any group.
-    expect((await sdk.bs.getVolume(member.id!)).status).toBe('available');
+    expect((await sdk.bs.getVolume(member.id)).status).toBe('available');
   });
 });

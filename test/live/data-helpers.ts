@@ -159,7 +159,7 @@ export function filesDir(env: LiveEnv): string | undefined {
 
 /** The file of a volume: volume-<name id> (the name id differs from the id after a migration). */
 export function volumeFile(dir: string, volume: Volume): string {
-  return join(dir, `volume-${volume.migrationId ?? volume.id!}`);
+  return join(dir, `volume-${volume.migrationId ?? volume.id}`);
 }
 
 export function snapshotFile(dir: string, snapshotId: string): string {

@@ -158,7 +158,7 @@ describe(`examples (${env.mode})`, () => {
       sdk = await connectLive();
       // Enough volumes for several pages of two.
       for (let i = 0; i < 3; i++)
-        made.push((await sdk.bs.createVolume({ name: uniqueName('examples-list'), size: 1 })).id!);
+        made.push((await sdk.bs.createVolume({ name: uniqueName('examples-list'), size: 1 })).id);
     }, TIMEOUT);
     afterAll(async () => {
       for (const id of made) {

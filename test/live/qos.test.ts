@@ -16,13 +16,13 @@ const types: string[] = [];
 
 async function newSpec(attrs: Parameters<LiveSdk['bs']['createQosSpec']>[0]): Promise<QosSpec> {
   const spec = await sdk.bs.createQosSpec(attrs);
-  specs.push(spec.id!);
+  specs.push(spec.id);
   return spec;
 }
 
 async function newType(): Promise<Type> {
   const type = await sdk.bs.createType({ name: uniqueName('qostype') });
-  types.push(type.id!);
+  types.push(type.id);
   return type;
 }
 
@@ -51,20 +51,20 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(spec.consumer).toBe('front-end');
     expect(spec.specs).toEqual({ read_iops_sec: '500', write_iops_sec: '200' });
 
-    const got = await sdk.bs.getQosSpec(spec.id!);
+    const got = await sdk.bs.getQosSpec(spec.id);
     expect(got.name).toBe(name);
     expect(got.consumer).toBe('front-end');
     expect(got.specs).toEqual({ read_iops_sec: '500', write_iops_sec: '200' });
 
     expect((await sdk.bs.findQosSpec(name, { ignoreMissing: false })).id).toBe(spec.id);
-    expect((await sdk.bs.findQosSpec(spec.id!, { ignoreMissing: false })).name).toBe(name);
+    expect((await sdk.bs.findQosSpec(spec.id, { ignoreMissing: false })).name).toBe(name);
     expect(await sdk.bs.findQosSpec(uniqueName('none'))).toBeUndefined();
     await expectError(sdk.bs.findQosSpec(uniqueName('none'), { ignoreMissing: false }), ResourceNotFoundError);
 
     // Without a consumer Cinder uses back-end.
     const plain = await newSpec({ name: uniqueName('plain') });
-    expect((await sdk.bs.getQosSpec(plain.id!)).consumer).toBe('back-end');
-    expect((await sdk.bs.getQosSpec(plain.id!)).specs).toEqual({});
+    expect((await sdk.bs.getQosSpec(plain.id)).consumer).toBe('back-end');
+    expect((await sdk.bs.getQosSpec(plain.id)).specs).toEqual({});
 
     const listed = await sdk.bs.qosSpecs().toArray();
     expect(listed.find((s) => s.id === spec.id)?.specs).toEqual({ read_iops_sec: '500', write_iops_sec: '200' });
@@ -82,7 +82,7 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       'Invalid input received: Invalid sort key',
     );
     const byId = await sdk.bs.qosSpecs({ sortKey: 'id', sortDir: 'asc' }).toArray();
-    expect(byId.map((s) => s.id)).toEqual(byId.map((s) => s.id!).sort());
+    expect(byId.map((s) => s.id)).toEqual(byId.map((s) => s.id).sort());
 
     await expectError(sdk.bs.createQosSpec({ name }), ConflictError, `QoS Specs ${name} already exists.`);
     await expectError(sdk.bs.getQosSpec(crypto.randomUUID()), NotFoundError, 'No such QoS spec');
@@ -101,7 +101,7 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(updated.consumer).toBe('both');
     expect(updated.specs).toEqual({ read_iops_sec: '300', total_bytes_sec: '1048576' });
 
-    const got = await sdk.bs.getQosSpec(spec.id!);
+    const got = await sdk.bs.getQosSpec(spec.id);
     expect(got.consumer).toBe('both');
     expect(got.specs).toEqual({ read_iops_sec: '300', write_iops_sec: '200', total_bytes_sec: '1048576' });
 
@@ -111,19 +111,19 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       'Invalid qos specs: Valid consumer of QoS specs are:',
       "valid_values=('back-end', 'front-end', 'both')",
     );
-    expect((await sdk.bs.getQosSpec(spec.id!)).consumer).toBe('both');
+    expect((await sdk.bs.getQosSpec(spec.id)).consumer).toBe('both');
   });
 
   it('deleteQosSpecMetadata unsets keys; a key that is not set is a 404', async () => {
     const spec = await newSpec({ name: uniqueName('keys'), specs: { a: '1', b: '2', c: '3' } });
     await sdk.bs.deleteQosSpecMetadata(spec, ['a', 'c']);
-    expect((await sdk.bs.getQosSpec(spec.id!)).specs).toEqual({ b: '2' });
+    expect((await sdk.bs.getQosSpec(spec.id)).specs).toEqual({ b: '2' });
     await expectError(
       sdk.bs.deleteQosSpecMetadata(spec, ['osbs-missing']),
       NotFoundError,
       `QoS spec ${spec.id} has no spec with key osbs-missing.`,
     );
-    expect((await sdk.bs.getQosSpec(spec.id!)).specs).toEqual({ b: '2' });
+    expect((await sdk.bs.getQosSpec(spec.id)).specs).toEqual({ b: '2' });
   });
 
   it('associateQosSpec with two types, qosSpecAssociations, disassociateQosSpec, disassociateAllQosSpec', async () => {
@@ -133,7 +133,7 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(await associated(spec)).toEqual([]);
 
     await sdk.bs.associateQosSpec(spec, gold);
-    await sdk.bs.associateQosSpec(spec.id!, silver.id!);
+    await sdk.bs.associateQosSpec(spec.id, silver.id);
     const list = await sdk.bs.qosSpecAssociations(spec).toArray();
     expect(
       list
@@ -142,20 +142,20 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     ).toEqual(
       [gold, silver]
         .map((t) => ({ id: t.id, name: t.name, associationType: 'volume_type' }))
-        .sort((x, y) => x.id!.localeCompare(y.id!)),
+        .sort((x, y) => x.id.localeCompare(y.id)),
     );
     // The type shows its QoS spec.
-    expect((await sdk.bs.getType(gold.id!)).qosSpecsId).toBe(spec.id);
+    expect((await sdk.bs.getType(gold.id)).qosSpecsId).toBe(spec.id);
 
     await sdk.bs.disassociateQosSpec(spec, gold);
     expect(await associated(spec)).toEqual([silver.id]);
-    expect((await sdk.bs.getType(gold.id!)).qosSpecsId).toBeUndefined();
+    expect((await sdk.bs.getType(gold.id)).qosSpecsId).toBeUndefined();
 
     await sdk.bs.associateQosSpec(spec, gold);
     expect(await associated(spec)).toEqual([gold.id, silver.id].sort());
     await sdk.bs.disassociateAllQosSpec(spec);
-    expect(await associated(spec.id!)).toEqual([]);
-    expect((await sdk.bs.getType(silver.id!)).qosSpecsId).toBeUndefined();
+    expect(await associated(spec.id)).toEqual([]);
+    expect((await sdk.bs.getType(silver.id)).qosSpecsId).toBeUndefined();
 
     await expectError(sdk.bs.associateQosSpec(crypto.randomUUID(), gold), NotFoundError, 'No such QoS spec');
   });
@@ -166,16 +166,16 @@ describe(`QoS specs (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.associateQosSpec(spec, type);
 
     await expectError(sdk.bs.deleteQosSpec(spec), BadRequestError, 'Qos specs still in use.');
-    expect((await sdk.bs.getQosSpec(spec.id!)).id).toBe(spec.id);
+    expect((await sdk.bs.getQosSpec(spec.id)).id).toBe(spec.id);
 
     await sdk.bs.deleteQosSpec(spec, { force: true });
-    await expectError(sdk.bs.getQosSpec(spec.id!), NotFoundError, `No such QoS spec ${spec.id}.`);
-    expect((await sdk.bs.getType(type.id!)).qosSpecsId).toBeUndefined();
+    await expectError(sdk.bs.getQosSpec(spec.id), NotFoundError, `No such QoS spec ${spec.id}.`);
+    expect((await sdk.bs.getType(type.id)).qosSpecsId).toBeUndefined();
 
     // Without associations no force is needed; a missing spec is ignored unless asked not to.
     const lone = await newSpec({ name: uniqueName('lone') });
     await sdk.bs.deleteQosSpec(lone);
-    await expectError(sdk.bs.getQosSpec(lone.id!), NotFoundError);
+    await expectError(sdk.bs.getQosSpec(lone.id), NotFoundError);
     await expect(sdk.bs.deleteQosSpec(lone)).resolves.toBeUndefined();
     await expectError(
       sdk.bs.deleteQosSpec(lone, { ignoreMissing: false }),

@@ -32,10 +32,10 @@ beforeAll(async () => {
     bs.createVolume({ name: uniqueName('transfer-given'), size: 1, metadata: { owner: 'admin' } }),
     bs.createVolume({ name: uniqueName('transfer-kept'), size: 1 }),
   ]);
-  for (const v of made) cleanup.volumes.add(v.id!);
+  for (const v of made) cleanup.volumes.add(v.id);
   [given, kept] = await Promise.all(made.map((v) => bs.waitForStatus(v, 'available', POLL)));
-  transfer = await bs.createTransfer({ volumeId: given.id!, name: uniqueName('transfer') });
-  cleanup.transfers.add(transfer.id!);
+  transfer = await bs.createTransfer({ volumeId: given.id, name: uniqueName('transfer') });
+  cleanup.transfers.add(transfer.id);
 });
 
 afterAll(async () => {
@@ -50,9 +50,9 @@ describe(`transfers (${env.mode})`, () => {
     expect(transfer.volumeId).toBe(given.id);
     expect(transfer.authKey).toMatch(/^[0-9a-f]{16}$/);
     expect(transfer.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect((await bs.getVolume(given.id!)).status).toBe('awaiting-transfer');
+    expect((await bs.getVolume(given.id)).status).toBe('awaiting-transfer');
     await expectRejects(
-      bs.createTransfer({ volumeId: given.id!, name: uniqueName('transfer-twice') }),
+      bs.createTransfer({ volumeId: given.id, name: uniqueName('transfer-twice') }),
       BadRequestError,
       400,
       'Invalid volume: status must be available',
@@ -60,7 +60,7 @@ describe(`transfers (${env.mode})`, () => {
   });
 
   it('getTransfer and findTransfer (by ID and name) show the transfer without its key', async () => {
-    const got = await bs.getTransfer(transfer.id!);
+    const got = await bs.getTransfer(transfer.id);
     expect(json(got)).toMatchObject({
       id: transfer.id,
       name: transfer.name,
@@ -69,7 +69,7 @@ describe(`transfers (${env.mode})`, () => {
     });
     expect(got.authKey).toBeUndefined();
     expect(got.links?.[0]?.href).toContain(`/os-volume-transfer/${transfer.id}`);
-    expect((await bs.findTransfer(transfer.id!))?.name).toBe(transfer.name);
+    expect((await bs.findTransfer(transfer.id))?.name).toBe(transfer.name);
     expect((await bs.findTransfer(transfer.name!))?.id).toBe(transfer.id);
     const missing = uniqueName('missing');
     expect(await bs.findTransfer(missing)).toBeUndefined();
@@ -89,61 +89,56 @@ describe(`transfers (${env.mode})`, () => {
     expect(json(summary)).toMatchObject({ name: transfer.name, volumeId: given.id });
     expect(summary!.createdAt).toBeUndefined();
 
-    expect((await bs.transfers({ volumeId: given.id! }).toArray()).map((t) => t.id)).toEqual([transfer.id]);
+    expect((await bs.transfers({ volumeId: given.id }).toArray()).map((t) => t.id)).toEqual([transfer.id]);
     expect((await bs.transfers({ name: transfer.name! }).toArray()).map((t) => t.id)).toEqual([transfer.id]);
     expect((await second.bs.transfers().toArray()).map((t) => t.id)).not.toContain(transfer.id);
   });
 
   it('acceptTransfer with a wrong key is refused; with the key the second project owns the volume', async () => {
     await expectRejects(
-      second.bs.acceptTransfer(transfer.id!, '0000000000000000'),
+      second.bs.acceptTransfer(transfer.id, '0000000000000000'),
       BadRequestError,
       400,
       `Invalid auth key: Attempt to transfer ${transfer.id} with invalid auth key.`,
     );
-    expect((await bs.getVolume(given.id!)).status).toBe('awaiting-transfer');
+    expect((await bs.getVolume(given.id)).status).toBe('awaiting-transfer');
 
-    const accepted = await second.bs.acceptTransfer(transfer.id!, transfer.authKey!);
+    const accepted = await second.bs.acceptTransfer(transfer.id, transfer.authKey!);
     expect(json(accepted)).toMatchObject({ id: transfer.id, name: transfer.name, volumeId: given.id });
-    cleanup.transfers.delete(transfer.id!);
+    cleanup.transfers.delete(transfer.id);
 
-    const theirs = await settledVolume(second.bs, given.id!);
+    const theirs = await settledVolume(second.bs, given.id);
     expect(json(theirs)).toMatchObject({ id: given.id, status: 'available', size: 1, metadata: { owner: 'admin' } });
-    const seenByAdmin = await bs.getVolume(given.id!);
+    const seenByAdmin = await bs.getVolume(given.id);
     expect(seenByAdmin.projectId).toBe(env.secondProjectId);
     expect((await second.bs.volumes({ details: false }).toArray()).map((v) => v.id)).toContain(given.id);
     expect((await bs.volumes({ details: false }).toArray()).map((v) => v.id)).not.toContain(given.id);
 
     // The transfer is used up.
-    await expectRejects(
-      bs.getTransfer(transfer.id!),
-      NotFoundError,
-      404,
-      `Transfer ${transfer.id} could not be found.`,
-    );
+    await expectRejects(bs.getTransfer(transfer.id), NotFoundError, 404, `Transfer ${transfer.id} could not be found.`);
   });
 
   it('deleteTransfer withdraws an offer: the volume is available again and stays in the project', async () => {
-    const offer = await bs.createTransfer({ volumeId: kept.id! });
-    cleanup.transfers.add(offer.id!);
+    const offer = await bs.createTransfer({ volumeId: kept.id });
+    cleanup.transfers.add(offer.id);
     expect(offer.name ?? null).toBeNull();
-    expect((await bs.getVolume(kept.id!)).status).toBe('awaiting-transfer');
+    expect((await bs.getVolume(kept.id)).status).toBe('awaiting-transfer');
 
-    await bs.deleteTransfer(offer.id!);
-    cleanup.transfers.delete(offer.id!);
-    const back = await settledVolume(bs, kept.id!);
+    await bs.deleteTransfer(offer.id);
+    cleanup.transfers.delete(offer.id);
+    const back = await settledVolume(bs, kept.id);
     expect(back.projectId).toBe(env.projectId);
-    await expectRejects(bs.getTransfer(offer.id!), NotFoundError, 404);
+    await expectRejects(bs.getTransfer(offer.id), NotFoundError, 404);
     await expectRejects(
-      second.bs.acceptTransfer(offer.id!, offer.authKey!),
+      second.bs.acceptTransfer(offer.id, offer.authKey!),
       NotFoundError,
       404,
       `Transfer ${offer.id} could not be found.`,
     );
 
-    await bs.deleteTransfer(offer.id!);
+    await bs.deleteTransfer(offer.id);
     await expectRejects(
-      bs.deleteTransfer(offer.id!, { ignoreMissing: false }),
+      bs.deleteTransfer(offer.id, { ignoreMissing: false }),
       NotFoundError,
       404,
       `Transfer ${offer.id} could not be found.`,

@@ -18,7 +18,7 @@ const keystone = process.env['RC_AUTH'] === 'keystone';
 
 async function newType(attrs: Parameters<LiveSdk['bs']['createType']>[0]): Promise<Type> {
   const type = await sdk.bs.createType(attrs);
-  created.push(type.id!);
+  created.push(type.id);
   return type;
 }
 
@@ -53,7 +53,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(type.isPublic).toBe(true);
     expect(type.publicAccess).toBe(true);
 
-    const got = await sdk.bs.getType(type.id!);
+    const got = await sdk.bs.getType(type.id);
     expect(got.name).toBe(name);
     expect(got.description).toBe('gold tier');
     expect(got.extraSpecs).toEqual({ volume_backend_name: 'fake', 'osbs:tier': 'gold' });
@@ -61,7 +61,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(got.qosSpecsId).toBeUndefined();
 
     expect((await sdk.bs.findType(name, { ignoreMissing: false })).id).toBe(type.id);
-    expect((await sdk.bs.findType(type.id!, { ignoreMissing: false })).name).toBe(name);
+    expect((await sdk.bs.findType(type.id, { ignoreMissing: false })).name).toBe(name);
 
     const all = await sdk.bs.types().toArray();
     expect(all.map((t) => t.name)).toContain(name);
@@ -84,7 +84,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(updated.name).toBe(renamed);
     expect(updated.description).toBe('after');
 
-    const got = await sdk.bs.getType(type.id!);
+    const got = await sdk.bs.getType(type.id);
     expect(got.name).toBe(renamed);
     expect(got.description).toBe('after');
     expect((await sdk.bs.findType(renamed, { ignoreMissing: false })).id).toBe(type.id);
@@ -99,7 +99,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       extra: '1',
     });
     expect(echoed).toEqual({ keep: 'changed', 'capabilities:qos': '<is> False', extra: '1' });
-    expect((await sdk.bs.getType(type.id!)).extraSpecs).toEqual({
+    expect((await sdk.bs.getType(type.id)).extraSpecs).toEqual({
       volume_backend_name: 'fake',
       keep: 'changed',
       'capabilities:qos': '<is> False',
@@ -107,7 +107,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     });
 
     await sdk.bs.deleteTypeExtraSpecs(type, ['extra', 'capabilities:qos']);
-    expect((await sdk.bs.getType(type.id!)).extraSpecs).toEqual({ volume_backend_name: 'fake', keep: 'changed' });
+    expect((await sdk.bs.getType(type.id)).extraSpecs).toEqual({ volume_backend_name: 'fake', keep: 'changed' });
 
     await expectError(
       sdk.bs.deleteTypeExtraSpecs(type, ['osbs-no-such-key']),
@@ -131,7 +131,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
 
     expect(await sdk.bs.getTypeAccess(type)).toEqual([]);
     if (keystone)
-      await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
+      await expectError(second.bs.getType(type.id), NotFoundError, `Volume type ${type.id} could not be found.`);
 
     await sdk.bs.addTypeAccess(type, project);
     const access = await sdk.bs.getTypeAccess(type);
@@ -139,7 +139,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       { volumeTypeId: type.id, projectId: project },
     ]);
     // The member of that project now sees the type (in noauth the second identity is admin anyway).
-    expect((await second.bs.getType(type.id!)).name).toBe(type.name);
+    expect((await second.bs.getType(type.id)).name).toBe(type.name);
     expect((await second.bs.types().toArray()).map((t) => t.id)).toContain(type.id);
     await expectError(
       sdk.bs.addTypeAccess(type, project),
@@ -150,7 +150,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     await sdk.bs.removeTypeAccess(type, project);
     expect(await sdk.bs.getTypeAccess(type)).toEqual([]);
     if (keystone)
-      await expectError(second.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
+      await expectError(second.bs.getType(type.id), NotFoundError, `Volume type ${type.id} could not be found.`);
     await expectError(
       sdk.bs.removeTypeAccess(type, project),
       NotFoundError,
@@ -163,7 +163,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     // Making it private with updateType: Cinder then keeps an access list for it.
     const made = await sdk.bs.updateType(pub, { isPublic: false });
     expect(made.isPublic).toBe(false);
-    expect((await sdk.bs.getType(pub.id!)).isPublic).toBe(false);
+    expect((await sdk.bs.getType(pub.id)).isPublic).toBe(false);
     expect(await sdk.bs.getTypeAccess(pub)).toEqual([]);
   });
 
@@ -183,7 +183,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     expect(enc.encryptionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(enc.volumeTypeId).toBe(type.id);
 
-    const got = await sdk.bs.getTypeEncryption(type.id!);
+    const got = await sdk.bs.getTypeEncryption(type.id);
     expect(got).toMatchObject({
       encryptionId: enc.encryptionId,
       volumeTypeId: type.id,
@@ -238,7 +238,7 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     });
     const name = uniqueName('encvol');
     await expectError(
-      sdk.bs.createVolume({ size: 1, name, volumeType: type.id! }),
+      sdk.bs.createVolume({ size: 1, name, volumeType: type.id }),
       BadRequestError,
       'Key manager error',
     );
@@ -248,11 +248,11 @@ describe(`volume types (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
   it('deleteType removes it; a missing type is ignored unless ignoreMissing is false', async () => {
     const type = await newType({ name: uniqueName('del'), extraSpecs: { volume_backend_name: 'fake' } });
     await sdk.bs.deleteType(type);
-    await expectError(sdk.bs.getType(type.id!), NotFoundError, `Volume type ${type.id} could not be found.`);
+    await expectError(sdk.bs.getType(type.id), NotFoundError, `Volume type ${type.id} could not be found.`);
     expect(await sdk.bs.findType(type.name!)).toBeUndefined();
-    await expect(sdk.bs.deleteType(type.id!)).resolves.toBeUndefined();
+    await expect(sdk.bs.deleteType(type.id)).resolves.toBeUndefined();
     await expectError(
-      sdk.bs.deleteType(type.id!, { ignoreMissing: false }),
+      sdk.bs.deleteType(type.id, { ignoreMissing: false }),
       NotFoundError,
       `Volume type ${type.id} could not be found.`,
     );

@@ -258,7 +258,7 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
       expect(await levels()).toEqual(Object.fromEntries(volumeHosts.map((h) => [h, 'DEBUG'])));
 
       const v = await bs.createVolume({ name: uniqueName('v3-debug'), size: 1 });
-      cleanup.volumes.add(v.id!);
+      cleanup.volumes.add(v.id);
       await bs.waitForStatus(v, 'available', POLL);
       const debug = await logLines(env, 'cinder-volume', [' DEBUG cinder.volume.manager ', v.openstackRequestId!]);
       if (debug) expect(debug.length).toBeGreaterThan(0);
@@ -268,7 +268,7 @@ describe(`v3 service log levels and worker cleanup (${env.mode})`, () => {
     expect(await levels()).toEqual(Object.fromEntries(volumeHosts.map((h) => [h, 'INFO'])));
 
     const quiet = await bs.createVolume({ name: uniqueName('v3-quiet'), size: 1 });
-    cleanup.volumes.add(quiet.id!);
+    cleanup.volumes.add(quiet.id);
     await bs.waitForStatus(quiet, 'available', POLL);
     const none = await logLines(env, 'cinder-volume', [' DEBUG cinder.volume.manager ', quiet.openstackRequestId!], {
       timeoutMs: 500,
@@ -370,7 +370,7 @@ describe(`v3 default types (${env.mode})`, () => {
       name: uniqueName('v3-default'),
       extraSpecs: { volume_backend_name: env.backends.at(-1)! },
     });
-    cleanup.types.add(type.id!);
+    cleanup.types.add(type.id);
 
     await expectRejects(
       bs.showDefaultType(project),
@@ -394,11 +394,11 @@ describe(`v3 default types (${env.mode})`, () => {
 
     // The effect: the demo user's volume without a type gets this one, on its backend.
     const v = await second.bs.createVolume({ name: uniqueName('v3-defaulted'), size: 1 });
-    cleanup.volumes.add(v.id!);
+    cleanup.volumes.add(v.id);
     expect(v.volumeType).toBe(type.name);
     const ready = await second.bs.waitForStatus(v, 'available', POLL);
     expect(ready.volumeTypeId).toBe(type.id);
-    expect((await bs.getVolume(v.id!)).host).toContain(`@${env.backends.at(-1)}#`);
+    expect((await bs.getVolume(v.id)).host).toContain(`@${env.backends.at(-1)}#`);
   });
 
   it("Cinder's answers: a non-admin is refused, an unknown project 404, an unknown type 400", async () => {
@@ -406,9 +406,9 @@ describe(`v3 default types (${env.mode})`, () => {
     const refused = 'You are not authorized to perform this operation.';
     await expectRejects(second.bs.showDefaultType(project), ForbiddenError, 403, refused);
     await expectRejects(second.bs.defaultTypes().toArray(), ForbiddenError, 403, refused);
-    await expectRejects(second.bs.setDefaultType(project, type.id!), ForbiddenError, 403, refused);
+    await expectRejects(second.bs.setDefaultType(project, type.id), ForbiddenError, 403, refused);
     await expectRejects(
-      sdk.bs.setDefaultType('00000000000000000000000000000000', type.id!),
+      sdk.bs.setDefaultType('00000000000000000000000000000000', type.id),
       NotFoundError,
       404,
       'Project with id 00000000000000000000000000000000 not found.',

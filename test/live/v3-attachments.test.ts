@@ -42,10 +42,10 @@ beforeAll(async () => {
     sdk.bs.createVolume({ name: uniqueName('v3-att'), size: 1 }),
     sdk.bs.createVolume({ name: uniqueName('v3-att-reserved'), size: 1 }),
   ]);
-  for (const v of made) cleanup.volumes.add(v.id!);
+  for (const v of made) cleanup.volumes.add(v.id);
   [vol, reserved] = await Promise.all(made.map((v) => sdk.bs.waitForStatus(v, 'available', POLL)));
-  att = await sdk.bs.createAttachment(vol.id!, { connector: CONNECTOR, mode: 'rw' });
-  cleanup.attachments.add(att.id!);
+  att = await sdk.bs.createAttachment(vol.id, { connector: CONNECTOR, mode: 'rw' });
+  cleanup.attachments.add(att.id);
 });
 
 afterAll(async () => {
@@ -74,13 +74,13 @@ describe(`v3 attachments (${env.mode})`, () => {
     if (dir) expect(att.connectionInfo!['device_path']).toBe(`${dir}/volume-${vol.id}`);
 
     // Cinder initialized the connection: the volume is attaching, not yet attached.
-    const v = await sdk.bs.getVolume(vol.id!);
+    const v = await sdk.bs.getVolume(vol.id);
     expect(v.status).toBe('attaching');
     expect(v.attachments).toEqual([]);
   });
 
   it('getAttachment and attachments() show it, with details by default and without on request', async () => {
-    const got = await sdk.bs.getAttachment(att.id!);
+    const got = await sdk.bs.getAttachment(att.id);
     expect(json(got)).toMatchObject({
       id: att.id,
       status: 'attaching',
@@ -91,7 +91,7 @@ describe(`v3 attachments (${env.mode})`, () => {
     expect(got.attachedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(got.connectionInfo?.['driver_volume_type']).toBe('local');
 
-    const detailed = await sdk.bs.attachments({ volumeId: vol.id! }).toArray();
+    const detailed = await sdk.bs.attachments({ volumeId: vol.id }).toArray();
     expect(sdk.last('GET', '/attachments/detail').apiVersion).toBe('volume 3.70');
     expect(detailed.map((a) => a.id)).toEqual([att.id]);
     expect(detailed[0].attachMode).toBe('rw');
@@ -101,11 +101,11 @@ describe(`v3 attachments (${env.mode})`, () => {
     expect(json(mine)).toEqual({ id: att.id, status: 'attaching', volumeId: vol.id });
     // The status filter goes out as attach_status: Cinder's `status` matches nothing (no such column).
     expect(new URL(sdk.last('GET', '/attachments').url).searchParams.get('attach_status')).toBe('attaching');
-    expect(await sdk.bs.attachments({ volumeId: reserved.id! }).toArray()).toEqual([]);
+    expect(await sdk.bs.attachments({ volumeId: reserved.id }).toArray()).toEqual([]);
   });
 
   it('updateAttachment gives it another connector; a second attachment of the volume is refused meanwhile', async () => {
-    const updated = await sdk.bs.updateAttachment(att.id!, { ...CONNECTOR, host: 'osbs-live-host-2' });
+    const updated = await sdk.bs.updateAttachment(att.id, { ...CONNECTOR, host: 'osbs-live-host-2' });
     expect(sdk.last('PUT', `/attachments/${att.id}`).requestBody).toEqual({
       attachment: { connector: { ...CONNECTOR, host: 'osbs-live-host-2' } },
     });
@@ -113,7 +113,7 @@ describe(`v3 attachments (${env.mode})`, () => {
     expect(updated.connectionInfo).toMatchObject({ driver_volume_type: 'local', attachment_id: att.id });
 
     await expectRejects(
-      sdk.bs.createAttachment(vol.id!, { connector: CONNECTOR }),
+      sdk.bs.createAttachment(vol.id, { connector: CONNECTOR }),
       BadRequestError,
       400,
       `Invalid volume: Volume ${vol.id} status must be available or downloading to reserve, but the current status is attaching.`,
@@ -121,11 +121,11 @@ describe(`v3 attachments (${env.mode})`, () => {
   });
 
   it('completeAttachment (3.44) marks it attached and the volume in-use, attached at the connector host', async () => {
-    await sdk.bs.completeAttachment(att.id!);
+    await sdk.bs.completeAttachment(att.id);
     const action = sdk.last('POST', `/attachments/${att.id}/action`);
     expect(action).toMatchObject({ apiVersion: 'volume 3.70', requestBody: { 'os-complete': {} }, status: 204 });
 
-    const v = await settled(sdk.bs, vol.id!, 'in-use');
+    const v = await settled(sdk.bs, vol.id, 'in-use');
     expect(v.attachments).toHaveLength(1);
     expect(v.attachments![0]).toMatchObject({
       attachmentId: att.id,
@@ -133,29 +133,29 @@ describe(`v3 attachments (${env.mode})`, () => {
       hostName: 'osbs-live-host-2',
       device: '/dev/vdb',
     });
-    const got = await sdk.bs.getAttachment(att.id!);
+    const got = await sdk.bs.getAttachment(att.id);
     expect(got.status).toBe('attached');
-    expect((await sdk.bs.attachments({ status: 'attached', volumeId: vol.id! }).toArray()).map((a) => a.id)).toEqual([
+    expect((await sdk.bs.attachments({ status: 'attached', volumeId: vol.id }).toArray()).map((a) => a.id)).toEqual([
       att.id,
     ]);
   });
 
   it('deleteAttachment detaches: the volume is available again and the attachment is gone', async () => {
-    await sdk.bs.deleteAttachment(att.id!);
+    await sdk.bs.deleteAttachment(att.id);
     expect(sdk.last('DELETE', `/attachments/${att.id}`)).toMatchObject({ status: 200, body: { attachments: [] } });
-    cleanup.attachments.delete(att.id!);
+    cleanup.attachments.delete(att.id);
 
-    const v = await settled(sdk.bs, vol.id!);
+    const v = await settled(sdk.bs, vol.id);
     expect(v.attachments).toEqual([]);
     const missing = `Volume attachment could not be found with filter: attachment_id = ${att.id}.`;
-    await expectRejects(sdk.bs.getAttachment(att.id!), NotFoundError, 404, missing);
-    await sdk.bs.deleteAttachment(att.id!); // ignoreMissing by default
-    await expectRejects(sdk.bs.deleteAttachment(att.id!, { ignoreMissing: false }), NotFoundError, 404, missing);
+    await expectRejects(sdk.bs.getAttachment(att.id), NotFoundError, 404, missing);
+    await sdk.bs.deleteAttachment(att.id); // ignoreMissing by default
+    await expectRejects(sdk.bs.deleteAttachment(att.id, { ignoreMissing: false }), NotFoundError, 404, missing);
   });
 
   it('an attachment without connector only reserves the volume; updateAttachment then connects it', async () => {
     const r = await sdk.bs.createAttachment(reserved);
-    cleanup.attachments.add(r.id!);
+    cleanup.attachments.add(r.id);
     expect(sdk.last('POST', '/attachments').requestBody).toEqual({ attachment: { volume_uuid: reserved.id } });
     // Cinder reports the mode of a bare reservation as the string "null".
     expect(json(r)).toMatchObject({
@@ -164,31 +164,31 @@ describe(`v3 attachments (${env.mode})`, () => {
       connectionInfo: {},
       attachMode: 'null',
     });
-    expect((await sdk.bs.getVolume(reserved.id!)).status).toBe('reserved');
+    expect((await sdk.bs.getVolume(reserved.id)).status).toBe('reserved');
 
     const connected = await sdk.bs.updateAttachment(r, CONNECTOR);
     expect(connected.connectionInfo).toMatchObject({ driver_volume_type: 'local', access_mode: 'rw' });
-    expect((await sdk.bs.getVolume(reserved.id!)).status).toBe('attaching');
+    expect((await sdk.bs.getVolume(reserved.id)).status).toBe('attaching');
 
     await sdk.bs.deleteAttachment(r);
-    cleanup.attachments.delete(r.id!);
-    expect((await settled(sdk.bs, reserved.id!)).status).toBe('available');
+    cleanup.attachments.delete(r.id);
+    expect((await settled(sdk.bs, reserved.id)).status).toBe('available');
   });
 
   it('mode ro is recorded as the attach mode; the volume is attached read-only', async () => {
-    const ro = await sdk.bs.createAttachment(reserved.id!, {
+    const ro = await sdk.bs.createAttachment(reserved.id, {
       connector: { host: 'osbs-ro-host', mountpoint: '/dev/vdc' },
       mode: 'ro',
     });
-    cleanup.attachments.add(ro.id!);
+    cleanup.attachments.add(ro.id);
     expect(ro.attachMode).toBe('ro');
-    await sdk.bs.completeAttachment(ro.id!);
-    const v = await settled(sdk.bs, reserved.id!, 'in-use');
+    await sdk.bs.completeAttachment(ro.id);
+    const v = await settled(sdk.bs, reserved.id, 'in-use');
     expect(v.attachments![0]).toMatchObject({ attachmentId: ro.id, hostName: 'osbs-ro-host', device: '/dev/vdc' });
-    expect((await sdk.bs.getAttachment(ro.id!)).attachMode).toBe('ro');
-    await sdk.bs.deleteAttachment(ro.id!);
-    cleanup.attachments.delete(ro.id!);
-    await settled(sdk.bs, reserved.id!);
+    expect((await sdk.bs.getAttachment(ro.id)).attachMode).toBe('ro');
+    await sdk.bs.deleteAttachment(ro.id);
+    cleanup.attachments.delete(ro.id);
+    await settled(sdk.bs, reserved.id);
   });
 
   it('below 3.54 the mode, and below 3.44 completion, fail before any request', async () => {
@@ -199,7 +199,7 @@ describe(`v3 attachments (${env.mode})`, () => {
     try {
       const mark = old.wire.length;
       await expectRejects(
-        old.bs.createAttachment(reserved.id!, { connector: CONNECTOR, mode: 'rw' }),
+        old.bs.createAttachment(reserved.id, { connector: CONNECTOR, mode: 'rw' }),
         MicroversionNotSupportedError,
         undefined,
         'Attachment.create needs microversion 3.54, but 3.0–3.70 is available (client maximum 3.53)',
@@ -207,20 +207,20 @@ describe(`v3 attachments (${env.mode})`, () => {
       expect(old.wire.length).toBe(mark);
 
       // Without the mode the same call goes out at 3.53.
-      const a = await old.bs.createAttachment(reserved.id!, { connector: CONNECTOR });
-      cleanup.attachments.add(a.id!);
+      const a = await old.bs.createAttachment(reserved.id, { connector: CONNECTOR });
+      cleanup.attachments.add(a.id);
       expect(old.last('POST', '/attachments').apiVersion).toBe('volume 3.53');
       expect(a.status).toBe('reserved');
 
       await expectRejects(
-        older.bs.completeAttachment(a.id!),
+        older.bs.completeAttachment(a.id),
         MicroversionNotSupportedError,
         undefined,
         'Attachment.complete needs microversion 3.44, but 3.0–3.70 is available (client maximum 3.43)',
       );
-      await old.bs.deleteAttachment(a.id!);
-      cleanup.attachments.delete(a.id!);
-      await settled(sdk.bs, reserved.id!);
+      await old.bs.deleteAttachment(a.id);
+      cleanup.attachments.delete(a.id);
+      await settled(sdk.bs, reserved.id);
     } finally {
       await Promise.all([old.close(), older.close()]);
     }
@@ -231,8 +231,8 @@ describe(`v3 proxy: the legacy attach actions (${env.mode})`, () => {
   it('reserve/unreserve, initialize the connection, attach, begin and roll back detaching, detach, terminate', async () => {
     const bs = sdk.bs;
     const legacy = await bs.createVolume({ name: uniqueName('v3-legacy-attach'), size: 1 });
-    cleanup.volumes.add(legacy.id!);
-    const id = (await bs.waitForStatus(legacy, 'available', POLL)).id!;
+    cleanup.volumes.add(legacy.id);
+    const id = (await bs.waitForStatus(legacy, 'available', POLL)).id;
     const action = (): unknown => sdk.last('POST', `/volumes/${id}/action`).requestBody;
 
     await bs.reserveVolume(id);

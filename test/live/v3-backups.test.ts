@@ -29,11 +29,11 @@ beforeAll(async () => {
   if (!env.backupEnabled) return;
   [vol] = await newVolumes(sdk.bs, cleanup, uniqueName('v3-backup-src'), 1);
   const b = await sdk.bs.createBackup({
-    volumeId: vol.id!,
+    volumeId: vol.id,
     name: uniqueName('v3-backup'),
     metadata: { 'osbs-k1': 'v1', 'osbs-k2': 'v2' },
   });
-  backupIds.add(b.id!);
+  backupIds.add(b.id);
   backup = await sdk.bs.waitForStatus(b, 'available', { ...POLL, wait: 150 });
 });
 
@@ -68,24 +68,24 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
 
   it('fetchBackupMetadata reads the metadata; setBackupMetadata replaces it; deleteBackupMetadata empties it', async () => {
     const bs = sdk.bs;
-    expect((await bs.fetchBackupMetadata(backup.id!)).metadata).toEqual({ 'osbs-k1': 'v1', 'osbs-k2': 'v2' });
+    expect((await bs.fetchBackupMetadata(backup.id)).metadata).toEqual({ 'osbs-k1': 'v1', 'osbs-k2': 'v2' });
     expect(sdk.last('GET', `/backups/${backup.id}`).apiVersion).toBe('volume 3.70');
 
-    await bs.setBackupMetadata(backup.id!, { 'osbs-k2': 'changed', 'osbs-k3': 'new' });
+    await bs.setBackupMetadata(backup.id, { 'osbs-k2': 'changed', 'osbs-k3': 'new' });
     expect(sdk.last('PUT', `/backups/${backup.id}`).requestBody).toEqual({
       backup: { metadata: { 'osbs-k2': 'changed', 'osbs-k3': 'new' } },
     });
     // PUT replaces the whole set: osbs-k1 is gone.
-    expect((await bs.getBackup(backup.id!)).metadata).toEqual({ 'osbs-k2': 'changed', 'osbs-k3': 'new' });
+    expect((await bs.getBackup(backup.id)).metadata).toEqual({ 'osbs-k2': 'changed', 'osbs-k3': 'new' });
 
     await bs.deleteBackupMetadata(backup);
     expect(sdk.last('PUT', `/backups/${backup.id}`).requestBody).toEqual({ backup: { metadata: {} } });
-    expect((await bs.fetchBackupMetadata(backup.id!)).metadata).toEqual({});
+    expect((await bs.fetchBackupMetadata(backup.id)).metadata).toEqual({});
   });
 
   it('updateBackup (3.9) renames and re-describes the backup', async () => {
     const name = uniqueName('v3-backup-renamed');
-    const updated = await sdk.bs.updateBackup(backup.id!, {
+    const updated = await sdk.bs.updateBackup(backup.id, {
       name,
       description: 'renamed by the live suite',
       metadata: { 'osbs-k4': 'v4' },
@@ -94,7 +94,7 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
       backup: { name, description: 'renamed by the live suite', metadata: { 'osbs-k4': 'v4' } },
     });
     expect(json(updated)).toMatchObject({ id: backup.id, name });
-    expect(json(await sdk.bs.getBackup(backup.id!))).toMatchObject({
+    expect(json(await sdk.bs.getBackup(backup.id))).toMatchObject({
       name,
       description: 'renamed by the live suite',
       metadata: { 'osbs-k4': 'v4' },
@@ -108,37 +108,37 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
       connectV3('admin', { maxVersion: '3.8' }),
     ]);
     try {
-      const got = await v342.bs.getBackup(backup.id!);
+      const got = await v342.bs.getBackup(backup.id);
       expect(v342.last('GET', `/backups/${backup.id}`).apiVersion).toBe('volume 3.42');
       expect(got.metadata).toBeUndefined();
       expect(got.projectId).toBe(env.projectId); // 3.18
       expect(got.userId).toBeUndefined(); // 3.56
       const mark = v342.wire.length;
       await expectRejects(
-        v342.bs.setBackupMetadata(backup.id!, { a: 'b' }),
+        v342.bs.setBackupMetadata(backup.id, { a: 'b' }),
         MicroversionNotSupportedError,
         undefined,
         'Backup.setMetadata needs microversion 3.43, but 3.0–3.70 is available (client maximum 3.42)',
       );
       await expectRejects(
-        v342.bs.fetchBackupMetadata(backup.id!),
+        v342.bs.fetchBackupMetadata(backup.id),
         MicroversionNotSupportedError,
         undefined,
         'needs microversion 3.43',
       );
       await expectRejects(
-        v342.bs.updateBackup(backup.id!, { metadata: { a: 'b' } }),
+        v342.bs.updateBackup(backup.id, { metadata: { a: 'b' } }),
         MicroversionNotSupportedError,
         undefined,
         'needs microversion 3.43',
       );
       expect(v342.wire.length).toBe(mark);
       // Without metadata the update goes out at 3.42.
-      await v342.bs.updateBackup(backup.id!, { description: 'at 3.42' });
+      await v342.bs.updateBackup(backup.id, { description: 'at 3.42' });
       expect(v342.last('PUT', `/backups/${backup.id}`).apiVersion).toBe('volume 3.42');
 
       await expectRejects(
-        v38.bs.updateBackup(backup.id!, { name: 'x' }),
+        v38.bs.updateBackup(backup.id, { name: 'x' }),
         MicroversionNotSupportedError,
         undefined,
         'Backup.update needs microversion 3.9, but 3.0–3.70 is available (client maximum 3.8)',
@@ -146,7 +146,7 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
     } finally {
       await Promise.all([v342.close(), v38.close()]);
     }
-    expect((await sdk.bs.getBackup(backup.id!)).description).toBe('at 3.42');
+    expect((await sdk.bs.getBackup(backup.id)).description).toBe('at 3.42');
   });
 
   it('backups() lists it with and without details; findBackup by name and ID; getBackupMetadata (deprecated alias)', async () => {

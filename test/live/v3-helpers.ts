@@ -180,7 +180,7 @@ export async function newVolumes(
   const made = await Promise.all(
     Array.from({ length: count }, (_, i) => bs.createVolume({ name: `${prefix}-${i}`, size: 1, ...attrs })),
   );
-  for (const v of made) cleanup.volumes.add(v.id!);
+  for (const v of made) cleanup.volumes.add(v.id);
   return Promise.all(made.map((v) => bs.waitForStatus(v, 'available', POLL)));
 }
 

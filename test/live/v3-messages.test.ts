@@ -43,9 +43,9 @@ beforeAll(async () => {
     name: uniqueName('v3-nowhere'),
     extraSpecs: { volume_backend_name: 'osbs-no-such-backend' },
   });
-  cleanup.types.add(nowhere.id!);
-  const v = await bs.createVolume({ name: uniqueName('v3-msg'), size: 1, volumeType: nowhere.id! });
-  cleanup.volumes.add(v.id!);
+  cleanup.types.add(nowhere.id);
+  const v = await bs.createVolume({ name: uniqueName('v3-msg'), size: 1, volumeType: nowhere.id });
+  cleanup.volumes.add(v.id);
   createRequestId = v.openstackRequestId;
   await expectRejects(
     bs.waitForStatus(v, 'available', POLL),
@@ -53,7 +53,7 @@ beforeAll(async () => {
     undefined,
     'transitioned to failure state error',
   );
-  failed = await bs.getVolume(v.id!);
+  failed = await bs.getVolume(v.id);
 });
 
 afterAll(async () => {
@@ -66,11 +66,11 @@ afterAll(async () => {
 describe(`v3 messages (${env.mode})`, () => {
   it('a volume no backend can take ends in error, and Cinder records a user message about it', async () => {
     expect(failed.status).toBe('error');
-    const found = await messagesOf(failed.id!);
+    const found = await messagesOf(failed.id);
     expect(sdk.last('GET', '/messages').apiVersion).toBe('volume 3.70');
     expect(found).toHaveLength(1);
     message = found[0]!;
-    cleanup.messages.add(message.id!);
+    cleanup.messages.add(message.id);
     expect(message.id).toMatch(UUID);
     expect(json(message)).toMatchObject({
       eventId: 'VOLUME_VOLUME_001_003',
@@ -89,7 +89,7 @@ describe(`v3 messages (${env.mode})`, () => {
 
   it('getMessage shows it; messages() filters by event, level, type and request, and pages', async () => {
     const bs = sdk.bs;
-    expect(json(await bs.getMessage(message.id!))).toEqual(json(message));
+    expect(json(await bs.getMessage(message.id))).toEqual(json(message));
     const filtered = await bs
       .messages({
         eventId: message.eventId!,
@@ -106,7 +106,7 @@ describe(`v3 messages (${env.mode})`, () => {
       resource_type: 'VOLUME',
       request_id: message.requestId,
     });
-    expect(await bs.messages({ resourceUuid: failed.id!, messageLevel: 'INFO' }).toArray()).toEqual([]);
+    expect(await bs.messages({ resourceUuid: failed.id, messageLevel: 'INFO' }).toArray()).toEqual([]);
 
     const mark = sdk.wire.length;
     const paged = await bs.messages({ limit: 1, sortKey: 'created_at', sortDir: 'desc' }).toArray();
@@ -118,28 +118,28 @@ describe(`v3 messages (${env.mode})`, () => {
     expect((await second.bs.messages().toArray()).map((m) => m.id)).toContain(message.id);
     if (env.mode === 'keystone') {
       await expectRejects(
-        second.bs.getMessage(message.id!),
+        second.bs.getMessage(message.id),
         NotFoundError,
         404,
         `Message ${message.id} could not be found.`,
       );
-      await expectRejects(second.bs.deleteMessage(message.id!, { ignoreMissing: false }), NotFoundError, 404);
+      await expectRejects(second.bs.deleteMessage(message.id, { ignoreMissing: false }), NotFoundError, 404);
     } else {
       // Under noauth every caller is admin.
-      expect((await second.bs.getMessage(message.id!)).id).toBe(message.id);
+      expect((await second.bs.getMessage(message.id)).id).toBe(message.id);
     }
   });
 
   it('deleteMessage deletes it; a second delete is ignored unless ignoreMissing is false', async () => {
     const bs = sdk.bs;
-    await bs.deleteMessage(message.id!);
+    await bs.deleteMessage(message.id);
     expect(sdk.last('DELETE', `/messages/${message.id}`)).toMatchObject({ apiVersion: 'volume 3.70', status: 204 });
-    cleanup.messages.delete(message.id!);
+    cleanup.messages.delete(message.id);
     const gone = `Message ${message.id} could not be found.`;
-    await expectRejects(bs.getMessage(message.id!), NotFoundError, 404, gone);
-    expect(await bs.messages({ resourceUuid: failed.id! }).toArray()).toEqual([]);
+    await expectRejects(bs.getMessage(message.id), NotFoundError, 404, gone);
+    expect(await bs.messages({ resourceUuid: failed.id }).toArray()).toEqual([]);
     await bs.deleteMessage(message);
-    await expectRejects(bs.deleteMessage(message.id!, { ignoreMissing: false }), NotFoundError, 404, gone);
+    await expectRejects(bs.deleteMessage(message.id, { ignoreMissing: false }), NotFoundError, 404, gone);
   });
 
   it('below 3.3 the message API fails before any request', async () => {
@@ -153,7 +153,7 @@ describe(`v3 messages (${env.mode})`, () => {
         'Message.list needs microversion 3.3, but 3.0–3.70 is available (client maximum 3.2)',
       );
       await expectRejects(
-        old.bs.getMessage(message.id!),
+        old.bs.getMessage(message.id),
         MicroversionNotSupportedError,
         undefined,
         'Message.get needs microversion 3.3',

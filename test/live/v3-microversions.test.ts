@@ -46,7 +46,7 @@ beforeAll(async () => {
   ]);
   cleanup = new V3Cleanup(sdk.bs);
   const v = await sdk.bs.createVolume({ name: uniqueName('v3-mv'), size: 1 });
-  cleanup.volumes.add(v.id!);
+  cleanup.volumes.add(v.id);
   vol = await sdk.bs.waitForStatus(v, 'available', POLL);
 });
 
@@ -72,7 +72,7 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
   });
 
   it('the 3.70 view of a volume carries the fields Cinder added after 3.0', async () => {
-    const got = await sdk.bs.getVolume(vol.id!);
+    const got = await sdk.bs.getVolume(vol.id);
     const body = volumeBody(sdk.last('GET', `/volumes/${vol.id}`));
     for (const [key, since] of Object.entries(NEWER_VOLUME_KEYS)) {
       expect(Object.keys(body), `${key} (${since})`).toContain(key);
@@ -96,14 +96,14 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
       size: 1,
       volumeType: got.volumeType!,
     });
-    cleanup.volumes.add(sameBackend.id!);
+    cleanup.volumes.add(sameBackend.id);
     const peer = await sdk.bs.waitForStatus(sameBackend, 'available', POLL);
     if (peer.host === got.host) expect(peer.serviceUuid).toBe(got.serviceUuid);
     else expect(peer.serviceUuid).not.toBe(got.serviceUuid);
   });
 
   it('a connection pinned to defaultMicroversion 3.0 sends volume 3.0 and gets the 3.0 view', async () => {
-    const got = await pinned.bs.getVolume(vol.id!);
+    const got = await pinned.bs.getVolume(vol.id);
     const exchange = pinned.last('GET', `/volumes/${vol.id}`);
     expect(exchange.apiVersion).toBe('volume 3.0');
     expect(exchange.answeredVersion).toBe('volume 3.0');
@@ -128,7 +128,7 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
       'Volume.summary needs microversion 3.12',
     );
     await expectRejects(
-      pinned.bs.revertVolumeToSnapshot(vol.id!, 'any-snapshot'),
+      pinned.bs.revertVolumeToSnapshot(vol.id, 'any-snapshot'),
       MicroversionNotSupportedError,
       undefined,
       'Volume.revert needs microversion 3.40, but 3.0 is available',
@@ -137,7 +137,7 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
   });
 
   it('a client maxVersion of 3.47 caps every call: fields up to 3.47 appear, later ones do not', async () => {
-    const got = await capped.bs.getVolume(vol.id!);
+    const got = await capped.bs.getVolume(vol.id);
     const exchange = capped.last('GET', `/volumes/${vol.id}`);
     expect(exchange.apiVersion).toBe('volume 3.47');
     expect(exchange.answeredVersion).toBe('volume 3.47');
@@ -154,13 +154,13 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
   });
 
   it('a per-call microversion overrides negotiation for that call only', async () => {
-    const got = await sdk.bs.getVolume(vol.id!, { microversion: '3.48' });
+    const got = await sdk.bs.getVolume(vol.id, { microversion: '3.48' });
     const exchange = sdk.last('GET', `/volumes/${vol.id}`);
     expect(exchange.apiVersion).toBe('volume 3.48');
     expect(Object.keys(volumeBody(exchange))).toEqual(expect.arrayContaining(['service_uuid', 'shared_targets']));
     expect(Object.keys(volumeBody(exchange))).not.toContain('cluster_name');
     expect(got.serviceUuid).toMatch(UUID);
-    await sdk.bs.getVolume(vol.id!);
+    await sdk.bs.getVolume(vol.id);
     expect(sdk.last('GET', `/volumes/${vol.id}`).apiVersion).toBe('volume 3.70');
   });
 
@@ -182,7 +182,7 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
 
   it('completeVolumeExtend (3.71) fails before any request, naming 3.71 and the server range up to 3.70', async () => {
     const mark = sdk.wire.length;
-    const error = await expectRejects(sdk.bs.completeVolumeExtend(vol.id!), MicroversionNotSupportedError);
+    const error = await expectRejects(sdk.bs.completeVolumeExtend(vol.id), MicroversionNotSupportedError);
     expect(error.operation).toBe('Volume.completeExtend');
     expect(error.required).toBe('3.71');
     expect(error.available).toBe('3.0–3.70');
@@ -190,13 +190,13 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     expect(sdk.wire.length).toBe(mark);
     // Also with error: true, and on the pinned connection.
     await expectRejects(
-      sdk.bs.completeVolumeExtend(vol.id!, { error: true }),
+      sdk.bs.completeVolumeExtend(vol.id, { error: true }),
       MicroversionNotSupportedError,
       undefined,
       '3.71',
     );
     await expectRejects(
-      pinned.bs.completeVolumeExtend(vol.id!),
+      pinned.bs.completeVolumeExtend(vol.id),
       MicroversionNotSupportedError,
       undefined,
       'Volume.completeExtend needs microversion 3.71, but 3.0 is available (pinned by defaultMicroversion)',
@@ -222,7 +222,7 @@ describe(`v3 microversion negotiation (${env.mode})`, () => {
     try {
       const mark = tooHigh.wire.length;
       await expectRejects(
-        tooHigh.bs.getVolume(vol.id!),
+        tooHigh.bs.getVolume(vol.id),
         MicroversionNotSupportedError,
         undefined,
         'Volume.get needs microversion 3.71, but 3.0–3.70 is available (pinned version outside the server range)',

@@ -43,14 +43,14 @@ beforeAll(async () => {
   cleanup = new V3Cleanup(bs);
   [withoutSnaps, withSnaps, legacyVol, kept] = await newVolumes(bs, cleanup, uniqueName('v3-transfer'), 4);
   const snaps = await Promise.all(
-    [withoutSnaps, withSnaps].map((v) => bs.createSnapshot({ volumeId: v.id!, name: uniqueName('v3-transfer-snap') })),
+    [withoutSnaps, withSnaps].map((v) => bs.createSnapshot({ volumeId: v.id, name: uniqueName('v3-transfer-snap') })),
   );
-  for (const s of snaps) cleanup.snapshots.add(s.id!);
+  for (const s of snaps) cleanup.snapshots.add(s.id);
   [snapA, snapB] = await Promise.all(snaps.map((s) => bs.waitForStatus(s, 'available', POLL)));
-  tA = await bs.createTransfer({ volumeId: withoutSnaps.id!, name: uniqueName('v3-transfer-a'), noSnapshots: true });
-  tB = await bs.createTransfer({ volumeId: withSnaps.id!, name: uniqueName('v3-transfer-b') });
-  tC = await legacy.bs.createTransfer({ volumeId: legacyVol.id!, name: uniqueName('v3-transfer-c') });
-  for (const t of [tA, tB, tC]) cleanup.transfers.add(t.id!);
+  tA = await bs.createTransfer({ volumeId: withoutSnaps.id, name: uniqueName('v3-transfer-a'), noSnapshots: true });
+  tB = await bs.createTransfer({ volumeId: withSnaps.id, name: uniqueName('v3-transfer-b') });
+  tC = await legacy.bs.createTransfer({ volumeId: legacyVol.id, name: uniqueName('v3-transfer-c') });
+  for (const t of [tA, tB, tC]) cleanup.transfers.add(t.id);
 });
 
 afterAll(async () => {
@@ -77,7 +77,7 @@ describe(`v3 transfers (${env.mode})`, () => {
     expect(tA.destinationProjectId).toBeUndefined();
     expect(json(tB)).toMatchObject({ noSnapshots: false, accepted: false });
     for (const v of [withoutSnaps, withSnaps, legacyVol])
-      expect((await sdk.bs.getVolume(v.id!)).status).toBe('awaiting-transfer');
+      expect((await sdk.bs.getVolume(v.id)).status).toBe('awaiting-transfer');
   });
 
   it('below 3.55 (maxVersion 3.54) the same methods take /os-volume-transfer and see the old view', async () => {
@@ -87,7 +87,7 @@ describe(`v3 transfers (${env.mode})`, () => {
     expect(tC.authKey).toMatch(/^[0-9a-f]{16}$/);
     for (const value of [tC.noSnapshots, tC.sourceProjectId, tC.accepted]) expect(value).toBeUndefined();
 
-    const got = await legacy.bs.getTransfer(tA.id!);
+    const got = await legacy.bs.getTransfer(tA.id);
     expect(legacy.last('GET', `/os-volume-transfer/${tA.id}`).apiVersion).toBe('volume 3.54');
     expect(json(got)).toMatchObject({ id: tA.id, name: tA.name, volumeId: withoutSnaps.id });
     expect(got.noSnapshots).toBeUndefined();
@@ -99,7 +99,7 @@ describe(`v3 transfers (${env.mode})`, () => {
     // noSnapshots needs 3.55: refused before any request.
     const mark = legacy.wire.length;
     await expectRejects(
-      legacy.bs.createTransfer({ volumeId: kept.id!, noSnapshots: true }),
+      legacy.bs.createTransfer({ volumeId: kept.id, noSnapshots: true }),
       MicroversionNotSupportedError,
       undefined,
       'Transfer.create needs microversion 3.55, but 3.0–3.70 is available (client maximum 3.54)',
@@ -109,13 +109,13 @@ describe(`v3 transfers (${env.mode})`, () => {
 
   it('getTransfer, findTransfer and transfers() at 3.70 read /volume-transfers, without the auth key', async () => {
     const bs = sdk.bs;
-    const got = await bs.getTransfer(tB.id!);
+    const got = await bs.getTransfer(tB.id);
     expect(sdk.last('GET', `/volume-transfers/${tB.id}`).apiVersion).toBe('volume 3.70');
     expect(json(got)).toMatchObject({ id: tB.id, volumeId: withSnaps.id, noSnapshots: false, accepted: false });
     expect(got.authKey).toBeUndefined();
     expect((await bs.findTransfer(tA.name!))?.id).toBe(tA.id);
 
-    const detailed = await bs.transfers({ volumeId: withoutSnaps.id! }).toArray();
+    const detailed = await bs.transfers({ volumeId: withoutSnaps.id }).toArray();
     expect(sdk.last('GET', '/volume-transfers/detail').path).toMatch(/\/volume-transfers\/detail$/);
     expect(detailed.map((t) => t.id)).toEqual([tA.id]);
     const brief = (await bs.transfers({ details: false }).toArray()).find((t) => t.id === tC.id);
@@ -132,7 +132,7 @@ describe(`v3 transfers (${env.mode})`, () => {
       const query = new URL(page.url).searchParams;
       expect(query.get('limit')).toBe('1');
       expect(query.get('sort_key')).toBe('created_at');
-      expect(query.get('marker')).toBe(i === 0 ? null : all[i - 1].id!);
+      expect(query.get('marker')).toBe(i === 0 ? null : all[i - 1].id);
     }
     const ours = all.map((t) => t.id).filter((id) => [tA.id, tB.id, tC.id].includes(id));
     expect(ours).toEqual([tA.id, tB.id, tC.id]);
@@ -156,69 +156,69 @@ describe(`v3 transfers (${env.mode})`, () => {
 
   it('acceptTransfer at 3.70: noSnapshots leaves the snapshot behind, the default moves it along', async () => {
     await expectRejects(
-      second.bs.acceptTransfer(tA.id!, '0000000000000000'),
+      second.bs.acceptTransfer(tA.id, '0000000000000000'),
       BadRequestError,
       400,
       `Invalid auth key: Attempt to transfer ${tA.id} with invalid auth key.`,
     );
-    const a = await second.bs.acceptTransfer(tA.id!, tA.authKey!);
-    cleanup.transfers.delete(tA.id!);
+    const a = await second.bs.acceptTransfer(tA.id, tA.authKey!);
+    cleanup.transfers.delete(tA.id);
     expect(second.last('POST', `/volume-transfers/${tA.id}/accept`)).toMatchObject({
       apiVersion: 'volume 3.70',
       requestBody: { accept: { auth_key: tA.authKey } },
     });
     expect(json(a)).toMatchObject({ id: tA.id, volumeId: withoutSnaps.id });
     await second.bs.acceptTransfer(tB, tB.authKey!);
-    cleanup.transfers.delete(tB.id!);
+    cleanup.transfers.delete(tB.id);
 
     for (const v of [withoutSnaps, withSnaps]) {
-      const theirs = await settled(second.bs, v.id!);
-      expect((await sdk.bs.getVolume(theirs.id!)).projectId).toBe(env.secondProjectId);
+      const theirs = await settled(second.bs, v.id);
+      expect((await sdk.bs.getVolume(theirs.id)).projectId).toBe(env.secondProjectId);
     }
-    expect((await sdk.bs.getSnapshot(snapA.id!)).projectId).toBe(env.projectId);
-    expect((await sdk.bs.getSnapshot(snapB.id!)).projectId).toBe(env.secondProjectId);
+    expect((await sdk.bs.getSnapshot(snapA.id)).projectId).toBe(env.projectId);
+    expect((await sdk.bs.getSnapshot(snapB.id)).projectId).toBe(env.secondProjectId);
     expect((await second.bs.snapshots().toArray()).map((s) => s.id)).toEqual([snapB.id]);
 
     // Accepted transfers are gone for their source.
-    await expectRejects(sdk.bs.getTransfer(tA.id!), NotFoundError, 404, `Transfer ${tA.id} could not be found.`);
+    await expectRejects(sdk.bs.getTransfer(tA.id), NotFoundError, 404, `Transfer ${tA.id} could not be found.`);
   });
 
   it('acceptTransfer pinned to 3.54 posts to /os-volume-transfer/{id}/accept', async () => {
-    const accepted = await legacySecond.bs.acceptTransfer(tC.id!, tC.authKey!);
-    cleanup.transfers.delete(tC.id!);
+    const accepted = await legacySecond.bs.acceptTransfer(tC.id, tC.authKey!);
+    cleanup.transfers.delete(tC.id);
     expect(legacySecond.last('POST', `/os-volume-transfer/${tC.id}/accept`)).toMatchObject({
       apiVersion: 'volume 3.54',
       requestBody: { accept: { auth_key: tC.authKey } },
       status: 202,
     });
     expect(accepted.volumeId).toBe(legacyVol.id);
-    await settled(second.bs, legacyVol.id!);
-    expect((await sdk.bs.getVolume(legacyVol.id!)).projectId).toBe(env.secondProjectId);
+    await settled(second.bs, legacyVol.id);
+    expect((await sdk.bs.getVolume(legacyVol.id)).projectId).toBe(env.secondProjectId);
   });
 
   it('deleteTransfer withdraws an offer on either route; the volume stays in the project', async () => {
     const bs = sdk.bs;
-    const offer = await bs.createTransfer({ volumeId: kept.id! });
-    cleanup.transfers.add(offer.id!);
-    await legacy.bs.deleteTransfer(offer.id!);
+    const offer = await bs.createTransfer({ volumeId: kept.id });
+    cleanup.transfers.add(offer.id);
+    await legacy.bs.deleteTransfer(offer.id);
     expect(legacy.last('DELETE', `/os-volume-transfer/${offer.id}`)).toMatchObject({
       apiVersion: 'volume 3.54',
       status: 202,
     });
-    cleanup.transfers.delete(offer.id!);
-    expect((await settled(bs, kept.id!)).projectId).toBe(env.projectId);
+    cleanup.transfers.delete(offer.id);
+    expect((await settled(bs, kept.id)).projectId).toBe(env.projectId);
 
-    const again = await legacy.bs.createTransfer({ volumeId: kept.id! });
-    cleanup.transfers.add(again.id!);
+    const again = await legacy.bs.createTransfer({ volumeId: kept.id });
+    cleanup.transfers.add(again.id);
     await bs.deleteTransfer(again);
     expect(sdk.last('DELETE', `/volume-transfers/${again.id}`)).toMatchObject({
       apiVersion: 'volume 3.70',
       status: 202,
     });
-    cleanup.transfers.delete(again.id!);
-    await settled(bs, kept.id!);
+    cleanup.transfers.delete(again.id);
+    await settled(bs, kept.id);
     await expectRejects(
-      bs.deleteTransfer(again.id!, { ignoreMissing: false }),
+      bs.deleteTransfer(again.id, { ignoreMissing: false }),
       NotFoundError,
       404,
       `Transfer ${again.id} could not be found.`,

@@ -26,7 +26,7 @@ let steady: Volume;
 
 async function available(name = uniqueName('wait')): Promise<Volume> {
   const v = await bs.createVolume({ name, size: 1 });
-  cleanup.volumes.add(v.id!);
+  cleanup.volumes.add(v.id);
   return bs.waitForStatus(v, 'available', POLL);
 }
 
@@ -50,7 +50,7 @@ afterAll(async () => {
 describe(`waiters (${env.mode})`, () => {
   it('waitForStatus polls a creating volume until it is available and returns the fresh resource', async () => {
     const created = await bs.createVolume({ name: uniqueName('wait-create'), size: 1 });
-    cleanup.volumes.add(created.id!);
+    cleanup.volumes.add(created.id);
     expect(created.status).toBe('creating');
     const progress: number[] = [];
     const ready = await bs.waitForStatus(created, 'available', {
@@ -77,22 +77,22 @@ describe(`waiters (${env.mode})`, () => {
 
   it("waitForStatus fails fast when the volume reaches a failure state: error, and the spec's error_extending", async () => {
     for (const failure of ['error', 'error_extending']) {
-      await bs.resetVolumeStatus(steady.id!, { status: failure });
+      await bs.resetVolumeStatus(steady.id, { status: failure });
       const start = Date.now();
       const error = await expectRejects(
-        bs.waitForStatus(await bs.getVolume(steady.id!), 'available', { ...POLL, wait: 60 }),
+        bs.waitForStatus(await bs.getVolume(steady.id), 'available', { ...POLL, wait: 60 }),
         ResourceFailureError,
       );
       expect(since(start)).toBeLessThan(5);
       expect(error).toMatchObject({ resource: 'Volume', id: steady.id, status: failure });
       expect(error.message).toContain(`transitioned to failure state ${failure}`);
     }
-    await bs.resetVolumeStatus(steady.id!, { status: 'available' });
-    expect((await bs.getVolume(steady.id!)).status).toBe('available');
+    await bs.resetVolumeStatus(steady.id, { status: 'available' });
+    expect((await bs.getVolume(steady.id)).status).toBe('available');
   });
 
   it('waitForStatus with failures given: any listed status stops the wait', async () => {
-    await bs.attachVolume(steady.id!, '/dev/vdb', { hostName: 'osbs-live-host' });
+    await bs.attachVolume(steady.id, '/dev/vdb', { hostName: 'osbs-live-host' });
     try {
       const error = await expectRejects(
         bs.waitForStatus(steady, 'detaching', { ...POLL, wait: 30, failures: ['in-use'] }),
@@ -100,10 +100,10 @@ describe(`waiters (${env.mode})`, () => {
       );
       expect(error.status).toBe('in-use');
     } finally {
-      const attached = await bs.getVolume(steady.id!);
-      await bs.detachVolume(steady.id!, attached.attachments![0].attachmentId!);
+      const attached = await bs.getVolume(steady.id);
+      await bs.detachVolume(steady.id, attached.attachments![0].attachmentId!);
     }
-    expect((await bs.waitForStatus(await bs.getVolume(steady.id!), 'available', POLL)).attachments).toEqual([]);
+    expect((await bs.waitForStatus(await bs.getVolume(steady.id), 'available', POLL)).attachments).toEqual([]);
   });
 
   it('waitForStatus on another attribute: migrationStatus of a volume that was never migrated times out', async () => {
@@ -137,18 +137,18 @@ describe(`waiters (${env.mode})`, () => {
 
   it('waitForStatus reports a volume that is deleted while waited on', async () => {
     const v = await available();
-    await bs.deleteVolume(v.id!);
+    await bs.deleteVolume(v.id);
     const error = await expectRejects(bs.waitForStatus(v, 'in-use', { ...POLL, wait: 60 }), ResourceFailureError);
     expect(error.message).toContain('went away');
-    await expectRejects(bs.getVolume(v.id!), NotFoundError, 404);
+    await expectRejects(bs.getVolume(v.id), NotFoundError, 404);
   });
 
   it('waitForDelete returns once the volume answers 404; at once when it is already gone; times out on a volume that stays', async () => {
     const v = await available();
-    await bs.deleteVolume(v.id!);
+    await bs.deleteVolume(v.id);
     const gone = await bs.waitForDelete(v, POLL);
     expect(gone.id).toBe(v.id);
-    await expectRejects(bs.getVolume(v.id!), NotFoundError, 404);
+    await expectRejects(bs.getVolume(v.id), NotFoundError, 404);
 
     const start = Date.now();
     await bs.waitForDelete(v, POLL);
@@ -156,6 +156,6 @@ describe(`waiters (${env.mode})`, () => {
 
     const error = await expectRejects(bs.waitForDelete(steady, { interval: 0.2, wait: 0.5 }), ResourceTimeoutError);
     expect(error.message).toContain(`Timeout waiting for Volume ${steady.id} to delete (last status available)`);
-    expect((await bs.getVolume(steady.id!)).status).toBe('available');
+    expect((await bs.getVolume(steady.id)).status).toBe('available');
   });
 });

@@ -81,10 +81,10 @@ describe('following Cinder next links', () => {
     let previous = -1;
     for await (const v of env.proxy.volumes({ limit: 1000 })) {
       expect(v).toBeInstanceOf(Volume);
-      const i = indexOf(v.id!);
+      const i = indexOf(v.id);
       expect(i).toBe(previous + 1);
       previous = i;
-      seen.add(v.id!);
+      seen.add(v.id);
       count++;
     }
     expect(count).toBe(10_000);
@@ -129,7 +129,7 @@ describe('following Cinder next links', () => {
   it('an offset is applied once: Cinder copies it into next links, the SDK drops it after the first page', async () => {
     env.server.handler = pager({ total: 35 });
     const items = await env.proxy.volumes({ limit: 10, offset: 5 }).toArray();
-    expect(items.map((v) => indexOf(v.id!))).toEqual(Array.from({ length: 30 }, (_, i) => i + 5));
+    expect(items.map((v) => indexOf(v.id))).toEqual(Array.from({ length: 30 }, (_, i) => i + 5));
     expect(env.requests[0].query).toEqual({ limit: '10', offset: '5' });
     for (const r of env.requests.slice(1)) expect(r.query['offset']).toBeUndefined();
   });
@@ -185,7 +185,7 @@ describe('marker/limit fallback when no link comes', () => {
   it('an offset is not re-applied after the marker', async () => {
     env.server.handler = pager({ total: 25, links: 'none' });
     const items = await env.proxy.volumes({ limit: 10, offset: 3 }).toArray();
-    expect(items.map((v) => indexOf(v.id!))).toEqual(Array.from({ length: 22 }, (_, i) => i + 3));
+    expect(items.map((v) => indexOf(v.id))).toEqual(Array.from({ length: 22 }, (_, i) => i + 3));
   });
 
   it('a server that ignores the marker is a PaginationLoopError, not an endless loop', async () => {
@@ -200,7 +200,7 @@ describe('maxItems', () => {
   it('stops early and fetches no further page', async () => {
     env.server.handler = pager({ total: 10_000 });
     const items = await env.proxy.volumes({ limit: 100, maxItems: 250 }).toArray();
-    expect(items.map((v) => indexOf(v.id!))).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    expect(items.map((v) => indexOf(v.id))).toEqual(Array.from({ length: 250 }, (_, i) => i));
     expect(env.requests).toHaveLength(3);
   });
 
@@ -299,7 +299,7 @@ describe('links that must not be followed as they are', () => {
     const seen: string[] = [];
     const error = await rejectionOf(
       (async () => {
-        for await (const v of env.proxy.volumes()) seen.push(v.id!);
+        for await (const v of env.proxy.volumes()) seen.push(v.id);
       })(),
     );
     expect(error).toBeInstanceOf(PaginationLoopError);
