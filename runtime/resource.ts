@@ -151,6 +151,81 @@ interface FieldPlan {
   readonly name: string;
   readonly wire: string;
   readonly type: FieldType;
+  readonly read: Reader;
+}
+
+/** Returned by a Reader for a value it does not read as is: `readValue` then coerces or explains. */
+const OTHER: unique symbol = Symbol('other');
+
+/**
+ * Reads a wire value that already has its declared shape — what Cinder sends nearly always —
+ * with no error paths and no copies beyond the renamed structs; anything else is OTHER. Built
+ * once per type: listing 100,000 volumes runs this about 30 times per volume.
+ */
+type Reader = (raw: unknown) => unknown;
+
+function readerOf(type: FieldType): Reader {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'string':
+        return (raw) => (typeof raw === 'string' ? raw : OTHER);
+      case 'integer':
+        return (raw) => (Number.isInteger(raw) ? raw : OTHER);
+      case 'number':
+        return (raw) => (typeof raw === 'number' ? raw : OTHER);
+      case 'boolean':
+        return (raw) => (typeof raw === 'boolean' ? raw : OTHER);
+      case 'boolstr':
+        return (raw) => (raw === 'true' ? true : raw === 'false' ? false : typeof raw === 'boolean' ? raw : OTHER);
+      default:
+        // Objects are copied (so a change in place is seen as a change): readValue does that.
+        return () => OTHER;
+    }
+  }
+  if ('list' in type) {
+    const item = readerOf(type.list);
+    return (raw) => {
+      if (!Array.isArray(raw)) return OTHER;
+      const out: unknown[] = [];
+      for (const value of raw) {
+        const read = value === null ? OTHER : item(value);
+        if (read === OTHER) return OTHER;
+        out.push(read);
+      }
+      return out;
+    };
+  }
+  if ('map' in type) {
+    const item = readerOf(type.map);
+    return (raw) => {
+      if (!isPlainObject(raw)) return OTHER;
+      const out: Record<string, unknown> = {};
+      for (const key in raw) {
+        const value = raw[key];
+        const read = value === null || key === '__proto__' ? OTHER : item(value);
+        if (read === OTHER) return OTHER;
+        out[key] = read;
+      }
+      return out;
+    };
+  }
+  const fields = Object.entries(type.struct.fields).map(([name, spec]) => ({
+    name,
+    wire: spec.wire,
+    read: readerOf(spec.type),
+  }));
+  return (raw) => {
+    if (!isPlainObject(raw)) return OTHER;
+    const out: Record<string, unknown> = {};
+    for (const { name, wire, read } of fields) {
+      const value = raw[wire];
+      if (value === undefined || value === null) continue;
+      const v = read(value);
+      if (v === OTHER) return OTHER;
+      out[name] = v;
+    }
+    return out;
+  };
 }
 
 const PLANS = new WeakMap<ResourceSchema, readonly FieldPlan[]>();
@@ -158,7 +233,12 @@ const PLANS = new WeakMap<ResourceSchema, readonly FieldPlan[]>();
 function planOf(schema: ResourceSchema): readonly FieldPlan[] {
   let plan = PLANS.get(schema);
   if (!plan) {
-    plan = Object.entries(schema.fields).map(([name, spec]) => ({ name, wire: spec.wire, type: spec.type }));
+    plan = Object.entries(schema.fields).map(([name, spec]) => ({
+      name,
+      wire: spec.wire,
+      type: spec.type,
+      read: readerOf(spec.type),
+    }));
     PLANS.set(schema, plan);
   }
   return plan;
@@ -204,7 +284,7 @@ export abstract class Resource {
     const schema = this.schema;
     resource.#wire = schema.quotaUsage ? splitQuotaUsage(body) : body;
     resource.#requestId = requestId;
-    resource.#assign(resource.#wire);
+    resource.#assign(resource.#wire, true);
     return resource;
   }
 
@@ -238,28 +318,28 @@ export abstract class Resource {
    * of the wrong type becomes a field that throws InvalidResponseError when read: one broken item
    * does not fail a whole listing, and no value is ever handed out with a type it does not have.
    */
-  #assign(body: WireBody): void {
+  #assign(body: WireBody, fresh = false): void {
     const schema = this.schema;
     const self = this as unknown as Fields;
-    for (const { name, wire, type } of planOf(schema)) {
+    for (const { name, wire, type, read } of planOf(schema)) {
       const raw = body[wire];
       if (raw === undefined) continue;
       if (raw === null) {
-        delete self[name];
+        if (!fresh) delete self[name];
         continue;
       }
-      // Most values already have their type: no call, no copy.
-      if (typeof raw === 'string' ? type === 'string' : typeof raw === 'boolean' && type === 'boolean') {
-        self[name] = raw;
-        continue;
+      let value = read(raw);
+      if (value === OTHER) {
+        try {
+          value = readValue(raw, type, `${schema.name}.${name}`);
+        } catch (error) {
+          if (!(error instanceof InvalidResponseError)) throw error;
+          this.#break(name, error);
+          continue;
+        }
       }
-      try {
-        self[name] = readValue(raw, type, `${schema.name}.${name}`);
-        this.#broken?.delete(name);
-      } catch (error) {
-        if (!(error instanceof InvalidResponseError)) throw error;
-        this.#break(name, error);
-      }
+      self[name] = value;
+      if (!fresh) this.#broken?.delete(name);
     }
     if (schema.keepUnknown) {
       const index = wireIndex(schema);

@@ -76,7 +76,7 @@ export function apiReport(
   for (const [rel, names] of modules) {
     const sf = source(rel);
     const declared = new Map<string, TS.Statement>();
-    // Interfaces merged into a class (a resource's field accessors) are reported as its members.
+    // Interfaces merged into a class (a resource's fields) are reported as its members.
     const merged = new Map<string, TS.InterfaceDeclaration[]>();
     for (const st of sf.statements) {
       if (ts.isVariableStatement(st)) {
@@ -145,7 +145,7 @@ function declarationLines(
       if (m.name && ts.isPrivateIdentifier(m.name)) continue;
       const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
       const memberName = m.name ? m.name.getText(sf) : '';
-      if (ts.isPropertyDeclaration(m)) {
+      if (ts.isPropertyDeclaration(m) || ts.isPropertySignature(m)) {
         const mods = `${isStatic ? 'static ' : ''}${hasModifier(m, ts.SyntaxKind.ReadonlyKeyword) ? 'readonly ' : ''}`;
         members.push({
           key: `0${isStatic ? 0 : 1}${memberName}`,
@@ -230,7 +230,7 @@ function declarationLines(
     if (init && ts.isObjectLiteralExpression(init)) {
       const entries = init.properties.map((p) =>
         ts.isPropertyAssignment(p)
-          ? `  ${p.name.getText(sf)}: ${text(p.initializer)};`
+          ? `  ${p.name.getText(sf)}: ${text(constValue(sf, p.initializer))};`
           : `  ${typeText(p.getText(sf))};`,
       );
       return { order: 2, lines: [`${prefix}const ${name}: {`, ...entries.sort(compare), '};'] };
@@ -253,6 +253,25 @@ function declarationLines(
     };
   }
   return undefined;
+}
+
+/**
+ * The value an entry stands for: an identifier naming a module constant (each wire operation is
+ * one, so that bundles keep only those they use) is shown as that constant's value.
+ */
+function constValue(sf: TS.SourceFile, node: TS.Expression): TS.Node {
+  if (!ts.isIdentifier(node)) return node;
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== node.text || !d.initializer) continue;
+      let init = d.initializer;
+      while (ts.isSatisfiesExpression(init) || ts.isAsExpression(init) || ts.isParenthesizedExpression(init))
+        init = init.expression;
+      return init;
+    }
+  }
+  return node;
 }
 
 function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {

@@ -50,7 +50,9 @@ describe('api.md', () => {
         '  waitForStatus<T extends Resource, O extends WaitForStatusOptions = WaitForStatusOptions>(type: ResourceClass<T>, id: string, status?: StatusTarget<T, O>, options?: WaitForStatusOptionsOf<T, O>): Promise<T>;',
     );
     expect(report).toContain('class Widget extends Resource {');
-    expect(report).toContain('  get size(): number | undefined;\n  set size(value: number | null | undefined);');
+    // Fields are properties of the instance: writable where they can be sent; the ID is always there.
+    expect(report).toContain('  readonly id: string;');
+    expect(report).toContain('  size?: number;');
     expect(report).toContain("  extend: { id: 'Widget.extend', method: 'POST', path: '/widgets/{widget_id}/action' };");
     expect(report).toContain(
       'function extendWidget(client: ServiceClient, widget: string | Widget, newSize: number, options?: RequestOptions): Promise<void>;',
@@ -97,7 +99,7 @@ describe('api.md', () => {
     expect(added.sort()).toEqual(
       [
         '  extendWidget(widget: string | Widget, options?: ExtendWidgetOptions): Promise<void>;',
-        '  get volumeType(): string | undefined;',
+        '  readonly volumeType?: string;',
         '  readonly newSize?: number;',
         '  readonly volumeType?: string | null;',
         'function extendWidget(client: ServiceClient, widget: string | Widget, options?: ExtendWidgetOptions): Promise<void>;',
