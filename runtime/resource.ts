@@ -164,24 +164,20 @@ const OTHER: unique symbol = Symbol('other');
  */
 type Reader = (raw: unknown) => unknown;
 
+/** Scalar readers, shared: the read loop's call site sees few distinct functions. */
+const SCALAR_READERS: Readonly<Record<string, Reader>> = {
+  string: (raw) => (typeof raw === 'string' ? raw : OTHER),
+  integer: (raw) => (Number.isInteger(raw) ? raw : OTHER),
+  number: (raw) => (typeof raw === 'number' ? raw : OTHER),
+  boolean: (raw) => (typeof raw === 'boolean' ? raw : OTHER),
+  boolstr: (raw) => (raw === 'true' ? true : raw === 'false' ? false : typeof raw === 'boolean' ? raw : OTHER),
+};
+
+/** Objects are copied (so that a change in place is seen as a change): readValue does that. */
+const COPY: Reader = () => OTHER;
+
 function readerOf(type: FieldType): Reader {
-  if (typeof type === 'string') {
-    switch (type) {
-      case 'string':
-        return (raw) => (typeof raw === 'string' ? raw : OTHER);
-      case 'integer':
-        return (raw) => (Number.isInteger(raw) ? raw : OTHER);
-      case 'number':
-        return (raw) => (typeof raw === 'number' ? raw : OTHER);
-      case 'boolean':
-        return (raw) => (typeof raw === 'boolean' ? raw : OTHER);
-      case 'boolstr':
-        return (raw) => (raw === 'true' ? true : raw === 'false' ? false : typeof raw === 'boolean' ? raw : OTHER);
-      default:
-        // Objects are copied (so a change in place is seen as a change): readValue does that.
-        return () => OTHER;
-    }
-  }
+  if (typeof type === 'string') return SCALAR_READERS[type] ?? COPY;
   if ('list' in type) {
     const item = readerOf(type.list);
     return (raw) => {
@@ -321,14 +317,17 @@ export abstract class Resource {
   #assign(body: WireBody, fresh = false): void {
     const schema = this.schema;
     const self = this as unknown as Fields;
-    for (const { name, wire, type, read } of planOf(schema)) {
+    const plan = planOf(schema);
+    for (let i = 0; i < plan.length; i++) {
+      const { name, wire, type, read } = plan[i];
       const raw = body[wire];
       if (raw === undefined) continue;
       if (raw === null) {
         if (!fresh) delete self[name];
         continue;
       }
-      let value = read(raw);
+      // Strings are most of a resource: no call for them.
+      let value = typeof raw === 'string' && type === 'string' ? raw : read(raw);
       if (value === OTHER) {
         try {
           value = readValue(raw, type, `${schema.name}.${name}`);
