@@ -26,7 +26,7 @@ const qosSpecs = new Set<string>();
 
 async function newType(attrs: Parameters<WiredV3['bs']['createType']>[0] = {}): Promise<Type> {
   const type = await sdk.bs.createType({ name: uniqueName('v3-adm-type'), ...attrs });
-  cleanup.types.add(type.id!);
+  cleanup.types.add(type.id);
   return type;
 }
 
@@ -50,7 +50,7 @@ describe(`v3 volume types (${env.mode})`, () => {
     expect(sdk.last('GET', '/types').apiVersion).toBe('volume 3.70');
     const name = uniqueName('v3-adm-renamed');
     expect((await bs.updateType(type, { name, description: 'after' })).name).toBe(name);
-    const got = await bs.getType(type.id!);
+    const got = await bs.getType(type.id);
     expect([got.name, got.description]).toEqual([name, 'after']);
   });
 
@@ -62,7 +62,7 @@ describe(`v3 volume types (${env.mode})`, () => {
       extra: '1',
     });
     await bs.deleteTypeExtraSpecs(type, ['extra']);
-    expect((await bs.getType(type.id!)).extraSpecs).toEqual({ keep: 'changed' });
+    expect((await bs.getType(type.id)).extraSpecs).toEqual({ keep: 'changed' });
     await expectRejects(
       bs.deleteTypeExtraSpecs(type, ['extra']),
       NotFoundError,
@@ -95,7 +95,7 @@ describe(`v3 volume types (${env.mode})`, () => {
     const enc = await bs.createTypeEncryption(type, { provider: 'luks', controlLocation: 'front-end', keySize: 256 });
     expect(enc.volumeTypeId).toBe(type.id);
     await bs.updateTypeEncryption(type, { keySize: 512 });
-    expect(await bs.getTypeEncryption(type.id!)).toMatchObject({
+    expect(await bs.getTypeEncryption(type.id)).toMatchObject({
       encryptionId: enc.encryptionId,
       provider: 'luks',
       controlLocation: 'front-end',
@@ -111,16 +111,16 @@ describe(`v3 QoS specs (${env.mode})`, () => {
     const bs = sdk.bs;
     const name = uniqueName('v3-qos');
     const spec = await bs.createQosSpec({ name, consumer: 'back-end', specs: { a: '1', b: '2' } });
-    qosSpecs.add(spec.id!);
+    qosSpecs.add(spec.id);
     expect(sdk.last('POST', '/qos-specs').apiVersion).toBe('volume 3.70');
-    expect((await bs.getQosSpec(spec.id!)).specs).toEqual({ a: '1', b: '2' });
+    expect((await bs.getQosSpec(spec.id)).specs).toEqual({ a: '1', b: '2' });
     expect((await bs.findQosSpec(name, { ignoreMissing: false })).id).toBe(spec.id);
     expect((await bs.qosSpecs().toArray()).map((s) => s.id)).toContain(spec.id);
 
     const updated = await bs.updateQosSpec(spec, { consumer: 'both', specs: { b: '3' } });
     expect([updated.consumer, updated.specs]).toEqual(['both', { b: '3' }]);
     await bs.deleteQosSpecMetadata(spec, ['a']);
-    const got = await bs.getQosSpec(spec.id!);
+    const got = await bs.getQosSpec(spec.id);
     expect([got.consumer, got.specs]).toEqual(['both', { b: '3' }]);
     await expectRejects(
       bs.deleteQosSpecMetadata(spec, ['a']),
@@ -133,22 +133,22 @@ describe(`v3 QoS specs (${env.mode})`, () => {
   it('associateQosSpec, qosSpecAssociations, disassociateQosSpec, disassociateAllQosSpec, deleteQosSpec', async () => {
     const bs = sdk.bs;
     const spec = await bs.createQosSpec({ name: uniqueName('v3-qos-assoc'), specs: { total_iops_sec: '100' } });
-    qosSpecs.add(spec.id!);
+    qosSpecs.add(spec.id);
     const [gold, silver] = await Promise.all([newType(), newType()]);
     await bs.associateQosSpec(spec, gold);
-    await bs.associateQosSpec(spec.id!, silver.id!);
+    await bs.associateQosSpec(spec.id, silver.id);
     const associated = async (): Promise<string[]> =>
       (await bs.qosSpecAssociations(spec).toArray()).map((a) => a.id!).sort();
     expect(await associated()).toEqual([gold.id, silver.id].sort());
-    expect((await bs.getType(gold.id!)).qosSpecsId).toBe(spec.id);
+    expect((await bs.getType(gold.id)).qosSpecsId).toBe(spec.id);
     await bs.disassociateQosSpec(spec, gold);
     expect(await associated()).toEqual([silver.id]);
     await expectRejects(bs.deleteQosSpec(spec), BadRequestError, 400, 'Qos specs still in use.');
     await bs.disassociateAllQosSpec(spec);
     expect(await associated()).toEqual([]);
     await bs.deleteQosSpec(spec);
-    await expectRejects(bs.getQosSpec(spec.id!), NotFoundError, 404, 'No such QoS spec');
-    qosSpecs.delete(spec.id!);
+    await expectRejects(bs.getQosSpec(spec.id), NotFoundError, 404, 'No such QoS spec');
+    qosSpecs.delete(spec.id);
   });
 });
 
@@ -264,45 +264,45 @@ describe(`v3 consistency groups (${env.mode})`, () => {
     const bs = sdk.bs;
     fakeType = await newType({ extraSpecs: { volume_backend_name: backendOf(env.pools[0]) } });
     const groupType = await bs.createGroupType({ name: uniqueName('v3-adm-gtype') });
-    cleanup.groupTypes.add(groupType.id!);
+    cleanup.groupTypes.add(groupType.id);
     const g = await bs.createGroup({
       name: uniqueName('v3-adm-cg'),
-      groupType: groupType.id!,
-      volumeTypes: [fakeType.id!],
+      groupType: groupType.id,
+      volumeTypes: [fakeType.id],
     });
-    cleanup.groups.add(g.id!);
+    cleanup.groups.add(g.id);
     group = await bs.waitForStatus(g, 'available', POLL);
-    await newVolumes(bs, cleanup, uniqueName('v3-adm-cgvol'), 1, { volumeType: fakeType.id!, groupId: group.id! });
+    await newVolumes(bs, cleanup, uniqueName('v3-adm-cgvol'), 1, { volumeType: fakeType.id, groupId: group.id });
   });
 
   it('createConsistencyGroup on a type no back end serves: accepted, then error; get, find, update, delete', async () => {
     const bs = sdk.bs;
     const nowhere = await newType({ extraSpecs: { volume_backend_name: 'osbs-no-such-backend' } });
     const name = uniqueName('v3-adm-cgapi');
-    const cg = await bs.createConsistencyGroup({ name, volumeTypes: nowhere.id! });
-    cleanup.groups.add(cg.id!);
+    const cg = await bs.createConsistencyGroup({ name, volumeTypes: nowhere.id });
+    cleanup.groups.add(cg.id);
     expect(sdk.last('POST', '/consistencygroups').apiVersion).toBe('volume 3.70');
     const failure = await expectRejects(bs.waitForStatus(cg, 'available', POLL), ResourceFailureError);
     expect(failure.status).toBe('error');
-    expect((await bs.getConsistencyGroup(cg.id!)).volumeTypes).toEqual([nowhere.id]);
+    expect((await bs.getConsistencyGroup(cg.id)).volumeTypes).toEqual([nowhere.id]);
     expect((await bs.findConsistencyGroup(name, { ignoreMissing: false })).id).toBe(cg.id);
     // A rename sets the group to available (Cinder does so for any name/description update).
     await bs.updateConsistencyGroup(cg, { name: `${name}-renamed` });
-    const renamed = await bs.getConsistencyGroup(cg.id!);
+    const renamed = await bs.getConsistencyGroup(cg.id);
     expect([renamed.name, renamed.status]).toEqual([`${name}-renamed`, 'available']);
     // Without a host Cinder removes it from its database at once.
     await bs.deleteConsistencyGroup(cg);
-    await expectRejects(bs.getConsistencyGroup(cg.id!), NotFoundError, 404, `Group ${cg.id} could not be found.`);
+    await expectRejects(bs.getConsistencyGroup(cg.id), NotFoundError, 404, `Group ${cg.id} could not be found.`);
   });
 
   it('a generic group through the CG API: consistencyGroups, createConsistencyGroupSnapshot, get, find, list', async () => {
     const bs = sdk.bs;
     expect((await bs.consistencyGroups().toArray()).find((g) => g.id === group.id)?.volumeTypes).toEqual([fakeType.id]);
     const name = uniqueName('v3-adm-cgsnap');
-    const created = await bs.createConsistencyGroupSnapshot({ consistencyGroupId: group.id!, name });
-    cleanup.groupSnapshots.add(created.id!);
+    const created = await bs.createConsistencyGroupSnapshot({ consistencyGroupId: group.id, name });
+    cleanup.groupSnapshots.add(created.id);
     cgsnapshot = await bs.waitForStatus(created, 'available', POLL);
-    expect((await bs.getConsistencyGroupSnapshot(created.id!)).consistencyGroupId).toBe(group.id);
+    expect((await bs.getConsistencyGroupSnapshot(created.id)).consistencyGroupId).toBe(group.id);
     expect((await bs.findConsistencyGroupSnapshot(name, { ignoreMissing: false })).id).toBe(created.id);
     expect((await bs.consistencyGroupSnapshots().toArray()).map((s) => s.id)).toContain(created.id);
   });
@@ -310,13 +310,13 @@ describe(`v3 consistency groups (${env.mode})`, () => {
   it('resetGroupState and resetGroupSnapshotState (deprecated aliases) write the status', async () => {
     const bs = sdk.bs;
     await bs.resetGroupState(group, 'error');
-    expect((await bs.getGroup(group.id!)).status).toBe('error');
-    await bs.resetGroupState(group.id!, 'available');
-    expect((await bs.getGroup(group.id!)).status).toBe('available');
-    await bs.resetGroupSnapshotState(cgsnapshot.id!, 'error');
-    expect((await bs.getGroupSnapshot(cgsnapshot.id!)).status).toBe('error');
-    await bs.resetGroupSnapshotState(cgsnapshot.id!, 'available');
-    expect((await bs.getGroupSnapshot(cgsnapshot.id!)).status).toBe('available');
+    expect((await bs.getGroup(group.id)).status).toBe('error');
+    await bs.resetGroupState(group.id, 'available');
+    expect((await bs.getGroup(group.id)).status).toBe('available');
+    await bs.resetGroupSnapshotState(cgsnapshot.id, 'error');
+    expect((await bs.getGroupSnapshot(cgsnapshot.id)).status).toBe('error');
+    await bs.resetGroupSnapshotState(cgsnapshot.id, 'available');
+    expect((await bs.getGroupSnapshot(cgsnapshot.id)).status).toBe('available');
   });
 
   it('createConsistencyGroupFromSource from the CG snapshot; deleteConsistencyGroup with force, deleteConsistencyGroupSnapshot', async () => {
@@ -325,21 +325,21 @@ describe(`v3 consistency groups (${env.mode})`, () => {
       consistencyGroupSnapshot: cgsnapshot,
       name: uniqueName('v3-adm-fromsnap'),
     });
-    cleanup.groups.add(clone.id!);
-    const ready = await settledGroup(bs, clone.id!);
+    cleanup.groups.add(clone.id);
+    const ready = await settledGroup(bs, clone.id);
     expect(ready.volumeTypes).toEqual([fakeType.id]);
-    const members = await bs.volumes({ groupId: clone.id! }).toArray();
+    const members = await bs.volumes({ groupId: clone.id }).toArray();
     expect(members.map((v) => v.status)).toEqual(['available']);
-    for (const v of members) cleanup.volumes.add(v.id!);
+    for (const v of members) cleanup.volumes.add(v.id);
 
     await bs.deleteConsistencyGroup(clone, { force: true });
     await bs.waitForDelete(ready, POLL);
-    await expectRejects(bs.getVolume(members[0].id!), NotFoundError, 404);
+    await expectRejects(bs.getVolume(members[0].id), NotFoundError, 404);
 
     await bs.deleteConsistencyGroupSnapshot(cgsnapshot);
     await bs.waitForDelete(cgsnapshot, POLL);
     await expectRejects(
-      bs.getConsistencyGroupSnapshot(cgsnapshot.id!),
+      bs.getConsistencyGroupSnapshot(cgsnapshot.id),
       NotFoundError,
       404,
       `GroupSnapshot ${cgsnapshot.id} could not be found.`,

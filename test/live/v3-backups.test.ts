@@ -151,41 +151,41 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
 
   it('backups() lists it with and without details; findBackup by name and ID; getBackupMetadata (deprecated alias)', async () => {
     const bs = sdk.bs;
-    const detailed = await bs.backups({ volumeId: vol.id! }).toArray();
+    const detailed = await bs.backups({ volumeId: vol.id }).toArray();
     expect(detailed.map((b) => [b.id, b.status])).toEqual([[backup.id, 'available']]);
     expect(sdk.last('GET', '/backups/detail').apiVersion).toBe('volume 3.70');
     const brief = await bs.backups({ details: false }).toArray();
     expect(brief.find((b) => b.id === backup.id)?.status).toBeUndefined();
-    const name = (await bs.getBackup(backup.id!)).name!;
+    const name = (await bs.getBackup(backup.id)).name!;
     expect((await bs.findBackup(name, { ignoreMissing: false })).id).toBe(backup.id);
-    expect((await bs.findBackup(backup.id!))?.name).toBe(name);
+    expect((await bs.findBackup(backup.id))?.name).toBe(name);
     expect(await bs.findBackup(uniqueName('v3-missing'))).toBeUndefined();
-    expect((await bs.getBackupMetadata(backup.id!)).metadata).toEqual({ 'osbs-k4': 'v4' });
+    expect((await bs.getBackupMetadata(backup.id)).metadata).toEqual({ 'osbs-k4': 'v4' });
   });
 
   it('resetBackupStatus and resetBackup (deprecated alias): cinder-backup applies the status shortly after', async () => {
     const bs = sdk.bs;
     const wait = { ...POLL, failures: [] };
-    await bs.resetBackupStatus(backup.id!, 'error');
-    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'error', wait)).status).toBe('error');
-    await bs.resetBackup(backup.id!, 'available');
+    await bs.resetBackupStatus(backup.id, 'error');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id), 'error', wait)).status).toBe('error');
+    await bs.resetBackup(backup.id, 'available');
     expect(sdk.last('POST', `/backups/${backup.id}/action`).requestBody).toEqual({
       'os-reset_status': { status: 'available' },
     });
-    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', wait)).status).toBe('available');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id), 'available', wait)).status).toBe('available');
   });
 
   it('restoreBackup onto the source volume: both end available', async () => {
     const bs = sdk.bs;
-    const restore = await bs.restoreBackup(backup.id!, { volume: vol });
+    const restore = await bs.restoreBackup(backup.id, { volume: vol });
     expect([restore.backupId, restore.volumeId]).toEqual([backup.id, vol.id]);
-    expect((await settled(bs, vol.id!)).status).toBe('available');
-    expect((await bs.waitForStatus(await bs.getBackup(backup.id!), 'available', POLL)).status).toBe('available');
+    expect((await settled(bs, vol.id)).status).toBe('available');
+    expect((await bs.waitForStatus(await bs.getBackup(backup.id), 'available', POLL)).status).toBe('available');
   });
 
   it('exportBackup and exportRecord give the record; importBackup refuses it while the backup exists and accepts it after a delete', async () => {
     const bs = sdk.bs;
-    const record = await bs.exportBackup(backup.id!);
+    const record = await bs.exportBackup(backup.id);
     expect(record.backupService).toMatch(/^cinder\.backup\.drivers\./);
     expect(record.backupUrl).toBeTruthy();
     expect(await bs.exportRecord(backup)).toMatchObject({ backupService: record.backupService });
@@ -197,9 +197,9 @@ describe.skipIf(!env.backupEnabled)(`v3 backups (${env.mode})`, () => {
     );
 
     // The delete removes the data too: the imported record is a backup in name only, enough for Cinder's import.
-    await bs.deleteBackup(backup.id!);
+    await bs.deleteBackup(backup.id);
     await bs.waitForDelete(backup, POLL);
-    await expectRejects(bs.getBackup(backup.id!), NotFoundError, 404, `Backup ${backup.id} could not be found.`);
+    await expectRejects(bs.getBackup(backup.id), NotFoundError, 404, `Backup ${backup.id} could not be found.`);
     const imported = await bs.importBackup(record.backupService!, record.backupUrl!);
     expect(sdk.last('POST', '/backups/import_record').apiVersion).toBe('volume 3.70');
     expect(imported.id).toBe(backup.id);

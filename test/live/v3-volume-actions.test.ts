@@ -37,8 +37,8 @@ beforeAll(async () => {
   [vol, mover, loose] = await newVolumes(sdk.bs, cleanup, uniqueName('v3-act'), 3, {
     metadata: { purpose: 'live' },
   });
-  const s = await sdk.bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-act-snap'), metadata: { k: 'v' } });
-  cleanup.snapshots.add(s.id!);
+  const s = await sdk.bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-act-snap'), metadata: { k: 'v' } });
+  cleanup.snapshots.add(s.id);
   snap = await sdk.bs.waitForStatus(s, 'available', POLL);
 });
 
@@ -52,79 +52,79 @@ describe(`v3 volume actions (${env.mode})`, () => {
   it('findVolume by name and ID; updateVolume renames at 3.70', async () => {
     const bs = sdk.bs;
     expect((await bs.findVolume(vol.name!, { ignoreMissing: false })).id).toBe(vol.id);
-    expect((await bs.findVolume(vol.id!))?.name).toBe(vol.name);
+    expect((await bs.findVolume(vol.id))?.name).toBe(vol.name);
     expect(await bs.findVolume(uniqueName('v3-missing'))).toBeUndefined();
 
     const name = uniqueName('v3-act-renamed');
-    const updated = await bs.updateVolume(vol.id!, { name, description: 'renamed at 3.70' });
+    const updated = await bs.updateVolume(vol.id, { name, description: 'renamed at 3.70' });
     expect(sdk.last('PUT', `/volumes/${vol.id}`).apiVersion).toBe('volume 3.70');
     expect(updated.name).toBe(name);
-    const got = await bs.getVolume(vol.id!);
+    const got = await bs.getVolume(vol.id);
     expect([got.name, got.description]).toEqual([name, 'renamed at 3.70']);
   });
 
   it('volume metadata: setVolumeMetadata merges, fetch/get read it, deleteVolumeMetadata by key and all', async () => {
     const bs = sdk.bs;
-    expect((await bs.setVolumeMetadata(vol.id!, { a: '1', b: '2' })).metadata).toEqual({
+    expect((await bs.setVolumeMetadata(vol.id, { a: '1', b: '2' })).metadata).toEqual({
       purpose: 'live',
       a: '1',
       b: '2',
     });
-    expect((await bs.fetchVolumeMetadata(vol.id!)).metadata).toEqual({ purpose: 'live', a: '1', b: '2' });
+    expect((await bs.fetchVolumeMetadata(vol.id)).metadata).toEqual({ purpose: 'live', a: '1', b: '2' });
     expect((await bs.getVolumeMetadata(vol)).metadata).toEqual({ purpose: 'live', a: '1', b: '2' });
-    await bs.deleteVolumeMetadata(vol.id!, { keys: ['b'] });
-    expect((await bs.getVolume(vol.id!)).metadata).toEqual({ purpose: 'live', a: '1' });
+    await bs.deleteVolumeMetadata(vol.id, { keys: ['b'] });
+    expect((await bs.getVolume(vol.id)).metadata).toEqual({ purpose: 'live', a: '1' });
     await expectRejects(
-      bs.deleteVolumeMetadata(vol.id!, { keys: ['b'] }),
+      bs.deleteVolumeMetadata(vol.id, { keys: ['b'] }),
       NotFoundError,
       404,
       `Volume ${vol.id} has no metadata with key b.`,
     );
-    await bs.deleteVolumeMetadata(vol.id!);
-    expect((await bs.fetchVolumeMetadata(vol.id!)).metadata).toEqual({});
+    await bs.deleteVolumeMetadata(vol.id);
+    expect((await bs.fetchVolumeMetadata(vol.id)).metadata).toEqual({});
   });
 
   it('image metadata: setVolumeImageMetadata on a volume not made from an image, deleteVolumeImageMetadata by key and all', async () => {
     const bs = sdk.bs;
-    expect(await bs.setVolumeImageMetadata(vol.id!, { os_distro: 'debian', hw_disk_bus: 'scsi' })).toEqual({
+    expect(await bs.setVolumeImageMetadata(vol.id, { os_distro: 'debian', hw_disk_bus: 'scsi' })).toEqual({
       os_distro: 'debian',
       hw_disk_bus: 'scsi',
     });
-    await bs.deleteVolumeImageMetadata(vol.id!, { keys: ['os_distro'] });
-    expect((await bs.getVolume(vol.id!)).volumeImageMetadata).toEqual({ hw_disk_bus: 'scsi' });
+    await bs.deleteVolumeImageMetadata(vol.id, { keys: ['os_distro'] });
+    expect((await bs.getVolume(vol.id)).volumeImageMetadata).toEqual({ hw_disk_bus: 'scsi' });
     await expectRejects(
-      bs.deleteVolumeImageMetadata(vol.id!, { keys: ['os_distro'] }),
+      bs.deleteVolumeImageMetadata(vol.id, { keys: ['os_distro'] }),
       NotFoundError,
       404,
       `Glance metadata for volume/snapshot ${vol.id} cannot be found.`,
     );
-    await bs.deleteVolumeImageMetadata(vol.id!);
-    expect((await bs.getVolume(vol.id!)).volumeImageMetadata ?? {}).toEqual({});
+    await bs.deleteVolumeImageMetadata(vol.id);
+    expect((await bs.getVolume(vol.id)).volumeImageMetadata ?? {}).toEqual({});
   });
 
   it('setVolumeBootableStatus and setVolumeReadonly set and clear their flags', async () => {
     const bs = sdk.bs;
-    await bs.setVolumeBootableStatus(vol.id!, true);
-    expect((await bs.getVolume(vol.id!)).isBootable).toBe(true);
-    await bs.setVolumeBootableStatus(vol.id!, false);
-    expect((await bs.getVolume(vol.id!)).isBootable).toBe(false);
-    await bs.setVolumeReadonly(vol.id!);
-    expect((await bs.getVolume(vol.id!)).metadata).toMatchObject({ readonly: 'True' });
-    await bs.setVolumeReadonly(vol.id!, { readonly: false });
-    expect((await bs.getVolume(vol.id!)).metadata).toMatchObject({ readonly: 'False' });
+    await bs.setVolumeBootableStatus(vol.id, true);
+    expect((await bs.getVolume(vol.id)).isBootable).toBe(true);
+    await bs.setVolumeBootableStatus(vol.id, false);
+    expect((await bs.getVolume(vol.id)).isBootable).toBe(false);
+    await bs.setVolumeReadonly(vol.id);
+    expect((await bs.getVolume(vol.id)).metadata).toMatchObject({ readonly: 'True' });
+    await bs.setVolumeReadonly(vol.id, { readonly: false });
+    expect((await bs.getVolume(vol.id)).metadata).toMatchObject({ readonly: 'False' });
   });
 
   it('resetVolumeStatus writes the status; with nothing to reset Cinder answers 400', async () => {
     const bs = sdk.bs;
-    await bs.resetVolumeStatus(vol.id!, { status: 'error' });
-    expect((await bs.getVolume(vol.id!)).status).toBe('error');
-    await bs.resetVolumeStatus(vol.id!, { status: 'available', attachStatus: 'detached' });
+    await bs.resetVolumeStatus(vol.id, { status: 'error' });
+    expect((await bs.getVolume(vol.id)).status).toBe('error');
+    await bs.resetVolumeStatus(vol.id, { status: 'available', attachStatus: 'detached' });
     expect(sdk.last('POST', `/volumes/${vol.id}/action`).requestBody).toEqual({
       'os-reset_status': { status: 'available', attach_status: 'detached' },
     });
-    expect((await bs.getVolume(vol.id!)).status).toBe('available');
+    expect((await bs.getVolume(vol.id)).status).toBe('available');
     await expectRejects(
-      bs.resetVolumeStatus(vol.id!),
+      bs.resetVolumeStatus(vol.id),
       BadRequestError,
       400,
       "Must specify 'status', 'attach_status' or 'migration_status' for update.",
@@ -133,11 +133,11 @@ describe(`v3 volume actions (${env.mode})`, () => {
 
   it('extendVolume grows the volume; a smaller size is refused with Cinder’s 400', async () => {
     const bs = sdk.bs;
-    await bs.extendVolume(vol.id!, 2);
+    await bs.extendVolume(vol.id, 2);
     expect(sdk.last('POST', `/volumes/${vol.id}/action`).requestBody).toEqual({ 'os-extend': { new_size: 2 } });
-    expect((await settled(bs, vol.id!)).size).toBe(2);
+    expect((await settled(bs, vol.id)).size).toBe(2);
     await expectRejects(
-      bs.extendVolume(vol.id!, 1),
+      bs.extendVolume(vol.id, 1),
       BadRequestError,
       400,
       'New size for extend must be greater than current size. (current: 2, extended: 1)',
@@ -147,7 +147,7 @@ describe(`v3 volume actions (${env.mode})`, () => {
   it('uploadVolumeToImage and createImage: without an Image service Cinder answers 400 with an empty message', async () => {
     const bs = sdk.bs;
     await expectRejects(
-      bs.uploadVolumeToImage(vol.id!, uniqueName('v3-image'), { diskFormat: 'raw', containerFormat: 'bare' }),
+      bs.uploadVolumeToImage(vol.id, uniqueName('v3-image'), { diskFormat: 'raw', containerFormat: 'bare' }),
       BadRequestError,
       400,
       'badRequest (the server gave no message)',
@@ -163,7 +163,7 @@ describe(`v3 volume actions (${env.mode})`, () => {
       requestBody: { 'os-volume_upload_image': { image_name: image, disk_format: 'qcow2', container_format: 'bare' } },
       body: { badRequest: { code: 400, message: '' } },
     });
-    expect((await bs.getVolume(vol.id!)).status).toBe('available');
+    expect((await bs.getVolume(vol.id)).status).toBe('available');
   });
 
   it('retypeVolume to a type of the same back end keeps the volume in place', async () => {
@@ -172,22 +172,22 @@ describe(`v3 volume actions (${env.mode})`, () => {
       name: uniqueName('v3-type-here'),
       extraSpecs: { volume_backend_name: backendOf(vol.host!) },
     });
-    cleanup.types.add(here.id!);
-    await bs.retypeVolume(vol.id!, here, { migrationPolicy: 'never' });
-    const retyped = await settled(bs, vol.id!);
+    cleanup.types.add(here.id);
+    await bs.retypeVolume(vol.id, here, { migrationPolicy: 'never' });
+    const retyped = await settled(bs, vol.id);
     expect(retyped.volumeType).toBe(here.name);
     expect(retyped.host).toBe(vol.host);
   });
 
   it('completeVolumeMigration on two volumes that are not migrating: 200 {save_volume_id}, nothing changes', async () => {
-    await sdk.bs.completeVolumeMigration(mover, loose.id!);
+    await sdk.bs.completeVolumeMigration(mover, loose.id);
     expect(sdk.last('POST', `/volumes/${mover.id}/action`)).toMatchObject({
       requestBody: { 'os-migrate_volume_completion': { new_volume: loose.id, error: false } },
       status: 200,
       body: { save_volume_id: loose.id },
     });
     for (const v of [mover, loose]) {
-      const after = await sdk.bs.getVolume(v.id!);
+      const after = await sdk.bs.getVolume(v.id);
       expect([after.status, after.host]).toEqual(['available', v.host]);
     }
   });
@@ -197,21 +197,21 @@ describe(`v3 volume actions (${env.mode})`, () => {
     const target = env.pools.find((p) => p !== mover.host);
     if (target === undefined) {
       await expectRejects(
-        bs.migrateVolume(mover.id!, { host: `${mover.host!.split('#')[0]}-none#none` }),
+        bs.migrateVolume(mover.id, { host: `${mover.host!.split('#')[0]}-none#none` }),
         BadRequestError,
         400,
         'Invalid host',
       );
       return;
     }
-    await bs.migrateVolume(mover.id!, { host: target });
+    await bs.migrateVolume(mover.id, { host: target });
     expect(sdk.last('POST', `/volumes/${mover.id}/action`).requestBody).toMatchObject({
       'os-migrate_volume': { host: target },
     });
-    await bs.waitForStatus(await bs.getVolume(mover.id!), 'success', { ...POLL, attribute: 'migrationStatus' });
-    expect((await settled(bs, mover.id!)).host).toBe(target);
+    await bs.waitForStatus(await bs.getVolume(mover.id), 'success', { ...POLL, attribute: 'migrationStatus' });
+    expect((await settled(bs, mover.id)).host).toBe(target);
     await expectRejects(
-      bs.migrateVolume(mover.id!, { host: target }),
+      bs.migrateVolume(mover.id, { host: target }),
       BadRequestError,
       400,
       'destination host/cluster must be different than the current one',
@@ -221,12 +221,12 @@ describe(`v3 volume actions (${env.mode})`, () => {
   it('unmanageVolume takes the volume out of Cinder; manageVolume of its object is accepted and ends in error on the fake driver', async () => {
     const bs = sdk.bs;
     const host = loose.host!;
-    await bs.unmanageVolume(loose.id!);
+    await bs.unmanageVolume(loose.id);
     await bs.waitForDelete(loose, POLL);
-    cleanup.volumes.delete(loose.id!);
+    cleanup.volumes.delete(loose.id);
     const dir = filesDir(env);
     if (dir) leftovers.push(`${dir}/volume-${loose.id}`);
-    await expectRejects(bs.getVolume(loose.id!), NotFoundError, 404, `Volume ${loose.id} could not be found.`);
+    await expectRejects(bs.getVolume(loose.id), NotFoundError, 404, `Volume ${loose.id} could not be found.`);
 
     await expectRejects(
       bs.manageVolume({ 'source-name': `volume-${loose.id}` }),
@@ -236,7 +236,7 @@ describe(`v3 volume actions (${env.mode})`, () => {
     );
     const name = uniqueName('v3-managed');
     const managed = await bs.manageVolume({ 'source-name': `volume-${loose.id}` }, { host, name });
-    cleanup.volumes.add(managed.id!);
+    cleanup.volumes.add(managed.id);
     expect(sdk.last('POST', '/manageable_volumes')).toMatchObject({
       apiVersion: 'volume 3.70',
       status: 202,
@@ -253,48 +253,48 @@ describe(`v3 snapshot actions (${env.mode})`, () => {
   it('findSnapshot by name and ID; updateSnapshot renames', async () => {
     const bs = sdk.bs;
     expect((await bs.findSnapshot(snap.name!, { ignoreMissing: false })).id).toBe(snap.id);
-    expect((await bs.findSnapshot(snap.id!))?.name).toBe(snap.name);
+    expect((await bs.findSnapshot(snap.id))?.name).toBe(snap.name);
     expect(await bs.findSnapshot(uniqueName('v3-missing'))).toBeUndefined();
     const name = uniqueName('v3-snap-renamed');
-    expect((await bs.updateSnapshot(snap.id!, { name, description: 'renamed at 3.70' })).name).toBe(name);
-    const got = await bs.getSnapshot(snap.id!);
+    expect((await bs.updateSnapshot(snap.id, { name, description: 'renamed at 3.70' })).name).toBe(name);
+    const got = await bs.getSnapshot(snap.id);
     expect([got.name, got.description]).toEqual([name, 'renamed at 3.70']);
   });
 
   it('snapshot metadata: setSnapshotMetadata merges, fetch/get read it, deleteSnapshotMetadata by key and all', async () => {
     const bs = sdk.bs;
-    expect((await bs.setSnapshotMetadata(snap.id!, { a: '1', b: '2' })).metadata).toEqual({ k: 'v', a: '1', b: '2' });
-    expect((await bs.fetchSnapshotMetadata(snap.id!)).metadata).toEqual({ k: 'v', a: '1', b: '2' });
+    expect((await bs.setSnapshotMetadata(snap.id, { a: '1', b: '2' })).metadata).toEqual({ k: 'v', a: '1', b: '2' });
+    expect((await bs.fetchSnapshotMetadata(snap.id)).metadata).toEqual({ k: 'v', a: '1', b: '2' });
     expect((await bs.getSnapshotMetadata(snap)).metadata).toEqual({ k: 'v', a: '1', b: '2' });
-    await bs.deleteSnapshotMetadata(snap.id!, { keys: ['a', 'b'] });
-    expect((await bs.getSnapshot(snap.id!)).metadata).toEqual({ k: 'v' });
+    await bs.deleteSnapshotMetadata(snap.id, { keys: ['a', 'b'] });
+    expect((await bs.getSnapshot(snap.id)).metadata).toEqual({ k: 'v' });
     await expectRejects(
-      bs.deleteSnapshotMetadata(snap.id!, { keys: ['a'] }),
+      bs.deleteSnapshotMetadata(snap.id, { keys: ['a'] }),
       NotFoundError,
       404,
       `Snapshot ${snap.id} has no metadata with key a.`,
     );
-    await bs.deleteSnapshotMetadata(snap.id!);
-    expect((await bs.fetchSnapshotMetadata(snap.id!)).metadata).toEqual({});
+    await bs.deleteSnapshotMetadata(snap.id);
+    expect((await bs.fetchSnapshotMetadata(snap.id)).metadata).toEqual({});
   });
 
   it('resetSnapshotStatus and resetSnapshot write the status; setSnapshotStatus moves a creating snapshot on, and only that', async () => {
     const bs = sdk.bs;
     await expectRejects(
-      bs.setSnapshotStatus(snap.id!, 'error'),
+      bs.setSnapshotStatus(snap.id, 'error'),
       BadRequestError,
       400,
       'Snapshot status available not allowed for update_snapshot_status',
     );
-    await bs.resetSnapshotStatus(snap.id!, 'error');
-    expect((await bs.getSnapshot(snap.id!)).status).toBe('error');
-    await bs.resetSnapshot(snap.id!, 'creating');
-    expect((await bs.getSnapshot(snap.id!)).status).toBe('creating');
+    await bs.resetSnapshotStatus(snap.id, 'error');
+    expect((await bs.getSnapshot(snap.id)).status).toBe('error');
+    await bs.resetSnapshot(snap.id, 'creating');
+    expect((await bs.getSnapshot(snap.id)).status).toBe('creating');
     await bs.setSnapshotStatus(snap, 'available', { progress: '100%' });
     expect(sdk.last('POST', `/snapshots/${snap.id}/action`).requestBody).toEqual({
       'os-update_snapshot_status': { status: 'available', progress: '100%' },
     });
-    const got = await bs.getSnapshot(snap.id!);
+    const got = await bs.getSnapshot(snap.id);
     expect([got.status, got.progress]).toEqual(['available', '100%']);
   });
 
@@ -302,19 +302,19 @@ describe(`v3 snapshot actions (${env.mode})`, () => {
     const bs = sdk.bs;
     const s = await settledSnapshot(
       bs,
-      (await bs.createSnapshot({ volumeId: vol.id!, name: uniqueName('v3-act-unmanage') })).id!,
+      (await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-act-unmanage') })).id,
     );
-    cleanup.snapshots.add(s.id!);
-    await bs.unmanageSnapshot(s.id!);
+    cleanup.snapshots.add(s.id);
+    await bs.unmanageSnapshot(s.id);
     await bs.waitForDelete(s, POLL);
-    cleanup.snapshots.delete(s.id!);
+    cleanup.snapshots.delete(s.id);
     const dir = filesDir(env);
-    if (dir) leftovers.push(snapshotFile(dir, s.id!));
-    await expectRejects(bs.getSnapshot(s.id!), NotFoundError, 404, `Snapshot ${s.id} could not be found.`);
+    if (dir) leftovers.push(snapshotFile(dir, s.id));
+    await expectRejects(bs.getSnapshot(s.id), NotFoundError, 404, `Snapshot ${s.id} could not be found.`);
 
     const name = uniqueName('v3-snap-managed');
-    const managed = await bs.manageSnapshot(vol.id!, { 'source-name': `snapshot-${s.id}` }, { name });
-    cleanup.snapshots.add(managed.id!);
+    const managed = await bs.manageSnapshot(vol.id, { 'source-name': `snapshot-${s.id}` }, { name });
+    cleanup.snapshots.add(managed.id);
     expect([managed.name, managed.volumeId, managed.status]).toEqual([name, vol.id, 'creating']);
     expect(sdk.last('POST', '/manageable_snapshots').apiVersion).toBe('volume 3.70');
     const failure = await expectRejects(bs.waitForStatus(managed, 'available', POLL), ResourceFailureError);
