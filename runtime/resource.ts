@@ -132,112 +132,48 @@ function copyJson(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)]));
 }
 
-const WIRE_INDEX = new WeakMap<ResourceSchema | StructSchema, Map<string, string>>();
-
-/** wire name → TS name, computed once per schema. */
-function wireIndex(schema: ResourceSchema | StructSchema): Map<string, string> {
-  let index = WIRE_INDEX.get(schema);
-  if (!index) {
-    index = new Map();
-    // The first field of a wire is the current name; a deprecated alias of it comes after.
-    for (const [name, spec] of Object.entries(schema.fields)) if (!index.has(spec.wire)) index.set(spec.wire, name);
-    WIRE_INDEX.set(schema, index);
-  }
-  return index;
-}
-
 /** One declared field, as the read loop needs it (computed once per schema). */
 interface FieldPlan {
   readonly name: string;
   readonly wire: string;
   readonly type: FieldType;
-  readonly read: Reader;
 }
 
-/** Returned by a Reader for a value it does not read as is: `readValue` then coerces or explains. */
-const OTHER: unique symbol = Symbol('other');
-
-/**
- * Reads a wire value that already has its declared shape — what Cinder sends nearly always —
- * with no error paths and no copies beyond the renamed structs; anything else is OTHER. Built
- * once per type: listing 100,000 volumes runs this about 30 times per volume.
- */
-type Reader = (raw: unknown) => unknown;
-
-/** Scalar readers, shared: the read loop's call site sees few distinct functions. */
-const SCALAR_READERS: Readonly<Record<string, Reader>> = {
-  string: (raw) => (typeof raw === 'string' ? raw : OTHER),
-  integer: (raw) => (Number.isInteger(raw) ? raw : OTHER),
-  number: (raw) => (typeof raw === 'number' ? raw : OTHER),
-  boolean: (raw) => (typeof raw === 'boolean' ? raw : OTHER),
-  boolstr: (raw) => (raw === 'true' ? true : raw === 'false' ? false : typeof raw === 'boolean' ? raw : OTHER),
-};
-
-/** Objects are copied (so that a change in place is seen as a change): readValue does that. */
-const COPY: Reader = () => OTHER;
-
-function readerOf(type: FieldType): Reader {
-  if (typeof type === 'string') return SCALAR_READERS[type] ?? COPY;
-  if ('list' in type) {
-    const item = readerOf(type.list);
-    return (raw) => {
-      if (!Array.isArray(raw)) return OTHER;
-      const out: unknown[] = [];
-      for (const value of raw) {
-        const read = value === null ? OTHER : item(value);
-        if (read === OTHER) return OTHER;
-        out.push(read);
-      }
-      return out;
-    };
-  }
-  if ('map' in type) {
-    const item = readerOf(type.map);
-    return (raw) => {
-      if (!isPlainObject(raw)) return OTHER;
-      const out: Record<string, unknown> = {};
-      for (const key in raw) {
-        const value = raw[key];
-        const read = value === null || key === '__proto__' ? OTHER : item(value);
-        if (read === OTHER) return OTHER;
-        out[key] = read;
-      }
-      return out;
-    };
-  }
-  const fields = Object.entries(type.struct.fields).map(([name, spec]) => ({
-    name,
-    wire: spec.wire,
-    read: readerOf(spec.type),
-  }));
-  return (raw) => {
-    if (!isPlainObject(raw)) return OTHER;
-    const out: Record<string, unknown> = {};
-    for (const { name, wire, read } of fields) {
-      const value = raw[wire];
-      if (value === undefined || value === null) continue;
-      const v = read(value);
-      if (v === OTHER) return OTHER;
-      out[name] = v;
-    }
-    return out;
-  };
+/** What the runtime derives from a schema, once: the read plan, wire → TS names, the identity fields. */
+interface Compiled {
+  readonly plan: readonly FieldPlan[];
+  readonly byWire: ReadonlyMap<string, string>;
+  /** Wire names of the ID field and of the fields that fill the path. */
+  readonly identity: ReadonlySet<string>;
 }
 
-const PLANS = new WeakMap<ResourceSchema, readonly FieldPlan[]>();
+const COMPILED = new WeakMap<ResourceSchema, Compiled>();
 
-function planOf(schema: ResourceSchema): readonly FieldPlan[] {
-  let plan = PLANS.get(schema);
-  if (!plan) {
-    plan = Object.entries(schema.fields).map(([name, spec]) => ({
+function compiled(schema: ResourceSchema): Compiled {
+  let c = COMPILED.get(schema);
+  if (!c) {
+    const plan = Object.entries(schema.fields).map(([name, spec]) => ({
       name,
       wire: spec.wire,
       type: spec.type,
-      read: readerOf(spec.type),
     }));
-    PLANS.set(schema, plan);
+    c = {
+      plan,
+      byWire: new Map(plan.map((f) => [f.wire, f.name])),
+      identity: new Set(
+        [schema.idField ?? 'id', ...Object.values(schema.paths ?? {})].flatMap((n) => schema.fields[n]?.wire ?? []),
+      ),
+    };
+    COMPILED.set(schema, c);
   }
-  return plan;
+  return c;
+}
+
+function unknownAttribute(schema: ResourceSchema, key: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `${schema.name}.${key}`,
+    `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
+  );
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -317,23 +253,23 @@ export abstract class Resource {
   #assign(body: WireBody, fresh = false): void {
     const schema = this.schema;
     const self = this as unknown as Fields;
-    const plan = planOf(schema);
+    const plan = compiled(schema).plan;
     for (let i = 0; i < plan.length; i++) {
-      const { name, wire, type, read } = plan[i];
+      const { name, wire, type } = plan[i];
       const raw = body[wire];
       if (raw === undefined) continue;
       if (raw === null) {
         if (!fresh) delete self[name];
         continue;
       }
+      let value: unknown = raw;
       // Strings are most of a resource: no call for them.
-      let value = typeof raw === 'string' && type === 'string' ? raw : read(raw);
-      if (value === OTHER) {
+      if (typeof raw !== 'string' || type !== 'string') {
         try {
-          value = readValue(raw, type, `${schema.name}.${name}`);
+          value = read(raw, type);
         } catch (error) {
-          if (!(error instanceof InvalidResponseError)) throw error;
-          this.#break(name, error);
+          if (!(error instanceof BadValue)) throw error;
+          this.#break(name, new InvalidResponseError(`${schema.name}.${name}${error.path}`, error.detail));
           continue;
         }
       }
@@ -341,7 +277,7 @@ export abstract class Resource {
       if (!fresh) this.#broken?.delete(name);
     }
     if (schema.keepUnknown) {
-      const index = wireIndex(schema);
+      const index = compiled(schema).byWire;
       for (const [wire, value] of Object.entries(body)) {
         if (!index.has(wire) && !Object.hasOwn(schema.fields, wire)) defineField(this, wire, copyJson(value));
       }
@@ -404,20 +340,17 @@ export abstract class Resource {
   setAttribute(key: string, value: unknown, force = false): void {
     const schema = this.schema;
     if (Object.hasOwn(schema.fields, key)) return this._set(key, value, force);
-    const byWire = wireIndex(schema).get(key);
+    const byWire = compiled(schema).byWire.get(key);
     if (byWire) return this._set(byWire, value, force);
     if (schema.keepUnknown) return this.#put(key, value, force);
-    throw new InvalidArgumentError(
-      `${schema.name}.${key}`,
-      `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
-    );
+    throw unknownAttribute(schema, key);
   }
 
   /** Reads any attribute by TS name or wire name (undeclared ones only on keep-unknown resources). */
   getAttribute(key: string): unknown {
     const schema = this.schema;
     if (Object.hasOwn(schema.fields, key)) return this._get(key);
-    const byWire = wireIndex(schema).get(key);
+    const byWire = compiled(schema).byWire.get(key);
     if (byWire) return this._get(byWire);
     return schema.keepUnknown && Object.hasOwn(this, key) ? (this as unknown as Fields)[key] : undefined;
   }
@@ -443,10 +376,7 @@ export abstract class Resource {
       try {
         if (spec) encoded = checkValue(value, spec.type, `${schema.name}.${key}`);
         else if (!schema.keepUnknown) {
-          throw new InvalidArgumentError(
-            `${schema.name}.${key}`,
-            `unknown attribute; known: ${Object.keys(schema.fields).join(', ')}`,
-          );
+          throw unknownAttribute(schema, key);
         }
       } catch (error) {
         // A value that cannot be sent fails the request; elsewhere it is a change shown as it is.
@@ -484,8 +414,7 @@ export abstract class Resource {
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
     const maximums: (string | undefined)[] = [];
-    let capsBy: string | undefined;
-    const identity = kind === 'update' ? identityWires(schema) : undefined;
+    const identity = kind === 'update' ? compiled(schema).identity : undefined;
     for (const [wire, { name, value }] of this.#changes(true)) {
       if (name === undefined) {
         body[wire] = value;
@@ -525,7 +454,7 @@ export abstract class Resource {
     this.#wire = { ...this.#wire, ...incoming };
     this.#assign(incoming);
     for (const wire of Object.keys(incoming)) {
-      const name = wireIndex(this.schema).get(wire) ?? wire;
+      const name = compiled(this.schema).byWire.get(wire) ?? wire;
       this.#forced?.delete(name);
       this.#cleared?.delete(name);
     }
@@ -560,38 +489,10 @@ export abstract class Resource {
     return out;
   }
 
-  [INSPECT](_depth?: number, options?: object, inspect?: (value: unknown, options?: object) => string): string {
-    const json = this.toJSON();
-    if (typeof inspect === 'function') {
-      try {
-        return `${this.schema.name} ${inspect(json, options)}`;
-      } catch {
-        // fall through to JSON
-      }
-    }
-    try {
-      return `${this.schema.name} ${JSON.stringify(json, null, 2)}`;
-    } catch {
-      return `${this.schema.name} {${Object.keys(json).join(', ')}}`;
-    }
+  /** Node's util.inspect (and console.log): the fields, a broken one shown as the server sent it. */
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `${this.schema.name} ${inspect(this.toJSON(), options)}`;
   }
-}
-
-const IDENTITY = new WeakMap<ResourceSchema, ReadonlySet<string>>();
-
-/** Wire names of the ID field and of the fields that fill the path. */
-function identityWires(schema: ResourceSchema): ReadonlySet<string> {
-  let set = IDENTITY.get(schema);
-  if (!set) {
-    const out = new Set<string>();
-    for (const name of [schema.idField ?? 'id', ...Object.values(schema.paths ?? {})]) {
-      const wire = schema.fields[name]?.wire;
-      if (wire !== undefined) out.add(wire);
-    }
-    set = out;
-    IDENTITY.set(schema, set);
-  }
-  return set;
 }
 
 /** Whether writing `value` (already in wire shape) over `raw` changes nothing. */
@@ -641,7 +542,20 @@ function parseBool(raw: unknown): boolean | undefined {
   return undefined;
 }
 
-function readScalar(raw: unknown, type: FieldType & string, where: string): unknown {
+/**
+ * A server value of the wrong type, found while reading: `path` is where inside the field (`[1]`,
+ * `.device`), built only when this happens — reading builds no strings for values that are fine.
+ */
+class BadValue extends Error {
+  constructor(
+    public path: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+function readScalar(raw: unknown, type: FieldType & string): unknown {
   switch (type) {
     case 'string':
       return typeof raw === 'string'
@@ -666,7 +580,7 @@ function readScalar(raw: unknown, type: FieldType & string, where: string): unkn
       return copyJson(raw);
   }
   function bad(value: unknown): never {
-    throw new InvalidResponseError(where, `expected ${type} from the server, got ${describe(value)}`);
+    throw new BadValue('', `expected ${type} from the server, got ${describe(value)}`);
   }
 }
 
@@ -676,26 +590,54 @@ export function decodeValue(raw: unknown, type: FieldType, where: string): unkno
 }
 
 function readValue(raw: unknown, type: FieldType, where: string): unknown {
-  if (raw === null || raw === undefined) return undefined;
-  if (typeof type === 'string') return readScalar(raw, type, where);
-  if ('list' in type) {
-    if (!Array.isArray(raw))
-      throw new InvalidResponseError(where, `expected a list from the server, got ${describe(raw)}`);
-    return raw.map((item, i) => readValue(item, type.list, `${where}[${i}]`));
+  try {
+    return read(raw, type);
+  } catch (error) {
+    throw error instanceof BadValue ? new InvalidResponseError(where + error.path, error.detail) : error;
   }
-  if ('map' in type) {
-    if (!isPlainObject(raw))
-      throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) out[k] = readValue(v, type.map, `${where}.${k}`);
+}
+
+/** Prefixes where inside a value a wrong part was found (the path is built only then). */
+function at(error: unknown, path: string): unknown {
+  if (error instanceof BadValue) error.path = path + error.path;
+  return error;
+}
+
+function read(raw: unknown, type: FieldType): unknown {
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof type === 'string') return readScalar(raw, type);
+  if ('list' in type) {
+    if (!Array.isArray(raw)) throw new BadValue('', `expected a list from the server, got ${describe(raw)}`);
+    const out: unknown[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      try {
+        out.push(read(raw[i], type.list));
+      } catch (error) {
+        throw at(error, `[${i}]`);
+      }
+    }
     return out;
   }
-  if (!isPlainObject(raw))
-    throw new InvalidResponseError(where, `expected an object from the server, got ${describe(raw)}`);
+  if (!isPlainObject(raw)) throw new BadValue('', `expected an object from the server, got ${describe(raw)}`);
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(type.struct.fields)) {
-    const v = readValue(raw[spec.wire], spec.type, `${where}.${name}`);
-    if (v !== undefined) out[name] = v;
+  if ('map' in type) {
+    for (const k in raw) {
+      try {
+        out[k] = read(raw[k], type.map);
+      } catch (error) {
+        throw at(error, `.${k}`);
+      }
+    }
+    return out;
+  }
+  const fields = type.struct.fields;
+  for (const name in fields) {
+    try {
+      const v = read(raw[fields[name].wire], fields[name].type);
+      if (v !== undefined) out[name] = v;
+    } catch (error) {
+      throw at(error, `.${name}`);
+    }
   }
   return out;
 }
