@@ -162,15 +162,15 @@ describe('the clock option', () => {
     opened.push(cloud);
     const volume = await cloud.blockStorage.createVolume({ size: 1 });
     declared.clock.advance(59_999);
-    expect((await cloud.blockStorage.getVolume(volume.id!)).status).toBe('creating');
+    expect((await cloud.blockStorage.getVolume(volume.id)).status).toBe('creating');
     declared.clock.advance(1);
-    expect((await cloud.blockStorage.getVolume(volume.id!)).status).toBe('available');
+    expect((await cloud.blockStorage.getVolume(volume.id)).status).toBe('available');
 
     const overridden = await fakeCloud({ model: fakeModel, delays: { 'Volume.create': 0 } });
     const quick = await overridden.connect();
     opened.push(quick);
     const next = await quick.blockStorage.createVolume({ size: 1 });
-    expect((await quick.blockStorage.getVolume(next.id!)).status).toBe('available');
+    expect((await quick.blockStorage.getVolume(next.id)).status).toBe('available');
   });
 
   it('an abort ends a sleep even on a clock of your own that ignores the signal', async () => {

@@ -40,9 +40,9 @@ describe('group lifecycles on the fake cloud', () => {
     const ready = await bs.waitForStatus(group, 'available', fast);
     await bs.updateGroup(ready, { description: 'renamed' });
     // The update takes a second on the fake clock (the `delays` option): it reads updating until then.
-    expect((await bs.getGroup(ready.id!)).status).toBe('updating');
+    expect((await bs.getGroup(ready.id)).status).toBe('updating');
     fake.clock.advance(1000);
-    const updated = await bs.getGroup(ready.id!);
+    const updated = await bs.getGroup(ready.id);
     expect([updated.status, updated.description]).toEqual(['available', 'renamed']);
     await bs.deleteGroup(ready);
     await bs.waitForDelete(ready, fast);
@@ -54,7 +54,7 @@ describe('group lifecycles on the fake cloud', () => {
       'available',
       fast,
     );
-    fake.faults.stick('Group', group.id!, 'updating');
+    fake.faults.stick('Group', group.id, 'updating');
     try {
       await expect(bs.updateGroup(group, { name: 'x' })).rejects.toMatchObject({
         status: 400,
@@ -75,7 +75,7 @@ describe('group lifecycles on the fake cloud', () => {
       'available',
       fast,
     );
-    fake.state.setStatus('Group', group.id!, 'error');
+    fake.state.setStatus('Group', group.id, 'error');
     await expect(bs.enableGroupReplication(group)).rejects.toMatchObject({ status: 400 });
     await bs.disableGroupReplication(group);
     expect(fake.requests.at(-1)).toMatchObject({ operation: 'Group.disableReplication', status: 202 });
@@ -87,12 +87,12 @@ describe('group lifecycles on the fake cloud', () => {
       'available',
       fast,
     );
-    const snapshot: GroupSnapshot = await bs.createGroupSnapshot({ groupId: group.id!, name: 's' });
+    const snapshot: GroupSnapshot = await bs.createGroupSnapshot({ groupId: group.id, name: 's' });
     expect(snapshot.status).toBe('creating');
     await bs.waitForStatus(snapshot, 'available', fast);
-    fake.state.setStatus('GroupSnapshot', snapshot.id!, 'creating');
+    fake.state.setStatus('GroupSnapshot', snapshot.id, 'creating');
     await expect(bs.deleteGroupSnapshot(snapshot)).rejects.toMatchObject({ status: 400 });
-    fake.state.setStatus('GroupSnapshot', snapshot.id!, 'error');
+    fake.state.setStatus('GroupSnapshot', snapshot.id, 'error');
     await bs.deleteGroupSnapshot(snapshot);
     await bs.waitForDelete(snapshot, fast);
   });
@@ -102,12 +102,12 @@ describe('group lifecycles on the fake cloud', () => {
     const attachment = await bs.createAttachment(volume, { instance: 'srv-1', mode: 'ro' });
     expect(attachment).toMatchObject({ status: 'reserved', volumeId: volume.id, instance: 'srv-1', attachMode: 'ro' });
     await bs.updateAttachment(attachment, { host: 'node-1', initiator: 'iqn.2026-12.example:node-1' });
-    expect((await bs.getAttachment(attachment.id!)).status).toBe('attaching');
+    expect((await bs.getAttachment(attachment.id)).status).toBe('attaching');
     await bs.completeAttachment(attachment);
-    expect((await bs.getAttachment(attachment.id!)).status).toBe('attached');
-    expect((await bs.attachments({ volumeId: volume.id! }).toArray()).map((a) => a.id)).toEqual([attachment.id]);
+    expect((await bs.getAttachment(attachment.id)).status).toBe('attached');
+    expect((await bs.attachments({ volumeId: volume.id }).toArray()).map((a) => a.id)).toEqual([attachment.id]);
     await bs.deleteAttachment(attachment);
-    await expect(bs.getAttachment(attachment.id!)).rejects.toMatchObject({ status: 404 });
+    await expect(bs.getAttachment(attachment.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('their statuses are typed from the same declaration, and waitForStatus refuses others', () => {
