@@ -27,9 +27,9 @@ afterAll(async () => {
 
 async function volume(metadata?: Record<string, string>): Promise<{ id: string }> {
   const v = await sdk.bs.createVolume({ name: uniqueName('v2-extras'), size: 1, ...(metadata ? { metadata } : {}) });
-  cleanup.volumes.add(v.id!);
+  cleanup.volumes.add(v.id);
   await sdk.bs.waitForStatus(v, 'available', POLL);
-  return { id: v.id! };
+  return { id: v.id };
 }
 
 async function snapshot(metadata?: Record<string, string>): Promise<{ id: string }> {
@@ -39,9 +39,9 @@ async function snapshot(metadata?: Record<string, string>): Promise<{ id: string
     name: uniqueName('v2-extras-snap'),
     ...(metadata ? { metadata } : {}),
   });
-  cleanup.snapshots.add(s.id!);
+  cleanup.snapshots.add(s.id);
   await sdk.bs.waitForStatus(s, 'available', POLL);
-  return { id: s.id! };
+  return { id: s.id };
 }
 
 describe(`v2 methods for what Cinder serves at 3.0 (${env.mode})`, () => {
@@ -51,8 +51,8 @@ describe(`v2 methods for what Cinder serves at 3.0 (${env.mode})`, () => {
     snapshot,
     type: async (extraSpecs) => {
       const t = await sdk.bs.createType({ name: uniqueName('v2-extras-type'), extraSpecs });
-      cleanup.types.add(t.id!);
-      return { id: t.id! };
+      cleanup.types.add(t.id);
+      return { id: t.id };
     },
     status: (id, status) => settledVolume(sdk.bs, id, status as Parameters<typeof settledVolume>[2]),
   });
@@ -88,14 +88,14 @@ describe(`openstacksdk's deprecated v2 aliases (${env.mode})`, () => {
   it('exportRecord (for exportBackup) exports a backup record; resetBackup (for resetBackupStatus) resets its status', async () => {
     const v = await volume();
     const backup = await sdk.bs.createBackup({ volumeId: v.id, name: uniqueName('v2-extras-backup') });
-    cleanup.backups.add(backup.id!);
+    cleanup.backups.add(backup.id);
     await sdk.bs.waitForStatus(backup, 'available', { ...POLL, wait: 170 });
-    const record = await sdk.bs.exportRecord(backup.id!);
+    const record = await sdk.bs.exportRecord(backup.id);
     expect(record.backupService).toContain('cinder.backup.drivers');
     expect(record.backupUrl).toBeTruthy();
     // cinder-backup applies the status asynchronously: wait for it, without failing fast on error.
-    await sdk.bs.resetBackup(backup.id!, 'error');
-    const reset = await sdk.bs.waitForStatus(await sdk.bs.getBackup(backup.id!), 'error', { ...POLL, failures: [] });
+    await sdk.bs.resetBackup(backup.id, 'error');
+    const reset = await sdk.bs.waitForStatus(await sdk.bs.getBackup(backup.id), 'error', { ...POLL, failures: [] });
     expect(reset.status).toBe('error');
   });
 });

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function volume(metadata?: Record<string, string>): Promise<{ id: string }> {
   const [v] = await newVolumes(sdk.bs, cleanup, uniqueName('v3-extras'), 1, metadata ? { metadata } : {});
-  return { id: v.id! };
+  return { id: v.id };
 }
 
 describe(`v3: methods for what Cinder serves at 3.0, at 3.70 (${env.mode})`, () => {
@@ -47,14 +47,14 @@ describe(`v3: methods for what Cinder serves at 3.0, at 3.70 (${env.mode})`, () 
         name: uniqueName('v3-extras-snap'),
         ...(metadata ? { metadata } : {}),
       });
-      cleanup.snapshots.add(s.id!);
+      cleanup.snapshots.add(s.id);
       await sdk.bs.waitForStatus(s, 'available', POLL);
-      return { id: s.id! };
+      return { id: s.id };
     },
     type: async (extraSpecs) => {
       const t = await sdk.bs.createType({ name: uniqueName('v3-extras-type'), extraSpecs });
-      cleanup.types.add(t.id!);
-      return { id: t.id! };
+      cleanup.types.add(t.id);
+      return { id: t.id };
     },
     status: (id, status) => settled(sdk.bs, id, status as VolumeStatus),
   });
@@ -116,21 +116,21 @@ describe(`v3-only additions (${env.mode})`, () => {
   it('listGroupReplicationTargets (3.38) of a group whose type does not replicate: Cinder answers 400', async () => {
     const bs = sdk.bs;
     const groupType = await bs.createGroupType({ name: uniqueName('v3-extras-gtype') });
-    cleanup.groupTypes.add(groupType.id!);
+    cleanup.groupTypes.add(groupType.id);
     const volumeType = await bs.createType({
       name: uniqueName('v3-extras-gvtype'),
       extraSpecs: { volume_backend_name: backendOf(env.pools[0] ?? `rc-host@${env.backends[0]}#x`) },
     });
-    cleanup.types.add(volumeType.id!);
+    cleanup.types.add(volumeType.id);
     const g = await bs.createGroup({
       name: uniqueName('v3-extras-group'),
-      groupType: groupType.id!,
-      volumeTypes: [volumeType.id!],
+      groupType: groupType.id,
+      volumeTypes: [volumeType.id],
     });
-    cleanup.groups.add(g.id!);
+    cleanup.groups.add(g.id);
     const group = await bs.waitForStatus(g, 'available', POLL);
     await expectRejects(
-      bs.listGroupReplicationTargets(group.id!),
+      bs.listGroupReplicationTargets(group.id),
       BadRequestError,
       400,
       `Group ${group.id} is not a replication group type.`,
