@@ -159,7 +159,8 @@ function compiled(schema: ResourceSchema): Compiled {
     }));
     c = {
       plan,
-      byWire: new Map(plan.map((f) => [f.wire, f.name])),
+      // The first field of a wire is the current name; a deprecated alias of it comes after.
+      byWire: new Map([...plan].reverse().map((f) => [f.wire, f.name])),
       identity: new Set(
         [schema.idField ?? 'id', ...Object.values(schema.paths ?? {})].flatMap((n) => schema.fields[n]?.wire ?? []),
       ),
@@ -414,6 +415,7 @@ export abstract class Resource {
     const root: WireBody = {};
     const minimums: (string | undefined)[] = [];
     const maximums: (string | undefined)[] = [];
+    let capsBy: string | undefined;
     const identity = kind === 'update' ? compiled(schema).identity : undefined;
     for (const [wire, { name, value }] of this.#changes(true)) {
       if (name === undefined) {
@@ -427,10 +429,16 @@ export abstract class Resource {
         throw new InvalidArgumentError(`${schema.name}.${name}`, `cannot be set on ${kind}`);
       }
       minimums.push(spec.minVersion);
-      maximums.push(spec.maxVersion);
-      if (spec.root) root[wire] = value;
+      // A tolerated value goes out at any microversion; another one caps the call.
+      if (spec.maxVersion !== undefined && !spec.toleratedAfterMax?.includes(value as string | number | boolean)) {
+        maximums.push(spec.maxVersion);
+        if (capsBy === undefined || spec.maxVersion === lowestMaximum(maximums))
+          capsBy = `${schema.name}.${name} = ${JSON.stringify(value)}`;
+      }
+      const key = kind === 'create' && spec.createWire !== undefined ? spec.createWire : wire;
+      if (spec.root) root[key] = value;
       else if (spec.flatten && isPlainObject(value)) Object.assign(body, value);
-      else body[wire] = value;
+      else body[key] = value;
     }
     return { body, root, requires: highestMinimum(minimums), caps: lowestMaximum(maximums), capsBy };
   }

@@ -283,6 +283,8 @@ export interface Snapshot {
    * @remarks Wire name: `volume_id`.
    */
   volumeId?: string;
+  /** On create, take the snapshot even if the volume is attached (default false). Cinder does not return it. */
+  force?: boolean;
   /**
    * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
    * @deprecated Use `force`.

@@ -175,6 +175,7 @@ const serviceOperationsFailoverCluster = {
   method: 'PUT',
   path: '/os-services/failover_host',
   minVersion: '3.26',
+  fallback: { status: 400, message: 'Host field is missing', method: 'PUT', path: '/os-services/failover' },
 } as const satisfies Operation;
 const serviceOperationsGetLogLevels = {
   id: 'Service.getLogLevels',

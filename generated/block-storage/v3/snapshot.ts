@@ -315,8 +315,7 @@ export interface Snapshot {
    * On create, take the snapshot even if the volume is attached (default false). From microversion 3.66 Cinder snapshots in-use volumes without it: it ignores true (still sent, at any microversion) and rejects false (refused here before sending when a microversion of 3.66 or later is pinned). Cinder does not return it.
    * @remarks Microversions …–3.65. After 3.65 only `true` (accepted and ignored).
    */
-  get force(): boolean | undefined;
-  set force(value: boolean | null | undefined);
+  force?: boolean;
   /**
    * The former name of `force` (the same key on the wire, as `createBackup({ force })`).
    * @deprecated Use `force`.
