@@ -410,7 +410,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       password: user.password,
       token,
       url,
-      connect: connect as FakeCloudCredentials['connect'],
+      connect: connect,
     };
   };
 

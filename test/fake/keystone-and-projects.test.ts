@@ -110,7 +110,7 @@ describe('Keystone', () => {
       const v2Url = fake.url.replace('/v3/', '/v2/');
       expect((await v2.session('blockStorage').resolve()).url).toBe(v2Url);
       expect(fake.requests.at(-1)).toMatchObject({
-        path: `/v2/${fake.projectId}/volumes/${volume.id!}`,
+        path: `/v2/${fake.projectId}/volumes/${volume.id}`,
         microversion: undefined,
       });
       const listed = await fetch(`${v2Url}/volumes/detail`, { headers: { 'X-Auth-Token': fake.token } });

@@ -29,7 +29,7 @@ describe('requests Cinder accepts, against the fake cloud', () => {
 
   it('sends a snapshot force of true at a pinned microversion of 3.66 or later, where Cinder ignores it', async () => {
     const volume = await bs.waitForStatus(await bs.createVolume({ size: 1 }), 'available', fast);
-    const snapshot = await bs.createSnapshot({ volumeId: volume.id!, force: true }, { microversion: '3.70' });
+    const snapshot = await bs.createSnapshot({ volumeId: volume.id, force: true }, { microversion: '3.70' });
     expect(snapshot.volumeId).toBe(volume.id);
     const sent = fake.requests.at(-1);
     expect(sent?.operation).toBe('Snapshot.create');
@@ -41,7 +41,7 @@ describe('requests Cinder accepts, against the fake cloud', () => {
     const volume = await bs.waitForStatus(await bs.createVolume({ size: 1 }), 'available', fast);
     const before = fake.requests.length;
     const error = await bs
-      .createSnapshot({ volumeId: volume.id!, force: false }, { microversion: '3.66' })
+      .createSnapshot({ volumeId: volume.id, force: false }, { microversion: '3.66' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MicroversionNotSupportedError);
     expect((error as Error).message).toBe(

@@ -33,28 +33,28 @@ afterAll(async () => {
 describe('waiters', () => {
   it('waitForStatus and waitForDelete take a class and an ID as well as a resource', async () => {
     const { id } = await bs.createVolume({ size: 1 });
-    const ready = await bs.waitForStatus(Volume, id!, 'available');
+    const ready = await bs.waitForStatus(Volume, id, 'available');
     expectTypeOf(ready).toEqualTypeOf<Volume>();
     expect(ready).toBeInstanceOf(Volume);
     expect(ready.status).toBe('available');
     // The status defaults to available in this form too.
-    expect((await bs.waitForStatus(Volume, id!)).size).toBe(1);
+    expect((await bs.waitForStatus(Volume, id)).size).toBe(1);
 
-    const snapshot = await bs.createSnapshot({ volumeId: id! });
-    expectTypeOf(await bs.waitForStatus(Snapshot, snapshot.id!, 'available')).toEqualTypeOf<Snapshot>();
+    const snapshot = await bs.createSnapshot({ volumeId: id });
+    expectTypeOf(await bs.waitForStatus(Snapshot, snapshot.id, 'available')).toEqualTypeOf<Snapshot>();
     await bs.deleteSnapshot(snapshot);
-    await bs.waitForDelete(Snapshot, snapshot.id!);
-    await bs.deleteVolume(id!);
-    const gone = await bs.waitForDelete(Volume, id!);
+    await bs.waitForDelete(Snapshot, snapshot.id);
+    await bs.deleteVolume(id);
+    const gone = await bs.waitForDelete(Volume, id);
     expect(gone.id).toBe(id);
-    expect(fake.state.get('Volume', id!)).toBeUndefined();
+    expect(fake.state.get('Volume', id)).toBeUndefined();
   });
 
   it('an ID without its class is refused before any request, saying how to pass it', async () => {
     const { id } = await bs.createVolume({ size: 1 });
     const before = fake.requests.length;
     // @ts-expect-error: an ID alone does not say which kind of resource it is.
-    const error = await bs.waitForStatus(id!, 'available').catch((e: unknown) => e);
+    const error = await bs.waitForStatus(id, 'available').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toBe(
       'resource: expected a resource as returned by the API, or its class and ID (waitForStatus(Volume, id)), got a string',
@@ -69,7 +69,7 @@ describe('waiters', () => {
     expect(DEFAULT_STATUS_WAIT).toBe(600);
     expect(DEFAULT_DELETE_WAIT).toBe(120);
     const volume = await bs.waitForStatus(await bs.createVolume({ size: 1 }), 'available');
-    const release = fake.state.hold('Volume', volume.id!, 'creating');
+    const release = fake.state.hold('Volume', volume.id, 'creating');
     const started = fake.clock.now();
     const error = await bs.waitForStatus(volume, 'in-use', { interval: 30 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceTimeoutError);
@@ -82,14 +82,14 @@ describe('waiters', () => {
 
     // wait: Infinity is accepted: it waits until the status comes.
     release();
-    fake.state.setStatus('Volume', volume.id!, 'available');
+    fake.state.setStatus('Volume', volume.id, 'available');
     const forever = await bs.waitForStatus(volume, 'available', { wait: Infinity });
     expect(forever.status).toBe('available');
   });
 
   it('failures are typed as the resource’s statuses, like the target', async () => {
     const volume = await bs.createVolume({ size: 1 });
-    fake.state.setStatus('Volume', volume.id!, 'error_restoring');
+    fake.state.setStatus('Volume', volume.id, 'error_restoring');
     const error = await bs
       .waitForStatus(volume, 'available', { failures: ['error_restoring'], interval: 1 })
       .catch((e: unknown) => e);

@@ -59,7 +59,7 @@ describe(`errors (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
     try {
       // backing-up set by an administrator: what a running backup looks like to other calls.
       await bs.resetVolumeStatus(volume, { status: 'backing-up' });
-      const id = volume.id!;
+      const id = volume.id;
       await expectError(
         bs.extendVolume(volume, 2),
         BadRequestError,
@@ -79,11 +79,11 @@ describe(`errors (${process.env['RC_AUTH'] ?? 'noauth'})`, () => {
       await bs.resetVolumeStatus(volume, { status: 'available' });
 
       snapshot = (await bs.createSnapshot({ volumeId: id })).id;
-      await bs.waitForStatus(Snapshot, snapshot!, 'available', { interval: 0.5, wait: 120 });
+      await bs.waitForStatus(Snapshot, snapshot, 'available', { interval: 0.5, wait: 120 });
       const withSnapshots = await expectError(bs.deleteVolume(volume), BadRequestError, deleteRefused);
       expect(withSnapshots.status).toBe(400);
 
-      typed = (await bs.createVolume({ size: 1, name: uniqueName('busy-typed'), volumeType: type.id! })).id;
+      typed = (await bs.createVolume({ size: 1, name: uniqueName('busy-typed'), volumeType: type.id })).id;
       await expectError(bs.deleteType(type), BadRequestError, 'Target volume type is still in use.');
     } finally {
       // Back to available first, whatever failed: the volume must be deletable below.
