@@ -111,7 +111,7 @@ describe(`snapshots (${env.mode})`, () => {
       400,
       `Invalid volume: Volume ${v.id} status must be available, but current status is: in-use.`,
     );
-    const forced = await bs.createSnapshot({ volumeId: v.id, name: uniqueName('snap-forced'), isForced: true });
+    const forced = await bs.createSnapshot({ volumeId: v.id, name: uniqueName('snap-forced'), force: true });
     cleanup.snapshots.add(forced.id);
     expect((await bs.waitForStatus(forced, 'available', POLL)).volumeId).toBe(v.id);
   });

@@ -107,14 +107,17 @@ describe(`v3 snapshot force flag (${env.mode})`, () => {
   it('force: true goes out at the server maximum (Cinder ignores it from 3.66); false is capped at 3.65, and refused before any request when pinned above', async () => {
     const bs = sdk.bs;
     const vol = vols[1];
-    // The spec bounds isForced at 3.65 (Cinder refuses force false from 3.66 and ignores true):
-    // a call that sets it is negotiated at 3.65 against this 3.70 server.
-    const forced = await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-forced'), isForced: true });
+    // Cinder refuses force false from 3.66 and accepts (ignores) true: true is sent as it is.
+    const forced = await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-forced'), force: true });
     cleanup.snapshots.add(forced.id);
-    expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.65', status: 202 });
+    expect(sdk.last('POST', '/snapshots')).toMatchObject({
+      apiVersion: 'volume 3.70',
+      status: 202,
+      requestBody: { snapshot: { force: true } },
+    });
     await settledSnapshot(bs, forced.id);
 
-    const unforced = await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-unforced'), isForced: false });
+    const unforced = await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-unforced'), force: false });
     cleanup.snapshots.add(unforced.id);
     expect(sdk.last('POST', '/snapshots')).toMatchObject({
       apiVersion: 'volume 3.65',
@@ -123,7 +126,7 @@ describe(`v3 snapshot force flag (${env.mode})`, () => {
     });
     expect((await settledSnapshot(bs, unforced.id)).consumesQuota).toBe(true);
 
-    // Without isForced the call goes out at the server's maximum.
+    // Without force the call goes out at the server's maximum.
     const plain = await bs.createSnapshot({ volumeId: vol.id, name: uniqueName('v3-plain') });
     cleanup.snapshots.add(plain.id);
     expect(sdk.last('POST', '/snapshots')).toMatchObject({ apiVersion: 'volume 3.70', status: 202 });
@@ -132,7 +135,7 @@ describe(`v3 snapshot force flag (${env.mode})`, () => {
     // Pinned above the field's range: refused before any request, naming both versions.
     const before = sdk.wire.length;
     const error = await bs
-      .createSnapshot({ volumeId: vol.id, name: uniqueName('v3-pinned'), isForced: false }, { microversion: '3.70' })
+      .createSnapshot({ volumeId: vol.id, name: uniqueName('v3-pinned'), force: false }, { microversion: '3.70' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MicroversionNotSupportedError);
     expect((error as Error).message).toContain('Snapshot.force = false is accepted only up to microversion 3.65');
