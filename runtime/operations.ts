@@ -242,13 +242,14 @@ export function mergeInto<T extends Resource>(target: T, response: ApiResponse):
 export function resourceBody(
   resource: Resource,
   kind: 'create' | 'update',
+  request: ReturnType<Resource['toRequest']> = resource.toRequest(kind),
 ): {
   body: Record<string, unknown>;
   requires: string | undefined;
   caps: string | undefined;
   capsBy: string | undefined;
 } {
-  const { body, root, requires, caps, capsBy } = resource.toRequest(kind);
+  const { body, root, requires, caps, capsBy } = request;
   const key = resource.schema.resourceKey;
   return { body: key ? { [key]: body, ...root } : { ...body, ...root }, requires, caps, capsBy };
 }
@@ -354,11 +355,11 @@ export async function updateResource<T extends Resource>(
     // may be stale (another client changed the server since it was read).
     for (const [key, value] of Object.entries(attrs)) if (value !== undefined) target.setAttribute(key, value, true);
   }
-  if (!target.isDirty()) return target;
+  // The changes are compared with what the server sent once: nothing changed, or only the ID (or
+  // path fields), e.g. an instance built from an ID, means nothing to send.
   const request = target.toRequest('update');
-  // Only the ID (or path fields) changed, e.g. an instance built from an ID: nothing to send.
   if (Object.keys(request.body).length === 0 && Object.keys(request.root).length === 0) return target;
-  const { body, requires, caps, capsBy } = resourceBody(target, 'update');
+  const { body, requires, caps, capsBy } = resourceBody(target, 'update', request);
   const response = await callOperation(
     client,
     operation,
