@@ -57,6 +57,18 @@ if [[ $TARGET == real ]] && ! flock -n 9; then
 fi
 
 SUMMARY=()
+# The failed tests of every suite of this run, printed last (and copied to $LIVE_FAILURE_DIGEST when
+# set: .ci/run prints it again at the very end of its log).
+DIGEST=$(mktemp /tmp/osbs-live-digest.XXXXXX.txt)
+print_digest() {
+  if [[ -s $DIGEST ]]; then
+    echo
+    echo "== what failed"
+    sed 's/^/   /' "$DIGEST"
+  fi
+  if [[ -n ${LIVE_FAILURE_DIGEST:-} ]]; then cat "$DIGEST" >>"$LIVE_FAILURE_DIGEST"; fi
+  rm -f "$DIGEST"
+}
 TOTALS_PASSED=0
 TOTALS_FAILED=0
 
@@ -82,6 +94,10 @@ run_suite() { # label
   cov=$?
   if ((cov != 0 && rc == 0)); then rc=$cov; fi
   if [[ $TARGET == fake && -n ${FIDELITY_REPORT:-} ]]; then cp "$report" "$FIDELITY_REPORT-$1.json"; fi
+  # What failed, in a few lines, for the end of the output (print_digest).
+  if ((rc != 0)); then
+    (cd "$ROOT" && npx tsx test/live/failure-digest.ts "$report" "$1") >>"$DIGEST" 2>&1 9>&-
+  fi
   rm -f "$coverage" "$keys"
   SUITE_SECONDS=$(elapsed "$t")
   counts=$(node -e '
@@ -171,6 +187,7 @@ if [[ $TARGET == fake ]]; then
   printf '   %s\n' "${SUMMARY[@]}"
   echo "   total $(elapsed "$T_ALL")s"
   echo "live (fake cloud): $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+  print_digest
   exit $FINAL
 fi
 
@@ -179,6 +196,7 @@ if [[ -n ${CINDER_URL:-} ]]; then
   run_suite external
   rc=$?
   echo "live: $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+  print_digest
   exit $rc
 fi
 
@@ -289,4 +307,6 @@ printf '   %s\n' "${SUMMARY[@]}"
 echo "   total $(elapsed "$T_ALL")s"
 ((${#START_FAILURES[@]})) && printf 'live: NOT RUN, %s\n' "${START_FAILURES[@]}"
 echo "live: $TOTALS_PASSED passed, $TOTALS_FAILED failed"
+for f in "${START_FAILURES[@]}"; do echo "$f" >>"$DIGEST"; done
+print_digest
 exit $FINAL
