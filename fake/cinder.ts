@@ -10,7 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FakeClock } from './clock.js';
-import type { FakeBody, FakeField, FakeOperation, FakeResource, FakeService } from './model.js';
+import type {
+  FakeBody,
+  FakeField,
+  FakeMadeBy,
+  FakeMembers,
+  FakeOperation,
+  FakeResource,
+  FakeService,
+} from './model.js';
 import type { FakeRecord, FakeState } from './state.js';
 import {
   compareVersions,
@@ -629,7 +637,7 @@ export class FakeCinder {
         // A declared step (a group's `available → updating → available`) checks its precondition first.
         const t = call.resource.status?.transitions[call.op.name];
         if (t) this.#begin(call, record, t);
-        Object.assign(record.data, call.fields, this.#stamp(call.resource, false));
+        Object.assign(record.data, toStored(call.resource, call.fields), this.#stamp(call.resource, false));
         return this.#respond(call, record);
       }
       case 'delete':
@@ -648,17 +656,18 @@ export class FakeCinder {
       if (required) fail(404, `${call.resource.name} could not be found.`);
       return undefined;
     }
-    let record = this.#options.state.get(call.resource.name, id);
+    let record = this.#options.state.get(storeOf(call.resource), id);
     if (record && this.#owned(call.resource) && record.project !== call.caller.projectId && !call.caller.admin)
       record = undefined;
     if (!record && !this.#creatable(call.resource)) {
       // A resource nothing creates (quota sets, limits, capabilities): every ID reads as its defaults.
-      record = this.#options.state.insert(call.resource.name, this.#defaults(call.resource, id), {
+      record = this.#options.state.insert(storeOf(call.resource), this.#defaults(call.resource, id), {
         project: call.caller.projectId,
         id,
       });
     }
-    if (!record) return fail(404, `${call.resource.name} ${id} could not be found.`);
+    // A resource served over another's records answers with the stored one's name, as Cinder does.
+    if (!record) return fail(404, `${storeOf(call.resource)} ${id} could not be found.`);
     return record;
   }
 
@@ -672,10 +681,12 @@ export class FakeCinder {
    * step's `set` fills them).
    */
   #createsByRequest(resource: FakeResource, op: FakeOperation): boolean {
+    const idParam = Object.entries(resource.pathParams).find(([, f]) => f === resource.idField)?.[0];
     return (
       op.kind === 'request' &&
       op.method === 'POST' &&
-      op.path === resource.basePath &&
+      // Its own collection, or a path that names no record of it (a group's `/groups/action` create-from-src).
+      (op.path === resource.basePath || (idParam !== undefined && !op.path.includes(`{${idParam}}`))) &&
       resource.status?.transitions[op.name] !== undefined
     );
   }
@@ -714,7 +725,10 @@ export class FakeCinder {
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
       if (wire !== resource.idField && call.params[ph] !== undefined) data[wire] = call.params[ph];
     }
-    const record = this.#options.state.insert(resource.name, data, { project, id: randomUUID() });
+    const record = this.#options.state.insert(storeOf(resource), toStored(resource, data), {
+      project,
+      id: randomUUID(),
+    });
     const t = resource.status?.transitions[op.name];
     const statusField = resource.status?.field;
     if (statusField) {
@@ -763,9 +777,10 @@ export class FakeCinder {
         `Invalid ${call.resource.name.toLowerCase()}: ${call.resource.name} status must be ${wanted} to ${call.op.name}, currently ${String(current)}.`,
       );
     }
+    this.#memberSteps(call, record);
     const set: Record<string, unknown> = {};
     for (const [wire, arg] of Object.entries(t.set ?? {})) {
-      if (call.args[arg] !== undefined) set[wire] = call.args[arg];
+      if (call.args[arg] !== undefined) set[storedWire(call.resource, wire)] = call.args[arg];
     }
     if (typeof set['size'] === 'number') {
       const grow = set['size'] - Number(record.data['size'] ?? 0);
@@ -793,7 +808,7 @@ export class FakeCinder {
     const record = this.#target(call, false);
     const t = resource.status?.transitions[op.name];
     if (record && t) this.#begin(call, record, t);
-    else if (record && op.kind === 'delete') this.#options.state.remove(resource.name, record.id);
+    else if (record && op.kind === 'delete') this.#options.state.remove(storeOf(resource), record.id);
     return this.#respond(call, record);
   }
 
@@ -844,11 +859,11 @@ export class FakeCinder {
     const state = this.#options.state;
     const owned = this.#owned(resource);
     const allTenants = caller.admin && toBoolean(req.query.get('all_tenants') ?? 'false');
-    let records = state.list(resource.name).filter((r) => !owned || allTenants || r.project === caller.projectId);
+    let records = state.list(storeOf(resource)).filter((r) => !owned || allTenants || r.project === caller.projectId);
     // Parent placeholders in the path filter too.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
       if (call.params[ph] !== undefined && wire !== resource.idField)
-        records = records.filter((r) => r.data[wire] === call.params[ph]);
+        records = records.filter((r) => r.data[storedWire(resource, wire)] === call.params[ph]);
     }
     const byWire = new Map(resource.fields.map((f) => [f.wire, f]));
     for (const arg of call.op.args) {
@@ -859,7 +874,7 @@ export class FakeCinder {
         continue;
       }
       const field = byWire.get(arg.wire);
-      if (field) records = records.filter((r) => matches(r.data[field.wire], value, field));
+      if (field) records = records.filter((r) => matches(r.data[storedWire(resource, field.wire)], value, field));
     }
     records = sortRecords(records, req.query);
     const total = records.length;
@@ -891,13 +906,22 @@ export class FakeCinder {
 
   /** A record as the request's version and microversion show it. */
   #view(call: Call, record: FakeRecord, detail: boolean): Record<string, unknown> {
-    const resource = call.resource.name === record.resource ? call.resource : call.table.resources.get(record.resource);
+    const resource =
+      storeOf(call.resource) === record.resource ? call.resource : call.table.resources.get(record.resource);
     const out: Record<string, unknown> = {};
     for (const f of resource?.fields ?? []) {
       if (!inRange(f, call.version)) continue;
       if (!detail && f.wire !== resource!.idField && f.wire !== resource!.nameField && f.wire !== 'links') continue;
       out[f.wire] =
-        f.wire === 'links' ? this.#links(call, resource!, record) : (record.data[f.wire] ?? emptyValue(f.type));
+        f.wire === 'links'
+          ? this.#links(call, resource!, record)
+          : (record.data[storedWire(resource!, f.wire)] ?? emptyValue(f.type));
+    }
+    // A members list is answered only when asked for (Cinder's list_volume), with the members' IDs.
+    for (const m of resource?.members ?? []) {
+      if (!m.list || !(m.list.field in out)) continue;
+      if (toBoolean(call.args[m.list.arg] ?? false)) out[m.list.field] = this.#membersOf(m, record).map((r) => r.id);
+      else delete out[m.list.field];
     }
     return out;
   }
@@ -921,7 +945,7 @@ export class FakeCinder {
       case 'resource': {
         const key = r.key ?? call.table.resources.get(r.resource)?.resourceKey ?? resource.resourceKey;
         const view =
-          record && r.resource === record.resource
+          record && storeOf(call.table.resources.get(r.resource) ?? resource) === record.resource
             ? this.#view(call, record, true)
             : (sampleValue(r.resource, this.#structsOf(call)) as Record<string, unknown>);
         return { status, body: key ? { [key]: view } : view };
@@ -949,6 +973,160 @@ export class FakeCinder {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Members (`members`): records of another resource that belong to this one through a field
+
+  /** The records that belong to `owner` through the declaration. */
+  #membersOf(m: FakeMembers, owner: FakeRecord): FakeRecord[] {
+    const member = this.#resources.get(m.resource);
+    if (!member) return [];
+    const field = storedWire(member, m.field);
+    return this.#options.state.list(storeOf(member)).filter((r) => r.data[field] === owner.id);
+  }
+
+  /**
+   * What an operation does to the members of the record it acts on, before its own status step:
+   * the update fields that add and remove members, a delete that takes them (or is refused while
+   * they remain), and the members an operation makes (a group snapshot's snapshots).
+   */
+  #memberSteps(call: Call, record: FakeRecord): void {
+    const owner = call.resource;
+    const ownerWord = storeOf(owner).toLowerCase();
+    for (const m of owner.members ?? []) {
+      const member = this.#resources.get(m.resource);
+      if (!member) continue;
+      const field = storedWire(member, m.field);
+      const memberWord = m.resource.toLowerCase();
+      const invalid = (text: string): never => fail(400, `Invalid ${memberWord}: ${text}`);
+      const ids = (wire: string | undefined): string[] => {
+        const value = wire === undefined ? undefined : call.fields[wire];
+        if (wire !== undefined) delete call.fields[wire];
+        return typeof value === 'string' ? value.split(',').filter((id) => id.trim() !== '') : [];
+      };
+      // cinder/group/api.py update(): add_volumes and remove_volumes, comma-separated IDs.
+      const adding = ids(m.add);
+      const removing = ids(m.remove);
+      const current = new Set(this.#membersOf(m, record).map((r) => r.id));
+      const joining: FakeRecord[] = [];
+      for (const id of adding) {
+        if (current.has(id)) continue;
+        const r = this.#options.state.get(storeOf(member), id);
+        if (!r)
+          invalid(`Cannot add ${memberWord} ${id} to ${ownerWord} ${record.id} because ${memberWord} cannot be found.`);
+        const other = r!.data[field];
+        if (typeof other === 'string' && other !== '')
+          invalid(
+            `Cannot add ${memberWord} ${id} to ${ownerWord} ${record.id} because it is already in ${ownerWord} ${other}.`,
+          );
+        joining.push(r!);
+      }
+      for (const id of removing)
+        if (!current.has(id))
+          invalid(
+            `Cannot remove ${memberWord} ${id} from ${ownerWord} ${record.id} because it is not in the ${ownerWord}.`,
+          );
+      for (const r of joining) r.data[field] = record.id;
+      for (const id of removing) {
+        const r = this.#options.state.get(storeOf(member), id);
+        if (r) r.data[field] = null;
+      }
+      // cinder/group/api.py delete(): the members go with a delete-volumes delete, else it is refused.
+      if (call.op.name === 'delete' && m.delete) {
+        const members = this.#membersOf(m, record);
+        const take = m.delete.arg === undefined || toBoolean(call.args[m.delete.arg] ?? false);
+        if (!take && members.length > 0 && m.delete.refuse !== undefined)
+          fail(400, m.delete.refuse.replace(/\{id\}/g, record.id));
+        if (take) for (const r of members) this.#removeMember(member, r);
+      }
+      const alternatives = m.madeBy[call.op.name] ?? [];
+      const chosen = alternatives.find((a) => a.when === undefined || isSet(this.#path(call, a.when, record)));
+      if (chosen) this.#make(call, record, m, member, chosen);
+    }
+  }
+
+  /** `made_by`: the owner takes `set`, then one member per source record. */
+  #make(call: Call, owner: FakeRecord, m: FakeMembers, member: FakeResource, made: FakeMadeBy): void {
+    for (const [wire, path] of Object.entries(made.set)) {
+      const value = this.#path(call, path, owner);
+      if (value !== undefined) owner.data[storedWire(call.resource, wire)] = structuredClone(value);
+    }
+    if (!made.each) return;
+    const source = this.#resources.get(made.each.resource);
+    if (!source) return;
+    const where = Object.entries(made.each.where).map(
+      ([wire, path]) => [storedWire(source, wire), this.#path(call, path, owner)] as const,
+    );
+    if (where.some(([, v]) => !isSet(v))) return;
+    const sources = this.#options.state
+      .list(storeOf(source))
+      .filter((r) => where.every(([wire, v]) => r.data[wire] === v));
+    for (const each of sources) {
+      const data: Record<string, unknown> = { [storedWire(member, m.field)]: owner.id };
+      for (const [wire, path] of Object.entries(made.member)) {
+        const value = this.#path(call, path, owner, each);
+        if (value !== undefined) data[storedWire(member, wire)] = structuredClone(value);
+      }
+      for (const f of member.fields) if (f.name === 'userId') data[f.wire] = call.caller.userId;
+      const record = this.#options.state.insert(storeOf(member), data, { project: owner.project, id: randomUUID() });
+      // The member walks its own create lifecycle (creating → available on the next read).
+      const t = member.status?.transitions['create'];
+      const statusField = member.status?.field;
+      if (!statusField) continue;
+      record.data[statusField] = t?.via ?? t?.to ?? 'available';
+      if (t?.to !== undefined)
+        record.pending = {
+          operation: `${member.name}.create`,
+          to: t.to,
+          gone: false,
+          set: {},
+          due: this.#options.clock.now(),
+        };
+    }
+  }
+
+  /** A member that goes with its owner: through its own delete lifecycle when it has one. */
+  #removeMember(member: FakeResource, record: FakeRecord): void {
+    const t = member.status?.transitions['delete'];
+    const statusField = member.status?.field;
+    if (!t?.gone || !statusField) {
+      this.#options.state.remove(storeOf(member), record.id);
+      return;
+    }
+    if (t.via !== undefined) record.data[statusField] = t.via;
+    record.pending = { operation: `${member.name}.delete`, gone: true, set: {}, due: this.#options.clock.now() };
+  }
+
+  /**
+   * A path of `made_by`: `$arg`, `self` (the owner) or `each` (the source record), then `.wire`
+   * (a field, by the resource's own wire names) and `@Resource` (the record an ID names).
+   */
+  #path(call: Call, text: string, self: FakeRecord, each?: FakeRecord): unknown {
+    const m = /^(\$[A-Za-z][A-Za-z0-9]*|self|each)(.*)$/.exec(text);
+    if (!m) return undefined;
+    let value: unknown;
+    let resource: FakeResource | undefined;
+    if (m[1] === 'self') [value, resource] = [self, call.resource];
+    else if (m[1] === 'each') [value, resource] = [each, each ? this.#byStore(each.resource) : undefined];
+    else value = call.args[m[1].slice(1)];
+    for (const [, kind, name] of m[2].matchAll(/([.@])([A-Za-z_][A-Za-z0-9_-]*)/g)) {
+      if (kind === '@') {
+        resource = this.#resources.get(name);
+        value = resource && typeof value === 'string' ? this.#options.state.get(storeOf(resource), value) : undefined;
+      } else {
+        const record = value as FakeRecord | undefined;
+        value = record && resource ? record.data[storedWire(resource, name)] : undefined;
+        resource = undefined;
+      }
+      if (value === undefined) return undefined;
+    }
+    return value;
+  }
+
+  /** The resource whose records a table holds (itself, not one stored as it). */
+  #byStore(store: string): FakeResource | undefined {
+    return this.#resources.get(store);
+  }
+
   #structsOf(call: Call): Readonly<Record<string, readonly FakeField[]>> {
     const structs: Record<string, readonly FakeField[]> = {};
     for (const r of call.table.resources.values()) {
@@ -958,6 +1136,23 @@ export class FakeCinder {
     return structs;
   }
 }
+
+/** The resource whose records hold this one's (`stored_as`), else its own. */
+function storeOf(resource: FakeResource): string {
+  return resource.storedAs?.resource ?? resource.name;
+}
+
+/** This resource's wire name as its records store it. */
+function storedWire(resource: FakeResource, wire: string): string {
+  return resource.storedAs?.fields[wire] ?? wire;
+}
+
+function toStored(resource: FakeResource, data: Record<string, unknown>): Record<string, unknown> {
+  if (!resource.storedAs) return data;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [storedWire(resource, k), v]));
+}
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
 /** A list filter: equality after normalising, `{"k": "v"}` subsets for maps, `gt:`… terms for times. */
 function matches(actual: unknown, wanted: unknown, field: FakeField): boolean {

@@ -140,6 +140,29 @@ export interface FakeOperation extends FakeRange {
   readonly status: number;
 }
 
+/** One alternative of `members[].made_by` (paths: `$arg`, `self`, `each`, `.wire`, `@Resource`). */
+export interface FakeMadeBy {
+  readonly when?: string;
+  /** Owner wire name → path. */
+  readonly set: Readonly<Record<string, string>>;
+  readonly each?: { readonly resource: string; readonly where: Readonly<Record<string, string>> };
+  /** Member wire name → path. */
+  readonly member: Readonly<Record<string, string>>;
+}
+
+/** Records of another resource that belong to this one through their `field` (wire names). */
+export interface FakeMembers {
+  readonly resource: string;
+  readonly field: string;
+  /** The owner's field answered with the members' IDs when the argument (by name) is true. */
+  readonly list?: { readonly field: string; readonly arg: string };
+  readonly add?: string;
+  readonly remove?: string;
+  readonly delete?: { readonly arg?: string; readonly refuse?: string };
+  /** Operation name → alternatives. */
+  readonly madeBy: Readonly<Record<string, readonly FakeMadeBy[]>>;
+}
+
 export interface FakeResource extends FakeRange {
   readonly name: string;
   readonly resourceKey?: string;
@@ -151,6 +174,10 @@ export interface FakeResource extends FakeRange {
   /** Path placeholder → the wire name of the field it fills. */
   readonly pathParams: Readonly<Record<string, string>>;
   readonly status?: FakeStatus;
+  /** Records of other resources that belong to this one (a group's volumes). */
+  readonly members?: readonly FakeMembers[];
+  /** Served over another resource's records; this resource's wire name → the stored one. */
+  readonly storedAs?: { readonly resource: string; readonly fields: Readonly<Record<string, string>> };
   readonly fields: readonly FakeField[];
   readonly structs: Readonly<Record<string, readonly FakeField[]>>;
   readonly operations: readonly FakeOperation[];

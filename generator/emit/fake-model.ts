@@ -9,6 +9,8 @@ import type {
   FakeArg,
   FakeBody,
   FakeField,
+  FakeMadeBy,
+  FakeMembers,
   FakeModel,
   FakeOperation,
   FakeResource,
@@ -21,6 +23,7 @@ import type {
   BodyTemplate,
   FieldModel,
   HttpMethod,
+  MembersModel,
   OperationModel,
   ResourceModel,
   ServiceModel,
@@ -258,9 +261,40 @@ function resource(r: ResourceModel): FakeResource {
           },
         }
       : {}),
+    ...(r.members.length > 0 ? { members: r.members.map(members) } : {}),
+    ...(r.storedAs ? { storedAs: { resource: r.storedAs.resource, fields: r.storedAs.fields } } : {}),
     fields: r.fields.map(field),
     structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
     operations: r.operations.map((op) => operation(r, op, wireOf)),
+  };
+}
+
+function members(m: MembersModel): FakeMembers {
+  return {
+    resource: m.resource,
+    field: m.field,
+    ...(m.list ? { list: m.list } : {}),
+    ...(m.add !== undefined ? { add: m.add } : {}),
+    ...(m.remove !== undefined ? { remove: m.remove } : {}),
+    ...(m.delete
+      ? {
+          delete: {
+            ...(m.delete.arg !== undefined ? { arg: m.delete.arg } : {}),
+            ...(m.delete.refuse !== undefined ? { refuse: m.delete.refuse } : {}),
+          },
+        }
+      : {}),
+    madeBy: Object.fromEntries(
+      Object.entries(m.madeBy).map(([op, alternatives]) => [
+        op,
+        alternatives.map((a): FakeMadeBy => ({
+          ...(a.when !== undefined ? { when: a.when } : {}),
+          set: a.set,
+          ...(a.each ? { each: a.each } : {}),
+          member: a.member,
+        })),
+      ]),
+    ),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Diagnostics, Position } from '../load/diagnostics.js';
 import type { SourceDocument } from '../load/source.js';
 import { compareVersions, pathPlaceholders } from './util.js';
 import { parseTypeExpr } from './type-expr.js';
+import { buildMembers, buildStoredAs, type RawMembers, type RawStoredAs } from './build-members.js';
 import type {
   ArgModel,
   BodyTemplate,
@@ -94,6 +95,8 @@ export interface RawResource {
       { from?: string[]; via?: string; to?: string; gone?: true; delay?: number; set?: Record<string, string> }
     >;
   };
+  members?: RawMembers[];
+  stored_as?: RawStoredAs;
   fields: Record<string, RawField>;
   structs?: Record<string, { description: string; fields: Record<string, RawField> }>;
   operations?: Record<string, RawOperation>;
@@ -444,6 +447,8 @@ export function buildResource(
       transitions: buildTransitions(raw.status.transitions ?? {}, operations, fieldNames, err, at),
       source: at(['status']),
     },
+    members: buildMembers(raw.members, fields, operations, err, at),
+    storedAs: buildStoredAs(raw.stored_as, fields, err, at),
     fields,
     structs,
     operations,

@@ -10,6 +10,7 @@ import { findSpecFiles, parseSource, readSpecText, type SourceDocument } from '.
 import { loadSchemas, validateDocument } from '../load/validate.js';
 import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
 import { buildResource, type RawResource } from './build-resource.js';
+import { checkMembersAcross } from './build-members.js';
 import type { ResourceModel, ServiceModel, SpecModel } from './types.js';
 import { compareVersions } from './util.js';
 
@@ -84,6 +85,8 @@ export async function buildModel(options: BuildOptions): Promise<SpecModel> {
     );
     if (service) services.push(service);
   }
+  d.throwIfAny();
+  checkMembersAcross({ services }, d);
   d.throwIfAny();
   return { services };
 }

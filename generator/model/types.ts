@@ -167,6 +167,53 @@ export interface StatusModel {
   readonly source?: Position | undefined;
 }
 
+/**
+ * Records made with a member relation when an operation runs (`members[].made_by`): for each
+ * record of `each.resource` matching `each.where`, a member made with `member`'s fields; the owner
+ * takes `set`'s fields first. Values are paths: `$arg`, `self` (the owner record), `each` (the
+ * source record), then `.wire` (a field) and `@Resource` (the record an ID names). Read by the fake
+ * cloud only.
+ */
+export interface MadeByModel {
+  /** A path that must be set for this alternative to apply (e.g. the argument naming the source). */
+  readonly when?: string | undefined;
+  /** Owner field (wire name) → path. */
+  readonly set: Readonly<Record<string, string>>;
+  readonly each?: { readonly resource: string; readonly where: Readonly<Record<string, string>> } | undefined;
+  /** Member field (wire name) → path. */
+  readonly member: Readonly<Record<string, string>>;
+}
+
+/**
+ * Records of another resource that belong to this one through a field of theirs (`members`):
+ * a group's volumes by their group_id. Field names are wire names, as stored (shared by every
+ * version of the API). Read by the fake cloud only.
+ */
+export interface MembersModel {
+  readonly resource: string;
+  /** The member's field (wire name) that holds the owner's ID. */
+  readonly field: string;
+  /** The owner's field (wire name) answered with the members' IDs, only when `arg` is true. */
+  readonly list?: { readonly field: string; readonly arg: string } | undefined;
+  /** Update fields (wire names): comma-separated IDs that join or leave. */
+  readonly add?: string | undefined;
+  readonly remove?: string | undefined;
+  /** On delete: the members go with the owner; with `arg`, only when it is true, else `refuse` (400). */
+  readonly delete?: { readonly arg?: string | undefined; readonly refuse?: string | undefined } | undefined;
+  /** Operation name → alternatives (the first whose `when` holds applies). */
+  readonly madeBy: Readonly<Record<string, readonly MadeByModel[]>>;
+  /** Where it is declared (errors and spec:diff point at it). */
+  readonly source?: Position | undefined;
+}
+
+/** The resource is served over another's records (`stored_as`): the legacy API over the new one. */
+export interface StoredAsModel {
+  readonly resource: string;
+  /** This resource's wire name → the stored one, where they differ. */
+  readonly fields: Readonly<Record<string, string>>;
+  readonly source?: Position | undefined;
+}
+
 export interface ResourceModel extends VersionRange {
   readonly name: string;
   readonly file: string;
@@ -183,6 +230,8 @@ export interface ResourceModel extends VersionRange {
   readonly keepUnknown: boolean;
   readonly quotaUsage: boolean;
   readonly status?: StatusModel | undefined;
+  readonly members: readonly MembersModel[];
+  readonly storedAs?: StoredAsModel | undefined;
   readonly fields: readonly FieldModel[];
   readonly structs: readonly StructModel[];
   readonly operations: readonly OperationModel[];
