@@ -732,8 +732,14 @@ export class FakeCinder {
     const t = resource.status?.transitions[op.name];
     const statusField = resource.status?.field;
     if (statusField) {
-      if (t) this.#begin(call, record, t);
-      else record.data[statusField] ??= 'available';
+      try {
+        if (t) this.#begin(call, record, t);
+        else record.data[statusField] ??= 'available';
+      } catch (error) {
+        // A create its lifecycle step refuses leaves no record behind.
+        this.#options.state.remove(storeOf(resource), record.id);
+        throw error;
+      }
     }
     return this.#respond(call, record);
   }
@@ -1018,6 +1024,18 @@ export class FakeCinder {
           invalid(
             `Cannot add ${memberWord} ${id} to ${ownerWord} ${record.id} because it is already in ${ownerWord} ${other}.`,
           );
+        if (m.match) {
+          // `volume_type` → "volume type", as Cinder's messages say it.
+          const what = m.match.member.replace(/_/g, ' ');
+          const value = r!.data[storedWire(member, m.match.member)];
+          const allowed = record.data[storedWire(owner, m.match.owner)];
+          if (!isSet(value))
+            invalid(`Cannot add ${memberWord} ${id} to ${ownerWord} ${record.id} because it has no ${what}.`);
+          if (!Array.isArray(allowed) || !allowed.includes(value))
+            invalid(
+              `Cannot add ${memberWord} ${id} to ${ownerWord} ${record.id} because ${what} ${String(value)} is not supported by the ${ownerWord}.`,
+            );
+        }
         joining.push(r!);
       }
       for (const id of removing)
@@ -1040,6 +1058,15 @@ export class FakeCinder {
       }
       const alternatives = m.madeBy[call.op.name] ?? [];
       const chosen = alternatives.find((a) => a.when === undefined || isSet(this.#path(call, a.when, record)));
+      if (chosen?.refuse !== undefined)
+        fail(
+          400,
+          chosen.refuse.replace(/\{\$([A-Za-z][A-Za-z0-9]*)\}/g, (_, arg: string) => {
+            const v = call.args[arg];
+            // Cinder formats a missing value as Python's None.
+            return typeof v === 'string' || typeof v === 'number' ? String(v) : 'None';
+          }),
+        );
       if (chosen) this.#make(call, record, m, member, chosen);
     }
   }

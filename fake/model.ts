@@ -148,6 +148,8 @@ export interface FakeMadeBy {
   readonly each?: { readonly resource: string; readonly where: Readonly<Record<string, string>> };
   /** Member wire name → path. */
   readonly member: Readonly<Record<string, string>>;
+  /** Refuse with this 400 message (`{$arg}` is an argument's value). */
+  readonly refuse?: string;
 }
 
 /** Records of another resource that belong to this one through their `field` (wire names). */
@@ -158,6 +160,8 @@ export interface FakeMembers {
   readonly list?: { readonly field: string; readonly arg: string };
   readonly add?: string;
   readonly remove?: string;
+  /** A member joins only when its `member` field's value is in the owner's `owner` list. */
+  readonly match?: { readonly member: string; readonly owner: string };
   readonly delete?: { readonly arg?: string; readonly refuse?: string };
   /** Operation name → alternatives. */
   readonly madeBy: Readonly<Record<string, readonly FakeMadeBy[]>>;

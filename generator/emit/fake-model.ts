@@ -276,6 +276,7 @@ function members(m: MembersModel): FakeMembers {
     ...(m.list ? { list: m.list } : {}),
     ...(m.add !== undefined ? { add: m.add } : {}),
     ...(m.remove !== undefined ? { remove: m.remove } : {}),
+    ...(m.match ? { match: m.match } : {}),
     ...(m.delete
       ? {
           delete: {
@@ -292,6 +293,7 @@ function members(m: MembersModel): FakeMembers {
           set: a.set,
           ...(a.each ? { each: a.each } : {}),
           member: a.member,
+          ...(a.refuse !== undefined ? { refuse: a.refuse } : {}),
         })),
       ]),
     ),

@@ -24,6 +24,7 @@ export interface RawMadeBy {
   set?: Record<string, string>;
   each?: { resource: string; where: Record<string, string> };
   member?: Record<string, string>;
+  refuse?: string;
 }
 
 export interface RawMembers {
@@ -32,6 +33,7 @@ export interface RawMembers {
   list?: { field: string; arg: string };
   add?: string;
   remove?: string;
+  match?: { member: string; owner: string };
   delete?: { arg?: string; refuse?: string };
   made_by?: Record<string, RawMadeBy[]>;
 }
@@ -97,6 +99,7 @@ export function buildMembers(
     }
     ownField('add', m.add, true);
     ownField('remove', m.remove, true);
+    if (m.match && m.add === undefined) err([...p, 'match'], 'match needs add (it checks the members that join)');
     if (m.delete) {
       const del = operations.find((o) => o.name === 'delete');
       if (!del) err([...p, 'delete'], 'the resource has no operation named "delete"');
@@ -127,7 +130,11 @@ export function buildMembers(
         for (const [wire, value] of Object.entries(a.member ?? {})) checkPath([...q, 'member', wire], value, true);
         if (a.member && !a.each)
           err([...q, 'member'], 'member fields need each (the records the members are made from)');
-        return { when: a.when, set: a.set ?? {}, each: a.each, member: a.member ?? {} };
+        if (a.refuse !== undefined && (a.set !== undefined || a.each !== undefined))
+          err([...q, 'refuse'], 'an alternative that refuses makes nothing: no set or each with refuse');
+        for (const ref of a.refuse?.matchAll(/\{\$([A-Za-z][A-Za-z0-9]*)\}/g) ?? [])
+          if (op) opArg([...q, 'refuse'], opName, ref[1]);
+        return { when: a.when, set: a.set ?? {}, each: a.each, member: a.member ?? {}, refuse: a.refuse };
       });
     }
     return {
@@ -136,6 +143,7 @@ export function buildMembers(
       list: m.list,
       add: m.add,
       remove: m.remove,
+      match: m.match,
       delete: m.delete,
       madeBy,
       source: at(p),
@@ -190,6 +198,14 @@ export function checkMembersAcross(model: SpecModel, d: Diagnostics): void {
           return;
         }
         if (!memberWires.has(m.field)) report(m.source, at('.field'), `${m.resource} has no field "${m.field}"`);
+        if (m.match && !memberWires.has(m.match.member))
+          report(m.source, at('.match.member'), `${m.resource} has no field "${m.match.member}"`);
+        if (
+          m.match &&
+          !(wiresOf(r.storedAs?.resource ?? r.name) ?? new Set()).has(m.match.owner) &&
+          !wiresOf(r.name)?.has(m.match.owner)
+        )
+          report(m.source, at('.match.owner'), `${r.name} has no field "${m.match.owner}"`);
         /** Follows a path's steps from the resource it starts at; reports the first step that is unknown. */
         const walk = (where: string, text: string, start: string | undefined): void => {
           const parsed = parsePathOrUndefined(text);

@@ -182,6 +182,8 @@ export interface MadeByModel {
   readonly each?: { readonly resource: string; readonly where: Readonly<Record<string, string>> } | undefined;
   /** Member field (wire name) → path. */
   readonly member: Readonly<Record<string, string>>;
+  /** Refuse the operation with this 400 message (`{$arg}` is an argument's value) instead. */
+  readonly refuse?: string | undefined;
 }
 
 /**
@@ -198,6 +200,8 @@ export interface MembersModel {
   /** Update fields (wire names): comma-separated IDs that join or leave. */
   readonly add?: string | undefined;
   readonly remove?: string | undefined;
+  /** A member joins only when its `member` field's value is in the owner's `owner` list. */
+  readonly match?: { readonly member: string; readonly owner: string } | undefined;
   /** On delete: the members go with the owner; with `arg`, only when it is true, else `refuse` (400). */
   readonly delete?: { readonly arg?: string | undefined; readonly refuse?: string | undefined } | undefined;
   /** Operation name → alternatives (the first whose `when` holds applies). */

@@ -48,7 +48,6 @@ const SPEC_MAPS =
   'stored as Cinder stores them: the fake answers values of the declared type';
 const IN_USE = "refusals of a resource in use (Cinder's code checks other resources) are not declared";
 const QUOTAS = "quota sets, defaults, classes and limits are not modelled beyond the fake's own quota check";
-const GROUPS = "group membership (volumes' group_id, add/remove volumes, member snapshots) is not modelled";
 const TYPE_SPECS = "a volume type's is_public, extra specs and access lists are not stored as Cinder does";
 const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not declared in the spec)";
 const DEFAULTS =
@@ -184,13 +183,14 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'createConsistencyGroup on a type no back end serves: accepted, then error; get, find, update, delete': realOnly(
       'the scheduler sends a group no back end serves to error',
     ),
-    'a generic group through the CG API: consistencyGroups, createConsistencyGroupSnapshot, get, find, list':
-      diverges(GROUPS),
-    'resetGroupState and resetGroupSnapshotState (deprecated aliases) write the status': diverges(
-      'reset_status of a group or group snapshot declares no transition',
+  },
+  'consistency-groups.test.ts': {
+    'createConsistencyGroup: accepted, then error without a back end; what Cinder does with such a group': realOnly(
+      'the scheduler sends a group no back end serves to error',
     ),
-    'createConsistencyGroupFromSource from the CG snapshot; deleteConsistencyGroup with force, deleteConsistencyGroupSnapshot':
-      diverges(GROUPS),
+    'a generic group through the CG API: getConsistencyGroup, findConsistencyGroup, consistencyGroups (details on/off)':
+      diverges(DEFAULTS),
+    'updateConsistencyGroup renames the group and adds a volume': diverges(DEFAULTS),
   },
   'backups.test.ts': {
     'createBackup answers id, name and links; the backup becomes available; getBackup shows it; the volume is available again':
@@ -201,9 +201,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     ),
     'exportBackup gives the posix record; importBackup refuses it while the backup exists, accepts it after a delete, and the data restores':
       realOnly("the posix backup driver's export record and the backed-up data on disk"),
-  },
-  'consistency-groups.test.ts': {
-    '*': diverges('a consistency group created through the legacy API is not found by its ID afterwards'),
   },
   'discovery.test.ts': {
     'getLimits: the absolute limits reflect the quotas the harness raised, and no rate limits': diverges(QUOTAS),
@@ -335,22 +332,10 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(SPEC_MAPS),
     'updateGroupType renames and re-describes the type': diverges(SPEC_MAPS),
     'createGroup with a volume type ends available; getGroup lists its volumes with listVolume (3.25)':
-      diverges(GROUPS),
-    'findGroup, groups() and volumes({groupId}) (3.10) find the group and its members': diverges(GROUPS),
-    'updateGroup adds a volume, renames the group, and removes the volume again': diverges(GROUPS),
-    'resetGroupStatus (3.20) sets the status that getGroup then reports': diverges(
-      'reset_status of a group declares no transition',
-    ),
+      diverges(DEFAULTS),
     'replication (3.38): enable, disable and failover answer Cinder’s 400 for a non-replication group type': diverges(
       "the group type's replication is checked in Cinder's code",
     ),
-    'createGroupSnapshot takes one snapshot per volume, holding the data of that moment': diverges(GROUPS),
-    'getGroupSnapshot, findGroupSnapshot and groupSnapshots() (with filters) show it': diverges(GROUPS),
-    'resetGroupSnapshotStatus (3.19) sets the status': diverges(GROUPS),
-    'createGroupFromSource from the group snapshot: a new group whose volumes hold the snapshot data': diverges(GROUPS),
-    'createGroupFromSource from the group: a clone of each member': diverges(GROUPS),
-    'deleteGroupSnapshot removes it and its snapshots': diverges(GROUPS),
-    'deleteGroup needs deleteVolumes while the group has volumes; with it the volumes go too': diverges(IN_USE),
     'deleteGroupType is refused while groups use the type, then deletes it': diverges(IN_USE),
   },
   'v3-messages.test.ts': {
