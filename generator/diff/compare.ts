@@ -283,6 +283,47 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
   diffOperations(e.of('operation'), b, h, ctx);
   // After the operations: their renames carry lifecycle steps over.
   diffStatus(e.of('status'), b, h, ctx);
+  diffMembers(e.of('status'), b, h);
+}
+
+/**
+ * `members` and `stored_as`, read by the fake cloud only: compared as declared (without where they
+ * are). A base built by an older builder (`--builder revision`) may predate them: none declared.
+ */
+function diffMembers(e: Emitter, b: ResourceModel, h: ResourceModel): void {
+  const name = h.name;
+  const plain = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k === 'source' ? undefined : x));
+  const describe = (ms: ResourceModel['members'] | undefined): string =>
+    ms && ms.length > 0 ? ms.map((m) => `${m.resource} by ${m.field}`).join(', ') : 'none';
+  const bm = (b as Partial<ResourceModel>).members ?? [];
+  const hm = (h as Partial<ResourceModel>).members ?? [];
+  if (plain(bm) !== plain(hm))
+    e.add(
+      'members-changed',
+      `${name}.members`,
+      `members of ${code(name)}: ${describe(bm)} → ${describe(hm)}${describe(bm) === describe(hm) ? ' (what the fake cloud does with them changed)' : ''}`,
+      hm[0]?.source ?? bm[0]?.source ?? h.source,
+    );
+  const bs = (b as Partial<ResourceModel>).storedAs;
+  const hs = (h as Partial<ResourceModel>).storedAs;
+  if (plain(bs) !== plain(hs)) {
+    const show = (s: typeof bs): string =>
+      s
+        ? `${s.resource}${
+            Object.keys(s.fields).length > 0
+              ? ` (${Object.entries(s.fields)
+                  .map(([f, t]) => `${f} as ${t}`)
+                  .join(', ')})`
+              : ''
+          }`
+        : 'its own records';
+    e.add(
+      'stored-as-changed',
+      `${name}.stored_as`,
+      `the fake cloud keeps ${code(name)} as ${show(bs)} → ${show(hs)}`,
+      hs?.source ?? bs?.source ?? h.source,
+    );
+  }
 }
 
 /**

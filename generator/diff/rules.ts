@@ -642,6 +642,23 @@ export const RULES = [
     example: 'Backup.create delay none → 5000 ms',
     why: "Only the fake cloud's timing changes (a test's delays option still wins); the statuses, the types and the requests are the same.",
   },
+  {
+    id: 'members-changed',
+    meaning:
+      'Which records of another resource belong to this one, or what the fake cloud does with them (`members`), changed.',
+    sdk: N,
+    wire: N,
+    example: 'Group members: Volume by group_id, add add_volumes → also match volume_type in volume_types',
+    why: 'No type or request changes: the spec now says otherwise what Cinder does with related records, and the fake cloud follows it.',
+  },
+  {
+    id: 'stored-as-changed',
+    meaning: "The resource whose records the fake cloud serves this one's API over (`stored_as`) changed.",
+    sdk: N,
+    wire: N,
+    example: 'ConsistencyGroup stored as Group',
+    why: 'No type or request changes: only where the fake cloud keeps the records, and so which API finds them.',
+  },
 
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {
