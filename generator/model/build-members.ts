@@ -81,6 +81,20 @@ export function buildMembers(
 ): MembersModel[] {
   return (raw ?? []).map((m, i) => {
     const p = ['members', i];
+    // Every key the checks across resources may name, by its path below this entry.
+    const positions: Record<string, Position> = {};
+    const mark = (rest: (string | number)[]): void => {
+      positions[rest.join('.')] = at([...p, ...rest]);
+    };
+    for (const key of ['resource', 'field', 'match', 'match.member', 'match.owner']) mark(key.split('.'));
+    for (const [opName, alternatives] of Object.entries(m.made_by ?? {}))
+      alternatives.forEach((a, j) => {
+        const q = ['made_by', opName, j];
+        for (const key of ['when', 'each', 'each.resource']) mark([...q, ...key.split('.')]);
+        for (const wire of Object.keys(a.set ?? {})) mark([...q, 'set', wire]);
+        for (const wire of Object.keys(a.each?.where ?? {})) mark([...q, 'each', 'where', wire]);
+        for (const wire of Object.keys(a.member ?? {})) mark([...q, 'member', wire]);
+      });
     const ownField = (key: string, wire: string | undefined, update = false): void => {
       if (wire === undefined) return;
       const field = fields.find((f) => f.wire === wire);
@@ -147,6 +161,7 @@ export function buildMembers(
       delete: m.delete,
       madeBy,
       source: at(p),
+      at: positions,
     };
   });
 }
@@ -161,7 +176,9 @@ export function buildStoredAs(
   for (const wire of Object.keys(raw.fields ?? {}))
     if (!fields.some((f) => f.wire === wire))
       err(['stored_as', 'fields', wire], `no field with the wire name "${wire}"`);
-  return { resource: raw.resource, fields: raw.fields ?? {}, source: at(['stored_as']) };
+  const positions: Record<string, Position> = { resource: at(['stored_as', 'resource']) };
+  for (const wire of Object.keys(raw.fields ?? {})) positions[`fields.${wire}`] = at(['stored_as', 'fields', wire]);
+  return { resource: raw.resource, fields: raw.fields ?? {}, source: at(['stored_as']), at: positions };
 }
 
 /**
@@ -178,34 +195,49 @@ export function checkMembersAcross(model: SpecModel, d: Diagnostics): void {
     };
     const names = new Set(resources.map((r) => r.name));
     for (const r of resources) {
-      const report = (source: Position | undefined, at: string, message: string): void =>
-        d.add(source ?? r.source, at, message);
+      /** At the key's own position where the builder kept it, else at the declaration. */
+      const report = (
+        decl: { readonly source?: Position | undefined; readonly at?: Readonly<Record<string, Position>> | undefined },
+        prefix: string,
+        where: string,
+        message: string,
+      ): void => {
+        const key = where.startsWith(prefix) ? where.slice(prefix.length).replace(/^\./, '') : where;
+        d.add(decl.at?.[key] ?? decl.source ?? r.source, where, message);
+      };
       if (r.storedAs) {
         const target = wiresOf(r.storedAs.resource);
-        if (!target) report(r.storedAs.source, 'stored_as.resource', `no resource named "${r.storedAs.resource}"`);
+        if (!target)
+          report(r.storedAs, 'stored_as', 'stored_as.resource', `no resource named "${r.storedAs.resource}"`);
         else if (r.storedAs.resource === r.name)
-          report(r.storedAs.source, 'stored_as.resource', 'a resource cannot be stored as itself');
+          report(r.storedAs, 'stored_as', 'stored_as.resource', 'a resource cannot be stored as itself');
         else
           for (const [from, to] of Object.entries(r.storedAs.fields))
             if (!target.has(to))
-              report(r.storedAs.source, `stored_as.fields.${from}`, `${r.storedAs.resource} has no field "${to}"`);
+              report(
+                r.storedAs,
+                'stored_as',
+                `stored_as.fields.${from}`,
+                `${r.storedAs.resource} has no field "${to}"`,
+              );
       }
       r.members.forEach((m, i) => {
         const at = (rest: string): string => `members.${i}${rest}`;
         const memberWires = wiresOf(m.resource);
         if (!memberWires) {
-          report(m.source, at('.resource'), `no resource named "${m.resource}"`);
+          report(m, `members.${i}`, at('.resource'), `no resource named "${m.resource}"`);
           return;
         }
-        if (!memberWires.has(m.field)) report(m.source, at('.field'), `${m.resource} has no field "${m.field}"`);
+        if (!memberWires.has(m.field))
+          report(m, `members.${i}`, at('.field'), `${m.resource} has no field "${m.field}"`);
         if (m.match && !memberWires.has(m.match.member))
-          report(m.source, at('.match.member'), `${m.resource} has no field "${m.match.member}"`);
+          report(m, `members.${i}`, at('.match.member'), `${m.resource} has no field "${m.match.member}"`);
         if (
           m.match &&
           !(wiresOf(r.storedAs?.resource ?? r.name) ?? new Set()).has(m.match.owner) &&
           !wiresOf(r.name)?.has(m.match.owner)
         )
-          report(m.source, at('.match.owner'), `${r.name} has no field "${m.match.owner}"`);
+          report(m, `members.${i}`, at('.match.owner'), `${r.name} has no field "${m.match.owner}"`);
         /** Follows a path's steps from the resource it starts at; reports the first step that is unknown. */
         const walk = (where: string, text: string, start: string | undefined): void => {
           const parsed = parsePathOrUndefined(text);
@@ -214,15 +246,15 @@ export function checkMembersAcross(model: SpecModel, d: Diagnostics): void {
           let id = parsed.root === 'arg';
           for (const step of parsed.steps) {
             if (step.kind === 'record') {
-              if (!names.has(step.name)) return report(m.source, where, `no resource named "${step.name}"`);
-              if (!id) return report(m.source, where, `@${step.name} follows a value that is not an ID`);
+              if (!names.has(step.name)) return report(m, `members.${i}`, where, `no resource named "${step.name}"`);
+              if (!id) return report(m, `members.${i}`, where, `@${step.name} follows a value that is not an ID`);
               current = step.name;
               id = false;
             } else {
               if (current === undefined)
-                return report(m.source, where, `.${step.name} needs a record first (@Resource)`);
+                return report(m, `members.${i}`, where, `.${step.name} needs a record first (@Resource)`);
               if (!wiresOf(current)?.has(step.name))
-                return report(m.source, where, `${current} has no field "${step.name}"`);
+                return report(m, `members.${i}`, where, `${current} has no field "${step.name}"`);
               current = undefined;
               id = true;
             }
@@ -239,7 +271,8 @@ export function checkMembersAcross(model: SpecModel, d: Diagnostics): void {
             for (const [wire, value] of Object.entries(a.set)) {
               if (!ownWires.has(wire))
                 report(
-                  m.source,
+                  m,
+                  `members.${i}`,
                   `${q}.set.${wire}`,
                   `${r.name} has no field "${wire}"${r.storedAs ? ` (nor ${r.storedAs.resource})` : ''}`,
                 );
@@ -247,16 +280,17 @@ export function checkMembersAcross(model: SpecModel, d: Diagnostics): void {
             }
             if (a.each) {
               const sourceWires = wiresOf(a.each.resource);
-              if (!sourceWires) report(m.source, `${q}.each.resource`, `no resource named "${a.each.resource}"`);
+              if (!sourceWires)
+                report(m, `members.${i}`, `${q}.each.resource`, `no resource named "${a.each.resource}"`);
               for (const [wire, value] of Object.entries(a.each.where)) {
                 if (sourceWires && !sourceWires.has(wire))
-                  report(m.source, `${q}.each.where.${wire}`, `${a.each.resource} has no field "${wire}"`);
+                  report(m, `members.${i}`, `${q}.each.where.${wire}`, `${a.each.resource} has no field "${wire}"`);
                 walk(`${q}.each.where.${wire}`, value, undefined);
               }
             }
             for (const [wire, value] of Object.entries(a.member)) {
               if (!memberWires.has(wire))
-                report(m.source, `${q}.member.${wire}`, `${m.resource} has no field "${wire}"`);
+                report(m, `members.${i}`, `${q}.member.${wire}`, `${m.resource} has no field "${wire}"`);
               walk(`${q}.member.${wire}`, value, a.each?.resource);
             }
           });

@@ -208,6 +208,8 @@ export interface MembersModel {
   readonly madeBy: Readonly<Record<string, readonly MadeByModel[]>>;
   /** Where it is declared (errors and spec:diff point at it). */
   readonly source?: Position | undefined;
+  /** Where each key below it is (`field`, `made_by.create.0.set.name`…), for the checks across resources. */
+  readonly at?: Readonly<Record<string, Position>> | undefined;
 }
 
 /** The resource is served over another's records (`stored_as`): the legacy API over the new one. */
@@ -216,6 +218,8 @@ export interface StoredAsModel {
   /** This resource's wire name → the stored one, where they differ. */
   readonly fields: Readonly<Record<string, string>>;
   readonly source?: Position | undefined;
+  /** Where each key below it is (`resource`, `fields.consistencygroup_id`). */
+  readonly at?: Readonly<Record<string, Position>> | undefined;
 }
 
 export interface ResourceModel extends VersionRange {

@@ -209,6 +209,107 @@ describe('spec errors', () => {
     ]);
   });
 
+  describe('members and stored_as (the fake cloud’s related records)', () => {
+    const PART = [
+      'resource: Part',
+      'description: A part of a widget.',
+      'resource_key: part',
+      'base_path: /parts',
+      'path_params:',
+      '  part_id: {field: id, description: The part ID.}',
+      'fields:',
+      '  id: {type: string, description: The part ID.}',
+      '  widgetId: {wire: widget_id, type: string, write: create, description: The widget it belongs to.}',
+      'operations:',
+      '  get: {kind: get, description: Shows a part.}',
+      '',
+    ].join('\n');
+    const withMembers = (lines: string[]): string =>
+      WIDGET_YAML.replace('fields:\n', [...lines, 'fields:', ''].join('\n'));
+
+    it('a members declaration naming fields, operations or arguments the resource does not have', async () => {
+      const widget = withMembers([
+        'members:',
+        '  - resource: Part',
+        '    field: widget_id',
+        '    list: {field: parts, arg: listParts}',
+        '    add: size',
+        '    delete: {arg: cascade}',
+        '    made_by:',
+        '      shrink:',
+        '        - set: {size: $newSize}',
+        '      extend:',
+        '        - when: $size',
+        '          member: {widget_id: self.id}',
+      ]);
+      expect(await errorsFor(widget, { 'part.yaml': PART })).toEqual([
+        expect.stringMatching(/widget\.yaml:\d+:\d+: members\.0\.list: no field with the wire name "parts"$/),
+        expect.stringMatching(/members\.0\.list\.arg: no get or list operation has an argument "listParts"$/),
+        expect.stringMatching(/members\.0\.add: field "size" is not written on update \(write: \[update\]\)$/),
+        expect.stringMatching(/members\.0\.delete: the resource has no operation named "delete"$/),
+        expect.stringMatching(/members\.0\.made_by\.shrink: no operation named "shrink"$/),
+        expect.stringMatching(/members\.0\.made_by\.extend\.0\.when: operation "extend" has no argument "size"$/),
+        expect.stringMatching(
+          /members\.0\.made_by\.extend\.0\.member: member fields need each \(the records the members are made from\)$/,
+        ),
+      ]);
+    });
+
+    it('a members declaration naming another resource or its fields wrongly, once every resource is known', async () => {
+      const widget = withMembers([
+        'members:',
+        '  - resource: Part',
+        '    field: widget_uuid',
+        '    made_by:',
+        '      create:',
+        '        - set: {colour: self.size@Gadget.colour}',
+        '          each: {resource: Part, where: {widget_id: self.id}}',
+        '          member: {widget_id: each.size, name: self.name}',
+        '  - resource: Gizmo',
+        '    field: widget_id',
+      ]);
+      const errors = await errorsFor(widget, { 'part.yaml': PART });
+      expect(errors).toEqual([
+        expect.stringMatching(/widget\.yaml:\d+:\d+: members\.0\.field: Part has no field "widget_uuid"$/),
+        expect.stringMatching(/members\.0\.made_by\.create\.0\.set\.colour: no resource named "Gadget"$/),
+        expect.stringMatching(/members\.0\.made_by\.create\.0\.set\.colour: Widget has no field "colour"$/),
+        expect.stringMatching(/members\.0\.made_by\.create\.0\.member\.widget_id: Part has no field "size"$/),
+        expect.stringMatching(/members\.0\.made_by\.create\.0\.member\.name: Part has no field "name"$/),
+        expect.stringMatching(/members\.1\.resource: no resource named "Gizmo"$/),
+      ]);
+    });
+
+    it('a path that is not $arg, self or each with .field and @Resource steps is a schema error', async () => {
+      const widget = withMembers([
+        'members:',
+        '  - resource: Part',
+        '    field: widget_id',
+        '    made_by:',
+        '      extend:',
+        '        - set: {name: "widget.name"}',
+      ]);
+      expect(await errorsFor(widget, { 'part.yaml': PART })).toEqual([
+        expect.stringMatching(
+          /widget\.yaml:\d+:\d+: members\.0\.made_by\.extend\.0\.set\.name: does not match \^\(\\\$/,
+        ),
+      ]);
+    });
+
+    it('stored_as names a resource and the stored fields it maps to', async () => {
+      const part = PART.replace(
+        'fields:\n',
+        'stored_as: {resource: Widget, fields: {widget_id: owner_id, id: id}}\nfields:\n',
+      );
+      expect(await errorsFor(WIDGET_YAML, { 'part.yaml': part })).toEqual([
+        expect.stringMatching(/part\.yaml:\d+:\d+: stored_as\.fields\.widget_id: Widget has no field "owner_id"$/),
+      ]);
+      const nowhere = PART.replace('fields:\n', 'stored_as: {resource: Gadget}\nfields:\n');
+      expect(await errorsFor(WIDGET_YAML, { 'part.yaml': nowhere })).toEqual([
+        expect.stringMatching(/part\.yaml:\d+:\d+: stored_as\.resource: no resource named "Gadget"$/),
+      ]);
+    });
+  });
+
   it('a failure, deleted or transition status missing from status.values is an error at its place', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',
