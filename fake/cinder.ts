@@ -637,6 +637,7 @@ export class FakeCinder {
         // A declared step (a group's `available → updating → available`) checks its precondition first.
         const t = call.resource.status?.transitions[call.op.name];
         if (t) this.#begin(call, record, t);
+        else this.#memberSteps(call, record);
         Object.assign(record.data, toStored(call.resource, call.fields), this.#stamp(call.resource, false));
         return this.#respond(call, record);
       }
@@ -731,15 +732,17 @@ export class FakeCinder {
     });
     const t = resource.status?.transitions[op.name];
     const statusField = resource.status?.field;
-    if (statusField) {
-      try {
-        if (t) this.#begin(call, record, t);
-        else record.data[statusField] ??= 'available';
-      } catch (error) {
-        // A create its lifecycle step refuses leaves no record behind.
-        this.#options.state.remove(storeOf(resource), record.id);
-        throw error;
+    try {
+      // The lifecycle step runs the member steps; without one they run here.
+      if (statusField && t) this.#begin(call, record, t);
+      else {
+        this.#memberSteps(call, record);
+        if (statusField) record.data[statusField] ??= 'available';
       }
+    } catch (error) {
+      // A create its lifecycle step or members refuse leaves no record behind.
+      this.#options.state.remove(storeOf(resource), record.id);
+      throw error;
     }
     return this.#respond(call, record);
   }
@@ -814,7 +817,8 @@ export class FakeCinder {
     const record = this.#target(call, false);
     const t = resource.status?.transitions[op.name];
     if (record && t) this.#begin(call, record, t);
-    else if (record && op.kind === 'delete') this.#options.state.remove(storeOf(resource), record.id);
+    else if (record) this.#memberSteps(call, record);
+    if (record && !t && op.kind === 'delete') this.#options.state.remove(storeOf(resource), record.id);
     return this.#respond(call, record);
   }
 
