@@ -338,6 +338,7 @@ export class FakeCinder {
     let answer: CinderAnswer;
     try {
       this.#readArgs(full);
+      this.#authorize(full);
       answer = this.#dispatch(full);
     } catch (error) {
       if (!(error instanceof Fail)) throw error;
@@ -357,6 +358,18 @@ export class FakeCinder {
         ...answer.headers,
       },
     };
+  }
+
+  /**
+   * The operation's declared policy (Cinder's defaults, cinder/policies/*.py): an admin-only rule
+   * refuses every other caller with Cinder's 403. Cinder checks it in the handler, after the body
+   * schema (cinder/api/validation), so a malformed body is still a 400 first. A member of the
+   * project has the member and reader roles; only `admin` rules refuse one.
+   */
+  #authorize(call: Call): void {
+    const policy = call.op.policy;
+    if (policy?.allows === 'admin' && !call.caller.admin)
+      fail(403, `Policy doesn't allow ${policy.rule} to be performed.`);
   }
 
   /** The request's microversion: the header's (`latest` is the maximum), else the minimum. */

@@ -138,6 +138,11 @@ export interface FakeOperation extends FakeRange {
   readonly response: FakeResponse;
   /** The success status Cinder answers with (from the spec's examples, else by kind). */
   readonly status: number;
+  /**
+   * The Cinder policy rule checked and who its default allows (`admin`: rule:admin_api); a caller
+   * it refuses gets 403 `Policy doesn't allow <rule> to be performed.`
+   */
+  readonly policy?: { readonly rule: string; readonly allows: 'admin' | 'member' | 'reader' };
 }
 
 /** One alternative of `members[].made_by` (paths: `$arg`, `self`, `each`, `.wire`, `@Resource`). */

@@ -225,6 +225,7 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
     ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
     response: response(op),
     status: successStatus(resource, op),
+    ...(op.policy ? { policy: { rule: op.policy.rule, allows: op.policy.allows } } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import type {
   KeySegment,
   OperationKind,
   OperationModel,
+  PolicyAllows,
   ResourceModel,
   ResponseModel,
   TransitionModel,
@@ -62,6 +63,7 @@ interface RawOperation {
   base?: 'endpoint' | 'version';
   bare_response?: boolean;
   fallback?: { status: number; message: string; method?: HttpMethod; path: string; description: string };
+  policy?: { rule: string; allows: PolicyAllows };
   paginated?: boolean;
   routes?: { method?: HttpMethod; path: string; detail_path?: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
@@ -413,6 +415,7 @@ export function buildResource(
         method: op.fallback.method ?? method ?? 'GET',
         path: op.fallback.path,
       },
+      policy: op.policy && { rule: op.policy.rule, allows: op.policy.allows, source: at([...p, 'policy']) },
       paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
       routes,
       args,

@@ -130,6 +130,7 @@ function buildService(
   };
   const resources = raws.map(({ doc, raw: r }) => ({ doc, raw: r, model: buildResource(doc, r, scope, d) }));
   const byName = new Map<string, ResourceModel>(resources.map((r) => [r.model.name, r.model]));
+  checkPolicies(resources.map((r) => r.model), d);
 
   const methodOwners = new Map<string, string>();
   const withMethods: ResourceModel[] = resources.map(({ doc, raw: r, model }) => {
@@ -175,6 +176,28 @@ function buildService(
     resources: withMethods.sort((a, b) => a.name.localeCompare(b.name)),
     helpers,
   };
+}
+
+/**
+ * One policy rule has one default in Cinder: two operations naming the same rule must agree on who
+ * it allows, or one of them is a typo (and the fake would refuse one caller and admit another).
+ */
+function checkPolicies(resources: readonly ResourceModel[], d: Diagnostics): void {
+  const first = new Map<string, { readonly allows: string; readonly where: string }>();
+  for (const r of resources) {
+    for (const op of r.operations) {
+      const policy = op.policy;
+      if (!policy?.source) continue;
+      const seen = first.get(policy.rule);
+      if (!seen) first.set(policy.rule, { allows: policy.allows, where: `${op.id} (${policy.source.file}:${policy.source.line})` });
+      else if (seen.allows !== policy.allows)
+        d.add(
+          policy.source,
+          `operations.${op.name}.policy.allows`,
+          `policy rule "${policy.rule}" allows ${policy.allows} here but ${seen.allows} on ${seen.where}: one rule has one default`,
+        );
+    }
+  }
 }
 
 /** The `resource:` a document declares, if it says. */

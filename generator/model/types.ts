@@ -124,6 +124,8 @@ export interface OperationModel extends VersionRange {
   readonly fallback?:
     | { readonly status: number; readonly message: string; readonly method: HttpMethod; readonly path: string }
     | undefined;
+  /** The Cinder policy rule the operation is checked against, and who its default allows. */
+  readonly policy?: PolicyModel | undefined;
   readonly paginated: boolean;
   readonly routes: readonly RouteModel[];
   readonly args: readonly ArgModel[];
@@ -133,6 +135,20 @@ export interface OperationModel extends VersionRange {
   /** Placeholders of the path, in order. */
   readonly pathParams: readonly string[];
   readonly source: Position;
+}
+
+/**
+ * Who may call an operation, as Cinder's policy defaults say (cinder/policies/*.py): `admin` is
+ * `rule:admin_api`, `member` a member of the project or an administrator, `reader` a reader of the
+ * project or an administrator. Read by the docs and the fake cloud; the SDK sends the same either way.
+ */
+export type PolicyAllows = 'admin' | 'member' | 'reader';
+
+export interface PolicyModel {
+  /** The rule's name, e.g. `volume_extension:services:index` (Cinder's 403 names it). */
+  readonly rule: string;
+  readonly allows: PolicyAllows;
+  readonly source?: Position | undefined;
 }
 
 /** How an operation moves a resource's status (`status.transitions`; read by the fake cloud only). */
