@@ -8,3 +8,4 @@ export type { FakeCloud, FakeCloudCredentials, FakeCloudOptions, RecordedRequest
 export { FakeClock } from './clock.js';
 export type { FakeFaults, FaultRule, InjectedFault } from './faults.js';
 export type { FakeState, FakeRecord, InsertOptions } from './state.js';
+export type { FakeCorsOptions } from './cors.js';

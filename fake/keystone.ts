@@ -35,6 +35,7 @@ interface TokenInfo {
   readonly expiresAt: number;
   readonly issuedAt: number;
   readonly methods: readonly string[];
+  readonly auditId: string;
 }
 
 export interface KeystoneAnswer {
@@ -49,7 +50,8 @@ const DOMAIN = { id: 'default', name: 'Default' };
 const hexId = (): string => randomUUID().replace(/-/g, '');
 
 function keystoneError(status: number, message: string): KeystoneAnswer {
-  const title = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Bad Request';
+  const title =
+    status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request';
   return { status, body: { error: { code: status, title, message } } };
 }
 
@@ -92,7 +94,14 @@ export class FakeKeystone {
   issue(user: FakeUser, methods: readonly string[] = ['password']): string {
     const token = `fake-${randomBytes(16).toString('hex')}`;
     const now = this.#clock.now();
-    this.#tokens.set(token, { user, project: user.project, issuedAt: now, expiresAt: now + this.#ttl, methods });
+    this.#tokens.set(token, {
+      user,
+      project: user.project,
+      issuedAt: now,
+      expiresAt: now + this.#ttl,
+      methods,
+      auditId: randomBytes(8).toString('base64url'),
+    });
     return token;
   }
 
@@ -103,13 +112,18 @@ export class FakeKeystone {
     return { userId: info.user.id, projectId: info.project.id, admin: info.user.role === 'admin' };
   }
 
-  /** Requests below the identity root (`/identity`): version documents and `/v3/auth/tokens`. */
+  /**
+   * Requests below the identity root (`/identity`): version documents, `POST /v3/auth/tokens`
+   * (authenticate) and `GET`/`HEAD /v3/auth/tokens` (validate the `X-Subject-Token`).
+   */
   handle(
     method: string,
     segments: readonly string[],
     body: unknown,
     origin: string,
     catalog: (project: FakeProject) => unknown[],
+    headers: Readonly<Record<string, string | undefined>> = {},
+    query: URLSearchParams = new URLSearchParams(),
   ): KeystoneAnswer {
     const root = `${origin}/identity`;
     const version = {
@@ -122,12 +136,67 @@ export class FakeKeystone {
     if (method === 'GET' && segments.length === 0) return { status: 300, body: { versions: { values: [version] } } };
     if (method === 'GET' && segments.length === 1 && segments[0] === 'v3') return { status: 200, body: { version } };
     if (segments.join('/') !== 'v3/auth/tokens') return keystoneError(404, 'The resource could not be found.');
+    if (method === 'GET' || method === 'HEAD')
+      return { ...this.#validate(method, headers, query, catalog), operation: 'Identity.validateToken' };
     if (method !== 'POST')
       return {
         status: 405,
         body: { error: { code: 405, title: 'Method Not Allowed', message: `${method} is not allowed.` } },
       };
     return { ...this.#authenticate(body, catalog), operation: 'Identity.authenticate' };
+  }
+
+  /**
+   * Keystone's token validation (keystone/api/auth.py AuthTokenResource): the caller's own
+   * `X-Auth-Token` must be valid (else 401), and the `X-Subject-Token` it asks about is answered
+   * with its body (`?nocatalog` leaves the catalog out) or 404 when unknown or expired. A token may
+   * always validate itself; an administrator may validate any. HEAD answers the status only.
+   */
+  #validate(
+    method: string,
+    headers: Readonly<Record<string, string | undefined>>,
+    query: URLSearchParams,
+    catalog: (project: FakeProject) => unknown[],
+  ): KeystoneAnswer {
+    const caller = this.caller(headers['x-auth-token']);
+    if (!caller) return keystoneError(401, 'The request you have made requires authentication.');
+    const subject = headers['x-subject-token'];
+    if (subject === undefined || subject === '') return keystoneError(404, 'Could not find token.');
+    const info = this.caller(subject) ? this.#tokens.get(subject) : undefined;
+    // Keystone does not say whether the token ever existed, and never echoes it in the message.
+    if (!info) return keystoneError(404, 'Failed to validate token');
+    if (!caller.admin && info.user.id !== caller.userId)
+      return keystoneError(403, 'You are not authorized to perform the requested action: identity:validate_token.');
+    const answer = { status: 200, headers: { 'X-Subject-Token': subject } };
+    if (method === 'HEAD') return answer;
+    return { ...answer, body: this.#tokenBody(info, query.has('nocatalog') ? undefined : catalog) };
+  }
+
+  /** The `{"token": …}` body Keystone answers on authentication and validation. */
+  #tokenBody(info: TokenInfo, catalog: ((project: FakeProject) => unknown[]) | undefined): unknown {
+    const { user, project } = info;
+    return {
+      token: {
+        methods: info.methods,
+        user: { id: user.id, name: user.name, domain: DOMAIN, password_expires_at: null },
+        project: { id: project.id, name: project.name, domain: DOMAIN },
+        roles:
+          user.role === 'admin'
+            ? [
+                { id: 'r-admin', name: 'admin' },
+                { id: 'r-member', name: 'member' },
+                { id: 'r-reader', name: 'reader' },
+              ]
+            : [
+                { id: 'r-member', name: 'member' },
+                { id: 'r-reader', name: 'reader' },
+              ],
+        ...(catalog ? { catalog: catalog(project) } : {}),
+        issued_at: new Date(info.issuedAt).toISOString(),
+        expires_at: new Date(info.expiresAt).toISOString(),
+        audit_ids: [info.auditId],
+      },
+    };
   }
 
   #authenticate(body: unknown, catalog: (project: FakeProject) => unknown[]): KeystoneAnswer {
@@ -138,7 +207,6 @@ export class FakeKeystone {
       return keystoneError(400, 'Invalid input for field identity: methods is a required property');
     const denied = keystoneError(401, 'The request you have made requires authentication.');
     let user: FakeUser | undefined;
-    let project: FakeProject | undefined;
     const method = String(methods[0]);
     if (method === 'password') {
       const u =
@@ -157,48 +225,22 @@ export class FakeKeystone {
       );
       if (!cred || cred.secret !== c['secret']) return denied;
       user = cred.user;
-      project = cred.user.project;
       if (auth?.['scope'] !== undefined) return denied;
     } else {
       return keystoneError(401, `Attempted to authenticate with an unsupported method: ${method}.`);
     }
-    // A scope names the user's project by id or by name; the fake gives each user one project.
+    // A scope names the user's project by id or by name; the fake gives each user one project, so
+    // the token is always scoped to it (an application credential's too).
     const scope =
       auth && isObject(auth['scope']) && isObject(auth['scope']['project']) ? auth['scope']['project'] : undefined;
     if (scope) {
-      project = this.projects.find((p) =>
+      const project = this.projects.find((p) =>
         scope['id'] !== undefined ? p.id === scope['id'] : p.name === scope['name'],
       );
       if (!project || project.id !== user.project.id) return denied;
     }
-    project ??= user.project;
     const token = this.issue(user, [method]);
     const info = this.#tokens.get(token)!;
-    return {
-      status: 201,
-      headers: { 'X-Subject-Token': token },
-      body: {
-        token: {
-          methods: [method],
-          user: { id: user.id, name: user.name, domain: DOMAIN, password_expires_at: null },
-          project: { id: project.id, name: project.name, domain: DOMAIN },
-          roles:
-            user.role === 'admin'
-              ? [
-                  { id: 'r-admin', name: 'admin' },
-                  { id: 'r-member', name: 'member' },
-                  { id: 'r-reader', name: 'reader' },
-                ]
-              : [
-                  { id: 'r-member', name: 'member' },
-                  { id: 'r-reader', name: 'reader' },
-                ],
-          catalog: catalog(project),
-          issued_at: new Date(info.issuedAt).toISOString(),
-          expires_at: new Date(info.expiresAt).toISOString(),
-          audit_ids: [randomBytes(8).toString('base64url')],
-        },
-      },
-    };
+    return { status: 201, headers: { 'X-Subject-Token': token }, body: this.#tokenBody(info, catalog) };
   }
 }

@@ -11,6 +11,7 @@ import type { Transport } from '../runtime/http/types.js';
 import type { BlockStorageV2, BlockStorageV3, CloudConnection, ConnectOptions } from '../generated/index.js';
 import { fault, FakeCinder, type CallerContext, type CinderAnswer, type CinderRequest } from './cinder.js';
 import { FakeClock } from './clock.js';
+import { FakeCors, type FakeCorsOptions } from './cors.js';
 import { FakeFaults } from './faults.js';
 import { IN_PROCESS_ORIGIN, InProcessTransport, type WireAnswer, type WireRequest } from './in-process.js';
 import { FakeKeystone, type FakeProject, type FakeUser } from './keystone.js';
@@ -53,6 +54,12 @@ export interface FakeCloudOptions {
   readonly inProcess?: boolean | undefined;
   /** A prebuilt model other than the spec's (tests of the fake itself). */
   readonly model?: FakeModel | undefined;
+  /**
+   * Let pages on these origins call the fake from a browser, as Cinder's and Keystone's `[cors]`
+   * settings do (preflights answered, CORS headers on every answer). Default: no origin, so a
+   * browser refuses cross-origin calls, as a stock Cinder does.
+   */
+  readonly cors?: FakeCorsOptions | undefined;
 }
 
 /** One request as the fake saw it. */
@@ -147,6 +154,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
   if (compareVersions(minMicroversion, maxMicroversion) > 0)
     throw new Error(`fake cloud: minMicroversion ${minMicroversion} is above maxMicroversion ${maxMicroversion}`);
   const tokenTtl = options.tokenTtl ?? 3_600_000;
+  const cors = new FakeCors(options.cors);
 
   const clock = new FakeClock(options.startTime);
   const keystone = new FakeKeystone(clock, tokenTtl);
@@ -236,11 +244,14 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
         microversion,
         at,
       });
+    const segments = url.pathname.split('/').filter((s) => s !== '');
+    const identity = segments[0] === 'identity';
     const send = (reply: CinderAnswer, operation?: string): WireAnswer => {
-      const out: Record<string, string> = {
+      // The CORS middleware is the outermost filter: errors, 401s and faults carry its headers too.
+      const out: Record<string, string> = cors.decorate(identity ? 'keystone' : 'cinder', headers, {
         'x-openstack-request-id': `req-${randomUUID()}`,
         ...reply.headers,
-      };
+      });
       const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
       if (payload !== '') out['Content-Type'] = 'application/json';
       out['Content-Length'] = String(Buffer.byteLength(payload));
@@ -248,8 +259,16 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       return { status: reply.status, headers: out, body: payload };
     };
 
-    const segments = url.pathname.split('/').filter((s) => s !== '');
-    const identity = segments[0] === 'identity';
+    if (method === 'OPTIONS') {
+      // A preflight never reaches the API (nor a fault rule): oslo.middleware answers it 200.
+      const allow = cors.preflight(identity ? 'keystone' : 'cinder', headers);
+      record(200, undefined);
+      return {
+        status: 200,
+        headers: { 'x-openstack-request-id': `req-${randomUUID()}`, ...allow, 'Content-Length': '0' },
+        body: '',
+      };
+    }
     const token = headers['x-auth-token'];
     const caller = callerOf(token);
     const cinderRequest: CinderRequest = { method, segments, query: url.searchParams, headers, body, origin };
@@ -259,7 +278,9 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     };
     const operation = identity
       ? segments.slice(1).join('/') === 'v3/auth/tokens'
-        ? 'Identity.authenticate'
+        ? method === 'GET' || method === 'HEAD'
+          ? 'Identity.validateToken'
+          : 'Identity.authenticate'
         : undefined
       : (() => {
           try {
@@ -295,7 +316,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
 
     if (malformed) return send(fault(400, 'Malformed request body'), operation);
     if (identity) {
-      const reply = keystone.handle(method, segments.slice(1), body, origin, catalog);
+      const reply = keystone.handle(method, segments.slice(1), body, origin, catalog, headers, url.searchParams);
       return send(reply, reply.operation);
     }
     try {

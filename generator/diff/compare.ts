@@ -14,6 +14,8 @@ import type {
   FieldModel,
   JsonValue,
   OperationModel,
+  PolicyAllows,
+  PolicyModel,
   ProxyMethodModel,
   ResourceModel,
   ResponseModel,
@@ -776,6 +778,7 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
     diffRange(e, subject, code(ho.id), bo, ho, at);
     diffRoutes(e, bo, ho);
     diffFallback(e, subject, bo, ho, at);
+    diffPolicy(e, subject, bo, ho, at);
     const changed = diffArgs(e.of('arg'), bo, ho);
     if (changed.size > 0) ctx.argChanges.set(`${h.name}.${ho.name}`, changed);
   }
@@ -928,6 +931,33 @@ function diffFallback(e: Emitter, subject: string, bo: OperationModel, ho: Opera
     if (b.method !== h.method || normPath(b.path) !== normPath(h.path)) changes.push(`at ${where(b)} → ${where(h)}`);
     if (changes.length > 0)
       e.add('operation-fallback-changed', subject, `fallback of ${code(ho.id)}: ${changes.join('; ')}`, at);
+  }
+}
+
+/** How many callers a default lets through: a larger number admits fewer. */
+const POLICY_NARROWNESS: Readonly<Record<PolicyAllows, number>> = { reader: 0, member: 1, admin: 2 };
+
+/** `policy`: the rule an operation is checked against and who its default allows. */
+function diffPolicy(e: Emitter, subject: string, bo: OperationModel, ho: OperationModel, at: Position): void {
+  // A base built by an older builder (`--builder revision`) has no policy: it reads as not declared.
+  const b = (bo as Partial<OperationModel>).policy;
+  const h = ho.policy;
+  const label = (p: PolicyModel): string => `${code(p.rule)} (${p.allows})`;
+  if (!b && h) e.add('policy-declared', subject, `${code(ho.id)} declares policy ${label(h)}`, h.source ?? at);
+  else if (b && !h) e.add('policy-undeclared', subject, `${code(ho.id)} no longer declares policy ${label(b)}`, at);
+  else if (b && h) {
+    const order = POLICY_NARROWNESS[h.allows] - POLICY_NARROWNESS[b.allows];
+    if (order > 0)
+      e.add('policy-narrowed', subject, `policy of ${code(ho.id)}: ${label(b)} → ${label(h)}`, h.source ?? at);
+    else if (order < 0)
+      e.add('policy-widened', subject, `policy of ${code(ho.id)}: ${label(b)} → ${label(h)}`, h.source ?? at);
+    else if (b.rule !== h.rule)
+      e.add(
+        'policy-rule-renamed',
+        subject,
+        `policy rule of ${code(ho.id)}: ${code(b.rule)} → ${code(h.rule)}`,
+        h.source ?? at,
+      );
   }
 }
 

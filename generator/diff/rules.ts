@@ -253,6 +253,48 @@ export const RULES = [
     why: 'The same call retries on other answers, or sends the retry elsewhere: the clouds the old fallback served may not be served by the new one.',
   },
 
+  // Policies: who Cinder's default policy lets call an operation (`policy`; the SDK sends the same).
+  {
+    id: 'policy-declared',
+    meaning: 'An operation now names its Cinder policy rule and who the default allows.',
+    sdk: D,
+    wire: D,
+    example: 'Service.list declares policy volume_extension:services:index (admin)',
+    why: 'The spec now says what Cinder already did: the same callers are refused as before (the fake cloud refuses them too).',
+  },
+  {
+    id: 'policy-undeclared',
+    meaning: 'An operation no longer names its policy: the spec stops saying who may call it.',
+    sdk: D,
+    wire: D,
+    example: 'Service.list loses policy volume_extension:services:index',
+    why: 'Nothing on the wire changes; the docs and the fake cloud no longer refuse anyone for this rule.',
+  },
+  {
+    id: 'policy-narrowed',
+    meaning: 'Fewer callers pass the default policy (reader → member → admin).',
+    sdk: N,
+    wire: B,
+    example: 'Type.getExtraSpecs policy reader → admin',
+    why: "Members or readers who could call the operation are now refused with Cinder's 403 (and the fake's).",
+  },
+  {
+    id: 'policy-widened',
+    meaning: 'More callers pass the default policy (admin → member → reader).',
+    sdk: N,
+    wire: N,
+    example: 'QosSpec.list policy admin → reader',
+    why: 'Every caller that was allowed still is.',
+  },
+  {
+    id: 'policy-rule-renamed',
+    meaning: 'The policy rule an operation is checked against has another name; who it allows does not change.',
+    sdk: N,
+    wire: N,
+    example: 'Volume.extend rule volume:extend → volume:extend_attached_volume',
+    why: "The same callers pass; only the rule's name in Cinder's 403 message (and in operators' policy files) differs.",
+  },
+
   // Arguments: query parameters, body members and path parameters of an operation.
   {
     id: 'arg-added-optional',

@@ -130,7 +130,10 @@ function buildService(
   };
   const resources = raws.map(({ doc, raw: r }) => ({ doc, raw: r, model: buildResource(doc, r, scope, d) }));
   const byName = new Map<string, ResourceModel>(resources.map((r) => [r.model.name, r.model]));
-  checkPolicies(resources.map((r) => r.model), d);
+  checkPolicies(
+    resources.map((r) => r.model),
+    d,
+  );
 
   const methodOwners = new Map<string, string>();
   const withMethods: ResourceModel[] = resources.map(({ doc, raw: r, model }) => {
@@ -189,7 +192,11 @@ function checkPolicies(resources: readonly ResourceModel[], d: Diagnostics): voi
       const policy = op.policy;
       if (!policy?.source) continue;
       const seen = first.get(policy.rule);
-      if (!seen) first.set(policy.rule, { allows: policy.allows, where: `${op.id} (${policy.source.file}:${policy.source.line})` });
+      if (!seen)
+        first.set(policy.rule, {
+          allows: policy.allows,
+          where: `${op.id} (${policy.source.file}:${policy.source.line})`,
+        });
       else if (seen.allows !== policy.allows)
         d.add(
           policy.source,

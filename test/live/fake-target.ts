@@ -10,6 +10,7 @@
  * It needs no root, no packages and no other process: run.sh starts it per mode.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { startFakeCloud } from '../../fake/index.js';
 
 /** The real stack's second noauth project (start.sh), so tests see the same IDs' shape. */
@@ -21,12 +22,45 @@ if ((mode !== 'noauth' && mode !== 'keystone') || !envFile) {
   process.exit(2);
 }
 
+/** A free loopback port for browser.test.ts's page (the real stack's default 18776 may be taken). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('fake-target: no free port for the page');
+  return address.port;
+}
+
+// browser.test.ts serves its page there; start.sh puts the same origin in Cinder's and Keystone's [cors].
+const browserOrigin = process.env['RC_BROWSER_ORIGIN'] ?? `http://127.0.0.1:${await freePort()}`;
+
 const fake = await startFakeCloud({
   noauth: mode === 'noauth',
   // Cinder 21 (the real stack) tops out at 3.70; the suite's assertions name it.
   maxMicroversion: '3.70',
   // start.sh raises the quotas of both projects the same way.
   quotas: { volumes: 200, snapshots: 200, backups: 200, gigabytes: 1000, groups: 50 },
+  // start.sh's CORS_ALLOW_HEADERS (Keystone's also takes its own token and scope headers; one list
+  // serves both here) and CORS_EXPOSE_HEADERS.
+  cors: {
+    allowedOrigins: [browserOrigin],
+    allowHeaders: [
+      'X-Auth-Token',
+      'OpenStack-API-Version',
+      'X-OpenStack-Request-ID',
+      'traceparent',
+      'tracestate',
+      'X-Subject-Token',
+      'X-Project-Id',
+      'X-Domain-Id',
+    ],
+    exposeHeaders: ['X-OpenStack-Request-ID', 'OpenStack-API-Version', 'X-Subject-Token', 'Retry-After'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  },
 });
 const origin = new URL(fake.url).origin;
 const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
@@ -38,6 +72,7 @@ const lines = [
   'export CINDER_MAX_MICROVERSION=3.70',
   // The real stack's two back ends, so the tests that need them run and are tagged real-only.
   "export RC_BACKENDS='fake fake2' RC_POOLS='rc-host@fake#fake rc-host@fake2#fake2'",
+  `export RC_BROWSER_ORIGIN=${browserOrigin}`,
 ];
 if (mode === 'noauth') {
   lines.push(
