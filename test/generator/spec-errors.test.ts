@@ -336,6 +336,36 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('a policy needs a rule name and one of admin, member or reader, at the line that declares it', async () => {
+    const withPolicy = (get: string, create: string): string =>
+      WIDGET_YAML.replace('  get: {kind: get, description: Shows a widget.}', get).replace(
+        '  create: {kind: create, description: Creates a widget.}',
+        create,
+      );
+    const schema = await errorsFor(
+      withPolicy(
+        '  get: {kind: get, description: Shows a widget., policy: {rule: "widget:get", allows: owner}}',
+        '  create: {kind: create, description: Creates a widget., policy: {rule: "just a name", allows: admin}}',
+      ),
+    );
+    expect(schema).toEqual([
+      expect.stringMatching(/^spec\/block-storage\/v2\/widget\.yaml:13:\d+: operations\.get\.policy\.allows: /),
+      expect.stringMatching(/^spec\/block-storage\/v2\/widget\.yaml:14:\d+: operations\.create\.policy\.rule: /),
+    ]);
+    // One Cinder rule has one default: naming it twice with different callers is a typo somewhere.
+    const clash = await errorsFor(
+      withPolicy(
+        '  get: {kind: get, description: Shows a widget., policy: {rule: "widget:get", allows: reader}}',
+        '  create: {kind: create, description: Creates a widget., policy: {rule: "widget:get", allows: admin}}',
+      ),
+    );
+    expect(clash).toEqual([
+      expect.stringMatching(
+        /widget\.yaml:14:\d+: operations\.create\.policy\.allows: policy rule "widget:get" allows admin here but reader on Widget\.get \(spec\/block-storage\/v2\/widget\.yaml:13\)/,
+      ),
+    ]);
+  });
+
   it('a transition cannot both complete to a status and remove the resource', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',
