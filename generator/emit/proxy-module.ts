@@ -5,7 +5,7 @@
  */
 import type { MethodDeclarationStructure, OptionalKind, StatementStructures } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
-import type { ProxyMethodModel, ServiceModel } from '../model/types.js';
+import type { ProxyMethodModel, ResourceModel, ServiceModel } from '../model/types.js';
 import { doc, returnsText } from './docs.js';
 import { literal } from './render.js';
 import { methodSignature, type EmittedParam } from './signature.js';
@@ -55,10 +55,10 @@ export function emitProxyModule(
       overloads: sig.overloads.map((o) => ({
         parameters: o.params.map(toParam),
         returnType: o.returnType,
-        docs: overloadDocs(method, o.params),
+        docs: overloadDocs(method, o.params, resource),
       })),
       statements: [`return ${method.name}(${args});`],
-      docs: sig.overloads.length > 0 ? [] : [methodDoc(method, sig.params)],
+      docs: sig.overloads.length > 0 ? [] : [methodDoc(method, sig.params, resource)],
     });
   }
   for (const helper of service.helpers) {
@@ -129,17 +129,29 @@ export function emitProxyModule(
   return statements;
 }
 
-function methodDoc(method: ProxyMethodModel, params: readonly EmittedParam[]): string {
+function methodDoc(method: ProxyMethodModel, params: readonly EmittedParam[], resource: ResourceModel): string {
   return doc({
     description: method.description,
     params: params.map((p) => ({ name: p.name, description: p.description })),
     returns: returnsText(method),
     deprecated: method.deprecated,
+    remarks: policyRemark(method, resource),
   });
 }
 
-function overloadDocs(method: ProxyMethodModel, params: readonly EmittedParam[]): string[] {
-  return [methodDoc(method, params)];
+/**
+ * Who may call it, when Cinder's default policy admits administrators only (the spec's `policy`):
+ * the one fact a caller cannot see from the signature. Member-level rules are everyone's.
+ */
+function policyRemark(method: ProxyMethodModel, resource: ResourceModel): string | undefined {
+  const names = [method.plan?.operation, method.find?.list, method.find?.get].filter((n) => n !== undefined);
+  const policy = resource.operations.find((o) => o.name === names[0])?.policy;
+  if (policy?.allows !== 'admin') return undefined;
+  return `Administrators only by Cinder's default policy (\`${policy.rule}\`): other callers get a ForbiddenError (403).`;
+}
+
+function overloadDocs(method: ProxyMethodModel, params: readonly EmittedParam[], resource: ResourceModel): string[] {
+  return [methodDoc(method, params, resource)];
 }
 
 function waiter(helper: ProxyMethodModel): OptionalKind<MethodDeclarationStructure> {

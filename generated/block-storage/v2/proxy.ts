@@ -297,6 +297,7 @@ export class BlockStorageV2 {
    * @param type - The Type or its ID.
    * @param project - The ID of the project to give access to.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:addProjectAccess`): other callers get a ForbiddenError (403).
    */
   addTypeAccess(type: string | Type, project: string, options?: RequestOptions): Promise<void> {
     return addTypeAccess(this.client, type, project, options);
@@ -307,6 +308,7 @@ export class BlockStorageV2 {
    * @param qosSpec - The QosSpec or its ID.
    * @param volumeType - The volume type to associate with (ID or Type).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   associateQosSpec(qosSpec: string | QosSpec, volumeType: string | Type, options?: RequestOptions): Promise<void> {
     return associateQosSpec(this.client, qosSpec, volumeType, options);
@@ -326,6 +328,7 @@ export class BlockStorageV2 {
    * Lists the back-end storage pools known to the scheduler, with their capabilities.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Pool objects.
+   * @remarks Administrators only by Cinder's default policy (`scheduler_extension:scheduler_stats:get_pools`): other callers get a ForbiddenError (403).
    */
   backendPools(options: BackendPoolsOptions = {}): Paginated<Pool> {
     return backendPools(this.client, options);
@@ -363,6 +366,7 @@ export class BlockStorageV2 {
    * @param volume - The Volume or its ID.
    * @param newVolume - The new volume (ID or Volume).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:migrate_volume_completion`): other callers get a ForbiddenError (403).
    */
   completeVolumeMigration(
     volume: string | Volume,
@@ -448,6 +452,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes of the new QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:create`): other callers get a ForbiddenError (403).
    */
   createQosSpec(attrs: QosSpecCreate, options?: RequestOptions): Promise<QosSpec> {
     return createQosSpec(this.client, attrs, options);
@@ -478,6 +483,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes of the new Type.
    * @param options - Options of this call.
    * @returns The Type.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_create`): other callers get a ForbiddenError (403).
    */
   createType(attrs: TypeCreate, options?: RequestOptions): Promise<Type> {
     return createType(this.client, attrs, options);
@@ -489,6 +495,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes of the new TypeEncryption.
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:create`): other callers get a ForbiddenError (403).
    */
   createTypeEncryption(
     volumeType: string | TypeEncryption | Type,
@@ -545,6 +552,7 @@ export class BlockStorageV2 {
    * Deletes a QoS specification.
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:delete`): other callers get a ForbiddenError (403).
    */
   deleteQosSpec(qosSpec: string | QosSpec, options: DeleteQosSpecOptions = {}): Promise<void> {
     return deleteQosSpec(this.client, qosSpec, options);
@@ -555,6 +563,7 @@ export class BlockStorageV2 {
    * @param qosSpec - The QosSpec or its ID.
    * @param keys - The spec keys to unset.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:delete`): other callers get a ForbiddenError (403).
    */
   deleteQosSpecMetadata(qosSpec: string | QosSpec, keys: readonly string[], options?: RequestOptions): Promise<void> {
     return deleteQosSpecMetadata(this.client, qosSpec, keys, options);
@@ -591,6 +600,7 @@ export class BlockStorageV2 {
    * Deletes a volume type.
    * @param type - The Type or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_delete`): other callers get a ForbiddenError (403).
    */
   deleteType(type: string | Type, options: DeleteTypeOptions = {}): Promise<void> {
     return deleteType(this.client, type, options);
@@ -600,6 +610,7 @@ export class BlockStorageV2 {
    * Deletes an encryption specification, given as a TypeEncryption or as its volume type (a Type or its ID; the specification is then looked up first to learn its ID).
    * @param encryption - The TypeEncryption, or its Type (instance or ID).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:delete`): other callers get a ForbiddenError (403).
    */
   deleteTypeEncryption(
     encryption: string | TypeEncryption | Type,
@@ -613,6 +624,7 @@ export class BlockStorageV2 {
    * @param type - The Type or its ID.
    * @param keys - The extra spec keys to delete.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:delete`): other callers get a ForbiddenError (403).
    */
   deleteTypeExtraSpecs(type: string | Type, keys: readonly string[], options?: RequestOptions): Promise<void> {
     return deleteTypeExtraSpecs(this.client, type, keys, options);
@@ -660,6 +672,7 @@ export class BlockStorageV2 {
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    * @returns The Service.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   disableService(service: Service, options: DisableServiceOptions = {}): Promise<Service> {
     return disableService(this.client, service, options);
@@ -669,6 +682,7 @@ export class BlockStorageV2 {
    * Disassociates a QoS specification from every volume type.
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   disassociateAllQosSpec(qosSpec: string | QosSpec, options?: RequestOptions): Promise<void> {
     return disassociateAllQosSpec(this.client, qosSpec, options);
@@ -679,6 +693,7 @@ export class BlockStorageV2 {
    * @param qosSpec - The QosSpec or its ID.
    * @param volumeType - The volume type to disassociate from (ID or Type).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   disassociateQosSpec(qosSpec: string | QosSpec, volumeType: string | Type, options?: RequestOptions): Promise<void> {
     return disassociateQosSpec(this.client, qosSpec, volumeType, options);
@@ -689,6 +704,7 @@ export class BlockStorageV2 {
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    * @returns The Service.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   enableService(service: Service, options?: RequestOptions): Promise<Service> {
     return enableService(this.client, service, options);
@@ -699,6 +715,7 @@ export class BlockStorageV2 {
    * @param backup - The Backup or its ID.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`backup:export-import`): other callers get a ForbiddenError (403).
    */
   exportBackup(backup: string | Backup, options?: RequestOptions): Promise<BackupRecord> {
     return exportBackup(this.client, backup, options);
@@ -710,6 +727,7 @@ export class BlockStorageV2 {
    * @param options - Options of this call.
    * @returns The value the API returned.
    * @deprecated Use exportBackup.
+   * @remarks Administrators only by Cinder's default policy (`backup:export-import`): other callers get a ForbiddenError (403).
    */
   exportRecord(backup: string | Backup, options?: RequestOptions): Promise<BackupRecord> {
     return exportRecord(this.client, backup, options);
@@ -738,6 +756,7 @@ export class BlockStorageV2 {
    * Fails a replicating cinder-volume back end (given as a Service) over to a replication target. Cinder accepts the request and returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   failoverService(service: Service, options: FailoverServiceOptions = {}): Promise<void> {
     return failoverService(this.client, service, options);
@@ -847,6 +866,7 @@ export class BlockStorageV2 {
    * @param nameOrId - The name or ID of the QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   findQosSpec(nameOrId: string, options: FindQosSpecOptions & { readonly ignoreMissing: false }): Promise<QosSpec>;
   /**
@@ -854,6 +874,7 @@ export class BlockStorageV2 {
    * @param nameOrId - The name or ID of the QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   findQosSpec(nameOrId: string, options?: FindQosSpecOptions): Promise<QosSpec | undefined>;
   findQosSpec(nameOrId: string, options: FindQosSpecOptions = {}): Promise<QosSpec | undefined> {
@@ -865,6 +886,7 @@ export class BlockStorageV2 {
    * @param nameOrId - The name or ID of the Service.
    * @param options - Options of this call.
    * @returns The Service, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   findService(nameOrId: string, options: FindServiceOptions & { readonly ignoreMissing: false }): Promise<Service>;
   /**
@@ -872,6 +894,7 @@ export class BlockStorageV2 {
    * @param nameOrId - The name or ID of the Service.
    * @param options - Options of this call.
    * @returns The Service, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   findService(nameOrId: string, options?: FindServiceOptions): Promise<Service | undefined>;
   findService(nameOrId: string, options: FindServiceOptions = {}): Promise<Service | undefined> {
@@ -954,6 +977,7 @@ export class BlockStorageV2 {
    * Freezes a cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   freezeService(service: Service, options?: RequestOptions): Promise<void> {
     return freezeService(this.client, service, options);
@@ -974,6 +998,7 @@ export class BlockStorageV2 {
    * @param host - The back end's host name, as `host@backend` (as listed by the cinder-volume services).
    * @param options - Options of this call.
    * @returns The Capabilities.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:capabilities`): other callers get a ForbiddenError (403).
    */
   getCapabilities(host: string, options?: RequestOptions): Promise<Capabilities> {
     return getCapabilities(this.client, host, options);
@@ -1019,6 +1044,7 @@ export class BlockStorageV2 {
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get`): other callers get a ForbiddenError (403).
    */
   getQosSpec(qosSpec: string | QosSpec, options?: RequestOptions): Promise<QosSpec> {
     return getQosSpec(this.client, qosSpec, options);
@@ -1029,6 +1055,7 @@ export class BlockStorageV2 {
    * @param quotaClassSet - The QuotaClassSet or its ID.
    * @param options - Options of this call.
    * @returns The QuotaClassSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quota_classes:get`): other callers get a ForbiddenError (403).
    */
   getQuotaClassSet(
     quotaClassSet: string | QuotaClassSet = 'default',
@@ -1114,6 +1141,7 @@ export class BlockStorageV2 {
    * @param type - The Type or its ID.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:get_all_for_type`): other callers get a ForbiddenError (403).
    */
   getTypeAccess(type: string | Type, options?: RequestOptions): Promise<readonly TypeAccess[]> {
     return getTypeAccess(this.client, type, options);
@@ -1124,6 +1152,7 @@ export class BlockStorageV2 {
    * @param volumeType - The TypeEncryption, or its Type (instance or ID).
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:get`): other callers get a ForbiddenError (403).
    */
   getTypeEncryption(volumeType: string | TypeEncryption | Type, options?: RequestOptions): Promise<TypeEncryption> {
     return getTypeEncryption(this.client, volumeType, options);
@@ -1135,6 +1164,7 @@ export class BlockStorageV2 {
    * @param key - The key, such as provider, cipher, key_size or control_location.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:get`): other callers get a ForbiddenError (403).
    */
   getTypeEncryptionProperty(type: string | Type, key: string, options?: RequestOptions): Promise<unknown> {
     return getTypeEncryptionProperty(this.client, type, key, options);
@@ -1209,6 +1239,7 @@ export class BlockStorageV2 {
    * @param url - The backup_url of the export record (base64-encoded).
    * @param options - Options of this call.
    * @returns The Backup.
+   * @remarks Administrators only by Cinder's default policy (`backup:backup-import`): other callers get a ForbiddenError (403).
    */
   importBackup(service: string, url: string, options?: RequestOptions): Promise<Backup> {
     return importBackup(this.client, service, url, options);
@@ -1233,6 +1264,7 @@ export class BlockStorageV2 {
    * Lists the snapshots of a back end that could be managed (administrators only), through the os-snapshot-manage extension.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of ManageableSnapshot objects.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:list_manageable`): other callers get a ForbiddenError (403).
    */
   manageableSnapshots(options: ManageableSnapshotsOptions = {}): Paginated<ManageableSnapshot> {
     return manageableSnapshots(this.client, options);
@@ -1244,6 +1276,7 @@ export class BlockStorageV2 {
    * @param ref - The driver-specific reference to the existing storage object, usually an object such as `{"source-name": "lvol0"}` or `{"source-id": "..."}`.
    * @param options - Options of this call.
    * @returns The Snapshot.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:snapshot_manage`): other callers get a ForbiddenError (403).
    */
   manageSnapshot(volume: string | Volume, ref: unknown, options: ManageSnapshotOptions = {}): Promise<Snapshot> {
     return manageSnapshot(this.client, volume, ref, options);
@@ -1254,6 +1287,7 @@ export class BlockStorageV2 {
    * @param volume - The Volume or its ID.
    * @param host - The target host, as host@backend#pool. Cinder requires it below microversion 3.16 (400 "'host' is a required property" without it).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:migrate_volume`): other callers get a ForbiddenError (403).
    */
   migrateVolume(volume: string | Volume, host: string, options: MigrateVolumeOptions = {}): Promise<void> {
     return migrateVolume(this.client, volume, host, options);
@@ -1264,6 +1298,7 @@ export class BlockStorageV2 {
    * @param qosSpec - The QoS specification (ID or QosSpec).
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of QosSpecAssociation objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   qosSpecAssociations(qosSpec: string | QosSpec, options?: ListOptions): Paginated<QosSpecAssociation> {
     return qosSpecAssociations(this.client, qosSpec, options);
@@ -1273,6 +1308,7 @@ export class BlockStorageV2 {
    * Lists QoS specifications lazily, page by page.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of QosSpec objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   qosSpecs(options: QosSpecsOptions = {}): Paginated<QosSpec> {
     return qosSpecs(this.client, options);
@@ -1283,6 +1319,7 @@ export class BlockStorageV2 {
    * @param type - The Type or its ID.
    * @param project - The ID of the project whose access is removed.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:removeProjectAccess`): other callers get a ForbiddenError (403).
    */
   removeTypeAccess(type: string | Type, project: string, options?: RequestOptions): Promise<void> {
     return removeTypeAccess(this.client, type, project, options);
@@ -1303,6 +1340,7 @@ export class BlockStorageV2 {
    * @param status - The new backup status: available or error.
    * @param options - Options of this call.
    * @deprecated Use resetBackupStatus.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:backup_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetBackup(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
     return resetBackup(this.client, backup, status, options);
@@ -1313,6 +1351,7 @@ export class BlockStorageV2 {
    * @param backup - The Backup or its ID.
    * @param status - The new backup status: available or error.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:backup_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetBackupStatus(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
     return resetBackupStatus(this.client, backup, status, options);
@@ -1324,6 +1363,7 @@ export class BlockStorageV2 {
    * @param status - The new snapshot status.
    * @param options - Options of this call.
    * @deprecated Use resetSnapshotStatus.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:snapshot_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetSnapshot(
     snapshot: string | Snapshot,
@@ -1348,6 +1388,7 @@ export class BlockStorageV2 {
    * @param snapshot - The Snapshot or its ID.
    * @param status - The new snapshot status.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:snapshot_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetSnapshotStatus(
     snapshot: string | Snapshot,
@@ -1371,6 +1412,7 @@ export class BlockStorageV2 {
    * Resets the status, attach status and migration status of a volume (administrators only).
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetVolumeStatus(volume: string | Volume, options: ResetVolumeStatusOptions = {}): Promise<void> {
     return resetVolumeStatus(this.client, volume, options);
@@ -1400,6 +1442,7 @@ export class BlockStorageV2 {
    * Deletes the project's own quotas so that the defaults apply again.
    * @param project - The QuotaSet or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quotas:delete`): other callers get a ForbiddenError (403).
    */
   revertQuotaSet(project: string | QuotaSet, options?: RequestOptions): Promise<void> {
     return revertQuotaSet(this.client, project, options);
@@ -1409,6 +1452,7 @@ export class BlockStorageV2 {
    * Lists the Cinder services, optionally only those of one binary or host.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Service objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   services(options: ServicesOptions = {}): Paginated<Service> {
     return services(this.client, options);
@@ -1553,6 +1597,7 @@ export class BlockStorageV2 {
    * Thaws a frozen cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   thawService(service: Service, options?: RequestOptions): Promise<void> {
     return thawService(this.client, service, options);
@@ -1580,6 +1625,7 @@ export class BlockStorageV2 {
    * Removes a snapshot from Block Storage management without removing the back-end storage object.
    * @param snapshot - The Snapshot or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:snapshot_unmanage`): other callers get a ForbiddenError (403).
    */
   unmanageSnapshot(snapshot: string | Snapshot, options?: RequestOptions): Promise<void> {
     return unmanageSnapshot(this.client, snapshot, options);
@@ -1589,6 +1635,7 @@ export class BlockStorageV2 {
    * Removes a volume from Block Storage management without removing the back-end storage object.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_unmanage`): other callers get a ForbiddenError (403).
    */
   unmanageVolume(volume: string | Volume, options?: RequestOptions): Promise<void> {
     return unmanageVolume(this.client, volume, options);
@@ -1624,6 +1671,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   updateQosSpec(qosSpec: string | QosSpec, attrs: QosSpecUpdate, options?: RequestOptions): Promise<QosSpec> {
     return updateQosSpec(this.client, qosSpec, attrs, options);
@@ -1635,6 +1683,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QuotaClassSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quota_classes:update`): other callers get a ForbiddenError (403).
    */
   updateQuotaClassSet(
     quotaClassSet: string | QuotaClassSet,
@@ -1650,6 +1699,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QuotaSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quotas:update`): other callers get a ForbiddenError (403).
    */
   updateQuotaSet(project: string | QuotaSet, attrs: QuotaSetUpdate, options?: RequestOptions): Promise<QuotaSet> {
     return updateQuotaSet(this.client, project, attrs, options);
@@ -1672,6 +1722,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The Type.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_update`): other callers get a ForbiddenError (403).
    */
   updateType(type: string | Type, attrs: TypeUpdate, options?: RequestOptions): Promise<Type> {
     return updateType(this.client, type, attrs, options);
@@ -1683,6 +1734,7 @@ export class BlockStorageV2 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:update`): other callers get a ForbiddenError (403).
    */
   updateTypeEncryption(
     encryption: string | TypeEncryption | Type,
@@ -1698,6 +1750,7 @@ export class BlockStorageV2 {
    * @param extraSpecs - The extra spec key/value pairs to set.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:create`): other callers get a ForbiddenError (403).
    */
   updateTypeExtraSpecs(
     type: string | Type,
@@ -1714,6 +1767,7 @@ export class BlockStorageV2 {
    * @param value - The new value of the extra spec.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:update`): other callers get a ForbiddenError (403).
    */
   updateTypeExtraSpecsProperty(
     type: string | Type,

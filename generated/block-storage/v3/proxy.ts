@@ -415,6 +415,7 @@ export class BlockStorageV3 {
    * @param type - The Type or its ID.
    * @param project - The ID of the project to give access to.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:addProjectAccess`): other callers get a ForbiddenError (403).
    */
   addTypeAccess(type: string | Type, project: string, options?: RequestOptions): Promise<void> {
     return addTypeAccess(this.client, type, project, options);
@@ -425,6 +426,7 @@ export class BlockStorageV3 {
    * @param qosSpec - The QosSpec or its ID.
    * @param volumeType - The volume type to associate with (ID or Type).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   associateQosSpec(qosSpec: string | QosSpec, volumeType: string | Type, options?: RequestOptions): Promise<void> {
     return associateQosSpec(this.client, qosSpec, volumeType, options);
@@ -462,6 +464,7 @@ export class BlockStorageV3 {
    * Lists the back-end storage pools known to the scheduler, with their capabilities, optionally only those with a name (3.28) or fit for a volume type (3.35).
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Pool objects.
+   * @remarks Administrators only by Cinder's default policy (`scheduler_extension:scheduler_stats:get_pools`): other callers get a ForbiddenError (403).
    */
   backendPools(options: BackendPoolsOptions = {}): Paginated<Pool> {
     return backendPools(this.client, options);
@@ -489,6 +492,7 @@ export class BlockStorageV3 {
    * Asks Cinder to clean up the operations left half-done by failed services (microversion 3.24) with POST /workers/cleanup (openstacksdk sends PUT, which Cinder does not route). Returns the services asked to clean up and those that could not be.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`workers:cleanup`): other callers get a ForbiddenError (403).
    */
   cleanupServiceWorkers(options: CleanupServiceWorkersOptions = {}): Promise<WorkerCleanup> {
     return cleanupServiceWorkers(this.client, options);
@@ -498,6 +502,7 @@ export class BlockStorageV3 {
    * Lists clusters, with details unless `details` is false.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Cluster objects.
+   * @remarks Administrators only by Cinder's default policy (`clusters:get_all`): other callers get a ForbiddenError (403).
    */
   clusters(options: ClustersOptions = {}): Paginated<Cluster> {
     return clusters(this.client, options);
@@ -526,6 +531,7 @@ export class BlockStorageV3 {
    * @param volume - The Volume or its ID.
    * @param newVolume - The new volume (ID or Volume).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:migrate_volume_completion`): other callers get a ForbiddenError (403).
    */
   completeVolumeMigration(
     volume: string | Volume,
@@ -639,6 +645,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes of the new GroupType.
    * @param options - Options of this call.
    * @returns The GroupType.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types:create`): other callers get a ForbiddenError (403).
    */
   createGroupType(attrs: GroupTypeCreate, options?: RequestOptions): Promise<GroupType> {
     return createGroupType(this.client, attrs, options);
@@ -650,6 +657,7 @@ export class BlockStorageV3 {
    * @param groupSpecs - The group spec key/value pairs to set.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types_specs:create`): other callers get a ForbiddenError (403).
    */
   createGroupTypeGroupSpecs(
     groupType: string | GroupType,
@@ -675,6 +683,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes of the new QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:create`): other callers get a ForbiddenError (403).
    */
   createQosSpec(attrs: QosSpecCreate, options?: RequestOptions): Promise<QosSpec> {
     return createQosSpec(this.client, attrs, options);
@@ -705,6 +714,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes of the new Type.
    * @param options - Options of this call.
    * @returns The Type.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_create`): other callers get a ForbiddenError (403).
    */
   createType(attrs: TypeCreate, options?: RequestOptions): Promise<Type> {
     return createType(this.client, attrs, options);
@@ -716,6 +726,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes of the new TypeEncryption.
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:create`): other callers get a ForbiddenError (403).
    */
   createTypeEncryption(
     volumeType: string | TypeEncryption | Type,
@@ -739,6 +750,7 @@ export class BlockStorageV3 {
    * Lists the default volume types set for projects (microversion 3.62).
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of DefaultType objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:default_get_all`): other callers get a ForbiddenError (403).
    */
   defaultTypes(options?: ListOptions): Paginated<DefaultType> {
     return defaultTypes(this.client, options);
@@ -817,6 +829,7 @@ export class BlockStorageV3 {
    * Deletes a group type.
    * @param groupType - The GroupType or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types:delete`): other callers get a ForbiddenError (403).
    */
   deleteGroupType(groupType: string | GroupType, options: DeleteGroupTypeOptions = {}): Promise<void> {
     return deleteGroupType(this.client, groupType, options);
@@ -827,6 +840,7 @@ export class BlockStorageV3 {
    * @param groupType - The GroupType or its ID.
    * @param key - The group spec key to delete.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types_specs:delete`): other callers get a ForbiddenError (403).
    */
   deleteGroupTypeGroupSpecsProperty(
     groupType: string | GroupType,
@@ -849,6 +863,7 @@ export class BlockStorageV3 {
    * Deletes a QoS specification.
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:delete`): other callers get a ForbiddenError (403).
    */
   deleteQosSpec(qosSpec: string | QosSpec, options: DeleteQosSpecOptions = {}): Promise<void> {
     return deleteQosSpec(this.client, qosSpec, options);
@@ -859,6 +874,7 @@ export class BlockStorageV3 {
    * @param qosSpec - The QosSpec or its ID.
    * @param keys - The spec keys to unset.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:delete`): other callers get a ForbiddenError (403).
    */
   deleteQosSpecMetadata(qosSpec: string | QosSpec, keys: readonly string[], options?: RequestOptions): Promise<void> {
     return deleteQosSpecMetadata(this.client, qosSpec, keys, options);
@@ -895,6 +911,7 @@ export class BlockStorageV3 {
    * Deletes a volume type.
    * @param type - The Type or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_delete`): other callers get a ForbiddenError (403).
    */
   deleteType(type: string | Type, options: DeleteTypeOptions = {}): Promise<void> {
     return deleteType(this.client, type, options);
@@ -904,6 +921,7 @@ export class BlockStorageV3 {
    * Deletes an encryption specification, given as a TypeEncryption or as its volume type (a Type or its ID; the specification is then looked up first to learn its ID).
    * @param encryption - The TypeEncryption, or its Type (instance or ID).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:delete`): other callers get a ForbiddenError (403).
    */
   deleteTypeEncryption(
     encryption: string | TypeEncryption | Type,
@@ -917,6 +935,7 @@ export class BlockStorageV3 {
    * @param type - The Type or its ID.
    * @param keys - The extra spec keys to delete.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:delete`): other callers get a ForbiddenError (403).
    */
   deleteTypeExtraSpecs(type: string | Type, keys: readonly string[], options?: RequestOptions): Promise<void> {
     return deleteTypeExtraSpecs(this.client, type, keys, options);
@@ -964,6 +983,7 @@ export class BlockStorageV3 {
    * @param cluster - The Cluster or its ID.
    * @param options - Options of this call.
    * @returns The Cluster.
+   * @remarks Administrators only by Cinder's default policy (`clusters:update`): other callers get a ForbiddenError (403).
    */
   disableCluster(cluster: string | Cluster, options: DisableClusterOptions = {}): Promise<Cluster> {
     return disableCluster(this.client, cluster, options);
@@ -983,6 +1003,7 @@ export class BlockStorageV3 {
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    * @returns The Service.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   disableService(service: Service, options: DisableServiceOptions = {}): Promise<Service> {
     return disableService(this.client, service, options);
@@ -992,6 +1013,7 @@ export class BlockStorageV3 {
    * Disassociates a QoS specification from every volume type.
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   disassociateAllQosSpec(qosSpec: string | QosSpec, options?: RequestOptions): Promise<void> {
     return disassociateAllQosSpec(this.client, qosSpec, options);
@@ -1002,6 +1024,7 @@ export class BlockStorageV3 {
    * @param qosSpec - The QosSpec or its ID.
    * @param volumeType - The volume type to disassociate from (ID or Type).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   disassociateQosSpec(qosSpec: string | QosSpec, volumeType: string | Type, options?: RequestOptions): Promise<void> {
     return disassociateQosSpec(this.client, qosSpec, volumeType, options);
@@ -1012,6 +1035,7 @@ export class BlockStorageV3 {
    * @param cluster - The Cluster or its ID.
    * @param options - Options of this call.
    * @returns The Cluster.
+   * @remarks Administrators only by Cinder's default policy (`clusters:update`): other callers get a ForbiddenError (403).
    */
   enableCluster(cluster: string | Cluster, options?: RequestOptions): Promise<Cluster> {
     return enableCluster(this.client, cluster, options);
@@ -1031,6 +1055,7 @@ export class BlockStorageV3 {
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
    * @returns The Service.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   enableService(service: Service, options?: RequestOptions): Promise<Service> {
     return enableService(this.client, service, options);
@@ -1041,6 +1066,7 @@ export class BlockStorageV3 {
    * @param backup - The Backup or its ID.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`backup:export-import`): other callers get a ForbiddenError (403).
    */
   exportBackup(backup: string | Backup, options?: RequestOptions): Promise<BackupRecord> {
     return exportBackup(this.client, backup, options);
@@ -1052,6 +1078,7 @@ export class BlockStorageV3 {
    * @param options - Options of this call.
    * @returns The value the API returned.
    * @deprecated Use exportBackup.
+   * @remarks Administrators only by Cinder's default policy (`backup:export-import`): other callers get a ForbiddenError (403).
    */
   exportRecord(backup: string | Backup, options?: RequestOptions): Promise<BackupRecord> {
     return exportRecord(this.client, backup, options);
@@ -1089,6 +1116,7 @@ export class BlockStorageV3 {
    * Fails a replicating cinder-volume back end (given as a Service) over to a replication target, with PUT /os-services/failover_host. With `cluster` (microversion 3.26), the whole cluster is failed over instead and the service's host is not sent (Cinder takes one or the other). Cinder releases before 28.0.0 accept a cluster only at PUT /os-services/failover and answer failover_host with 400 "Host field is missing."; the request is then sent once more there, unchanged. Cinder accepts the request and returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   failoverService(service: Service, options: FailoverServiceOptions = {}): Promise<void> {
     return failoverService(this.client, service, options);
@@ -1109,6 +1137,7 @@ export class BlockStorageV3 {
    * @param groupType - The GroupType or its ID.
    * @param options - Options of this call.
    * @returns The GroupType.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types_specs:get_all`): other callers get a ForbiddenError (403).
    */
   fetchGroupTypeGroupSpecs(groupType: string | GroupType, options?: RequestOptions): Promise<GroupType> {
     return fetchGroupTypeGroupSpecs(this.client, groupType, options);
@@ -1167,6 +1196,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the Cluster.
    * @param options - Options of this call.
    * @returns The Cluster, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`clusters:get_all`): other callers get a ForbiddenError (403).
    */
   findCluster(nameOrId: string, options: FindClusterOptions & { readonly ignoreMissing: false }): Promise<Cluster>;
   /**
@@ -1174,6 +1204,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the Cluster.
    * @param options - Options of this call.
    * @returns The Cluster, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`clusters:get_all`): other callers get a ForbiddenError (403).
    */
   findCluster(nameOrId: string, options?: FindClusterOptions): Promise<Cluster | undefined>;
   findCluster(nameOrId: string, options: FindClusterOptions = {}): Promise<Cluster | undefined> {
@@ -1296,6 +1327,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   findQosSpec(nameOrId: string, options: FindQosSpecOptions & { readonly ignoreMissing: false }): Promise<QosSpec>;
   /**
@@ -1303,6 +1335,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the QosSpec.
    * @param options - Options of this call.
    * @returns The QosSpec, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   findQosSpec(nameOrId: string, options?: FindQosSpecOptions): Promise<QosSpec | undefined>;
   findQosSpec(nameOrId: string, options: FindQosSpecOptions = {}): Promise<QosSpec | undefined> {
@@ -1314,6 +1347,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the Service.
    * @param options - Options of this call.
    * @returns The Service, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   findService(nameOrId: string, options: FindServiceOptions & { readonly ignoreMissing: false }): Promise<Service>;
   /**
@@ -1321,6 +1355,7 @@ export class BlockStorageV3 {
    * @param nameOrId - The name or ID of the Service.
    * @param options - Options of this call.
    * @returns The Service, or undefined when none matches and ignoreMissing is true.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   findService(nameOrId: string, options?: FindServiceOptions): Promise<Service | undefined>;
   findService(nameOrId: string, options: FindServiceOptions = {}): Promise<Service | undefined> {
@@ -1403,6 +1438,7 @@ export class BlockStorageV3 {
    * Freezes every back end of a cluster (given by name or as a Cluster) through PUT /os-services/freeze with the cluster in place of a host (microversion 3.26).
    * @param cluster - The Cluster or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   freezeCluster(cluster: string | Cluster, options?: RequestOptions): Promise<void> {
     return freezeCluster(this.client, cluster, options);
@@ -1412,6 +1448,7 @@ export class BlockStorageV3 {
    * Freezes a cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   freezeService(service: Service, options?: RequestOptions): Promise<void> {
     return freezeService(this.client, service, options);
@@ -1453,6 +1490,7 @@ export class BlockStorageV3 {
    * @param host - The back end's host name, as `host@backend` (as listed by the cinder-volume services).
    * @param options - Options of this call.
    * @returns The Capabilities.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:capabilities`): other callers get a ForbiddenError (403).
    */
   getCapabilities(host: string, options?: RequestOptions): Promise<Capabilities> {
     return getCapabilities(this.client, host, options);
@@ -1463,6 +1501,7 @@ export class BlockStorageV3 {
    * @param cluster - The Cluster or its ID.
    * @param options - Options of this call.
    * @returns The Cluster.
+   * @remarks Administrators only by Cinder's default policy (`clusters:get`): other callers get a ForbiddenError (403).
    */
   getCluster(cluster: string | Cluster, options?: RequestOptions): Promise<Cluster> {
     return getCluster(this.client, cluster, options);
@@ -1530,6 +1569,7 @@ export class BlockStorageV3 {
    * @param key - The group spec key.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types_specs:get`): other callers get a ForbiddenError (403).
    */
   getGroupTypeGroupSpecsProperty(
     groupType: string | GroupType,
@@ -1563,6 +1603,7 @@ export class BlockStorageV3 {
    * @param qosSpec - The QosSpec or its ID.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get`): other callers get a ForbiddenError (403).
    */
   getQosSpec(qosSpec: string | QosSpec, options?: RequestOptions): Promise<QosSpec> {
     return getQosSpec(this.client, qosSpec, options);
@@ -1573,6 +1614,7 @@ export class BlockStorageV3 {
    * @param quotaClassSet - The QuotaClassSet or its ID.
    * @param options - Options of this call.
    * @returns The QuotaClassSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quota_classes:get`): other callers get a ForbiddenError (403).
    */
   getQuotaClassSet(
     quotaClassSet: string | QuotaClassSet = 'default',
@@ -1605,6 +1647,7 @@ export class BlockStorageV3 {
    * Reads the current log levels of Cinder's services (microversion 3.32), optionally only of one binary, one host or cluster, and loggers with a prefix.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   getServiceLogLevels(options: GetServiceLogLevelsOptions = {}): Promise<readonly LogLevel[]> {
     return getServiceLogLevels(this.client, options);
@@ -1667,6 +1710,7 @@ export class BlockStorageV3 {
    * @param type - The Type or its ID.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:get_all_for_type`): other callers get a ForbiddenError (403).
    */
   getTypeAccess(type: string | Type, options?: RequestOptions): Promise<readonly TypeAccess[]> {
     return getTypeAccess(this.client, type, options);
@@ -1677,6 +1721,7 @@ export class BlockStorageV3 {
    * @param volumeType - The TypeEncryption, or its Type (instance or ID).
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:get`): other callers get a ForbiddenError (403).
    */
   getTypeEncryption(volumeType: string | TypeEncryption | Type, options?: RequestOptions): Promise<TypeEncryption> {
     return getTypeEncryption(this.client, volumeType, options);
@@ -1688,6 +1733,7 @@ export class BlockStorageV3 {
    * @param key - The key, such as provider, cipher, key_size or control_location.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:get`): other callers get a ForbiddenError (403).
    */
   getTypeEncryptionProperty(type: string | Type, key: string, options?: RequestOptions): Promise<unknown> {
     return getTypeEncryptionProperty(this.client, type, key, options);
@@ -1789,6 +1835,7 @@ export class BlockStorageV3 {
    * @param url - The backup_url of the export record (base64-encoded).
    * @param options - Options of this call.
    * @returns The Backup.
+   * @remarks Administrators only by Cinder's default policy (`backup:backup-import`): other callers get a ForbiddenError (403).
    */
   importBackup(service: string, url: string, options?: RequestOptions): Promise<Backup> {
     return importBackup(this.client, service, url, options);
@@ -1826,6 +1873,7 @@ export class BlockStorageV3 {
    * Lists the snapshots of a back end that could be managed (administrators only): at /manageable_snapshots from microversion 3.8 (openstacksdk sends no microversion there, which Cinder answers with 404), through the os-snapshot-manage extension below.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of ManageableSnapshot objects.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:list_manageable`): other callers get a ForbiddenError (403).
    */
   manageableSnapshots(options: ManageableSnapshotsOptions = {}): Paginated<ManageableSnapshot> {
     return manageableSnapshots(this.client, options);
@@ -1835,6 +1883,7 @@ export class BlockStorageV3 {
    * Lists the storage objects of a back end that could be managed as volumes (administrators only): at /manageable_volumes from microversion 3.8 (openstacksdk sends no microversion there, which Cinder answers with 404), through the os-volume-manage extension below.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of ManageableVolume objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:list_manageable`): other callers get a ForbiddenError (403).
    */
   manageableVolumes(options: ManageableVolumesOptions = {}): Paginated<ManageableVolume> {
     return manageableVolumes(this.client, options);
@@ -1846,6 +1895,7 @@ export class BlockStorageV3 {
    * @param ref - The driver-specific reference to the existing storage object, usually an object such as `{"source-name": "lvol0"}` or `{"source-id": "..."}`.
    * @param options - Options of this call.
    * @returns The Snapshot.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:snapshot_manage`): other callers get a ForbiddenError (403).
    */
   manageSnapshot(volume: string | Volume, ref: unknown, options: ManageSnapshotOptions = {}): Promise<Snapshot> {
     return manageSnapshot(this.client, volume, ref, options);
@@ -1856,6 +1906,7 @@ export class BlockStorageV3 {
    * @param ref - The driver-specific reference to the existing storage object, usually an object such as `{"source-name": "lvol0"}` or `{"source-id": "..."}`.
    * @param options - Options of this call.
    * @returns The Volume.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_manage`): other callers get a ForbiddenError (403).
    */
   manageVolume(ref: unknown, options: ManageVolumeOptions = {}): Promise<Volume> {
     return manageVolume(this.client, ref, options);
@@ -1874,6 +1925,7 @@ export class BlockStorageV3 {
    * Migrates a volume to another host or, from microversion 3.16, to a cluster (administrators only). Before 3.16 the host is required; from 3.16 give one of host and cluster.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:migrate_volume`): other callers get a ForbiddenError (403).
    */
   migrateVolume(volume: string | Volume, options: MigrateVolumeOptions = {}): Promise<void> {
     return migrateVolume(this.client, volume, options);
@@ -1884,6 +1936,7 @@ export class BlockStorageV3 {
    * @param qosSpec - The QoS specification (ID or QosSpec).
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of QosSpecAssociation objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   qosSpecAssociations(qosSpec: string | QosSpec, options?: ListOptions): Paginated<QosSpecAssociation> {
     return qosSpecAssociations(this.client, qosSpec, options);
@@ -1893,6 +1946,7 @@ export class BlockStorageV3 {
    * Lists QoS specifications lazily, page by page.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of QosSpec objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:get_all`): other callers get a ForbiddenError (403).
    */
   qosSpecs(options: QosSpecsOptions = {}): Paginated<QosSpec> {
     return qosSpecs(this.client, options);
@@ -1913,6 +1967,7 @@ export class BlockStorageV3 {
    * @param type - The Type or its ID.
    * @param project - The ID of the project whose access is removed.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_access:removeProjectAccess`): other callers get a ForbiddenError (403).
    */
   removeTypeAccess(type: string | Type, project: string, options?: RequestOptions): Promise<void> {
     return removeTypeAccess(this.client, type, project, options);
@@ -1933,6 +1988,7 @@ export class BlockStorageV3 {
    * @param status - The new backup status: available or error.
    * @param options - Options of this call.
    * @deprecated Use resetBackupStatus.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:backup_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetBackup(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
     return resetBackup(this.client, backup, status, options);
@@ -1943,6 +1999,7 @@ export class BlockStorageV3 {
    * @param backup - The Backup or its ID.
    * @param status - The new backup status: available or error.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:backup_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetBackupStatus(backup: string | Backup, status: 'available' | 'error', options?: RequestOptions): Promise<void> {
     return resetBackupStatus(this.client, backup, status, options);
@@ -1954,6 +2011,7 @@ export class BlockStorageV3 {
    * @param status - The new group snapshot status.
    * @param options - Options of this call.
    * @deprecated Use resetGroupSnapshotStatus.
+   * @remarks Administrators only by Cinder's default policy (`group:reset_group_snapshot_status`): other callers get a ForbiddenError (403).
    */
   resetGroupSnapshotState(
     groupSnapshot: string | GroupSnapshot,
@@ -1968,6 +2026,7 @@ export class BlockStorageV3 {
    * @param groupSnapshot - The GroupSnapshot or its ID.
    * @param status - The new group snapshot status.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`group:reset_group_snapshot_status`): other callers get a ForbiddenError (403).
    */
   resetGroupSnapshotStatus(
     groupSnapshot: string | GroupSnapshot,
@@ -1983,6 +2042,7 @@ export class BlockStorageV3 {
    * @param status - The new group status.
    * @param options - Options of this call.
    * @deprecated Use resetGroupStatus.
+   * @remarks Administrators only by Cinder's default policy (`group:reset_status`): other callers get a ForbiddenError (403).
    */
   resetGroupState(
     group: string | Group,
@@ -1997,6 +2057,7 @@ export class BlockStorageV3 {
    * @param group - The Group or its ID.
    * @param status - The new group status.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`group:reset_status`): other callers get a ForbiddenError (403).
    */
   resetGroupStatus(
     group: string | Group,
@@ -2012,6 +2073,7 @@ export class BlockStorageV3 {
    * @param status - The new snapshot status.
    * @param options - Options of this call.
    * @deprecated Use resetSnapshotStatus.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:snapshot_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetSnapshot(
     snapshot: string | Snapshot,
@@ -2036,6 +2098,7 @@ export class BlockStorageV3 {
    * @param snapshot - The Snapshot or its ID.
    * @param status - The new snapshot status.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:snapshot_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetSnapshotStatus(
     snapshot: string | Snapshot,
@@ -2059,6 +2122,7 @@ export class BlockStorageV3 {
    * Resets the status, attach status and migration status of a volume (administrators only).
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_admin_actions:reset_status`): other callers get a ForbiddenError (403).
    */
   resetVolumeStatus(volume: string | Volume, options: ResetVolumeStatusOptions = {}): Promise<void> {
     return resetVolumeStatus(this.client, volume, options);
@@ -2097,6 +2161,7 @@ export class BlockStorageV3 {
    * Deletes the project's own quotas so that the defaults apply again.
    * @param project - The QuotaSet or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quotas:delete`): other callers get a ForbiddenError (403).
    */
   revertQuotaSet(project: string | QuotaSet, options?: RequestOptions): Promise<void> {
     return revertQuotaSet(this.client, project, options);
@@ -2120,6 +2185,7 @@ export class BlockStorageV3 {
    * Lists the Cinder services, optionally only those of one binary or host.
    * @param options - Options of this call.
    * @returns A lazy, paginated async iterable of Service objects.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:index`): other callers get a ForbiddenError (403).
    */
   services(options: ServicesOptions = {}): Paginated<Service> {
     return services(this.client, options);
@@ -2146,6 +2212,7 @@ export class BlockStorageV3 {
    * @param type - The volume type to make the default (name, ID or Type).
    * @param options - Options of this call.
    * @returns The DefaultType.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:default_set_or_update`): other callers get a ForbiddenError (403).
    */
   setDefaultType(project: string | DefaultType, type: string | Type, options?: RequestOptions): Promise<DefaultType> {
     return setDefaultType(this.client, project, type, options);
@@ -2155,6 +2222,7 @@ export class BlockStorageV3 {
    * Sets the log level of Cinder's services at run time (microversion 3.32), optionally only of one binary, one host or cluster, and loggers with a prefix.
    * @param level - The log level to set (Cinder also accepts it in lower case).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   setServiceLogLevels(
     level: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR',
@@ -2280,6 +2348,7 @@ export class BlockStorageV3 {
    * @param project - The DefaultType or its ID.
    * @param options - Options of this call.
    * @returns The DefaultType.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:default_get`): other callers get a ForbiddenError (403).
    */
   showDefaultType(project: string | DefaultType, options?: RequestOptions): Promise<DefaultType> {
     return showDefaultType(this.client, project, options);
@@ -2321,6 +2390,7 @@ export class BlockStorageV3 {
    * Thaws every back end of a frozen cluster (given by name or as a Cluster) through PUT /os-services/thaw with the cluster in place of a host (microversion 3.26).
    * @param cluster - The Cluster or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   thawCluster(cluster: string | Cluster, options?: RequestOptions): Promise<void> {
     return thawCluster(this.client, cluster, options);
@@ -2330,6 +2400,7 @@ export class BlockStorageV3 {
    * Thaws a frozen cinder-volume back end (given as a Service); Cinder returns no service state.
    * @param service - The Service instance (as returned by the API).
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:services:update`): other callers get a ForbiddenError (403).
    */
   thawService(service: Service, options?: RequestOptions): Promise<void> {
     return thawService(this.client, service, options);
@@ -2357,6 +2428,7 @@ export class BlockStorageV3 {
    * Removes a snapshot from Block Storage management without removing the back-end storage object.
    * @param snapshot - The Snapshot or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`snapshot_extension:snapshot_unmanage`): other callers get a ForbiddenError (403).
    */
   unmanageSnapshot(snapshot: string | Snapshot, options?: RequestOptions): Promise<void> {
     return unmanageSnapshot(this.client, snapshot, options);
@@ -2366,6 +2438,7 @@ export class BlockStorageV3 {
    * Removes a volume from Block Storage management without removing the back-end storage object.
    * @param volume - The Volume or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_unmanage`): other callers get a ForbiddenError (403).
    */
   unmanageVolume(volume: string | Volume, options?: RequestOptions): Promise<void> {
     return unmanageVolume(this.client, volume, options);
@@ -2384,6 +2457,7 @@ export class BlockStorageV3 {
    * Unsets the default volume type of a project (given by its ID).
    * @param project - The DefaultType or its ID.
    * @param options - Options of this call.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:default_unset`): other callers get a ForbiddenError (403).
    */
   unsetDefaultType(project: string | DefaultType, options?: RequestOptions): Promise<void> {
     return unsetDefaultType(this.client, project, options);
@@ -2447,6 +2521,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The GroupType.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types:update`): other callers get a ForbiddenError (403).
    */
   updateGroupType(groupType: string | GroupType, attrs: GroupTypeUpdate, options?: RequestOptions): Promise<GroupType> {
     return updateGroupType(this.client, groupType, attrs, options);
@@ -2459,6 +2534,7 @@ export class BlockStorageV3 {
    * @param value - The new value of the group spec.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`group:group_types_specs:update`): other callers get a ForbiddenError (403).
    */
   updateGroupTypeGroupSpecsProperty(
     groupType: string | GroupType,
@@ -2475,6 +2551,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QosSpec.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:qos_specs_manage:update`): other callers get a ForbiddenError (403).
    */
   updateQosSpec(qosSpec: string | QosSpec, attrs: QosSpecUpdate, options?: RequestOptions): Promise<QosSpec> {
     return updateQosSpec(this.client, qosSpec, attrs, options);
@@ -2486,6 +2563,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QuotaClassSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quota_classes:update`): other callers get a ForbiddenError (403).
    */
   updateQuotaClassSet(
     quotaClassSet: string | QuotaClassSet,
@@ -2501,6 +2579,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The QuotaSet.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:quotas:update`): other callers get a ForbiddenError (403).
    */
   updateQuotaSet(project: string | QuotaSet, attrs: QuotaSetUpdate, options?: RequestOptions): Promise<QuotaSet> {
     return updateQuotaSet(this.client, project, attrs, options);
@@ -2523,6 +2602,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The Type.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:type_update`): other callers get a ForbiddenError (403).
    */
   updateType(type: string | Type, attrs: TypeUpdate, options?: RequestOptions): Promise<Type> {
     return updateType(this.client, type, attrs, options);
@@ -2534,6 +2614,7 @@ export class BlockStorageV3 {
    * @param attrs - Attributes to change.
    * @param options - Options of this call.
    * @returns The TypeEncryption.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:volume_type_encryption:update`): other callers get a ForbiddenError (403).
    */
   updateTypeEncryption(
     encryption: string | TypeEncryption | Type,
@@ -2549,6 +2630,7 @@ export class BlockStorageV3 {
    * @param extraSpecs - The extra spec key/value pairs to set.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:create`): other callers get a ForbiddenError (403).
    */
   updateTypeExtraSpecs(
     type: string | Type,
@@ -2565,6 +2647,7 @@ export class BlockStorageV3 {
    * @param value - The new value of the extra spec.
    * @param options - Options of this call.
    * @returns The value the API returned.
+   * @remarks Administrators only by Cinder's default policy (`volume_extension:types_extra_specs:update`): other callers get a ForbiddenError (403).
    */
   updateTypeExtraSpecsProperty(
     type: string | Type,
