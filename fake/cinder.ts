@@ -369,7 +369,7 @@ export class FakeCinder {
   #authorize(call: Call): void {
     const policy = call.op.policy;
     if (policy?.allows === 'admin' && !call.caller.admin)
-      fail(403, `Policy doesn't allow ${policy.rule} to be performed.`);
+      fail(403, policy.message ?? `Policy doesn't allow ${policy.rule} to be performed.`);
   }
 
   /** The request's microversion: the header's (`latest` is the maximum), else the minimum. */

@@ -142,7 +142,12 @@ export interface FakeOperation extends FakeRange {
    * The Cinder policy rule checked and who its default allows (`admin`: rule:admin_api); a caller
    * it refuses gets 403 `Policy doesn't allow <rule> to be performed.`
    */
-  readonly policy?: { readonly rule: string; readonly allows: 'admin' | 'member' | 'reader' };
+  readonly policy?: {
+    readonly rule: string;
+    readonly allows: 'admin' | 'member' | 'reader';
+    /** Cinder's own wording of the refusal, where its handler has one. */
+    readonly message?: string;
+  };
 }
 
 /** One alternative of `members[].made_by` (paths: `$arg`, `self`, `each`, `.wire`, `@Resource`). */

@@ -951,11 +951,13 @@ function diffPolicy(e: Emitter, subject: string, bo: OperationModel, ho: Operati
       e.add('policy-narrowed', subject, `policy of ${code(ho.id)}: ${label(b)} → ${label(h)}`, h.source ?? at);
     else if (order < 0)
       e.add('policy-widened', subject, `policy of ${code(ho.id)}: ${label(b)} → ${label(h)}`, h.source ?? at);
-    else if (b.rule !== h.rule)
+    else if (b.rule !== h.rule || b.message !== h.message)
       e.add(
         'policy-rule-renamed',
         subject,
-        `policy rule of ${code(ho.id)}: ${code(b.rule)} → ${code(h.rule)}`,
+        b.rule !== h.rule
+          ? `policy rule of ${code(ho.id)}: ${code(b.rule)} → ${code(h.rule)}`
+          : `refusal message of ${code(ho.id)}: ${JSON.stringify(b.message ?? null)} → ${JSON.stringify(h.message ?? null)}`,
         h.source ?? at,
       );
   }

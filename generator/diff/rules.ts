@@ -288,7 +288,8 @@ export const RULES = [
   },
   {
     id: 'policy-rule-renamed',
-    meaning: 'The policy rule an operation is checked against has another name; who it allows does not change.',
+    meaning:
+      'The policy rule an operation is checked against, or the wording of its 403, changed; who it allows does not.',
     sdk: N,
     wire: N,
     example: 'Volume.extend rule volume:extend → volume:extend_attached_volume',

@@ -225,7 +225,15 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
     ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
     response: response(op),
     status: successStatus(resource, op),
-    ...(op.policy ? { policy: { rule: op.policy.rule, allows: op.policy.allows } } : {}),
+    ...(op.policy
+      ? {
+          policy: {
+            rule: op.policy.rule,
+            allows: op.policy.allows,
+            ...(op.policy.message !== undefined ? { message: op.policy.message } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -63,7 +63,7 @@ interface RawOperation {
   base?: 'endpoint' | 'version';
   bare_response?: boolean;
   fallback?: { status: number; message: string; method?: HttpMethod; path: string; description: string };
-  policy?: { rule: string; allows: PolicyAllows };
+  policy?: { rule: string; allows: PolicyAllows; message?: string };
   paginated?: boolean;
   routes?: { method?: HttpMethod; path: string; detail_path?: string; min_version?: string; max_version?: string }[];
   args?: Record<string, RawArg>;
@@ -415,7 +415,12 @@ export function buildResource(
         method: op.fallback.method ?? method ?? 'GET',
         path: op.fallback.path,
       },
-      policy: op.policy && { rule: op.policy.rule, allows: op.policy.allows, source: at([...p, 'policy']) },
+      policy: op.policy && {
+        rule: op.policy.rule,
+        allows: op.policy.allows,
+        message: op.policy.message,
+        source: at([...p, 'policy']),
+      },
       paginated: op.kind === 'list' ? (op.paginated ?? true) : false,
       routes,
       args,

@@ -148,6 +148,8 @@ export interface PolicyModel {
   /** The rule's name, e.g. `volume_extension:services:index` (Cinder's 403 names it). */
   readonly rule: string;
   readonly allows: PolicyAllows;
+  /** Cinder's 403 message when the handler words its own (default: `Policy doesn't allow <rule> to be performed.`). */
+  readonly message?: string | undefined;
   readonly source?: Position | undefined;
 }
 

@@ -98,6 +98,14 @@ describe('policies declared in the spec', () => {
     expect(created.name).toBe('member-volume');
   });
 
+  it('where Cinder words the refusal itself (default types), the 403 carries its words', async () => {
+    await expect(demo.blockStorage.showDefaultType(member.projectId)).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('You are not authorized to perform this operation.') as unknown,
+    });
+    await expect(demo.blockStorage.defaultTypes().toArray()).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
   it('a malformed body is still a 400 before the policy check, as Cinder validates the schema first', async () => {
     const r = await call('POST', `/v3/${member.projectId}/types`, member.token, {
       body: { volume_type: { name: 'x', color: 'blue' } },
