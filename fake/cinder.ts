@@ -680,8 +680,13 @@ export class FakeCinder {
         id,
       });
     }
-    // A resource served over another's records answers with the stored one's name, as Cinder does.
-    if (!record) return fail(404, `${storeOf(call.resource)} ${id} could not be found.`);
+    // Cinder's own words where the spec declares them; else a resource served over another's
+    // records answers with the stored one's name, as Cinder does.
+    if (!record)
+      return fail(
+        404,
+        fillMessage(call.resource.notFound ?? `${storeOf(call.resource)} {id} could not be found.`, { id }),
+      );
     return record;
   }
 
@@ -793,6 +798,8 @@ export class FakeCinder {
     const field = call.resource.status!.field;
     const current = record.data[field];
     if (t.from && !(typeof current === 'string' && t.from.includes(current))) {
+      // Cinder words most refusals itself (cinder/volume/api.py); the spec carries its words.
+      if (t.message !== undefined) fail(400, fillMessage(t.message, { id: record.id, status: String(current) }));
       const wanted = t.from.map((s) => `'${s}'`).join(' or ');
       fail(
         400,
@@ -1197,6 +1204,11 @@ function toStored(resource: FakeResource, data: Record<string, unknown>): Record
 }
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/** A declared message with its `{name}` placeholders filled in (other braces stay, as Cinder prints dicts). */
+function fillMessage(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (hole, name: string) => values[name] ?? hole);
+}
 
 /** A list filter: equality after normalising, `{"k": "v"}` subsets for maps, `gt:`… terms for times. */
 function matches(actual: unknown, wanted: unknown, field: FakeField): boolean {

@@ -60,6 +60,8 @@ export interface FakeTransition {
   readonly gone?: true;
   /** Fake-clock milliseconds before it completes, as the spec declares (a test's `delays` option wins). */
   readonly delay?: number;
+  /** Cinder's whole 400 message when `from` refuses the call; `{id}` and `{status}` are filled in. */
+  readonly message?: string;
   /** Field wire name → the argument (by name) whose value it takes when the transition completes. */
   readonly set?: Readonly<Record<string, string>>;
 }
@@ -181,6 +183,8 @@ export interface FakeResource extends FakeRange {
   readonly name: string;
   readonly resourceKey?: string;
   readonly resourcesKey?: string;
+  /** Cinder's 404 message for an unknown ID, `{id}` filled in. */
+  readonly notFound?: string;
   readonly basePath: string;
   /** Wire names of the id and name fields. */
   readonly idField: string;

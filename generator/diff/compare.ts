@@ -268,6 +268,15 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
     e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
   if (b.resourcesKey !== h.resourcesKey)
     e.add('resource-key-changed', name, `list key ${code(b.resourcesKey)} → ${code(h.resourcesKey)}`, h.source);
+  // A base built by an older builder (`--builder revision`) has no wording: it reads as not declared.
+  const bNotFound = (b as Partial<ResourceModel>).notFound;
+  if (bNotFound !== h.notFound)
+    e.add(
+      'error-wording-changed',
+      name,
+      `404 message of ${code(name)}: ${JSON.stringify(bNotFound ?? null)} → ${JSON.stringify(h.notFound ?? null)}`,
+      h.source,
+    );
 
   diffFields(e.of('field'), name, b.fields, h.fields, h.source);
 
@@ -467,6 +476,14 @@ function diffTransition(e: Emitter, step: string, b: TransitionModel, h: Transit
   const sets = (t: TransitionModel): string => list(t.set.map((x) => `${x.field} ← $${x.arg}`).sort());
   if (sets(b) !== sets(h)) changes.push(`sets ${sets(b)} → ${sets(h)}`);
   if (changes.length > 0) e.add('transition-changed', step, `lifecycle of ${code(step)}: ${changes.join('; ')}`, at);
+
+  if (b.message !== h.message)
+    e.add(
+      'error-wording-changed',
+      step,
+      `refusal message of ${code(step)}: ${JSON.stringify(b.message ?? null)} → ${JSON.stringify(h.message ?? null)}`,
+      at,
+    );
 
   if (b.delay !== h.delay) {
     const ms = (d: number | undefined): string => (d === undefined ? 'none' : `${d} ms`);

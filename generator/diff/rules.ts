@@ -253,6 +253,17 @@ export const RULES = [
     why: 'The same call retries on other answers, or sends the retry elsewhere: the clouds the old fallback served may not be served by the new one.',
   },
 
+  // Wording of Cinder's errors, as the fake cloud answers them.
+  {
+    id: 'error-wording-changed',
+    meaning:
+      "The words of one of Cinder's errors changed: a resource's 404 (`not_found`) or a refused step (a transition's `message`).",
+    sdk: N,
+    wire: N,
+    example: 'Type not_found "Type {id} could not be found." → "Volume type {id} could not be found."',
+    why: 'The same calls fail with the same status; only the message text (which the fake cloud answers) differs.',
+  },
+
   // Policies: who Cinder's default policy lets call an operation (`policy`; the SDK sends the same).
   {
     id: 'policy-declared',

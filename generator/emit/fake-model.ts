@@ -249,12 +249,14 @@ function resource(r: ResourceModel): FakeResource {
       ...(t.gone ? { gone: true as const } : {}),
       ...(t.delay !== undefined ? { delay: t.delay } : {}),
       ...(t.set.length > 0 ? { set: Object.fromEntries(t.set.map((s) => [wireOf(s.field), s.arg])) } : {}),
+      ...(t.message !== undefined ? { message: t.message } : {}),
     };
   }
   return {
     name: r.name,
     ...(r.resourceKey ? { resourceKey: r.resourceKey } : {}),
     ...(r.resourcesKey ? { resourcesKey: r.resourcesKey } : {}),
+    ...(r.notFound !== undefined ? { notFound: r.notFound } : {}),
     basePath: r.basePath,
     idField: wireOf(r.idField),
     nameField: wireOf(r.nameField),

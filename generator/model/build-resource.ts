@@ -77,6 +77,7 @@ export interface RawResource {
   description: string;
   resource_key?: string;
   resources_key?: string;
+  not_found?: string;
   base_path: string;
   path_params?: Record<string, { field: string; description?: string }>;
   id_field?: string;
@@ -94,7 +95,15 @@ export interface RawResource {
     progress?: string;
     transitions?: Record<
       string,
-      { from?: string[]; via?: string; to?: string; gone?: true; delay?: number; set?: Record<string, string> }
+      {
+        from?: string[];
+        via?: string;
+        to?: string;
+        gone?: true;
+        delay?: number;
+        set?: Record<string, string>;
+        message?: string;
+      }
     >;
   };
   members?: RawMembers[];
@@ -440,6 +449,7 @@ export function buildResource(
     description: raw.description,
     resourceKey: raw.resource_key,
     resourcesKey: raw.resources_key,
+    notFound: raw.not_found,
     basePath: raw.base_path,
     pathParams,
     idField,
@@ -700,6 +710,8 @@ function buildTransitions(
     if (t.via === undefined && t.to === undefined && !t.gone && t.from === undefined && set.length === 0)
       err(p, 'a transition needs from, via, to, gone or set');
     // A step without `to` or `gone` applies at once: a delay would never be waited for.
+    if (t.message !== undefined && t.from === undefined)
+      err([...p, 'message'], 'a message words the refusal of `from`: declare the statuses it allows');
     if (t.delay !== undefined && t.to === undefined && !t.gone)
       err([...p, 'delay'], 'a delay needs to or gone (a step without them applies at once)');
     return {
@@ -710,6 +722,7 @@ function buildTransitions(
       gone: t.gone ?? false,
       delay: t.delay,
       set,
+      message: t.message,
       source: at(p),
     };
   });

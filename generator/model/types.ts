@@ -167,6 +167,8 @@ export interface TransitionModel {
   readonly gone: boolean;
   /** Milliseconds it takes on the fake cloud's clock (undefined: it completes on the next read). */
   readonly delay?: number | undefined;
+  /** Cinder's 400 message when `from` refuses the call ({id}, {status} filled in); undefined: the engine's. */
+  readonly message?: string | undefined;
   /** Fields set from the operation's arguments when it completes. */
   readonly set: readonly { readonly field: string; readonly arg: string }[];
   /** Where it is declared (spec:diff points at it). */
@@ -248,6 +250,8 @@ export interface ResourceModel extends VersionRange {
   readonly description: string;
   readonly resourceKey?: string | undefined;
   readonly resourcesKey?: string | undefined;
+  /** Cinder's 404 message for an unknown ID, `{id}` filled in (read by the fake cloud). */
+  readonly notFound?: string | undefined;
   readonly basePath: string;
   /** Path placeholder → TS field name. */
   readonly pathParams: ReadonlyMap<string, { readonly field: string; readonly description?: string | undefined }>;

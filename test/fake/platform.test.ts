@@ -296,3 +296,34 @@ describe('CORS for pages on an allowed origin', () => {
     );
   });
 });
+
+describe("Cinder's wording of its errors, as the spec declares it", () => {
+  it("an unknown ID gets the resource's own 404 message (Volume type …, No such QoS spec …)", async () => {
+    await expect(admin.blockStorage.getType('t-missing')).rejects.toMatchObject({
+      status: 404,
+      details: 'Volume type t-missing could not be found.',
+    });
+    await expect(admin.blockStorage.getQosSpec('q-missing')).rejects.toMatchObject({
+      details: 'No such QoS spec q-missing.',
+    });
+    // Without a declaration, the engine's wording: the resource's name.
+    await expect(admin.blockStorage.getVolume('v-missing')).rejects.toMatchObject({
+      details: 'Volume v-missing could not be found.',
+    });
+  });
+
+  it("a refused delete answers Cinder's whole sentence, not the engine's", async () => {
+    const volume = await admin.blockStorage.createVolume({ size: 1 });
+    fake.faults.stick('Volume', volume.id, 'creating');
+    try {
+      await expect(admin.blockStorage.deleteVolume(volume)).rejects.toMatchObject({
+        status: 400,
+        details: expect.stringMatching(
+          /^Invalid volume: Volume status must be available or error or error_restoring .* after volume transfer\.$/,
+        ) as unknown,
+      });
+    } finally {
+      fake.faults.clear();
+    }
+  });
+});

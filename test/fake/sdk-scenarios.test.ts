@@ -72,7 +72,8 @@ describe.each([
     fake.faults.stick('Volume', volume.id, 'backing-up');
     await expect(bs.extendVolume(volume, 2)).rejects.toMatchObject({
       status: 400,
-      details: expect.stringContaining("status must be 'available' to extend, currently backing-up"),
+      // Cinder's words (cinder/volume/api.py _extend), as the spec declares them for the transition.
+      details: `Invalid volume: Volume ${volume.id} status must be '{'status': 'available'}' to extend, currently backing-up.`,
     });
     fake.faults.clear();
   });

@@ -366,6 +366,30 @@ describe('spec errors', () => {
     ]);
   });
 
+  it("Cinder's wording: a 404 message names the {id}, and a refusal message needs the statuses it refuses", async () => {
+    const widget = WIDGET_YAML.replace('fields:\n', 'not_found: "No such widget."\nfields:\n').replace(
+      'fields:\n',
+      [
+        'status:',
+        '  field: status',
+        '  failures: [error]',
+        '  transitions:',
+        '    extend: {via: extending, to: available, message: "Widget {id} is busy."}',
+        'fields:',
+        '  status: {type: string, description: The status.}',
+        '',
+      ].join('\n'),
+    );
+    const errors = await errorsFor(widget);
+    expect(errors).toEqual([expect.stringMatching(/widget\.yaml:\d+:\d+: not_found: does not match/)]);
+    const refusal = await errorsFor(widget.replace('not_found: "No such widget."', 'not_found: "No widget {id}."'));
+    expect(refusal).toEqual([
+      expect.stringMatching(
+        /widget\.yaml:\d+:\d+: status\.transitions\.extend\.message: a message words the refusal of `from`/,
+      ),
+    ]);
+  });
+
   it('a transition cannot both complete to a status and remove the resource', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',
