@@ -52,12 +52,12 @@ const CG_CHAIN =
 const IN_USE = "refusals of a resource in use (Cinder's code checks other resources) are not declared";
 const QUOTAS = "quota sets, defaults, classes and limits are not modelled beyond the fake's own quota check";
 const TYPE_SPECS = "a volume type's is_public, extra specs and access lists are not stored as Cinder does";
-const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not declared in the spec)";
 const DEFAULTS =
   'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
   'declared: the fake answers empty values of the declared type';
 const UNMANAGE = 'os-unmanage declares no transition: the resource stays';
-const DEFAULT_TYPES = "default types: Cinder's project lookup in Keystone and its policies are not modelled";
+const DEFAULT_TYPES =
+  "default types: Cinder's project lookup in Keystone (404 for an unknown project) and the stored default are not modelled";
 const ENCRYPTION = "a type's encryption, created under /types/{id}/encryption, is not found by the type's ID";
 const ITEM =
   'one key of a map sub-resource (`GET …/metadata/{key}`, `…/extra_specs/{key}`) is answered with a value of the ' +
@@ -223,7 +223,9 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'errors.test.ts': {
     'busy-state refusals are 400 BadRequestError with Cinder’s reason, not 409: while backing-up, with snapshots, a type in use':
-      diverges(MESSAGE_TEXT),
+      diverges(
+        "a snapshot of a volume that is backing-up is refused in Cinder's code (a check on another record, not declared)",
+      ),
     'the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked': diverges(
       "getLimits answers no absolute limits (quotas are not modelled); the policy refusals after it are Cinder's",
       ['keystone'],
@@ -269,7 +271,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(COPIES),
     'unmanageSnapshot: the snapshot leaves the API, its file stays; manageSnapshot of that file is accepted but ends in error on the fake driver':
       diverges(UNMANAGE),
-    'deleteSnapshot with force removes a snapshot whose status forbids a normal delete': diverges(MESSAGE_TEXT),
   },
   'transfers.test.ts': {
     'createTransfer answers the authKey (once); the volume awaits the transfer': diverges(TRANSFER),
@@ -291,7 +292,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'a volume of an encrypted type needs the key manager this stack lacks: 400 "Key manager error"': realOnly(
       'a property of the real deployment: it has no key manager, so Cinder refuses the volume',
     ),
-    'deleteType removes it; a missing type is ignored unless ignoreMissing is false': diverges(MESSAGE_TEXT),
   },
   'v3-admin.test.ts': {
     'availabilityZones() lists the one zone, available': realOnly("availability zones come from Cinder's services"),
@@ -402,8 +402,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges('the answer of os-migrate_volume_completion is not declared'),
     'unmanageVolume: the volume leaves the API (404, not listed) while its backing file stays': diverges(UNMANAGE),
     'deleteVolume with cascade removes the volume and its snapshots (refused without cascade)': diverges(IN_USE),
-    'deleteVolume with force removes a volume whose status forbids a normal delete; a missing volume is ignored unless ignoreMissing is false':
-      diverges(MESSAGE_TEXT),
   },
   'waiters.test.ts': {
     'waitForStatus polls a creating volume until it is available and returns the fresh resource': realOnly(
