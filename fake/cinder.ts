@@ -957,7 +957,8 @@ export class FakeCinder {
   }
 
   #links(call: Call, resource: FakeResource, record: FakeRecord): unknown {
-    const href = `${call.endpointUrl}${resource.basePath.replace(/\{[^}]+\}/g, (m) => call.params[m.slice(1, -1)] ?? m)}/${record.id}`;
+    // Cinder's view builders name their own collection (`_collection_name`), not the request's path.
+    const href = `${call.endpointUrl}${(resource.linksPath ?? resource.basePath).replace(/\{[^}]+\}/g, (m) => call.params[m.slice(1, -1)] ?? m)}/${record.id}`;
     return [
       { rel: 'self', href },
       { rel: 'bookmark', href: href.replace(/\/v\d+\//, '/') },

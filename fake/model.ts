@@ -185,6 +185,8 @@ export interface FakeResource extends FakeRange {
   readonly resourcesKey?: string;
   /** Cinder's 404 message for an unknown ID, `{id}` filled in. */
   readonly notFound?: string;
+  /** The collection path in a record's links, when Cinder's view builder names another than basePath. */
+  readonly linksPath?: string;
   readonly basePath: string;
   /** Wire names of the id and name fields. */
   readonly idField: string;

@@ -268,6 +268,14 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
     e.add('resource-key-changed', name, `resource key ${code(b.resourceKey)} → ${code(h.resourceKey)}`, h.source);
   if (b.resourcesKey !== h.resourcesKey)
     e.add('resource-key-changed', name, `list key ${code(b.resourcesKey)} → ${code(h.resourcesKey)}`, h.source);
+  const bLinks = (b as Partial<ResourceModel>).linksPath;
+  if (bLinks !== h.linksPath)
+    e.add(
+      'links-path-changed',
+      name,
+      `links of ${code(name)} name ${code(bLinks ?? b.basePath)} → ${code(h.linksPath ?? h.basePath)}`,
+      h.source,
+    );
   // A base built by an older builder (`--builder revision`) has no wording: it reads as not declared.
   const bNotFound = (b as Partial<ResourceModel>).notFound;
   if (bNotFound !== h.notFound)

@@ -253,6 +253,15 @@ export const RULES = [
     why: 'The same call retries on other answers, or sends the retry elsewhere: the clouds the old fallback served may not be served by the new one.',
   },
 
+  {
+    id: 'links-path-changed',
+    meaning: "The collection a resource's links name changed (`links_path`), its base path did not.",
+    sdk: N,
+    wire: N,
+    example: 'Transfer links_path none → /os-volume-transfer',
+    why: 'Requests go where they went; only the href of the links in answers (which the fake cloud builds) differs.',
+  },
+
   // Wording of Cinder's errors, as the fake cloud answers them.
   {
     id: 'error-wording-changed',

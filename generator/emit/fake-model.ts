@@ -257,6 +257,7 @@ function resource(r: ResourceModel): FakeResource {
     ...(r.resourceKey ? { resourceKey: r.resourceKey } : {}),
     ...(r.resourcesKey ? { resourcesKey: r.resourcesKey } : {}),
     ...(r.notFound !== undefined ? { notFound: r.notFound } : {}),
+    ...(r.linksPath !== undefined ? { linksPath: r.linksPath } : {}),
     basePath: r.basePath,
     idField: wireOf(r.idField),
     nameField: wireOf(r.nameField),

@@ -78,6 +78,7 @@ export interface RawResource {
   resource_key?: string;
   resources_key?: string;
   not_found?: string;
+  links_path?: string;
   base_path: string;
   path_params?: Record<string, { field: string; description?: string }>;
   id_field?: string;
@@ -450,6 +451,7 @@ export function buildResource(
     resourceKey: raw.resource_key,
     resourcesKey: raw.resources_key,
     notFound: raw.not_found,
+    linksPath: raw.links_path,
     basePath: raw.base_path,
     pathParams,
     idField,

@@ -252,6 +252,8 @@ export interface ResourceModel extends VersionRange {
   readonly resourcesKey?: string | undefined;
   /** Cinder's 404 message for an unknown ID, `{id}` filled in (read by the fake cloud). */
   readonly notFound?: string | undefined;
+  /** The collection path of a record's links when it is not basePath (read by the fake cloud). */
+  readonly linksPath?: string | undefined;
   readonly basePath: string;
   /** Path placeholder → TS field name. */
   readonly pathParams: ReadonlyMap<string, { readonly field: string; readonly description?: string | undefined }>;

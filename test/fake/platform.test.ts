@@ -327,3 +327,19 @@ describe("Cinder's wording of its errors, as the spec declares it", () => {
     }
   });
 });
+
+describe("the links Cinder's view builders write", () => {
+  it('a transfer read at /volume-transfers (3.55) links to /os-volume-transfer, as Cinder names its collection', async () => {
+    const volume = await admin.blockStorage.createVolume({ size: 1 });
+    const headers = { 'OpenStack-API-Version': 'volume 3.55' };
+    const created = await call('POST', `/v3/${fake.projectId}/volume-transfers`, fake.token, {
+      body: { transfer: { volume_id: volume.id, name: 'offer' } },
+      headers,
+    });
+    expect(created.status).toBe(202);
+    const { transfer } = (await created.json()) as { transfer: { id: string } };
+    const got = await call('GET', `/v3/${fake.projectId}/volume-transfers/${transfer.id}`, fake.token, { headers });
+    const body = (await got.json()) as { transfer: { links: { href: string }[] } };
+    expect(body.transfer.links[0].href).toBe(`${fake.url}/os-volume-transfer/${transfer.id}`);
+  });
+});
