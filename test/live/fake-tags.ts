@@ -274,9 +274,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'transfers.test.ts': {
     'createTransfer answers the authKey (once); the volume awaits the transfer': diverges(TRANSFER),
-    'getTransfer and findTransfer (by ID and name) show the transfer without its key': diverges(
-      'links of a resource under a legacy path (/os-volume-transfer) point at its base path',
-    ),
     "transfers() lists the project's transfers with and without details; the second project has none of them":
       diverges(TRANSFER),
     'acceptTransfer with a wrong key is refused; with the key the second project owns the volume': diverges(TRANSFER),
