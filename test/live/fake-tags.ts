@@ -125,6 +125,9 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'browser.test.ts': {
     'the lite client creates, reads, lists and deletes a volume on the real Cinder from the page…': diverges(DEFAULTS),
+    // Passes on the fake; in keystone mode it counts the lite test's Keystone login too, skipped above.
+    'connect() authenticates, discovers, creates, extends, finds and deletes a volume on the real Cinder from the page…':
+      diverges('it counts the Keystone login of the lite test before it, which is skipped on the fake', ['keystone']),
   },
   'v3-volume-actions.test.ts': {
     'image metadata: setVolumeImageMetadata on a volume not made from an image, deleteVolumeImageMetadata by key and all':
@@ -471,6 +474,14 @@ export const KEY_GAPS: readonly KeyGap[] = [
     operation: /^Volume\.initializeConnection$/,
     key: /^connection_info\./,
     reason: "the connection info comes from the real stack's volume driver",
+  },
+  {
+    kind: 'diverges',
+    operation: /^Transfer\.list$/,
+    key: /^transfers\[\]\.(volume_id|created_at)$/,
+    reason:
+      "Cinder's summary view of a transfer carries volume_id, which the spec does not declare (the fake's summary " +
+      'is id, name and links); created_at comes from the detail listing, called only by tests skipped on the fake',
   },
   {
     kind: 'diverges',
