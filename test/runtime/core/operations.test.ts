@@ -116,7 +116,8 @@ describe('delete', () => {
     fake.state.setStatus('Volume', volume('vol-busy').id, 'in-use');
     expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-busy'))).toMatchObject({
       status: 400,
-      details: expect.stringContaining('currently in-use'),
+      // Cinder's words for the refused delete (cinder/volume/api.py delete), as the spec declares them.
+      details: expect.stringContaining('must not be migrating, attached'),
     });
     fake.faults.inject({ operation: 'Volume.delete', status: 409, times: 1 });
     expect(await rejectionOf(cloud.blockStorage.deleteVolume('vol-busy'))).toBeInstanceOf(ConflictError);
