@@ -12,7 +12,8 @@
  *             real connection (createConnection, admin_token, the default transport: undici).
  * For reference (not a target) a third loop uses bare undici `request()` on a keep-alive Agent
  * instead of fetch: the same HTTP client without the SDK, so sdk/undici is the SDK's whole overhead.
- * Reported: median wall time of each, the ratio sdk/baseline (target ≤ 1.0×), and the peak RSS
+ * Reported: median wall time of each, the ratio sdk/baseline (target ≤ 1.0×), this process's CPU
+ * time for each (user + system: what a busy machine disturbs least), and the peak RSS
  * growth during the SDK runs (target < 64 MB), sampled every 2 ms against the RSS just before the
  * run (after a full GC), and the heap still used after the run and a GC (a leak would show there).
  * No assertions: the figures are printed. Profile with
@@ -38,6 +39,8 @@ const gc = runInNewContext('gc') as () => void;
 
 interface Run {
   readonly ms: number;
+  /** CPU time of this process (user + system, all threads: GC helpers too), ms. */
+  readonly cpuMs: number;
   readonly items: number;
   readonly sum: number;
   readonly requests: number;
@@ -71,7 +74,9 @@ async function measured(body: () => Promise<{ items: number; sum: number; reques
   };
   const timer = setInterval(sample, 2);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await body();
+  const cpu = process.cpuUsage(cpu0);
   const ms = performance.now() - started;
   clearInterval(timer);
   ticks = 0;
@@ -80,6 +85,7 @@ async function measured(body: () => Promise<{ items: number; sum: number; reques
   const after = process.memoryUsage();
   return {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     ...out,
     rssGrowth: rssPeak - rss0,
     heapGrowth: heapPeak - heap0,
@@ -209,7 +215,7 @@ async function main(): Promise<void> {
       }
       console.log(
         `  round ${round + 1}: baseline ${b.ms.toFixed(0)} ms, sdk ${s.ms.toFixed(0)} ms ` +
-          `(${(s.ms / b.ms).toFixed(2)}×), undici ${f.ms.toFixed(0)} ms; sdk peak RSS +${(s.rssGrowth / MB).toFixed(1)} MB, ` +
+          `(${(s.ms / b.ms).toFixed(2)}×), undici ${f.ms.toFixed(0)} ms; client CPU ${b.cpuMs.toFixed(0)} / ${s.cpuMs.toFixed(0)} / ${f.cpuMs.toFixed(0)} ms; sdk peak RSS +${(s.rssGrowth / MB).toFixed(1)} MB, ` +
           `peak heap +${(s.heapGrowth / MB).toFixed(1)} MB, retained after GC: heap ${(s.heapRetained / MB).toFixed(2)} MB, RSS ${(s.rssRetained / MB).toFixed(1)} MB`,
       );
     }
@@ -230,6 +236,13 @@ async function main(): Promise<void> {
     console.log(`  bare undici + JSON.parse        median ${fMs.toFixed(0)} ms  (reference: the same client, no SDK)`);
     console.log(`  ratio sdk/baseline              ${(sMs / bMs).toFixed(2)}×   (target ≤ 1.0×)`);
     console.log(`  ratio sdk/undici                ${(sMs / fMs).toFixed(2)}×   (the SDK's whole overhead)`);
+    const bCpu = median(base.map((r) => r.cpuMs));
+    const sCpu = median(mine.map((r) => r.cpuMs));
+    const fCpu = median(floor.map((r) => r.cpuMs));
+    console.log(
+      `  client CPU (this process)       median ${bCpu.toFixed(0)} / ${sCpu.toFixed(0)} / ${fCpu.toFixed(0)} ms baseline / sdk / undici: ` +
+        `sdk/baseline ${(sCpu / bCpu).toFixed(2)}× (less sensitive to a busy machine than wall time; the server's CPU is not in it)`,
+    );
     console.log(
       `  sdk peak RSS growth             median ${(rss / MB).toFixed(1)} MB, max ${(rssMax / MB).toFixed(1)} MB   (target < 64 MB; baseline median ${(baseRss / MB).toFixed(1)} MB)`,
     );
