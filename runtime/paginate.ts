@@ -78,15 +78,81 @@ export class Paginated<T> implements AsyncIterable<T> {
     return this.#count;
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    let count = 0;
-    if (this.#maxItems === 0) return;
-    for await (const page of this.#tracked()) {
-      for (const item of page.items) {
-        yield item;
-        if (this.#maxItems !== undefined && ++count >= this.#maxItems) return;
+  /**
+   * Items one by one, a page fetched when the last one is used up. Written as an iterator object
+   * rather than an async generator: a generator's `yield` awaits each item and queues each request,
+   * promise turns that a listing of 100,000 items pays 100,000 times (0.13–0.2 µs per item here);
+   * an item of the page in hand is handed out at once.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const max = this.#maxItems;
+    let pages: AsyncGenerator<Page<T>> | undefined;
+    let items: readonly T[] = [];
+    let index = 0;
+    let given = 0;
+    let finished = max === 0;
+    /** The page being fetched: a call to next() made meanwhile waits for it (as a generator's would). */
+    let loading: Promise<void> | undefined;
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    const close = async (): Promise<IteratorReturnResult<undefined>> => {
+      finished = true;
+      items = [];
+      const open = pages;
+      pages = undefined;
+      if (open) await open.return(undefined);
+      return done;
+    };
+    const fill = async (): Promise<void> => {
+      pages ??= this.#tracked();
+      try {
+        const page = await pages.next();
+        if (page.done === true) {
+          finished = true;
+        } else {
+          items = page.value.items;
+          index = 0;
+        }
+      } catch (error) {
+        // The generator has ended with its error: nothing is left to close.
+        finished = true;
+        throw error;
+      } finally {
+        if (finished) pages = undefined;
       }
-    }
+    };
+    const slow = async (): Promise<IteratorResult<T>> => {
+      while (!finished) {
+        if (loading) {
+          // Another call's page: its caller gets its error, this one what follows.
+          await loading.catch(() => undefined);
+          continue;
+        }
+        if (index < items.length) {
+          const value = items[index++];
+          given++;
+          if (max !== undefined && given >= max) await close();
+          return { done: false, value };
+        }
+        loading = fill();
+        try {
+          await loading;
+        } finally {
+          loading = undefined;
+        }
+      }
+      return done;
+    };
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        // Most calls: an item of the page in hand, no async function needed.
+        if (!finished && loading === undefined && index < items.length && (max === undefined || given + 1 < max)) {
+          given++;
+          return Promise.resolve({ done: false, value: items[index++] });
+        }
+        return slow();
+      },
+      return: close,
+    };
   }
 
   /** The pages as they are read, each count remembered for count(). */

@@ -383,6 +383,18 @@ describe('laziness: memory stays flat because nothing is fetched ahead', () => {
     expect(env.requests).toHaveLength(2);
   });
 
+  it('calls to next() made before the previous one settles get every item once, in order', async () => {
+    env.server.handler = pager({ total: 25 });
+    const it = env.proxy.volumes({ limit: 10 })[Symbol.asyncIterator]();
+    // Not awaited one by one: the page each call needs is still being fetched by an earlier call.
+    const results = await Promise.all(Array.from({ length: 27 }, () => it.next()));
+    expect(results.slice(0, 25).map((r) => (r.done ? 'done' : indexOf(r.value.id)))).toEqual(
+      Array.from({ length: 25 }, (_, i) => i),
+    );
+    expect(results.slice(25).map((r) => r.done)).toEqual([true, true]);
+    expect(env.requests).toHaveLength(3);
+  });
+
   it('a listing can be iterated again (a new listing each time)', async () => {
     env.server.handler = pager({ total: 15 });
     const listing = env.proxy.volumes({ limit: 10 });
