@@ -264,8 +264,7 @@ export abstract class Resource {
         continue;
       }
       let value: unknown = raw;
-      // Strings are most of a resource: no call for them.
-      if (typeof raw !== 'string' || type !== 'string') {
+      if (!asIs(raw, type)) {
         try {
           value = read(raw, type);
         } catch (error) {
@@ -309,13 +308,13 @@ export abstract class Resource {
   /** Writes a declared field by TS name, checked against its type; `null` is sent as JSON null, `undefined` unsets it. */
   protected _set(name: string, value: unknown, force = false): void {
     const spec = this.schema.fields[name];
-    if (!spec) throw new InvalidArgumentError(`${this.schema.name}.${name}`, 'no such attribute');
     const where = `${this.schema.name}.${name}`;
+    if (!spec) throw new InvalidArgumentError(where, 'no such attribute');
     // Checked now (a wrong type fails where it is written), kept in TypeScript shape.
     let shaped = value === undefined || value === null ? value : checkValue(value, spec.type, where);
     // Lists, maps and structs are kept with TypeScript names; the caller's scalars and objects as given.
     if (shaped !== undefined && shaped !== null && typeof spec.type !== 'string')
-      shaped = readValue(shaped, spec.type, where);
+      shaped = decodeValue(shaped, spec.type, where);
     this.#put(name, shaped, force);
   }
 
@@ -510,7 +509,7 @@ function sameValue(raw: unknown, value: unknown, type: FieldType | undefined): b
   if (type === undefined || raw === null || value === null) return false;
   try {
     // Compare what the server's value means: "10" is 10, "True" is true.
-    return deepEqual(checkValue(readValue(raw, type, ''), type, ''), value);
+    return deepEqual(checkValue(read(raw, type), type, ''), value);
   } catch {
     return false;
   }
@@ -519,11 +518,8 @@ function sameValue(raw: unknown, value: unknown, type: FieldType | undefined): b
 function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => deepEqual(item, b[i]));
-  }
-  if (Array.isArray(b)) return false;
+  // JSON lists are compared as objects keyed by index: the same keys, the same values.
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every(
@@ -540,14 +536,10 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Cinder's string booleans, any case (a boolean is taken as it is before this: asIs). */
 function parseBool(raw: unknown): boolean | undefined {
-  if (typeof raw === 'boolean') return raw;
-  if (typeof raw === 'string') {
-    const lower = raw.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  return undefined;
+  const lower = typeof raw === 'string' ? raw.toLowerCase() : undefined;
+  return lower === 'true' ? true : lower === 'false' ? false : undefined;
 }
 
 /**
@@ -563,14 +555,23 @@ class BadValue extends Error {
   }
 }
 
+/**
+ * Whether a server value already is what its field reads as: a scalar of the declared type (most
+ * of a resource: strings, numbers, booleans). Such values are taken as they are, without a call
+ * to read() and its error handling.
+ */
+function asIs(raw: unknown, type: FieldType): boolean {
+  const kind = typeof raw;
+  if (kind === 'number') return type === 'integer' ? Number.isInteger(raw) : type === 'number' && Number.isFinite(raw);
+  // An object is never taken as it is: the field gets a copy, so that the snapshot stays as sent.
+  return kind === type ? kind !== 'object' : kind === 'boolean' && type === 'boolstr';
+}
+
 function readScalar(raw: unknown, type: FieldType & string): unknown {
   switch (type) {
     case 'string':
-      return typeof raw === 'string'
-        ? raw
-        : typeof raw === 'number' || typeof raw === 'boolean'
-          ? String(raw)
-          : bad(raw);
+      // A string is taken as it is before this (asIs).
+      return typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw);
     case 'integer':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -594,10 +595,6 @@ function readScalar(raw: unknown, type: FieldType & string): unknown {
 
 /** Converts a wire value to its TS shape (structs get TS keys); validates as it goes. */
 export function decodeValue(raw: unknown, type: FieldType, where: string): unknown {
-  return readValue(raw, type, where);
-}
-
-function readValue(raw: unknown, type: FieldType, where: string): unknown {
   try {
     return read(raw, type);
   } catch (error) {
@@ -613,18 +610,18 @@ function at(error: unknown, path: string): unknown {
 
 function read(raw: unknown, type: FieldType): unknown {
   if (raw === null || raw === undefined) return undefined;
+  if (asIs(raw, type)) return raw;
   if (typeof type === 'string') return readScalar(raw, type);
   if ('list' in type) {
     if (!Array.isArray(raw)) throw new BadValue('', `expected a list from the server, got ${describe(raw)}`);
-    const out: unknown[] = [];
-    for (let i = 0; i < raw.length; i++) {
+    // map(), not push(): push would grow an empty array to room for 17 items (most lists hold one or two).
+    return raw.map((item, i) => {
       try {
-        out.push(read(raw[i], type.list));
+        return read(item, type.list);
       } catch (error) {
         throw at(error, `[${i}]`);
       }
-    }
-    return out;
+    });
   }
   if (!isPlainObject(raw)) throw new BadValue('', `expected an object from the server, got ${describe(raw)}`);
   const out: Record<string, unknown> = {};
@@ -661,21 +658,10 @@ function checkValue(value: unknown, type: FieldType, where: string): unknown {
     throw new InvalidArgumentError(where, `expected ${expected}, got ${describe(value)}`);
   };
   if (typeof type === 'string') {
-    switch (type) {
-      case 'string':
-        return typeof value === 'string' ? value : fail('a string');
-      case 'integer':
-        return Number.isInteger(value) ? value : fail('an integer');
-      case 'number':
-        return typeof value === 'number' && Number.isFinite(value) ? value : fail('a number');
-      case 'boolean':
-      case 'boolstr':
-        return typeof value === 'boolean' ? value : fail('a boolean');
-      case 'object':
-        return isPlainObject(value) ? value : fail('an object');
-      default:
-        return value;
-    }
+    if (type === 'object') return isPlainObject(value) ? value : fail('an object');
+    // A caller may give a scalar exactly where a server value would be taken as it is.
+    if (type === 'any' || asIs(value, type)) return value;
+    return fail(type === 'integer' ? 'an integer' : `a ${type === 'boolstr' ? 'boolean' : type}`);
   }
   if ('list' in type) {
     if (!Array.isArray(value)) return fail('a list');
