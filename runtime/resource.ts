@@ -536,12 +536,6 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Cinder's string booleans, any case (a boolean is taken as it is before this: asIs). */
-function parseBool(raw: unknown): boolean | undefined {
-  const lower = typeof raw === 'string' ? raw.toLowerCase() : undefined;
-  return lower === 'true' ? true : lower === 'false' ? false : undefined;
-}
-
 /**
  * A server value of the wrong type, found while reading: `path` is where inside the field (`[1]`,
  * `.device`), built only when this happens — reading builds no strings for values that are fine.
@@ -571,26 +565,29 @@ function readScalar(raw: unknown, type: FieldType & string): unknown {
   switch (type) {
     case 'string':
       // A string is taken as it is before this (asIs).
-      return typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw);
+      return typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : bad(raw, type);
     case 'integer':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n))) return bad(raw);
+      if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n))) return bad(raw, type);
       return n;
     }
     case 'boolean':
     case 'boolstr': {
-      const b = parseBool(raw);
-      return b === undefined ? bad(raw) : b;
+      // Cinder's string booleans, in any case (a boolean was taken as it is: asIs); its own
+      // spelling needs no lower-cased copy.
+      const lower = raw === 'true' || raw === 'false' || typeof raw !== 'string' ? raw : raw.toLowerCase();
+      return lower === 'true' || (lower !== 'false' && bad(raw, type));
     }
-    case 'object':
-      return isPlainObject(raw) ? copyJson(raw) : bad(raw);
     default:
-      return copyJson(raw);
+      // 'object' and 'any': a copy, so that the snapshot stays as sent.
+      return type === 'object' && !isPlainObject(raw) ? bad(raw, type) : copyJson(raw);
   }
-  function bad(value: unknown): never {
-    throw new BadValue('', `expected ${type} from the server, got ${describe(value)}`);
-  }
+}
+
+/** Not a closure inside readScalar: a function holding one would allocate its context on every call. */
+function bad(value: unknown, type: string): never {
+  throw new BadValue('', `expected ${type} from the server, got ${describe(value)}`);
 }
 
 /** Converts a wire value to its TS shape (structs get TS keys); validates as it goes. */
@@ -615,13 +612,15 @@ function read(raw: unknown, type: FieldType): unknown {
   if ('list' in type) {
     if (!Array.isArray(raw)) throw new BadValue('', `expected a list from the server, got ${describe(raw)}`);
     // map(), not push(): push would grow an empty array to room for 17 items (most lists hold one or two).
-    return raw.map((item, i) => {
+    const out: unknown[] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
       try {
-        return read(item, type.list);
+        out[i] = read(raw[i], type.list);
       } catch (error) {
         throw at(error, `[${i}]`);
       }
-    });
+    }
+    return out;
   }
   if (!isPlainObject(raw)) throw new BadValue('', `expected an object from the server, got ${describe(raw)}`);
   const out: Record<string, unknown> = {};
