@@ -643,22 +643,40 @@ export class FakeCinder {
         return this.#create(call);
       case 'list':
         return this.#list(call);
-      case 'get':
-        return this.#respond(call, this.#target(call, true));
+      case 'get': {
+        // One record per parent, not made yet: Cinder answers an empty object (a type without
+        // encryption, cinder/api/contrib/volume_type_encryption.py index).
+        const single = !Object.entries(call.resource.pathParams).some(
+          ([ph, f]) => f === call.resource.idField && call.entry.segments.includes(`{${ph}}`),
+        );
+        const record = this.#target(call, !single || !this.#creatable(call.resource));
+        if (!record)
+          return this.#respond(call, undefined, call.op.bare ? {} : { [call.resource.resourceKey ?? '']: {} });
+        return this.#respond(call, record);
+      }
       case 'update': {
         const record = this.#target(call, true)!;
         // A declared step (a group's `available → updating → available`) checks its precondition first.
         const t = call.resource.status?.transitions[call.op.name];
         if (t) this.#begin(call, record, t);
         else this.#memberSteps(call, record);
-        Object.assign(record.data, toStored(call.resource, call.fields), this.#stamp(call.resource, false));
+        const fields = { ...call.fields };
+        for (const f of call.resource.fields) {
+          // QoS specs: an update adds and changes keys (cinder/volume/qos_specs.py update).
+          const sent = fields[f.wire];
+          const before = record.data[f.wire];
+          if (f.map?.mergeOnUpdate && isObject(sent)) fields[f.wire] = { ...(isObject(before) ? before : {}), ...sent };
+        }
+        Object.assign(record.data, toStored(call.resource, fields), this.#stamp(call.resource, false));
         return this.#respond(call, record);
       }
       case 'delete':
       case 'action':
-        return this.#step(call);
-      case 'request':
-        return this.#request(call);
+      case 'request': {
+        const declared = this.#mapOperation(call);
+        if (declared) return this.#mapStep(call, declared.field, declared.does);
+        return call.op.kind === 'request' ? this.#request(call) : this.#step(call);
+      }
     }
   }
 
@@ -667,6 +685,16 @@ export class FakeCinder {
     const idParam = Object.entries(call.resource.pathParams).find(([, f]) => f === call.resource.idField)?.[0];
     const id = idParam !== undefined ? call.params[idParam] : undefined;
     if (id === undefined) {
+      // One record per parent (a type's encryption at /types/{type_id}/encryption): found by the
+      // parent's placeholders.
+      const parents = Object.entries(call.resource.pathParams).filter(([ph]) => call.params[ph] !== undefined);
+      const found =
+        parents.length > 0
+          ? this.#options.state
+              .list(storeOf(call.resource))
+              .find((r) => parents.every(([ph, wire]) => r.data[wire] === call.params[ph]))
+          : undefined;
+      if (found) return found;
       if (required) fail(404, `${call.resource.name} could not be found.`);
       return undefined;
     }
@@ -744,10 +772,10 @@ export class FakeCinder {
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
       if (wire !== resource.idField && call.params[ph] !== undefined) data[wire] = call.params[ph];
     }
-    const record = this.#options.state.insert(storeOf(resource), toStored(resource, data), {
-      project,
-      id: randomUUID(),
-    });
+    const id = randomUUID();
+    // The ID under its own name too when the resource calls it otherwise (`encryption_id`).
+    data[resource.idField] = id;
+    const record = this.#options.state.insert(storeOf(resource), toStored(resource, data), { project, id });
     const t = resource.status?.transitions[op.name];
     const statusField = resource.status?.field;
     try {
@@ -809,7 +837,10 @@ export class FakeCinder {
     this.#memberSteps(call, record);
     const set: Record<string, unknown> = {};
     for (const [wire, arg] of Object.entries(t.set ?? {})) {
-      if (call.args[arg] !== undefined) set[storedWire(call.resource, wire)] = call.args[arg];
+      // Stored as the field answers it (a boolean into a boolstr field is "true").
+      const type = call.resource.fields.find((f) => f.wire === wire)?.type;
+      if (call.args[arg] !== undefined)
+        set[storedWire(call.resource, wire)] = type ? normalize(call.args[arg], type) : call.args[arg];
     }
     if (typeof set['size'] === 'number') {
       const grow = set['size'] - Number(record.data['size'] ?? 0);
@@ -844,7 +875,7 @@ export class FakeCinder {
 
   /** A map field under the record's path: `/volumes/{id}/metadata[/{key}]`. */
   #subField(call: Call): { field: FakeField; key?: string | undefined } | undefined {
-    const { op, resource } = call;
+    const { resource } = call;
     const path = splitPath(call.entry.segments.join('/'));
     const idParam = Object.entries(resource.pathParams).find(([, f]) => f === resource.idField)?.[0];
     const at = path.indexOf(`{${idParam}}`);
@@ -853,8 +884,129 @@ export class FakeCinder {
     const field = resource.fields.find((f) => f.wire === tail[0] && /^map</.test(f.type));
     if (!field || tail.length > 2) return undefined;
     const keyParam = tail[1]?.replace(/^\{|\}$/g, '');
-    void op;
     return { field, key: keyParam !== undefined ? call.params[keyParam] : undefined };
+  }
+
+  /** The field whose `map:` declaration names this operation (set, unset or show). */
+  #mapOperation(call: Call): { field: FakeField; does: 'set' | 'unset' | 'show' } | undefined {
+    for (const field of call.resource.fields) {
+      for (const does of ['set', 'unset', 'show'] as const)
+        if (field.map?.[does]?.includes(call.op.name)) return { field, does };
+    }
+    return undefined;
+  }
+
+  /** Cinder's 404 for a key the map lacks: the declared message, else a generic one. */
+  #missingKey(call: Call, field: FakeField, record: FakeRecord, key: string): never {
+    const template = field.map?.missing ?? `${call.resource.name} {id} has no ${field.wire} with key {key}.`;
+    return fail(404, template.replace(/\{id\}/g, record.id).replace(/\{key\}/g, key));
+  }
+
+  /** The body argument of a type (`map<…>` for the keys to set, a string or list for keys to remove). */
+  #bodyArg(call: Call, map: boolean): unknown {
+    const arg = call.op.args.find((a) => a.in === 'body' && /^map</.test(a.type) === map);
+    return arg ? call.args[arg.name] : undefined;
+  }
+
+  /**
+   * An answer carrying a map value as the operation declares it: under its key (`extra_specs`),
+   * under the key an argument names (`{<key>: value}`), or under a key path (`{"meta": {<key>: …}}`).
+   */
+  #mapAnswer(call: Call, field: FakeField, record: FakeRecord, value: unknown): CinderAnswer {
+    const r = call.op.response;
+    const status = call.op.status;
+    if (r.kind === 'none') return { status };
+    if (r.kind !== 'value') return { status, body: { [field.wire]: record.data[field.wire] } };
+    const keyOf = (arg: string): string => {
+      const v = call.args[arg];
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+    };
+    const keys = r.keyPath
+      ? r.keyPath.map((k) => ('literal' in k ? k.literal : keyOf(k.arg)))
+      : r.keyArg !== undefined
+        ? [keyOf(r.keyArg)]
+        : r.key !== undefined
+          ? [r.key]
+          : [];
+    let body = value;
+    for (const key of [...keys].reverse()) body = { [key]: body };
+    return { status, body };
+  }
+
+  /**
+   * The key/value rows of a map field, as Cinder's metadata, extra specs and spec controllers keep
+   * them (cinder/api/v2/volume_metadata.py, cinder/api/contrib/types_extra_specs.py): read, set,
+   * replace or delete the whole map or one key; a missing key is a 404.
+   */
+  #mapRoute(call: Call, field: FakeField, key: string | undefined): CinderAnswer {
+    const record = this.#target(call, true)!;
+    const wire = field.wire;
+    const current: Record<string, unknown> = isObject(record.data[wire]) ? { ...record.data[wire] } : {};
+    const method = call.req.method;
+    const sentMap = this.#bodyArg(call, true);
+    const sent = isObject(sentMap)
+      ? sentMap
+      : isObject(call.req.body) && isObject(call.req.body[wire])
+        ? call.req.body[wire]
+        : {};
+    if (key !== undefined) {
+      if (method === 'GET' || method === 'DELETE') {
+        if (!(key in current)) this.#missingKey(call, field, record, key);
+        if (method === 'DELETE') {
+          delete current[key];
+          record.data[wire] = current;
+          this.#touch(call, record);
+          return this.#mapAnswer(call, field, record, undefined);
+        }
+        return this.#mapAnswer(call, field, record, current[key]);
+      }
+      // PUT …/{key}: the one entry of the body (`{"meta": {<key>: v}}`, `{<key>: v}`).
+      const value = this.#bodyArg(call, false) ?? sent[key];
+      current[key] = value;
+      record.data[wire] = current;
+      this.#touch(call, record);
+      return this.#mapAnswer(call, field, record, value);
+    }
+    if (method === 'GET') return this.#mapAnswer(call, field, record, current);
+    if (method === 'PUT') record.data[wire] = { ...sent };
+    else if (method === 'POST') record.data[wire] = { ...current, ...sent };
+    else if (method === 'DELETE') record.data[wire] = {};
+    this.#touch(call, record);
+    // A POST answers the whole map for `merge` (volume_metadata.py create), else what it was sent
+    // (types_extra_specs.py create returns the request body).
+    return this.#mapAnswer(call, field, record, method === 'POST' ? { ...sent } : record.data[wire]);
+  }
+
+  /** A `set`, `unset` or `show` operation the spec declares on a map field (an action, a request). */
+  #mapStep(call: Call, field: FakeField, does: 'set' | 'unset' | 'show'): CinderAnswer {
+    const record = this.#target(call, true)!;
+    const wire = field.wire;
+    const current: Record<string, unknown> = isObject(record.data[wire]) ? { ...record.data[wire] } : {};
+    if (does === 'show') {
+      if (Object.keys(current).length === 0) this.#missingKey(call, field, record, '');
+      return this.#mapAnswer(call, field, record, current);
+    }
+    if (does === 'set') {
+      const sent = this.#bodyArg(call, true);
+      record.data[wire] = { ...current, ...(isObject(sent) ? sent : {}) };
+    } else {
+      const given = this.#bodyArg(call, false);
+      // Cinder stops at the first key that is not set; the keys before it stay removed.
+      for (const key of Array.isArray(given) ? given.map(String) : [String(given)]) {
+        if (!(key in current)) {
+          record.data[wire] = current;
+          this.#missingKey(call, field, record, key);
+        }
+        delete current[key];
+      }
+      record.data[wire] = current;
+    }
+    this.#touch(call, record);
+    return this.#mapAnswer(call, field, record, record.data[wire]);
+  }
+
+  #touch(call: Call, record: FakeRecord): void {
+    Object.assign(record.data, this.#stamp(call.resource, false));
   }
 
   #request(call: Call): CinderAnswer {
@@ -867,20 +1019,7 @@ export class FakeCinder {
       return this.#respond(call, record);
     }
     const sub = this.#subField(call);
-    if (sub) {
-      const record = this.#target(call, true)!;
-      const wire = sub.field.wire;
-      const current = isObject(record.data[wire]) ? { ...record.data[wire] } : {};
-      const sent = isObject(call.req.body) && isObject(call.req.body[wire]) ? call.req.body[wire] : undefined;
-      const method = call.req.method;
-      if (method === 'DELETE' && sub.key !== undefined) {
-        if (!(sub.key in current)) fail(404, `${call.resource.name} ${record.id} has no ${wire} with key ${sub.key}.`);
-        delete current[sub.key];
-      } else if (method === 'PUT') record.data[wire] = { ...(sent ?? {}) };
-      else if (method === 'POST') Object.assign(current, sent ?? {});
-      if (method !== 'PUT') record.data[wire] = current;
-      return this.#respond(call, record, { [wire]: record.data[wire] });
-    }
+    if (sub) return this.#mapRoute(call, sub.field, sub.key);
     return this.#respond(call, this.#target(call, false));
   }
 
@@ -979,7 +1118,7 @@ export class FakeCinder {
           record && storeOf(call.table.resources.get(r.resource) ?? resource) === record.resource
             ? this.#view(call, record, true)
             : (sampleValue(r.resource, this.#structsOf(call)) as Record<string, unknown>);
-        return { status, body: key ? { [key]: view } : view };
+        return { status, body: key && !op.bare ? { [key]: view } : view };
       }
       case 'merge':
         return { status, body: record ? this.#view(call, record, true) : {} };

@@ -50,6 +50,19 @@ export interface FakeField extends FakeRange {
   /** Values accepted (and ignored) after max; any other is refused with message. */
   readonly toleratedAfterMax?: { readonly values: readonly (string | number | boolean)[]; readonly message: string };
   readonly enum?: readonly string[];
+  /** A map field kept as Cinder keeps its key/value rows (`map:` in the spec). */
+  readonly map?: FakeMap;
+}
+
+/** What the spec declares of a map field's key/value rows (operations by name). */
+export interface FakeMap {
+  /** Cinder's 404 message for a missing key, with {id} and {key}. */
+  readonly missing?: string;
+  /** An update adds and changes the keys it sends instead of replacing the map. */
+  readonly mergeOnUpdate?: true;
+  readonly set?: readonly string[];
+  readonly unset?: readonly string[];
+  readonly show?: readonly string[];
 }
 
 export interface FakeTransition {
@@ -138,6 +151,8 @@ export interface FakeOperation extends FakeRange {
   /** `resource`: the resource's writable fields under its key (create, update). */
   readonly body?: 'resource' | FakeBody;
   readonly response: FakeResponse;
+  /** The resource is the body itself, not under its key (`bare_response` in the spec). */
+  readonly bare?: true;
   /** The success status Cinder answers with (from the spec's examples, else by kind). */
   readonly status: number;
   /**

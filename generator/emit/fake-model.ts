@@ -68,6 +68,17 @@ function field(f: FieldModel): FakeField {
       ? { toleratedAfterMax: { values: [...f.toleratedAfterMax.values], message: f.toleratedAfterMax.message } }
       : {}),
     ...(f.enum ? { enum: f.enum } : {}),
+    ...(f.map
+      ? {
+          map: {
+            ...(f.map.missing !== undefined ? { missing: f.map.missing } : {}),
+            ...(f.map.mergeOnUpdate ? { mergeOnUpdate: true as const } : {}),
+            ...(f.map.set.length > 0 ? { set: f.map.set } : {}),
+            ...(f.map.unset.length > 0 ? { unset: f.map.unset } : {}),
+            ...(f.map.show.length > 0 ? { show: f.map.show } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -224,6 +235,7 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
     args: op.args.map(arg),
     ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
     response: response(op),
+    ...(op.bareResponse ? { bare: true as const } : {}),
     status: successStatus(resource, op),
     ...(op.policy
       ? {

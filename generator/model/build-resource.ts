@@ -38,6 +38,7 @@ export interface RawField {
   tolerated_after_max?: { values: (string | number | boolean)[]; message: string };
   deprecated?: string | { use: string };
   create_wire?: string;
+  map?: { missing?: string; merge_on_update?: boolean; set?: string[]; unset?: string[]; show?: string[] };
   description: string;
 }
 interface RawArg {
@@ -224,6 +225,13 @@ export function buildResource(
         toleratedAfterMax: f.tolerated_after_max,
         createWire: f.create_wire,
         aliasOf: typeof f.deprecated === 'object' ? f.deprecated.use : undefined,
+        map: f.map && {
+          missing: f.map.missing,
+          mergeOnUpdate: f.map.merge_on_update ?? false,
+          set: f.map.set ?? [],
+          unset: f.map.unset ?? [],
+          show: f.map.show ?? [],
+        },
         deprecated: typeof f.deprecated === 'object' ? `Use \`${f.deprecated.use}\`.` : f.deprecated,
         source: at(p),
       };
@@ -443,6 +451,8 @@ export function buildResource(
     });
   }
 
+  checkMaps(fields, operations, err);
+
   return {
     name: raw.resource,
     file: doc.file,
@@ -658,6 +668,45 @@ const RESOURCE_MEMBERS = new Set([
 
 function routesHaveDetail(op: RawOperation): boolean {
   return (op.routes ?? []).some((r) => r.detail_path !== undefined);
+}
+
+/**
+ * `map:` of a field: only on a map field; its operations are this resource's, a `set` one takes one
+ * map argument, an `unset` one one string or list<string> argument (the keys), and the missing
+ * message names nothing but {id} and {key}.
+ */
+function checkMaps(
+  fields: readonly FieldModel[],
+  operations: readonly OperationModel[],
+  err: (p: (string | number)[], message: string) => void,
+): void {
+  for (const f of fields) {
+    if (!f.map) continue;
+    const p = ['fields', f.name, 'map'];
+    if (f.type.kind !== 'map') err(p, `only a map field keeps key/value rows (this one is ${f.type.kind})`);
+    const unknown = /\{(?!id\}|key\})[^}]*\}/.exec(f.map.missing ?? '');
+    if (unknown) err([...p, 'missing'], `${unknown[0]} is not a placeholder of the message (use {id} and {key})`);
+    const kinds = [
+      ['set', f.map.set, (t: TypeRef) => t.kind === 'map', 'one map argument (the keys to set)'],
+      [
+        'unset',
+        f.map.unset,
+        (t: TypeRef) =>
+          (t.kind === 'scalar' && t.name === 'string') ||
+          (t.kind === 'list' && t.of.kind === 'scalar' && t.of.name === 'string'),
+        'one string or list<string> argument (the keys to remove)',
+      ],
+      ['show', f.map.show, () => true, ''],
+    ] as const;
+    for (const [kind, names, fits, wanted] of kinds) {
+      names.forEach((name, i) => {
+        const op = operations.find((o) => o.name === name);
+        if (!op) return err([...p, kind, i], `no operation named "${name}"`);
+        if (kind !== 'show' && op.args.filter((a) => a.in === 'body' && fits(a.type)).length !== 1)
+          err([...p, kind, i], `operation "${name}" needs ${wanted}`);
+      });
+    }
+  }
 }
 
 /** camelCase → snake_case, the default wire name. */

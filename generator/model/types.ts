@@ -37,7 +37,23 @@ export interface FieldModel extends VersionRange {
   readonly createWire?: string | undefined;
   /** `deprecated: {use: …}`: an old name of this field (same keys), kept as an alias. */
   readonly aliasOf?: string | undefined;
+  /** A map field kept as Cinder keeps its key/value rows (read by the fake cloud only). */
+  readonly map?: MapModel | undefined;
   readonly source: Position;
+}
+
+/** `map:` of a map field: what the fake cloud cannot infer from the sub-resource routes. */
+export interface MapModel {
+  /** Cinder's 404 message for a missing key, with {id} and {key}. */
+  readonly missing?: string | undefined;
+  /** An update adds and changes keys instead of replacing the map. */
+  readonly mergeOnUpdate: boolean;
+  /** Operations that add or change the keys of their map argument. */
+  readonly set: readonly string[];
+  /** Operations that remove the key(s) of their string or list<string> argument. */
+  readonly unset: readonly string[];
+  /** Operations that answer the map; an empty one is the missing 404. */
+  readonly show: readonly string[];
 }
 
 export interface StructModel {
