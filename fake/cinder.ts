@@ -522,6 +522,9 @@ export class FakeCinder {
       }
       this.#checkValue(name, value, field!.type, resource, field!.enum);
       call.fields[name] = normalize(value, field!.type);
+      // A field sent on create under another key (a type's is_public as
+      // os-volume-type-access:is_public) is stored under its own name too.
+      for (const f of writable) if (sentAs(f) === name && f.wire !== name) call.fields[f.wire] = call.fields[name];
     }
     if (key) {
       const roots = new Map(writable.filter((f) => f.placement === 'root').map((f) => [f.wire, f]));
@@ -668,11 +671,14 @@ export class FakeCinder {
           if (f.map?.mergeOnUpdate && isObject(sent)) fields[f.wire] = { ...(isObject(before) ? before : {}), ...sent };
         }
         Object.assign(record.data, toStored(call.resource, fields), this.#stamp(call.resource, false));
+        if (call.op.echo) return { status: call.op.status, body: call.req.body };
         return this.#respond(call, record);
       }
       case 'delete':
       case 'action':
       case 'request': {
+        const access = this.#accessStep(call);
+        if (access) return access;
         const declared = this.#mapOperation(call);
         if (declared) return this.#mapStep(call, declared.field, declared.does);
         return call.op.kind === 'request' ? this.#request(call) : this.#step(call);
@@ -701,6 +707,7 @@ export class FakeCinder {
     let record = this.#options.state.get(storeOf(call.resource), id);
     if (record && this.#owned(call.resource) && record.project !== call.caller.projectId && !call.caller.admin)
       record = undefined;
+    if (record && !this.#visible(call, record)) record = undefined;
     if (!record && !this.#creatable(call.resource)) {
       // A resource nothing creates (quota sets, limits, capabilities): every ID reads as its defaults.
       record = this.#options.state.insert(storeOf(call.resource), this.#defaults(call.resource, id), {
@@ -771,6 +778,13 @@ export class FakeCinder {
     // Parent placeholders of the path (a type's encryption under /types/{type_id}) fill their fields.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
       if (wire !== resource.idField && call.params[ph] !== undefined) data[wire] = call.params[ph];
+    }
+    // Public unless created private (cinder/api/contrib/types_manage.py _create: default True), as
+    // is every field sent under the same create key (os-volume-type-access:is_public).
+    const pub = resource.fields.find((f) => f.wire === resource.access?.public);
+    if (pub && data[pub.wire] == null) {
+      const key = pub.createWire ?? pub.wire;
+      for (const f of resource.fields) if ((f.createWire ?? f.wire) === key) data[f.wire] = true;
     }
     const id = randomUUID();
     // The ID under its own name too when the resource calls it otherwise (`encryption_id`).
@@ -887,6 +901,64 @@ export class FakeCinder {
     return { field, key: keyParam !== undefined ? call.params[keyParam] : undefined };
   }
 
+  /** Access lists are kept beside the record's fields, under a key no wire name has. */
+  static readonly #ACCESS = '@access';
+
+  #isPublic(record: FakeRecord): boolean {
+    const resource = this.#resources.get(record.resource);
+    return !resource?.access || toBoolean(record.data[resource.access.public]);
+  }
+
+  #shared(record: FakeRecord, project: string): boolean {
+    const list = record.data[FakeCinder.#ACCESS];
+    return Array.isArray(list) && list.includes(project);
+  }
+
+  /** A private record is seen by administrators and the projects on its access list only. */
+  #visible(call: Call, record: FakeRecord): boolean {
+    return call.caller.admin || this.#isPublic(record) || this.#shared(record, call.caller.projectId);
+  }
+
+  /**
+   * The access list operations (cinder/api/contrib/volume_type_access.py): add a project (409 when
+   * it is on the list), remove one (404 when not), show the list (404 for a public record).
+   */
+  #accessStep(call: Call): CinderAnswer | undefined {
+    const access = call.resource.access;
+    const op = call.op.name;
+    if (!access || (op !== access.add && op !== access.remove && op !== access.show)) return undefined;
+    const record = this.#target(call, true)!;
+    const list = Array.isArray(record.data[FakeCinder.#ACCESS])
+      ? [...(record.data[FakeCinder.#ACCESS] as unknown[]).map(String)]
+      : [];
+    const say = (template: string | undefined, project: string, fallback: string): string =>
+      (template ?? fallback).replace(/\{id\}/g, record.id).replace(/\{project\}/g, project);
+    if (op === access.show) {
+      if (this.#isPublic(record))
+        fail(404, say(access.publicList, '', `Access list not available for public ${call.resource.name}s.`));
+      const r = call.op.response;
+      const struct = r.kind === 'value' ? /^list<(.+)>$/.exec(r.type)?.[1] : undefined;
+      const members = (struct !== undefined ? this.#structsOf(call)[struct] : undefined) ?? [];
+      // Each entry: the project under the struct's projectId, the record's ID in its other fields.
+      const entries = list.map((project) =>
+        Object.fromEntries(members.map((f) => [f.wire, f.name === 'projectId' ? project : record.id])),
+      );
+      return { status: call.op.status, body: r.kind === 'value' && r.key ? { [r.key]: entries } : entries };
+    }
+    const arg = call.op.args.find((a) => a.in === 'body');
+    const project = String(arg ? call.args[arg.name] : '');
+    const has = list.includes(project);
+    if (op === access.add) {
+      if (has) fail(409, say(access.exists, project, `${call.resource.name} access for {id} / {project} exists.`));
+      list.push(project);
+    } else {
+      if (!has) fail(404, say(access.missing, project, `${call.resource.name} access not found for {id} / {project}.`));
+      list.splice(list.indexOf(project), 1);
+    }
+    record.data[FakeCinder.#ACCESS] = list;
+    return { status: call.op.status };
+  }
+
   /** The field whose `map:` declaration names this operation (set, unset or show). */
   #mapOperation(call: Call): { field: FakeField; does: 'set' | 'unset' | 'show' } | undefined {
     for (const field of call.resource.fields) {
@@ -898,7 +970,8 @@ export class FakeCinder {
 
   /** Cinder's 404 for a key the map lacks: the declared message, else a generic one. */
   #missingKey(call: Call, field: FakeField, record: FakeRecord, key: string): never {
-    const template = field.map?.missing ?? `${call.resource.name} {id} has no ${field.wire} with key {key}.`;
+    const declared = call.req.method === 'GET' ? (field.map?.missingOnRead ?? field.map?.missing) : field.map?.missing;
+    const template = declared ?? `${call.resource.name} {id} has no ${field.wire} with key {key}.`;
     return fail(404, template.replace(/\{id\}/g, record.id).replace(/\{key\}/g, key));
   }
 
@@ -914,9 +987,17 @@ export class FakeCinder {
    */
   #mapAnswer(call: Call, field: FakeField, record: FakeRecord, value: unknown): CinderAnswer {
     const r = call.op.response;
+    if (r.kind !== 'value' && r.kind !== 'none')
+      return { status: call.op.status, body: { [field.wire]: record.data[field.wire] } };
+    return this.#mapAnswerOf(call, value);
+  }
+
+  /** A value under the keys the operation's response declares. */
+  #mapAnswerOf(call: Call, value: unknown): CinderAnswer {
+    const r = call.op.response;
     const status = call.op.status;
     if (r.kind === 'none') return { status };
-    if (r.kind !== 'value') return { status, body: { [field.wire]: record.data[field.wire] } };
+    if (r.kind !== 'value') return { status, body: value };
     const keyOf = (arg: string): string => {
       const v = call.args[arg];
       return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
@@ -1020,7 +1101,38 @@ export class FakeCinder {
     }
     const sub = this.#subField(call);
     if (sub) return this.#mapRoute(call, sub.field, sub.key);
+    const child = this.#childField(call);
+    if (child) return child;
     return this.#respond(call, this.#target(call, false));
+  }
+
+  /**
+   * One key of the record another resource keeps at this path, one per parent
+   * (`GET /types/{id}/encryption/{key}` reads the type's encryption: its path is that resource's
+   * base path and a key; cinder/api/contrib/volume_type_encryption.py show). Cinder answers 404
+   * when there is no such record or key.
+   */
+  #childField(call: Call): CinderAnswer | undefined {
+    const path = call.entry.segments;
+    if (call.req.method !== 'GET' || path.length < 2) return undefined;
+    const keyParam = /^\{(.+)\}$/.exec(path[path.length - 1])?.[1];
+    const base = path.slice(0, -1).join('/');
+    const owner = [...call.table.resources.values()].find(
+      (r) => r !== call.resource && splitPath(r.basePath).join('/') === base,
+    );
+    if (keyParam === undefined || !owner) return undefined;
+    const key = call.params[keyParam] ?? '';
+    const record = this.#options.state
+      .list(owner.name)
+      .find((r) =>
+        Object.entries(owner.pathParams).every(
+          ([ph, wire]) => call.params[ph] === undefined || r.data[wire] === call.params[ph],
+        ),
+      );
+    const field = owner.fields.find((f) => f.wire === key);
+    if (!record || !field)
+      return fault(404, `${owner.name} of ${call.params[Object.keys(owner.pathParams)[0]] ?? ''} has no ${key}.`);
+    return this.#mapAnswerOf(call, record.data[key]);
   }
 
   #list(call: Call): CinderAnswer {
@@ -1034,10 +1146,20 @@ export class FakeCinder {
       if (call.params[ph] !== undefined && wire !== resource.idField)
         records = records.filter((r) => r.data[storedWire(resource, wire)] === call.params[ph]);
     }
+    records = records.filter((r) => this.#visible(call, r));
+    const access = resource.access;
+    if (access) {
+      // cinder/api/v3/types.py index: administrators pick with is_public (default true, "none" for
+      // both); others get the public records and those shared with them.
+      const asked = access.filter !== undefined ? call.args[access.filter] : undefined;
+      const wanted = !caller.admin || asked === undefined ? true : asked === 'none' ? undefined : toBoolean(asked);
+      if (wanted === true) records = records.filter((r) => this.#isPublic(r) || this.#shared(r, caller.projectId));
+      else if (wanted === false) records = records.filter((r) => !this.#isPublic(r));
+    }
     const byWire = new Map(resource.fields.map((f) => [f.wire, f]));
     for (const arg of call.op.args) {
       const value = call.args[arg.name];
-      if (arg.in !== 'query' || value === undefined) continue;
+      if (arg.in !== 'query' || value === undefined || arg.name === access?.filter) continue;
       if (arg.wire === 'project_id') {
         if (allTenants) records = records.filter((r) => r.project === value);
         continue;

@@ -58,11 +58,29 @@ export interface FakeField extends FakeRange {
 export interface FakeMap {
   /** Cinder's 404 message for a missing key, with {id} and {key}. */
   readonly missing?: string;
+  /** The message for reading a missing key, where Cinder words it otherwise. */
+  readonly missingOnRead?: string;
   /** An update adds and changes the keys it sends instead of replacing the map. */
   readonly mergeOnUpdate?: true;
   readonly set?: readonly string[];
   readonly unset?: readonly string[];
   readonly show?: readonly string[];
+}
+
+/** `access:` of a resource: the public field's wire name, operation and argument names, messages. */
+export interface FakeAccess {
+  readonly public: string;
+  /** The list operation's argument: "true", "false" or "none" (administrators). */
+  readonly filter?: string;
+  readonly add?: string;
+  readonly remove?: string;
+  readonly show?: string;
+  /** 409 when the project has access already ({id}, {project}). */
+  readonly exists?: string;
+  /** 404 when it has not ({id}, {project}). */
+  readonly missing?: string;
+  /** 404 for the list of a public record ({id}). */
+  readonly publicList?: string;
 }
 
 export interface FakeTransition {
@@ -153,6 +171,8 @@ export interface FakeOperation extends FakeRange {
   readonly response: FakeResponse;
   /** The resource is the body itself, not under its key (`bare_response` in the spec). */
   readonly bare?: true;
+  /** update: Cinder answers the request body as sent. */
+  readonly echo?: true;
   /** The success status Cinder answers with (from the spec's examples, else by kind). */
   readonly status: number;
   /**
@@ -213,6 +233,8 @@ export interface FakeResource extends FakeRange {
   readonly members?: readonly FakeMembers[];
   /** Served over another resource's records; this resource's wire name → the stored one. */
   readonly storedAs?: { readonly resource: string; readonly fields: Readonly<Record<string, string>> };
+  /** Public and private records with per-project access lists (`access:` in the spec). */
+  readonly access?: FakeAccess;
   readonly fields: readonly FakeField[];
   readonly structs: Readonly<Record<string, readonly FakeField[]>>;
   readonly operations: readonly FakeOperation[];

@@ -72,6 +72,7 @@ function field(f: FieldModel): FakeField {
       ? {
           map: {
             ...(f.map.missing !== undefined ? { missing: f.map.missing } : {}),
+            ...(f.map.missingOnRead !== undefined ? { missingOnRead: f.map.missingOnRead } : {}),
             ...(f.map.mergeOnUpdate ? { mergeOnUpdate: true as const } : {}),
             ...(f.map.set.length > 0 ? { set: f.map.set } : {}),
             ...(f.map.unset.length > 0 ? { unset: f.map.unset } : {}),
@@ -236,6 +237,7 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
     ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
     response: response(op),
     ...(op.bareResponse ? { bare: true as const } : {}),
+    ...(op.echo ? { echo: true as const } : {}),
     status: successStatus(resource, op),
     ...(op.policy
       ? {
@@ -287,6 +289,20 @@ function resource(r: ResourceModel): FakeResource {
       : {}),
     ...(r.members.length > 0 ? { members: r.members.map(members) } : {}),
     ...(r.storedAs ? { storedAs: { resource: r.storedAs.resource, fields: r.storedAs.fields } } : {}),
+    ...(r.access
+      ? {
+          access: {
+            public: wireOf(r.access.public),
+            ...(r.access.filter ? { filter: r.access.filter } : {}),
+            ...(r.access.add ? { add: r.access.add } : {}),
+            ...(r.access.remove ? { remove: r.access.remove } : {}),
+            ...(r.access.show ? { show: r.access.show } : {}),
+            ...(r.access.exists ? { exists: r.access.exists } : {}),
+            ...(r.access.missing ? { missing: r.access.missing } : {}),
+            ...(r.access.publicList ? { publicList: r.access.publicList } : {}),
+          },
+        }
+      : {}),
     fields: r.fields.map(field),
     structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
     operations: r.operations.map((op) => operation(r, op, wireOf)),

@@ -8,6 +8,7 @@ import { compareVersions, pathPlaceholders } from './util.js';
 import { parseTypeExpr } from './type-expr.js';
 import { buildMembers, buildStoredAs, type RawMembers, type RawStoredAs } from './build-members.js';
 import type {
+  AccessModel,
   ArgModel,
   BodyTemplate,
   FieldModel,
@@ -38,7 +39,14 @@ export interface RawField {
   tolerated_after_max?: { values: (string | number | boolean)[]; message: string };
   deprecated?: string | { use: string };
   create_wire?: string;
-  map?: { missing?: string; merge_on_update?: boolean; set?: string[]; unset?: string[]; show?: string[] };
+  map?: {
+    missing?: string;
+    missing_on_read?: string;
+    merge_on_update?: boolean;
+    set?: string[];
+    unset?: string[];
+    show?: string[];
+  };
   description: string;
 }
 interface RawArg {
@@ -63,6 +71,7 @@ interface RawOperation {
   detail_path?: string;
   base?: 'endpoint' | 'version';
   bare_response?: boolean;
+  echo?: boolean;
   fallback?: { status: number; message: string; method?: HttpMethod; path: string; description: string };
   policy?: { rule: string; allows: PolicyAllows; message?: string };
   paginated?: boolean;
@@ -85,6 +94,16 @@ export interface RawResource {
   id_field?: string;
   name_field?: string;
   keep_unknown?: boolean;
+  access?: {
+    public: string;
+    filter?: string;
+    add?: string;
+    remove?: string;
+    show?: string;
+    exists?: string;
+    missing?: string;
+    public_list?: string;
+  };
   quota_usage?: boolean;
   extends?: string;
   min_version?: string;
@@ -227,6 +246,7 @@ export function buildResource(
         aliasOf: typeof f.deprecated === 'object' ? f.deprecated.use : undefined,
         map: f.map && {
           missing: f.map.missing,
+          missingOnRead: f.map.missing_on_read,
           mergeOnUpdate: f.map.merge_on_update ?? false,
           set: f.map.set ?? [],
           unset: f.map.unset ?? [],
@@ -329,6 +349,8 @@ export function buildResource(
     const method = op.method ?? DEFAULT_METHOD[op.kind];
     const path = op.path ?? defaultPath ?? raw.base_path;
     if (op.kind === 'request' && (!op.method || !op.path)) err(p, 'a request operation needs method and path');
+    if (op.echo && op.kind !== 'update')
+      err([...p, 'echo'], `only an update answers its request body (this is a ${op.kind})`);
     if (op.detail_path && op.kind !== 'list') err([...p, 'detail_path'], 'detail_path only applies to list operations');
 
     const args: ArgModel[] = Object.entries(op.args ?? {}).map(([argName, a]) => {
@@ -427,6 +449,7 @@ export function buildResource(
       detailPath: op.detail_path,
       base: op.base ?? 'endpoint',
       bareResponse: op.bare_response ?? false,
+      echo: op.echo ?? false,
       fallback: op.fallback && {
         status: op.fallback.status,
         message: op.fallback.message,
@@ -452,6 +475,7 @@ export function buildResource(
   }
 
   checkMaps(fields, operations, err);
+  const access = raw.access && checkAccess(raw.access, fields, operations, err);
 
   return {
     name: raw.resource,
@@ -468,6 +492,7 @@ export function buildResource(
     nameField,
     keepUnknown: raw.keep_unknown ?? false,
     quotaUsage: raw.quota_usage ?? false,
+    access,
     status: raw.status && {
       field: raw.status.field,
       values: checkStatusValues(raw.status, err),
@@ -684,8 +709,11 @@ function checkMaps(
     if (!f.map) continue;
     const p = ['fields', f.name, 'map'];
     if (f.type.kind !== 'map') err(p, `only a map field keeps key/value rows (this one is ${f.type.kind})`);
-    const unknown = /\{(?!id\}|key\})[^}]*\}/.exec(f.map.missing ?? '');
-    if (unknown) err([...p, 'missing'], `${unknown[0]} is not a placeholder of the message (use {id} and {key})`);
+    for (const key of ['missing', 'missing_on_read'] as const) {
+      const text = key === 'missing' ? f.map.missing : f.map.missingOnRead;
+      const unknown = /\{(?!id\}|key\})[^}]*\}/.exec(text ?? '');
+      if (unknown) err([...p, key], `${unknown[0]} is not a placeholder of the message (use {id} and {key})`);
+    }
     const kinds = [
       ['set', f.map.set, (t: TypeRef) => t.kind === 'map', 'one map argument (the keys to set)'],
       [
@@ -707,6 +735,55 @@ function checkMaps(
       });
     }
   }
+}
+
+/**
+ * `access:`: the public field is a boolean field; add and remove take one argument (the project),
+ * show answers a list, filter is an argument of the list operation; messages use {id}, {project}.
+ */
+function checkAccess(
+  raw: NonNullable<RawResource['access']>,
+  fields: readonly FieldModel[],
+  operations: readonly OperationModel[],
+  err: (p: (string | number)[], message: string) => void,
+): AccessModel {
+  const p = ['access'];
+  const pub = fields.find((f) => f.name === raw.public);
+  if (!pub) err([...p, 'public'], `no field named "${raw.public}"`);
+  else if (!(pub.type.kind === 'scalar' && (pub.type.name === 'boolean' || pub.type.name === 'boolstr')))
+    err([...p, 'public'], `"${raw.public}" is not a boolean field`);
+  const op = (key: 'add' | 'remove' | 'show'): void => {
+    const name = raw[key];
+    if (name === undefined) return;
+    const found = operations.find((o) => o.name === name);
+    if (!found) return err([...p, key], `no operation named "${name}"`);
+    if (key !== 'show' && found.args.filter((a) => a.in === 'body').length !== 1)
+      err([...p, key], `operation "${name}" needs one argument (the project)`);
+    if (key === 'show' && !(found.response.kind === 'value' && found.response.type.kind === 'list'))
+      err([...p, key], `operation "${name}" does not answer a list`);
+  };
+  op('add');
+  op('remove');
+  op('show');
+  if (raw.filter !== undefined) {
+    const list = operations.find((o) => o.kind === 'list');
+    if (!list?.args.some((a) => a.name === raw.filter))
+      err([...p, 'filter'], `the list operation has no argument "${raw.filter}"`);
+  }
+  for (const key of ['exists', 'missing', 'public_list'] as const) {
+    const unknown = /\{(?!id\}|project\})[^}]*\}/.exec(raw[key] ?? '');
+    if (unknown) err([...p, key], `${unknown[0]} is not a placeholder of the message (use {id} and {project})`);
+  }
+  return {
+    public: raw.public,
+    filter: raw.filter,
+    add: raw.add,
+    remove: raw.remove,
+    show: raw.show,
+    exists: raw.exists,
+    missing: raw.missing,
+    publicList: raw.public_list,
+  };
 }
 
 /** camelCase → snake_case, the default wire name. */

@@ -42,10 +42,24 @@ export interface FieldModel extends VersionRange {
   readonly source: Position;
 }
 
+/** `access:` of a resource: field and operation names, and Cinder's messages. */
+export interface AccessModel {
+  readonly public: string;
+  readonly filter?: string | undefined;
+  readonly add?: string | undefined;
+  readonly remove?: string | undefined;
+  readonly show?: string | undefined;
+  readonly exists?: string | undefined;
+  readonly missing?: string | undefined;
+  readonly publicList?: string | undefined;
+}
+
 /** `map:` of a map field: what the fake cloud cannot infer from the sub-resource routes. */
 export interface MapModel {
   /** Cinder's 404 message for a missing key, with {id} and {key}. */
   readonly missing?: string | undefined;
+  /** The message for reading a missing key, where Cinder words it otherwise than for a delete. */
+  readonly missingOnRead?: string | undefined;
   /** An update adds and changes keys instead of replacing the map. */
   readonly mergeOnUpdate: boolean;
   /** Operations that add or change the keys of their map argument. */
@@ -136,6 +150,8 @@ export interface OperationModel extends VersionRange {
   readonly base: 'endpoint' | 'version';
   /** The response is the resource itself, not wrapped in the resource key. */
   readonly bareResponse: boolean;
+  /** update: Cinder answers the request body as sent (read by the fake cloud). */
+  readonly echo: boolean;
   /** Sent once more at this route when the first answers status with a message containing message. */
   readonly fallback?:
     | { readonly status: number; readonly message: string; readonly method: HttpMethod; readonly path: string }
@@ -277,6 +293,8 @@ export interface ResourceModel extends VersionRange {
   readonly nameField: string;
   readonly keepUnknown: boolean;
   readonly quotaUsage: boolean;
+  /** Public and private records with access lists (read by the fake cloud). */
+  readonly access?: AccessModel | undefined;
   readonly status?: StatusModel | undefined;
   readonly members: readonly MembersModel[];
   readonly storedAs?: StoredAsModel | undefined;
