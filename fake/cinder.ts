@@ -239,6 +239,16 @@ export class FakeCinder {
       for (const r of service.resources) this.#resources.set(r.name, r);
   }
 
+  /** Puts in the records Cinder has from the start (`seed:` in the spec), once per resource. */
+  seed(project: string): void {
+    for (const r of this.#resources.values()) {
+      for (const data of r.seed ?? []) {
+        const id = randomUUID();
+        this.#options.state.insert(storeOf(r), toStored(r, { ...data, [r.idField]: id }), { project, id });
+      }
+    }
+  }
+
   /** The status field's wire name of a resource, for the state. */
   statusField(resource: string): string | undefined {
     return this.#resources.get(resource)?.status?.field;

@@ -233,6 +233,8 @@ export interface FakeResource extends FakeRange {
   readonly members?: readonly FakeMembers[];
   /** Served over another resource's records; this resource's wire name → the stored one. */
   readonly storedAs?: { readonly resource: string; readonly fields: Readonly<Record<string, string>> };
+  /** Records Cinder has from the start (its migrations), by wire names. */
+  readonly seed?: readonly Readonly<Record<string, FakeJson>>[];
   /** Public and private records with per-project access lists (`access:` in the spec). */
   readonly access?: FakeAccess;
   readonly fields: readonly FakeField[];

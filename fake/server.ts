@@ -178,6 +178,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     majors: options.v2 ? [2, 3] : [3],
   });
   late.cinder = engine;
+  engine.seed(mainProject.id);
   const faults = new FakeFaults(state);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();

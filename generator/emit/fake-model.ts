@@ -289,6 +289,9 @@ function resource(r: ResourceModel): FakeResource {
       : {}),
     ...(r.members.length > 0 ? { members: r.members.map(members) } : {}),
     ...(r.storedAs ? { storedAs: { resource: r.storedAs.resource, fields: r.storedAs.fields } } : {}),
+    ...(r.seed.length > 0
+      ? { seed: r.seed.map((record) => Object.fromEntries(Object.entries(record).map(([k, v]) => [wireOf(k), v]))) }
+      : {}),
     ...(r.access
       ? {
           access: {

@@ -94,6 +94,7 @@ export interface RawResource {
   id_field?: string;
   name_field?: string;
   keep_unknown?: boolean;
+  seed?: Record<string, JsonValue>[];
   access?: {
     public: string;
     filter?: string;
@@ -492,6 +493,10 @@ export function buildResource(
     nameField,
     keepUnknown: raw.keep_unknown ?? false,
     quotaUsage: raw.quota_usage ?? false,
+    seed: (raw.seed ?? []).map((record, i) => {
+      for (const name of Object.keys(record)) requireField(name, ['seed', i, name]);
+      return record;
+    }),
     access,
     status: raw.status && {
       field: raw.status.field,

@@ -293,6 +293,8 @@ export interface ResourceModel extends VersionRange {
   readonly nameField: string;
   readonly keepUnknown: boolean;
   readonly quotaUsage: boolean;
+  /** Records Cinder has from the start, by field name (read by the fake cloud). */
+  readonly seed: readonly Readonly<Record<string, JsonValue>>[];
   /** Public and private records with access lists (read by the fake cloud). */
   readonly access?: AccessModel | undefined;
   readonly status?: StatusModel | undefined;
