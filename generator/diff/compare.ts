@@ -299,6 +299,23 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
     if (!bStructs.has(s.name))
       e.of('struct').add('struct-added', `${name}.${s.name}`, `struct ${code(s.name)} added`, s.source);
 
+  // What only the fake cloud reads; a base built by an older builder may lack them.
+  const json = (v: unknown): string => JSON.stringify(v ?? null);
+  if (json(b.access) !== json(h.access))
+    e.add(
+      'fake-declaration-changed',
+      name,
+      `access lists of ${code(name)}: ${json(b.access)} → ${json(h.access)}`,
+      h.source,
+    );
+  if (json(b.seed?.length ? b.seed : null) !== json(h.seed.length ? h.seed : null))
+    e.add(
+      'fake-declaration-changed',
+      name,
+      `records ${code(name)} starts with: ${json(b.seed)} → ${json(h.seed)}`,
+      h.source,
+    );
+
   diffOperations(e.of('operation'), b, h, ctx);
   // After the operations: their renames carry lifecycle steps over.
   diffStatus(e.of('status'), b, h, ctx);
@@ -567,6 +584,13 @@ function diffFields(
     }
     diffCreateWire(e, subject, b, h, at);
     diffTolerated(e, subject, b, h, at);
+    if (JSON.stringify(b.map ?? null) !== JSON.stringify(h.map ?? null))
+      e.add(
+        'fake-declaration-changed',
+        subject,
+        `key/value rows of ${code(h.name)}: ${JSON.stringify(b.map ?? null)} → ${JSON.stringify(h.map ?? null)}`,
+        at,
+      );
     if (b.deprecated !== h.deprecated) {
       e.add(
         'field-deprecated',
@@ -800,6 +824,13 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
         at,
       );
     }
+    if ((bo.echo ?? false) !== ho.echo)
+      e.add(
+        'fake-declaration-changed',
+        subject,
+        `${code(ho.id)} ${ho.echo ? 'answers the body it was sent' : 'no longer answers the body it was sent'}`,
+        at,
+      );
     diffRange(e, subject, code(ho.id), bo, ho, at);
     diffRoutes(e, bo, ho);
     diffFallback(e, subject, bo, ho, at);

@@ -722,6 +722,15 @@ export const RULES = [
     example: 'ConsistencyGroup stored as Group',
     why: 'No type or request changes: only where the fake cloud keeps the records, and so which API finds them.',
   },
+  {
+    id: 'fake-declaration-changed',
+    meaning:
+      'What the spec declares for the fake cloud only changed: key/value rows of a map field (`map`), access lists (`access`), records Cinder starts with (`seed`), an update answering its body (`echo`).',
+    sdk: N,
+    wire: N,
+    example: "Type.extraSpecs: Cinder's 404 for a missing key reworded",
+    why: 'No type or request changes: only what the fake cloud stores and answers follows Cinder differently.',
+  },
 
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {

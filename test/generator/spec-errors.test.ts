@@ -426,6 +426,47 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('fake-cloud declarations name what exists: map on a map field, access, seed and echo', async () => {
+    const widget = (fieldLines: string, top = '', update = ''): string =>
+      WIDGET_YAML.replace('  size: {type: integer, write: create, description: The size.}\n', `$&${fieldLines}`)
+        .replace('fields:\n', `${top}fields:\n`)
+        .replace('  get: {kind: get, description: Shows a widget.}\n', `$&${update}`);
+    const ok = widget(
+      '  public: {type: boolean, write: create, description: Public.}\n' +
+        '  tags: {type: map<string>, write: create, map: {missing: "Widget {id} has no tag {key}."}, description: Tags.}\n',
+      'seed:\n  - {name: first}\naccess: {public: public}\n',
+      '  update: {kind: update, echo: true, description: Updates a widget.}\n',
+    );
+    project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': ok });
+    const built = (await buildModel({ root: project.root })).services[0].resources[0];
+    expect(built.fields.find((f) => f.name === 'tags')?.map).toMatchObject({
+      missing: 'Widget {id} has no tag {key}.',
+    });
+    expect(built.access).toMatchObject({ public: 'public' });
+    expect(built.seed).toEqual([{ name: 'first' }]);
+
+    const errors = await errorsFor(
+      widget(
+        '  public: {type: string, write: create, description: Public.}\n' +
+          '  tags: {type: string, write: create, map: {missing: "No {tag} on {id}.", unset: [extend, nope]}, description: Tags.}\n',
+        'seed:\n  - {colour: red}\naccess: {public: public, add: nope, filter: isPublic}\n',
+        '  delete: {kind: delete, echo: true, description: Deletes a widget.}\n',
+      ),
+    );
+    // Sorted by position: the seed and access lines, the field, the operation.
+    expect(errors).toEqual([
+      `${FILE}:9:14: seed.0.colour: no field named "colour"`,
+      `${FILE}:10:18: access.public: "public" is not a boolean field`,
+      `${FILE}:10:31: access.add: no operation named "nope"`,
+      `${FILE}:10:45: access.filter: the list operation has no argument "isPublic"`,
+      `${FILE}:16:44: fields.tags.map: only a map field keeps key/value rows (this one is scalar)`,
+      `${FILE}:16:54: fields.tags.map.missing: {tag} is not a placeholder of the message (use {id} and {key})`,
+      `${FILE}:16:83: fields.tags.map.unset.0: operation "extend" needs one string or list<string> argument (the keys to remove)`,
+      `${FILE}:16:91: fields.tags.map.unset.1: no operation named "nope"`,
+      `${FILE}:19:32: operations.delete.echo: only an update answers its request body (this is a delete)`,
+    ]);
+  });
+
   it('a missing service.yaml', async () => {
     project = await tempProject({ 'widget.yaml': WIDGET_YAML });
     await expect(buildModel({ root: project.root })).rejects.toThrow(
