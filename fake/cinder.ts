@@ -689,6 +689,8 @@ export class FakeCinder {
       case 'request': {
         const access = this.#accessStep(call);
         if (access) return access;
+        const admin = this.#adminRow(call);
+        if (admin) return admin;
         const declared = this.#mapOperation(call);
         if (declared) return this.#mapStep(call, declared.field, declared.does);
         return call.op.kind === 'request' ? this.#request(call) : this.#step(call);
@@ -969,6 +971,27 @@ export class FakeCinder {
     return { status: call.op.status };
   }
 
+  /**
+   * An admin metadata row an operation writes (os-update_readonly_flag: `readonly`, stored as
+   * Python's str() of the flag by cinder/volume/api.py update_readonly_flag), kept beside the map.
+   */
+  #adminRow(call: Call): CinderAnswer | undefined {
+    for (const field of call.resource.fields) {
+      const row = field.map?.admin?.find((r) => r.operation === call.op.name);
+      if (!row) continue;
+      const record = this.#target(call, true)!;
+      const value = call.args[row.arg];
+      const key = `@admin:${field.wire}`;
+      const before = record.data[key];
+      const rows = isObject(before) ? before : {};
+      const text = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+      record.data[key] = { ...rows, [row.key]: text };
+      this.#touch(call, record);
+      return this.#respond(call, record);
+    }
+    return undefined;
+  }
+
   /** The field whose `map:` declaration names this operation (set, unset or show). */
   #mapOperation(call: Call): { field: FakeField; does: 'set' | 'unset' | 'show' } | undefined {
     for (const field of call.resource.fields) {
@@ -1217,6 +1240,10 @@ export class FakeCinder {
         f.wire === 'links'
           ? this.#links(call, resource!, record)
           : (record.data[storedWire(resource!, f.wire)] ?? emptyValue(f.type));
+      // Admin metadata rows show in the map on the record's views (api_utils.add_visible_admin_metadata).
+      const admin = f.map?.admin ? record.data[`@admin:${f.wire}`] : undefined;
+      const shown = out[f.wire];
+      if (isObject(admin)) out[f.wire] = { ...(isObject(shown) ? shown : {}), ...admin };
     }
     // A members list is answered only when asked for (Cinder's list_volume), with the members' IDs.
     for (const m of resource?.members ?? []) {

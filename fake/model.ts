@@ -65,6 +65,8 @@ export interface FakeMap {
   readonly set?: readonly string[];
   readonly unset?: readonly string[];
   readonly show?: readonly string[];
+  /** Admin metadata rows an operation writes (key ← argument), shown in the record's views only. */
+  readonly admin?: readonly { readonly operation: string; readonly key: string; readonly arg: string }[];
 }
 
 /** `access:` of a resource: the public field's wire name, operation and argument names, messages. */

@@ -77,6 +77,7 @@ function field(f: FieldModel): FakeField {
             ...(f.map.set.length > 0 ? { set: f.map.set } : {}),
             ...(f.map.unset.length > 0 ? { unset: f.map.unset } : {}),
             ...(f.map.show.length > 0 ? { show: f.map.show } : {}),
+            ...(f.map.admin.length > 0 ? { admin: f.map.admin } : {}),
           },
         }
       : {}),

@@ -46,6 +46,7 @@ export interface RawField {
     set?: string[];
     unset?: string[];
     show?: string[];
+    admin?: { operation: string; key: string; arg: string }[];
   };
   description: string;
 }
@@ -252,6 +253,7 @@ export function buildResource(
           set: f.map.set ?? [],
           unset: f.map.unset ?? [],
           show: f.map.show ?? [],
+          admin: f.map.admin ?? [],
         },
         deprecated: typeof f.deprecated === 'object' ? `Use \`${f.deprecated.use}\`.` : f.deprecated,
         source: at(p),
@@ -731,6 +733,12 @@ function checkMaps(
       ],
       ['show', f.map.show, () => true, ''],
     ] as const;
+    f.map.admin.forEach((row, i) => {
+      const op = operations.find((o) => o.name === row.operation);
+      if (!op) err([...p, 'admin', i, 'operation'], `no operation named "${row.operation}"`);
+      else if (!op.args.some((a) => a.name === row.arg))
+        err([...p, 'admin', i, 'arg'], `operation "${row.operation}" has no argument "${row.arg}"`);
+    });
     for (const [kind, names, fits, wanted] of kinds) {
       names.forEach((name, i) => {
         const op = operations.find((o) => o.name === name);

@@ -68,6 +68,8 @@ export interface MapModel {
   readonly unset: readonly string[];
   /** Operations that answer the map; an empty one is the missing 404. */
   readonly show: readonly string[];
+  /** Admin metadata rows an operation writes (key ← argument), shown in the record's views only. */
+  readonly admin: readonly { readonly operation: string; readonly key: string; readonly arg: string }[];
 }
 
 export interface StructModel {

@@ -73,6 +73,15 @@ describe('map items on the fake cloud', () => {
     await expect(bs.deleteVolumeImageMetadata(id, { keys: ['os_distro'] })).rejects.toMatchObject({ status: 404 });
   });
 
+  it('os-update_readonly_flag shows readonly in the volume’s metadata as Cinder writes it, not through /metadata', async () => {
+    const id = await volume({ k: 'v' });
+    await bs.setVolumeReadonly(id);
+    expect((await bs.getVolume(id)).metadata).toEqual({ k: 'v', readonly: 'True' });
+    await bs.setVolumeReadonly(id, { readonly: false });
+    expect((await bs.getVolume(id)).metadata).toEqual({ k: 'v', readonly: 'False' });
+    expect((await bs.fetchVolumeMetadata(id)).metadata).toEqual({ k: 'v' });
+  });
+
   it('os-set_bootable sets the flag the volume shows', async () => {
     const id = await volume();
     await bs.setVolumeBootableStatus(id, true);

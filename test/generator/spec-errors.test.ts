@@ -465,6 +465,14 @@ describe('spec errors', () => {
       `${FILE}:16:91: fields.tags.map.unset.1: no operation named "nope"`,
       `${FILE}:19:32: operations.delete.echo: only an update answers its request body (this is a delete)`,
     ]);
+    const admin = await errorsFor(
+      widget(
+        '  tags: {type: map<string>, write: create, map: {admin: [{operation: extend, key: k, arg: flag}]}, description: Tags.}\n',
+      ),
+    );
+    expect(admin).toEqual([
+      expect.stringMatching(/fields\.tags\.map\.admin\.0\.arg: operation "extend" has no argument "flag"$/),
+    ]);
   });
 
   it('a missing service.yaml', async () => {

@@ -52,8 +52,6 @@ const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not
 const DEFAULTS =
   'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
   'declared: the fake answers empty values of the declared type';
-const READONLY =
-  "os-update_readonly_flag writes Cinder's admin metadata, which the volume shows in its metadata: not declared";
 const UNIQUE_NAME = "a second type of the same name is refused (409) in Cinder's code, not declared";
 const UNMANAGE = 'os-unmanage declares no transition: the resource stays';
 const DEFAULT_TYPES =
@@ -108,7 +106,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges('it counts the Keystone login of the lite test before it, which is skipped on the fake', ['keystone']),
   },
   'v3-volume-actions.test.ts': {
-    'setVolumeBootableStatus and setVolumeReadonly set and clear their flags': diverges(READONLY),
     'resetVolumeStatus writes the status; with nothing to reset Cinder answers 400': diverges(
       "an empty os-reset_status is refused in Cinder's code",
     ),
@@ -348,7 +345,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'extendVolume: extending → available at the new size; the backing file grows; shrinking is refused': diverges(
       "new size > size is checked in Cinder's code, not declared",
     ),
-    'setVolumeReadonly sets and clears the readonly flag (shown in the volume metadata)': diverges(READONLY),
     'resetVolumeStatus writes the status; with nothing to reset Cinder answers 400': diverges(
       "an empty os-reset_status is refused in Cinder's code",
     ),
