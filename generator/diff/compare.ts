@@ -308,11 +308,12 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
       `access lists of ${code(name)}: ${json(b.access)} → ${json(h.access)}`,
       h.source,
     );
-  if (json(b.seed?.length ? b.seed : null) !== json(h.seed.length ? h.seed : null))
+  const seedOf = (r: ResourceModel): readonly unknown[] => (r as Partial<ResourceModel>).seed ?? [];
+  if (json(seedOf(b)) !== json(seedOf(h)))
     e.add(
       'fake-declaration-changed',
       name,
-      `records ${code(name)} starts with: ${json(b.seed)} → ${json(h.seed)}`,
+      `records ${code(name)} starts with: ${json(seedOf(b))} → ${json(seedOf(h))}`,
       h.source,
     );
 
@@ -824,11 +825,13 @@ function diffOperations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Con
         at,
       );
     }
-    if ((bo.echo ?? false) !== ho.echo)
+    // A side built by an older builder (`--builder revision`) may predate `echo`.
+    const echoOf = (op: OperationModel): boolean => (op as Partial<OperationModel>).echo ?? false;
+    if (echoOf(bo) !== echoOf(ho))
       e.add(
         'fake-declaration-changed',
         subject,
-        `${code(ho.id)} ${ho.echo ? 'answers the body it was sent' : 'no longer answers the body it was sent'}`,
+        `${code(ho.id)} ${echoOf(ho) ? 'answers the body it was sent' : 'no longer answers the body it was sent'}`,
         at,
       );
     diffRange(e, subject, code(ho.id), bo, ho, at);
