@@ -251,10 +251,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'types.test.ts': {
     'createType with extra specs; getType, findType (name and ID) and types() see it': diverges(UNIQUE_NAME),
-    // Noauth passes; in Keystone mode the member's 404 for a private type is worded otherwise.
-    'a private type: addTypeAccess, getTypeAccess and removeTypeAccess for the second project': diverges(MESSAGE_TEXT, [
-      'keystone',
-    ]),
     'type encryption: Cinder stores a LUKS spec without any key manager (no volume uses the type)': diverges(
       "a second encryption of a type is refused (400, VolumeTypeEncryptionExists) in Cinder's code, not declared",
     ),
