@@ -15,10 +15,12 @@ import type {
   FakeField,
   FakeMadeBy,
   FakeMembers,
+  FakeOperand,
   FakeOperation,
   FakeResource,
   FakeService,
 } from './model.js';
+import { fill, find, holds, message, withLookups, type RuleScope } from './rules.js';
 import type { FakeRecord, FakeState } from './state.js';
 import {
   compareVersions,
@@ -349,7 +351,9 @@ export class FakeCinder {
     try {
       this.#readArgs(full);
       this.#authorize(full);
-      answer = this.#dispatch(full);
+      this.#check(full);
+      this.#createOthers(full);
+      answer = this.#answer(full, this.#dispatch(full));
     } catch (error) {
       if (!(error instanceof Fail)) throw error;
       answer = error.answer;
@@ -648,6 +652,102 @@ export class FakeCinder {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Declared checks, created records, copies and answers (the spec's checks, creates, copy, answers)
+
+  /** What the declarations of an operation read: its arguments (and sent fields), its record. */
+  #scope(call: Call, self: FakeRecord | undefined): RuleScope {
+    const sent = new Map<string, string[]>();
+    for (const f of call.resource.fields) sent.set(f.name, [f.createWire ?? f.wire, f.wire]);
+    return {
+      state: this.#options.state,
+      arg: (name) =>
+        call.args[name] ??
+        sent
+          .get(name)
+          ?.map((w) => call.fields[w])
+          .find((v) => v !== undefined),
+      self: self?.data,
+      lookups: new Map(),
+    };
+  }
+
+  /** The record the operation acts on, for its declarations (none for create and list). */
+  #self(call: Call): FakeRecord | undefined {
+    return call.op.kind === 'create' || call.op.kind === 'list' ? undefined : this.#target(call, false);
+  }
+
+  /** The first declared check that holds refuses the call with its status and message. */
+  #check(call: Call): void {
+    const checks = call.resource.rules?.checks?.[call.op.name];
+    if (!checks) return;
+    const base = this.#scope(call, this.#self(call));
+    for (const c of checks) {
+      if (!inRange(c, call.version)) continue;
+      const scope = withLookups(c.lookup, base);
+      if (holds(c.when, scope)) fail(c.status, message(c.message, scope));
+    }
+  }
+
+  /** Records of other resources the operation makes; a `bind` argument then names the new one. */
+  #createOthers(call: Call): void {
+    const creates = call.resource.rules?.creates?.[call.op.name];
+    if (!creates) return;
+    for (const c of creates) {
+      const scope = this.#scope(call, this.#self(call));
+      if (c.when && !holds(c.when, scope)) continue;
+      const made = call.table.resources.get(c.resource);
+      if (!made) continue;
+      const data: Record<string, unknown> = {};
+      for (const [field, v] of c.fields) {
+        const value = fillValue(v, scope);
+        if (value !== undefined) data[field] = value;
+      }
+      const record = this.#makeOther(call, made, data);
+      if (c.bind !== undefined) call.args[c.bind] = record.id;
+    }
+  }
+
+  /** A declared answer replaces the sample of the response type. */
+  #answer(call: Call, answer: CinderAnswer): CinderAnswer {
+    const declared = call.resource.rules?.answers?.[call.op.name];
+    if (!declared || answer.status >= 300) return answer;
+    const idParam = Object.entries(call.resource.pathParams).find(([, f]) => f === call.resource.idField)?.[0];
+    const id = idParam !== undefined ? call.params[idParam] : undefined;
+    const self = id !== undefined ? this.#options.state.get(call.resource.name, id) : undefined;
+    const scope = withLookups(declared.lookup, this.#scope(call, self));
+    return { ...answer, body: fill(declared.body, scope) };
+  }
+
+  /** Fields a created record takes from related records (where the request did not set them). */
+  #copy(call: Call, data: Record<string, unknown>): void {
+    const copies = call.resource.rules?.copy?.[call.op.name];
+    if (!copies) return;
+    const scope = this.#scope(call, undefined);
+    for (const c of copies) {
+      const from = find(c.from, scope)[0];
+      if (!from) continue;
+      for (const [to, field] of c.fields) if (data[to] === undefined) data[to] = from.data[field];
+    }
+  }
+
+  /** A record of a resource, made as its own create makes one (quota, owner, lifecycle). */
+  #makeOther(call: Call, resource: FakeResource, fields: Record<string, unknown>): FakeRecord {
+    const project = call.caller.projectId;
+    this.#checkQuota(resource, project, 1, Number(fields['size'] ?? 0));
+    const data: Record<string, unknown> = { ...fields };
+    for (const f of resource.fields) if (f.name === 'userId') data[f.wire] = call.caller.userId;
+    const record = this.#options.state.insert(resource.name, data, { project, id: randomUUID() });
+    const create = resource.operations.find((o) => o.kind === 'create');
+    const t = create ? resource.status?.transitions[create.name] : undefined;
+    const statusField = resource.status?.field;
+    if (statusField) {
+      if (t && create) this.#begin({ ...call, resource, op: create, args: {}, fields }, record, t);
+      else record.data[statusField] ??= 'available';
+    }
+    return record;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Handlers
 
   #dispatch(call: Call): CinderAnswer {
@@ -783,9 +883,10 @@ export class FakeCinder {
   #create(call: Call): CinderAnswer {
     const { resource, caller, op } = call;
     const project = caller.projectId;
-    this.#checkQuota(resource, project, 1, Number(call.fields['size'] ?? 0));
     // Empty values, timestamps and the owner come from the state's defaults (recordDefaults).
     const data: Record<string, unknown> = { ...call.fields };
+    this.#copy(call, data);
+    this.#checkQuota(resource, project, 1, Number(data['size'] ?? 0));
     for (const f of resource.fields) if (f.name === 'userId') data[f.wire] = caller.userId;
     // Parent placeholders of the path (a type's encryption under /types/{type_id}) fill their fields.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
@@ -862,6 +963,7 @@ export class FakeCinder {
     }
     this.#memberSteps(call, record);
     const set: Record<string, unknown> = {};
+    for (const [wire, value] of Object.entries(t.fill ?? {})) set[storedWire(call.resource, wire)] = value;
     for (const [wire, arg] of Object.entries(t.set ?? {})) {
       // Stored as the field answers it (a boolean into a boolstr field is "true").
       const type = call.resource.fields.find((f) => f.wire === wire)?.type;
@@ -1507,6 +1609,12 @@ const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== ''
 /** A declared message with its `{name}` placeholders filled in (other braces stay, as Cinder prints dicts). */
 function fillMessage(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\{(\w+)\}/g, (hole, name: string) => values[name] ?? hole);
+}
+
+/** A declared value: unset (undefined) stays unset. */
+function fillValue(v: FakeOperand, scope: RuleScope): unknown {
+  const out = fill({ kind: 'value', value: v }, scope);
+  return out === null ? undefined : out;
 }
 
 /** A list filter: equality after normalising, `{"k": "v"}` subsets for maps, `gt:`… terms for times. */

@@ -97,6 +97,8 @@ export interface FakeTransition {
   readonly message?: string;
   /** Field wire name → the argument (by name) whose value it takes when the transition completes. */
   readonly set?: Readonly<Record<string, string>>;
+  /** Field wire name → the value it takes when the transition completes. */
+  readonly fill?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export interface FakeStatus {
@@ -242,4 +244,93 @@ export interface FakeResource extends FakeRange {
   readonly fields: readonly FakeField[];
   readonly structs: Readonly<Record<string, readonly FakeField[]>>;
   readonly operations: readonly FakeOperation[];
+  /** Checks, copies, created records and answers, by operation name (see FakeRules). */
+  readonly rules?: FakeRules;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Checks, copies, created records and answers (the `checks`, `copy`, `creates` and `answers`
+// sections of a resource file). The generator's model holds the same shapes with TypeScript field
+// names; fake-model.json holds wire names.
+
+/** A value a declaration reads. */
+export type FakeOperand =
+  | { readonly kind: 'literal'; readonly value: FakeJson }
+  /** An argument of the operation (on create and update also a field the request sets). */
+  | { readonly kind: 'arg'; readonly name: string }
+  /** A field of the record the operation acts on. */
+  | { readonly kind: 'self'; readonly field: string }
+  /** A field of a record the declaration looked up by name. */
+  | { readonly kind: 'lookup'; readonly name: string; readonly field: string }
+  /** Text with operands filled in (`Volume {$volumeId} …`). */
+  | { readonly kind: 'template'; readonly parts: readonly (string | FakeOperand)[] }
+  /** The first operand that is set. */
+  | { readonly kind: 'first'; readonly options: readonly FakeOperand[] };
+
+/** Records of another resource: the one with an ID, or those whose fields equal values (the newest with `latest`). */
+export interface FakeQuery {
+  readonly resource: string;
+  readonly id?: FakeOperand;
+  readonly where?: readonly (readonly [field: string, value: FakeOperand])[];
+  /** Of the matching records, the one with the greatest value of this field. */
+  readonly latest?: string;
+}
+
+export type FakeCondition =
+  | { readonly kind: 'all' | 'any'; readonly of: readonly FakeCondition[] }
+  | { readonly kind: 'not'; readonly of: FakeCondition }
+  | {
+      readonly kind: 'compare';
+      readonly op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+      readonly left: FakeOperand;
+      readonly right: FakeOperand;
+    }
+  | { readonly kind: 'in'; readonly value: FakeOperand; readonly among: readonly FakeOperand[] }
+  /** The value is set: not absent, null or empty text. */
+  | { readonly kind: 'given'; readonly value: FakeOperand }
+  | { readonly kind: 'exists'; readonly query: FakeQuery };
+
+/** Names bound to records looked up before a declaration is evaluated (`$volume.status`). */
+export type FakeLookups = readonly (readonly [name: string, query: FakeQuery])[];
+
+/** A refusal: when the condition holds, the operation answers status and message and changes nothing. */
+export interface FakeCheck extends FakeRange {
+  readonly lookup?: FakeLookups;
+  readonly when: FakeCondition;
+  readonly status: number;
+  readonly message: FakeOperand;
+}
+
+/** A created record takes fields of a related record (those the request did not set). */
+export interface FakeCopy {
+  readonly from: FakeQuery;
+  /** This resource's field → the related record's field. */
+  readonly fields: readonly (readonly [to: string, from: string])[];
+}
+
+/** The operation makes a record of another resource, as that resource's create would. */
+export interface FakeCreates {
+  readonly when?: FakeCondition;
+  readonly resource: string;
+  readonly fields: readonly (readonly [field: string, value: FakeOperand])[];
+  /** The argument that then names the new record (the operation goes on with it). */
+  readonly bind?: string;
+}
+
+/** A JSON answer with operands: what the operation answers in place of a sample of its declared type. */
+export type FakeTemplate =
+  | { readonly kind: 'value'; readonly value: FakeOperand }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [key: string, value: FakeTemplate])[] };
+
+export interface FakeAnswer {
+  readonly lookup?: FakeLookups;
+  readonly body: FakeTemplate;
+}
+
+/** What the four sections declare for one resource, by operation name. */
+export interface FakeRules {
+  readonly checks?: Readonly<Record<string, readonly FakeCheck[]>>;
+  readonly copy?: Readonly<Record<string, readonly FakeCopy[]>>;
+  readonly creates?: Readonly<Record<string, readonly FakeCreates[]>>;
+  readonly answers?: Readonly<Record<string, FakeAnswer>>;
 }

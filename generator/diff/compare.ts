@@ -499,7 +499,13 @@ function diffTransition(e: Emitter, step: string, b: TransitionModel, h: Transit
   if (b.via !== h.via) changes.push(`via ${show(b.via)} → ${show(h.via)}`);
   if (b.to !== h.to) changes.push(`to ${show(b.to)} → ${show(h.to)}`);
   if (b.gone !== h.gone) changes.push(h.gone ? 'now removes the resource' : 'no longer removes the resource');
-  const sets = (t: TransitionModel): string => list(t.set.map((x) => `${x.field} ← $${x.arg}`).sort());
+  const sets = (t: TransitionModel): string =>
+    list(
+      [
+        ...t.set.map((x) => `${x.field} ← $${x.arg}`),
+        ...(t.fill ?? []).map((x) => `${x.field} ← ${JSON.stringify(x.value)}`),
+      ].sort(),
+    );
   if (sets(b) !== sets(h)) changes.push(`sets ${sets(b)} → ${sets(h)}`);
   if (changes.length > 0) e.add('transition-changed', step, `lifecycle of ${code(step)}: ${changes.join('; ')}`, at);
 

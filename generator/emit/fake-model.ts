@@ -8,6 +8,12 @@
 import type {
   FakeArg,
   FakeBody,
+  FakeCondition,
+  FakeLookups,
+  FakeOperand,
+  FakeQuery,
+  FakeRules,
+  FakeTemplate,
   FakeField,
   FakeMadeBy,
   FakeMembers,
@@ -252,9 +258,106 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
   };
 }
 
-function resource(r: ResourceModel): FakeResource {
+/** TypeScript field name → wire name, per resource of the service. */
+type WireOf = (resource: string, field: string) => string;
+
+/**
+ * The `checks`, `copy`, `creates` and `answers` of a resource with wire names: its own fields
+ * (`.field`), the fields of looked-up, queried, copied and created records of other resources.
+ */
+function rules(r: ResourceModel, wireOf: WireOf): FakeRules | undefined {
+  const model = r.rules;
+  if (!model) return undefined;
+  const query = (q: FakeQuery, lookups: ReadonlyMap<string, string>): FakeQuery => ({
+    resource: q.resource,
+    ...(q.id ? { id: operand(q.id, lookups) } : {}),
+    ...(q.where ? { where: q.where.map(([f, v]) => [wireOf(q.resource, f), operand(v, lookups)] as const) } : {}),
+    ...(q.latest !== undefined ? { latest: wireOf(q.resource, q.latest) } : {}),
+  });
+  const operand = (o: FakeOperand, lookups: ReadonlyMap<string, string>): FakeOperand => {
+    switch (o.kind) {
+      case 'self':
+        return { kind: 'self', field: wireOf(r.name, o.field) };
+      case 'lookup':
+        return { kind: 'lookup', name: o.name, field: wireOf(lookups.get(o.name) ?? '', o.field) };
+      case 'template':
+        return { kind: 'template', parts: o.parts.map((p) => (typeof p === 'string' ? p : operand(p, lookups))) };
+      case 'first':
+        return { kind: 'first', options: o.options.map((x) => operand(x, lookups)) };
+      default:
+        return o;
+    }
+  };
+  const condition = (c: FakeCondition, lookups: ReadonlyMap<string, string>): FakeCondition => {
+    switch (c.kind) {
+      case 'all':
+      case 'any':
+        return { kind: c.kind, of: c.of.map((x) => condition(x, lookups)) };
+      case 'not':
+        return { kind: 'not', of: condition(c.of, lookups) };
+      case 'compare':
+        return { ...c, left: operand(c.left, lookups), right: operand(c.right, lookups) };
+      case 'in':
+        return { kind: 'in', value: operand(c.value, lookups), among: c.among.map((x) => operand(x, lookups)) };
+      case 'given':
+        return { kind: 'given', value: operand(c.value, lookups) };
+      case 'exists':
+        return { kind: 'exists', query: query(c.query, lookups) };
+    }
+  };
+  const lookupsOf = (l: FakeLookups | undefined): ReadonlyMap<string, string> =>
+    new Map((l ?? []).map(([name, q]) => [name, q.resource]));
+  const lookup = (l: FakeLookups | undefined, none: ReadonlyMap<string, string>): { lookup?: FakeLookups } =>
+    l ? { lookup: l.map(([name, q]) => [name, query(q, none)] as const) } : {};
+  const template = (t: FakeTemplate, lookups: ReadonlyMap<string, string>): FakeTemplate =>
+    t.kind === 'value'
+      ? { kind: 'value', value: operand(t.value, lookups) }
+      : { kind: 'object', entries: t.entries.map(([k, v]) => [k, template(v, lookups)] as const) };
+  const none = new Map<string, string>();
+  const byOp = <T, U>(section: Readonly<Record<string, T>>, f: (x: T) => U): Record<string, U> | undefined => {
+    const entries = Object.entries(section);
+    return entries.length > 0 ? Object.fromEntries(entries.map(([op, x]) => [op, f(x)])) : undefined;
+  };
+  const out: FakeRules = {
+    checks: byOp(model.checks, (list) =>
+      list.map((c) => {
+        const names = lookupsOf(c.lookup);
+        return {
+          ...lookup(c.lookup, none),
+          when: condition(c.when, names),
+          status: c.status,
+          message: operand(c.message, names),
+          ...(c.min !== undefined ? { min: c.min } : {}),
+          ...(c.max !== undefined ? { max: c.max } : {}),
+        };
+      }),
+    ),
+    copy: byOp(model.copy, (list) =>
+      list.map((c) => ({
+        from: query(c.from, none),
+        fields: c.fields.map(([to, from]) => [wireOf(r.name, to), wireOf(c.from.resource, from)] as const),
+      })),
+    ),
+    creates: byOp(model.creates, (list) =>
+      list.map((c) => ({
+        ...(c.when ? { when: condition(c.when, none) } : {}),
+        resource: c.resource,
+        fields: c.fields.map(([f, v]) => [wireOf(c.resource, f), operand(v, none)] as const),
+        ...(c.bind !== undefined ? { bind: c.bind } : {}),
+      })),
+    ),
+    answers: byOp(model.answers, (a) => {
+      const names = lookupsOf(a.lookup);
+      return { ...lookup(a.lookup, none), body: template(a.body, names) };
+    }),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as FakeRules;
+}
+
+function resource(r: ResourceModel, wireIn: WireOf): FakeResource {
   const wire = new Map(r.fields.map((f) => [f.name, f.wire]));
   const wireOf = (name: string): string => wire.get(name) ?? name;
+  const declared = rules(r, wireIn);
   const transitions: Record<string, FakeTransition> = {};
   for (const t of r.status?.transitions ?? []) {
     transitions[t.operation] = {
@@ -265,6 +368,9 @@ function resource(r: ResourceModel): FakeResource {
       ...(t.delay !== undefined ? { delay: t.delay } : {}),
       ...(t.set.length > 0 ? { set: Object.fromEntries(t.set.map((s) => [wireOf(s.field), s.arg])) } : {}),
       ...(t.message !== undefined ? { message: t.message } : {}),
+      ...(t.fill && t.fill.length > 0
+        ? { fill: Object.fromEntries(t.fill.map((s) => [wireOf(s.field), s.value])) }
+        : {}),
     };
   }
   return {
@@ -310,6 +416,7 @@ function resource(r: ResourceModel): FakeResource {
     fields: r.fields.map(field),
     structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
     operations: r.operations.map((op) => operation(r, op, wireOf)),
+    ...(declared ? { rules: declared } : {}),
   };
 }
 
@@ -345,13 +452,15 @@ function members(m: MembersModel): FakeMembers {
 }
 
 function service(s: ServiceModel): FakeService {
+  const wires = new Map(s.resources.map((r) => [r.name, new Map(r.fields.map((f) => [f.name, f.wire]))]));
+  const wireIn: WireOf = (resource, field) => wires.get(resource)?.get(field) ?? field;
   const version = /^v(\d+)/.exec(s.version);
   return {
     version: s.version,
     major: version ? Number(version[1]) : Number(s.endpointVersions[0] ?? 0),
     serviceType: s.serviceType,
     ...(s.microversion ? { microversion: s.microversion } : {}),
-    resources: s.resources.map(resource),
+    resources: s.resources.map((r) => resource(r, wireIn)),
   };
 }
 

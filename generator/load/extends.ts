@@ -9,7 +9,19 @@ import path from 'node:path';
 import type { Diagnostics, Position } from './diagnostics.js';
 import type { SourceDocument } from './source.js';
 
-const KEYED_SECTIONS = new Set(['fields', 'structs', 'operations', 'proxy', 'path_params']);
+// checks, copy, creates and answers are keyed by operation name: a v3 file replaces one operation's
+// declarations and keeps the base's for the others.
+const KEYED_SECTIONS = new Set([
+  'fields',
+  'structs',
+  'operations',
+  'proxy',
+  'path_params',
+  'checks',
+  'copy',
+  'creates',
+  'answers',
+]);
 
 type Json = Record<string, unknown>;
 

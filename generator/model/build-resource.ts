@@ -7,6 +7,7 @@ import type { SourceDocument } from '../load/source.js';
 import { compareVersions, pathPlaceholders } from './util.js';
 import { parseTypeExpr } from './type-expr.js';
 import { buildMembers, buildStoredAs, type RawMembers, type RawStoredAs } from './build-members.js';
+import { buildRules, hasRules, type RawRules } from './build-rules.js';
 import type {
   AccessModel,
   ArgModel,
@@ -83,7 +84,7 @@ interface RawOperation {
   min_version?: string;
   max_version?: string;
 }
-export interface RawResource {
+export interface RawResource extends RawRules {
   resource: string;
   description: string;
   resource_key?: string;
@@ -126,6 +127,7 @@ export interface RawResource {
         delay?: number;
         set?: Record<string, string>;
         message?: string;
+        fill?: Record<string, string | number | boolean | null>;
       }
     >;
   };
@@ -480,6 +482,7 @@ export function buildResource(
   checkMaps(fields, operations, err);
   const access = raw.access && checkAccess(raw.access, fields, operations, err);
 
+  const rules = buildRules(raw, { name: raw.resource, fields }, operations, err, at);
   return {
     name: raw.resource,
     file: doc.file,
@@ -511,6 +514,7 @@ export function buildResource(
     },
     members: buildMembers(raw.members, fields, operations, err, at),
     storedAs: buildStoredAs(raw.stored_as, fields, err, at),
+    ...(hasRules(rules) ? { rules } : {}),
     fields,
     structs,
     operations,
@@ -848,6 +852,10 @@ function buildTransitions(
         err([...p, 'set', field], `operation "${name}" has no argument "${arg}"`);
       return { field, arg };
     });
+    const fill = Object.entries(t.fill ?? {}).map(([field, value]) => {
+      if (!fieldNames.has(field)) err([...p, 'fill', field], `no field named "${field}"`);
+      return { field, value };
+    });
     if (t.via === undefined && t.to === undefined && !t.gone && t.from === undefined && set.length === 0)
       err(p, 'a transition needs from, via, to, gone or set');
     // A step without `to` or `gone` applies at once: a delay would never be waited for.
@@ -864,6 +872,7 @@ function buildTransitions(
       delay: t.delay,
       set,
       message: t.message,
+      ...(fill.length > 0 ? { fill } : {}),
       source: at(p),
     };
   });

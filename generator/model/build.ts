@@ -11,6 +11,7 @@ import { loadSchemas, validateDocument } from '../load/validate.js';
 import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
 import { buildResource, type RawResource } from './build-resource.js';
 import { checkMembersAcross } from './build-members.js';
+import { checkRulesAcross } from './build-rules.js';
 import type { ResourceModel, ServiceModel, SpecModel } from './types.js';
 import { compareVersions } from './util.js';
 
@@ -132,6 +133,11 @@ function buildService(
   const byName = new Map<string, ResourceModel>(resources.map((r) => [r.model.name, r.model]));
   checkPolicies(
     resources.map((r) => r.model),
+    d,
+  );
+  checkRulesAcross(
+    resources.map((r) => r.model),
+    unavailable,
     d,
   );
 

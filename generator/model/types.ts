@@ -2,6 +2,7 @@
  * The typed intermediate model. Emitters read only this, never raw YAML: every default is applied,
  * every reference resolved and every name checked before anything is emitted.
  */
+import type { FakeAnswer, FakeCheck, FakeCopy, FakeCreates } from '../../fake/model.js';
 import type { Position } from '../load/diagnostics.js';
 
 export type ScalarName = 'string' | 'integer' | 'number' | 'boolean' | 'boolstr' | 'object' | 'any';
@@ -205,8 +206,30 @@ export interface TransitionModel {
   readonly message?: string | undefined;
   /** Fields set from the operation's arguments when it completes. */
   readonly set: readonly { readonly field: string; readonly arg: string }[];
+  /** Fields set to literal values when it completes (Cinder's own: a snapshot's progress 100%). */
+  readonly fill?: readonly { readonly field: string; readonly value: string | number | boolean | null }[] | undefined;
   /** Where it is declared (spec:diff points at it). */
   readonly source?: Position | undefined;
+}
+
+/**
+ * The `checks`, `copy`, `creates` and `answers` sections (read by the fake cloud only), by operation
+ * name, in the fake model's shapes with TypeScript field names (the fake model gets wire names).
+ */
+export interface RulesModel {
+  readonly checks: Readonly<Record<string, readonly FakeCheck[]>>;
+  readonly copy: Readonly<Record<string, readonly FakeCopy[]>>;
+  readonly creates: Readonly<Record<string, readonly FakeCreates[]>>;
+  readonly answers: Readonly<Record<string, FakeAnswer>>;
+  /** `checks.extend` → where it is declared (spec:diff points at it). */
+  readonly sources: Readonly<Record<string, Position>>;
+  /** Other resources and their fields the declarations name, checked once the service is built. */
+  readonly references: readonly {
+    readonly resource: string;
+    readonly path: string;
+    readonly at: Position;
+    readonly fields: readonly { readonly field: string; readonly path: string; readonly at: Position }[];
+  }[];
 }
 
 export interface StatusModel {
@@ -302,6 +325,7 @@ export interface ResourceModel extends VersionRange {
   readonly status?: StatusModel | undefined;
   readonly members: readonly MembersModel[];
   readonly storedAs?: StoredAsModel | undefined;
+  readonly rules?: RulesModel | undefined;
   readonly fields: readonly FieldModel[];
   readonly structs: readonly StructModel[];
   readonly operations: readonly OperationModel[];
