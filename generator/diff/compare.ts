@@ -321,6 +321,7 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
   // After the operations: their renames carry lifecycle steps over.
   diffStatus(e.of('status'), b, h, ctx);
   diffMembers(e.of('status'), b, h);
+  diffRules(e.of('status'), b, h);
 }
 
 /**
@@ -360,6 +361,39 @@ function diffMembers(e: Emitter, b: ResourceModel, h: ResourceModel): void {
       `the fake cloud keeps ${code(name)} as ${show(bs)} → ${show(hs)}`,
       hs?.source ?? bs?.source ?? h.source,
     );
+  }
+}
+
+/**
+ * `checks`, `copy`, `creates` and `answers`, per operation: a refusal added, removed or changed
+ * (compared as a whole, in order), and any change to what an operation makes.
+ */
+function diffRules(e: Emitter, b: ResourceModel, h: ResourceModel): void {
+  const name = h.name;
+  const bc = b.rules?.checks ?? {};
+  const hc = h.rules?.checks ?? {};
+  const where = (section: string, op: string): Position | undefined =>
+    h.rules?.sources[`${section}.${op}`] ?? b.rules?.sources[`${section}.${op}`] ?? h.source;
+  for (const op of new Set([...Object.keys(bc), ...Object.keys(hc)])) {
+    const subject = `${name}.${op}`;
+    const before = (bc[op] ?? []).map((c) => JSON.stringify(c));
+    const after = (hc[op] ?? []).map((c) => JSON.stringify(c));
+    const added = after.filter((c) => !before.includes(c)).length;
+    const removed = before.filter((c) => !after.includes(c)).length;
+    const at = where('checks', op);
+    if (added > 0 && removed > 0) e.add('check-changed', subject, `refusals of ${code(subject)} changed`, at);
+    else if (added > 0) e.add('check-added', subject, `${code(subject)} gains ${added} declared refusal(s)`, at);
+    else if (removed > 0) e.add('check-removed', subject, `${code(subject)} loses ${removed} declared refusal(s)`, at);
+  }
+  for (const section of ['copy', 'creates', 'answers'] as const) {
+    const bs: Record<string, unknown> = b.rules?.[section] ?? {};
+    const hs: Record<string, unknown> = h.rules?.[section] ?? {};
+    for (const op of new Set([...Object.keys(bs), ...Object.keys(hs)])) {
+      if (JSON.stringify(bs[op]) === JSON.stringify(hs[op])) continue;
+      const subject = `${name}.${op}`;
+      const what = bs[op] === undefined ? 'declared' : hs[op] === undefined ? 'no longer declared' : 'changed';
+      e.add('outcome-changed', subject, `${section} of ${code(subject)} ${what}`, where(section, op));
+    }
   }
 }
 

@@ -732,6 +732,43 @@ export const RULES = [
     why: 'No type or request changes: only what the fake cloud stores and answers follows Cinder differently.',
   },
 
+  // Refusals and outcomes (`checks`, `copy`, `creates`, `answers` of a resource file): what Cinder's
+  // code checks before it acts and what an operation makes, which the fake cloud runs. As for
+  // lifecycles, the wire audience is a client that relies on what the spec says the cloud does.
+  {
+    id: 'check-added',
+    meaning: 'An operation gains a declared refusal (`checks`): a condition under which Cinder answers an error.',
+    sdk: N,
+    wire: B,
+    example: 'Volume.extend refused when the new size is not larger',
+    why: 'No type or request changes, but calls the spec let through are now refused (the fake cloud refuses them too).',
+  },
+  {
+    id: 'check-removed',
+    meaning: 'A declared refusal of an operation is gone.',
+    sdk: N,
+    wire: N,
+    example: 'Type.delete no longer refused while volumes use the type',
+    why: 'Every call that was accepted still is; calls that were refused may now succeed.',
+  },
+  {
+    id: 'check-changed',
+    meaning: 'A declared refusal answers another status or message, or holds under another condition or microversions.',
+    sdk: N,
+    wire: B,
+    example: 'Snapshot.delete refusal message reworded',
+    why: "Code matching Cinder's words or status, or relying on when a call is refused, sees another answer.",
+  },
+  {
+    id: 'outcome-changed',
+    meaning:
+      'What an operation makes is declared differently (`copy`, `creates`, `answers`): fields a new record takes, records it creates, its answer.',
+    sdk: N,
+    wire: B,
+    example: 'Backup.restore no longer creates a volume',
+    why: 'No type or request changes, but the records and answers a client reads after the call differ (on the fake cloud too).',
+  },
+
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {
     id: 'method-added',

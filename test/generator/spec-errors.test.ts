@@ -310,6 +310,48 @@ describe('spec errors', () => {
     });
   });
 
+  it('checks, copy, creates and answers naming what does not exist are errors at their place', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      [
+        'checks:',
+        '  extend:',
+        '    - when: {le: [$size, .colour]}',
+        '      message: "too small: {$other.size}"',
+        '    - lookup: {newSize: {resource: Widget, id: $newSize}}',
+        '      when: {exists: {resource: Gadget, where: {size: .size}}}',
+        '      message: refused',
+        '  shrink:',
+        '    - {when: {given: $newSize}, message: never}',
+        'copy:',
+        '  create:',
+        '    - {from: {resource: Widget, id: $name}, fields: {size: weight}}',
+        'creates:',
+        '  extend:',
+        '    - {resource: Widget, fields: {size: $newSize}, bind: target}',
+        'answers:',
+        '  extend: {body: {size: $newSize, name: .name}}',
+        'fields:',
+        '',
+      ].join('\n'),
+    );
+    const errors = await errorsFor(widget);
+    expect(errors).toEqual([
+      expect.stringMatching(/checks\.extend\.0\.when\.le\.0: "\$size": operation "extend" has no argument "size"$/),
+      expect.stringMatching(/checks\.extend\.0\.when\.le\.1: "\.colour": Widget has no field "colour"$/),
+      expect.stringMatching(
+        /checks\.extend\.0\.message: "\$other\.size": no lookup named "other" \(declare it under lookup\)$/,
+      ),
+      expect.stringMatching(
+        /checks\.extend\.1\.lookup\.newSize: lookup "newSize" has the name of an argument of "extend"$/,
+      ),
+      expect.stringMatching(/checks\.extend\.1\.when\.exists\.resource: unknown resource "Gadget"$/),
+      expect.stringMatching(/checks\.shrink: no operation named "shrink"$/),
+      expect.stringMatching(/copy\.create\.0\.fields\.size: Widget has no field "weight"$/),
+      expect.stringMatching(/creates\.extend\.0\.bind: operation "extend" has no argument "target"$/),
+    ]);
+  });
+
   it('a failure, deleted or transition status missing from status.values is an error at its place', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',
