@@ -45,7 +45,7 @@ function text(value: unknown): string {
   if (value === undefined || value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | bigint);
+  return String(value);
 }
 
 const numeric = (v: unknown): number | undefined => {

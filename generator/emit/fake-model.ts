@@ -351,7 +351,7 @@ function rules(r: ResourceModel, wireOf: WireOf): FakeRules | undefined {
       return { ...lookup(a.lookup, none), body: template(a.body, names) };
     }),
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as FakeRules;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
 function resource(r: ResourceModel, wireIn: WireOf): FakeResource {
