@@ -44,8 +44,9 @@ export function valueOf(o: FakeOperand, scope: RuleScope): unknown {
 function text(value: unknown): string {
   if (value === undefined || value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 const numeric = (v: unknown): number | undefined => {

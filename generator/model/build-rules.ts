@@ -140,7 +140,7 @@ export function parseCondition(raw: Raw, p: Path, scope: Scope): FakeCondition {
   if (key === 'not') return { kind: 'not', of: parseCondition(v, [...p, 'not'], scope) };
   const op = COMPARE.find((o) => o === key);
   if (op) {
-    const [a, b]: unknown[] = Array.isArray(v) ? v : [];
+    const [a, b] = Array.isArray(v) ? (v as unknown[]) : [];
     return {
       kind: 'compare',
       op,
@@ -149,7 +149,7 @@ export function parseCondition(raw: Raw, p: Path, scope: Scope): FakeCondition {
     };
   }
   if (key === 'in') {
-    const [a, among]: unknown[] = Array.isArray(v) ? v : [];
+    const [a, among] = Array.isArray(v) ? (v as unknown[]) : [];
     return {
       kind: 'in',
       value: parseOperand(a, [...p, 'in', 0], scope),
