@@ -111,6 +111,8 @@ export function find(q: FakeQuery, scope: RuleScope): FakeRecord[] {
     return record ? [record] : [];
   }
   const where = (q.where ?? []).map(([field, v]) => [field, valueOf(v, scope)] as const);
+  // No value to match (a type without a name): no record matches, not every record without one.
+  if (where.some(([, v]) => !isSet(v))) return [];
   const found = scope.state.list(q.resource).filter((r) => where.every(([field, v]) => same(r.data[field], v)));
   if (q.latest === undefined || found.length === 0) return found;
   const key = q.latest;

@@ -98,6 +98,13 @@ describe('checks: refusals with Cinder’s status and message', () => {
     await bs.deleteType(type);
   });
 
+  it('a type without a name is not taken as used by every volume without a type', async () => {
+    await volume();
+    const type = fake.state.insert('Type', { name: null });
+    await bs.deleteType(type.id);
+    expect(fake.state.get('Type', type.id)).toBeUndefined();
+  });
+
   it('os-update_snapshot_status moves a creating snapshot on, refuses other states and other targets', async () => {
     const s = await snapshotOf((await volume()).id);
     await expect(bs.setSnapshotStatus(s, 'error')).rejects.toMatchObject({
