@@ -418,6 +418,14 @@ export const KEY_GAPS: readonly KeyGap[] = [
       'the real run answered next links to the paging calls of tests skipped on the fake (see the divergences); ' +
       'the calls the fake does get ask for no page',
   },
+  {
+    kind: 'real-only',
+    operation: /^Backup\.list$/,
+    key: /^backups_links(\[\]\.\w+)?$/,
+    reason:
+      "a property of the real run's state: its project held more backups than the one backups.test.ts pages " +
+      'through one at a time (maxItems 1); on the fake that backup is the only one, so no next link follows it',
+  },
 ];
 
 /** The gap a missing key is listed under, if any. */
