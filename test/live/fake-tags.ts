@@ -267,8 +267,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'replication (3.38): enable, disable and failover answer Cinder’s 400 for a non-replication group type': diverges(
       "the group type's replication is checked in Cinder's code",
     ),
-    // The refusal is a declared check now; the 404 afterwards says `GroupType`, Cinder `Group type`.
-    'deleteGroupType is refused while groups use the type, then deletes it': diverges(MESSAGE_TEXT),
   },
   'v3-messages.test.ts': {
     '*': realOnly(MESSAGES),
