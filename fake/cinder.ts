@@ -8,10 +8,11 @@
  * for a path or a microversion an operation does not have, 406 for a version header outside the
  * range, 400 for an unknown or mistyped body member, 413 (`overLimit`) over quota.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FakeClock } from './clock.js';
 import type {
   FakeBody,
+  FakeEffect,
   FakeField,
   FakeMadeBy,
   FakeMembers,
@@ -19,6 +20,7 @@ import type {
   FakeOperation,
   FakeResource,
   FakeService,
+  FakeValue,
 } from './model.js';
 import { fill, find, holds, message, withLookups, type RuleScope } from './rules.js';
 import type { FakeRecord, FakeState } from './state.js';
@@ -205,6 +207,17 @@ function matchSegments(template: readonly string[], actual: readonly string[]): 
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What an effect reads and writes: a stored record, or before a create the fields the request sends. */
+type EffectSelf = Pick<FakeRecord, 'data' | 'kept'> | FakeRecord;
+
+/** Set, as Python's truth reads it: not missing, null, false, empty text or an empty object or list. */
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
 
 /** What a validated request carries to its handler. */
 interface Call {
@@ -751,9 +764,15 @@ export class FakeCinder {
   // Handlers
 
   #dispatch(call: Call): CinderAnswer {
+    const effects = call.resource.relations?.effects?.[call.op.name];
+    return effects ? this.#withEffects(call, effects) : this.#run(call);
+  }
+
+  /** The operation's own handler; `created` sees a record it makes before the answer is built. */
+  #run(call: Call, created?: (record: FakeRecord) => void): CinderAnswer {
     switch (call.op.kind) {
       case 'create':
-        return this.#create(call);
+        return this.#create(call, created);
       case 'list':
         return this.#list(call);
       case 'get': {
@@ -793,9 +812,167 @@ export class FakeCinder {
         if (admin) return admin;
         const declared = this.#mapOperation(call);
         if (declared) return this.#mapStep(call, declared.field, declared.does);
-        return call.op.kind === 'request' ? this.#request(call) : this.#step(call);
+        return call.op.kind === 'request' ? this.#request(call, created) : this.#step(call);
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Effects: what an operation does to other records (spec `effects`)
+
+  /**
+   * Every effect's target is found and checked before anything changes (a refusal leaves the state
+   * as it was, as Cinder's checks come first); then the operation runs, the effects apply before
+   * its answer is built, and those marked `after` (and a removal of the record itself) once it is.
+   */
+  #withEffects(call: Call, effects: readonly FakeEffect[]): CinderAnswer {
+    const creating = call.op.kind === 'create' || this.#createsByRequest(call.resource, call.op);
+    const existing = creating ? undefined : this.#target(call, false);
+    // Before a create, the operating record is what the request sends.
+    const self: EffectSelf = existing ?? { data: { ...call.fields } };
+    const planned = effects.map((effect) => ({ effect, targets: this.#effectTargets(call, effect, self) }));
+    const apply = (record: EffectSelf, late: boolean): void => {
+      for (const { effect, targets } of planned) {
+        const removesSelf = effect.resource === undefined && effect.remove === true;
+        if ((effect.after === true || removesSelf) !== late || targets === undefined) continue;
+        for (const t of effect.resource === undefined ? [record] : targets) this.#applyEffect(call, effect, t, record);
+      }
+    };
+    let made: FakeRecord | undefined;
+    if (!creating) apply(self, false);
+    const answer = this.#run(call, (record) => {
+      made = record;
+      apply(record, false);
+    });
+    apply(made ?? self, true);
+    return answer;
+  }
+
+  /** The records an effect acts on (checked), or undefined when its condition skips it. */
+  #effectTargets(call: Call, effect: FakeEffect, self: EffectSelf): EffectSelf[] | undefined {
+    const state = this.#options.state;
+    if (effect.when && !truthy(this.#value(call, effect.when, self))) return undefined;
+    if (effect.unless && truthy(this.#value(call, effect.unless, self))) return undefined;
+    let targets: EffectSelf[];
+    if (effect.resource === undefined) targets = [self];
+    else if (effect.id) {
+      const id = this.#value(call, effect.id, self);
+      let record = typeof id === 'string' ? state.get(effect.resource, id) : undefined;
+      // Another project's record is not there for a member, unless Cinder reads it elevated.
+      const other = this.#resources.get(effect.resource);
+      const elevated = call.caller.admin || (call.resource.relations?.anyProject?.includes(call.op.name) ?? false);
+      if (record && other && this.#owned(other) && record.project !== call.caller.projectId && !elevated)
+        record = undefined;
+      if (!record) return fail(404, `${effect.resource} ${String(id)} could not be found.`);
+      targets = [record];
+    } else {
+      const where = (effect.where ?? []).map(([wire, v]) => [wire, this.#value(call, v, self)] as const);
+      targets = state
+        .list(effect.resource)
+        .filter((r) => where.every(([wire, v]) => String(r.data[wire]) === String(v)));
+    }
+    const statusField = effect.resource === undefined ? call.resource.status?.field : this.statusField(effect.resource);
+    const passing = targets.filter((t) => {
+      const current = statusField !== undefined ? t.data[statusField] : undefined;
+      const inStatus = !effect.from || (typeof current === 'string' && effect.from.includes(current));
+      const meets = (effect.require ?? []).every(
+        ([wire, v]) => JSON.stringify(t.data[wire]) === JSON.stringify(this.#value(call, v, self)),
+      );
+      if (inStatus && meets) return true;
+      if (effect.refuse) {
+        const id = t.data['id'] ?? self.data['id'];
+        const message = effect.refuse.message
+          .replaceAll('{id}', typeof id === 'string' ? id : '')
+          .replaceAll('{status}', typeof current === 'string' ? current : '');
+        fail(effect.refuse.status, message);
+      }
+      // Cinder's conditional update: a record in another status is left as it is.
+      return false;
+    });
+    return passing;
+  }
+
+  #applyEffect(call: Call, effect: FakeEffect, target: EffectSelf, self: EffectSelf): void {
+    const resourceName = effect.resource ?? call.resource.name;
+    const record = 'resource' in target ? target : undefined;
+    if (effect.remove) {
+      if (record) this.#options.state.remove(record.resource, record.id);
+      return;
+    }
+    const data = target.data;
+    for (const [wire, v] of effect.set ?? []) data[wire] = this.#value(call, v, self);
+    for (const [name, v] of effect.keep ?? []) {
+      const kept = (target.kept ??= {});
+      kept[name] = this.#value(call, v, self);
+    }
+    for (const [wire, v] of effect.append ?? []) {
+      const list = Array.isArray(data[wire]) ? (data[wire] as unknown[]) : [];
+      data[wire] = [...list, this.#value(call, v, self)];
+    }
+    for (const [wire, key, v] of effect.drop ?? []) {
+      const match = this.#value(call, v, self);
+      if (Array.isArray(data[wire]))
+        data[wire] = (data[wire] as unknown[]).filter((item) => !(isObject(item) && item[key] === match));
+    }
+    if (effect.status !== undefined) {
+      const field = this.statusField(resourceName);
+      if (field) data[field] = effect.status;
+      // A step of its own lifecycle still pending would overwrite the status the effect set.
+      if (record) record.pending = undefined;
+    }
+    if (effect.to !== undefined && record) {
+      const delay = this.#options.delays[call.op.id] ?? 0;
+      record.pending = {
+        operation: call.op.id,
+        to: effect.to,
+        gone: false,
+        set: {},
+        due: this.#options.clock.now() + delay,
+      };
+    }
+    if (effect.owner === 'caller' && record) {
+      record.project = call.caller.projectId;
+      for (const f of this.#resources.get(resourceName)?.fields ?? []) {
+        if (f.name === 'projectId') data[f.wire] = call.caller.projectId;
+        if (f.name === 'userId') data[f.wire] = call.caller.userId;
+      }
+    }
+    const resource = this.#resources.get(resourceName);
+    if (resource && record) Object.assign(data, this.#stamp(resource, false));
+  }
+
+  /** An effect's value, for this call and operating record. */
+  #value(call: Call, v: FakeValue, self: EffectSelf): unknown {
+    if ('arg' in v) return call.args[v.arg];
+    if ('self' in v) {
+      const [first, ...rest] = v.self;
+      let out: unknown = first in self.data ? self.data[first] : self.kept?.[first];
+      for (const key of rest) out = isObject(out) ? out[key] : undefined;
+      return out;
+    }
+    if ('cloud' in v) {
+      switch (v.cloud) {
+        case 'now':
+          return this.#options.clock.timestamp();
+        case 'project':
+          return call.caller.projectId;
+        case 'user':
+          return call.caller.userId;
+        case 'uuid':
+          return randomUUID();
+        case 'hex':
+          return randomBytes(Math.ceil((v.length ?? 16) / 2))
+            .toString('hex')
+            .slice(0, v.length ?? 16);
+      }
+    }
+    if ('literal' in v) return v.literal;
+    if ('object' in v) return Object.fromEntries(v.object.map(([k, e]) => [k, this.#value(call, e, self)]));
+    for (const option of v.first) {
+      const value = this.#value(call, option, self);
+      if (truthy(value)) return value;
+    }
+    return undefined;
   }
 
   /** The record the path names (its ID placeholder), checked for visibility; undefined if none. */
@@ -817,7 +994,15 @@ export class FakeCinder {
       return undefined;
     }
     let record = this.#options.state.get(storeOf(call.resource), id);
-    if (record && this.#owned(call.resource) && record.project !== call.caller.projectId && !call.caller.admin)
+    // Cinder reads some records elevated: another project's transfer is accepted by its ID.
+    const anyProject = call.resource.relations?.anyProject?.includes(call.op.name) ?? false;
+    if (
+      record &&
+      this.#owned(call.resource) &&
+      record.project !== call.caller.projectId &&
+      !call.caller.admin &&
+      !anyProject
+    )
       record = undefined;
     if (record && !this.#visible(call, record)) record = undefined;
     if (!record && !this.#creatable(call.resource)) {
@@ -859,7 +1044,7 @@ export class FakeCinder {
 
   /** Resources with a project field belong to a project; the others are global. */
   #owned(resource: FakeResource): boolean {
-    return resource.fields.some((f) => f.name === 'projectId');
+    return resource.relations?.projectScoped === true || resource.fields.some((f) => f.name === 'projectId');
   }
 
   #defaults(resource: FakeResource, id: string): Record<string, unknown> {
@@ -880,7 +1065,7 @@ export class FakeCinder {
     return out;
   }
 
-  #create(call: Call): CinderAnswer {
+  #create(call: Call, created?: (record: FakeRecord) => void): CinderAnswer {
     const { resource, caller, op } = call;
     const project = caller.projectId;
     // Empty values, timestamps and the owner come from the state's defaults (recordDefaults).
@@ -917,6 +1102,7 @@ export class FakeCinder {
       this.#options.state.remove(storeOf(resource), record.id);
       throw error;
     }
+    created?.(record);
     return this.#respond(call, record);
   }
 
@@ -1225,10 +1411,10 @@ export class FakeCinder {
     Object.assign(record.data, this.#stamp(call.resource, false));
   }
 
-  #request(call: Call): CinderAnswer {
+  #request(call: Call, created?: (record: FakeRecord) => void): CinderAnswer {
     // A declared step: on the record the path names, or creating one.
     const step = call.resource.status?.transitions[call.op.name];
-    if (step && this.#createsByRequest(call.resource, call.op)) return this.#create(call);
+    if (step && this.#createsByRequest(call.resource, call.op)) return this.#create(call, created);
     if (step) {
       const record = this.#target(call, true)!;
       this.#begin(call, record, step);
@@ -1275,6 +1461,8 @@ export class FakeCinder {
     const state = this.#options.state;
     const owned = this.#owned(resource);
     const allTenants = caller.admin && toBoolean(req.query.get('all_tenants') ?? 'false');
+    const rows = resource.relations?.rowsFrom;
+    if (rows) return this.#rowsFrom(call, rows);
     let records = state.list(storeOf(resource)).filter((r) => !owned || allTenants || r.project === caller.projectId);
     // Parent placeholders in the path filter too.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
@@ -1302,6 +1490,16 @@ export class FakeCinder {
       const field = byWire.get(arg.wire);
       if (field) records = records.filter((r) => matches(r.data[storedWire(resource, field.wire)], value, field));
     }
+    // A paging parameter the microversion does not take yet is read as a filter on a column that
+    // does not exist, so nothing matches (cinder/api/v3/volume_transfer.py _get_transfers() below 3.59).
+    const early = call.op.args.some(
+      (a) =>
+        a.in === 'query' &&
+        ['limit', 'marker', 'offset'].includes(a.wire) &&
+        req.query.has(a.wire) &&
+        !inRange(a, call.version),
+    );
+    if (early) records = [];
     records = sortRecords(records, req.query);
     const total = records.length;
     const marker = req.query.get('marker');
@@ -1330,14 +1528,31 @@ export class FakeCinder {
     return { status: call.op.status, body };
   }
 
+  /** A listing whose rows are records of another resource (a QoS spec's associations: its types). */
+  #rowsFrom(call: Call, rows: NonNullable<NonNullable<FakeResource['relations']>['rowsFrom']>): CinderAnswer {
+    const none: EffectSelf = { data: {} };
+    const where = rows.where.map(([wire, v]) => [wire, this.#value(call, v, none)] as const);
+    const key = call.resource.resourcesKey ?? `${call.resource.name.toLowerCase()}s`;
+    const list = this.#options.state
+      .list(rows.resource)
+      .filter((r) => where.every(([wire, v]) => String(r.data[wire]) === String(v)))
+      .map((r) => Object.fromEntries(rows.fields.map(([wire, v]) => [wire, this.#value(call, v, r)])));
+    return { status: call.op.status, body: { [key]: list } };
+  }
+
   /** A record as the request's version and microversion show it. */
   #view(call: Call, record: FakeRecord, detail: boolean): Record<string, unknown> {
     const resource =
       storeOf(call.resource) === record.resource ? call.resource : call.table.resources.get(record.resource);
     const out: Record<string, unknown> = {};
+    const rel = resource?.relations;
+    const summary = rel?.summaryFields ?? [resource?.idField, resource?.nameField, 'links'];
     for (const f of resource?.fields ?? []) {
       if (!inRange(f, call.version)) continue;
-      if (!detail && f.wire !== resource!.idField && f.wire !== resource!.nameField && f.wire !== 'links') continue;
+      if (!detail && !summary.includes(f.wire)) continue;
+      // A value only some answers show (a transfer's auth_key: the answer to create).
+      const only = rel?.shownOnlyBy?.[f.wire];
+      if (only && !(resource === call.resource && only.includes(call.op.name))) continue;
       out[f.wire] =
         f.wire === 'links'
           ? this.#links(call, resource!, record)
@@ -1381,8 +1596,10 @@ export class FakeCinder {
             : (sampleValue(r.resource, this.#structsOf(call)) as Record<string, unknown>);
         return { status, body: key && !op.bare ? { [key]: view } : view };
       }
-      case 'merge':
-        return { status, body: record ? this.#view(call, record, true) : {} };
+      case 'merge': {
+        const view = record ? this.#view(call, record, true) : {};
+        return { status, body: r.key !== undefined ? { [r.key]: view } : view };
+      }
       case 'value': {
         if (r.keyPath) {
           // `{"meta": {<key>: value}}`, the value one of the declared type (nothing computes it yet).
@@ -1680,7 +1897,8 @@ function sortRecords(records: FakeRecord[], query: URLSearchParams): FakeRecord[
       const c = compareValues(a.data[key], b.data[key]);
       if (c !== 0) return c * dir;
     }
-    return b.seq - a.seq;
+    // Records of the same clock tick keep their creation order, in the first key's direction.
+    return (a.seq - b.seq) * keys[0][1];
   });
 }
 

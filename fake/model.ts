@@ -139,7 +139,8 @@ export type FakeBody =
 export type FakeResponse =
   | { readonly kind: 'none' }
   | { readonly kind: 'resource'; readonly resource: string; readonly key?: string }
-  | { readonly kind: 'merge' }
+  /** The record's fields, under `key` when Cinder wraps them. */
+  | { readonly kind: 'merge'; readonly key?: string }
   | {
       readonly kind: 'value';
       readonly key?: string;
@@ -218,6 +219,61 @@ export interface FakeMembers {
   readonly madeBy: Readonly<Record<string, readonly FakeMadeBy[]>>;
 }
 
+/**
+ * A value an effect computes (wire names throughout): an argument (`arg`), a field or kept value
+ * of the operating record (`self`, a path), the cloud's (`now`, the caller's `project` or `user`,
+ * a random `hex` string), a literal, an object of values, or the first of several that is set.
+ */
+export type FakeValue =
+  | { readonly arg: string }
+  | { readonly self: readonly string[] }
+  | { readonly cloud: 'now' | 'project' | 'user' | 'uuid' | 'hex'; readonly length?: number }
+  | { readonly literal: string | number | boolean | null }
+  | { readonly object: readonly (readonly [string, FakeValue])[] }
+  | { readonly first: readonly FakeValue[] };
+
+/** What an operation does to another record, or (without `resource`) to its own (spec `effects`). */
+export interface FakeEffect {
+  readonly resource?: string;
+  readonly id?: FakeValue;
+  /** Target wire name → value: every record that matches. */
+  readonly where?: readonly (readonly [string, FakeValue])[];
+  readonly when?: FakeValue;
+  readonly unless?: FakeValue;
+  readonly from?: readonly string[];
+  readonly require?: readonly (readonly [string, FakeValue])[];
+  readonly refuse?: { readonly status: number; readonly message: string };
+  readonly status?: string;
+  /** The status the target reaches on a later read (its own pending transition, on the fake clock). */
+  readonly to?: string;
+  readonly set?: readonly (readonly [string, FakeValue])[];
+  readonly keep?: readonly (readonly [string, FakeValue])[];
+  readonly append?: readonly (readonly [string, FakeValue])[];
+  /** Target list field (wire) → the item key and value that removes an item. */
+  readonly drop?: readonly (readonly [string, string, FakeValue])[];
+  readonly owner?: 'caller';
+  readonly remove?: true;
+  readonly after?: true;
+}
+
+/** How Cinder's views and lookups of a resource differ from the defaults, and what its operations do elsewhere. */
+export interface FakeRelations {
+  /** Operation name → effects, in order. */
+  readonly effects?: Readonly<Record<string, readonly FakeEffect[]>>;
+  /** Wire names the summary view shows (default: id, name, links). */
+  readonly summaryFields?: readonly string[];
+  /** Wire name → the operations whose answers show it. */
+  readonly shownOnlyBy?: Readonly<Record<string, readonly string[]>>;
+  readonly anyProject?: readonly string[];
+  /** Records belong to the creating project though no field shows it. */
+  readonly projectScoped?: true;
+  readonly rowsFrom?: {
+    readonly resource: string;
+    readonly where: readonly (readonly [string, FakeValue])[];
+    readonly fields: readonly (readonly [string, FakeValue])[];
+  };
+}
+
 export interface FakeResource extends FakeRange {
   readonly name: string;
   readonly resourceKey?: string;
@@ -241,6 +297,7 @@ export interface FakeResource extends FakeRange {
   readonly seed?: readonly Readonly<Record<string, FakeJson>>[];
   /** Public and private records with per-project access lists (`access:` in the spec). */
   readonly access?: FakeAccess;
+  readonly relations?: FakeRelations;
   readonly fields: readonly FakeField[];
   readonly structs: Readonly<Record<string, readonly FakeField[]>>;
   readonly operations: readonly FakeOperation[];

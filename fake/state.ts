@@ -28,6 +28,8 @@ export interface FakeRecord {
   project: string;
   /** Wire name → value. */
   data: Record<string, unknown>;
+  /** Values Cinder keeps beside the fields (a column no view shows: an attachment's connector). */
+  kept?: Record<string, unknown> | undefined;
   pending?: PendingTransition | undefined;
   /** Held in its status by a fault: pending transitions wait. */
   stuck?: boolean | undefined;

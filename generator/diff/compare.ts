@@ -9,6 +9,7 @@ import { methodSignature, paramType } from '../emit/signature.js';
 import { tsType } from '../emit/render.js';
 import { compareVersions } from '../model/util.js';
 import type {
+  EffectModel,
   ArgModel,
   BodyTemplate,
   FieldModel,
@@ -322,6 +323,7 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
   diffStatus(e.of('status'), b, h, ctx);
   diffMembers(e.of('status'), b, h);
   diffRules(e.of('status'), b, h);
+  diffRelations(e.of('status'), b, h, ctx);
 }
 
 /**
@@ -362,6 +364,65 @@ function diffMembers(e: Emitter, b: ResourceModel, h: ResourceModel): void {
       hs?.source ?? bs?.source ?? h.source,
     );
   }
+}
+
+/** An effect without its position, as text: two declarations compare equal when this does. */
+function effectText(x: EffectModel): string {
+  const { source, operation, ...rest } = x;
+  void source;
+  void operation;
+  return JSON.stringify(rest);
+}
+
+/**
+ * `effects` (what an operation does to other records) and the view keys that go with them, for the
+ * fake cloud: effects are matched by operation name through renames, like lifecycle steps.
+ */
+function diffRelations(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Context): void {
+  const name = h.name;
+  const at = h.relations?.source ?? b.relations?.source ?? h.source;
+  const where = (r: ResourceModel, op: string): Position =>
+    r.relations?.effects.find((x) => x.operation === op)?.source ?? at;
+  const renamed = new Map<string, string>();
+  for (const [from, to] of ctx.ops) {
+    const [bRes, bOp] = from.split('.');
+    const [hRes, hOp] = to.split('.');
+    if (bRes === b.name && hRes === name) renamed.set(bOp, hOp);
+  }
+  const byOp = (r: ResourceModel, rename: boolean): Map<string, string> => {
+    const out = new Map<string, string[]>();
+    for (const x of r.relations?.effects ?? []) {
+      const op = rename ? (renamed.get(x.operation) ?? x.operation) : x.operation;
+      out.set(op, [...(out.get(op) ?? []), effectText(x)]);
+    }
+    return new Map([...out].map(([k, v]) => [k, v.join('\n')]));
+  };
+  const before = byOp(b, true);
+  const after = byOp(h, false);
+  for (const [op, text] of before) {
+    const step = `${name}.${op}`;
+    const now = after.get(op);
+    if (now === undefined)
+      e.add('effect-removed', step, `effects of ${code(step)} on other records no longer declared`, at);
+    else if (now !== text) e.add('effect-changed', step, `effects of ${code(step)} on other records changed`, at);
+  }
+  for (const op of after.keys()) {
+    if (before.has(op)) continue;
+    const step = `${name}.${op}`;
+    e.add('effect-added', step, `effects of ${code(step)} on other records declared`, where(h, op));
+  }
+  const view = (r: ResourceModel): string => {
+    const rel = r.relations;
+    return JSON.stringify({
+      summaryFields: rel?.summaryFields,
+      shownOnlyBy: rel?.shownOnlyBy ?? [],
+      anyProject: rel?.anyProject ?? [],
+      projectScoped: rel?.projectScoped ?? false,
+      rowsFrom: rel?.rowsFrom,
+    });
+  };
+  if (view(b) !== view(h))
+    e.add('fake-view-changed', name, `how the fake cloud shows or finds ${code(name)} records changed`, at);
 }
 
 /**

@@ -769,6 +769,40 @@ export const RULES = [
     why: 'No type or request changes, but the records and answers a client reads after the call differ (on the fake cloud too).',
   },
 
+  {
+    id: 'effect-added',
+    meaning: 'An operation gains declared effects on other records (`effects`).',
+    sdk: N,
+    wire: N,
+    example: 'Transfer.accept: the volume moves to the accepting project',
+    why: 'No type or request changes: the spec now says what the cloud does to the other records, and the fake cloud does it.',
+  },
+  {
+    id: 'effect-removed',
+    meaning: "An operation's effects on other records are no longer declared.",
+    sdk: N,
+    wire: B,
+    example: 'Attachment.complete no longer marks the volume in-use',
+    why: 'No type or request changes, but code relying on what the spec said the call does to other records loses that promise, and the fake cloud no longer does it.',
+  },
+  {
+    id: 'effect-changed',
+    meaning: "An operation's effects on other records changed (their targets, conditions, refusals or values).",
+    sdk: N,
+    wire: B,
+    example: 'Transfer.create: the volume must be available → available or in-use',
+    why: 'The same call leaves other records in another state, or is refused where it was accepted: code waiting for the old state waits for one that never comes.',
+  },
+  {
+    id: 'fake-view-changed',
+    meaning:
+      'How the fake cloud shows or finds records changed (`summary_fields`, `shown_only_by`, `any_project`, `project_scoped`, `rows_from`).',
+    sdk: N,
+    wire: N,
+    example: 'Transfer summary_fields gains volumeId',
+    why: "Only the fake cloud's answers change; the SDK's types and requests are the same.",
+  },
+
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {
     id: 'method-added',

@@ -23,8 +23,13 @@ import type {
   FakeResponse,
   FakeService,
   FakeTransition,
+  FakeEffect,
+  FakeRelations,
+  FakeValue,
 } from '../../fake/model.js';
 import type {
+  EffectValue,
+  RelationsModel,
   ArgModel,
   BodyTemplate,
   FieldModel,
@@ -124,12 +129,22 @@ function body(b: BodyTemplate, wireOf: (field: string) => string): FakeBody {
   }
 }
 
-function response(op: OperationModel): FakeResponse {
+function response(resource: ResourceModel, op: OperationModel): FakeResponse {
   const r = op.response;
   switch (r.kind) {
     case 'none':
-    case 'merge':
       return { kind: r.kind };
+    case 'merge': {
+      // Merged fields come wrapped in the resource key where the spec's examples show Cinder so
+      // answering (an attachment's update), bare otherwise (a service's enable).
+      const key = resource.resourceKey;
+      const wrapped =
+        key !== undefined &&
+        successesOf(resource, op).some(
+          (x) => typeof x.answer === 'object' && x.answer !== null && !Array.isArray(x.answer) && key in x.answer,
+        );
+      return wrapped ? { kind: 'merge', key } : { kind: 'merge' };
+    }
     case 'resource':
       return { kind: 'resource', resource: r.resource, ...(r.key ? { key: r.key } : {}) };
     case 'value':
@@ -167,6 +182,8 @@ interface Success {
   readonly path: string;
   readonly body: unknown;
   readonly status: number;
+  /** The answer's body. */
+  readonly answer: unknown;
 }
 
 const successCache = new WeakMap<ResourceModel, readonly Success[]>();
@@ -184,6 +201,7 @@ function successes(resource: ResourceModel): readonly Success[] {
             path: x.request.path.split('?')[0],
             body: x.request.body,
             status: x.response.status,
+            answer: x.response.body,
           })),
       ),
     );
@@ -192,8 +210,8 @@ function successes(resource: ResourceModel): readonly Success[] {
   return list;
 }
 
-/** The success status the spec's examples show for the operation; the kind's usual one without. */
-function successStatus(resource: ResourceModel, op: OperationModel): number {
+/** The 2xx exchanges of the resource's examples that reach this operation. */
+function successesOf(resource: ResourceModel, op: OperationModel): Success[] {
   const paths = [op.path, op.detailPath, ...op.routes.flatMap((r) => [r.path, r.detailPath])].filter(
     (p): p is string => p !== undefined,
   );
@@ -208,15 +226,21 @@ function successStatus(resource: ResourceModel, op: OperationModel): number {
   );
   const methods = new Set([op.method, ...op.routes.map((r) => r.method)]);
   const key = actionKey(op);
-  const found: number[] = [];
+  const found: Success[] = [];
   for (const x of successes(resource)) {
     if (!methods.has(x.method) || !patterns.some((re) => re.test(x.path))) continue;
     if (op.kind === 'action') {
       const b = x.body;
       if (!key || !b || typeof b !== 'object' || Array.isArray(b) || !(key in b)) continue;
     }
-    found.push(x.status);
+    found.push(x);
   }
+  return found;
+}
+
+/** The success status the spec's examples show for the operation; the kind's usual one without. */
+function successStatus(resource: ResourceModel, op: OperationModel): number {
+  const found = successesOf(resource, op).map((x) => x.status);
   // The most frequent one; ties go to the lowest, so the choice does not depend on example order.
   const counts = new Map<number, number>();
   for (const s of found) counts.set(s, (counts.get(s) ?? 0) + 1);
@@ -242,7 +266,7 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
     })),
     args: op.args.map(arg),
     ...(op.body === 'resource' ? { body: 'resource' as const } : op.body ? { body: body(op.body, wireOf) } : {}),
-    response: response(op),
+    response: response(resource, op),
     ...(op.bareResponse ? { bare: true as const } : {}),
     ...(op.echo ? { echo: true as const } : {}),
     status: successStatus(resource, op),
@@ -354,7 +378,82 @@ function rules(r: ResourceModel, wireOf: WireOf): FakeRules | undefined {
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-function resource(r: ResourceModel, wireIn: WireOf): FakeResource {
+/** A value with TS field names turned into wire names (`self` paths: of the operating record). */
+function value(v: EffectValue, selfWire: (name: string) => string): FakeValue {
+  switch (v.kind) {
+    case 'arg':
+      return { arg: v.arg };
+    case 'self':
+      return { self: [selfWire(v.path[0]), ...v.path.slice(1)] };
+    case 'cloud':
+      return v.length !== undefined ? { cloud: v.what, length: v.length } : { cloud: v.what };
+    case 'literal':
+      return { literal: v.value };
+    case 'object':
+      return { object: v.entries.map(([k, e]) => [k, value(e, selfWire)] as const) };
+    case 'first':
+      return { first: v.options.map((o) => value(o, selfWire)) };
+  }
+}
+
+function relations(r: ResourceModel, rel: RelationsModel, s: ServiceModel): FakeRelations {
+  const wiresOf = (name: string | undefined): ((f: string) => string) => {
+    const target = name === undefined ? r : s.resources.find((x) => x.name === name);
+    const map = new Map((target?.fields ?? []).map((f) => [f.name, f.wire]));
+    return (f) => map.get(f) ?? f;
+  };
+  const own = wiresOf(undefined);
+  const effects: Record<string, FakeEffect[]> = {};
+  for (const e of rel.effects) {
+    const target = wiresOf(e.resource);
+    const pairs = (list: readonly { field: string; value: EffectValue }[]) =>
+      list.map((x) => [target(x.field), value(x.value, own)] as const);
+    const effect: FakeEffect = {
+      ...(e.resource !== undefined ? { resource: e.resource } : {}),
+      ...(e.id ? { id: value(e.id, own) } : {}),
+      ...(e.where.length > 0 ? { where: pairs(e.where) } : {}),
+      ...(e.when ? { when: value(e.when, own) } : {}),
+      ...(e.unless ? { unless: value(e.unless, own) } : {}),
+      ...(e.from.length > 0 ? { from: e.from } : {}),
+      ...(e.require.length > 0 ? { require: pairs(e.require) } : {}),
+      ...(e.refuse !== undefined ? { refuse: { status: e.refuseStatus, message: e.refuse } } : {}),
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.to !== undefined ? { to: e.to } : {}),
+      ...(e.set.length > 0 ? { set: pairs(e.set) } : {}),
+      ...(e.keep.length > 0 ? { keep: e.keep.map((k) => [k.name, value(k.value, own)] as const) } : {}),
+      ...(e.append.length > 0 ? { append: pairs(e.append) } : {}),
+      ...(e.drop.length > 0 ? { drop: e.drop.map((x) => [target(x.field), x.key, value(x.value, own)] as const) } : {}),
+      ...(e.owner ? { owner: e.owner } : {}),
+      ...(e.remove ? { remove: true as const } : {}),
+      ...(e.after ? { after: true as const } : {}),
+    };
+    (effects[e.operation] ??= []).push(effect);
+  }
+  const rf = rel.rowsFrom;
+  const other = rf && wiresOf(rf.resource);
+  return {
+    ...(rel.effects.length > 0 ? { effects } : {}),
+    ...(rel.summaryFields ? { summaryFields: rel.summaryFields.map(own) } : {}),
+    ...(rel.shownOnlyBy.length > 0
+      ? { shownOnlyBy: Object.fromEntries(rel.shownOnlyBy.map((x) => [own(x.field), x.operations])) }
+      : {}),
+    ...(rel.anyProject.length > 0 ? { anyProject: rel.anyProject } : {}),
+    ...(rel.projectScoped ? { projectScoped: true as const } : {}),
+    ...(rf && other
+      ? {
+          rowsFrom: {
+            resource: rf.resource,
+            // `where` compares the other record's fields with the listing's arguments.
+            where: rf.where.map((w) => [other(w.field), value(w.value, own)] as const),
+            // `.field` in a row reads the other record.
+            fields: rf.fields.map((f) => [own(f.field), value(f.value, other)] as const),
+          },
+        }
+      : {}),
+  };
+}
+
+function resource(r: ResourceModel, s: ServiceModel, wireIn: WireOf): FakeResource {
   const wire = new Map(r.fields.map((f) => [f.name, f.wire]));
   const wireOf = (name: string): string => wire.get(name) ?? name;
   const declared = rules(r, wireIn);
@@ -413,6 +512,7 @@ function resource(r: ResourceModel, wireIn: WireOf): FakeResource {
           },
         }
       : {}),
+    ...(r.relations ? { relations: relations(r, r.relations, s) } : {}),
     fields: r.fields.map(field),
     structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
     operations: r.operations.map((op) => operation(r, op, wireOf)),
@@ -460,7 +560,7 @@ function service(s: ServiceModel): FakeService {
     major: version ? Number(version[1]) : Number(s.endpointVersions[0] ?? 0),
     serviceType: s.serviceType,
     ...(s.microversion ? { microversion: s.microversion } : {}),
-    resources: s.resources.map((r) => resource(r, wireIn)),
+    resources: s.resources.map((r) => resource(r, s, wireIn)),
   };
 }
 

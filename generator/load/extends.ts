@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Diagnostics, Position } from './diagnostics.js';
 import type { SourceDocument } from './source.js';
 
-// checks, copy, creates and answers are keyed by operation name: a v3 file replaces one operation's
+// checks, copy, creates, answers and effects are keyed by operation name: a v3 file replaces one operation's
 // declarations and keeps the base's for the others.
 const KEYED_SECTIONS = new Set([
   'fields',
@@ -21,6 +21,7 @@ const KEYED_SECTIONS = new Set([
   'copy',
   'creates',
   'answers',
+  'effects',
 ]);
 
 type Json = Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import type { Diagnostics, Position } from '../load/diagnostics.js';
 import type { SourceDocument } from '../load/source.js';
+import { buildRelations, type RawRelations } from './build-relations.js';
 import { compareVersions, pathPlaceholders } from './util.js';
 import { parseTypeExpr } from './type-expr.js';
 import { buildMembers, buildStoredAs, type RawMembers, type RawStoredAs } from './build-members.js';
@@ -84,7 +85,7 @@ interface RawOperation {
   min_version?: string;
   max_version?: string;
 }
-export interface RawResource extends RawRules {
+export interface RawResource extends RawRules, RawRelations {
   resource: string;
   description: string;
   resource_key?: string;
@@ -515,6 +516,7 @@ export function buildResource(
     members: buildMembers(raw.members, fields, operations, err, at),
     storedAs: buildStoredAs(raw.stored_as, fields, err, at),
     ...(hasRules(rules) ? { rules } : {}),
+    relations: buildRelations(raw, operations, fieldNames, scope.resourceNames, err, at),
     fields,
     structs,
     operations,

@@ -12,6 +12,7 @@ import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod }
 import { buildResource, type RawResource } from './build-resource.js';
 import { checkMembersAcross } from './build-members.js';
 import { checkRulesAcross } from './build-rules.js';
+import { checkRelations } from './build-relations.js';
 import type { ResourceModel, ServiceModel, SpecModel } from './types.js';
 import { compareVersions } from './util.js';
 
@@ -138,6 +139,10 @@ function buildService(
   checkRulesAcross(
     resources.map((r) => r.model),
     unavailable,
+    d,
+  );
+  checkRelations(
+    resources.map((r) => r.model),
     d,
   );
 

@@ -232,6 +232,89 @@ export interface RulesModel {
   }[];
 }
 
+/**
+ * A value an effect computes: an argument of the operation (`$arg`), a field of the operating
+ * record (`.field`, `.kept.path`), something the cloud supplies (`@now`, `@project`, `@user`,
+ * `@uuid`, `@hex16`), a literal, or an object of them. `|` alternatives take the first that is set.
+ */
+export type EffectValue =
+  | { readonly kind: 'arg'; readonly arg: string }
+  | { readonly kind: 'self'; readonly path: readonly string[] }
+  | {
+      readonly kind: 'cloud';
+      readonly what: 'now' | 'project' | 'user' | 'uuid' | 'hex';
+      readonly length?: number | undefined;
+    }
+  | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, EffectValue])[] }
+  | { readonly kind: 'first'; readonly options: readonly EffectValue[] };
+
+/**
+ * What an operation does to another record, or (without `resource`) to the record it acts on
+ * beyond its status transition (`effects`; read by the fake cloud only).
+ */
+export interface EffectModel {
+  readonly operation: string;
+  /** The other resource; undefined: the operating record itself. */
+  readonly resource?: string | undefined;
+  /** The other record's ID (one record; a missing one is a 404). */
+  readonly id?: EffectValue | undefined;
+  /** Every record of `resource` whose field (TS name) equals the value. */
+  readonly where: readonly { readonly field: string; readonly value: EffectValue }[];
+  /** Applies only when the value is set and not false. */
+  readonly when?: EffectValue | undefined;
+  /** Applies only when the value is unset or false. */
+  readonly unless?: EffectValue | undefined;
+  /** Statuses the target must be in: else Cinder's refusal (`refuse`), or the effect is skipped. */
+  readonly from: readonly string[];
+  /** Fields (TS names) that must equal values: else the refusal. */
+  readonly require: readonly { readonly field: string; readonly value: EffectValue }[];
+  /** Cinder's message when `from` or `require` fails (`{id}`, `{status}` filled in). */
+  readonly refuse?: string | undefined;
+  /** The HTTP status of the refusal (default 400). */
+  readonly refuseStatus: number;
+  /** The target's new status. */
+  readonly status?: string | undefined;
+  /** The status the target reaches next (a transition of its own, on the fake clock, like `to`). */
+  readonly to?: string | undefined;
+  readonly set: readonly { readonly field: string; readonly value: EffectValue }[];
+  /** Values kept on the target beside its fields (Cinder's columns no view shows), by name. */
+  readonly keep: readonly { readonly name: string; readonly value: EffectValue }[];
+  /** A list field (TS name) gains the value. */
+  readonly append: readonly { readonly field: string; readonly value: EffectValue }[];
+  /** A list field (TS name) loses the items whose wire key equals the value. */
+  readonly drop: readonly { readonly field: string; readonly key: string; readonly value: EffectValue }[];
+  /** The target moves to the caller's project (and user). */
+  readonly owner?: 'caller' | undefined;
+  /** The target is removed. */
+  readonly remove: boolean;
+  /** Applied after the answer is made: Cinder answers the record as it was before this step. */
+  readonly after: boolean;
+  readonly source?: Position | undefined;
+}
+
+/** A listing whose rows are records of another resource (`rows_from`; the fake cloud only). */
+export interface RowsFromModel {
+  readonly resource: string;
+  readonly where: readonly { readonly field: string; readonly value: EffectValue }[];
+  /** Row field (TS name) → value over the other record (`.field`) or a literal. */
+  readonly fields: readonly { readonly field: string; readonly value: EffectValue }[];
+}
+
+export interface RelationsModel {
+  readonly effects: readonly EffectModel[];
+  /** Fields (TS names) of the summary view (list without details), when not id, name and links. */
+  readonly summaryFields?: readonly string[] | undefined;
+  /** Fields (TS names) only the answers of these operations show. */
+  readonly shownOnlyBy: readonly { readonly field: string; readonly operations: readonly string[] }[];
+  /** Operations that find the record the path names in every project (Cinder reads it elevated). */
+  readonly anyProject: readonly string[];
+  /** Records belong to the creating project though no field shows it (a transfer: its volume's). */
+  readonly projectScoped: boolean;
+  readonly rowsFrom?: RowsFromModel | undefined;
+  readonly source?: Position | undefined;
+}
+
 export interface StatusModel {
   readonly field: string;
   /** Every status the resource takes (`status.values`); empty when the spec does not list them. */
@@ -326,6 +409,8 @@ export interface ResourceModel extends VersionRange {
   readonly members: readonly MembersModel[];
   readonly storedAs?: StoredAsModel | undefined;
   readonly rules?: RulesModel | undefined;
+  /** What the resource's operations do to other records and how its views read (the fake cloud only). */
+  readonly relations?: RelationsModel | undefined;
   readonly fields: readonly FieldModel[];
   readonly structs: readonly StructModel[];
   readonly operations: readonly OperationModel[];
