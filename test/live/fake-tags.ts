@@ -47,8 +47,6 @@ const DEFAULTS =
   'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
   'declared: the fake answers empty values of the declared type';
 const UNIQUE_NAME = "a second type of the same name is refused (409) in Cinder's code, not declared";
-const QOS_WORDING =
-  "associations work on the fake; the test waits for Cinder's refusal to delete a QoS spec in use (a check, not declared yet)";
 const MANAGE =
   'os-unmanage works on the fake; the manage half waits: the checks of a manage request (one of host and cluster), ' +
   "the fields it stores, and the manage flow ending in error on the real stack's driver (it cannot size the object)";
@@ -110,16 +108,10 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(MANAGE),
   },
   'v3-backups.test.ts': {
-    'restoreBackup onto the source volume: both end available': diverges(
-      'the volume restored onto goes restoring-backup → available on the fake; the answer of restore ' +
-        '(backup_id, volume_id, volume_name) is not declared yet',
-    ),
     'exportBackup and exportRecord give the record; importBackup refuses it while the backup exists and accepts it after a delete':
       realOnly("the backup driver's export record"),
   },
   'v3-admin-calls.test.ts': {
-    'associateQosSpec, qosSpecAssociations, disassociateQosSpec, disassociateAllQosSpec, deleteQosSpec':
-      diverges(QOS_WORDING),
     'getQuotaSet (with usage), getQuotaSetDefaults, updateQuotaSet, revertQuotaSet; the harness’s values restored':
       diverges(QUOTAS),
     'services and findService; disableService with a reason and enableService': realOnly(SERVICES),
@@ -178,7 +170,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       'a QoS spec created without a consumer gets back-end (cinder/volume/qos_specs.py create): field defaults are not declared',
     ),
     'updateQosSpec adds and changes keys and the consumer; other keys stay': diverges(MESSAGE_TEXT),
-    'deleteQosSpec: refused while associated; force deletes it and frees the type': diverges(QOS_WORDING),
   },
   'quotas.test.ts': {
     'getQuotaSet: the limits the harness set; with usage, in_use and reserved per key': diverges(QUOTAS),
@@ -193,9 +184,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'os-migrate_volume moves a volume and its data to the other pool': realOnly(SCHEDULER),
   },
   'snapshots.test.ts': {
-    'createSnapshot of an in-use volume is refused unless force': diverges(
-      "attach works on the fake; the refusal to snapshot an in-use volume without force is a check in Cinder's code, not declared yet",
-    ),
     'snapshots(): details on and off, filters, paging, allProjects; the second project does not see them':
       diverges(SUMMARY_VIEWS),
     // The size now comes from the snapshot (copy); the test also reads the volumes' host.
