@@ -7,7 +7,7 @@
 #   npm run test:live -- --target fake --mode both  # the same suite against the fake cloud
 #
 # --target fake: per mode, test/live/fake-target.ts starts the fake cloud (startFakeCloud, a free
-# loopback port, no root, no packages) and writes the same env variables; tests tagged realOnly()
+# loopback port, no root; only browser.test.ts needs Debian's chromium) and writes the same env variables; tests tagged realOnly()
 # are skipped with their reason. No stack, no lock: fake runs never touch the real one.
 #
 # If CINDER_URL is already set, nothing is started: the suite runs against that endpoint.
