@@ -575,10 +575,11 @@ export class FakeCinder {
     const wrong = typeMismatch(value, type, resource.structs);
     if (wrong)
       fail(400, `Invalid input for field/attribute ${name}. Value: ${JSON.stringify(value)}. It is not ${wrong}.`);
+    // jsonschema words the enum as Python's repr of the list: ['a', 'b'].
     if (allowed && typeof value === 'string' && !allowed.includes(value))
       fail(
         400,
-        `Invalid input for field/attribute ${name}. Value: ${value}. '${value}' is not one of ${JSON.stringify(allowed)}`,
+        `Invalid input for field/attribute ${name}. Value: ${value}. '${value}' is not one of [${allowed.map((a) => `'${a}'`).join(', ')}]`,
       );
   }
 
@@ -670,15 +671,27 @@ export class FakeCinder {
   /** What the declarations of an operation read: its arguments (and sent fields), its record. */
   #scope(call: Call, self: FakeRecord | undefined): RuleScope {
     const sent = new Map<string, string[]>();
-    for (const f of call.resource.fields) sent.set(f.name, [f.createWire ?? f.wire, f.wire]);
+    // A field the path names (a type encryption's volumeTypeId) reads the path's value.
+    const byWire = new Map(Object.entries(call.resource.pathParams).map(([param, wire]) => [wire, param]));
+    const inPath = new Map<string, string>();
+    for (const f of call.resource.fields) {
+      sent.set(f.name, [f.createWire ?? f.wire, f.wire]);
+      const param = byWire.get(f.wire);
+      if (param !== undefined) inPath.set(f.name, param);
+    }
     return {
       state: this.#options.state,
-      arg: (name) =>
-        call.args[name] ??
-        sent
-          .get(name)
-          ?.map((w) => call.fields[w])
-          .find((v) => v !== undefined),
+      arg: (name) => {
+        const param = inPath.get(name);
+        return (
+          call.args[name] ??
+          sent
+            .get(name)
+            ?.map((w) => call.fields[w])
+            .find((v) => v !== undefined) ??
+          (param !== undefined ? call.params[param] : undefined)
+        );
+      },
       self: self?.data,
       lookups: new Map(),
     };

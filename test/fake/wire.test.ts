@@ -122,7 +122,7 @@ describe('request bodies', () => {
       body: { 'os-retype': { new_type: 't', migration_policy: 'sometimes' } },
     });
     expect(badEnum.status).toBe(400);
-    expect(badEnum.body.badRequest.message).toContain("'sometimes' is not one of");
+    expect(badEnum.body.badRequest.message).toContain("'sometimes' is not one of ['never', 'on-demand']");
   });
 
   it('answers a body that is not JSON with 400', async () => {

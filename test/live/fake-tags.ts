@@ -46,7 +46,6 @@ const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not
 const DEFAULTS =
   'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
   'declared: the fake answers empty values of the declared type';
-const UNIQUE_NAME = "a second type of the same name is refused (409) in Cinder's code, not declared";
 const MANAGE =
   'os-unmanage works on the fake; the manage half waits: the checks of a manage request (one of host and cluster), ' +
   "the fields it stores, and the manage flow ending in error on the real stack's driver (it cannot size the object)";
@@ -55,7 +54,6 @@ const DEFAULT_TYPES =
 const SUMMARY_VIEWS =
   "Cinder's summary views are not declared: a backup's create answer is id, name and links, a snapshot list " +
   'without details still has volume_id, status and size';
-const CASCADE = "a cascade delete does not remove the volume's snapshots (an effect on other records, not declared)";
 
 export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>>>> = {
   'v3-extras.test.ts': {
@@ -193,10 +191,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(MANAGE),
   },
   'types.test.ts': {
-    'createType with extra specs; getType, findType (name and ID) and types() see it': diverges(UNIQUE_NAME),
-    'type encryption: Cinder stores a LUKS spec without any key manager (no volume uses the type)': diverges(
-      "a second encryption of a type is refused (400, VolumeTypeEncryptionExists) in Cinder's code, not declared",
-    ),
     'a volume of an encrypted type needs the key manager this stack lacks: 400 "Key manager error"': realOnly(
       'a property of the real deployment: it has no key manager, so Cinder refuses the volume',
     ),
@@ -275,10 +269,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       diverges(DEFAULTS),
     'uploadVolumeToImage: without Glance Cinder answers 400 with an empty fault message; the volume stays available':
       realOnly('a property of the real deployment: it has no Glance, so Cinder refuses the upload'),
-    'attachVolume (host) → in-use; detachVolume with the attachment ID → available; attach to a server and force-detach':
-      diverges(
-        "attach and detach work on the fake; Cinder's schema refusal of os-attach without a server or host is not declared",
-      ),
     'retypeVolume to a type of the same backend (policy never) keeps the volume where it is': realOnly(
       "the volume's host, picked by the scheduler",
     ),
@@ -287,7 +277,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     // The answer is declared now; the test also compares the volumes' host.
     'completeVolumeMigration on two volumes that are not migrating: Cinder answers 200 {save_volume_id} and changes nothing':
       diverges(DEFAULTS),
-    'deleteVolume with cascade removes the volume and its snapshots (refused without cascade)': diverges(CASCADE),
   },
   'waiters.test.ts': {
     'waitForStatus polls a creating volume until it is available and returns the fresh resource': realOnly(
