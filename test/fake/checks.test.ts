@@ -132,6 +132,36 @@ describe('checks: refusals with Cinder’s status and message', () => {
     });
     await bs.revertVolumeToSnapshot(v, latest);
   });
+
+  it('a second type of the same name is a 409, a second encryption of a type a 400 naming the type from the path', async () => {
+    const type = await bs.createType({ name: 'checks-unique' });
+    await expect(bs.createType({ name: 'checks-unique' })).rejects.toMatchObject({
+      status: 409,
+      details: 'Volume Type checks-unique already exists.',
+    });
+    expect(fake.state.list('Type').filter((r) => r.data['name'] === 'checks-unique')).toHaveLength(1);
+    await bs.createTypeEncryption(type, { provider: 'luks', controlLocation: 'front-end' });
+    await expect(
+      bs.createTypeEncryption(type, { provider: 'luks', controlLocation: 'front-end' }),
+    ).rejects.toMatchObject({ status: 400, details: `Volume type encryption for type ${type.id} already exists.` });
+    // Another type's encryption is not refused: the check reads this request's path.
+    const other = await bs.createType({ name: 'checks-other' });
+    await expect(
+      bs.createTypeEncryption(other, { provider: 'luks', controlLocation: 'front-end' }),
+    ).resolves.toMatchObject({
+      volumeTypeId: other.id,
+    });
+  });
+
+  it('os-attach with neither a server nor a host is refused with the schema’s words; the volume stays available', async () => {
+    const v = await volume();
+    await expect(bs.attachVolume(v.id, '/dev/vdd')).rejects.toMatchObject({
+      status: 400,
+      details:
+        "Invalid input for field/attribute os-attach. Value: {'mountpoint': '/dev/vdd'}. {'mountpoint': '/dev/vdd'} is not valid under any of the given schemas",
+    });
+    expect((await bs.getVolume(v.id)).status).toBe('available');
+  });
 });
 
 describe('copy, creates and answers', () => {

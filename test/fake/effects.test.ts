@@ -165,3 +165,18 @@ describe('other relations on the fake cloud', () => {
     }
   });
 });
+
+describe('a cascade delete', () => {
+  it("removes the volume's snapshots with it, and only that volume's", async () => {
+    const v = await volume('cascade');
+    const other = await volume('cascade-other');
+    const snap = await bs.waitForStatus(await bs.createSnapshot({ volumeId: v.id }), 'available', fast);
+    const kept = await bs.waitForStatus(await bs.createSnapshot({ volumeId: other.id }), 'available', fast);
+    await expect(bs.deleteVolume(v.id)).rejects.toMatchObject({ status: 400 });
+    expect((await bs.getSnapshot(snap.id)).status).toBe('available');
+    await bs.deleteVolume(v.id, { cascade: true });
+    await bs.waitForDelete(v, fast);
+    await expect(bs.getSnapshot(snap.id)).rejects.toMatchObject({ status: 404 });
+    expect((await bs.getSnapshot(kept.id)).status).toBe('available');
+  });
+});
