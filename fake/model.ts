@@ -317,8 +317,8 @@ export type FakeOperand =
   | { readonly kind: 'arg'; readonly name: string }
   /** A field of the record the operation acts on. */
   | { readonly kind: 'self'; readonly field: string }
-  /** A field of a record the declaration looked up by name. */
-  | { readonly kind: 'lookup'; readonly name: string; readonly field: string }
+  /** A field of a record the declaration looked up by name (with `key`, that key of a map field). */
+  | { readonly kind: 'lookup'; readonly name: string; readonly field: string; readonly key?: string }
   /** Text with operands filled in (`Volume {$volumeId} …`). */
   | { readonly kind: 'template'; readonly parts: readonly (string | FakeOperand)[] }
   /** The first operand that is set. */

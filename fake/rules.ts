@@ -31,8 +31,14 @@ export function valueOf(o: FakeOperand, scope: RuleScope): unknown {
       return scope.arg(o.name);
     case 'self':
       return scope.self?.[o.field];
-    case 'lookup':
-      return scope.lookups.get(o.name)?.data[o.field];
+    case 'lookup': {
+      const v = scope.lookups.get(o.name)?.data[o.field];
+      if (o.key === undefined) return v;
+      // A key of a map field (a group type's group specs): unset when the map lacks it.
+      return v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? (v as Record<string, unknown>)[o.key]
+        : undefined;
+    }
     case 'template':
       return o.parts.map((p) => (typeof p === 'string' ? p : text(valueOf(p, scope)))).join('');
     case 'first':

@@ -303,7 +303,7 @@ function rules(r: ResourceModel, wireOf: WireOf): FakeRules | undefined {
       case 'self':
         return { kind: 'self', field: wireOf(r.name, o.field) };
       case 'lookup':
-        return { kind: 'lookup', name: o.name, field: wireOf(lookups.get(o.name) ?? '', o.field) };
+        return { ...o, field: wireOf(lookups.get(o.name) ?? '', o.field) };
       case 'template':
         return { kind: 'template', parts: o.parts.map((p) => (typeof p === 'string' ? p : operand(p, lookups))) };
       case 'first':

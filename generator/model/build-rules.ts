@@ -70,19 +70,21 @@ function reference(text: string, p: Path, scope: Scope): FakeOperand {
       scope.err(p, `"${text}": ${scope.resource.name} has no field "${field}"`);
     return { kind: 'self', field };
   }
-  const [name, field, ...more] = text.slice(1).split('.');
+  const [name, field, key, ...more] = text.slice(1).split('.');
   if (more.length > 0 || name === '') {
-    scope.err(p, `"${text}" is not a value ($arg, $lookup.field or .field)`);
+    scope.err(p, `"${text}" is not a value ($arg, $lookup.field, $lookup.mapField.key or .field)`);
     return { kind: 'literal', value: text };
   }
   if (field === undefined) {
+    if (key !== undefined)
+      scope.err(p, `"${text}" is not a value ($arg, $lookup.field, $lookup.mapField.key or .field)`);
     if (!argOk(scope, name)) scope.err(p, `"${text}": operation "${scope.op.name}" has no argument "${name}"`);
     return { kind: 'arg', name };
   }
   const resource = scope.lookups.get(name);
   if (resource === undefined) scope.err(p, `"${text}": no lookup named "${name}" (declare it under lookup)`);
   else scope.deferred.push({ p, resource, fields: [{ field, p }] });
-  return { kind: 'lookup', name, field };
+  return { kind: 'lookup', name, field, ...(key !== undefined ? { key } : {}) };
 }
 
 export function parseOperand(raw: Raw, p: Path, scope: Scope): FakeOperand {

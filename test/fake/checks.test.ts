@@ -164,6 +164,27 @@ describe('checks: refusals with Cinder’s status and message', () => {
   });
 });
 
+describe('checks reading a key of a looked-up record’s map field', () => {
+  it('group replication is refused unless the group type’s group spec says <is> True', async () => {
+    const type = await bs.createType({ name: 'for-groups' });
+    const plain = await bs.createGroupType({ name: 'plain' });
+    const replicated = await bs.createGroupType({
+      name: 'replicated',
+      groupSpecs: { group_replication_enabled: '<is> True' },
+    });
+    const group = async (groupType: string) =>
+      bs.waitForStatus(await bs.createGroup({ groupType, volumeTypes: [type.id] }), 'available', fast);
+    const g = await group(plain.id);
+    const why = `Invalid group type: Group ${g.id} is not a replication group type.`;
+    await expect(bs.enableGroupReplication(g.id)).rejects.toMatchObject({ status: 400, details: why });
+    await expect(bs.listGroupReplicationTargets(g.id)).rejects.toMatchObject({ status: 400, details: why });
+
+    // The same call on a group whose type replicates gets past the check.
+    const r = await group(replicated.id);
+    await expect(bs.enableGroupReplication(r.id)).resolves.toBeUndefined();
+  });
+});
+
 describe('copy, creates and answers', () => {
   it('a snapshot and a backup take their volume’s size, a volume from a snapshot the snapshot’s', async () => {
     const v = await volume(3);

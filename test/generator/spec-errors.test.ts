@@ -352,6 +352,29 @@ describe('spec errors', () => {
     ]);
   });
 
+  it('a map key read from an argument, or a reference of more than three parts, is an error at its place', async () => {
+    const widget = WIDGET_YAML.replace(
+      'fields:\n',
+      [
+        'checks:',
+        '  extend:',
+        '    - lookup: {other: {resource: Widget, id: .id}}',
+        '      when: {eq: [$other.size.key.more, $newSize.key]}',
+        '      message: refused',
+        'fields:',
+        '',
+      ].join('\n'),
+    );
+    expect(await errorsFor(widget)).toEqual([
+      expect.stringMatching(
+        /checks\.extend\.0\.when\.eq\.0: "\$other\.size\.key\.more" is not a value \(\$arg, \$lookup\.field, \$lookup\.mapField\.key or \.field\)$/,
+      ),
+      expect.stringMatching(
+        /checks\.extend\.0\.when\.eq\.1: "\$newSize\.key": no lookup named "newSize" \(declare it under lookup\)$/,
+      ),
+    ]);
+  });
+
   it('a failure, deleted or transition status missing from status.values is an error at its place', async () => {
     const widget = WIDGET_YAML.replace(
       'fields:\n',
