@@ -221,12 +221,12 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'v3-attachments.test.ts': {
     'deleteAttachment detaches: the volume is available again and the attachment is gone': diverges(
-      "the volume is detached on the fake; Cinder's answer to the delete (the volume's remaining attachments) and " +
-        'its wording of a missing attachment are not declared',
+      "the volume is detached on the fake; Cinder's answer to the delete (the volume's remaining attachments) " +
+        'is a list of records, which an `answers` template cannot build',
     ),
     'reserve/unreserve, initialize the connection, attach, begin and roll back detaching, detach, terminate': diverges(
-      "the status steps work on the fake; os-initialize_connection's answer and the attachment record os-attach " +
-        'makes (found by getAttachment) are not declared',
+      "the status steps and os-initialize_connection's answer work on the fake; the attachment record os-attach " +
+        "makes (found by getAttachment) is not declared (a `creates` cannot bind the new record's ID for the effect)",
     ),
   },
   'v3-groups.test.ts': {
