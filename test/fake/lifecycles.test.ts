@@ -70,8 +70,13 @@ describe('group lifecycles on the fake cloud', () => {
   });
 
   it('replication actions need an available group; disabling also takes one in error', async () => {
+    // Cinder checks the group type replicates before the status (cinder/group/api.py _check_type()).
+    const replicated = await bs.createGroupType({
+      name: 'replicated',
+      groupSpecs: { group_replication_enabled: '<is> True' },
+    });
     const group = await bs.waitForStatus(
-      await bs.createGroup({ groupType: 'gt-1', volumeTypes: ['vt-1'] }),
+      await bs.createGroup({ groupType: replicated.id, volumeTypes: ['vt-1'] }),
       'available',
       fast,
     );
