@@ -14,14 +14,18 @@ import type {
   FakeBody,
   FakeEffect,
   FakeField,
+  FakeJson,
   FakeMadeBy,
   FakeMembers,
   FakeOperand,
   FakeOperation,
+  FakeQuota,
   FakeResource,
+  FakeServerDefault,
   FakeService,
   FakeValue,
 } from './model.js';
+import { FakeQuotas, type QuotaRefusal } from './quotas.js';
 import { fill, find, holds, message, withLookups, type RuleScope } from './rules.js';
 import type { FakeRecord, FakeState } from './state.js';
 import {
@@ -70,17 +74,16 @@ export interface CinderOptions {
   readonly maxMicroversion: string;
   /** Milliseconds a transition takes on the fake clock, by operation id (`Volume.create`). */
   readonly delays: Readonly<Record<string, number>>;
-  /** Quota limits per project: a resources key (`volumes`) counts records; `gigabytes` sums sizes. */
+  /**
+   * The limits every project starts with as its own (quota keys of the spec's project quota, e.g.
+   * `volumes`, `gigabytes`); keys left out follow the default quota class.
+   */
   readonly quotas: Readonly<Record<string, number>>;
+  /** Deployment settings named as Cinder's options (`default_volume_type`): fill declared server defaults. */
+  readonly settings?: Readonly<Record<string, string | number | boolean>> | undefined;
   /** Major versions served (3, and 2 where asked). */
   readonly majors: readonly number[];
 }
-
-/** Which resources' sizes count against a size quota (Cinder: cinder/quota.py). */
-const SIZE_QUOTAS: Readonly<Record<string, readonly string[]>> = {
-  gigabytes: ['volumes', 'snapshots'],
-  backup_gigabytes: ['backups'],
-};
 
 const FAULT_NAMES: Readonly<Record<number, string>> = {
   400: 'badRequest',
@@ -109,6 +112,11 @@ class Fail extends Error {
 
 const fail = (status: number, message: string, extra?: Record<string, unknown>): never => {
   throw new Fail(fault(status, message, extra));
+};
+
+/** A quota refusal: over quota is a 413 `overLimit` that may be retried (Cinder's QuotaError). */
+const refuse = (r: QuotaRefusal | undefined): void => {
+  if (r) fail(r.status, r.message, r.status === 413 ? { retryAfter: '0' } : undefined);
 };
 
 interface RouteEntry {
@@ -243,6 +251,7 @@ export class FakeCinder {
   readonly #tables = new Map<number, ServiceTable>();
   /** Every resource by name, across versions (v3 wins): for status fields and quotas. */
   readonly #resources = new Map<string, FakeResource>();
+  readonly #quotas: FakeQuotas;
 
   constructor(options: CinderOptions) {
     this.#options = options;
@@ -252,13 +261,25 @@ export class FakeCinder {
     }
     for (const service of [...options.services].sort((a, b) => a.major - b.major))
       for (const r of service.resources) this.#resources.set(r.name, r);
+    this.#quotas = new FakeQuotas({ resources: this.#resources, state: options.state, initial: options.quotas });
+  }
+
+  /** A literal, or a `{setting, value}` read from the deployment settings (undefined when unset and without a value). */
+  #settingValue(value: FakeJson | FakeServerDefault): unknown {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'setting' in value) {
+      const d = value as FakeServerDefault;
+      return (d.setting !== undefined ? this.#options.settings?.[d.setting] : undefined) ?? d.value;
+    }
+    return value;
   }
 
   /** Puts in the records Cinder has from the start (`seed:` in the spec), once per resource. */
   seed(project: string): void {
     for (const r of this.#resources.values()) {
-      for (const data of r.seed ?? []) {
+      for (const seed of r.seed ?? []) {
         const id = randomUUID();
+        // A value may follow a deployment setting (the default type's name, default_volume_type).
+        const data = Object.fromEntries(Object.entries(seed).map(([wire, v]) => [wire, this.#settingValue(v)]));
         this.#options.state.insert(storeOf(r), toStored(r, { ...data, [r.idField]: id }), { project, id });
       }
     }
@@ -275,6 +296,14 @@ export class FakeCinder {
     if (!r) return {};
     const data: Record<string, unknown> = {};
     for (const f of r.fields) data[f.wire] = emptyValue(f.type);
+    // What Cinder fills in when a create leaves the field out (declared `server_default`).
+    for (const f of r.fields) {
+      if (!f.serverDefault) continue;
+      const d = f.serverDefault;
+      const value = (d.setting !== undefined ? this.#options.settings?.[d.setting] : undefined) ?? d.value;
+      if (value === undefined) continue;
+      data[f.wire] = f.type === 'boolstr' && typeof value === 'boolean' ? String(value) : value;
+    }
     Object.assign(data, this.#stamp(r, true));
     for (const f of r.fields) if (f.name === 'projectId') data[f.wire] = project;
     return data;
@@ -488,6 +517,8 @@ export class FakeCinder {
         call.args[arg.name] = normalize(value, arg.type);
       }
     }
+    // Quota sets and classes take any quota key (per volume type too): their handler checks the body.
+    if (op.body === 'resource' && this.#quotaOf(call.resource)) return void this.#defaultArgs(call);
     if (op.body === 'resource') this.#resourceBody(call);
     else if (op.body) {
       if (req.body === undefined) fail(400, 'Missing request body.');
@@ -495,8 +526,12 @@ export class FakeCinder {
     } else if (req.body !== undefined && req.method !== 'GET' && req.method !== 'DELETE' && op.kind !== 'request') {
       // An operation without a body in the spec takes none; Cinder ignores what it does not read.
     }
-    // Arguments with a default the caller left out.
-    for (const arg of op.args) {
+    this.#defaultArgs(call);
+  }
+
+  /** Arguments with a default the caller left out. */
+  #defaultArgs(call: Call): void {
+    for (const arg of call.op.args) {
       if (!(arg.name in call.args) && arg.default !== undefined) call.args[arg.name] = arg.default;
     }
   }
@@ -759,7 +794,7 @@ export class FakeCinder {
   /** A record of a resource, made as its own create makes one (quota, owner, lifecycle). */
   #makeOther(call: Call, resource: FakeResource, fields: Record<string, unknown>): FakeRecord {
     const project = call.caller.projectId;
-    this.#checkQuota(resource, project, 1, Number(fields['size'] ?? 0));
+    refuse(this.#quotas.check(resource, project, { ...this.recordDefaults(resource.name, project), ...fields }, 1));
     const data: Record<string, unknown> = { ...fields };
     for (const f of resource.fields) if (f.name === 'userId') data[f.wire] = call.caller.userId;
     const record = this.#options.state.insert(resource.name, data, { project, id: randomUUID() });
@@ -783,6 +818,9 @@ export class FakeCinder {
 
   /** The operation's own handler; `created` sees a record it makes before the answer is built. */
   #run(call: Call, created?: (record: FakeRecord) => void): CinderAnswer {
+    const quota = this.#quotaOf(call.resource);
+    const answer = quota ? this.#quota(call, quota) : undefined;
+    if (answer) return answer;
     switch (call.op.kind) {
       case 'create':
         return this.#create(call, created);
@@ -1061,11 +1099,79 @@ export class FakeCinder {
   }
 
   #defaults(resource: FakeResource, id: string): Record<string, unknown> {
-    const data: Record<string, unknown> = { [resource.idField]: id };
-    for (const f of resource.fields) {
-      if (f.wire in this.#options.quotas) data[f.wire] = this.#options.quotas[f.wire];
+    return { [resource.idField]: id };
+  }
+
+  /** The resource's `quota` declaration (the newest version's, so v2 paths answer as v3's). */
+  #quotaOf(resource: FakeResource): FakeQuota | undefined {
+    return resource.quota ?? this.#resources.get(resource.name)?.quota;
+  }
+
+  /** The ID the path names (its ID placeholder). */
+  #pathId(call: Call): string | undefined {
+    const idParam = Object.entries(call.resource.pathParams).find(([, f]) => f === call.resource.idField)?.[0];
+    return idParam !== undefined ? call.params[idParam] : undefined;
+  }
+
+  /**
+   * Quota sets, classes and limits (cinder/api/contrib/quotas.py, quota_classes.py,
+   * cinder/api/v3/limits.py): answered from the quota engine; undefined for an operation the
+   * declaration does not cover.
+   */
+  #quota(call: Call, quota: FakeQuota): CinderAnswer | undefined {
+    const { resource, op } = call;
+    const q = this.#quotas;
+    const key = resource.resourceKey;
+    const wrap = (body: Record<string, unknown>): CinderAnswer => ({
+      status: op.status,
+      body: key ? { [key]: body } : body,
+    });
+    const refused = (r: QuotaRefusal | undefined): void => {
+      if (r) fail(r.status, r.message);
+    };
+    const sent = (): Record<string, unknown> => {
+      const body = call.req.body;
+      const inner = isObject(body) && key ? body[key] : body;
+      if (!isObject(inner)) return fail(400, `Missing required element '${key ?? 'body'}' in request body.`);
+      return inner;
+    };
+    const id = this.#pathId(call);
+    if (quota.role === 'limits') {
+      if (op.kind !== 'get' && !(op.kind === 'request' && op.method === 'GET')) return undefined;
+      const view: Record<string, unknown> = {};
+      for (const f of resource.fields) if (f.wire !== resource.idField) view[f.wire] = emptyValue(f.type);
+      // An administrator may name another project (LimitsController.index reads project_id).
+      const named = quota.projectArg !== undefined ? call.args[quota.projectArg] : undefined;
+      const project = call.caller.admin && typeof named === 'string' ? named : call.caller.projectId;
+      const computed = q.limitsView(quota, project);
+      for (const [k, v] of Object.entries(computed))
+        view[k] = isObject(v) && isObject(view[k]) ? { ...view[k], ...v } : v;
+      return wrap(view);
     }
-    return data;
+    if (id === undefined) return undefined;
+    if (quota.role === 'class') {
+      if (op.kind === 'get') return wrap({ [resource.idField]: id, ...q.classView(id) });
+      if (op.kind === 'update') {
+        refused(q.updateClass(id, sent(), key ?? 'body'));
+        return wrap(q.classView(id));
+      }
+      return undefined;
+    }
+    if (op.name === quota.defaults) return wrap({ [resource.idField]: id, ...q.defaultsView() });
+    switch (op.kind) {
+      case 'get': {
+        const usage = quota.usageArg !== undefined && toBoolean(call.args[quota.usageArg] ?? false);
+        return wrap({ [resource.idField]: id, ...q.projectView(id, usage) });
+      }
+      case 'update':
+        refused(q.updateProject(id, sent(), new Set([resource.idField]), key ?? 'body'));
+        return wrap(q.projectView(id, false));
+      case 'delete':
+        q.revertProject(id);
+        return { status: op.status };
+      default:
+        return undefined;
+    }
   }
 
   #stamp(resource: FakeResource, created: boolean): Record<string, unknown> {
@@ -1084,7 +1190,8 @@ export class FakeCinder {
     // Empty values, timestamps and the owner come from the state's defaults (recordDefaults).
     const data: Record<string, unknown> = { ...call.fields };
     this.#copy(call, data);
-    this.#checkQuota(resource, project, 1, Number(data['size'] ?? 0));
+    // After the copy: a snapshot's size, taken from its volume, counts against the gigabytes.
+    refuse(this.#quotas.check(resource, project, { ...this.recordDefaults(resource.name, project), ...data }, 1));
     for (const f of resource.fields) if (f.name === 'userId') data[f.wire] = caller.userId;
     // Parent placeholders of the path (a type's encryption under /types/{type_id}) fill their fields.
     for (const [ph, wire] of Object.entries(resource.pathParams)) {
@@ -1119,34 +1226,6 @@ export class FakeCinder {
     return this.#respond(call, record);
   }
 
-  #checkQuota(resource: FakeResource, project: string, count: number, size: number): void {
-    const quotas = this.#options.quotas;
-    const key = resource.resourcesKey;
-    if (key !== undefined && count > 0 && quotas[key] !== undefined) {
-      const used = this.#options.state.owned(resource.name, project).length;
-      if (used + count > quotas[key])
-        fail(
-          413,
-          `${resource.name}LimitExceeded: Maximum number of ${key} allowed (${quotas[key]}) exceeded for quota '${key}'.`,
-          { retryAfter: '0' },
-        );
-    }
-    for (const [quota, keys] of Object.entries(SIZE_QUOTAS)) {
-      if (key === undefined || !keys.includes(key) || quotas[quota] === undefined || size <= 0) continue;
-      let used = 0;
-      for (const r of this.#resources.values()) {
-        if (r.resourcesKey === undefined || !keys.includes(r.resourcesKey)) continue;
-        for (const rec of this.#options.state.owned(r.name, project)) used += Number(rec.data['size'] ?? 0);
-      }
-      if (used + size > quotas[quota])
-        fail(
-          413,
-          `${resource.name}SizeExceedsAvailableQuota: Requested ${resource.name.toLowerCase()} or snapshot exceeds allowed ${quota} quota. Requested ${size}G, quota is ${quotas[quota]}G and ${used}G has been consumed.`,
-          { retryAfter: '0' },
-        );
-    }
-  }
-
   /** Starts a transition: precondition, the `via` status, and what completes it (on the fake clock). */
   #begin(call: Call, record: FakeRecord, t: NonNullable<FakeResource['status']>['transitions'][string]): void {
     const field = call.resource.status!.field;
@@ -1169,10 +1248,12 @@ export class FakeCinder {
       if (call.args[arg] !== undefined)
         set[storedWire(call.resource, wire)] = type ? normalize(call.args[arg], type) : call.args[arg];
     }
-    if (typeof set['size'] === 'number') {
-      const grow = set['size'] - Number(record.data['size'] ?? 0);
-      this.#checkQuota(call.resource, record.project, 0, grow);
-    }
+    // A step that changes a measured field (extend's size) is checked against the quotas first.
+    const numbers = Object.fromEntries(
+      Object.entries(set).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
+    if (Object.keys(numbers).length > 0)
+      refuse(this.#quotas.check(call.resource, record.project, record.data, 0, numbers));
     if (t.via !== undefined) record.data[field] = t.via;
     record.data = { ...record.data, ...this.#stamp(call.resource, false) };
     if (t.to === undefined && !t.gone) {
@@ -1425,6 +1506,7 @@ export class FakeCinder {
   }
 
   #request(call: Call, created?: (record: FakeRecord) => void): CinderAnswer {
+    if (call.op.aggregate) return this.#aggregate(call, call.op.aggregate);
     // A declared step: on the record the path names, or creating one.
     const step = call.resource.status?.transitions[call.op.name];
     if (step && this.#createsByRequest(call.resource, call.op)) return this.#create(call, created);
@@ -1467,6 +1549,58 @@ export class FakeCinder {
     if (!record || !field)
       return fault(404, `${owner.name} of ${call.params[Object.keys(owner.pathParams)[0]] ?? ''} has no ${key}.`);
     return this.#mapAnswerOf(call, record.data[key]);
+  }
+
+  /** Records of the resource the caller sees: its project's, or every project's with all_tenants (admins). */
+  #seen(call: Call): FakeRecord[] {
+    const { resource, caller, req } = call;
+    const allTenants = caller.admin && toBoolean(req.query.get('all_tenants') ?? 'false');
+    const owned = this.#owned(resource);
+    return this.#options.state
+      .list(resource.name)
+      .filter((r) => (!owned || allTenants || r.project === caller.projectId) && this.#visible(call, r));
+  }
+
+  /**
+   * A response computed over the records the caller sees (declared `aggregate`): counts, sums,
+   * the largest value, or each map key's distinct values; members outside the microversion are left out.
+   */
+  #aggregate(call: Call, aggregate: NonNullable<FakeOperation['aggregate']>): CinderAnswer {
+    const r = call.op.response;
+    const records = this.#seen(call);
+    const type = r.kind === 'value' ? r.type : '';
+    const members = call.resource.structs[type] ?? [];
+    const out: Record<string, unknown> = {};
+    for (const m of members) {
+      const a = aggregate[m.wire];
+      if (!a || !inRange(m, call.version)) continue;
+      const values = a.field !== undefined ? records.map((rec) => rec.data[a.field!]) : [];
+      switch (a.measure) {
+        case 'count':
+          out[m.wire] = records.length;
+          break;
+        case 'sum':
+          out[m.wire] = values.reduce<number>((s, v) => s + Number(v ?? 0), 0);
+          break;
+        case 'largest':
+          out[m.wire] = values.reduce<number>((s, v) => Math.max(s, Number(v ?? 0)), 0);
+          break;
+        case 'values': {
+          const distinct: Record<string, unknown[]> = {};
+          for (const v of values) {
+            if (!isObject(v)) continue;
+            for (const [k, x] of Object.entries(v)) {
+              const list = (distinct[k] ??= []);
+              if (!list.includes(x)) list.push(x);
+            }
+          }
+          out[m.wire] = distinct;
+          break;
+        }
+      }
+    }
+    const key = r.kind === 'value' ? r.key : undefined;
+    return { status: call.op.status, body: key !== undefined ? { [key]: out } : out };
   }
 
   #list(call: Call): CinderAnswer {

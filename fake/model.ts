@@ -52,6 +52,53 @@ export interface FakeField extends FakeRange {
   readonly enum?: readonly string[];
   /** A map field kept as Cinder keeps its key/value rows (`map:` in the spec). */
   readonly map?: FakeMap;
+  /** What Cinder fills in when a create leaves the field out: a literal, or a deployment setting (with its stock value). */
+  readonly serverDefault?: FakeServerDefault;
+}
+
+export interface FakeServerDefault {
+  /** The name of the deployment setting (Cinder's option), which the fake's `settings` option may set. */
+  readonly setting?: string;
+  readonly value?: string | number | boolean;
+}
+
+/** How a number (or the values) is computed over records. */
+export type FakeMeasure = 'count' | 'sum' | 'largest' | 'values';
+
+export interface FakeQuotaKey {
+  readonly default?: number;
+  readonly measure: FakeMeasure;
+  /** Resource names whose records it counts. */
+  readonly of: readonly string[];
+  /** sum, largest: the wire name of the measured field. */
+  readonly field?: string;
+  /** A limit on each record (per_volume_gigabytes), with no in_use. */
+  readonly perRecordLimit?: true;
+}
+
+/** A resource's part in Cinder's quota engine (cinder/quota.py). */
+export interface FakeQuota {
+  readonly role: 'project' | 'class' | 'limits';
+  /** class, limits: the project quota resource whose keys apply. */
+  readonly of?: string;
+  /** project: the operation answering the defaults. */
+  readonly defaults?: string;
+  /** project: the boolean argument of get that asks for usage. */
+  readonly usageArg?: string;
+  /** limits: the argument with which an administrator names another project. */
+  readonly projectArg?: string;
+  /** Quota key → what it counts. */
+  readonly keys: Readonly<Record<string, FakeQuotaKey>>;
+  /** Keys made per record of another resource: `<key>_<record name>`. */
+  readonly perRecord?: {
+    readonly resource: string;
+    readonly default?: number;
+    readonly keys: Readonly<Record<string, FakeQuotaKey>>;
+    /** Resource → the wire name of its field holding the record's name or ID. */
+    readonly match: Readonly<Record<string, string>>;
+  };
+  /** limits: response path (dotted wire names) → key and what of it. */
+  readonly values?: Readonly<Record<string, { readonly key: string; readonly value: 'limit' | 'in_use' }>>;
 }
 
 /** What the spec declares of a map field's key/value rows (operations by name). */
@@ -190,6 +237,8 @@ export interface FakeOperation extends FakeRange {
     /** Cinder's own wording of the refusal, where its handler has one. */
     readonly message?: string;
   };
+  /** The response struct computed over the records the caller sees: member wire name → measure. */
+  readonly aggregate?: Readonly<Record<string, { readonly measure: FakeMeasure; readonly field?: string }>>;
 }
 
 /** One alternative of `members[].made_by` (paths: `$arg`, `self`, `each`, `.wire`, `@Resource`). */
@@ -293,11 +342,12 @@ export interface FakeResource extends FakeRange {
   readonly members?: readonly FakeMembers[];
   /** Served over another resource's records; this resource's wire name → the stored one. */
   readonly storedAs?: { readonly resource: string; readonly fields: Readonly<Record<string, string>> };
-  /** Records Cinder has from the start (its migrations), by wire names. */
-  readonly seed?: readonly Readonly<Record<string, FakeJson>>[];
+  /** Records Cinder has from the start (its migrations), by wire names: a literal or a deployment setting. */
+  readonly seed?: readonly Readonly<Record<string, FakeJson | FakeServerDefault>>[];
   /** Public and private records with per-project access lists (`access:` in the spec). */
   readonly access?: FakeAccess;
   readonly relations?: FakeRelations;
+  readonly quota?: FakeQuota;
   readonly fields: readonly FakeField[];
   readonly structs: Readonly<Record<string, readonly FakeField[]>>;
   readonly operations: readonly FakeOperation[];

@@ -39,8 +39,20 @@ export interface FakeCloudOptions {
    * the spec's declared `delay`; default 0: the next read sees it done.
    */
   readonly delays?: Readonly<Record<string, number>> | undefined;
-  /** Per-project quotas (Cinder's defaults: 10 volumes, snapshots, backups and groups; 1000 gigabytes and backup_gigabytes). */
+  /**
+   * The quota limits every project starts with as its own (`{ volumes: 2, gigabytes: 10 }`, keys as
+   * Cinder names them); the rest follow the default quota class, whose stock values the spec
+   * declares (10 volumes, snapshots, backups and groups; 1000 gigabytes and backup_gigabytes).
+   * updateQuotaSet, revertQuotaSet and updateQuotaClassSet change them as on Cinder.
+   */
   readonly quotas?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Deployment settings, named as Cinder's options, for the values Cinder fills in:
+   * `default_volume_type` (default `__DEFAULT__`, also the name of the seeded type),
+   * `storage_availability_zone` (default `nova`), `volume_host` (a volume's `host@backend#pool`)
+   * and `volume_service_uuid` (the cinder-volume service holding it), both unset by default.
+   */
+  readonly settings?: Readonly<Record<string, string | number | boolean>> | undefined;
   /** The clock's start, in ms since the epoch (default: now). */
   readonly startTime?: number | undefined;
   /** The main project's and user's names (default `admin`, an administrator). */
@@ -121,16 +133,6 @@ export interface FakeCloud extends FakeCloudCredentials {
   close(): Promise<void>;
 }
 
-/** Cinder's default quotas (cinder/quota.py). */
-const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
-  volumes: 10,
-  snapshots: 10,
-  backups: 10,
-  groups: 10,
-  gigabytes: 1000,
-  backup_gigabytes: 1000,
-};
-
 class Unauthorized extends Error {}
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -174,7 +176,8 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     minMicroversion,
     maxMicroversion,
     delays: options.delays ?? {},
-    quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
+    quotas: { ...options.quotas },
+    settings: { ...options.settings },
     majors: options.v2 ? [2, 3] : [3],
   });
   late.cinder = engine;

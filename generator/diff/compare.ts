@@ -324,6 +324,7 @@ function diffResource(e: Emitter, b: ResourceModel, h: ResourceModel, ctx: Conte
   diffMembers(e.of('status'), b, h);
   diffRules(e.of('status'), b, h);
   diffRelations(e.of('status'), b, h, ctx);
+  diffServerFacts(e, b, h);
 }
 
 /**
@@ -455,6 +456,31 @@ function diffRules(e: Emitter, b: ResourceModel, h: ResourceModel): void {
       const what = bs[op] === undefined ? 'declared' : hs[op] === undefined ? 'no longer declared' : 'changed';
       e.add('outcome-changed', subject, `${section} of ${code(subject)} ${what}`, where(section, op));
     }
+  }
+}
+
+/**
+ * The declarations only the fake cloud reads, compared as canonical JSON without positions: one
+ * change per resource part (its quota, each field's server_default, each operation's aggregate)
+ * that differs. A seed's change is fake-declaration-changed (above, in diffResource).
+ */
+function diffServerFacts(e: Emitter, b: ResourceModel, h: ResourceModel): void {
+  const text = (v: unknown): string =>
+    v === undefined ? 'none' : JSON.stringify(v, (k, x: unknown) => (k === 'source' ? undefined : x));
+  const report = (subject: string, what: string, before: unknown, after: unknown): void => {
+    if (text(before) !== text(after))
+      e.add('server-facts-changed', subject, `${what} of ${code(subject)}: ${text(before)} → ${text(after)}`, h.source);
+  };
+  report(h.name, 'quota', b.quota, h.quota);
+  const bFields = new Map(b.fields.map((f) => [f.wire, f]));
+  for (const f of h.fields) {
+    const bf = bFields.get(f.wire);
+    if (bf) report(`${h.name}.${f.wire}`, 'server_default', bf.serverDefault, f.serverDefault);
+  }
+  const bOps = new Map(b.operations.map((o) => [o.name, o]));
+  for (const o of h.operations) {
+    const bo = bOps.get(o.name);
+    if (bo) report(o.id, 'aggregate', bo.aggregate, o.aggregate);
   }
 }
 

@@ -803,6 +803,17 @@ export const RULES = [
     why: "Only the fake cloud's answers change; the SDK's types and requests are the same.",
   },
 
+  // Facts about the server that only the fake cloud runs: quota keys and what each counts, aggregated
+  // responses, values Cinder fills in on create.
+  {
+    id: 'server-facts-changed',
+    meaning: "What the fake cloud computes or fills in: a `quota`, an `aggregate`, a field's `server_default`.",
+    sdk: N,
+    wire: N,
+    example: 'Volume.availability_zone server_default none → nova',
+    why: "No type or request changes: only the fake cloud's quotas, totals and filled-in values follow the new declaration.",
+  },
+
   // Proxy methods (the SDK surface only; the operations they send are diffed above).
   {
     id: 'method-added',

@@ -19,6 +19,8 @@ import type {
   FakeMembers,
   FakeModel,
   FakeOperation,
+  FakeQuota,
+  FakeQuotaKey,
   FakeResource,
   FakeResponse,
   FakeService,
@@ -36,6 +38,8 @@ import type {
   HttpMethod,
   MembersModel,
   OperationModel,
+  QuotaKeyModel,
+  QuotaModel,
   ResourceModel,
   ServiceModel,
   SpecModel,
@@ -92,6 +96,7 @@ function field(f: FieldModel): FakeField {
           },
         }
       : {}),
+    ...(f.serverDefault ? { serverDefault: { ...f.serverDefault } } : {}),
   };
 }
 
@@ -277,6 +282,13 @@ function operation(resource: ResourceModel, op: OperationModel, wireOf: (f: stri
             allows: op.policy.allows,
             ...(op.policy.message !== undefined ? { message: op.policy.message } : {}),
           },
+        }
+      : {}),
+    ...(op.aggregate
+      ? {
+          aggregate: Object.fromEntries(
+            op.aggregate.map((a) => [a.wire, { measure: a.measure, ...(a.of !== undefined ? { field: a.of } : {}) }]),
+          ),
         }
       : {}),
   };
@@ -513,6 +525,7 @@ function resource(r: ResourceModel, s: ServiceModel, wireIn: WireOf): FakeResour
         }
       : {}),
     ...(r.relations ? { relations: relations(r, r.relations, s) } : {}),
+    ...(r.quota ? { quota: quota(r.quota) } : {}),
     fields: r.fields.map(field),
     structs: Object.fromEntries(r.structs.map((s) => [s.name, s.fields.map(field)])),
     operations: r.operations.map((op) => operation(r, op, wireOf)),
@@ -548,6 +561,45 @@ function members(m: MembersModel): FakeMembers {
         })),
       ]),
     ),
+  };
+}
+
+function quotaKeys(keys: readonly QuotaKeyModel[]): Record<string, FakeQuotaKey> {
+  return Object.fromEntries(
+    keys.map((k) => [
+      k.key,
+      {
+        ...(k.default !== undefined ? { default: k.default } : {}),
+        measure: k.measure,
+        of: k.of,
+        ...(k.field !== undefined ? { field: k.field } : {}),
+        ...(k.usage ? {} : { perRecordLimit: true as const }),
+      },
+    ]),
+  );
+}
+
+function quota(q: QuotaModel): FakeQuota {
+  return {
+    role: q.role,
+    ...(q.of !== undefined ? { of: q.of } : {}),
+    ...(q.defaults !== undefined ? { defaults: q.defaults } : {}),
+    ...(q.usageArg !== undefined ? { usageArg: q.usageArg } : {}),
+    ...(q.projectArg !== undefined ? { projectArg: q.projectArg } : {}),
+    keys: quotaKeys(q.keys),
+    ...(q.perRecord
+      ? {
+          perRecord: {
+            resource: q.perRecord.resource,
+            ...(q.perRecord.default !== undefined ? { default: q.perRecord.default } : {}),
+            keys: quotaKeys(q.perRecord.keys),
+            match: q.perRecord.match,
+          },
+        }
+      : {}),
+    ...(q.values.length > 0
+      ? { values: Object.fromEntries(q.values.map((v) => [v.path, { key: v.key, value: v.value }])) }
+      : {}),
   };
 }
 

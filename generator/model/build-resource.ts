@@ -11,17 +11,22 @@ import { buildMembers, buildStoredAs, type RawMembers, type RawStoredAs } from '
 import { buildRules, hasRules, type RawRules } from './build-rules.js';
 import type {
   AccessModel,
+  AggregateModel,
   ArgModel,
   BodyTemplate,
   FieldModel,
   HttpMethod,
   JsonValue,
   KeySegment,
+  Measure,
   OperationKind,
   OperationModel,
   PolicyAllows,
+  QuotaKeyModel,
+  QuotaModel,
   ResourceModel,
   ResponseModel,
+  ServerDefaultModel,
   TransitionModel,
   RouteModel,
   StructModel,
@@ -50,6 +55,7 @@ export interface RawField {
     show?: string[];
     admin?: { operation: string; key: string; arg: string }[];
   };
+  server_default?: string | number | boolean | { setting: string; value?: string | number | boolean };
   description: string;
 }
 interface RawArg {
@@ -84,6 +90,29 @@ interface RawOperation {
   response?: RawResponse;
   min_version?: string;
   max_version?: string;
+  aggregate?: Record<string, { measure: Measure; field?: string }>;
+}
+interface RawQuotaKey {
+  default?: number;
+  measure: Measure;
+  of: string[];
+  field?: string;
+  usage?: boolean;
+}
+export interface RawQuota {
+  role: 'project' | 'class' | 'limits';
+  of?: string;
+  defaults?: string;
+  usage_arg?: string;
+  project_arg?: string;
+  keys?: Record<string, RawQuotaKey>;
+  per_record?: {
+    resource: string;
+    default?: number;
+    keys: Record<string, RawQuotaKey>;
+    match?: Record<string, string>;
+  };
+  values?: Record<string, { key: string; value: 'limit' | 'in_use' }>;
 }
 export interface RawResource extends RawRules, RawRelations {
   resource: string;
@@ -109,6 +138,7 @@ export interface RawResource extends RawRules, RawRelations {
     public_list?: string;
   };
   quota_usage?: boolean;
+  quota?: RawQuota;
   extends?: string;
   min_version?: string;
   max_version?: string;
@@ -234,6 +264,7 @@ export function buildResource(
       if (f.placement && write.length === 0) err([...p, 'placement'], 'placement only matters for a writable field');
       if (f.tolerated_after_max && (f.max_version === undefined || write.length === 0))
         err([...p, 'tolerated_after_max'], 'only a writable field with a max_version has values tolerated after it');
+      const serverDefault = buildServerDefault(f.server_default, type, [...p, 'server_default'], err);
       return {
         name,
         wire,
@@ -248,6 +279,7 @@ export function buildResource(
         writeMinVersion: f.write_min_version,
         toleratedAfterMax: f.tolerated_after_max,
         createWire: f.create_wire,
+        ...(serverDefault ? { serverDefault } : {}),
         aliasOf: typeof f.deprecated === 'object' ? f.deprecated.use : undefined,
         map: f.map && {
           missing: f.map.missing,
@@ -445,6 +477,7 @@ export function buildResource(
     if (response.kind === 'merge' && placeholders.length === 0 && !(body && body !== 'resource' && usesSelf(body))) {
       err([...p, 'response'], 'merge needs a target resource (a path parameter or $self in the body)');
     }
+    const aggregate = op.aggregate && buildAggregate(op.aggregate, response, structs, fields, [...p, 'aggregate'], err);
     operations.push({
       name,
       id: `${raw.resource}.${name}`,
@@ -474,6 +507,7 @@ export function buildResource(
       body,
       response,
       pathParams: placeholders,
+      ...(aggregate ? { aggregate } : {}),
       minVersion: op.min_version ?? raw.min_version,
       maxVersion: op.max_version ?? raw.max_version,
       source: at(p),
@@ -500,10 +534,16 @@ export function buildResource(
     keepUnknown: raw.keep_unknown ?? false,
     quotaUsage: raw.quota_usage ?? false,
     seed: (raw.seed ?? []).map((record, i) => {
-      for (const name of Object.keys(record)) requireField(name, ['seed', i, name]);
+      for (const [name, value] of Object.entries(record)) {
+        requireField(name, ['seed', i, name]);
+        const field = fields.find((f) => f.name === name);
+        // A value read from a deployment setting is checked as a field's server_default is.
+        if (field && isSettingValue(value)) buildServerDefault(value, field.type, ['seed', i, name], err, 'seed value');
+      }
       return record;
     }),
     access,
+    ...(raw.quota ? { quota: buildQuota(raw.quota, scope, operations, fields, structs, at, err) } : {}),
     status: raw.status && {
       field: raw.status.field,
       values: checkStatusValues(raw.status, err),
@@ -878,4 +918,187 @@ function buildTransitions(
       source: at(p),
     };
   });
+}
+
+type Err = (p: (string | number)[], message: string) => void;
+
+/**
+ * A field's `server_default` (or a seed's value read from a setting): its literal must be a value
+ * of the field's type.
+ */
+function buildServerDefault(
+  raw: RawField['server_default'],
+  type: TypeRef,
+  p: (string | number)[],
+  err: Err,
+  what = 'server_default',
+): ServerDefaultModel | undefined {
+  if (raw === undefined) return undefined;
+  const literal = typeof raw === 'object' ? raw.value : raw;
+  const model: ServerDefaultModel =
+    typeof raw === 'object'
+      ? { setting: raw.setting, ...(raw.value !== undefined ? { value: raw.value } : {}) }
+      : { value: raw };
+  if (literal === undefined) return model;
+  const scalar = type.kind === 'scalar' ? type.name : undefined;
+  const ok =
+    scalar === 'string'
+      ? typeof literal === 'string'
+      : scalar === 'integer'
+        ? Number.isInteger(literal)
+        : scalar === 'number'
+          ? typeof literal === 'number'
+          : scalar === 'boolean' || scalar === 'boolstr'
+            ? typeof literal === 'boolean'
+            : scalar === 'any' || scalar === 'object';
+  if (!ok)
+    err(
+      typeof raw === 'object' ? [...p, 'value'] : p,
+      `${what} ${JSON.stringify(literal)} is not a value of the field's type ${scalar ?? type.kind}`,
+    );
+  return model;
+}
+
+/** A seed's value `{setting, value}`: the schema has checked its keys. */
+function isSettingValue(value: JsonValue): value is { setting: string; value?: string | number | boolean } {
+  return typeof value === 'object' && value !== null && 'setting' in value && typeof value.setting === 'string';
+}
+
+/** Measures that read a field of the records (count reads none). */
+const MEASURED = new Set<Measure>(['sum', 'largest', 'values']);
+
+/** An operation's `aggregate`: members of its response struct, each measured over the resource's records. */
+function buildAggregate(
+  raw: NonNullable<RawOperation['aggregate']>,
+  response: ResponseModel,
+  structs: readonly StructModel[],
+  fields: readonly FieldModel[],
+  p: (string | number)[],
+  err: Err,
+): AggregateModel[] | undefined {
+  const struct =
+    response.kind === 'value' && response.type.kind === 'struct'
+      ? structs.find((s) => response.type.kind === 'struct' && s.name === response.type.name)
+      : undefined;
+  if (!struct) {
+    err(p, 'aggregate needs a response of a struct of this resource ({key, type: <Struct>})');
+    return undefined;
+  }
+  const wires = new Set(fields.map((f) => f.wire));
+  const out: AggregateModel[] = [];
+  for (const [name, a] of Object.entries(raw)) {
+    const member = struct.fields.find((f) => f.name === name);
+    if (!member) {
+      err([...p, name], `no field "${name}" in the response struct ${struct.name}`);
+      continue;
+    }
+    if (MEASURED.has(a.measure) && a.field === undefined) err([...p, name], `measure ${a.measure} needs a field`);
+    if (a.measure === 'count' && a.field !== undefined) err([...p, name, 'field'], 'measure count reads no field');
+    if (a.field !== undefined && !wires.has(a.field))
+      err([...p, name, 'field'], `no field with wire name "${a.field}" in this resource`);
+    out.push({ field: name, wire: member.wire, measure: a.measure, ...(a.field !== undefined ? { of: a.field } : {}) });
+  }
+  return out;
+}
+
+/**
+ * A resource's `quota`. What can be checked within the file is checked here (roles, resource names,
+ * the defaults operation, the limits' response paths); the fields of other resources a key measures
+ * and the keys a class or limits name are checked once the service is built (checkQuotas in build.ts).
+ */
+function buildQuota(
+  raw: RawQuota,
+  scope: ServiceScope,
+  operations: readonly OperationModel[],
+  fields: readonly FieldModel[],
+  structs: readonly StructModel[],
+  at: (p: (string | number)[]) => Position,
+  err: Err,
+): QuotaModel {
+  const p = ['quota'];
+  const known = (name: string): boolean => scope.resourceNames.has(name) || (scope.unavailable?.has(name) ?? false);
+  const keysOf = (keys: Record<string, RawQuotaKey>, base: (string | number)[]): QuotaKeyModel[] =>
+    Object.entries(keys).map(([key, k]) => {
+      for (const [i, r] of k.of.entries()) if (!known(r)) err([...base, key, 'of', i], `unknown resource "${r}"`);
+      if (MEASURED.has(k.measure) && k.field === undefined) err([...base, key], `measure ${k.measure} needs a field`);
+      if (k.measure === 'count' && k.field !== undefined) err([...base, key, 'field'], 'measure count reads no field');
+      if (k.measure === 'values') err([...base, key, 'measure'], 'a quota is a number: count, sum or largest');
+      return {
+        key,
+        ...(k.default !== undefined ? { default: k.default } : {}),
+        measure: k.measure,
+        of: k.of,
+        ...(k.field !== undefined ? { field: k.field } : {}),
+        usage: k.usage ?? true,
+      };
+    });
+  const onlyFor = (member: keyof RawQuota, roles: RawQuota['role'][]): void => {
+    if (raw[member] !== undefined && !roles.includes(raw.role))
+      err([...p, member], `${member} only applies to the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}`);
+  };
+  onlyFor('keys', ['project']);
+  onlyFor('per_record', ['project']);
+  onlyFor('defaults', ['project']);
+  onlyFor('usage_arg', ['project']);
+  onlyFor('project_arg', ['limits']);
+  onlyFor('of', ['class', 'limits']);
+  onlyFor('values', ['limits']);
+  if (raw.role === 'project' && raw.keys === undefined) err(p, 'a project quota needs its keys');
+  if (raw.role !== 'project' && raw.of === undefined)
+    err(p, `a ${raw.role} quota needs of: the project quota resource`);
+  if (raw.of !== undefined && !known(raw.of)) err([...p, 'of'], `unknown resource "${raw.of}"`);
+  if (raw.defaults !== undefined && !operations.some((o) => o.name === raw.defaults))
+    err([...p, 'defaults'], `no operation named "${raw.defaults}"`);
+  const get = operations.find((o) => o.kind === 'get');
+  if (raw.usage_arg !== undefined && !get?.args.some((a) => a.name === raw.usage_arg))
+    err([...p, 'usage_arg'], `the get operation has no argument "${raw.usage_arg}"`);
+  if (
+    raw.project_arg !== undefined &&
+    !operations.some((o) => o.method === 'GET' && o.args.some((a) => a.name === raw.project_arg))
+  )
+    err([...p, 'project_arg'], `no GET operation has an argument "${raw.project_arg}"`);
+  const perRecord = raw.per_record;
+  if (perRecord && !known(perRecord.resource))
+    err([...p, 'per_record', 'resource'], `unknown resource "${perRecord.resource}"`);
+  for (const r of Object.keys(perRecord?.match ?? {}))
+    if (!known(r)) err([...p, 'per_record', 'match', r], `unknown resource "${r}"`);
+  const values = Object.entries(raw.values ?? {}).map(([path, v]) => {
+    if (!resolvesPath(path, fields, structs))
+      err([...p, 'values', path], `no response field at "${path}" (dotted wire names)`);
+    return { path, key: v.key, value: v.value };
+  });
+  return {
+    role: raw.role,
+    ...(raw.of !== undefined ? { of: raw.of } : {}),
+    ...(raw.defaults !== undefined ? { defaults: raw.defaults } : {}),
+    ...(raw.usage_arg !== undefined ? { usageArg: raw.usage_arg } : {}),
+    ...(raw.project_arg !== undefined ? { projectArg: raw.project_arg } : {}),
+    keys: keysOf(raw.keys ?? {}, [...p, 'keys']),
+    ...(perRecord
+      ? {
+          perRecord: {
+            resource: perRecord.resource,
+            ...(perRecord.default !== undefined ? { default: perRecord.default } : {}),
+            keys: keysOf(perRecord.keys, [...p, 'per_record', 'keys']),
+            match: perRecord.match ?? {},
+          },
+        }
+      : {}),
+    values,
+    source: at(p),
+  };
+}
+
+/** A dotted path of wire names through the fields and their structs: `absolute.maxTotalVolumes`. */
+function resolvesPath(path: string, fields: readonly FieldModel[], structs: readonly StructModel[]): boolean {
+  let members: readonly FieldModel[] | undefined = fields;
+  for (const part of path.split('.')) {
+    const f: FieldModel | undefined = members?.find((x) => x.wire === part);
+    if (!f) return false;
+    members =
+      f.type.kind === 'struct'
+        ? structs.find((s) => f.type.kind === 'struct' && s.name === f.type.name)?.fields
+        : undefined;
+  }
+  return true;
 }

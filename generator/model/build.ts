@@ -9,6 +9,7 @@ import { resolveExtends } from '../load/extends.js';
 import { findSpecFiles, parseSource, readSpecText, type SourceDocument } from '../load/source.js';
 import { loadSchemas, validateDocument } from '../load/validate.js';
 import { buildProxyMethods, waiterMethod, type RawExample, type RawProxyMethod } from './build-proxy.js';
+import { checkQuotas } from './check-quotas.js';
 import { buildResource, type RawResource } from './build-resource.js';
 import { checkMembersAcross } from './build-members.js';
 import { checkRulesAcross } from './build-rules.js';
@@ -145,6 +146,7 @@ function buildService(
     resources.map((r) => r.model),
     d,
   );
+  checkQuotas(resources, d);
 
   const methodOwners = new Map<string, string>();
   const withMethods: ResourceModel[] = resources.map(({ doc, raw: r, model }) => {

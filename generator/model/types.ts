@@ -40,6 +40,8 @@ export interface FieldModel extends VersionRange {
   readonly aliasOf?: string | undefined;
   /** A map field kept as Cinder keeps its key/value rows (read by the fake cloud only). */
   readonly map?: MapModel | undefined;
+  /** What Cinder fills in when a create leaves the field out (read by the fake cloud only). */
+  readonly serverDefault?: ServerDefaultModel | undefined;
   readonly source: Position;
 }
 
@@ -169,6 +171,8 @@ export interface OperationModel extends VersionRange {
   readonly response: ResponseModel;
   /** Placeholders of the path, in order. */
   readonly pathParams: readonly string[];
+  /** The response is computed over the records the caller sees (read by the fake cloud only). */
+  readonly aggregate?: readonly AggregateModel[] | undefined;
   readonly source: Position;
 }
 
@@ -401,10 +405,12 @@ export interface ResourceModel extends VersionRange {
   readonly nameField: string;
   readonly keepUnknown: boolean;
   readonly quotaUsage: boolean;
-  /** Records Cinder has from the start, by field name (read by the fake cloud). */
+  /** Records Cinder has from the start, by field name; a value may be `{setting, value}` (read by the fake cloud). */
   readonly seed: readonly Readonly<Record<string, JsonValue>>[];
   /** Public and private records with access lists (read by the fake cloud). */
   readonly access?: AccessModel | undefined;
+  /** Its part in Cinder's quota engine (read by the fake cloud only). */
+  readonly quota?: QuotaModel | undefined;
   readonly status?: StatusModel | undefined;
   readonly members: readonly MembersModel[];
   readonly storedAs?: StoredAsModel | undefined;
@@ -543,4 +549,61 @@ export interface ServiceModel {
 
 export interface SpecModel {
   readonly services: readonly ServiceModel[];
+}
+
+// Facts about the server that only the fake cloud reads (quotas, aggregates, filled-in values).
+
+/** How a number (or the values) is computed over records. */
+export type Measure = 'count' | 'sum' | 'largest' | 'values';
+
+/** A literal, or a deployment setting (named as Cinder's option) with its stock value. */
+export type ServerDefaultModel =
+  | { readonly value: string | number | boolean }
+  | { readonly setting: string; readonly value?: string | number | boolean | undefined };
+
+/** One member of an aggregated response: the struct field (TypeScript name and wire) and how it is computed. */
+export interface AggregateModel {
+  readonly field: string;
+  readonly wire: string;
+  readonly measure: Measure;
+  /** sum, largest, values: the wire name of the measured field of the resource. */
+  readonly of?: string | undefined;
+}
+
+export interface QuotaKeyModel {
+  /** The quota key as Cinder names it (`volumes`, `backup_gigabytes`). */
+  readonly key: string;
+  readonly default?: number | undefined;
+  readonly measure: Measure;
+  readonly of: readonly string[];
+  /** sum, largest: the wire name of the measured field. */
+  readonly field?: string | undefined;
+  /** false: a limit on each record (per_volume_gigabytes), with no in_use. */
+  readonly usage: boolean;
+}
+
+export interface QuotaModel {
+  readonly role: 'project' | 'class' | 'limits';
+  /** class, limits: the resource (role project) whose keys apply. */
+  readonly of?: string | undefined;
+  /** project: the operation that answers the defaults. */
+  readonly defaults?: string | undefined;
+  /** project: the boolean argument of get that asks for usage. */
+  readonly usageArg?: string | undefined;
+  /** limits: the argument with which an administrator names another project. */
+  readonly projectArg?: string | undefined;
+  readonly keys: readonly QuotaKeyModel[];
+  /** project: keys made per record of another resource (`volumes_<type name>`). */
+  readonly perRecord?:
+    | {
+        readonly resource: string;
+        readonly default?: number | undefined;
+        readonly keys: readonly QuotaKeyModel[];
+        /** Resource → the wire name of its field holding the record's name or ID. */
+        readonly match: Readonly<Record<string, string>>;
+      }
+    | undefined;
+  /** limits: response path (dotted wire names) → the key and what of it is shown. */
+  readonly values: readonly { readonly path: string; readonly key: string; readonly value: 'limit' | 'in_use' }[];
+  readonly source: Position;
 }

@@ -61,6 +61,9 @@ const fake = await startFakeCloud({
     exposeHeaders: ['X-OpenStack-Request-ID', 'OpenStack-API-Version', 'X-Subject-Token', 'Retry-After'],
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   },
+  // The real stack's deployment (start.sh, cinder.conf): the stock default type and zone, and the
+  // first back end's pool, where its scheduler puts a volume of the default type.
+  settings: { volume_host: 'rc-host@fake#fake', volume_service_uuid: '6d7a3c1e-2f4b-4c8a-9e5d-0b1f2a3c4d5e' },
 });
 const origin = new URL(fake.url).origin;
 const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
