@@ -39,9 +39,6 @@ const SERVICES = "needs Cinder's services: cinder-scheduler, one cinder-volume p
 const SCHEDULER = 'needs the scheduler and the second back end (a host is picked, a volume moves)';
 const MESSAGES = 'user messages are written by cinder-scheduler/cinder-volume when an asynchronous step fails';
 const MESSAGE_TEXT = "the wording of this error differs from Cinder's (it is not declared in the spec)";
-const DEFAULTS =
-  'values Cinder fills in (availability zone nova, the default type, bootable, consumes_quota…) are not ' +
-  'declared: the fake answers empty values of the declared type';
 const MANAGE =
   'os-unmanage works on the fake; the manage half waits: the checks of a manage request (one of host and cluster), ' +
   "the fields it stores, and the manage flow ending in error on the real stack's driver (it cannot size the object)";
@@ -78,12 +75,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       realOnly('manageable resources are listed by the cinder-volume of a host'),
     'exportRecord (for exportBackup) exports a backup record; resetBackup (for resetBackupStatus) resets its status':
       realOnly("the backup driver's export record"),
-  },
-  'browser.test.ts': {
-    'the lite client creates, reads, lists and deletes a volume on the real Cinder from the page…': diverges(DEFAULTS),
-    // Passes on the fake; in keystone mode it counts the lite test's Keystone login too, skipped above.
-    'connect() authenticates, discovers, creates, extends, finds and deletes a volume on the real Cinder from the page…':
-      diverges('it counts the Keystone login of the lite test before it, which is skipped on the fake', ['keystone']),
   },
   'v3-volume-actions.test.ts': {
     'uploadVolumeToImage and createImage: without an Image service Cinder answers 400 with an empty message': realOnly(
@@ -138,13 +129,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       "a back end's capabilities, reported by cinder-volume",
     ),
   },
-  'errors.test.ts': {
-    'the non-admin demo user calling admin APIs: ForbiddenError with the policy Cinder checked': diverges(
-      "getLimits answers no absolute limits (quotas are not modelled); the policy refusals after it are Cinder's",
-      ['keystone'],
-    ),
-  },
-  'examples.test.ts': {},
   'qos.test.ts': {
     'createQosSpec; getQosSpec, findQosSpec and qosSpecs() show it': diverges(
       'a QoS spec created without a consumer gets back-end (cinder/volume/qos_specs.py create): field defaults are not declared',
@@ -159,8 +143,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'snapshots.test.ts': {
     // The size now comes from the snapshot (copy); the test also reads the volumes' host.
-    'createVolume from a snapshot: the new volume has the data of the snapshot, not what the source got later':
-      diverges(DEFAULTS),
     'unmanageSnapshot: the snapshot leaves the API, its file stays; manageSnapshot of that file is accepted but ends in error on the fake driver':
       diverges(MANAGE),
   },
@@ -210,8 +192,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
   },
   'v3-groups.test.ts': {
     // The 400s are declared (group.yaml checks); the group's replication_status "disabled" Cinder fills in is not.
-    'replication (3.38): enable, disable and failover answer Cinder’s 400 for a non-replication group type':
-      diverges(DEFAULTS),
   },
   'v3-messages.test.ts': {
     '*': realOnly(MESSAGES),
@@ -225,10 +205,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
       'service_uuid names the cinder-volume service that holds the volume',
     ),
   },
-  'v3-volumes.test.ts': {
-    'force: true goes out at the server maximum (Cinder ignores it from 3.66); false is capped at 3.65, and refused before any request when pinned above':
-      diverges(DEFAULTS),
-  },
   'volumes.test.ts': {
     'uploadVolumeToImage: without Glance Cinder answers 400 with an empty fault message; the volume stays available':
       realOnly('a property of the real deployment: it has no Glance, so Cinder refuses the upload'),
@@ -238,8 +214,6 @@ export const FAKE_TAGS: Readonly<Record<string, Readonly<Record<string, FakeTag>
     'retypeVolume on-demand to a type of the other backend moves the volume (needs two pools)': realOnly(SCHEDULER),
     'migrateVolume…': realOnly(SCHEDULER),
     // The answer is declared now; the test also compares the volumes' host.
-    'completeVolumeMigration on two volumes that are not migrating: Cinder answers 200 {save_volume_id} and changes nothing':
-      diverges(DEFAULTS),
   },
   'waiters.test.ts': {
     'waitForStatus polls a creating volume until it is available and returns the fresh resource': realOnly(
