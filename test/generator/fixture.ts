@@ -7,6 +7,8 @@ import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, copyFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SpecError, formatDiagnostic } from '../../generator/load/diagnostics.js';
+import { buildModel } from '../../generator/model/build.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -129,4 +131,18 @@ export async function commitWidget(root: string, widget: string, message: string
   gitIn(root, 'add', 'spec');
   gitIn(root, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', message);
   return gitIn(root, 'rev-parse', 'HEAD');
+}
+
+/**
+ * The diagnostics, formatted as the CLI prints them, of a project whose spec the model builder must
+ * reject; any other error is rethrown, and a spec that builds is an error of the test.
+ */
+export async function specErrorsOf(root: string): Promise<string[]> {
+  try {
+    await buildModel({ root });
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    return error.diagnostics.map(formatDiagnostic);
+  }
+  throw new Error('expected the spec to be rejected');
 }

@@ -3,9 +3,8 @@
  * any_project, project_scoped, rows_from): each mistake is reported at its place, with what is wrong.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SpecError, formatDiagnostic } from '../../generator/load/diagnostics.js';
 import { buildModel } from '../../generator/model/build.js';
-import { SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
+import { SERVICE_YAML, WIDGET_YAML, specErrorsOf, tempProject, type TempProject } from './fixture.js';
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -39,13 +38,7 @@ async function errorsFor(extra: string): Promise<string[]> {
     'widget.yaml': `${WIDGET_YAML}${extra}`,
     'gadget.yaml': GADGET_YAML,
   });
-  try {
-    await buildModel({ root: project.root });
-  } catch (error) {
-    expect(error).toBeInstanceOf(SpecError);
-    return (error as SpecError).diagnostics.map(formatDiagnostic);
-  }
-  throw new Error('expected the spec to be rejected');
+  return specErrorsOf(project.root);
 }
 
 describe('spec errors: effects', () => {

@@ -3,9 +3,7 @@
  * `server_default`, a seed value read from a setting) are reported as file:line:col: where: what, all at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SpecError, formatDiagnostic } from '../../generator/load/diagnostics.js';
-import { buildModel } from '../../generator/model/build.js';
-import { SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
+import { SERVICE_YAML, WIDGET_YAML, specErrorsOf, tempProject, type TempProject } from './fixture.js';
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -15,13 +13,7 @@ afterEach(async () => {
 
 async function errorsFor(widget: string): Promise<string[]> {
   project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': widget });
-  try {
-    await buildModel({ root: project.root });
-  } catch (error) {
-    expect(error).toBeInstanceOf(SpecError);
-    return (error as SpecError).diagnostics.map(formatDiagnostic);
-  }
-  throw new Error('expected the spec to be rejected');
+  return specErrorsOf(project.root);
 }
 
 const FILE = 'spec/block-storage/v2/widget.yaml';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpecError, formatDiagnostic } from '../../generator/load/diagnostics.js';
 import { buildModel } from '../../generator/model/build.js';
-import { SERVICE_YAML, WIDGET_YAML, tempProject, type TempProject } from './fixture.js';
+import { SERVICE_YAML, WIDGET_YAML, specErrorsOf, tempProject, type TempProject } from './fixture.js';
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -18,13 +18,7 @@ async function errorsFor(widget: string, extra: Record<string, string> = {}): Pr
   // A test may call this more than once: the earlier project goes before the next is made.
   await project?.remove();
   project = await tempProject({ 'service.yaml': SERVICE_YAML, 'widget.yaml': widget, ...extra });
-  try {
-    await buildModel({ root: project.root });
-  } catch (error) {
-    expect(error).toBeInstanceOf(SpecError);
-    return (error as SpecError).diagnostics.map(formatDiagnostic);
-  }
-  throw new Error('expected the spec to be rejected');
+  return specErrorsOf(project.root);
 }
 
 const FILE = 'spec/block-storage/v2/widget.yaml';
